@@ -1,0 +1,57 @@
+# numlearn: every target creates (or reuses) the virtual environment .venv and
+# installs what it needs into it, so `make demo` and `make test` work on a fresh clone.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip
+# torch first, from the pinned CPU build, so that the open `torch>=2.3` range in
+# pyproject.toml is already satisfied and pip pulls no CUDA wheels.
+INSTALL = $(PIP) install --quiet -c constraints.txt
+
+.PHONY: help venv demo test test-slow bench docs lint clean
+
+help:
+	@echo "make demo       numlearn compare --suite quick (the main job)"
+	@echo "make test       fast test suite (minutes)"
+	@echo "make test-slow  long tests (training runs, large oracles)"
+	@echo "make bench      benchmarks: ratios against scipy/numpy in the same run"
+	@echo "make docs       Sphinx docs, warnings are errors"
+	@echo "make lint       ruff"
+
+$(VENV)/.base: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(INSTALL) -e ".[plot]"
+	@touch $@
+
+$(VENV)/.test: $(VENV)/.base
+	$(INSTALL) torch==2.13.0
+	$(INSTALL) -e ".[plot,test,dev,torch]"
+	@touch $@
+
+$(VENV)/.docs: $(VENV)/.base
+	$(INSTALL) -e ".[plot,docs]"
+	@touch $@
+
+venv: $(VENV)/.test
+
+demo: $(VENV)/.base
+	$(BIN)/numlearn compare --suite quick
+
+test: $(VENV)/.test
+	$(BIN)/python -m pytest -m "not slow" -q
+
+test-slow: $(VENV)/.test
+	$(BIN)/python -m pytest -m slow -q
+
+bench: $(VENV)/.test
+	$(BIN)/python bench/run.py
+
+docs: $(VENV)/.docs
+	$(BIN)/python -m sphinx -W --keep-going -b html docs docs/_build/html
+
+lint: $(VENV)/.test
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) docs/_build docs/auto_examples docs/api/generated .pytest_cache .hypothesis

@@ -1,0 +1,105 @@
+"""Command line: ``numlearn compare ...`` and ``numlearn reference build|verify``.
+
+The library never depends on this module.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from numlearn.compare import format_table, get_suite, run_comparison, write_json
+    from numlearn.compare.suites import SUITES
+
+    if args.list:
+        for s in SUITES.values():
+            print(f"{s.name:<16} {s.description}")
+        return 0
+    suite = get_suite(args.suite)
+    print(f"numlearn compare --suite {suite.name}: {suite.description}")
+    t0 = time.perf_counter()
+    problems, methods, extra = suite.build()
+    print(f"{len(problems)} problems x {len(methods)} methods; times are best of "
+          f"{args.repeat} runs")
+    rows = run_comparison(
+        problems, methods, repeat=args.repeat, extra=extra,
+        progress=print if args.verbose else None,
+    )
+    print(format_table(rows))
+    decs = [r for r in rows if r.decomposition is not None]
+    if decs:
+        print("\nerror decomposition (relative L2 of each term; conditioning floor = "
+              "Lebesgue constant x eps):")
+        print(f"{'problem':<26} {'representation':>14} {'conditioning':>13} "
+              f"{'optimization':>13} {'total':>9} {'floor':>9}")
+        for r in decs:
+            d = r.decomposition
+            assert d is not None
+            floor = d.get("conditioning_floor")
+            t = {k: v["value"] for k, v in d["terms"].items()}
+            print(f"{r.problem:<26} {t['representation']:>14.2e} {t['conditioning']:>13.2e} "
+                  f"{t['optimization']:>13.2e} {d['total']:>9.2e} "
+                  f"{floor if floor is None else format(floor, '.2e'):>9}")
+    if args.json:
+        write_json(rows, args.json)
+        print(f"wrote {len(rows)} rows to {args.json}")
+    if args.plot:
+        from numlearn.compare.plots import plot_rows
+
+        for path in plot_rows(rows, args.plot):
+            print(f"wrote {path}")
+    print(f"done in {time.perf_counter() - t0:.1f} s")
+    return 0
+
+
+def _cmd_reference(args: argparse.Namespace) -> int:
+    from numlearn.precision import reference
+
+    directory = Path(args.dir) if args.dir else None
+    if args.action == "build":
+        written = reference.build_references(directory)
+        for p in written:
+            print(f"wrote {p}")
+        return 0
+    report = reference.verify_references(directory)
+    print(report)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``numlearn`` command."""
+    parser = argparse.ArgumentParser(
+        prog="numlearn",
+        description="Classical numerical references and learned models, side by side.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    cmp_ = sub.add_parser("compare", help="run a comparison suite and print the table")
+    cmp_.add_argument("--suite", default="quick", help="suite name (see --list)")
+    cmp_.add_argument("--list", action="store_true", help="list the registered suites")
+    cmp_.add_argument("--json", metavar="PATH", help="write the rows as JSON")
+    cmp_.add_argument("--plot", metavar="DIR", help="write plots (needs matplotlib)")
+    cmp_.add_argument("--repeat", type=int, default=2, help="runs per method (best time)")
+    cmp_.add_argument("--verbose", "-v", action="store_true", help="print rows as they finish")
+    cmp_.set_defaults(func=_cmd_compare)
+
+    ref = sub.add_parser("reference", help="build or verify the golden reference data")
+    ref.add_argument("action", choices=["build", "verify"])
+    ref.add_argument("--dir", help="reference directory (default: the repository's reference/)")
+    ref.set_defaults(func=_cmd_reference)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``numlearn`` command."""
+    args = build_parser().parse_args(argv)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,19 @@
+"""Run classical and learned methods on the same problems and compare them.
+
+``numlearn compare --suite quick`` is the command-line face of this package.
+"""
+
+from numlearn.compare.harness import Method, Row, format_table, run_comparison, write_json
+from numlearn.compare.suites import SUITES, InterpolationProblem, get_suite, register_suite
+
+__all__ = [
+    "SUITES",
+    "InterpolationProblem",
+    "Method",
+    "Row",
+    "format_table",
+    "get_suite",
+    "register_suite",
+    "run_comparison",
+    "write_json",
+]

@@ -1,0 +1,189 @@
+"""The comparison harness: run methods on problems, collect rows of metrics.
+
+A *problem* knows its truth on an evaluation grid; a *method* maps a problem to
+values on that grid.  :func:`run_comparison` runs every method on every problem,
+times it, scores it against the truth with the named metrics of
+:mod:`numlearn.precision.metrics`, and attaches an error decomposition where the
+method provides one.  Classical and learned methods are interchangeable: both
+return values on the grid (or a :class:`numlearn.Result` whose ``value`` is those
+values).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+from numlearn._result import Result
+from numlearn.precision.metrics import max_abs, rel_l2, rmse
+
+__all__ = [
+    "Method",
+    "Problem",
+    "Row",
+    "format_table",
+    "run_comparison",
+    "write_json",
+]
+
+
+class Problem(Protocol):
+    """What the harness needs of a problem."""
+
+    name: str
+    grid_name: str
+
+    def truth(self) -> NDArray[Any]:
+        """The reference values on the evaluation grid."""
+        ...
+
+
+@dataclass(frozen=True)
+class Method:
+    """A named way of solving a problem.
+
+    Parameters
+    ----------
+    name : str
+        Short label shown in tables (``"numlearn.barycentric"``).
+    side : {"classical", "learned"}
+    run : callable
+        ``run(problem) -> values on the grid`` or a :class:`numlearn.Result` whose
+        ``value`` is those values.
+    decompose : callable, optional
+        ``decompose(problem, values) -> ErrorDecomposition`` (not timed).
+    """
+
+    name: str
+    side: str
+    run: Callable[[Any], Any]
+    decompose: Callable[[Any, NDArray[Any]], Any] | None = None
+
+    def __post_init__(self) -> None:
+        if self.side not in ("classical", "learned"):
+            raise ValueError(f"`side` must be 'classical' or 'learned', got {self.side!r}.")
+
+
+@dataclass
+class Row:
+    """One method on one problem: the JSON row of ``numlearn compare --json``."""
+
+    problem: str
+    method: str
+    side: str
+    rel_l2: float
+    rmse: float
+    max_abs: float
+    seconds: float
+    grid: str
+    decomposition: dict[str, Any] | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        extra = d.pop("extra")
+        d.update(extra)
+        return d
+
+
+def run_comparison(
+    problems: Sequence[Any],
+    methods: Sequence[Method],
+    *,
+    repeat: int = 1,
+    extra: Callable[[Any], dict[str, Any]] | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[Row]:
+    """Run every method on every problem and score it on the problem's grid.
+
+    Parameters
+    ----------
+    problems : sequence of Problem
+    methods : sequence of Method
+    repeat : int, default 1
+        Runs per method; the reported time is the best (the first run of a Numba
+        kernel includes loading its cache, so use ``repeat >= 2`` for timings).
+    extra : callable, optional
+        ``extra(problem) -> dict`` of problem keys added to every row (e.g. ``n``).
+    progress : callable, optional
+        Called with a line of text after each row (the CLI prints it).
+
+    Returns
+    -------
+    list of Row
+        Metrics: relative L2 (``||u - v|| / ||u||``), RMSE, max abs error on the
+        problem's evaluation grid (named in ``grid``).
+    """
+    rows: list[Row] = []
+    for prob in problems:
+        truth = np.asarray(prob.truth())
+        for meth in methods:
+            best = math.inf
+            values: Any = None
+            for _ in range(max(1, repeat)):
+                t0 = time.perf_counter()
+                out = meth.run(prob)
+                best = min(best, time.perf_counter() - t0)
+                values = out.value if isinstance(out, Result) else out
+            values = np.asarray(values)
+            dec = meth.decompose(prob, values) if meth.decompose is not None else None
+            row = Row(
+                problem=prob.name,
+                method=meth.name,
+                side=meth.side,
+                rel_l2=rel_l2(truth, values),
+                rmse=rmse(truth, values),
+                max_abs=max_abs(truth, values),
+                seconds=best,
+                grid=prob.grid_name,
+                decomposition=None if dec is None else dec.as_dict(),
+                extra=dict(extra(prob)) if extra is not None else {},
+            )
+            rows.append(row)
+            if progress is not None:
+                progress(_format_line(row))
+    return rows
+
+
+_HEADER = (
+    f"{'problem':<26} {'method':<24} {'side':<9} {'rel_l2':>9} {'rmse':>9} "
+    f"{'max_abs':>9} {'seconds':>9}"
+)
+
+
+def _format_line(r: Row) -> str:
+    return (
+        f"{r.problem:<26} {r.method:<24} {r.side:<9} {r.rel_l2:>9.2e} {r.rmse:>9.2e} "
+        f"{r.max_abs:>9.2e} {r.seconds:>9.2e}"
+    )
+
+
+def format_table(rows: Sequence[Row]) -> str:
+    """Rows as a fixed-width text table (errors on each row's named grid)."""
+    grids = sorted({r.grid for r in rows})
+    lines = [_HEADER, "-" * len(_HEADER)]
+    lines += [_format_line(r) for r in rows]
+    lines.append(f"errors: relative L2, RMSE, max abs on grid(s): {', '.join(grids)}")
+    return "\n".join(lines)
+
+
+def write_json(rows: Sequence[Row], path: str | Path) -> None:
+    """Write rows as a JSON list (keys: problem, method, side, rel_l2, rmse, max_abs,
+    seconds, grid, decomposition, and each suite's own keys)."""
+    Path(path).write_text(json.dumps([r.as_dict() for r in rows], indent=2, default=_jsonable))
+
+
+def _jsonable(o: Any) -> Any:
+    if isinstance(o, np.generic):
+        return o.item()
+    if isinstance(o, np.ndarray):
+        return o.tolist()
+    raise TypeError(f"not JSON serialisable: {type(o).__name__}")

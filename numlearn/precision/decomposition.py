@@ -1,0 +1,344 @@
+r"""The error decomposition, the common language of the four tracks.
+
+For a learned approximation :math:`u_{learned}` of a truth :math:`u`, on an evaluation
+grid,
+
+.. math::
+
+    u - u_{learned} = \underbrace{(u - u_{best})}_{\text{representation}}
+                    + \underbrace{(u_{best} - u_{disc})}_{\text{conditioning/discretization}}
+                    + \underbrace{(u_{disc} - u_{learned})}_{\text{optimization}} .
+
+The three terms telescope, so their vector sum is the total error exactly; in floating
+point it is the total up to a few rounding errors, which :class:`ErrorDecomposition`
+checks.  Each term is reported as a norm next to the predicted conditioning floor
+:math:`\kappa\,\varepsilon`.  What ``u_best`` and ``u_disc`` are depends on the track
+(see ``DESIGN.md``, "The error decomposition"); :func:`interpolation_decomposition`
+fixes them for interpolation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from numlearn._validation import as_float_array, result_dtype
+
+__all__ = ["NORMS", "TERMS", "ErrorDecomposition", "interpolation_decomposition"]
+
+TERMS = ("representation", "conditioning", "optimization")
+"""The term names, in order."""
+
+_FORMULAS = {
+    "representation": "u - u_best",
+    "conditioning": "u_best - u_disc",
+    "optimization": "u_disc - u_learned",
+}
+_DEFAULT_LABELS = {
+    "representation": "representation",
+    "conditioning": "conditioning/discretization",
+    "optimization": "optimization",
+}
+
+NORMS = {
+    "rel_l2": "relative L2, ||e||_2 / ||u||_2",
+    "rmse": "RMSE, sqrt(mean |e|^2)",
+    "max": "max abs, max |e|",
+}
+"""The norms a decomposition can be reported in."""
+
+# The telescoping check allows this many eps per unit of |u|+|u_best|+|u_disc|+|u_learned|:
+# four subtractions and two additions, each off by at most eps/2 of its magnitude, give
+# at most 3 eps (to first order); 4 leaves room for the second-order terms.
+_TELESCOPE_EPS = 4.0
+
+
+def _norm(e: NDArray[Any], kind: str, scale: float) -> float:
+    """``e`` in the norm ``kind``; ``scale`` is ``||u||_2`` (only used by rel_l2)."""
+    a = np.abs(e).ravel()
+    s = float(np.max(a)) if a.size else 0.0
+    if s == 0.0:
+        return 0.0
+    if kind == "max":
+        return s
+    rms = s * float(np.sqrt(np.mean((a / s) ** 2)))
+    if kind == "rmse":
+        return rms
+    return rms * float(np.sqrt(a.size)) / scale
+
+
+class ErrorDecomposition:
+    r"""Representation + conditioning + optimization = total error, on a named grid.
+
+    Parameters
+    ----------
+    u : array_like
+        The truth on the evaluation grid.
+    u_best : array_like
+        The best the model class can do (e.g. the exact interpolant of the truth).
+    u_disc : array_like
+        The exact solution of the discrete problem (e.g. the exact least-squares
+        minimiser, or the float64 classical computation).
+    u_learned : array_like
+        The learned (or computed) approximation.
+    grid_name : str
+        Which grid the arrays live on; it is printed with every number.
+    cond : float, optional
+        Condition number of the discrete problem; the predicted floor
+        ``cond * eps`` (relative) is reported next to the conditioning term.
+    norm : {"rel_l2", "rmse", "max"}, default "rel_l2"
+        How each term (and the floor) is measured: relative L2 (divided by
+        ``||u||_2``), RMSE, or max abs.
+    labels : dict, optional
+        Track-specific labels for the terms, e.g.
+        ``{"conditioning": "rounding of the float64 kernel"}``; keys from
+        :data:`TERMS`, missing ones keep the generic label.
+
+    Attributes
+    ----------
+    representation, conditioning, optimization, total : float
+        The three terms and the total error in the chosen norm.
+    terms : dict of str to float
+        The three terms by name, in order.
+    term_arrays : dict of str to ndarray
+        The term vectors ``u - u_best``, ``u_best - u_disc``, ``u_disc - u_learned``.
+    residual : float
+        The telescoping residual ``(sum of the three term vectors) - (u - u_learned)``
+        in the chosen norm (rounding only).
+    telescopes : bool
+        Whether every entry of that residual is within ``4 eps`` times
+        ``|u| + |u_best| + |u_disc| + |u_learned|`` (3 eps is the rounding bound of
+        the six operations involved).  False signals inf/overflow or inconsistent input.
+    eps : float
+        Machine epsilon of the arrays' common dtype.
+    floor : float or None
+        ``cond * eps`` expressed in the chosen norm (times ``rms(u)`` or ``max|u|``
+        for the absolute norms); None without ``cond``.
+
+    Notes
+    -----
+    Cost O(N) for N grid points; the term arrays are kept.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> u = np.array([1.0, 2.0])
+    >>> d = ErrorDecomposition(u, u + 1e-3, u + 1e-3, u + 1.5e-3, grid_name="two points")
+    >>> round(d.total / d.representation, 12), d.conditioning, d.dominant
+    (1.5, 0.0, 'representation')
+    """
+
+    def __init__(
+        self,
+        u: ArrayLike,
+        u_best: ArrayLike,
+        u_disc: ArrayLike,
+        u_learned: ArrayLike,
+        *,
+        grid_name: str,
+        cond: float | None = None,
+        norm: str = "rel_l2",
+        labels: dict[str, str] | None = None,
+    ) -> None:
+        if not isinstance(grid_name, str) or not grid_name:
+            raise TypeError(f"`grid_name` must be a non-empty string, got {grid_name!r}.")
+        if norm not in NORMS:
+            raise ValueError(f"`norm` must be one of {sorted(NORMS)}, got {norm!r}.")
+        names = ("u", "u_best", "u_disc", "u_learned")
+        arrs = [as_float_array(a, n) for a, n in zip((u, u_best, u_disc, u_learned), names,
+                                                    strict=True)]
+        for a, n in zip(arrs[1:], names[1:], strict=True):
+            if a.shape != arrs[0].shape:
+                raise ValueError(
+                    f"`{n}` must have the shape of `u`, {arrs[0].shape}, got {a.shape}; "
+                    "evaluate all four on the same grid."
+                )
+        labels = dict(labels or {})
+        unknown = set(labels) - set(TERMS)
+        if unknown:
+            raise ValueError(f"`labels` keys must be among {TERMS}, got {sorted(unknown)}.")
+        if cond is not None:
+            cond = float(cond)
+            if not cond >= 1.0:
+                raise ValueError(f"`cond` must be a condition number >= 1, got {cond}.")
+
+        dt = result_dtype(*arrs)
+        u_, ub, ud, ul = (a.astype(dt, copy=False) for a in arrs)
+        self.grid_name = grid_name
+        self.norm = norm
+        self.cond = cond
+        self.n_points = int(u_.size)
+        self.eps = float(np.finfo(dt).eps)
+        self.labels = {t: labels.get(t, _DEFAULT_LABELS[t]) for t in TERMS}
+        self.term_arrays = {
+            "representation": u_ - ub,
+            "conditioning": ub - ud,
+            "optimization": ud - ul,
+        }
+        total_vec = u_ - ul
+        u_abs = np.abs(u_).ravel()
+        u_max = float(np.max(u_abs))
+        u_l2 = _norm(u_, "rmse", 1.0) * float(np.sqrt(u_.size))
+        if norm == "rel_l2" and u_l2 == 0.0:
+            raise ValueError(
+                "`u` is identically zero, so relative errors are undefined; "
+                "use norm='rmse' or norm='max'."
+            )
+        self.terms = {t: _norm(v, norm, u_l2) for t, v in self.term_arrays.items()}
+        self.total = _norm(total_vec, norm, u_l2)
+
+        t = self.term_arrays
+        resid = (t["representation"] + t["conditioning"] + t["optimization"]) - total_vec
+        magnitude = np.abs(u_) + np.abs(ub) + np.abs(ud) + np.abs(ul)
+        with np.errstate(invalid="ignore"):
+            self.telescopes = bool(
+                np.all(np.abs(resid) <= _TELESCOPE_EPS * self.eps * magnitude)
+            )
+        self.residual = _norm(resid, norm, u_l2)
+
+        if cond is None:
+            self.floor: float | None = None
+        else:
+            unit = {"rel_l2": 1.0, "rmse": u_l2 / np.sqrt(u_.size), "max": u_max}[norm]
+            self.floor = cond * self.eps * float(unit)
+
+    @property
+    def representation(self) -> float:
+        """``u - u_best`` in the chosen norm."""
+        return self.terms["representation"]
+
+    @property
+    def conditioning(self) -> float:
+        """``u_best - u_disc`` in the chosen norm."""
+        return self.terms["conditioning"]
+
+    @property
+    def optimization(self) -> float:
+        """``u_disc - u_learned`` in the chosen norm."""
+        return self.terms["optimization"]
+
+    @property
+    def dominant(self) -> str:
+        """Name of the largest term."""
+        return max(TERMS, key=lambda t: self.terms[t])
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (Python scalars and strings only)."""
+        return {
+            "grid": self.grid_name,
+            "n_points": self.n_points,
+            "norm": self.norm,
+            "terms": {
+                t: {"formula": _FORMULAS[t], "label": self.labels[t], "value": self.terms[t]}
+                for t in TERMS
+            },
+            "total": self.total,
+            "dominant": self.dominant,
+            "telescoping_residual": self.residual,
+            "telescopes": self.telescopes,
+            "cond": self.cond,
+            "eps": self.eps,
+            "conditioning_floor": self.floor,
+        }
+
+    def __str__(self) -> str:
+        w = max(len(lbl) for lbl in self.labels.values())
+        lines = [
+            f"Error decomposition on {self.grid_name} ({self.n_points} points; "
+            f"norm: {NORMS[self.norm]})",
+        ]
+        for t in TERMS:
+            lines.append(
+                f"  {t:<15} {_FORMULAS[t]:<19} {self.labels[t]:<{w}}  {self.terms[t]:.3e}"
+            )
+        lines.append("  " + "-" * (15 + 1 + 19 + 1 + w + 2 + 9))
+        lines.append(f"  {'total':<15} {'u - u_learned':<19} {'':<{w}}  {self.total:.3e}")
+        ok = "ok" if self.telescopes else "FAILED: inf/NaN or inconsistent input?"
+        lines.append(f"  telescoping residual {self.residual:.1e} ({ok})")
+        if self.floor is not None:
+            lines.append(
+                f"  conditioning floor cond*eps = {self.cond:.3g} * {self.eps:.3g} "
+                f"-> {self.floor:.3e} in this norm"
+            )
+        lines.append(f"  dominant term: {self.dominant}")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{t}={self.terms[t]:.3e}" for t in TERMS)
+        return (
+            f"ErrorDecomposition({inner}, total={self.total:.3e}, norm={self.norm!r}, "
+            f"grid_name={self.grid_name!r})"
+        )
+
+
+def interpolation_decomposition(
+    f_exact: ArrayLike,
+    interpolant_float64: ArrayLike,
+    interpolant_mp: ArrayLike,
+    u_learned: ArrayLike | None = None,
+    *,
+    grid_name: str,
+    cond: float | None = None,
+    norm: str = "rel_l2",
+) -> ErrorDecomposition:
+    r"""The error decomposition of an interpolant, with rounding isolated.
+
+    The mapping onto the three terms:
+
+    ========================  =========================================================
+    ``u``                      ``f_exact``: the target at the grid points, correctly
+                               rounded (e.g. :func:`numlearn.precision.mp_evaluate`).
+    ``u_best``                 ``interpolant_mp``: the interpolant of the (float64)
+                               node values evaluated exactly
+                               (:func:`numlearn.precision.mp_barycentric`).
+    ``u_disc``                 ``interpolant_float64``: the same interpolant evaluated by
+                               the float64 kernel.
+    ``u_learned``              the trained model (e.g. an explicit BWLer fitted to the
+                               node values); defaults to ``interpolant_float64``.
+    ========================  =========================================================
+
+    so that
+
+    - representation = interpolation error of the exact function (exact arithmetic;
+      it contains the rounding of the node values to float64, at most
+      ``Lambda_N * eps``);
+    - conditioning = rounding of the float64 kernel (mpmath vs float64 evaluation of
+      the same formula with the same data).  For interpolation the discrete problem is
+      solved exactly by the nodal values, so this term is rounding only; Higham's
+      bound for the second barycentric formula is about
+      ``(3n + 4) * Lambda_N * eps`` (relative to ``max |f|``), so pass the Lebesgue
+      constant ``Lambda_N`` as ``cond`` to see the floor;
+    - optimization = how far the learned model is from the float64 interpolant (zero
+      for the classical method itself).
+
+    Parameters
+    ----------
+    f_exact, interpolant_float64, interpolant_mp : array_like
+        Values on the evaluation grid, same shape.
+    u_learned : array_like, optional
+        Values of a learned model on the same grid.
+    grid_name, cond, norm
+        As in :class:`ErrorDecomposition`.
+
+    Returns
+    -------
+    ErrorDecomposition
+
+    References
+    ----------
+    .. [1] N. J. Higham, "The numerical stability of barycentric Lagrange
+       interpolation", IMA J. Numer. Anal. 24, 547-556, 2004.
+    """
+    learned = interpolant_float64 if u_learned is None else u_learned
+    labels = {
+        "representation": "interpolation error (exact arithmetic)",
+        "conditioning": "rounding of the float64 kernel",
+        "optimization": "training (float64 interpolant - learned)"
+        if u_learned is not None else "none (classical interpolant)",
+    }
+    return ErrorDecomposition(
+        f_exact, interpolant_mp, interpolant_float64, learned,
+        grid_name=grid_name, cond=cond, norm=norm, labels=labels,
+    )

@@ -1,0 +1,616 @@
+r"""Golden reference data for the 1-D targets: build, verify, load.
+
+For every target of :data:`numlearn.problems.TARGETS` the repository's top-level
+``reference/`` directory holds one JSON file ``<name>.json`` with
+
+(a) its Chebyshev coefficients :math:`a_k`, :math:`k = 0..K`, in the convention
+    :math:`f(x) = \sum_k a_k T_k(s)`, :math:`s = (2x - a - b)/(b - a)` (NumPy's
+    ``chebval`` convention: :math:`a_0` not halved), with ``K`` the smallest degree
+    whose tail :math:`\sum_{k>K} |a_k|` is below ``1e-17`` times :math:`\max_k |a_k|`;
+(b) its values at 201 fixed float64 points of the domain (both endpoints included),
+
+as decimal strings with 32 significant digits, plus the float64 roundings as
+``float.hex`` strings, and a record of how they were made.  ``MANIFEST.sha256``
+(``sha256sum`` format) lists the checksum of every file; :func:`load_reference`
+refuses a file whose checksum does not match (:class:`ReferenceIntegrityError`).
+
+How the coefficients are computed (and why not by quadrature)
+-------------------------------------------------------------
+The coefficients :math:`\hat a_k` of the degree-``N`` interpolant in the
+Chebyshev-Lobatto points :math:`s_j = \cos(j\pi/N)` are a discrete cosine transform
+(DCT-I) of the values, and differ from the series coefficients only by aliasing
+(Trefethen, ATAP, Thm. 4.2):
+
+.. math::
+
+    \hat a_k = a_k + \sum_{m \ge 1} (a_{2mN - k} + a_{2mN + k}), \qquad 0 < k < N .
+
+For ``f`` analytic in the Bernstein ellipse :math:`E_\rho` the aliasing is
+:math:`O(\rho^{-(2N - k)})`.  ``N`` is doubled until the computed coefficients in the
+top quarter, :math:`k \ge 3N/4`, are below the stored resolution, which puts the
+aliasing of every stored coefficient below it too.  The transform is also the
+trapezoidal rule for :math:`\frac{2}{\pi}\int_0^\pi f(\cos\theta)\cos k\theta\,d\theta`,
+whose error the same identity gives exactly; a general-purpose quadrature
+(tanh-sinh, Gauss-Legendre) of a sharply peaked integrand has no such identity and
+can be wrong in the leading digits at one precision and right at another.
+
+Every number is computed twice, independently: at ``dps = 60`` with ``N`` points and at
+``dps = 90`` with ``3N/2`` points (a different precision *and* a different aliasing), and
+is stored only if the two agree to the stored digits; otherwise the build fails
+(:class:`ReferenceBuildError`).  Coefficients far below :math:`10^{-17} \max|a_k|`
+(which only occur where a symmetry makes them vanish or nearly so) are verified to the
+absolute resolution :math:`10^{-49} \max_k |a_k|` and stored with the digits that
+resolution supports (``"0.0e+0"`` below it).
+
+Values at the points are computed with :func:`numlearn.precision.mp_evaluate` at the
+same two precisions, demanding 33 digits of agreement.
+
+Where the directory is
+----------------------
+``reference_directory()``: the ``directory`` argument if given, else the environment
+variable ``NUMLEARN_REFERENCE_DIR``, else ``reference/`` next to the ``numlearn``
+package (a source checkout or an editable install).
+
+Cost: building all targets takes about 10-30 s; loading a file about a millisecond.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import mpmath
+import numpy as np
+from numpy.typing import NDArray
+
+import numlearn
+from numlearn.precision.oracle import mp_evaluate, round_to_float64
+from numlearn.problems.functions import TARGETS, TargetFunction, get_target
+
+__all__ = [
+    "FORMAT",
+    "MANIFEST",
+    "Reference",
+    "ReferenceBuildError",
+    "ReferenceIntegrityError",
+    "build_references",
+    "load_reference",
+    "reference_directory",
+    "reference_names",
+    "verify_references",
+]
+
+FORMAT = "numlearn-reference/1"
+MANIFEST = "MANIFEST.sha256"
+ENV_VAR = "NUMLEARN_REFERENCE_DIR"
+
+_DIGITS = 32  # stored significant digits
+_DPS = (60, 90)  # the two working precisions
+_TAIL = 1e-17  # K: sum_{k>K} |a_k| <= _TAIL * max|a_k|
+# Absolute resolution of the coefficients, relative to max|a_k|: 32 digits below the
+# smallest coefficient that matters for the tail.
+_RESOLUTION_EXP = _DIGITS + 17  # resolution = 10**-49 * max|a_k|
+_K_MAX = 400
+_N_MAX = 8192
+_N_POINTS = 201
+
+
+class ReferenceIntegrityError(RuntimeError):
+    """A reference file is missing from the manifest, altered, or malformed."""
+
+
+class ReferenceBuildError(ArithmeticError):
+    """The two independent computations of a reference value disagree."""
+
+
+@dataclass(frozen=True)
+class Reference:
+    """The golden data of one target, as loaded from its checked file.
+
+    Attributes
+    ----------
+    name : str
+        Target name (see :func:`numlearn.problems.get_target`).
+    domain : (float, float)
+        The interval, exact float64 endpoints.
+    coefficients : tuple of str
+        Chebyshev coefficients ``a_0 .. a_K`` as decimal strings.
+    coefficients_float64 : ndarray of float64
+        The same, rounded to float64 from the high-precision values.
+    points : ndarray of float64
+        The evaluation points (increasing, endpoints included).
+    values : tuple of str
+        ``f(points)`` as decimal strings (32 significant digits).
+    values_float64 : ndarray of float64
+        ``f(points)`` correctly rounded to float64.
+    metadata : dict
+        Everything else in the file: method, precisions, grid sizes, tail bound, etc.
+    path : pathlib.Path
+        Where it was loaded from.
+    """
+
+    name: str
+    domain: tuple[float, float]
+    coefficients: tuple[str, ...]
+    coefficients_float64: NDArray[np.float64]
+    points: NDArray[np.float64]
+    values: tuple[str, ...]
+    values_float64: NDArray[np.float64]
+    metadata: dict[str, Any] = field(repr=False)
+    path: Path
+
+    @property
+    def degree(self) -> int:
+        """``K``, the degree of the stored Chebyshev series."""
+        return len(self.coefficients) - 1
+
+    def mp_coefficients(self) -> list[Any]:
+        """The coefficients as ``mpmath.mpf`` (parsed at 40 digits, enough for 32)."""
+        with mpmath.workdps(40):
+            return [mpmath.mpf(c) for c in self.coefficients]
+
+    def mp_values(self) -> list[Any]:
+        """The values as ``mpmath.mpf`` (parsed at 40 digits, enough for 32)."""
+        with mpmath.workdps(40):
+            return [mpmath.mpf(v) for v in self.values]
+
+
+# ---------------------------------------------------------------------------------
+# locating, hashing, loading
+
+
+def reference_directory(directory: str | os.PathLike[str] | None = None, *,
+                        must_exist: bool = True) -> Path:
+    """The reference directory: ``directory``, ``$NUMLEARN_REFERENCE_DIR`` or the repo's.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``must_exist`` and the directory does not exist; the message says how to
+        point numlearn to one or how to build one.
+    """
+    if directory is not None:
+        path, origin = Path(directory), "the `directory` argument"
+    elif os.environ.get(ENV_VAR):
+        path, origin = Path(os.environ[ENV_VAR]), f"${ENV_VAR}"
+    else:
+        path = Path(numlearn.__file__).resolve().parents[1] / "reference"
+        origin = "the numlearn source tree"
+    if must_exist and not path.is_dir():
+        raise FileNotFoundError(
+            f"reference directory {path} (from {origin}) does not exist. Set {ENV_VAR} "
+            "to the `reference/` folder of a numlearn checkout, or create the data with "
+            "`numlearn reference build` (numlearn.precision.build_references)."
+        )
+    return path
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _read_manifest(directory: Path) -> dict[str, str]:
+    """``{filename: sha256}`` from ``MANIFEST.sha256``."""
+    path = directory / MANIFEST
+    if not path.is_file():
+        raise ReferenceIntegrityError(
+            f"{path} is missing: without it no reference file can be trusted. Rebuild "
+            "with `numlearn reference build`."
+        )
+    entries: dict[str, str] = {}
+    for n, line in enumerate(path.read_text().splitlines(), 1):
+        if not line.strip():
+            continue
+        parts = line.split()
+        if len(parts) != 2 or len(parts[0]) != 64:
+            raise ReferenceIntegrityError(f"{path}, line {n}: malformed entry {line!r}.")
+        entries[parts[1].lstrip("*")] = parts[0]
+    return entries
+
+
+def _write_manifest(directory: Path, entries: dict[str, str]) -> None:
+    text = "".join(f"{h}  {name}\n" for name, h in sorted(entries.items()))
+    (directory / MANIFEST).write_text(text)
+
+
+def reference_names(directory: str | os.PathLike[str] | None = None) -> list[str]:
+    """Names of the targets with a reference file listed in the manifest, sorted."""
+    d = reference_directory(directory)
+    return sorted(f[: -len(".json")] for f in _read_manifest(d) if f.endswith(".json"))
+
+
+def _checked_text(directory: Path, filename: str, manifest: dict[str, str]) -> str:
+    """The file's text after checking it against the manifest."""
+    path = directory / filename
+    if filename not in manifest:
+        raise ReferenceIntegrityError(
+            f"{path} is not listed in {directory / MANIFEST}; an unlisted file cannot be "
+            "trusted. Rebuild with `numlearn reference build`."
+        )
+    if not path.is_file():
+        raise ReferenceIntegrityError(f"{path} is listed in the manifest but missing.")
+    data = path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != manifest[filename]:
+        raise ReferenceIntegrityError(
+            f"{path} was altered: its sha256 is {digest}, the manifest says "
+            f"{manifest[filename]}. Restore it from version control (git checkout -- "
+            f"{filename}) or rebuild with `numlearn reference build`."
+        )
+    return data.decode("utf-8")
+
+
+def load_reference(name: str, directory: str | os.PathLike[str] | None = None) -> Reference:
+    """Load and check the reference data of target ``name``.
+
+    The file's sha256 is compared with ``MANIFEST.sha256`` before it is parsed.
+
+    Raises
+    ------
+    KeyError
+        If there is no reference for ``name`` (the message lists those that exist).
+    ReferenceIntegrityError
+        If the file is missing, altered, or not in the expected format.
+
+    Examples
+    --------
+    >>> ref = load_reference("runge")          # doctest: +SKIP
+    >>> ref.coefficients[0]                    # doctest: +SKIP
+    '1.9611613513818403806205233955041e-1'
+    """
+    d = reference_directory(directory)
+    manifest = _read_manifest(d)
+    filename = f"{name}.json"
+    if filename not in manifest and not (d / filename).exists():
+        known = sorted(f[:-5] for f in manifest if f.endswith(".json"))
+        raise KeyError(f"no reference data for {name!r} in {d}; available: {known}.")
+    text = _checked_text(d, filename, manifest)
+    try:
+        doc = json.loads(text)
+        if doc["format"] != FORMAT:
+            raise ValueError(f"format {doc['format']!r}, expected {FORMAT!r}")
+        cheb, vals = doc["chebyshev"], doc["values"]
+        return Reference(
+            name=doc["name"],
+            domain=(float.fromhex(doc["domain"][0]), float.fromhex(doc["domain"][1])),
+            coefficients=tuple(cheb["coefficients"]),
+            coefficients_float64=np.array([float.fromhex(h) for h in cheb["float64"]]),
+            points=np.array([float.fromhex(h) for h in vals["points"]]),
+            values=tuple(vals["values"]),
+            values_float64=np.array([float.fromhex(h) for h in vals["float64"]]),
+            metadata=_metadata(doc),
+            path=d / filename,
+        )
+    except (KeyError, ValueError, TypeError, IndexError) as exc:
+        raise ReferenceIntegrityError(
+            f"{d / filename} does not have the {FORMAT} layout: {exc!r}."
+        ) from None
+
+
+def _metadata(doc: dict[str, Any]) -> dict[str, Any]:
+    """The document without its data arrays."""
+    meta = {k: v for k, v in doc.items() if k not in ("chebyshev", "values")}
+    meta["chebyshev"] = {
+        k: v for k, v in doc["chebyshev"].items() if k not in ("coefficients", "float64")
+    }
+    meta["values"] = {
+        k: v for k, v in doc["values"].items() if k not in ("points", "values", "float64")
+    }
+    return meta
+
+
+# ---------------------------------------------------------------------------------
+# computing
+
+
+def _mp_domain(t: TargetFunction) -> tuple[Any, Any]:
+    return mpmath.mpf(t.domain[0]), mpmath.mpf(t.domain[1])
+
+
+def _cheb_coefficients(
+    f: Callable[[Any], Any], domain: tuple[float, float], n: int, kmax: int, dps: int
+) -> list[Any]:
+    """``a_0..a_kmax`` of the degree-``n`` Chebyshev-Lobatto interpolant, at ``dps``.
+
+    DCT-I, ``a_k = (2/n) sum''_j f(s_j) cos(jk pi/n)`` (first and last terms halved,
+    ``a_0`` halved once more).  The O(n kmax) sum runs in fixed-point integer
+    arithmetic: values and cosines scaled by ``2**P`` and rounded to integers,
+    ``P`` = working precision + 32 guard bits.  Python's big integers multiply and add
+    numbers of a few hundred bits about five times faster than mpf objects; the sum is
+    exact, and the only roundings are the ``n + 1`` scalings, each below ``2**-P``.
+    """
+    with mpmath.workdps(dps):
+        prec = mpmath.mp.prec + 32
+        a, b = mpmath.mpf(domain[0]), mpmath.mpf(domain[1])
+        cos_tab = [mpmath.cospi(mpmath.mpf(m) / n) for m in range(2 * n)]
+        fx = [f((a * (1 - s) + b * (1 + s)) / 2) for s in cos_tab[: n + 1]]
+        table = np.empty(2 * n, dtype=object)
+        table[:] = [int(mpmath.nint(mpmath.ldexp(c, prec))) for c in cos_tab]
+        vals = np.empty(n + 1, dtype=object)
+        vals[:] = [int(mpmath.nint(mpmath.ldexp(v, prec - (j in (0, n)))))
+                   for j, v in enumerate(fx)]
+        j = np.arange(n + 1, dtype=np.int64)
+        out = []
+        for k in range(kmax + 1):
+            total = int(np.dot(vals, table[(j * k) % (2 * n)]))
+            out.append(mpmath.ldexp(mpmath.mpf(total), 1 - 2 * prec - (k == 0)) / n)
+        return out
+
+
+def _format(v: Any, digits: int) -> str:
+    """Decimal scientific notation with ``digits`` significant digits."""
+    if digits <= 0 or not v:
+        return "0.0e+0"
+    return mpmath.nstr(v, digits, strip_zeros=False, min_fixed=0, max_fixed=0,
+                       show_zero_exponent=True)
+
+
+def _coefficients_record(t: TargetFunction) -> dict[str, Any]:
+    """Compute, cross-check and format the Chebyshev coefficients of ``t``."""
+    lo_dps, hi_dps = _DPS
+    f = t.mpmath_func
+    n = 32
+    while True:
+        low = _cheb_coefficients(f, t.domain, n, n - 1, lo_dps)
+        with mpmath.workdps(lo_dps):
+            mags = [abs(c) for c in low]
+            scale = max(mags)
+            resolution = scale * mpmath.mpf(10) ** -_RESOLUTION_EXP
+            if max(mags[3 * n // 4:]) <= resolution / 100:
+                break
+        n *= 2
+        if n > _N_MAX:
+            raise ReferenceBuildError(
+                f"{t.name}: the Chebyshev coefficients do not fall below the resolution "
+                f"1e-{_RESOLUTION_EXP} * max|a_k| with {_N_MAX} points; the function is "
+                "not smooth enough for this reference format."
+            )
+    with mpmath.workdps(lo_dps):
+        tail = mpmath.mpf(0)
+        kmax = n - 1
+        while kmax > 0 and tail + mags[kmax] <= _TAIL * scale:
+            tail += mags[kmax]
+            kmax -= 1
+    if kmax > _K_MAX:
+        raise ReferenceBuildError(
+            f"{t.name}: degree {kmax} is needed for a tail below {_TAIL:g}, more than "
+            f"the cap {_K_MAX}."
+        )
+    n_hi = n + n // 2
+    high = _cheb_coefficients(f, t.domain, n_hi, kmax, hi_dps)
+    coefficients = []
+    with mpmath.workdps(hi_dps):
+        scale_hi = max(abs(c) for c in high)
+        resolution = scale_hi * mpmath.mpf(10) ** -_RESOLUTION_EXP
+        for k, (lo, hi) in enumerate(zip(low, high, strict=False)):
+            diff = abs(lo - hi)
+            if not diff <= max(abs(hi) * mpmath.mpf(10) ** -(_DIGITS + 1), resolution / 10):
+                raise ReferenceBuildError(
+                    f"{t.name}: Chebyshev coefficient a_{k} disagrees between "
+                    f"{lo_dps} digits/{n} points ({mpmath.nstr(lo, 40)}) and {hi_dps} "
+                    f"digits/{n_hi} points ({mpmath.nstr(hi, 40)})."
+                )
+            # Significant digits the absolute resolution supports for this entry.
+            digits = _DIGITS if not hi else min(
+                _DIGITS, int(mpmath.floor(mpmath.log10(abs(hi) / resolution))) + 1
+            )
+            coefficients.append((_format(hi, digits), round_to_float64(hi) if digits > 0
+                                 else 0.0))
+        tail_rel = float(tail / scale)
+    return {
+        "convention": "f(x) = sum_{k=0}^{K} a_k T_k(s), s = (2x - a - b)/(b - a); "
+                      "a_0 not halved (numpy.polynomial.chebyshev.chebval)",
+        "method": "DCT-I of the values at the Chebyshev-Lobatto points cos(j pi/N), "
+                  "j = 0..N (the coefficients of the degree-N interpolant; aliasing "
+                  "a_{2N-k} + a_{2N+k} + ... below the resolution), fixed-point "
+                  "integer sums",
+        "computations": [{"dps": lo_dps, "n_points": n + 1},
+                         {"dps": hi_dps, "n_points": n_hi + 1}],
+        "stored_from": f"the {hi_dps}-digit computation",
+        "agreement": f"relative 1e-{_DIGITS + 1}, or absolute 1e-{_RESOLUTION_EXP + 1} "
+                     "* max|a_k| for smaller coefficients",
+        "resolution": f"1e-{_RESOLUTION_EXP} * max|a_k| (entries stored with the "
+                      "significant digits this supports, at most 32)",
+        "K": kmax,
+        "tail_over_max": f"{tail_rel:.3e}",
+        "tail_criterion": f"sum_(k>K) |a_k| <= {_TAIL:g} * max|a_k|",
+        "coefficients": [s for s, _ in coefficients],
+        "float64": [float(v).hex() for _, v in coefficients],
+    }
+
+
+def _evaluation_points(domain: tuple[float, float], n: int) -> list[float]:
+    """``n`` fixed points: both endpoints and ``n - 2`` points of the golden-ratio
+    (Kronecker) sequence ``frac(i / phi)``, mapped to the domain and rounded to
+    float64.  Computed in mpmath, so independent of NumPy's random streams."""
+    a, b = domain
+    with mpmath.workdps(50):
+        g = (mpmath.sqrt(5) - 1) / 2
+        inner = [round_to_float64(a + (b - a) * mpmath.frac(i * g)) for i in range(1, n - 1)]
+    pts = sorted({a, b, *inner})
+    if len(pts) != n:  # cannot happen for n << 2**52, but say so if it does
+        raise ReferenceBuildError(f"evaluation points collide: {len(pts)} of {n} distinct.")
+    return pts
+
+
+def _values_record(t: TargetFunction) -> dict[str, Any]:
+    lo_dps, hi_dps = _DPS
+    pts = _evaluation_points(t.domain, _N_POINTS)
+    res = mp_evaluate(t, np.array(pts), dps=lo_dps, check_dps=hi_dps, digits=_DIGITS + 1)
+    if not res.rounding_certified.all():
+        k = int(np.argmin(res.rounding_certified))
+        raise ReferenceBuildError(f"{t.name}: float64 rounding not certified at x = {pts[k]!r}.")
+    return {
+        "method": "mpmath_func at the exact binary points (numlearn.precision.mp_evaluate)",
+        "points_rule": "endpoints and frac(i (sqrt(5) - 1)/2), i = 1..199, mapped to the "
+                       "domain and rounded to float64; sorted",
+        "computations": [{"dps": lo_dps}, {"dps": hi_dps}],
+        "stored_from": f"the {hi_dps}-digit computation",
+        "agreement": f"relative 1e-{_DIGITS + 1}",
+        "float64_rounding": "correctly rounded, certified by Ziv's test",
+        "points": [p.hex() for p in pts],
+        "values": [_format(v, _DIGITS) for v in res.mp_values],
+        "float64": [float(v).hex() for v in res.values],
+    }
+
+
+def _document(t: TargetFunction) -> dict[str, Any]:
+    return {
+        "format": FORMAT,
+        "name": t.name,
+        "description": t.description,
+        "latex": t.latex,
+        "category": t.category,
+        "rho": repr(t.rho),
+        "domain": [t.domain[0].hex(), t.domain[1].hex()],
+        "digits": _DIGITS,
+        "provenance": {
+            "generator": "numlearn.precision.reference.build_references",
+            "mpmath_version": mpmath.__version__,
+            "working_precisions_dps": list(_DPS),
+            "rule": "every stored number was computed twice, independently, and agrees "
+                    "to the stored digits",
+        },
+        "chebyshev": _coefficients_record(t),
+        "values": _values_record(t),
+    }
+
+
+def build_references(
+    directory: str | os.PathLike[str] | None = None,
+    names: Iterable[str] | None = None,
+    *,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, str]:
+    """Compute the golden data and write ``<name>.json`` files and the manifest.
+
+    Parameters
+    ----------
+    directory : path, optional
+        Where to write (created if needed); default :func:`reference_directory`.
+    names : iterable of str, optional
+        Targets to (re)build; default all of :data:`numlearn.problems.TARGETS`.
+        Entries of other files already in the manifest are kept.
+    progress : callable, optional
+        Called with one line of text per target (e.g. ``print``).
+
+    Returns
+    -------
+    dict of str to str
+        The manifest after the build, ``{filename: sha256}``.
+
+    Raises
+    ------
+    ReferenceBuildError
+        If the two independent computations of some number disagree.
+
+    Notes
+    -----
+    The output is deterministic: a rebuild with the same mpmath version reproduces
+    the files byte for byte (no dates, no host names).  About 10-30 s in all.
+    """
+    d = reference_directory(directory, must_exist=False)
+    d.mkdir(parents=True, exist_ok=True)
+    targets = [get_target(n) for n in (TARGETS if names is None else names)]
+    try:
+        manifest = _read_manifest(d)
+    except ReferenceIntegrityError:
+        manifest = {}
+    for t in targets:
+        text = json.dumps(_document(t), indent=1, ensure_ascii=True) + "\n"
+        path = d / f"{t.name}.json"
+        tmp = path.with_suffix(".json.tmp")
+        tmp.write_text(text)
+        tmp.replace(path)
+        manifest[path.name] = _sha256(path)
+        if progress is not None:
+            doc = json.loads(text)
+            progress(f"{path.name}: K = {doc['chebyshev']['K']}, "
+                     f"{len(doc['values']['points'])} values, sha256 {manifest[path.name][:12]}")
+    _write_manifest(d, manifest)
+    return dict(sorted(manifest.items()))
+
+
+def _recompute_sample(ref: Reference, rng: random.Random, count: int) -> list[str]:
+    """Recompute ``count`` values and coefficients of ``ref`` at a third precision
+    (45 digits, a different grid size) and list the mismatches."""
+    problems = []
+    t = get_target(ref.name)
+    with mpmath.workdps(45):
+        tol = mpmath.mpf(10) ** -(_DIGITS - 2)
+        for i in rng.sample(range(len(ref.values)), min(count, len(ref.values))):
+            v = t.mpmath_func(mpmath.mpf(ref.points[i]))
+            stored = mpmath.mpf(ref.values[i])
+            if abs(v - stored) > tol * abs(v):
+                problems.append(f"{ref.name}: value at x = {ref.points[i]!r} is "
+                                f"{mpmath.nstr(v, 34)}, file says {ref.values[i]}")
+    n = int(ref.metadata["chebyshev"]["computations"][0]["n_points"]) - 1
+    ks = rng.sample(range(ref.degree + 1), min(count, ref.degree + 1))
+    coef = _cheb_coefficients(t.mpmath_func, ref.domain, n + n // 4, max(ks), 64)
+    mp_ref = ref.mp_coefficients()
+    with mpmath.workdps(64):
+        scale = max(abs(c) for c in mp_ref)
+        for k in ks:
+            bound = max(tol * abs(coef[k]), scale * mpmath.mpf(10) ** -(_RESOLUTION_EXP - 2))
+            if abs(coef[k] - mp_ref[k]) > bound:
+                problems.append(f"{ref.name}: a_{k} recomputes to {mpmath.nstr(coef[k], 34)}, "
+                                f"file says {ref.coefficients[k]}")
+    return problems
+
+
+def verify_references(
+    directory: str | os.PathLike[str] | None = None,
+    *,
+    recompute: int = 0,
+    seed: int = 0,
+) -> dict[str, str]:
+    """Check every reference file against the manifest; optionally recompute a sample.
+
+    Parameters
+    ----------
+    directory : path, optional
+        Default :func:`reference_directory`.
+    recompute : int, default 0
+        Per file, how many values and how many coefficients to recompute at a third
+        precision (45 / 64 digits, another grid size) and compare with the stored
+        digits; this also detects a target whose definition changed since the build.
+    seed : int, default 0
+        Seed of the sample.
+
+    Returns
+    -------
+    dict of str to str
+        ``{filename: sha256}`` of the verified files.
+
+    Raises
+    ------
+    ReferenceIntegrityError
+        Listing every problem found: a missing manifest, missing, altered, unlisted or
+        malformed files, recomputation mismatches.
+    """
+    d = reference_directory(directory)
+    manifest = _read_manifest(d)
+    problems: list[str] = []
+    for path in sorted(d.glob("*.json")):
+        if path.name not in manifest:
+            problems.append(f"{path} is not listed in the manifest")
+    rng = random.Random(seed)
+    for filename in sorted(manifest):
+        try:
+            _checked_text(d, filename, manifest)
+            if filename.endswith(".json") and recompute > 0:
+                problems += _recompute_sample(load_reference(filename[:-5], d), rng, recompute)
+        except (ReferenceIntegrityError, KeyError) as exc:
+            problems.append(str(exc))
+    if problems:
+        raise ReferenceIntegrityError(
+            f"{len(problems)} problem(s) in {d}:\n  " + "\n  ".join(problems)
+        )
+    return dict(sorted(manifest.items()))
+

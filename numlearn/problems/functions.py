@@ -1,0 +1,227 @@
+r"""One-dimensional target functions shared by the classical and the learned side.
+
+Each target carries a NumPy implementation (float64, for the solvers), an mpmath
+implementation (any precision, for the oracle and the golden references in
+``reference/``), its interval, and the analytic facts that predict how fast
+polynomial approximation converges: a function analytic inside the Bernstein ellipse
+:math:`E_\rho` (foci :math:`\pm 1`, semi-axis sum :math:`\rho`) of the interval mapped
+to :math:`[-1, 1]` has Chebyshev coefficients :math:`|a_k| = O(\rho^{-k})` and
+Chebyshev interpolants with error :math:`O(\rho^{-n})` [1]_.  A singularity at
+:math:`z` (in the reference variable) gives :math:`\rho = |z + \sqrt{z^2 - 1}|` with
+the branch chosen so that :math:`\rho > 1`.
+
+Every constant in a formula is an exact binary float64 number (``1.05`` means
+``float(1.05)``) and is converted to mpmath exactly, so the NumPy and the mpmath
+implementations define the same mathematical function; the NumPy one then differs
+from the truth only by float64 rounding.
+
+Categories
+----------
+``"entire"``
+    No finite singularity: super-geometric convergence.
+``"runge"``
+    Runge-type rational functions: poles off the real axis near the interval.
+``"near_singular"``
+    A pole, branch point or steep front just outside (or near) the interval.
+``"oscillatory"``
+    Entire but with many oscillations: convergence starts only once the degree
+    exceeds the number of oscillations (about :math:`\omega` for :math:`\sin\omega x`).
+
+References
+----------
+.. [1] L. N. Trefethen, *Approximation Theory and Approximation Practice*, extended
+   edition, SIAM 2019, chapters 8 (convergence for analytic functions) and 3
+   (Chebyshev coefficients).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import mpmath
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from numlearn._validation import as_float_array
+
+__all__ = ["CATEGORIES", "TARGETS", "TargetFunction", "get_target"]
+
+CATEGORIES = ("entire", "runge", "near_singular", "oscillatory")
+
+# Exact binary constants shared by the two implementations (see the module docstring).
+_POLE = 1.05  # near_pole: 1/(1.05 - x)
+_BRANCH = 1.01  # near_branch: sqrt(1.01 - x)
+_TWO_PI = 2.0 * math.pi  # the float64 nearest to 2*pi; the sine target lives on [0, _TWO_PI]
+
+
+def _rho_real(c: float) -> float:
+    """Bernstein parameter of a singularity at the real point ``c``, ``|c| > 1``."""
+    c = abs(c)
+    return c + math.sqrt(c * c - 1.0)
+
+
+def _rho_imag(y: float) -> float:
+    """Bernstein parameter of a singularity at ``i*y`` on the imaginary axis."""
+    y = abs(y)
+    return y + math.sqrt(1.0 + y * y)
+
+
+@dataclass(frozen=True)
+class TargetFunction:
+    r"""A 1-D target function with matching float64 and arbitrary-precision code.
+
+    Parameters
+    ----------
+    name : str
+        Registry key, e.g. ``"runge"``.
+    numpy_func : callable
+        ``f(x)`` on float64 arrays (vectorised NumPy).
+    mpmath_func : callable
+        ``f(x)`` on one ``mpmath.mpf``; it computes at the caller's working precision
+        (``mpmath.workdps``) and never sets the global precision.
+    domain : (float, float)
+        The interval ``(a, b)``; the endpoints are exact float64 numbers.
+    category : str
+        One of :data:`CATEGORIES`.
+    description : str
+        One line: the function and why it is in the set.
+    latex : str
+        The formula in LaTeX.
+    rho : float
+        Bernstein-ellipse parameter of the largest ellipse (for the domain mapped to
+        ``[-1, 1]``) in which ``f`` is analytic; ``math.inf`` for entire functions.
+        Chebyshev coefficients decay like ``rho**-k``.
+    singularity : str
+        Where the nearest singularity is (``"none (entire)"`` if there is none).
+
+    Examples
+    --------
+    >>> from numlearn.problems import get_target
+    >>> f = get_target("runge")
+    >>> float(f(0.0))
+    1.0
+    >>> import mpmath
+    >>> with mpmath.workdps(40):
+    ...     print(f.mpmath_func(mpmath.mpf(0.5)))
+    0.1379310344827586206896551724137931034483
+    """
+
+    name: str
+    numpy_func: Callable[[NDArray[np.float64]], NDArray[np.float64]]
+    mpmath_func: Callable[[Any], Any]
+    domain: tuple[float, float]
+    category: str
+    description: str
+    latex: str
+    rho: float = math.inf
+    singularity: str = "none (entire)"
+
+    def __post_init__(self) -> None:
+        if self.category not in CATEGORIES:
+            raise ValueError(
+                f"`category` must be one of {CATEGORIES}, got {self.category!r}."
+            )
+
+    def __call__(self, x: ArrayLike) -> NDArray[np.float64]:
+        """Evaluate the NumPy implementation at ``x`` (converted to float64)."""
+        return self.numpy_func(as_float_array(x, "x", allow_complex=False).astype(np.float64))
+
+
+def _targets() -> dict[str, TargetFunction]:
+    pole = mpmath.mpf(_POLE)
+    branch = mpmath.mpf(_BRANCH)
+    items = [
+        TargetFunction(
+            "exp", np.exp, mpmath.exp, (-1.0, 1.0), "entire",
+            "exp(x): the model entire function; Chebyshev coefficients 2 I_k(1).",
+            r"e^{x}",
+        ),
+        TargetFunction(
+            "sine", np.sin, mpmath.sin, (0.0, _TWO_PI), "entire",
+            "sin(x) on [0, 2pi]: the 1-D interpolation experiment of the BWLer code "
+            "(21 training points). The right endpoint is float64(2*pi).",
+            r"\sin x",
+        ),
+        TargetFunction(
+            "gaussian",
+            lambda x: np.exp(-50.0 * x * x),
+            lambda x: mpmath.exp(-50 * x * x),
+            (-1.0, 1.0), "entire",
+            "exp(-50x^2): a peaked bump (width 0.14), entire but with a long "
+            "pre-asymptotic phase; coefficients 2(-1)^m e^{-25} I_m(25) at k = 2m.",
+            r"e^{-50 x^2}",
+        ),
+        TargetFunction(
+            "runge",
+            lambda x: 1.0 / (1.0 + 25.0 * x * x),
+            lambda x: 1 / (1 + 25 * x * x),
+            (-1.0, 1.0), "runge",
+            "Runge's function 1/(1+25x^2): equispaced interpolation diverges, "
+            "Chebyshev interpolation converges like rho^-n.",
+            r"\frac{1}{1 + 25 x^2}",
+            rho=_rho_imag(0.2), singularity="simple poles at x = +-i/5",
+        ),
+        TargetFunction(
+            "near_pole",
+            lambda x: 1.0 / (_POLE - x),
+            lambda x: 1 / (pole - x),
+            (-1.0, 1.0), "near_singular",
+            "1/(1.05 - x): a real pole 0.05 beyond the right endpoint; values from "
+            "0.49 to 20; coefficients 2 r^k / sqrt(1.05^2 - 1), r = 1/rho.",
+            r"\frac{1}{1.05 - x}",
+            rho=_rho_real(_POLE), singularity="simple pole at x = 1.05",
+        ),
+        TargetFunction(
+            "near_branch",
+            lambda x: np.sqrt(_BRANCH - x),
+            lambda x: mpmath.sqrt(branch - x),
+            (-1.0, 1.0), "near_singular",
+            "sqrt(1.01 - x): a square-root branch point 0.01 beyond the right "
+            "endpoint; coefficients decay like k^{-3/2} rho^{-k}.",
+            r"\sqrt{1.01 - x}",
+            rho=_rho_real(_BRANCH), singularity="branch point at x = 1.01",
+        ),
+        TargetFunction(
+            "tanh_front",
+            lambda x: np.tanh(10.0 * x),
+            lambda x: mpmath.tanh(10 * x),
+            (-1.0, 1.0), "near_singular",
+            "tanh(10x): a steep front (as in Burgers' equation), poles at "
+            "x = +-i pi/20 (2m+1); exactly representable by one tanh neuron.",
+            r"\tanh(10 x)",
+            rho=_rho_imag(math.pi / 20.0), singularity="simple poles at x = +-i*pi/20",
+        ),
+        TargetFunction(
+            "oscillatory",
+            lambda x: np.sin(50.0 * x),
+            lambda x: mpmath.sin(50 * x),
+            (-1.0, 1.0), "oscillatory",
+            "sin(50x): about 16 periods; Chebyshev coefficients 2(-1)^((k-1)/2) J_k(50) "
+            "at odd k, negligible only beyond k of about 50 + 20.",
+            r"\sin(50 x)",
+        ),
+    ]
+    return {t.name: t for t in items}
+
+
+TARGETS: dict[str, TargetFunction] = _targets()
+"""The registry of 1-D targets, keyed by name."""
+
+
+def get_target(name: str) -> TargetFunction:
+    """Return the registered target called ``name``.
+
+    Raises
+    ------
+    KeyError
+        If there is no such target; the message lists the available names.
+    """
+    try:
+        return TARGETS[name]
+    except (KeyError, TypeError):
+        raise KeyError(
+            f"no target function named {name!r}; available: {', '.join(sorted(TARGETS))}."
+        ) from None

@@ -1,0 +1,139 @@
+"""Nodes and closed-form weights against mpmath and the defining formulas."""
+
+import mpmath
+import numpy as np
+import pytest
+
+from numlearn.classical import (
+    barycentric_weights,
+    chebyshev_points,
+    chebyshev_weights,
+    equispaced_points,
+    equispaced_weights,
+    fourier_points,
+    legendre_points,
+    legendre_weights,
+)
+
+EPS = np.finfo(np.float64).eps
+
+
+@pytest.mark.parametrize("kind", [1, 2])
+@pytest.mark.parametrize("n", [1, 2, 3, 10, 257])
+def test_chebyshev_points_match_mpmath(n, kind):
+    x = chebyshev_points(n, kind)
+    with mpmath.workdps(40):
+        if n == 1:
+            exact = [mpmath.mpf(0)]
+        elif kind == 2:
+            exact = [-mpmath.cos(j * mpmath.pi / (n - 1)) for j in range(n)]
+        else:
+            exact = [-mpmath.cos((2 * j + 1) * mpmath.pi / (2 * n)) for j in range(n)]
+        err = max(abs(mpmath.mpf(float(a)) - b) for a, b in zip(x, exact, strict=True))
+    # One rounding of sin(...) of a correctly computed angle: <= 1 ulp of 1.
+    assert err <= EPS
+    assert np.all(np.diff(x) > 0)
+    np.testing.assert_array_equal(x, -x[::-1])  # exact symmetry from the sine form
+
+
+def test_chebyshev_points_domain_endpoints_exact():
+    x = chebyshev_points(9, 2, domain=(0.1, 2.7))
+    assert x[0] == 0.1 and x[-1] == 2.7
+
+
+@pytest.mark.parametrize(
+    ("func", "args"),
+    [(chebyshev_points, (0,)), (chebyshev_points, (5, 3)), (chebyshev_points, (2.5,)),
+     (fourier_points, (-1,)), (chebyshev_points, (5, 2, (1.0, 1.0))),
+     (chebyshev_points, (5, 2, (0.0, np.inf)))],
+)
+def test_nodes_bad_input(func, args):
+    with pytest.raises((ValueError, TypeError)):
+        func(*args)
+
+
+@pytest.mark.parametrize("kind", [1, 2])
+@pytest.mark.parametrize("n", [2, 3, 5, 9, 16])
+def test_closed_form_weights_match_general(n, kind):
+    """The O(n^2) general weights agree with the closed forms to 1e-14 relative.
+
+    For these n the rounded Chebyshev points are close enough to the exact ones that
+    the weights of the floating-point nodes differ from the closed form by less than
+    1e-14 relative; from n ~ 30 on the node rounding alone moves the exact weights
+    of the floating-point nodes by more (see the next test)."""
+    w = chebyshev_weights(n, kind)
+    wg = barycentric_weights(chebyshev_points(n, kind))
+    assert np.max(np.abs(wg - w)) / np.max(np.abs(w)) <= 1e-14
+
+
+@pytest.mark.parametrize("n", [33, 256, 1024])
+def test_general_weights_large_n_within_node_perturbation_bound(n):
+    """At large n the exact weights of the *rounded* Chebyshev points differ from the
+    closed form: w_j = 1/prod(x_j - x_k) moves by sum_k |dx_j - dx_k|/|x_j - x_k|
+    relative when the nodes move by dx (half an ulp each).  Near the ends the spacing
+    is ~ 5/n^2, so this is ~1e-11 at n = 1024.  The general weights must agree with
+    the closed form within that first-order bound (times 2 for the second order),
+    plus the bound at the node used for normalisation, plus n eps for the rounding of
+    the n - 1 products."""
+    x = chebyshev_points(n)
+    w = chebyshev_weights(n)
+    wg = barycentric_weights(x)
+    dx = 0.5 * np.spacing(np.abs(x))
+    diff = np.abs(x[:, None] - x[None, :])
+    np.fill_diagonal(diff, np.inf)
+    bound = ((dx[:, None] + dx[None, :]) / diff).sum(axis=1)
+    # Compare with the common factor fixed at node 0 (whose own error enters all).
+    rel = np.abs(wg / wg[0] * w[0] - w) / np.abs(w)
+    assert np.all(rel <= 2 * (bound + bound[0]) + 2 * n * EPS)
+
+
+def test_general_weights_against_mpmath():
+    """Weights of the floating-point nodes, to n*eps relative, at n in the hundreds."""
+    rng = np.random.default_rng(11)
+    x = np.sort(rng.uniform(-3, 5, 200))
+    w = barycentric_weights(x)
+    with mpmath.workdps(50):
+        xm = [mpmath.mpf(float(v)) for v in x]
+        exact = []
+        for j in range(x.size):
+            p = mpmath.mpf(1)
+            for k in range(x.size):
+                if k != j:
+                    p *= xm[j] - xm[k]
+            exact.append(1 / p)
+        scale = exact[0] / mpmath.mpf(float(w[0]))
+        rel = max(abs(mpmath.mpf(float(a)) * scale - b) / abs(b) for a, b in zip(w, exact, strict=True))
+    # Each weight is a product of n-1 factors, each with one rounding: <= n eps.
+    assert rel <= x.size * EPS
+
+
+def test_weights_no_overflow_thousands_of_nodes():
+    # 3000 Chebyshev points on [-100, 100]: products of 2999 differences up to 200
+    # overflow float64 by far; the scaled products give the closed form.
+    n = 3000
+    w = barycentric_weights(chebyshev_points(n, domain=(-100.0, 100.0)))
+    assert np.all(np.isfinite(w)) and w[0] > 0
+    # relative 1e-9: the node-rounding bound of the previous test at n = 3000
+    np.testing.assert_allclose(w, chebyshev_weights(n), rtol=1e-9, atol=0)
+    # Nearly equispaced: weights span 2^3000, the small ones underflow to 0 but
+    # nothing is NaN or inf, the largest is 1, and signs alternate where nonzero.
+    x = np.linspace(-100, 100, n) + 1e-3 * np.sin(np.arange(n))
+    w = barycentric_weights(x)
+    assert np.all(np.isfinite(w)) and np.max(np.abs(w)) == 1.0
+    nz = np.flatnonzero(w)
+    assert np.all(np.sign(w[nz]) == np.where(nz % 2 == 0, 1.0, -1.0))
+
+
+def test_equispaced_and_legendre_weights():
+    for n in (3, 12, 30):
+        wg = barycentric_weights(equispaced_points(n))
+        np.testing.assert_allclose(wg, equispaced_weights(n), rtol=n * EPS * 8, atol=0)
+        wl = barycentric_weights(legendre_points(n))
+        # Legendre weights come from scipy's quadrature weights (accurate to a few
+        # eps each) through a square root.
+        np.testing.assert_allclose(wl, legendre_weights(n), rtol=50 * n * EPS, atol=0)
+
+
+def test_fourier_points():
+    x = fourier_points(8, (0.0, 1.0))
+    np.testing.assert_array_equal(x, np.arange(8) / 8)
