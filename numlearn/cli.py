@@ -61,13 +61,16 @@ def _cmd_reference(args: argparse.Namespace) -> int:
     from numlearn.precision import reference
 
     directory = Path(args.dir) if args.dir else None
+    where = reference.reference_directory(directory, must_exist=args.action == "verify")
     if args.action == "build":
-        written = reference.build_references(directory)
-        for p in written:
-            print(f"wrote {p}")
+        written = reference.build_references(directory, progress=print)
+        print(f"wrote {len(written)} files and the manifest in {where}")
         return 0
-    report = reference.verify_references(directory)
-    print(report)
+    checked = reference.verify_references(directory, recompute=args.recompute)
+    for name, digest in sorted(checked.items()):
+        print(f"ok  {digest[:16]}  {name}")
+    extra = f", {args.recompute} value(s) per file recomputed" if args.recompute else ""
+    print(f"{len(checked)} reference files in {where} match the manifest{extra}")
     return 0
 
 
@@ -91,6 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     ref = sub.add_parser("reference", help="build or verify the golden reference data")
     ref.add_argument("action", choices=["build", "verify"])
     ref.add_argument("--dir", help="reference directory (default: the repository's reference/)")
+    ref.add_argument("--recompute", type=int, default=0, metavar="N",
+                     help="verify: also recompute N stored values per file with mpmath")
     ref.set_defaults(func=_cmd_reference)
     return parser
 

@@ -421,6 +421,44 @@ def test_standard_chop_clear_cases() -> None:
     assert standard_chop(np.stack([10.0 ** -np.arange(1, 51), np.ones(50)], axis=1)) == 50
 
 
+def test_standard_chop_plateau_threshold_is_tol_two_thirds() -> None:
+    # The paper's r = 3 (1 - log e / log tol) equals 1 at e = tol^(2/3): a perfectly
+    # flat tail just below that level is a plateau (chop after the 11 decaying terms),
+    # just above it is not (not happy).  Catches any change of the constant 3.
+    level = EPS ** (2 / 3)
+    for factor, expected in ((0.99, 11), (0.5, 11), (1.01, 100), (2.0, 100)):
+        c = np.r_[10.0 ** -np.arange(11), np.full(89, factor * level)]
+        assert standard_chop(c) == expected, factor
+
+
+def test_standard_chop_rounds_halves_up() -> None:
+    # c_j = 10^-(j-1), n = 22, tol = 1e-13 (1-based j as in the paper).  No plateau for
+    # j <= 13 (e.g. j = 13: e(21)/e(13) = 1e-8 < r = 3/13).  At j = 14, MATLAB's
+    # round(1.25*14 + 5) = round(22.5) = 23 > n, so the scan stops: not happy, 22.
+    # Round-half-even would give j2 = 22 and find a plateau (r = 0 at e = tol).
+    assert standard_chop(10.0 ** -np.arange(22), tol=1e-13) == 22
+    # With n = 23 the stretch j..j2 = 14..23 fits (j2 <= n is allowed): plateau point
+    # 13.  Step 3: 16 entries are >= tol^(7/6) = 6.8e-16, so j2 becomes 17 with
+    # e(17) = tol^(7/6); log10 e(j) + (13/3)(j-1)/16 = -0.729 (j-1) falls until j = 16
+    # (-10.94) and rises at j = 17 (-10.84): the minimum is at d = 16, cutoff 15.
+    assert standard_chop(10.0 ** -np.arange(23), tol=1e-13) == 15
+
+
+def test_alias_is_interpolation_on_the_coarse_grid() -> None:
+    # Chebfun's prolong/alias: the m coefficients are those of the m-point interpolant
+    # of the long series.  Oracle: numpy chebval on the m-point grid, then the
+    # transform; both steps err by ~n eps sum|c|.
+    from numlearn.classical.chebyshev import _alias
+
+    rng = np.random.default_rng(85)
+    c = rng.standard_normal((40, 2))
+    for m in (1, 2, 7, 21, 39, 40):
+        ref = chebyshev_coefficients(npcheb.chebval(chebyshev_points(m), c).T)
+        ref = ref.reshape(m, 2)
+        assert np.max(np.abs(_alias(c, m) - ref)) <= 40 * EPS * np.sum(np.abs(c))
+    assert _alias(c[:, 0], 1).shape == (1,)
+
+
 # --------------------------------------------------------------------------------------
 # adaptive construction
 # --------------------------------------------------------------------------------------
@@ -487,7 +525,7 @@ def test_adaptive_domain_complex_columns_and_history() -> None:
     a, b = 0.0, 10.0
     res = chebyshev_adaptive(np.exp, (a, b))
     assert res.success and res.stats["hscale"] == 10.0
-    assert res.stats["tol"] == pytest.approx(10 * EPS)  # Chebfun: tol * hscale
+    assert res.stats["tol"] == 10 * EPS  # Chebfun: tol * max(hscale, 1), computed exactly
     x = np.linspace(a, b, 301)
     # |x f'(x)| <= 10 e^10 on (0, 10)
     assert np.max(np.abs(clenshaw(x, res.value, (a, b)) - np.exp(x))) <= _budget(
@@ -518,6 +556,29 @@ def test_adaptive_not_converged_warns() -> None:
     assert res.history["n"] == [17, 33, 65, 129, 257]
 
 
+def test_adaptive_sample_test_catches_what_the_grids_miss() -> None:
+    # exp(x) plus a spike of height 1e-6 and width 1e-6 centred on Chebfun's first
+    # sampleTest point: every grid up to 257 points misses it (nearest grid point
+    # ~1e-3 away, exp(-1e6) = 0), so the coefficients look like exp's and
+    # standard_chop is happy from 33 points on; the sample test sees f - p = 1e-6 >
+    # sqrt(eps) vscale and refuses each time.
+    x0 = -0.357998918959666
+
+    def f(x):
+        return np.exp(x) + 1e-6 * np.exp(-(((x - x0) / 1e-6) ** 2))
+
+    with pytest.warns(RuntimeWarning, match="not_converged"):
+        res = chebyshev_adaptive(f, max_n=257)
+    ns, cuts = res.history["n"], res.history["cutoff"]
+    assert ns == [17, 33, 65, 129, 257]
+    assert all(cut < n for n, cut in zip(ns[1:], cuts[1:], strict=True))
+    assert res.stats["evaluations"] == 257 + 2 * 4  # four sample tests, two points each
+    # max_n need not be 2^k + 1: the largest such grid <= max_n is the last one tried
+    with pytest.warns(RuntimeWarning, match=r"with 65 points \(max_n = 100\)"):
+        res = chebyshev_adaptive(f, max_n=100)
+    assert res.history["n"] == [17, 33, 65]
+
+
 def test_adaptive_and_interpolate_reject_bad_f() -> None:
     with np.errstate(divide="ignore", invalid="ignore"):
         # the 17-point grid contains x = 0 exactly (sine formula)
@@ -533,6 +594,8 @@ def test_adaptive_and_interpolate_reject_bad_f() -> None:
         chebyshev_adaptive(np.exp, max_n=9)
     with pytest.raises(ValueError, match="tol"):
         chebyshev_adaptive(np.exp, tol=0.0)
+    with pytest.raises(ValueError, match="`vscale` must be a finite number >= 0"):
+        chebyshev_adaptive(np.exp, vscale=-1.0)
 
 
 def test_interpolate() -> None:

@@ -48,7 +48,12 @@ from numlearn._validation import (
     result_dtype,
 )
 from numlearn.classical._chebyshev_kernels import clenshaw_kernel
-from numlearn.classical.nodes import _check_kind, chebyshev_points, map_to_reference
+from numlearn.classical.nodes import (
+    _check_kind,
+    chebyshev_points,
+    map_from_reference,
+    map_to_reference,
+)
 
 __all__ = [
     "chebyshev_adaptive",
@@ -257,8 +262,8 @@ def clenshaw(
 
     See Also
     --------
-    numpy.polynomial.chebyshev.chebval : same recurrence, ``(n, m)``-free but
-        allocating per step; Chebfun ``chebtech/clenshaw.m``.
+    numpy.polynomial.chebyshev.chebval : the same recurrence in NumPy (a temporary
+        array per step, one thread); Chebfun ``chebtech/clenshaw.m``.
 
     Examples
     --------
@@ -817,8 +822,7 @@ def _sample_test(
     tol: float,
 ) -> bool:
     """Chebfun's ``sampleTest``: f and its interpolant agree at two off-grid points."""
-    a, b = domain
-    x = 0.5 * a * (1.0 - _SAMPLE_TEST_POINTS) + 0.5 * b * (1.0 + _SAMPLE_TEST_POINTS)
+    x = map_from_reference(_SAMPLE_TEST_POINTS, domain)
     vscale_f = np.max(np.abs(values.reshape(values.shape[0], -1)), axis=0)
     bound = math.sqrt(max(EPS, tol)) * np.maximum(hscale * vscale_f, vglobal)
     fx = _sample(f, x, values.shape[0]).reshape(2, -1)

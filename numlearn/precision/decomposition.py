@@ -172,31 +172,32 @@ class ErrorDecomposition:
         self.n_points = int(u_.size)
         self.eps = float(np.finfo(dt).eps)
         self.labels = {t: labels.get(t, _DEFAULT_LABELS[t]) for t in TERMS}
-        self.term_arrays = {
-            "representation": u_ - ub,
-            "conditioning": ub - ud,
-            "optimization": ud - ul,
-        }
-        total_vec = u_ - ul
-        u_abs = np.abs(u_).ravel()
-        u_max = float(np.max(u_abs))
-        u_l2 = _norm(u_, "rmse", 1.0) * float(np.sqrt(u_.size))
-        if norm == "rel_l2" and u_l2 == 0.0:
-            raise ValueError(
-                "`u` is identically zero, so relative errors are undefined; "
-                "use norm='rmse' or norm='max'."
-            )
-        self.terms = {t: _norm(v, norm, u_l2) for t, v in self.term_arrays.items()}
-        self.total = _norm(total_vec, norm, u_l2)
+        # Overflow (inf - inf) is not an error here: it shows up as telescopes=False.
+        with np.errstate(over="ignore", invalid="ignore"):
+            self.term_arrays = {
+                "representation": u_ - ub,
+                "conditioning": ub - ud,
+                "optimization": ud - ul,
+            }
+            total_vec = u_ - ul
+            u_abs = np.abs(u_).ravel()
+            u_max = float(np.max(u_abs))
+            u_l2 = _norm(u_, "rmse", 1.0) * float(np.sqrt(u_.size))
+            if norm == "rel_l2" and u_l2 == 0.0:
+                raise ValueError(
+                    "`u` is identically zero, so relative errors are undefined; "
+                    "use norm='rmse' or norm='max'."
+                )
+            self.terms = {t: _norm(v, norm, u_l2) for t, v in self.term_arrays.items()}
+            self.total = _norm(total_vec, norm, u_l2)
 
-        t = self.term_arrays
-        resid = (t["representation"] + t["conditioning"] + t["optimization"]) - total_vec
-        magnitude = np.abs(u_) + np.abs(ub) + np.abs(ud) + np.abs(ul)
-        with np.errstate(invalid="ignore"):
+            t = self.term_arrays
+            resid = (t["representation"] + t["conditioning"] + t["optimization"]) - total_vec
+            magnitude = np.abs(u_) + np.abs(ub) + np.abs(ud) + np.abs(ul)
             self.telescopes = bool(
                 np.all(np.abs(resid) <= _TELESCOPE_EPS * self.eps * magnitude)
             )
-        self.residual = _norm(resid, norm, u_l2)
+            self.residual = _norm(resid, norm, u_l2)
 
         if cond is None:
             self.floor: float | None = None
