@@ -8,7 +8,8 @@ problems.  ``import numlearn`` imports neither torch nor matplotlib.
 """
 
 from numlearn._result import Result
+from numlearn._validation import IllConditionedWarning
 
 __version__ = "0.1.0"
 
-__all__ = ["Result", "__version__"]
+__all__ = ["IllConditionedWarning", "Result", "__version__"]

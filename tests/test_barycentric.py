@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from numlearn import IllConditionedWarning
 from numlearn.classical import (
     BarycentricInterpolant,
     barycentric_eval,
@@ -191,7 +192,8 @@ def test_first_formula_equispaced_and_outside_vs_mpmath():
     x = equispaced_points(n)
     f = np.cos(2 * x)
     xe = np.array([-1.2, -0.999, -0.3, 0.77, 1.05])
-    p = barycentric_eval_first(x, f, xe)
+    with pytest.warns(IllConditionedWarning, match="condition number 1.*e\\+09"):
+        p = barycentric_eval_first(x, f, xe)
     with mpmath.workdps(80):
         xm = [mpmath.mpf(float(v)) for v in x]
         for i, t in enumerate(xe):
@@ -253,6 +255,18 @@ def test_lebesgue_constant_against_independent_evaluation():
         assert lam.max() <= got <= lam.max() * (1 + 1e-6)
     assert lebesgue_constant([-1.0, 1.0]) == pytest.approx(1.0, abs=1e-15)
     assert lebesgue_constant([-1.0, 0.0, 1.0]) == pytest.approx(1.25, abs=1e-12)
+
+
+def test_ill_conditioned_nodes_warn_with_estimate():
+    # Equispaced n = 40: Lebesgue constant ~ 1e10 (2^n / (e n log n)).
+    with pytest.warns(IllConditionedWarning, match="condition number"):
+        barycentric_weights(equispaced_points(40))
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        barycentric_weights(chebyshev_points(2000))  # Lambda ~ 5.5: no warning
+        barycentric_weights(equispaced_points(25))  # Lambda ~ 1e5: below 1e8
 
 
 def test_lebesgue_function_is_one_at_nodes():

@@ -44,8 +44,12 @@ from numlearn._validation import (
     check_int,
     compute_dtype,
     result_dtype,
+    warn_ill_conditioned,
 )
 from numlearn.classical import _bary_kernels as _k
+
+# Warn when data errors can be amplified by more than 1e8 (half the digits).
+_LEBESGUE_WARN = 1e8
 
 __all__ = [
     "BarycentricInterpolant",
@@ -95,6 +99,13 @@ def barycentric_weights(nodes: ArrayLike) -> NDArray[Any]:
     ValueError
         Empty, non-finite or repeated nodes.
 
+    Warns
+    -----
+    IllConditionedWarning
+        If the Lebesgue constant of the (real) nodes, estimated at the midpoints of
+        the gaps, exceeds 1e8: interpolated values may then lose more than half their
+        digits (e.g. equispaced nodes, n > 35).
+
     See Also
     --------
     numlearn.classical.nodes.chebyshev_weights : closed forms (use those for Chebyshev).
@@ -122,7 +133,24 @@ def barycentric_weights(nodes: ArrayLike) -> NDArray[Any]:
     w = w / abs(mant[jmax])
     # Sign (phase) convention w_0 > 0, taken from the mantissa: w_0 itself may have
     # underflowed to zero for wildly graded node sets.
-    return w * (abs(mant[0]) / mant[0])
+    w = w * (abs(mant[0]) / mant[0])
+    if x.dtype.kind != "c" and n > 2 and (w != 0).all():
+        # Estimate the Lebesgue constant from the gap midpoints (where the Lebesgue
+        # function peaks between nodes), O(n^2) like the weights themselves.
+        xs = np.sort(x)
+        lam = np.empty(n - 1)
+        _k.lebesgue_function(x, w, 0.5 * (xs[:-1] + xs[1:]), lam)
+        warn_ill_conditioned(
+            float(lam.max()),
+            "Polynomial interpolation in these nodes (Lebesgue constant estimated at gap midpoints)",
+            threshold=_LEBESGUE_WARN,
+        )
+    elif x.dtype.kind != "c" and n > 2:
+        warn_ill_conditioned(
+            np.inf, "Polynomial interpolation in these nodes (some weights underflow to 0)",
+            threshold=_LEBESGUE_WARN,
+        )
+    return w
 
 
 def _log2_scale_from(x: NDArray[Any], w: NDArray[Any]) -> tuple[complex | float, int]:
