@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from numlearn.classical import chebyshev_points
+from numlearn.precision.metrics import ulp_distance
 from numlearn.testing import (
     CI_PROFILE,
     PROFILE_ENV_VAR,
@@ -27,7 +28,6 @@ from numlearn.testing import (
     nearly_coincident_nodes,
     node_sets,
     random_distinct_nodes,
-    ulp_distance,
 )
 
 EPS = np.finfo(np.float64).eps
@@ -288,29 +288,27 @@ def test_series_mp_eval_resolves_digits_float64_cannot():
 # ---------------------------------------------------------------------- assertions
 
 
-@given(st.floats(-1e300, 1e300), st.integers(0, 40), st.booleans())
-def test_ulp_distance_counts_nextafter_steps(x, k, up):
+@given(st.floats(-1e300, 1e300), st.integers(1, 40), st.booleans())
+def test_assert_ulp_close_counts_nextafter_steps(x, k, up):
     y = x
     for _ in range(k):
         y = np.nextafter(y, np.inf if up else -np.inf)
-    assert int(ulp_distance(x, y)) == k
-    assert int(ulp_distance(y, x)) == k
+    assert_ulp_close(y, x, k)
+    with pytest.raises(AssertionError, match=f"{k} ULP apart"):
+        assert_ulp_close(y, x, k - 1)
 
 
-def test_ulp_distance_special_values():
+def test_assert_ulp_close_special_values():
     tiny = 5e-324
-    big = np.finfo(np.float64).max
-    assert ulp_distance(-0.0, 0.0) == 0
-    assert ulp_distance(-tiny, tiny) == 2  # across zero: -tiny, 0, tiny
-    assert ulp_distance(big, np.inf) == 1
-    assert ulp_distance(-big, big) == 2 * int(np.float64(big).view(np.int64))  # no overflow
-    assert ulp_distance(np.nan, np.nan) == 0
-    assert ulp_distance(np.nan, 1.0) == np.iinfo(np.uint64).max
+    assert_ulp_close([-0.0, -tiny, np.inf, np.nan], [0.0, tiny, np.inf, np.nan], 2)
+    with pytest.raises(AssertionError, match="2 ULP apart"):
+        assert_ulp_close(-tiny, tiny, 1)  # across zero: -tiny, 0, tiny
     one32 = np.float32(1.0)
-    assert ulp_distance(one32, np.nextafter(one32, np.float32(2))) == 1  # float32 ulps
-    assert ulp_distance(np.ones((2, 1)), np.ones(3)).shape == (2, 3)
-    with pytest.raises(TypeError, match="real"):
-        ulp_distance(1j, 1.0)
+    assert_ulp_close(one32, np.nextafter(one32, np.float32(2)), 1)  # float32 ulps
+    with pytest.raises(AssertionError, match="index 1"):
+        assert_ulp_close([1.0, np.nan], [1.0, 1.0], 1000)
+    with pytest.raises(AssertionError, match=r"index \(1, 2\)"):
+        assert_ulp_close(np.ones((2, 1)), [[1.0, 1.0, 1.0], [1.0, 1.0, 2.0]], 0)
 
 
 def test_assert_ulp_close_passes_and_fails():
@@ -324,8 +322,6 @@ def test_assert_ulp_close_passes_and_fails():
     msg = str(info.value)
     assert "1 of 7 elements" in msg and "index 4" in msg and "2 ULP apart" in msg
     assert repr(float(x[4])) in msg and repr(float(y[4])) in msg
-    with pytest.raises(AssertionError, match=r"index \(1, 0\)"):
-        assert_ulp_close(np.array([[1.0], [np.nan]]), np.ones((2, 1)), 10)
     with pytest.raises(ValueError, match="max_ulp"):
         assert_ulp_close(x, x, -1)
 

@@ -142,7 +142,8 @@ def barycentric_weights(nodes: ArrayLike) -> NDArray[Any]:
         _k.lebesgue_function(x, w, 0.5 * (xs[:-1] + xs[1:]), lam)
         warn_ill_conditioned(
             float(lam.max()),
-            "Polynomial interpolation in these nodes (Lebesgue constant estimated at gap midpoints)",
+            "Polynomial interpolation in these nodes (Lebesgue constant estimated at the "
+            "gap midpoints)",
             threshold=_LEBESGUE_WARN,
         )
     elif x.dtype.kind != "c" and n > 2:

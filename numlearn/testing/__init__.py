@@ -6,13 +6,13 @@ hypothesis).  ``import numlearn`` does not import this package.
 - Strategies (:mod:`numlearn.testing.strategies`): node sets from benign to
   hostile, smooth functions as Chebyshev series with exact mpmath values,
   adversarial evaluation points, matrices with a prescribed condition number.
-- Assertions (:mod:`numlearn.testing.assertions`): ULP distances and comparison
-  with an mpmath oracle, with messages that show the worst point.
+- Assertions (:mod:`numlearn.testing.assertions`): closeness in ULPs and to an
+  mpmath oracle, with messages that show the worst point.
 - Profiles (:mod:`numlearn.testing.profiles`): a deterministic hypothesis profile
   for CI and a randomised one, chosen by ``NUMLEARN_HYPOTHESIS_PROFILE``.
 """
 
-from numlearn.testing.assertions import assert_close_to_oracle, assert_ulp_close, ulp_distance
+from numlearn.testing.assertions import assert_close_to_oracle, assert_ulp_close
 from numlearn.testing.profiles import (
     CI_PROFILE,
     PROFILE_ENV_VAR,
@@ -49,5 +49,4 @@ __all__ = [
     "node_sets",
     "random_distinct_nodes",
     "register_profiles",
-    "ulp_distance",
 ]

@@ -1,4 +1,4 @@
-"""Assertions for numerical tests: ULP distances and comparison with an mpmath oracle.
+"""Assertions for numerical tests: closeness in ULPs and to an mpmath oracle.
 
 Failure messages name the worst point (its index and ``x``), the actual and the
 expected value, the error in every measure (absolute, relative, ULP) and the
@@ -23,6 +23,7 @@ from numpy.typing import ArrayLike, NDArray
 from numlearn.precision.metrics import ulp_distance
 
 __all__ = ["assert_close_to_oracle", "assert_ulp_close"]
+
 
 def _ulp_distance(a: ArrayLike, b: ArrayLike) -> NDArray[np.uint64]:
     """:func:`numlearn.precision.metrics.ulp_distance`, broadcast and NaN-aware.
