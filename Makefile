@@ -4,8 +4,10 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
-# torch first, from the pinned CPU build, so that the open `torch>=2.3` range in
-# pyproject.toml is already satisfied and pip pulls no CUDA wheels.
+# torch first, pinned by constraints.txt (2.13.0; on the project's CPU machines pip
+# takes the local CPU wheel), so that the open `torch>=2.3` range in pyproject.toml
+# is already satisfied and pip pulls nothing newer.  Elsewhere, for a CPU-only
+# install, add --index-url https://download.pytorch.org/whl/cpu to that one step.
 INSTALL = $(PIP) install --quiet -c constraints.txt
 
 .PHONY: help venv demo test test-slow bench docs lint clean
@@ -30,7 +32,7 @@ $(VENV)/.test: $(VENV)/.base
 	@touch $@
 
 $(VENV)/.docs: $(VENV)/.base
-	$(INSTALL) -e ".[plot,docs]"
+	$(INSTALL) -e ".[plot,docs,test]"
 	@touch $@
 
 venv: $(VENV)/.test

@@ -21,6 +21,8 @@ MODULES = [
     "numlearn.classical.differentiation",
     "numlearn.precision",
     "numlearn.problems",
+    "numlearn.compare",
+    "numlearn.cli",
 ]
 
 CHECK = textwrap.dedent(

@@ -434,8 +434,8 @@ def clenshaw_curtis_weights(
 
     See Also
     --------
-    clenshaw_curtis : weights times values.
-    Chebfun ``chebtech2.quadwts``; ``scipy.integrate`` has no Clenshaw-Curtis rule.
+    clenshaw_curtis : weights times values; Chebfun's ``chebtech2.quadwts`` computes
+        the same weights (``scipy.integrate`` has no Clenshaw-Curtis rule).
 
     Examples
     --------
@@ -735,8 +735,8 @@ def chebyshev_adaptive(
 
     See Also
     --------
-    chebyshev_interpolate : fixed degree.  Chebfun ``chebfun(f)``;
-    ``chebpy.chebfun``; ``numpy.polynomial.Chebyshev.interpolate`` (fixed degree).
+    chebyshev_interpolate : fixed degree, as ``numpy.polynomial.Chebyshev.interpolate``;
+        this function is Chebfun's ``chebfun(f)`` (and ``chebpy.chebfun``).
 
     Examples
     --------

@@ -3,15 +3,15 @@ r"""Error metrics, each named for what it computes.
 All metrics compare a reference ``u_true`` with an approximation ``u`` of the same
 shape, on some grid the caller names (:func:`metric_report` insists on the name):
 
-=================  =====================================================  ==========
-name               formula                                                 units
-=================  =====================================================  ==========
-``rel_l2``         :math:`\|u_{true} - u\|_2 / \|u_{true}\|_2`            relative
-``rmse``           :math:`\sqrt{\tfrac1N \sum_i (u_{true,i} - u_i)^2}`    absolute
-``mse``            :math:`\tfrac1N \sum_i (u_{true,i} - u_i)^2` (no root)  squared
-``max_abs``        :math:`\max_i |u_{true,i} - u_i|`                       absolute
-``ulp_distance``   representable floats between the two, per entry         ULPs
-=================  =====================================================  ==========
+=================  ========================================================  ==========
+name               formula                                                   units
+=================  ========================================================  ==========
+``rel_l2``         :math:`\|u_{true} - u\|_2 / \|u_{true}\|_2`               relative
+``rmse``           :math:`\sqrt{\tfrac1N \sum_i (u_{true,i} - u_i)^2}`       absolute
+``mse``            :math:`\tfrac1N \sum_i (u_{true,i} - u_i)^2` (no root)     squared
+``max_abs``        :math:`\max_i |u_{true,i} - u_i|`                          absolute
+``ulp_distance``   representable floats between the two, per entry            ULPs
+=================  ========================================================  ==========
 
 MSE is the square of RMSE; papers mix the two, so both exist with names that say
 which.  Norms are computed after scaling by the largest magnitude, so neither tiny
