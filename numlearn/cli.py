@@ -103,7 +103,15 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``numlearn`` command."""
     args = build_parser().parse_args(argv)
-    return int(args.func(args))
+    from numlearn.precision.reference import ReferenceBuildError, ReferenceIntegrityError
+
+    try:
+        return int(args.func(args))
+    except (ReferenceIntegrityError, ReferenceBuildError, FileNotFoundError, KeyError) as exc:
+        # Expected failures: one clear line, exit status 1, no traceback.
+        msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        print(f"numlearn: error: {msg}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":
