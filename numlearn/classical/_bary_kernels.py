@@ -66,31 +66,24 @@ def _repair_point(nodes, weights, values, xi, out_row):
 
 
 @njit(cache=True, inline="always")
-def _two_sum_into(acc, comp, i, t):
-    """acc[i] += t with the rounding error added to comp[i] (Knuth's TwoSum).
+def _two_sum(a, c, t):
+    """Return (a + t, c + error of a + t): Knuth's TwoSum into a running sum.
 
     Branch-free, six flops; exact without fastmath (which would let LLVM cancel the
     error term to zero).  Summing the n terms this way makes the sums accurate to
     about eps relative to the condition of the sum instead of n eps.
     """
-    a = acc[i]
     s = a + t
     bp = s - a
-    comp[i] += (a - (s - bp)) + (t - bp)
-    acc[i] = s
+    return s, c + ((a - (s - bp)) + (t - bp))
 
 
 @njit(cache=True, inline="always")
 def _acc(d, cd, s, cs, t, f):
     """Add t to the sum (d, cd) and t*f to the sum (s, cs), each by TwoSum."""
-    a = d + t
-    bp = a - d
-    cd += (d - (a - bp)) + (t - bp)
-    tf = t * f
-    b = s + tf
-    bq = b - s
-    cs += (s - (b - bq)) + (tf - bq)
-    return a, cd, b, cs
+    d, cd = _two_sum(d, cd, t)
+    s, cs = _two_sum(s, cs, t * f)
+    return d, cd, s, cs
 
 
 @njit(parallel=True, cache=True)
@@ -119,13 +112,13 @@ def bary2(nodes, weights, values, x, out, compensated):
                 t[i] = wj / (xb[i] - xj)
             if compensated:
                 for i in range(cnt):
-                    _two_sum_into(den, cden, i, t[i])
+                    den[i], cden[i] = _two_sum(den[i], cden[i], t[i])
                 for c in range(k):
                     fj = values[j, c]
                     row = num[c]
                     crow = cnum[c]
                     for i in range(cnt):
-                        _two_sum_into(row, crow, i, t[i] * fj)
+                        row[i], crow[i] = _two_sum(row[i], crow[i], t[i] * fj)
             else:
                 for i in range(cnt):
                     den[i] += t[i]
