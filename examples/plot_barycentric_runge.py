@@ -47,21 +47,21 @@ f_t = runge(t)
 # forward stable on Chebyshev points, Higham 2004).  The equispaced interpolant
 # diverges like :math:`2^n`.
 
-ns_cheb = np.arange(5, 201, 5)
-err_cheb = []
-for n in ns_cheb:
-    x = chebyshev_points(n)
-    p = barycentric_eval(x, chebyshev_weights(n), runge(x), t)
-    err_cheb.append(np.max(np.abs(p - f_t)))
-err_cheb = np.array(err_cheb)
 
+
+def max_error(points, weights, ns):
+    """Max error on ``t`` of the interpolant in ``points(n)`` for each n."""
+    errs = []
+    for n in ns:
+        x = points(n)
+        errs.append(np.max(np.abs(barycentric_eval(x, weights(n), runge(x), t) - f_t)))
+    return np.array(errs)
+
+
+ns_cheb = np.arange(5, 201, 5)
+err_cheb = max_error(chebyshev_points, chebyshev_weights, ns_cheb)
 ns_equi = np.arange(5, 61, 5)
-err_equi = []
-for n in ns_equi:
-    x = equispaced_points(n)
-    p = barycentric_eval(x, equispaced_weights(n), runge(x), t)
-    err_equi.append(np.max(np.abs(p - f_t)))
-err_equi = np.array(err_equi)
+err_equi = max_error(equispaced_points, equispaced_weights, ns_equi)
 
 rho = (1.0 + np.sqrt(26.0)) / 5.0
 

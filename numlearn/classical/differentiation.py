@@ -48,7 +48,7 @@ from numlearn.classical.barycentric import (
     barycentric_eval,
     barycentric_weights,
 )
-from numlearn.classical.nodes import chebyshev_points, chebyshev_weights
+from numlearn.classical.nodes import _check_kind, chebyshev_weights
 
 __all__ = [
     "barycentric_diffmat",
@@ -152,12 +152,12 @@ def chebyshev_diffmat(
     n = check_int(n, "n", minimum=1)
     order = check_int(order, "order", minimum=0)
     a, b = check_domain(domain)
+    kind = _check_kind(kind)
     if order == 0 or n == 1:
         return np.eye(n) if order == 0 else np.zeros((1, 1))
     j = np.arange(n)
     # Angles of the increasing points s_j = -cos(theta_j).
     theta = np.pi * j / (n - 1) if kind == 2 else np.pi * (2 * j + 1) / (2 * n)
-    chebyshev_points(n, kind)  # validates `kind`
     dx = 2.0 * np.sin(0.5 * (theta[:, None] + theta[None, :])) * np.sin(
         0.5 * (theta[:, None] - theta[None, :])
     )
