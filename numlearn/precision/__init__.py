@@ -38,9 +38,11 @@ from numlearn.precision.reference import (
     ReferenceBuildError,
     ReferenceIntegrityError,
     build_references,
+    load_checked_bytes,
     load_reference,
     reference_directory,
     reference_names,
+    register_files,
     verify_references,
 )
 
@@ -56,6 +58,7 @@ __all__ = [
     "ReferenceIntegrityError",
     "build_references",
     "interpolation_decomposition",
+    "load_checked_bytes",
     "load_reference",
     "max_abs",
     "metric_report",
@@ -64,6 +67,7 @@ __all__ = [
     "mse",
     "reference_directory",
     "reference_names",
+    "register_files",
     "rel_l2",
     "rmse",
     "round_to_float64",

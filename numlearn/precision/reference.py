@@ -81,9 +81,11 @@ __all__ = [
     "ReferenceBuildError",
     "ReferenceIntegrityError",
     "build_references",
+    "load_checked_bytes",
     "load_reference",
     "reference_directory",
     "reference_names",
+    "register_files",
     "verify_references",
 ]
 
@@ -223,11 +225,55 @@ def _write_manifest(directory: Path, entries: dict[str, str]) -> None:
 def reference_names(directory: str | os.PathLike[str] | None = None) -> list[str]:
     """Names of the targets with a reference file listed in the manifest, sorted."""
     d = reference_directory(directory)
-    return sorted(f[: -len(".json")] for f in _read_manifest(d) if f.endswith(".json"))
+    return sorted(
+        f[: -len(".json")] for f in _read_manifest(d) if f.endswith(".json") and "/" not in f
+    )
+
+
+def register_files(
+    filenames: Iterable[str], directory: str | os.PathLike[str] | None = None
+) -> dict[str, str]:
+    """Add (or refresh) the sha256 of existing data files in ``MANIFEST.sha256``.
+
+    Used by the builders of data that is not a 1-D target (the PDE references under
+    ``reference/pdes/``).  ``filenames`` are relative to the reference directory, with
+    ``/`` as separator.  Returns the manifest after the update.
+    """
+    d = reference_directory(directory)
+    try:
+        manifest = _read_manifest(d)
+    except ReferenceIntegrityError:
+        manifest = {}
+    for name in filenames:
+        path = d / name
+        if not path.is_file():
+            raise FileNotFoundError(f"cannot register {path}: no such file.")
+        manifest[name] = _sha256(path)
+    _write_manifest(d, manifest)
+    return dict(sorted(manifest.items()))
+
+
+def load_checked_bytes(filename: str, directory: str | os.PathLike[str] | None = None) -> bytes:
+    """The bytes of reference file ``filename`` after checking its sha256.
+
+    Raises
+    ------
+    ReferenceIntegrityError
+        If the file is missing, unlisted in the manifest, or altered.
+    """
+    d = reference_directory(directory)
+    manifest = _read_manifest(d)
+    _checked(d, filename, manifest)
+    return (d / filename).read_bytes()
 
 
 def _checked_text(directory: Path, filename: str, manifest: dict[str, str]) -> str:
     """The file's text after checking it against the manifest."""
+    return _checked(directory, filename, manifest).decode("utf-8")
+
+
+def _checked(directory: Path, filename: str, manifest: dict[str, str]) -> bytes:
+    """The file's bytes after checking them against the manifest."""
     path = directory / filename
     if filename not in manifest:
         raise ReferenceIntegrityError(
@@ -244,7 +290,7 @@ def _checked_text(directory: Path, filename: str, manifest: dict[str, str]) -> s
             f"{manifest[filename]}. Restore it from version control (git checkout -- "
             f"{filename}) or rebuild with `numlearn reference build`."
         )
-    return data.decode("utf-8")
+    return data
 
 
 def load_reference(name: str, directory: str | os.PathLike[str] | None = None) -> Reference:
@@ -594,8 +640,8 @@ def verify_references(
     d = reference_directory(directory)
     manifest = _read_manifest(d)
     problems: list[str] = []
-    for path in sorted(d.glob("*.json")):
-        if path.name not in manifest:
+    for path in sorted([*d.glob("*.json"), *d.glob("pdes/*")]):
+        if path.relative_to(d).as_posix() not in manifest:
             problems.append(f"{path} is not listed in the manifest")
     rng = random.Random(seed)
     for filename in sorted(manifest):
