@@ -12,17 +12,19 @@ from numlearn.classical.barycentric import (
     lebesgue_function,
     trig_barycentric_eval,
 )
-from numlearn.classical.chebyshev import (
+from numlearn.classical.adaptive import (
     chebyshev_adaptive,
+    chebyshev_interpolate,
+    standard_chop,
+)
+from numlearn.classical.chebyshev import (
     chebyshev_coefficients,
     chebyshev_derivative_coefficients,
     chebyshev_integral_coefficients,
-    chebyshev_interpolate,
     chebyshev_values,
     clenshaw,
     clenshaw_curtis,
     clenshaw_curtis_weights,
-    standard_chop,
 )
 from numlearn.classical.differentiation import (
     barycentric_diffmat,

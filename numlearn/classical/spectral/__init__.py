@@ -1,0 +1,1 @@
+"""Spectral solvers: linear BVPs, space-time collocation, method-of-lines time stepping."""
