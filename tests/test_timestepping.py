@@ -1,4 +1,4 @@
-"""Tests for numlearn.classical.spectral.timestepping (ETDRK4 and the MOL solvers).
+"""Tests for numlearn.classical.spectral.etdrk4 and .mol (ETDRK4 and the MOL solvers).
 
 Oracles: mpmath phi-functions for the coefficients; a hand-written classical RK4
 (ETDRK4 with L = 0 is RK4); the Cole-Hopf solution of Burgers
@@ -21,9 +21,8 @@ import pytest
 from numlearn import Result
 from numlearn.classical.differentiation import chebyshev_diffmat
 from numlearn.classical.nodes import chebyshev_points
-from numlearn.classical.spectral.timestepping import (
-    etdrk4,
-    etdrk4_coefficients,
+from numlearn.classical.spectral.etdrk4 import etdrk4, etdrk4_coefficients
+from numlearn.classical.spectral.mol import (
     solve_burgers_mol,
     solve_mol,
     solve_reaction_diffusion_mol,
