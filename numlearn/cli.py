@@ -64,7 +64,14 @@ def _cmd_reference(args: argparse.Namespace) -> int:
     where = reference.reference_directory(directory, must_exist=args.action == "verify")
     if args.action == "build":
         written = reference.build_references(directory, progress=print)
-        print(f"wrote {len(written)} files and the manifest in {where}")
+        count = len(written)
+        if args.pdes:
+            from numlearn.problems.burgers import build_burgers_reference
+            from numlearn.problems.poisson2d import build_poisson2d_reference
+
+            count += len(build_burgers_reference(directory, progress=print))
+            count += len(build_poisson2d_reference(directory, progress=print))
+        print(f"wrote {count} files and the manifest in {where}")
         return 0
     checked = reference.verify_references(directory, recompute=args.recompute)
     for name, digest in sorted(checked.items()):
@@ -94,6 +101,8 @@ def build_parser() -> argparse.ArgumentParser:
     ref = sub.add_parser("reference", help="build or verify the golden reference data")
     ref.add_argument("action", choices=["build", "verify"])
     ref.add_argument("--dir", help="reference directory (default: the repository's reference/)")
+    ref.add_argument("--pdes", action="store_true",
+                     help="build: also the PDE references (Burgers, Poisson2d-C; ~2 min)")
     ref.add_argument("--recompute", type=int, default=0, metavar="N",
                      help="verify: also recompute N stored values per file with mpmath")
     ref.set_defaults(func=_cmd_reference)
