@@ -1,0 +1,465 @@
+"""Least squares: samplers, gradient descent (Numba) and the exact references.
+
+Oracles: mpmath (``mp_lstsq``, two precisions), exact rational arithmetic
+(``fractions``), closed-form GD iterates for diagonal problems, a scalar Python
+re-implementation of the kernel's operation order, and the research anchors of
+/work/shared/research/least_squares.md [M] (float64 GD on the paper's distribution).
+"""
+
+import math
+import warnings
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+from numlearn import IllConditionedWarning, Result
+from numlearn.classical.least_squares import (
+    RankDeficientWarning,
+    conditioning,
+    gradient_descent,
+    lstsq_reference,
+    mp_lstsq,
+)
+from numlearn.precision import OracleDisagreementError
+from numlearn.problems.least_squares import (
+    LS_FAMILIES,
+    LeastSquaresBatch,
+    sample,
+    sample_cond,
+    sample_noisy,
+    sample_paper,
+    sample_scaled,
+    sample_shape,
+)
+
+EPS = np.finfo(np.float64).eps
+
+
+def _ulps(x, y):
+    """Componentwise distance in units of the spacing at ``y``."""
+    return np.abs(x - y) / np.spacing(np.abs(y))
+
+
+# ------------------------------------------------------------------------- samplers
+
+
+def test_paper_sampler_shapes_seeding_and_readonly():
+    p = sample_paper(7, seed=3)
+    assert (p.A.shape, p.b.shape, p.x_star.shape, p.x0.shape) == (
+        (7, 20, 5), (7, 20), (7, 5), (7, 5))
+    assert all(a.dtype == np.float64 for a in (p.A, p.b, p.x_star, p.x0))
+    assert (len(p), p.n, p.d) == (7, 20, 5)
+    q = sample_paper(7, seed=np.random.default_rng(3))
+    for name in ("A", "b", "x_star", "x0"):
+        np.testing.assert_array_equal(getattr(p, name), getattr(q, name))
+    assert not np.array_equal(p.A, sample_paper(7, seed=4).A)
+    with pytest.raises(ValueError, match="read-only"):
+        p.A[0, 0, 0] = 1.0
+    assert p.meta["family"] == "paper" and p.meta["seed"] == 3
+
+
+def test_paper_b_is_float64_product():
+    """b = fl(A x*): within the dot-product bound gamma_d sum |a||x| (Higham, ASNA, section 3.1,
+    u = eps/2) of the exact rational product."""
+    p = sample_paper(3, seed=0)
+    for k in range(3):
+        for i in range(p.n):
+            exact = sum(Fraction(float(a)) * Fraction(float(x))
+                        for a, x in zip(p.A[k, i], p.x_star[k], strict=True))
+            bound = p.d * EPS / 2 * float(np.abs(p.A[k, i]) @ np.abs(p.x_star[k])) * 1.01
+            assert abs(Fraction(float(p.b[k, i])) - exact) <= Fraction(bound)
+
+
+def test_cond_family_singular_values():
+    """Singular values span [1, kappa]; the float product U diag(s') V^T perturbs
+    them by at most ||E||_2 <~ n eps kappa (Weyl).  Same draws as the paper family."""
+    kappa = 1e3
+    c = sample_cond(20, kappa=kappa, seed=5)
+    s = np.linalg.svd(c.A, compute_uv=False)
+    tol = c.n * EPS * kappa
+    assert np.all(np.abs(s[:, 0] - kappa) <= tol) and np.all(np.abs(s[:, -1] - 1) <= tol)
+    p = sample_paper(20, seed=5)
+    np.testing.assert_array_equal(c.x_star, p.x_star)
+    np.testing.assert_array_equal(c.x0, p.x0)
+    assert sample_cond(2, kappa=1.0, seed=0).A.shape == (2, 20, 5)
+
+
+def test_scaled_family_is_exact_power_of_two_multiple():
+    p = sample_paper(10, seed=8)
+    s = sample_scaled(10, scale=4.0, seed=8)
+    np.testing.assert_array_equal(s.A, p.A)
+    for name in ("b", "x_star", "x0"):
+        np.testing.assert_array_equal(getattr(s, name), 4.0 * getattr(p, name))
+
+
+def test_shape_family_and_registry():
+    s = sample_shape(4, n=40, d=10, seed=1)
+    assert s.A.shape == (4, 40, 10) and s.meta["family"] == "shape"
+    assert set(LS_FAMILIES) == {"paper", "cond", "scaled", "shape", "noisy"}
+    assert sample("cond", 2, 0, kappa=5.0).meta["kappa"] == 5.0
+    with pytest.raises(ValueError, match="unknown least-squares family 'nope'"):
+        sample("nope", 2)
+    with pytest.raises(TypeError, match="family 'paper'"):
+        sample("paper", 2, 0, kappa=3.0)
+    with pytest.raises(ValueError, match="n >= d"):
+        sample_shape(2, n=3, d=5)
+    for kw, match in (({"kappa": 0.5}, "kappa"), ({"kappa": math.inf}, "kappa")):
+        with pytest.raises(ValueError, match=match):
+            sample_cond(2, **kw)
+    with pytest.raises(ValueError, match="scale"):
+        sample_scaled(2, scale=0.0)
+    with pytest.raises(ValueError, match="sigma"):
+        sample_noisy(2, sigma=-1.0)
+    with pytest.raises(ValueError, match="batch"):
+        sample_paper(0)
+    with pytest.raises(TypeError, match="seed"):
+        sample_paper(2, seed="abc")
+
+
+def test_noisy_family_x_star_is_the_least_squares_solution():
+    """x_star of the inconsistent family against the mpmath oracle: within one ulp
+    (QR + double-double refinement claims 'about an ulp')."""
+    s = sample_noisy(12, sigma=0.1, seed=2)
+    oracle = mp_lstsq(s.A, s.b)
+    assert np.all(oracle.stats["rounding_certified"])
+    assert np.all(_ulps(s.x_star, oracle.value) <= 1)
+    r = np.linalg.norm(s.b - np.einsum("bij,bj->bi", s.A, s.x_star), axis=1)
+    # ||r|| / sigma ~ chi_{n-d}, mean ~ sqrt(15) = 3.9; below 0.2 of that with
+    # probability ~1e-9 per problem: the system is really inconsistent.
+    assert np.all(r > 0.2 * 0.1 * math.sqrt(s.n - s.d))
+
+
+def test_batch_validation_mse_subset():
+    p = sample_paper(5, seed=0)
+    with pytest.raises(ValueError, match=r"`b` must have shape \(5, 20\)"):
+        LeastSquaresBatch(p.A, p.b[:, :3], p.x_star, p.x0)
+    bad = np.array(p.x0)
+    bad[1, 2] = np.nan
+    with pytest.raises(ValueError, match="`x0` must be finite"):
+        LeastSquaresBatch(p.A, p.b, p.x_star, bad)
+    with pytest.raises(TypeError, match="`A` must be real"):
+        LeastSquaresBatch(p.A + 0j, p.b, p.x_star, p.x0)
+    np.testing.assert_array_equal(p.mse(p.x_star), np.zeros(5))
+    e = p.mse(p.x_star + 2.0)
+    np.testing.assert_array_equal(e, np.full(5, 4.0))
+    assert p.mse(np.stack([p.x_star, p.x0], axis=1)).shape == (5, 2)
+    sub = p.subset([1, 3])
+    np.testing.assert_array_equal(sub.A, p.A[[1, 3]])
+    assert sub.meta["subset_of"] == 5
+
+
+# --------------------------------------------------------------------- conditioning
+
+
+def test_conditioning_closed_form():
+    A = np.zeros((4, 2))
+    A[0, 0], A[1, 1] = 4.0, 2.0
+    c = conditioning(A)
+    n = 4
+    assert c.cond[0] == 2.0 and c.L[0] == 16.0 / n and c.mu[0] == 4.0 / n
+    assert c.step_optimal[0] == 2.0 / (5.0) and c.rate_optimal[0] == 3.0 / 5.0
+    assert c.stability_limit[0] == 0.5 and c.floor[0] == 2.0 * EPS and c.rank[0] == 2
+    p = sample_paper(50, seed=0)
+    np.testing.assert_allclose(conditioning(p.A).cond, np.linalg.cond(p.A), rtol=8 * EPS)
+
+
+# ----------------------------------------------------------------- gradient descent
+
+
+def _gd_scalar(A, b, x0, eta, steps):
+    """The kernel's documented operation order in scalar Python floats."""
+    n, d = A.shape
+    x = [float(v) for v in x0]
+    inv_n = 1.0 / n
+    out = [list(x)]
+    for _ in range(steps):
+        r = []
+        for i in range(n):
+            s = 0.0
+            for j in range(d):
+                s += float(A[i, j]) * x[j]
+            r.append(s - float(b[i]))
+        g = [0.0] * d
+        for i in range(n):
+            for j in range(d):
+                g[j] += float(A[i, j]) * r[i]
+        x = [x[j] - eta * (g[j] * inv_n) for j in range(d)]
+        out.append(list(x))
+    return np.array(out)
+
+
+def test_gd_kernel_bitwise_equals_scalar_reference():
+    # Steps that are not powers of two, so that every rounding of the update shows.
+    p = sample_paper(3, seed=11)
+    r = gradient_descent(p.A, p.b, p.x0, steps=25, step_size="optimal")
+    for k in range(3):
+        np.testing.assert_array_equal(
+            r.history["iterates"][k],
+            _gd_scalar(p.A[k], p.b[k], p.x0[k], r.stats["step_size"][k], 25))
+    r = gradient_descent(p.A, p.b, p.x0, steps=25, step_size=0.6)
+    np.testing.assert_array_equal(r.history["iterates"][0],
+                                  _gd_scalar(p.A[0], p.b[0], p.x0[0], 0.6, 25))
+    final = gradient_descent(p.A, p.b, p.x0, steps=25, step_size=0.6, history=False)
+    np.testing.assert_array_equal(final.value, r.value)
+    assert final.history == {}
+
+
+def test_gd_numba_vs_numpy_loop():
+    """Same map, different summation order (BLAS): each step differs by at most
+    delta_k ~ (n + d) eps eta ||A||_2^2 ||x_k|| / n (two products and their sums) plus
+    eps ||x_k||, and differences contract by rho, so |diff| <= max delta / (1 - rho)."""
+    p = sample_paper(200, seed=12)
+    eta, K = 0.5, 60
+    r = gradient_descent(p.A, p.b, p.x0, steps=K, step_size=eta)
+    x = p.x0.copy()
+    ref = [x]
+    for _ in range(K):
+        g = np.einsum("bij,bi->bj", p.A, np.einsum("bij,bj->bi", p.A, x) - p.b) / p.n
+        x = x - eta * g
+        ref.append(x)
+    ref = np.stack(ref, axis=1)
+    H = r.history["iterates"]
+    xmax = np.max(np.linalg.norm(H, axis=2), axis=1)
+    delta = ((p.n + p.d) * eta * r.stats["L"] + 1) * EPS * xmax
+    tol = delta / (1 - r.stats["contraction"])
+    diff = np.max(np.linalg.norm(H - ref, axis=2), axis=1)
+    assert np.all(diff <= tol)
+
+
+def test_gd_diagonal_closed_form():
+    """For A = [diag(s); 0], e_k = (1 - eta s^2/n)^k e_0 componentwise: an exact oracle
+    (errors: the float powers and rounding per step, k eps relative)."""
+    s = np.array([3.0, 2.0, 1.0, 0.5])
+    n, d, K = 6, 4, 40
+    A = np.zeros((n, d))
+    A[:d, :d] = np.diag(s)
+    x_star = np.array([1.0, -2.0, 0.5, 3.0])
+    b = A @ x_star  # exact: products of small binary numbers
+    x0 = np.zeros(d)
+    r = gradient_descent(A, b, x0, steps=K)  # unbatched, optimal step
+    lam = s**2 / n
+    eta = 2 / (lam.max() + lam.min())
+    assert r.stats["step_size"] == eta
+    assert r.stats["contraction"] == pytest.approx((lam.max() - lam.min()) / (lam.max()
+                                                                               + lam.min()))
+    k = np.arange(K + 1)[:, None]
+    expect = x_star + (1 - eta * lam) ** k * (x0 - x_star)
+    H = r.history["iterates"]
+    assert H.shape == (K + 1, d) and r.value.shape == (d,)
+    assert np.all(np.abs(H - expect) <= 4 * (k + 1) * EPS * np.abs(x_star).max())
+
+
+def test_gd_paper_distribution_anchors():
+    """Research [M] (float64, n = 20, d = 5, median ||x_k - x*||^2 / d): eta = 0.5
+    reaches 1.3e-19 at k = 100; eta = 0.6 reaches 1.6e-32 at k = 200.  Median over 1000
+    problems (seed fixed); a factor 3 allows for the sample (measured here 1.6e-19 and
+    1.6e-32 on 2000 problems with seed 0)."""
+    p = sample_paper(1000, seed=0)
+    m05 = p.mse(gradient_descent(p.A, p.b, p.x0, steps=100, step_size=0.5,
+                                 history=False).value)
+    assert 1.3e-19 / 3 <= np.median(m05) <= 1.3e-19 * 3
+    m06 = p.mse(gradient_descent(p.A, p.b, p.x0, steps=200, step_size=0.6,
+                                 history=False).value)
+    assert np.median(m06) <= 1.6e-32 * 3
+
+
+def test_gd_contraction_bound_and_observed_rate():
+    """||e_k|| <= rho^k ||e_0|| + (rounding per step) / (1 - rho) against the refined
+    least-squares solution; the observed rate between k = 10 and 40 (before the floor
+    at eta = 0.5) approaches rho from below (the slowest mode dominates)."""
+    p = sample_paper(300, seed=21)
+    r = gradient_descent(p.A, p.b, p.x0, steps=80, step_size=0.5)
+    x_ls = lstsq_reference(p.A, p.b, method="qr_refined").value
+    e = np.linalg.norm(r.history["iterates"] - x_ls[:, None], axis=2)
+    rho = r.stats["contraction"]
+    xmax = np.max(np.linalg.norm(r.history["iterates"], axis=2), axis=1)
+    delta = ((p.n + p.d) * 0.5 * r.stats["L"] + 1) * EPS * xmax
+    bound = rho[:, None] ** np.arange(81) * e[:, :1] + (delta / (1 - rho))[:, None]
+    assert np.all(e <= bound)
+    observed = (e[:, 40] / e[:, 10]) ** (1 / 30)
+    assert np.all(observed <= rho * (1 + 1e-6))
+    assert np.median(observed / rho) >= 0.99
+
+
+def test_gd_is_linear_in_scale():
+    """GD is linear in (b, x0): with scale 4 (exact in binary) every iterate is exactly
+    4 times the paper one."""
+    p = sample_paper(20, seed=4)
+    s = sample_scaled(20, scale=4.0, seed=4)
+    rp = gradient_descent(p.A, p.b, p.x0, steps=30, step_size=0.5)
+    rs = gradient_descent(s.A, s.b, s.x0, steps=30, step_size=0.5)
+    np.testing.assert_array_equal(rs.history["iterates"], 4.0 * rp.history["iterates"])
+
+
+def test_gd_result_and_per_problem_step():
+    p = sample_paper(4, seed=9)
+    r = gradient_descent(p.A, p.b, p.x0, steps=5, step_size=np.array([0.1, 0.2, 0.3, 0.4]))
+    assert isinstance(r, Result) and r.side == "classical" and r.success
+    assert r.method == "gradient_descent" and r.stats["steps"] == 5
+    np.testing.assert_array_equal(r.stats["step_size"], [0.1, 0.2, 0.3, 0.4])
+    np.testing.assert_array_equal(r.history["iterates"][:, 0], p.x0)
+    np.testing.assert_array_equal(r.history["iterates"][:, -1], r.value)
+    assert np.all(r.stats["floor"] == r.stats["cond"] * EPS)
+    r0 = gradient_descent(p.A, p.b, p.x0, steps=0)
+    np.testing.assert_array_equal(r0.value, p.x0)
+
+
+def test_gd_stability_limit():
+    c = sample_cond(50, kappa=20.0, seed=1)  # L = 400/20 = 20: 2/L = 0.1
+    with pytest.raises(ValueError, match=r"stability limit 2/L in 50 of 50 problems: problem 0 "
+                                         r"\(2/L = 0\.1"):
+        gradient_descent(c.A, c.b, c.x0, steps=10, step_size=0.5)
+    with pytest.warns(RuntimeWarning, match="stability limit"):
+        r = gradient_descent(c.A, c.b, c.x0, steps=10, step_size=0.5, on_unstable="warn")
+    assert r.status.startswith("unstable") and r.stats["unstable"].all()
+    with pytest.warns(RuntimeWarning), np.errstate(over="ignore"):
+        r = gradient_descent(c.A, c.b, c.x0, steps=2000, step_size=0.5, on_unstable="warn",
+                             history=False)
+    assert r.status.startswith("diverged")
+    ok = gradient_descent(c.A, c.b, c.x0, steps=10)  # optimal step is always stable
+    assert ok.success
+
+
+def test_gd_bad_input():
+    p = sample_paper(3, seed=0)
+    A = np.array(p.A)
+    A[2, 1, 0] = np.inf
+    with pytest.raises(ValueError, match="`A` must be finite"):
+        gradient_descent(A, p.b, p.x0, steps=3)
+    with pytest.raises(ValueError, match=r"`b` must have shape \(B, n\)"):
+        gradient_descent(p.A, p.b[:2], p.x0, steps=3)
+    with pytest.raises(ValueError, match=r"`x0` must have shape \(d,\)"):
+        gradient_descent(p.A[0], p.b[0], p.x0, steps=3)
+    with pytest.raises(TypeError, match="`A` must be real"):
+        gradient_descent(p.A.astype(complex), p.b, p.x0, steps=3)
+    with pytest.raises(TypeError, match="numeric dtype"):
+        gradient_descent(p.A, p.b.astype(str), p.x0, steps=3)
+    with pytest.raises(ValueError, match="`steps` must be >= 0"):
+        gradient_descent(p.A, p.b, p.x0, steps=-1)
+    with pytest.raises(ValueError, match="`step_size` must be > 0; problem 1"):
+        gradient_descent(p.A, p.b, p.x0, steps=3, step_size=[0.1, -0.1, 0.1])
+    with pytest.raises(ValueError, match="shape"):
+        gradient_descent(p.A, p.b, p.x0, steps=3, step_size=[0.1, 0.1])
+    with pytest.raises(ValueError, match="'optimal'"):
+        gradient_descent(p.A, p.b, p.x0, steps=3, step_size="fast")
+    with pytest.raises(ValueError, match="on_unstable"):
+        gradient_descent(p.A, p.b, p.x0, steps=3, on_unstable="ignore")
+    with pytest.raises(ValueError, match="problem 0 is zero"):
+        gradient_descent(np.zeros((3, 2)), np.zeros(3), np.zeros(2), steps=3)
+    # float32 and integer input are converted exactly and computed in float64.
+    r = gradient_descent(p.A.astype(np.float32), p.b.astype(np.float32), p.x0, steps=2)
+    assert r.value.dtype == np.float64
+
+
+# ---------------------------------------------------------------------- references
+
+
+@pytest.mark.parametrize("family,kw", [("paper", {}), ("noisy", {"sigma": 0.5}),
+                                       ("cond", {"kappa": 1e4})])
+def test_references_vs_mpmath(family, kw):
+    """QR, SVD and LSQR are backward stable: relative error <~ c eps (kappa +
+    kappa^2 ||r|| / (||A|| ||x||)) (Golub & Van Loan section 5.3) with the backward-
+    error constant of Householder QR, c ~ n d (Higham, ASNA, Thm 20.3); measured
+    worst on 150 problems per family: 1.4 (QR), 23 (SVD), 1.2 (LSQR).  The refined
+    solve is within one ulp of the correctly rounded oracle value."""
+    p = sample(family, 12, seed=30, **kw)
+    ora = mp_lstsq(p.A, p.b)
+    assert np.all(ora.stats["agreement_digits"] >= ora.stats["digits"])
+    x = ora.value
+    kappa = ora.stats["cond"]
+    nA = np.linalg.norm(p.A, ord=2, axis=(1, 2))
+    r = np.linalg.norm(p.b - np.einsum("bij,bj->bi", p.A, x), axis=1)
+    xn = np.linalg.norm(x, axis=1)
+    bound = p.n * p.d * EPS * (kappa + kappa**2 * r / (nA * xn))
+    for method in ("qr", "svd", "lsqr"):
+        res = lstsq_reference(p.A, p.b, method=method)
+        assert res.success and res.method == f"lstsq_{method}"
+        err = np.linalg.norm(res.value - x, axis=1) / xn
+        assert np.all(err <= bound), method
+    refined = lstsq_reference(p.A, p.b, method="qr_refined")
+    assert np.all(_ulps(refined.value, x) <= 1)
+
+
+def test_references_agree_at_the_float64_floor():
+    """Research [M]: every float64 solver reaches MSE ~1e-31 against x* on the paper's
+    distribution (SVD 3.9e-31, LSQR 3.5e-32); x* itself is exact only up to the
+    rounding of b = A x*, cond(A) d eps relative, so MSE <= (cond d eps)^2 |x*|^2/d
+    ~ 1e-30 is the most any method can be held to."""
+    p = sample_paper(200, seed=0)
+    for method in ("qr", "svd", "lsqr", "qr_refined"):
+        m = p.mse(lstsq_reference(p.A, p.b, method=method).value)
+        assert np.median(m) <= 1e-30, method
+    bound = (conditioning(p.A).cond * p.d * EPS) ** 2 * np.sum(p.x_star**2, axis=1) / p.d
+    assert np.all(p.mse(lstsq_reference(p.A, p.b, method="qr_refined").value) <= 4 * bound)
+
+
+def test_rank_deficient_minimum_norm():
+    rng = np.random.default_rng(40)
+    A = rng.standard_normal((3, 10, 4))
+    A[1, :, 3] = A[1, :, 0]  # problem 1: duplicated column, rank 3
+    b = rng.standard_normal((3, 10))
+    for method in ("qr", "svd", "lsqr", "qr_refined"):
+        with pytest.warns(RankDeficientWarning, match="problem 1: rank 3"):
+            r = lstsq_reference(A, b, method=method)
+        assert list(r.stats["rank_deficient"]) == [False, True, False]
+        x1 = r.value[1]
+        # Minimum norm: orthogonal to the null vector (1, 0, 0, -1)/sqrt(2), and the
+        # same as the pseudo-inverse solution.
+        assert abs(x1[0] - x1[3]) <= 8 * EPS * np.abs(x1).max()
+        np.testing.assert_allclose(x1, np.linalg.pinv(A[1]) @ b[1], rtol=1e-13, atol=1e-14)
+    assert issubclass(RankDeficientWarning, IllConditionedWarning)
+    with pytest.warns(RankDeficientWarning):
+        gradient_descent(A, b, np.zeros((3, 4)), steps=3)
+    with pytest.raises(ValueError, match="problem 1 is rank deficient"):
+        mp_lstsq(A, b)
+    with pytest.warns(RankDeficientWarning, match="rank 2"):  # n < d: underdetermined
+        r = lstsq_reference(rng.standard_normal((2, 3)), rng.standard_normal(2))
+    assert r.value.shape == (3,)
+
+
+def test_ill_conditioned_warning():
+    c = sample_cond(2, kappa=1e9, seed=0)
+    with pytest.warns(IllConditionedWarning, match="condition number 1e\\+09"):
+        lstsq_reference(c.A, c.b)
+    # Below the threshold 1/sqrt(eps) ~ 6.7e7: quiet.
+    c = sample_cond(2, kappa=1e6, seed=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        lstsq_reference(c.A, c.b)
+
+
+def test_reference_unbatched_and_errors():
+    A = np.array([[1.0, 1.0], [1.0, -1.0], [0.0, 0.0]])
+    b = np.array([3.0, 1.0, 5.0])
+    for method in ("qr", "svd", "lsqr", "qr_refined"):
+        r = lstsq_reference(A, b, method=method)
+        np.testing.assert_allclose(r.value, [2.0, 1.0], rtol=4 * EPS)
+        assert abs(r.stats["residual_norm"] - 5.0) <= 8 * 5.0 * EPS
+    with pytest.raises(ValueError, match="`method` must be one of"):
+        lstsq_reference(A, b, method="cholesky")
+    with pytest.raises(ValueError, match="`A` must be 2 or 3-dimensional"):
+        lstsq_reference(np.ones(3), b)
+    with pytest.raises(ValueError, match="`A` is empty"):
+        lstsq_reference(np.ones((0, 2)), np.ones(0))
+    with pytest.raises(ValueError, match="`b` must be finite"):
+        lstsq_reference(A, np.array([1.0, np.nan, 0.0]))
+
+
+# -------------------------------------------------------------------------- oracle
+
+
+def test_mp_lstsq_exact_and_disagreement():
+    # Exactly solvable in binary: x = (2, 1), the certificate must hold.
+    A = np.array([[1.0, 1.0], [1.0, -1.0], [0.0, 0.0]])
+    r = mp_lstsq(A, np.array([3.0, 1.0, 5.0]))
+    assert r.value.tolist() == [2.0, 1.0] and r.stats["rounding_certified"].all()
+    assert r.stats["dps"] == 50 and r.stats["check_dps"] == 100
+    # 20 digits cannot give 20 agreeing digits at cond(A) = 1e6 (QR loses ~6-12).
+    c = sample_cond(3, kappa=1e6, seed=0)
+    with pytest.raises(OracleDisagreementError, match="problem 0"):
+        mp_lstsq(c.A, c.b, dps=20, digits=20)
+    with pytest.raises(ValueError, match="check_dps"):
+        mp_lstsq(A, np.ones(3), check_dps=40)
+    with pytest.raises(ValueError, match="digits"):
+        mp_lstsq(A, np.ones(3), dps=30, digits=40)
