@@ -3,6 +3,11 @@
 This package never imports torch.
 """
 
+from numlearn.classical.adaptive import (
+    chebyshev_adaptive,
+    chebyshev_interpolate,
+    standard_chop,
+)
 from numlearn.classical.barycentric import (
     BarycentricInterpolant,
     barycentric_eval,
@@ -11,11 +16,6 @@ from numlearn.classical.barycentric import (
     lebesgue_constant,
     lebesgue_function,
     trig_barycentric_eval,
-)
-from numlearn.classical.adaptive import (
-    chebyshev_adaptive,
-    chebyshev_interpolate,
-    standard_chop,
 )
 from numlearn.classical.chebyshev import (
     chebyshev_coefficients,
@@ -33,6 +33,13 @@ from numlearn.classical.differentiation import (
     fourier_diffmat,
     interpolant_derivative,
 )
+from numlearn.classical.least_squares import (
+    RankDeficientWarning,
+    conditioning,
+    gradient_descent,
+    lstsq_reference,
+    mp_lstsq,
+)
 from numlearn.classical.nodes import (
     chebyshev_points,
     chebyshev_weights,
@@ -45,6 +52,7 @@ from numlearn.classical.nodes import (
 
 __all__ = [
     "BarycentricInterpolant",
+    "RankDeficientWarning",
     "barycentric_diffmat",
     "barycentric_eval",
     "barycentric_eval_first",
@@ -61,16 +69,20 @@ __all__ = [
     "clenshaw",
     "clenshaw_curtis",
     "clenshaw_curtis_weights",
+    "conditioning",
     "derivative_values",
     "equispaced_points",
     "equispaced_weights",
     "fourier_diffmat",
     "fourier_points",
+    "gradient_descent",
     "interpolant_derivative",
     "lebesgue_constant",
     "lebesgue_function",
     "legendre_points",
     "legendre_weights",
+    "lstsq_reference",
+    "mp_lstsq",
     "standard_chop",
     "trig_barycentric_eval",
 ]

@@ -3,18 +3,27 @@
 - :mod:`numlearn.problems.functions`: the 1-D target functions (NumPy and mpmath
   implementations, domain, analytic-region facts).
 - :mod:`numlearn.problems.pdes`: the benchmark PDEs (convection, reaction, wave,
-  Burgers, Poisson2d-C) with their exact or reference solutions.
+  Burgers, Poisson2d-C) with their exact or reference solutions;
+  :mod:`numlearn.problems.burgers` and :mod:`numlearn.problems.poisson2d` compute and
+  load the two references that are not closed forms.
+- :mod:`numlearn.problems.least_squares`: seeded, batched least-squares samplers (the
+  paper's distribution and out-of-distribution families).
 """
 
 from numlearn.problems.functions import CATEGORIES, TARGETS, TargetFunction, get_target
+from numlearn.problems.least_squares import LS_FAMILIES, LeastSquaresBatch, sample, sample_paper
 from numlearn.problems.pdes import PDE_PROBLEMS, EvolutionProblem, get_pde
 
 __all__ = [
     "CATEGORIES",
+    "LS_FAMILIES",
     "PDE_PROBLEMS",
     "TARGETS",
     "EvolutionProblem",
+    "LeastSquaresBatch",
     "TargetFunction",
     "get_pde",
     "get_target",
+    "sample",
+    "sample_paper",
 ]
