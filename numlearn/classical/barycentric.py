@@ -47,6 +47,7 @@ from numlearn._validation import (
     warn_ill_conditioned,
 )
 from numlearn.classical import _bary_kernels as _k
+from numlearn.classical._threads import threads_for
 
 # Warn when data errors can be amplified by more than 1e8 (half the digits).
 _LEBESGUE_WARN = 1e8
@@ -254,10 +255,11 @@ def barycentric_eval(
     f2, k = _as_2d_real_view(f, xe.dtype)
     m = xe.shape[0]
     out = np.empty((m, f2.shape[1]), dtype=xe.dtype)
-    if f2.shape[1] == 1:
-        _k.bary2_scalar(xn, w, f2[:, 0].copy(), xe, out[:, 0], bool(compensated))
-    else:
-        _k.bary2(xn, w, f2, xe, out, bool(compensated))
+    with threads_for(m):
+        if f2.shape[1] == 1:
+            _k.bary2_scalar(xn, w, f2[:, 0].copy(), xe, out[:, 0], bool(compensated))
+        else:
+            _k.bary2(xn, w, f2, xe, out, bool(compensated))
     return _finish(out, k, out_dtype, shape, f)
 
 
@@ -301,7 +303,8 @@ def barycentric_eval_first(
     f2, k = _as_2d_real_view(f, xe.dtype)
     wf = (w * factor).astype(xe.dtype)
     out = np.empty((xe.shape[0], f2.shape[1]), dtype=xe.dtype)
-    _k.bary1(xn, wf, e, f2, xe, out)
+    with threads_for(xe.shape[0]):
+        _k.bary1(xn, wf, e, f2, xe, out)
     return _finish(out, k, out_dtype, shape, f)
 
 
@@ -355,7 +358,8 @@ def trig_barycentric_eval(
     scale = 2.0 * np.pi / period
     f2, k = _as_2d_real_view(f.astype(compute_dtype(f.dtype)), np.dtype(np.float64))
     out = np.empty((xr.shape[0], f2.shape[1]))
-    _k.trig_bary(xnodes, xr, scale, f2, n % 2 == 1, out)
+    with threads_for(xr.shape[0]):
+        _k.trig_bary(xnodes, xr, scale, f2, n % 2 == 1, out)
     return _finish(out, k, out_dtype, shape, f)
 
 

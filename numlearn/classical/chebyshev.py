@@ -44,6 +44,7 @@ from numlearn._validation import (
     result_dtype,
 )
 from numlearn.classical._chebyshev_kernels import clenshaw_kernel, clenshaw_kernel_complex
+from numlearn.classical._threads import threads_for
 from numlearn.classical.nodes import (
     _check_kind,
     map_to_reference,
@@ -287,10 +288,11 @@ def clenshaw(
     c = np.ascontiguousarray(c.astype(work, copy=False))
     out = np.empty((s.shape[0], c.shape[1]), dtype=work)
     if s.shape[0]:
-        if np.iscomplexobj(s):
-            clenshaw_kernel_complex(s, c, out)
-        else:
-            clenshaw_kernel(s, c, out)
+        with threads_for(s.shape[0]):
+            if np.iscomplexobj(s):
+                clenshaw_kernel_complex(s, c, out)
+            else:
+                clenshaw_kernel(s, c, out)
     shape = xa.shape if one_d else (*xa.shape, c.shape[1])
     return out.reshape(shape).astype(out_dtype, copy=False)[()]
 
