@@ -1,7 +1,11 @@
 """Run every benchmark in bench/ and print its table (``make bench``).
 
-Each benchmark prints ratios against an anchor (SciPy, NumPy) measured in the same
-run, on the same machine, so the numbers are comparable across machines.
+Each benchmark prints ratios against an anchor (SciPy, NumPy, torch) measured in the
+same run, on the same machine, so the numbers are comparable across machines.
+
+    python bench/run.py                 # all
+    python bench/run.py bvp burgers     # a selection: barycentric, bvp, burgers,
+                                        # least_squares
 """
 
 from __future__ import annotations
@@ -13,13 +17,28 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import bench_barycentric
+import bench_burgers_reference
+import bench_bvp
+import bench_least_squares
+
+BENCHES = {
+    "barycentric": bench_barycentric.main,
+    "bvp": bench_bvp.main,
+    "burgers": bench_burgers_reference.main,
+    "least_squares": bench_least_squares.main,
+}
 
 
-def main() -> None:
+def main(names: list[str]) -> None:
+    unknown = sorted(set(names) - set(BENCHES))
+    if unknown:
+        raise SystemExit(f"unknown benchmark(s) {unknown}; known: {sorted(BENCHES)}")
     print(f"machine: {platform.machine()} {platform.processor() or ''} "
           f"cores={os.cpu_count()} python={platform.python_version()}")
-    bench_barycentric.main()
+    for name in names or BENCHES:
+        print(f"\n=== {name} ===")
+        BENCHES[name]()
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -1,1 +1,61 @@
-"""Spectral solvers: linear BVPs, space-time collocation, method-of-lines time stepping."""
+"""Spectral solvers: linear BVPs, space-time collocation, method-of-lines time stepping.
+
+- :mod:`~numlearn.classical.spectral.bvp`: linear boundary value problems
+  :math:`\\sum_k a_k(x) u^{(k)} = f` by square or rectangular Chebyshev collocation.
+- :mod:`~numlearn.classical.spectral.ultraspherical`: the same problems by the
+  ultraspherical (Olver-Townsend) method, sparse and well conditioned.
+- :mod:`~numlearn.classical.spectral.spacetime`: space-time collocation of the
+  benchmark evolution PDEs: the least-squares system an explicit BWLer minimises,
+  solved by QR, and Newton's method for the nonlinear ones.
+- :mod:`~numlearn.classical.spectral.etdrk4` and :mod:`~numlearn.classical.spectral.mol`:
+  ETDRK4 and the method-of-lines solvers of the benchmark problems.
+"""
+
+from numlearn.classical.spectral.bvp import (
+    BoundaryCondition,
+    ChebyshevSeries,
+    LinearBVP,
+    SingularBVPError,
+    solve_collocation,
+)
+from numlearn.classical.spectral.etdrk4 import etdrk4, etdrk4_coefficients
+from numlearn.classical.spectral.mol import (
+    solve_burgers_mol,
+    solve_mol,
+    solve_reaction_diffusion_mol,
+    solve_reaction_mol,
+    solve_wave_mol,
+)
+from numlearn.classical.spectral.spacetime import (
+    CollocationSystem,
+    SpaceTimeInterpolant,
+    resolution_study,
+    solve_spacetime,
+    solve_spacetime_lstsq,
+    solve_spacetime_newton,
+    spacetime_system,
+)
+from numlearn.classical.spectral.ultraspherical import solve_ultraspherical
+
+__all__ = [
+    "BoundaryCondition",
+    "ChebyshevSeries",
+    "CollocationSystem",
+    "LinearBVP",
+    "SingularBVPError",
+    "SpaceTimeInterpolant",
+    "etdrk4",
+    "etdrk4_coefficients",
+    "resolution_study",
+    "solve_burgers_mol",
+    "solve_collocation",
+    "solve_mol",
+    "solve_reaction_diffusion_mol",
+    "solve_reaction_mol",
+    "solve_spacetime",
+    "solve_spacetime_lstsq",
+    "solve_spacetime_newton",
+    "solve_ultraspherical",
+    "solve_wave_mol",
+    "spacetime_system",
+]
