@@ -10,6 +10,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
@@ -31,6 +32,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         progress=print if args.verbose else None,
     )
     print(format_table(rows))
+    _print_solver_stats(rows)
     decs = [r for r in rows if r.decomposition is not None]
     if decs:
         print("\nerror decomposition (relative L2 of each term; conditioning floor = "
@@ -55,6 +57,22 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             print(f"wrote {path}")
     print(f"done in {time.perf_counter() - t0:.1f} s")
     return 0
+
+
+_STAT_COLUMNS = ("nt", "nx", "N", "dt", "K", "cond", "iterations", "rank")
+
+
+def _print_solver_stats(rows: Sequence[Any]) -> None:
+    """Solver statistics (resolution, condition number, iterations) where reported."""
+    with_stats = [r for r in rows if r.extra.get("solver_stats")]
+    if not with_stats:
+        return
+    print("\nsolver statistics:")
+    for r in with_stats:
+        st = r.extra["solver_stats"]
+        parts = [f"{k}={st[k]:.3g}" if isinstance(st[k], float) else f"{k}={st[k]}"
+                 for k in _STAT_COLUMNS if k in st]
+        print(f"{r.problem:<40} {r.extra.get('status', '')[:30]:<30} {' '.join(parts)}")
 
 
 def _cmd_reference(args: argparse.Namespace) -> int:

@@ -135,6 +135,10 @@ def run_comparison(
                 values = out.value if isinstance(out, Result) else out
             values = np.asarray(values)
             dec = meth.decompose(prob, values) if meth.decompose is not None else None
+            row_extra = dict(extra(prob)) if extra is not None else {}
+            if isinstance(out, Result):
+                row_extra["status"] = out.status
+                row_extra["solver_stats"] = scalar_stats(out.stats)
             row = Row(
                 problem=prob.name,
                 method=meth.name,
@@ -145,7 +149,7 @@ def run_comparison(
                 seconds=best,
                 grid=prob.grid_name,
                 decomposition=None if dec is None else dec.as_dict(),
-                extra=dict(extra(prob)) if extra is not None else {},
+                extra=row_extra,
             )
             rows.append(row)
             if progress is not None:
@@ -153,15 +157,24 @@ def run_comparison(
     return rows
 
 
+def scalar_stats(stats: dict[str, Any]) -> dict[str, Any]:
+    """The entries of a solver's ``stats`` that are plain scalars or strings (JSON-able)."""
+    out: dict[str, Any] = {}
+    for k, v in stats.items():
+        if isinstance(v, (bool, int, float, str, np.integer, np.floating, np.bool_)):
+            out[k] = v.item() if isinstance(v, np.generic) else v
+    return out
+
+
 _HEADER = (
-    f"{'problem':<26} {'method':<24} {'side':<9} {'rel_l2':>9} {'rmse':>9} "
+    f"{'problem':<40} {'method':<24} {'side':<9} {'rel_l2':>9} {'rmse':>9} "
     f"{'max_abs':>9} {'seconds':>9}"
 )
 
 
 def _format_line(r: Row) -> str:
     return (
-        f"{r.problem:<26} {r.method:<24} {r.side:<9} {r.rel_l2:>9.2e} {r.rmse:>9.2e} "
+        f"{r.problem:<40} {r.method:<24} {r.side:<9} {r.rel_l2:>9.2e} {r.rmse:>9.2e} "
         f"{r.max_abs:>9.2e} {r.seconds:>9.2e}"
     )
 
