@@ -7,8 +7,9 @@ Problem (Raissi et al. 2019 [4]_; Basdevant et al. 1986 [3]_):
     u_t + u u_x = \nu u_{xx}, \quad \nu = 0.01/\pi, \quad x \in [-1, 1],\ t \in [0, 1],
     \qquad u(0, x) = -\sin \pi x, \quad u(t, \pm 1) = 0 .
 
-Cole–Hopf (Hopf 1950 [1]_, Cole 1951 [2]_)
--------------------------------------------
+The Cole–Hopf transform
+-----------------------
+Hopf 1950 [1]_, Cole 1951 [2]_.
 With :math:`u = -2\nu\,\varphi_x/\varphi` Burgers' equation becomes the heat equation
 :math:`\varphi_t = \nu\varphi_{xx}`, whose solution is the convolution of the initial
 data with the heat kernel.  Here

@@ -6,15 +6,15 @@ the same method works on NumPy arrays and on torch tensors), the evaluation grid
 used for reporting, and the exact or reference solution with a record of how it was
 made and how accurate it is.
 
-============  ==========================================  ======================  ==========
-name          equation                                    domain                  truth
-============  ==========================================  ======================  ==========
-convection    :math:`u_t + \beta u_x = 0`, β = 40 (or 80)  t∈[0,1], x∈[0,2π) per.  exact
-reaction      :math:`u_t = \rho u (1 - u)`, ρ = 5          t∈[0,1], x∈[0,2π) per.  exact
-wave          :math:`u_{tt} = c^2 u_{xx}`, c = 2, β = 5    t∈[0,1], x∈[0,1] Dir.   exact
-burgers       :math:`u_t + u u_x = \nu u_{xx}`, ν = 0.01/π  t∈[0,1], x∈[-1,1] Dir.  Cole–Hopf
-poisson2d_c   :math:`\Delta u = 0` on square minus 4 disks  [-½,½]² \\ disks        reference
-============  ==========================================  ======================  ==========
+- ``convection``: :math:`u_t + \beta u_x = 0`, β = 40 (or 80), t ∈ [0, 1],
+  x ∈ [0, 2π) periodic; exact.
+- ``reaction``: :math:`u_t = \rho u (1 - u)`, ρ = 5, t ∈ [0, 1], x ∈ [0, 2π)
+  periodic; exact.
+- ``wave``: :math:`u_{tt} = c^2 u_{xx}`, c = 2, β = 5, t, x ∈ [0, 1], Dirichlet; exact.
+- ``burgers``: :math:`u_t + u u_x = \nu u_{xx}`, ν = 0.01/π, t ∈ [0, 1],
+  x ∈ [-1, 1], Dirichlet; Cole–Hopf reference.
+- ``poisson2d_c``: :math:`\Delta u = 0` on the square :math:`[-\tfrac12, \tfrac12]^2`
+  minus four disks; series reference.
 
 Evaluation grids follow the source papers (BWLer, arXiv 2506.23024, and Rathore et
 al., ICML 2024): convection ``t = linspace(0, 1, 200)`` × ``x = linspace(0, 2π,

@@ -34,17 +34,15 @@ collocation grid is
 the exact derivative of the interpolant (as BWLer computes it: derivative at the
 nodes, then interpolation).  Row blocks of :math:`A v = b`:
 
-============  ==============================================  =====================
-block         rows                                            right-hand side
-============  ==============================================  =====================
-``pde``       :math:`\sum_k c_k\,(P_t D_t^{(a_k)}\otimes       0
-              P_x D_x^{(b_k)})` (the linear residual)
-``ic``        :math:`e_0^{\mathsf T}\otimes P_x`               :math:`u(0, x_j)`
-``ic_t``      :math:`e_0^{\mathsf T} D_t\otimes P_x` (wave)    :math:`u_t(0, x_j)`
-``bc``        :math:`P_t\otimes [e_0, e_{n_x-1}]^{\mathsf T}`  :math:`u(t_i, a), u(t_i, b)`
-``periodic``  :math:`P_t\otimes (e_0 - e_{n_x-1})^{\mathsf T}` 0 (Chebyshev x of a
-                                                              periodic problem)
-============  ==============================================  =====================
+- ``pde``: :math:`\sum_k c_k\,(P_t D_t^{(a_k)}\otimes P_x D_x^{(b_k)})` (the linear
+  residual), right-hand side 0;
+- ``ic``: :math:`e_0^{\mathsf T}\otimes P_x`, right-hand side :math:`u(0, x_j)`;
+- ``ic_t`` (wave): :math:`e_0^{\mathsf T} D_t\otimes P_x`, right-hand side
+  :math:`u_t(0, x_j)`;
+- ``bc``: :math:`P_t\otimes [e_0, e_{n_x-1}]^{\mathsf T}`, right-hand side
+  :math:`u(t_i, a), u(t_i, b)`;
+- ``periodic`` (Chebyshev x of a periodic problem):
+  :math:`P_t\otimes (e_0 - e_{n_x-1})^{\mathsf T}`, right-hand side 0.
 
 The coefficients :math:`c_k` are read off the problem's own ``residual(u, d)`` (its
 partial derivatives with respect to ``u, u_t, u_x, ...``, by the complex step), so
