@@ -20,12 +20,14 @@ import bench_barycentric
 import bench_burgers_reference
 import bench_bvp
 import bench_least_squares
+import bench_spacetime
 
 BENCHES = {
     "barycentric": bench_barycentric.main,
     "bvp": bench_bvp.main,
     "burgers": bench_burgers_reference.main,
     "least_squares": bench_least_squares.main,
+    "spacetime": bench_spacetime.main,
 }
 
 
