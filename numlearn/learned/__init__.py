@@ -22,15 +22,18 @@ from typing import Any
 
 _SEQUENCE = (
     "BaseConvModel",
+    "LeastSquaresTorchBatch",
     "LinearAttentionModel",
     "SoftmaxTransformer",
     "baseconv_gd_construction",
+    "causal_conv",
     "gd_iterate",
     "gradient_target",
     "linear_attention_gd_construction",
     "make_tokens",
     "model_gradient",
     "num_parameters",
+    "reference_gd",
     "sample_least_squares",
 )
 _TRAINING = (

@@ -20,7 +20,8 @@ each token then keeps its own prefix iterate.)
 
 Architectures (all ``torch.nn.Module``, float64 by default, every one taking ``device``
 and ``dtype``): a linear read-in :math:`\mathbb{R}^{d+1}\to\mathbb{R}^W`, an optional
-learned positional embedding, ``n_layers`` residual blocks, a linear read-out
+learned embedding (per position as in the paper, or "segment": one vector for token 0
+and one shared by the rows), ``n_layers`` residual blocks, a linear read-out
 :math:`\mathbb{R}^W\to\mathbb{R}^d`:
 
 - :class:`LinearAttentionModel`: multi-head attention without softmax (von Oswald et
