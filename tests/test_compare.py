@@ -120,14 +120,14 @@ def test_pdes_classical_suite_cases(tmp_path, monkeypatch, capsys):
     """The pdes-classical suite covers the five problems; two cheap cases run through
     the CLI, with their solver statistics in the JSON rows.  (The whole suite, ~1-2
     minutes, is `numlearn compare --suite pdes-classical`.)"""
-    from numlearn.compare import pde_suites, suites
+    from numlearn.compare import suites
 
     problems, methods, extra = get_suite("pdes-classical").build()
-    assert {p.case.problem.name for p in problems} == {
+    assert {p.problem.name for p in problems} == {
         "convection", "reaction", "wave", "burgers", "poisson2d_c"}
 
     def cheap():
-        keep = [p for p in problems if p.case.label in ("mol etdrk4 dt=1e-3", "series K=N=24")]
+        keep = [p for p in problems if p.label in ("mol etdrk4 dt=1e-3", "series K=N=24")]
         return keep, methods, extra
 
     monkeypatch.setitem(suites.SUITES, "cheap", suites.Suite("cheap", cheap, "test"))
@@ -149,4 +149,3 @@ def test_pdes_classical_suite_cases(tmp_path, monkeypatch, capsys):
     bound = next(r["boundary_bound"] for r in meta["self_convergence"] if r["K"] == 24)
     assert poisson["max_abs"] <= bound + meta["certificate"]["certified_bound"]
     assert poisson["solver_stats"]["K"] == 24
-    assert pde_suites.PDE_CLASSICAL_CASES is not None

@@ -37,12 +37,13 @@ from numlearn._result import Result
 from numlearn.compare.harness import Method
 from numlearn.compare.suites import register_suite
 
-__all__ = ["PDE_CLASSICAL_CASES", "PDECase"]
+__all__ = ["PDECase"]
 
 
 @dataclass
 class PDECase:
-    """A benchmark problem with the truth on its evaluation grid.
+    """A benchmark problem, one classical solver, and the truth on the evaluation grid:
+    a problem of the harness (the suite's single method runs ``solver``).
 
     ``solver(problem) -> Result`` whose ``value`` is the solution on the grid (or an
     object callable on it); ``label`` names the solver and its resolution.
@@ -58,7 +59,7 @@ class PDECase:
         extra = ""
         if self.problem.name == "convection":
             extra = f"(beta={self.problem.params['beta']:g})"
-        return f"{self.problem.name}{extra}"
+        return f"{self.problem.name}{extra}: {self.label}"
 
     @property
     def grid_name(self) -> str:
@@ -139,38 +140,16 @@ def _cases() -> list[PDECase]:
 # Reaction: smooth in t (logistic), but the Gaussian initial profile needs many x nodes.
 _REACTION_SIZE = (33, 161)
 
-PDE_CLASSICAL_CASES: Callable[[], list[PDECase]] = _cases
+def _run_case(case: PDECase) -> Result:
+    return _on_grid(case, case.solver(case.problem))
 
 
-@dataclass
-class _CaseProblem:
-    """Adapter: one case as a harness problem (the method runs ``case.solver``)."""
-
-    case: PDECase
-
-    @property
-    def name(self) -> str:
-        return f"{self.case.name}: {self.case.label}"
-
-    @property
-    def grid_name(self) -> str:
-        return self.case.grid_name
-
-    def truth(self) -> NDArray[np.float64]:
-        return self.case.truth()
+def _extra(case: PDECase) -> dict[str, Any]:
+    return {"solver": case.label, "reference": case.problem.reference.get("kind", "")}
 
 
-def _run_case(p: _CaseProblem) -> Result:
-    return _on_grid(p.case, p.case.solver(p.case.problem))
-
-
-def _extra(p: _CaseProblem) -> dict[str, Any]:
-    return {"solver": p.case.label, "reference": p.case.problem.reference.get("kind", "")}
-
-
-def _build() -> tuple[list[_CaseProblem], tuple[Method, ...], Callable[[Any], dict[str, Any]]]:
-    problems = [_CaseProblem(c) for c in _cases()]
-    return problems, (Method("numlearn.spectral", "classical", _run_case),), _extra
+def _build() -> tuple[list[PDECase], tuple[Method, ...], Callable[[Any], dict[str, Any]]]:
+    return _cases(), (Method("numlearn.spectral", "classical", _run_case),), _extra
 
 
 register_suite(
