@@ -17,6 +17,8 @@ import math
 import numpy as np
 import pytest
 
+from numlearn.classical.least_squares import RankDeficientWarning, gradient_descent
+
 torch = pytest.importorskip("torch")
 
 from numlearn.learned.sequence import (  # noqa: E402
@@ -31,6 +33,7 @@ from numlearn.learned.sequence import (  # noqa: E402
     make_tokens,
     model_gradient,
     num_parameters,
+    reference_gd,
     sample_least_squares,
 )
 from numlearn.learned.training import (  # noqa: E402
@@ -43,6 +46,7 @@ from numlearn.learned.training import (  # noqa: E402
 )
 
 EXACT_TOL = 1e-14
+EPS = np.finfo(np.float64).eps
 
 
 def _numpy_problems(rng: np.random.Generator, batch: int = 64, n: int = 20, d: int = 5):
@@ -56,15 +60,6 @@ def _numpy_problems(rng: np.random.Generator, batch: int = 64, n: int = 20, d: i
 def _numpy_gradient(A, b, x):
     r = np.einsum("bij,bj->bi", A, x) - b
     return np.einsum("bij,bi->bj", A, r) / A.shape[1]
-
-
-def _numpy_gd(A, b, x0, steps, eta):
-    xs = [x0]
-    x = x0
-    for _ in range(steps):
-        x = x - eta * _numpy_gradient(A, b, x)
-        xs.append(x)
-    return np.stack(xs)
 
 
 def _t(*arrays):
@@ -181,13 +176,15 @@ def test_constructions_in_larger_models_and_other_sizes(rng):
 )
 def test_iterated_construction_tracks_classical_gd(rng, make):
     A, b, x_star, x0 = _numpy_problems(rng, batch=64)
-    ref = _numpy_gd(A, b, x0, 100, 0.5)
+    # the Numba GD of numlearn.classical, same (batch, steps + 1, d) layout
+    ref = gradient_descent(A, b, x0, steps=100, step_size=0.5).history["iterates"]
     xs = gd_iterate(make(5, 20), *_t(A, b, x0), 100, 0.5).numpy()
-    assert xs.shape == (101, 64, 5)
+    assert xs.shape == ref.shape == (64, 101, 5)
     dev = np.linalg.norm(xs - ref, axis=2) / np.linalg.norm(ref, axis=2)
     assert dev.max() <= EXACT_TOL  # measured ~1e-15
     # and GD itself made progress, so the comparison is not between two start points
-    assert np.linalg.norm(ref[-1] - x_star) < 1e-2 * np.linalg.norm(x0 - x_star)
+    assert np.all(np.linalg.norm(ref[:, -1] - x_star, axis=1)
+                  < 1e-2 * np.linalg.norm(x0 - x_star, axis=1))
 
 
 class _EchoIterate(torch.nn.Module):
@@ -202,7 +199,7 @@ def test_gd_iterate_reinserts_the_iterate(rng):
     A, b, _, x0 = _t(*_numpy_problems(rng, batch=4))
     xs = gd_iterate(_EchoIterate(), A, b, x0, 5, 0.25)
     for k in range(6):
-        torch.testing.assert_close(xs[k], 0.75**k * x0, rtol=1e-15, atol=0)
+        torch.testing.assert_close(xs[:, k], 0.75**k * x0, rtol=1e-15, atol=0)
 
 
 def test_softmax_transformer_is_a_contrast_not_exact(rng):
@@ -311,6 +308,38 @@ def test_bad_input_raises_clear_errors(rng):
         build_model(TrainConfig(arch="mlp"))
     with pytest.raises(ValueError, match="lr"):
         train(TrainConfig.tiny(lr=-1.0), progress=False)
+    with pytest.raises(ValueError, match="built for n=20, d=5"):
+        gd_iterate(model, A[:, :, :4], b, x0[:, :4], 3, 0.5)
+
+
+def test_step_beyond_stability_limit_names_it(rng):
+    A, b, _, x0 = _numpy_problems(rng, batch=8)
+    limit = 2 * A.shape[1] / np.linalg.norm(A, 2, axis=(1, 2)) ** 2  # 2/L per problem
+    exact = linear_attention_gd_construction()
+    eta = float(limit.min()) * 1.01  # beyond the limit of (at least) one problem
+    for f, args in ((gd_iterate, (exact,)), (reference_gd, ())):
+        with pytest.raises(ValueError, match=r"stability limit 2/L.*min\(2/L\) = "):
+            f(*args, *_t(A, b, x0), 5, eta)
+        with pytest.raises(ValueError, match="positive"):
+            f(*args, *_t(A, b, x0), 5, 0.0)
+        with pytest.warns(RuntimeWarning, match="stability limit"):
+            xs = f(*args, *_t(A, b, x0), 5, eta, on_unstable="warn")
+        assert xs.shape == (8, 6, 5)
+
+
+def test_rank_deficient_problem_warns_with_rank_and_reaches_nearest_solution(rng):
+    A, b, _, x0 = _numpy_problems(rng, batch=4)
+    A[:, :, 4] = A[:, :, 3]  # rank 4: columns 3 and 4 equal
+    b = A[:, :, :4].sum(axis=2)  # consistent: x = (1, 1, 1, 1/2, 1/2) + null space
+    with pytest.warns(RankDeficientWarning, match="estimated rank 4 < d = 5"):
+        xs = gd_iterate(linear_attention_gd_construction(), *_t(A, b, x0), 400, 0.5)
+    # GD keeps x0's null-space component (e_3 - e_4)/sqrt(2) and converges to the
+    # solution nearest x0 = x_min_norm + that component
+    x_mn = np.linalg.pinv(A) @ b[..., None]
+    v = np.array([0, 0, 0, 1, -1]) / math.sqrt(2)
+    nearest = x_mn[..., 0] + (x0 @ v)[:, None] * v
+    err = np.linalg.norm(xs[:, -1].numpy() - nearest, axis=1) / np.linalg.norm(nearest, axis=1)
+    assert err.max() <= 100 * EPS  # measured ~1e-15
 
 
 # ----------------------------------------------------------------------------- training

@@ -266,7 +266,14 @@ def _model_gradient(model: nn.Module, A: Tensor, b: Tensor, x: Tensor) -> Tensor
 
 
 def gd_iterate(
-    model: nn.Module, A: Tensor, b: Tensor, x0: Tensor, steps: int, eta: float
+    model: nn.Module,
+    A: Tensor,
+    b: Tensor,
+    x0: Tensor,
+    steps: int,
+    eta: float,
+    *,
+    on_unstable: str = "raise",
 ) -> Tensor:
     r"""Gradient descent with a learned gradient: one model call per iterate.
 
@@ -275,54 +282,121 @@ def gd_iterate(
     with :math:`x_{k+1}` re-inserted into token 0 before every call (arXiv 2503.12295;
     the official ``app_odes`` notebook does the same).  With an exact model this is
     classical GD on :math:`\tfrac{1}{2n}\|Ax-b\|^2`, which converges for
-    :math:`0 < \eta < 2/\lambda_{\max}(A^\top A/n)`.
+    :math:`0 < \eta < 2/L`, :math:`L = \lambda_{\max}(A^\top A/n)`.
 
     Parameters
     ----------
     model : nn.Module
-        Maps tokens (batch, n+1, d+1) to outputs (batch, n+1, >= d).
+        Maps tokens (batch, n+1, d+1) to outputs (batch, n+1, >= d); a model with
+        ``d``/``n`` attributes must match ``A``'s shape.
     A, b, x0 : Tensor
         Problems (batch, n, d), (batch, n) and start points (batch, d).
     steps : int
         Number of iterates (model calls).
     eta : float
-        Step size.
+        Step size, ``0 < eta``.
+    on_unstable : {"raise", "warn"}
+        What to do when ``eta >= 2/L`` for some problem (classical GD diverges there):
+        a ValueError naming the problems and their limits, or a RuntimeWarning.
 
     Returns
     -------
-    Tensor, shape (steps + 1, batch, d)
-        The iterates :math:`x_0, \dots, x_{\text{steps}}` (no autograd graph).
+    Tensor, shape (batch, steps + 1, d)
+        The iterates :math:`x_0, \dots, x_{\text{steps}}` (no autograd graph); the
+        layout of ``gradient_descent(...).history["iterates"]`` in
+        :mod:`numlearn.classical.least_squares`.
+
+    Warns
+    -----
+    RankDeficientWarning
+        When some ``A`` is numerically rank deficient (estimated rank in the message):
+        GD then converges to the least-squares solution nearest ``x0`` (the minimum-norm
+        one for ``x0 = 0``).
 
     Notes
     -----
-    Cost: ``steps`` forward passes.
+    Cost: ``steps`` forward passes plus one batched SVD of ``A`` for the checks.
     """
     A, b, x0 = _check_problem(A, b, x0, "x0")
+    _check_model_shape(model, A)
     steps = check_int(steps, "steps", minimum=0)
-    eta = float(eta)
-    if not math.isfinite(eta):
-        raise ValueError(f"`eta` must be finite, got {eta}.")
+    eta = _check_step(A, eta, on_unstable, "gd_iterate")
     xs = [x0]
     with torch.no_grad():
         x = x0
         for _ in range(steps):
             x = x - eta * _model_gradient(model, A, b, x)
             xs.append(x)
-    return torch.stack(xs)
+    return torch.stack(xs, dim=1)
 
 
-def reference_gd(A: Tensor, b: Tensor, x0: Tensor, steps: int, eta: float) -> Tensor:
+def reference_gd(
+    A: Tensor, b: Tensor, x0: Tensor, steps: int, eta: float, *, on_unstable: str = "raise"
+) -> Tensor:
     r"""Classical GD :math:`x_{k+1} = x_k - \eta A^\top(Ax_k-b)/n` in torch, shape
-    (steps + 1, batch, d): the reference :func:`gd_iterate` is measured against on the
-    training device (``numlearn.classical.least_squares`` is the NumPy twin)."""
+    (batch, steps + 1, d): the reference :func:`gd_iterate` is measured against on the
+    training device (``numlearn.classical.least_squares.gradient_descent`` is the
+    Numba twin, same layout).  Same checks as :func:`gd_iterate`."""
     A, b, x0 = _check_problem(A, b, x0, "x0")
     steps = check_int(steps, "steps", minimum=0)
+    eta = _check_step(A, eta, on_unstable, "reference_gd")
     xs = [x0]
     x = x0
     for _ in range(steps):
         x = x - eta * _gradient(A, b, x)
         xs.append(x)
-    return torch.stack(xs)
+    return torch.stack(xs, dim=1)
+
+
+def _check_model_shape(model: nn.Module, A: Tensor) -> None:
+    n, d = A.shape[1], A.shape[2]
+    md, mn = getattr(model, "d", None), getattr(model, "n", None)
+    if (md is not None and md != d) or (mn is not None and mn != n):
+        raise ValueError(
+            f"`model` was built for n={mn}, d={md} but `A` has n={n}, d={d}; the "
+            "positional embedding and read-out fix both (train a model of that size)."
+        )
+
+
+def _check_step(A: Tensor, eta: Any, on_unstable: str, caller: str) -> float:
+    import warnings
+
+    from numlearn.classical.least_squares import RankDeficientWarning
+
+    if on_unstable not in ("raise", "warn"):
+        raise ValueError(f"`on_unstable` must be 'raise' or 'warn', got {on_unstable!r}.")
+    eta = float(eta)
+    if not (math.isfinite(eta) and eta > 0):
+        raise ValueError(f"`eta` must be positive and finite, got {eta}.")
+    n, d = A.shape[1], A.shape[2]
+    s = torch.linalg.svdvals(A.detach().to(torch.float64))  # (batch, min(n, d))
+    L = s[:, 0] ** 2 / n
+    if bool((L == 0).any()):
+        i = int(torch.nonzero(L == 0)[0])
+        raise ValueError(f"`A` of problem {i} is zero: every x solves it; nothing to iterate.")
+    limit = 2.0 / L
+    bad = eta >= limit
+    if bool(bad.any()):
+        idx = torch.nonzero(bad).flatten()[:3].tolist()
+        listed = ", ".join(f"problem {i} (2/L = {float(limit[i]):.4g})" for i in idx)
+        msg = (f"`eta` = {eta:.4g} is at or beyond the stability limit 2/L of "
+               f"{int(bad.sum())} of {A.shape[0]} problems: {listed}; GD diverges there "
+               f"(|1 - eta L| >= 1). Use eta < min(2/L) = {float(limit.min()):.4g}, or "
+               "on_unstable='warn' to run anyway.")
+        if on_unstable == "raise":
+            raise ValueError(msg)
+        warnings.warn(msg, RuntimeWarning, stacklevel=3)
+    eps = torch.finfo(A.dtype).eps
+    rank = (s > max(n, d) * eps * s[:, :1]).sum(dim=1)
+    if bool((rank < d).any()):
+        i = int(torch.nonzero(rank < d)[0])
+        warnings.warn(
+            f"{caller}: `A` is numerically rank deficient in {int((rank < d).sum())} "
+            f"problems (problem {i}: estimated rank {int(rank[i])} < d = {d}); GD converges "
+            "to the least-squares solution nearest x0 (minimum-norm for x0 = 0), at the "
+            "rate set by the smallest nonzero singular value.",
+            RankDeficientWarning, stacklevel=3)
+    return eta
 
 
 # --------------------------------------------------------------------------------- models

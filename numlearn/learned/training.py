@@ -288,15 +288,15 @@ def evaluate(
     per = (gh - g).norm(dim=1) / g.norm(dim=1)
     xs = gd_iterate(model, P.A, P.b, P.x0, steps, eta)
     ref = reference_gd(P.A, P.b, P.x0, steps, eta)
-    dev = ((xs - ref).flatten(1).norm(dim=1) / ref.flatten(1).norm(dim=1)).max()
+    dev = ((xs - ref).norm(dim=(0, 2)) / ref.norm(dim=(0, 2))).max()
     xs_norm = P.x_star.norm()
     return {
         "grad_rel_l2": float((gh - g).norm() / g.norm()),
         "grad_rel_median": float(per.median()),
         "grad_rel_max": float(per.max()),
         "iter_rel_max": float(dev),
-        "iter_err_learned": float((xs[-1] - P.x_star).norm() / xs_norm),
-        "iter_err_gd": float((ref[-1] - P.x_star).norm() / xs_norm),
+        "iter_err_learned": float((xs[:, -1] - P.x_star).norm() / xs_norm),
+        "iter_err_gd": float((ref[:, -1] - P.x_star).norm() / xs_norm),
         "steps": steps,
         "eta": eta,
         "batch": batch,
