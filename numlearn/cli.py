@@ -47,6 +47,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             print(f"{r.problem:<26} {t['representation']:>14.2e} {t['conditioning']:>13.2e} "
                   f"{t['optimization']:>13.2e} {d['total']:>9.2e} "
                   f"{floor if floor is None else format(floor, '.2e'):>9}")
+    if suite.report is not None:
+        print()
+        print(suite.report(rows))
     if args.json:
         write_json(rows, args.json)
         print(f"wrote {len(rows)} rows to {args.json}")

@@ -3,7 +3,10 @@
 ``numlearn compare --suite quick`` is the command-line face of this package.
 """
 
-from numlearn.compare import pde_suites  # noqa: F401  (registers "pdes-classical")
+from numlearn.compare import (
+    ls_suite,  # noqa: F401  (registers "least-squares")
+    pde_suites,  # noqa: F401  (registers "pdes-classical")
+)
 from numlearn.compare.harness import Method, Row, format_table, run_comparison, write_json
 from numlearn.compare.suites import SUITES, InterpolationProblem, get_suite, register_suite
 

@@ -120,7 +120,9 @@ def run_comparison(
     -------
     list of Row
         Metrics: relative L2 (``||u - v|| / ||u||``), RMSE, max abs error on the
-        problem's evaluation grid (named in ``grid``).
+        problem's evaluation grid (named in ``grid``); inf when the method returned
+        non-finite values (diverged), NaN when it returned a Result whose ``status``
+        starts with ``"n/a"`` (the method does not apply to the problem).
     """
     rows: list[Row] = []
     for prob in problems:
@@ -139,13 +141,18 @@ def run_comparison(
             if isinstance(out, Result):
                 row_extra["status"] = out.status
                 row_extra["solver_stats"] = scalar_stats(out.stats)
+            if np.all(np.isfinite(values)):
+                errs = (rel_l2(truth, values), rmse(truth, values), max_abs(truth, values))
+            else:  # not applicable (NaN, with a status saying so) or diverged (inf)
+                na = isinstance(out, Result) and out.status.startswith("n/a")
+                errs = (math.nan,) * 3 if na else (math.inf,) * 3
             row = Row(
                 problem=prob.name,
                 method=meth.name,
                 side=meth.side,
-                rel_l2=rel_l2(truth, values),
-                rmse=rmse(truth, values),
-                max_abs=max_abs(truth, values),
+                rel_l2=errs[0],
+                rmse=errs[1],
+                max_abs=errs[2],
                 seconds=best,
                 grid=prob.grid_name,
                 decomposition=None if dec is None else dec.as_dict(),

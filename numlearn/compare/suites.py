@@ -34,19 +34,26 @@ SuiteBuilder = Callable[[], tuple[Sequence[Any], Sequence[Method], Callable[[Any
 
 @dataclass(frozen=True)
 class Suite:
-    """A registered suite: its builder and a one-line description."""
+    """A registered suite: its builder, a one-line description and an optional
+    ``report(rows) -> str`` printed after the table (suite-specific summaries)."""
 
     name: str
     build: SuiteBuilder
     description: str
+    report: Callable[[Sequence[Any]], str] | None = None
 
 
 SUITES: dict[str, Suite] = {}
 
 
-def register_suite(name: str, build: SuiteBuilder, description: str) -> None:
+def register_suite(
+    name: str,
+    build: SuiteBuilder,
+    description: str,
+    report: Callable[[Sequence[Any]], str] | None = None,
+) -> None:
     """Register a suite under ``name`` (replacing any previous one)."""
-    SUITES[name] = Suite(name, build, description)
+    SUITES[name] = Suite(name, build, description, report)
 
 
 def get_suite(name: str) -> Suite:

@@ -9,7 +9,9 @@ cheap until a model is actually used:
   paper's token format, exact weight constructions, iterated application.
 - :mod:`numlearn.learned.training`: the float64 high-precision training recipe
   (fresh batches, Adam with tiny eps, EMA gradient filter, L-BFGS / Gauss-Newton
-  polishing), checkpoints.
+  polishing), checkpoints and a checkpoint cache (:func:`trained_model`).
+- :mod:`numlearn.learned.study`: iterated learned solves against classical GD, the
+  per-iterate error decomposition and the out-of-distribution table.
 
 References: Liu et al., "Towards Learning High-Precision Least Squares Algorithms with
 Sequence Models", arXiv 2503.12295 (ICLR 2025).
@@ -39,13 +41,25 @@ _SEQUENCE = (
 _TRAINING = (
     "TrainConfig",
     "build_model",
+    "cache_directory",
     "evaluate",
     "load_checkpoint",
     "save_checkpoint",
     "train",
+    "trained_model",
+)
+_STUDY = (
+    "DEFAULT_FAMILIES",
+    "OODFamily",
+    "PAPER_FLOAT32",
+    "format_checkpoints",
+    "format_ood",
+    "iterated_study",
+    "ood_row",
+    "ood_study",
 )
 
-__all__ = [*_SEQUENCE, *_TRAINING]
+__all__ = [*_SEQUENCE, *_TRAINING, *_STUDY]
 
 
 def __getattr__(name: str) -> Any:
@@ -53,6 +67,8 @@ def __getattr__(name: str) -> Any:
         return getattr(importlib.import_module("numlearn.learned.sequence"), name)
     if name in _TRAINING:
         return getattr(importlib.import_module("numlearn.learned.training"), name)
+    if name in _STUDY:
+        return getattr(importlib.import_module("numlearn.learned.study"), name)
     raise AttributeError(f"module 'numlearn.learned' has no attribute {name!r}")
 
 

@@ -271,7 +271,7 @@ def gd_iterate(
     b: Tensor,
     x0: Tensor,
     steps: int,
-    eta: float,
+    eta: float | Tensor,
     *,
     on_unstable: str = "raise",
 ) -> Tensor:
@@ -293,8 +293,9 @@ def gd_iterate(
         Problems (batch, n, d), (batch, n) and start points (batch, d).
     steps : int
         Number of iterates (model calls).
-    eta : float
-        Step size, ``0 < eta``.
+    eta : float or Tensor of shape (batch,)
+        Step size(s), ``eta > 0`` (one per problem, e.g. ``2/(L + mu)``, for families
+        whose ``L`` varies).
     on_unstable : {"raise", "warn"}
         What to do when ``eta >= 2/L`` for some problem (classical GD diverges there):
         a ValueError naming the problems and their limits, or a RuntimeWarning.
@@ -331,7 +332,8 @@ def gd_iterate(
 
 
 def reference_gd(
-    A: Tensor, b: Tensor, x0: Tensor, steps: int, eta: float, *, on_unstable: str = "raise"
+    A: Tensor, b: Tensor, x0: Tensor, steps: int, eta: float | Tensor, *,
+    on_unstable: str = "raise",
 ) -> Tensor:
     r"""Classical GD :math:`x_{k+1} = x_k - \eta A^\top(Ax_k-b)/n` in torch, shape
     (batch, steps + 1, d): the reference :func:`gd_iterate` is measured against on the
@@ -351,41 +353,58 @@ def reference_gd(
 def _check_model_shape(model: nn.Module, A: Tensor) -> None:
     n, d = A.shape[1], A.shape[2]
     md, mn = getattr(model, "d", None), getattr(model, "n", None)
-    if (md is not None and md != d) or (mn is not None and mn != n):
+    supports = getattr(model, "supports_rows", None)
+    rows_ok = supports(n) if supports is not None else (mn is None or mn == n)
+    if (md is not None and md != d) or not rows_ok:
         raise ValueError(
             f"`model` was built for n={mn}, d={md} but `A` has n={n}, d={d}; the "
             "positional embedding and read-out fix both (train a model of that size)."
         )
 
 
-def _check_step(A: Tensor, eta: Any, on_unstable: str, caller: str) -> float:
+def _check_step(A: Tensor, eta: Any, on_unstable: str, caller: str) -> float | Tensor:
     import warnings
 
     from numlearn.classical.least_squares import RankDeficientWarning
 
     if on_unstable not in ("raise", "warn"):
         raise ValueError(f"`on_unstable` must be 'raise' or 'warn', got {on_unstable!r}.")
-    eta = float(eta)
-    if not (math.isfinite(eta) and eta > 0):
-        raise ValueError(f"`eta` must be positive and finite, got {eta}.")
-    n, d = A.shape[1], A.shape[2]
-    s = torch.linalg.svdvals(A.detach().to(torch.float64))  # (batch, min(n, d))
+    B, n, d = A.shape
+    if isinstance(eta, Tensor) or hasattr(eta, "__len__"):
+        eta_t = torch.as_tensor(eta, dtype=A.dtype, device=A.device)
+        if eta_t.ndim == 0:
+            eta = float(eta_t)
+        elif eta_t.shape != (B,):
+            raise ValueError(f"`eta` must be a float or have shape (batch,) = ({B},), got "
+                             f"shape {tuple(eta_t.shape)}.")
+        else:
+            eta = eta_t
+    etas = eta if isinstance(eta, Tensor) else torch.full((B,), float(eta), dtype=A.dtype)
+    etas = etas.detach().to(torch.float64).cpu()
+    if not bool((torch.isfinite(etas) & (etas > 0)).all()):
+        i = int(torch.nonzero(~(torch.isfinite(etas) & (etas > 0)))[0])
+        raise ValueError(f"`eta` must be positive and finite, got {float(etas[i])}"
+                         + (f" for problem {i}." if isinstance(eta, Tensor) else "."))
+    s = torch.linalg.svdvals(A.detach().to(torch.float64)).cpu()  # (batch, min(n, d))
     L = s[:, 0] ** 2 / n
     if bool((L == 0).any()):
         i = int(torch.nonzero(L == 0)[0])
         raise ValueError(f"`A` of problem {i} is zero: every x solves it; nothing to iterate.")
     limit = 2.0 / L
-    bad = eta >= limit
+    bad = etas >= limit
     if bool(bad.any()):
         idx = torch.nonzero(bad).flatten()[:3].tolist()
-        listed = ", ".join(f"problem {i} (2/L = {float(limit[i]):.4g})" for i in idx)
-        msg = (f"`eta` = {eta:.4g} is at or beyond the stability limit 2/L of "
-               f"{int(bad.sum())} of {A.shape[0]} problems: {listed}; GD diverges there "
-               f"(|1 - eta L| >= 1). Use eta < min(2/L) = {float(limit.min()):.4g}, or "
-               "on_unstable='warn' to run anyway.")
+        listed = ", ".join(f"problem {i} (2/L = {float(limit[i]):.4g}, eta "
+                           f"{float(etas[i]):.4g})" for i in idx)
+        msg = (f"`eta` is at or beyond the stability limit 2/L of "
+               f"{int(bad.sum())} of {B} problems: {listed}; GD diverges there "
+               f"(|1 - eta L| >= 1). Use eta < min(2/L) = {float(limit.min()):.4g} (or one "
+               "step per problem, e.g. 2/(L + mu)), or on_unstable='warn' to run anyway.")
         if on_unstable == "raise":
             raise ValueError(msg)
         warnings.warn(msg, RuntimeWarning, stacklevel=3)
+    if isinstance(eta, Tensor):
+        eta = eta.unsqueeze(-1)
     eps = torch.finfo(A.dtype).eps
     rank = (s > max(n, d) * eps * s[:, :1]).sum(dim=1)
     if bool((rank < d).any()):
@@ -453,11 +472,30 @@ class _SequenceModel(nn.Module):
             h = block(h)
         return self.read_out(h)
 
+    def supports_rows(self, m: int) -> bool:
+        """Whether the model runs on prompts with ``m`` rows (``m + 1`` tokens).
+
+        Always for ``m = n``.  Without a per-position embedding a non-causal attention
+        model is row-permutation invariant and runs at any ``m``; a causal one (its mask)
+        and BaseConv (its filter of length ``n + 1``) at ``m <= n``.  Used for the
+        "other n" out-of-distribution tests; the answer is then *not* the gradient
+        scaled by ``1/m`` unless the model learned that (a fixed polynomial keeps its
+        training ``1/n``).
+        """
+        if m == self.n:
+            return True
+        if self.positional == "learned" or m < 1:
+            return False
+        return m <= self.n if (self.arch == "baseconv" or getattr(self, "causal", False)) \
+            else True
+
     def _check_tokens(self, tokens: Any) -> None:
         if not isinstance(tokens, Tensor):
             raise TypeError(f"`tokens` must be a torch.Tensor, got {type(tokens).__name__}.")
         want = (self.seq_len, self.d + 1)
-        if tokens.ndim != 3 or tuple(tokens.shape[1:]) != want:
+        if tokens.ndim != 3 or tokens.shape[2] != want[1] or not self.supports_rows(
+            tokens.shape[1] - 1
+        ):
             raise ValueError(
                 f"`tokens` must have shape (batch, n+1, d+1) = (batch, {want[0]}, {want[1]}) "
                 f"for this model (n={self.n}, d={self.d}), got {tuple(tokens.shape)}; build "
@@ -551,10 +589,10 @@ class AttentionBlock(nn.Module):
         s = (q @ k.transpose(-1, -2)) / self.sqrt_hd
         if self.softmax:
             if self.causal:
-                s = s.masked_fill(~self.mask, float("-inf"))
+                s = s.masked_fill(~self.mask[:L, :L], float("-inf"))
             s = torch.softmax(s, dim=-1)
         elif self.causal:
-            s = s.masked_fill(~self.mask, 0.0)
+            s = s.masked_fill(~self.mask[:L, :L], 0.0)
         y = (s @ v).transpose(1, 2).reshape(B, L, H * hd)
         h = h + self.out(y)
         if self.mlp is not None:

@@ -77,10 +77,12 @@ from numlearn.learned.sequence import (
 __all__ = [
     "TrainConfig",
     "build_model",
+    "cache_directory",
     "evaluate",
     "load_checkpoint",
     "save_checkpoint",
     "train",
+    "trained_model",
 ]
 
 _ARCHS = {
@@ -190,6 +192,27 @@ class TrainConfig:
         stopping at relative error 1e-14, with a 30-minute budget (measured: 1-3
         minutes on a 2-core CPU)."""
         return replace(cls(max_time=1800.0), **overrides)
+
+    @classmethod
+    def for_arch(cls, arch: str, **overrides: Any) -> TrainConfig:
+        """The recommended run per architecture (what ``numlearn compare --suite
+        least-squares`` trains):
+
+        - ``"linear_attention"``: :meth:`default`.
+        - ``"softmax"``: the contrast with the *same budget*: :meth:`default` with
+          ``arch="softmax"`` (same width, heads, embedding, Adam steps and Gauss-Newton
+          iterations).
+        - ``"baseconv"``: 4 layers, width 2d+3, inner d+1, segment embedding (the
+          construction's minimal shape), the same phases.
+        """
+        if arch == "linear_attention":
+            return cls.default(**overrides)
+        if arch == "softmax":
+            return cls.default(**{"arch": "softmax", **overrides})
+        if arch == "baseconv":
+            base = {"arch": "baseconv", "width": 13, "inner": 6, "n_layers": 4}
+            return cls.default(**{**base, **overrides})
+        raise ValueError(f"`arch` must be one of {sorted(_ARCHS)}, got {arch!r}.")
 
     def validate(self) -> None:
         """Raise ValueError/TypeError for impossible settings."""
@@ -620,8 +643,10 @@ def save_checkpoint(
     model: nn.Module,
     config: TrainConfig,
     history: dict[str, list[Any]] | None = None,
+    stats: dict[str, Any] | None = None,
 ) -> None:
-    """Write model weights, its constructor config, the run config and the history.
+    """Write model weights, its constructor config, the run config, the history and
+    (optionally) the run's scalar statistics.
 
     Everything is tensors or plain Python values, so :func:`load_checkpoint` can use
     ``torch.load(weights_only=True)`` (no arbitrary code runs on load).
@@ -636,6 +661,8 @@ def save_checkpoint(
             "config": asdict(config),
             "state_dict": state,
             "history": history or {},
+            "stats": {k: v for k, v in (stats or {}).items()
+                      if isinstance(v, (bool, int, float, str))},
         },
         Path(path),
     )
@@ -649,9 +676,7 @@ def load_checkpoint(
     Returns ``(model, config, history)``; the model is on ``device`` (default: the
     config's) in the config's dtype.
     """
-    ckpt = torch.load(Path(path), map_location="cpu", weights_only=True)
-    if not isinstance(ckpt, dict) or ckpt.get("format") != "numlearn.sequence/1":
-        raise ValueError(f"{path} is not a numlearn sequence-model checkpoint.")
+    ckpt = _read_checkpoint(path)
     known = {f.name for f in fields(TrainConfig)}
     config = TrainConfig(**{k: v for k, v in ckpt["config"].items() if k in known})
     if device is not None:
@@ -662,3 +687,67 @@ def load_checkpoint(
     model = cls(d, n, **mc, dtype=config.torch_dtype)
     model.load_state_dict(ckpt["state_dict"])
     return model.to(config.device), config, ckpt["history"]
+
+
+def _read_checkpoint(path: str | Path) -> dict[str, Any]:
+    ckpt = torch.load(Path(path), map_location="cpu", weights_only=True)
+    if not isinstance(ckpt, dict) or ckpt.get("format") != "numlearn.sequence/1":
+        raise ValueError(f"{path} is not a numlearn sequence-model checkpoint.")
+    return ckpt
+
+
+def cache_directory() -> Path:
+    """Where :func:`trained_model` keeps its checkpoints: ``$NUMLEARN_CACHE/learned``,
+    else ``~/.cache/numlearn/learned``."""
+    import os
+
+    root = os.environ.get("NUMLEARN_CACHE")
+    base = Path(root) if root else Path.home() / ".cache" / "numlearn"
+    return base / "learned"
+
+
+def trained_model(
+    config: TrainConfig,
+    *,
+    cache_dir: str | Path | None = None,
+    retrain: bool = False,
+    progress: bool = True,
+) -> Result:
+    """A model trained with ``config``: loaded from the checkpoint cache when this exact
+    config was trained before, else trained by :func:`train` and cached.
+
+    The cache key is a SHA-256 of the config's fields (seeded runs are reproducible, so a
+    config determines its model up to the platform's rounding); the file is read with
+    ``weights_only=True``.
+
+    Returns
+    -------
+    Result
+        As :func:`train` (``value`` the model, ``stats`` the training statistics, plus
+        ``cached``: whether it came from the cache, and ``checkpoint``: the path).
+    """
+    import hashlib
+    import json
+
+    if not isinstance(config, TrainConfig):
+        raise TypeError(f"`config` must be a TrainConfig, got {type(config).__name__}.")
+    config.validate()
+    key = hashlib.sha256(json.dumps(asdict(config), sort_keys=True).encode()).hexdigest()
+    directory = Path(cache_dir) if cache_dir is not None else cache_directory()
+    path = directory / f"{config.arch}-{key[:16]}.pt"
+    if path.exists() and not retrain:
+        model, _, history = load_checkpoint(path)
+        stats = dict(_read_checkpoint(path).get("stats", {}))
+        stats.update(cached=True, checkpoint=str(path))
+        return Result(value=model, status=str(stats.get("status", "success")), stats=stats,
+                      history=history, method=f"train[{config.arch}] (cached)",
+                      side="learned")
+    res = train(config, progress=progress)
+    directory.mkdir(parents=True, exist_ok=True)
+    stats = dict(res.stats)
+    stats["status"] = res.status
+    tmp = path.with_suffix(".tmp")
+    save_checkpoint(tmp, res.value, config, res.history, stats)
+    tmp.replace(path)  # atomic: a concurrent reader never sees half a file
+    res.stats.update(cached=False, checkpoint=str(path))
+    return res

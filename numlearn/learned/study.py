@@ -1,0 +1,396 @@
+r"""Iterated learned solves measured against classical gradient descent.
+
+A model trained to output :math:`g(x) = A^\top(Ax-b)/n` is iterated as
+:math:`\hat x_{k+1} = \hat x_k - \eta\, \hat g(\hat x_k)` (one model call per iterate,
+:func:`~numlearn.learned.sequence.gd_iterate`), and compared with classical GD
+:math:`x_{k+1} = x_k - \eta\, g(x_k)` (the Numba kernel
+:func:`numlearn.classical.least_squares.gradient_descent`) from the same :math:`x_0`
+and with the same steps.
+
+The error after :math:`k` iterates splits exactly (as vectors) into
+
+.. math::
+    x^\star - \hat x_k = \underbrace{(x^\star - x_k)}_{\text{algorithmic}}
+                       + \underbrace{(x_k - \hat x_k)}_{\text{representation}},
+
+the *algorithmic/optimization* part (how far classical GD is after k steps:
+:math:`\lesssim \rho^k\|x_0 - x^\star\|` with :math:`\rho = \max|1-\eta\lambda|`) and
+the *representation* part (the learned gradient's errors, accumulated along the
+trajectory; for a per-call error :math:`\delta` it levels off near
+:math:`\eta\delta/(1-\rho) \approx \delta/\mu`).  Each is reported per problem relative
+to :math:`\|x^\star\|`, as median and interquartile range, next to the conditioning
+floor :math:`\mathrm{cond}(A)\,\epsilon` that no float64 solver beats, and next to the
+single-step relative gradient error :math:`\|\hat g - g\|/\|g\|` measured along the
+learned trajectory.  (For the DESIGN's three-term language: :math:`u_{best} = x^\star`,
+:math:`u_{disc} = x_k`, :math:`u_{learned} = \hat x_k`; the truth :math:`x^\star` is the
+drawn solution, within :math:`\mathrm{cond}(A)\,d\,\epsilon` of the exact least-squares
+solution of the stored float64 data, see :mod:`numlearn.problems.least_squares`.)
+
+:func:`ood_study` runs this over a list of problem families (condition number, scale,
+other ``n``, noisy right-hand sides) for several models and reports the
+generalization gap: the ratio of a family's median single-step gradient error, and of
+its median representation term, to the in-distribution ones.
+
+References
+----------
+Liu et al., "Towards learning high-precision least squares algorithms with sequence
+models", arXiv 2503.12295 (ICLR 2025), Fig. 1 and §5; the float32 figures read off that
+figure are in :data:`PAPER_FLOAT32`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+from numpy.typing import NDArray
+from torch import nn
+
+from numlearn._result import Result
+from numlearn._validation import check_int
+from numlearn.classical.least_squares import conditioning, gradient_descent
+from numlearn.learned.sequence import (
+    _check_model_shape,
+    _check_problem,
+    _check_step,
+    _gradient,
+    _model_gradient,
+)
+from numlearn.problems.least_squares import LeastSquaresBatch, sample
+
+__all__ = [
+    "DEFAULT_FAMILIES",
+    "PAPER_FLOAT32",
+    "OODFamily",
+    "format_checkpoints",
+    "format_ood",
+    "iterated_study",
+    "ood_row",
+    "ood_study",
+]
+
+#: Figures of arXiv 2503.12295 (float32 training and evaluation, n = 20, d = 5), read
+#: off Fig. 1's log axes (about +-2x), as median MSE :math:`\|x-x^\star\|^2/d` (the
+#: figure's "average loss"; see ``research/least_squares.md`` for the caveats).
+PAPER_FLOAT32: dict[str, float] = {
+    "learned iterate (BaseConv ~ linear attention), 100 iterates": 1.5e-13,
+    "classical GD in float32, 100 iterates": 5e-15,
+    "softmax attention, iterated (plateau)": 1.3e-2,
+    "end-to-end Transformer, 12 layers": 3e-9,
+}
+
+_QUANTILES = (0.25, 0.5, 0.75)
+
+
+def _summary(v: NDArray[np.float64]) -> dict[str, float]:
+    q25, q50, q75 = np.quantile(v, _QUANTILES)
+    return {"median": float(q50), "q25": float(q25), "q75": float(q75),
+            "max": float(np.max(v))}
+
+
+_MARKS = (0, 10, 20, 40, 60, 80, 100, 150, 200, 300, 500, 1000, 2000, 5000, 10000)
+
+
+def _default_checkpoints(steps: int) -> list[int]:
+    return sorted({k for k in _MARKS if k < steps} | {steps})
+
+
+def _steps_for(problems: LeastSquaresBatch, eta: Any) -> NDArray[np.float64]:
+    B = problems.A.shape[0]
+    if isinstance(eta, str):
+        if eta != "optimal":
+            raise ValueError(f"`eta` must be a positive float, an array of shape (B,) or "
+                             f"'optimal' (2/(L+mu) per problem), got {eta!r}.")
+        return np.asarray(conditioning(problems.A).step_optimal, dtype=np.float64)
+    return np.broadcast_to(np.asarray(eta, dtype=np.float64), (B,)).copy()
+
+
+def iterated_study(
+    model: nn.Module,
+    problems: LeastSquaresBatch,
+    *,
+    steps: int = 200,
+    eta: float | str | NDArray[np.float64] = 0.5,
+    checkpoints: Sequence[int] | None = None,
+) -> Result:
+    r"""Iterate a learned gradient and classical GD on the same problems; decompose.
+
+    Parameters
+    ----------
+    model : nn.Module
+        A sequence model of :mod:`numlearn.learned.sequence` (its device and dtype are
+        used; the problems are cast to them).
+    problems : LeastSquaresBatch
+        From :mod:`numlearn.problems.least_squares` (float64; ``x_star`` the truth).
+    steps : int
+        Iterations ``K``.
+    eta : float, "optimal" or array of shape (B,)
+        Step size(s); ``"optimal"`` is :math:`2/(L+\mu)` per problem.  A step at or
+        beyond the stability limit ``2/L`` raises (as in ``gradient_descent``).
+    checkpoints : sequence of int, optional
+        Iterate counts at which to report (default 0, 10, 20, 40, 60, 80, 100, 150,
+        200, ... up to ``steps``).
+
+    Returns
+    -------
+    Result
+        ``value``: the learned iterate :math:`\hat x_K` (B, d) as NumPy float64.
+        ``stats``: scalars at ``K`` (``median_rel_learned``, ``q25_rel_learned``,
+        ``q75_rel_learned``, the same for ``_gd``, ``median_mse_learned``/``_gd``
+        (:math:`\|x-x^\star\|^2/d`), ``median_representation``,
+        ``median_grad_rel_x0`` (single step at :math:`x_0`), ``median_floor``
+        (cond(A) eps), ``ratio_learned_gd`` (of the medians), ``batch``, ``steps``),
+        and ``checkpoints``: a list of dicts, one per iterate count ``k``, each with
+        ``rel_learned``, ``rel_gd`` (algorithmic part), ``representation``,
+        ``mse_learned``, ``mse_gd``, ``grad_rel`` (single-step error at
+        :math:`\hat x_k`) and ``grad_abs`` (:math:`\|\hat g - g\|`), each a dict of
+        median / q25 / q75 / max over the problems, and ``floor`` (median cond eps).
+        ``history``: ``{"learned": (B, K+1, d), "gd": (B, K+1, d)}`` NumPy arrays.
+
+    Notes
+    -----
+    Cost: ``K`` model calls on the whole batch plus ``O(B K n d)`` for the classical GD
+    and the exact gradients at the checkpoints; memory ``16 B K d`` bytes.
+    """
+    if not isinstance(problems, LeastSquaresBatch):
+        raise TypeError("`problems` must be a numlearn.problems.least_squares."
+                        f"LeastSquaresBatch, got {type(problems).__name__}.")
+    K = check_int(steps, "steps", minimum=0)
+    marks = _default_checkpoints(K) if checkpoints is None else sorted(
+        {check_int(k, "checkpoints", minimum=0) for k in checkpoints})
+    if marks and marks[-1] > K:
+        raise ValueError(f"`checkpoints` must be <= steps = {K}, got {marks[-1]}.")
+    etas = _steps_for(problems, eta)
+    p = next(model.parameters())
+    dev, dtype = p.device, p.dtype
+    A, b, x0 = (torch.tensor(a, device=dev).to(dtype)  # copies (the batch is read-only)
+                for a in (problems.A, problems.b, problems.x0))
+    A, b, x0 = _check_problem(A, b, x0, "x0")
+    _check_model_shape(model, A)
+    eta_t = _check_step(A, torch.as_tensor(etas, dtype=dtype, device=dev), "raise",
+                        "iterated_study")
+
+    # classical GD: the Numba kernel, float64
+    gd = gradient_descent(problems.A, problems.b, problems.x0, steps=K, step_size=etas)
+    x_gd = gd.history["iterates"]
+    floor = np.asarray(gd.stats["floor"])
+
+    # learned iterates, with the exact gradient along the trajectory at the marks
+    xs = [x0]
+    grad_rel: dict[int, NDArray[np.float64]] = {}
+    grad_abs: dict[int, NDArray[np.float64]] = {}
+    mark_set = set(marks)
+    with torch.no_grad():
+        x = x0
+        for k in range(K + 1):
+            if k == K and k not in mark_set:
+                break
+            gh = _model_gradient(model, A, b, x)
+            if k in mark_set:
+                g = _gradient(A, b, x)
+                err = (gh - g).norm(dim=1)
+                grad_abs[k] = err.double().cpu().numpy()
+                grad_rel[k] = (err / g.norm(dim=1)).double().cpu().numpy()
+            if k == K:
+                break
+            x = x - eta_t * gh
+            xs.append(x)
+    x_l = torch.stack(xs, dim=1).double().cpu().numpy()
+
+    xstar = problems.x_star
+    nx = np.linalg.norm(xstar, axis=1)
+    d = xstar.shape[1]
+    rows: list[dict[str, Any]] = []
+    for k in marks:
+        el = np.linalg.norm(x_l[:, k] - xstar, axis=1)
+        eg = np.linalg.norm(x_gd[:, k] - xstar, axis=1)
+        rep = np.linalg.norm(x_l[:, k] - x_gd[:, k], axis=1)
+        rows.append({
+            "k": k,
+            "rel_learned": _summary(el / nx), "rel_gd": _summary(eg / nx),
+            "representation": _summary(rep / nx),
+            "mse_learned": _summary(el**2 / d), "mse_gd": _summary(eg**2 / d),
+            "grad_rel": _summary(grad_rel[k]), "grad_abs": _summary(grad_abs[k]),
+            "floor": float(np.median(floor)),
+        })
+    last = rows[-1]
+    stats: dict[str, Any] = {
+        "steps": K, "batch": int(xstar.shape[0]),
+        "eta": float(np.median(etas)) if isinstance(eta, str) else float(etas[0]),
+        "eta_rule": eta if isinstance(eta, str) else "fixed",
+        "median_grad_rel_x0": rows[0]["grad_rel"]["median"] if marks[0] == 0 else float(
+            "nan"),
+        "median_representation": last["representation"]["median"],
+        "median_floor": last["floor"],
+        "checkpoints": rows,
+    }
+    for side in ("learned", "gd"):
+        for q in ("median", "q25", "q75"):
+            stats[f"{q}_rel_{side}"] = last[f"rel_{side}"][q]
+        stats[f"median_mse_{side}"] = last[f"mse_{side}"]["median"]
+    stats["ratio_learned_gd"] = stats["median_rel_learned"] / max(
+        stats["median_rel_gd"], np.finfo(np.float64).tiny)
+    return Result(value=x_l[:, -1], status="success", stats=stats,
+                  history={"learned": x_l, "gd": x_gd},
+                  method=f"iterated[{getattr(model, 'arch', type(model).__name__)}]",
+                  side="learned")
+
+
+def format_checkpoints(result: Result) -> str:
+    """The per-iterate decomposition of :func:`iterated_study` as a text table: medians
+    over the problems (the total with its interquartile range), relative to ``||x*||``,
+    except ``|g^ - g|`` (absolute gradient error along the learned trajectory; its
+    relative version grows as ``g -> 0``) and the MSE ``||x - x*||^2 / d``."""
+    head = (f"{'k':>5} {'learned [q25, q75]':>31} {'GD (algorithmic)':>17} "
+            f"{'representation':>15} {'|g^ - g|':>10} {'MSE learned':>12} "
+            f"{'MSE GD':>10} {'floor':>9}")
+    lines = [head, "-" * len(head)]
+    for r in result.stats["checkpoints"]:
+        rl = r["rel_learned"]
+        lines.append(
+            f"{r['k']:>5} {rl['median']:>9.2e} [{rl['q25']:.2e}, {rl['q75']:.2e}] "
+            f"{r['rel_gd']['median']:>17.2e} {r['representation']['median']:>15.2e} "
+            f"{r['grad_abs']['median']:>10.2e} {r['mse_learned']['median']:>12.2e} "
+            f"{r['mse_gd']['median']:>10.2e} {r['floor']:>9.1e}")
+    return "\n".join(lines)
+
+
+# ------------------------------------------------------------------ out of distribution
+
+
+@dataclass(frozen=True)
+class OODFamily:
+    """A problem family for :func:`ood_study`: a sampler of
+    :mod:`numlearn.problems.least_squares` with its parameters, the iterate count and
+    the step rule."""
+
+    label: str
+    family: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    steps: int = 200
+    eta: float | str = 0.5
+
+
+#: In distribution first (the gap's denominator), then the shifts: a larger condition
+#: number (cond(A) = kappa, against a median of 2.2 in distribution; step 2/(L+mu)
+#: because L = kappa^2/n), scaled targets, other n (for models that run at other
+#: lengths, see ``supports_rows``) and noisy, inconsistent right-hand sides.
+DEFAULT_FAMILIES: tuple[OODFamily, ...] = (
+    OODFamily("in-distribution", "paper", {}, 200, 0.5),
+    OODFamily("cond kappa=8", "cond", {"kappa": 8.0}, 1000, "optimal"),
+    OODFamily("cond kappa=30", "cond", {"kappa": 30.0}, 1000, "optimal"),
+    OODFamily("scaled x16", "scaled", {"scale": 16.0}, 200, 0.5),
+    OODFamily("scaled x1/16", "scaled", {"scale": 1.0 / 16}, 200, 0.5),
+    OODFamily("n=10", "shape", {"n": 10, "d": 5}, 400, "optimal"),
+    OODFamily("n=40", "shape", {"n": 40, "d": 5}, 200, "optimal"),
+    OODFamily("noisy sigma=1e-2", "noisy", {"sigma": 1e-2}, 200, 0.5),
+)
+
+
+def ood_study(
+    models: Mapping[str, nn.Module],
+    families: Sequence[OODFamily] = DEFAULT_FAMILIES,
+    *,
+    batch: int = 1000,
+    seed: int = 20261123,
+) -> list[dict[str, Any]]:
+    r"""Learned iterates vs classical GD on shifted problem families, per model.
+
+    Parameters
+    ----------
+    models : mapping of str to nn.Module
+        Label to trained model.
+    families : sequence of OODFamily
+        The first is the reference for the generalization gap (in distribution).
+    batch : int
+        Problems per family (the same problems for every model).
+    seed : int
+        Seed of the problem draws (family ``i`` uses ``seed + i``).
+
+    Returns
+    -------
+    list of dict
+        One row per (family, model): ``family``, ``model``, ``steps``, ``eta``,
+        ``median_rel_learned``, ``q25_rel_learned``, ``q75_rel_learned``,
+        ``median_rel_gd``, ``median_representation``, ``median_grad_rel_x0``,
+        ``gap_grad`` and ``gap_representation`` (ratios of the medians to the
+        in-distribution row of the same model); ``"n/a"`` in ``status`` when the model
+        cannot run at that length.
+
+    Notes
+    -----
+    Cost: ``sum(steps)`` model calls on ``batch`` problems per model.
+    """
+    batch = check_int(batch, "batch", minimum=1)
+    if not families:
+        raise ValueError("`families` is empty; pass at least the in-distribution family.")
+    rows: list[dict[str, Any]] = []
+    base: dict[str, dict[str, Any]] = {}
+    for i, fam in enumerate(families):
+        problems = sample(fam.family, batch, seed=seed + i, **dict(fam.params))
+        n = problems.A.shape[1]
+        for label, model in models.items():
+            supports = getattr(model, "supports_rows", None)
+            res = None
+            if supports is None or supports(n):
+                res = iterated_study(model, problems, steps=fam.steps, eta=fam.eta,
+                                     checkpoints=(0, fam.steps))
+            row = ood_row(fam, label, res, n=n, reference=base.get(label),
+                          trained_n=getattr(model, "n", None))
+            if i == 0 and res is not None:
+                base[label] = row
+            rows.append(row)
+    return rows
+
+
+def ood_row(
+    family: OODFamily,
+    model: str,
+    result: Result | None,
+    *,
+    n: int,
+    reference: Mapping[str, Any] | None = None,
+    trained_n: int | None = None,
+) -> dict[str, Any]:
+    """One row of the out-of-distribution table from an :func:`iterated_study` result
+    (``None``: the model cannot run at this ``n``); ``reference`` is the in-distribution
+    row of the same model, for the gaps."""
+    row: dict[str, Any] = {"family": family.label, "model": model, "steps": family.steps,
+                           "eta": family.eta, "n": n}
+    if result is None:
+        row["status"] = f"n/a: the model runs only at n = {trained_n}"
+        return row
+    s = result.stats
+    row.update({k: s[k] for k in (
+        "median_rel_learned", "q25_rel_learned", "q75_rel_learned", "median_rel_gd",
+        "median_representation", "median_grad_rel_x0", "median_floor")})
+    row["status"] = "ok"
+    if reference is not None:
+        row["gap_grad"] = row["median_grad_rel_x0"] / reference["median_grad_rel_x0"]
+        row["gap_representation"] = (row["median_representation"]
+                                     / max(reference["median_representation"], 1e-300))
+    return row
+
+
+def format_ood(rows: Sequence[Mapping[str, Any]]) -> str:
+    """:func:`ood_study` rows as a text table (errors relative to ``||x*||``)."""
+    head = (f"{'family':<18} {'model':<18} {'K':>5} {'learned [q25, q75]':>31} "
+            f"{'GD':>9} {'repr.':>9} {'grad err':>9} {'gap grad':>9} {'gap repr':>9}")
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        if r.get("status") != "ok":
+            lines.append(f"{r['family']:<18} {r['model']:<18} {r['steps']:>5} "
+                         f"{r.get('status', '')}")
+            continue
+        lines.append(
+            f"{r['family']:<18} {r['model']:<18} {r['steps']:>5} "
+            f"{r['median_rel_learned']:>9.2e} [{r['q25_rel_learned']:.2e}, "
+            f"{r['q75_rel_learned']:.2e}] {r['median_rel_gd']:>9.2e} "
+            f"{r['median_representation']:>9.2e} {r['median_grad_rel_x0']:>9.2e} "
+            f"{r.get('gap_grad', float('nan')):>9.2e} "
+            f"{r.get('gap_representation', float('nan')):>9.2e}")
+    return "\n".join(lines)
+

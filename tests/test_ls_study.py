@@ -1,0 +1,207 @@
+"""Iterated learned solves vs classical GD (numlearn.learned.study), the checkpoint
+cache, and the ``least-squares`` comparison suite, on exact constructions and tiny
+trained models (fast); the default-configuration training run is marked slow."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from numlearn.classical.least_squares import gradient_descent  # noqa: E402
+from numlearn.compare import ls_suite  # noqa: E402
+from numlearn.learned.sequence import (  # noqa: E402
+    BaseConvModel,
+    LinearAttentionModel,
+    _gradient,
+    _tokens,
+    baseconv_gd_construction,
+    gd_iterate,
+    linear_attention_gd_construction,
+)
+from numlearn.learned.study import (  # noqa: E402
+    DEFAULT_FAMILIES,
+    OODFamily,
+    format_checkpoints,
+    format_ood,
+    iterated_study,
+    ood_study,
+)
+from numlearn.learned.training import TrainConfig, trained_model  # noqa: E402
+from numlearn.problems.least_squares import sample  # noqa: E402
+
+EPS = np.finfo(np.float64).eps
+
+
+class _Scaled(torch.nn.Module):
+    """The exact gradient times (1 + delta): learned GD is then classical GD with step
+    eta (1 + delta), and the single-step relative error is |delta|."""
+
+    def __init__(self, delta: float, n: int = 20, d: int = 5) -> None:
+        super().__init__()
+        self.delta, self.n, self.d = delta, n, d
+        self.w = torch.nn.Parameter(torch.zeros((), dtype=torch.float64))
+
+    def forward(self, tokens):
+        x = tokens[:, 0, : self.d]
+        A, b = tokens[:, 1:, : self.d], tokens[:, 1:, self.d]
+        g = _gradient(A, b, x) * (1 + self.delta)
+        return g.unsqueeze(1).expand(-1, tokens.shape[1], -1)
+
+
+def test_study_of_a_perturbed_gradient_is_gd_with_a_perturbed_step():
+    P = sample("paper", 200, seed=3)
+    delta = 2.0**-10
+    res = iterated_study(_Scaled(delta), P, steps=120, eta=0.5)
+    ref = gradient_descent(P.A, P.b, P.x0, steps=120, step_size=0.5 * (1 + delta))
+    x_l = res.history["learned"]
+    dev = np.linalg.norm(x_l - ref.history["iterates"], axis=2).max()
+    assert dev <= 1e3 * EPS  # the two recurrences round differently
+    first = res.stats["checkpoints"][0]
+    assert first["k"] == 0
+    assert abs(first["grad_rel"]["median"] - delta) <= 1e-12
+    # classical side of the study is GD with the unperturbed step
+    gd = gradient_descent(P.A, P.b, P.x0, steps=120, step_size=0.5).history["iterates"]
+    np.testing.assert_array_equal(res.history["gd"], gd)
+    # the representation term is the distance between the two trajectories
+    last = res.stats["checkpoints"][-1]
+    rep = np.linalg.norm(x_l[:, -1] - gd[:, -1], axis=1) / np.linalg.norm(P.x_star, axis=1)
+    assert last["representation"]["median"] == pytest.approx(np.median(rep), rel=1e-12)
+    assert res.stats["median_rel_learned"] == last["rel_learned"]["median"]
+
+
+@pytest.mark.parametrize("make", [linear_attention_gd_construction,
+                                  lambda: baseconv_gd_construction(positional="segment")],
+                         ids=["linear_attention", "baseconv"])
+def test_exact_construction_tracks_gd_to_rounding_over_200_iterates(make):
+    P = sample("paper", 500, seed=4)
+    res = iterated_study(make(), P, steps=200, eta=0.5)
+    for r in res.stats["checkpoints"]:
+        # learned minus classical trajectory stays at rounding level (measured ~1e-16)
+        assert r["representation"]["max"] <= 1e-14
+        assert r["grad_abs"]["max"] <= 1e-14
+    s = res.stats
+    # 200 iterates of eta = 0.5 reach the float64 floor: median ~2e-16 (measured)
+    assert s["median_rel_learned"] <= 1e-14
+    assert s["median_rel_gd"] <= 1e-14
+    text = format_checkpoints(res)
+    assert text.count("\n") == len(s["checkpoints"]) + 1
+
+
+def test_study_rejects_bad_input():
+    P = sample("paper", 8, seed=0)
+    model = linear_attention_gd_construction()
+    with pytest.raises(TypeError, match="LeastSquaresBatch"):
+        iterated_study(model, P.A)
+    with pytest.raises(ValueError, match="stability limit"):
+        iterated_study(model, P, steps=5, eta=1.5)
+    with pytest.raises(ValueError, match="'optimal'"):
+        iterated_study(model, P, steps=5, eta="best")
+    with pytest.raises(ValueError, match="checkpoints"):
+        iterated_study(model, P, steps=5, checkpoints=(0, 6))
+    with pytest.raises(ValueError, match="built for n=20, d=5"):
+        iterated_study(model, sample("shape", 8, n=20, d=4, seed=0), steps=5)
+
+
+def test_supports_rows_by_architecture():
+    seg = LinearAttentionModel(5, 20, positional="segment")
+    assert seg.supports_rows(20) and seg.supports_rows(7) and seg.supports_rows(40)
+    assert not LinearAttentionModel(5, 20, positional="learned").supports_rows(19)
+    assert not LinearAttentionModel(5, 20, positional="segment", causal=True).supports_rows(21)
+    bc = BaseConvModel(5, 20, positional="segment")
+    assert bc.supports_rows(10) and not bc.supports_rows(21)
+    P = sample("shape", 4, n=30, d=5, seed=1)
+    with pytest.raises(ValueError, match="built for n=20"):
+        gd_iterate(bc, *(torch.tensor(a) for a in (P.A, P.b, P.x0)), 2, 0.1)
+
+
+def test_exact_model_at_other_n_is_gd_with_step_scaled_by_m_over_n():
+    # A polynomial model keeps its training 1/n: at m rows it returns (m/n) g, so its
+    # iterates are GD with step eta m/n (they still converge to the same x*).
+    P = sample("shape", 64, n=10, d=5, seed=2)
+    model = linear_attention_gd_construction(positional="segment")
+    A, b, x0 = (torch.tensor(a) for a in (P.A, P.b, P.x0))
+    xs = gd_iterate(model, A, b, x0, 50, 0.5).numpy()
+    ref = gradient_descent(P.A, P.b, P.x0, steps=50, step_size=0.5 * 10 / 20)
+    assert np.abs(xs - ref.history["iterates"]).max() <= 1e3 * EPS
+
+
+def test_ood_study_rows_and_gaps():
+    fams = (OODFamily("in", "paper", {}, 60, 0.5),
+            OODFamily("scaled", "scaled", {"scale": 16.0}, 60, 0.5),
+            OODFamily("n=10", "shape", {"n": 10, "d": 5}, 60, "optimal"))
+    models = {"exact": linear_attention_gd_construction(positional="segment"),
+              "learned-pos": LinearAttentionModel(5, 20, positional="learned")}
+    rows = ood_study(models, fams, batch=64)
+    assert [r["family"] for r in rows] == ["in", "in", "scaled", "scaled", "n=10", "n=10"]
+    by = {(r["family"], r["model"]): r for r in rows}
+    assert by[("n=10", "learned-pos")]["status"].startswith("n/a")
+    ex = by[("scaled", "exact")]
+    assert ex["status"] == "ok" and ex["median_grad_rel_x0"] <= 1e-14
+    assert 0.1 < ex["gap_grad"] < 10
+    # the same problems scaled by 16 = 2^4: GD's iterates scale exactly, so its relative
+    # errors are bitwise those in distribution, and the exact model's nearly
+    model = models["exact"]
+    a = iterated_study(model, sample("paper", 64, seed=5), steps=60).stats
+    b = iterated_study(model, sample("scaled", 64, scale=16.0, seed=5), steps=60).stats
+    assert a["median_rel_gd"] == b["median_rel_gd"]
+    assert b["median_rel_learned"] == pytest.approx(a["median_rel_learned"], rel=1e-10)
+    assert "n/a" in format_ood(rows)
+
+
+def test_default_families_start_in_distribution():
+    assert DEFAULT_FAMILIES[0].family == "paper"
+    assert {f.family for f in DEFAULT_FAMILIES} >= {"cond", "scaled", "shape", "noisy"}
+
+
+def test_trained_model_cache_round_trip(tmp_path):
+    cfg = TrainConfig.tiny(steps=20, polish="none", eval_batch=128)
+    first = trained_model(cfg, cache_dir=tmp_path, progress=False)
+    again = trained_model(cfg, cache_dir=tmp_path, progress=False)
+    assert first.stats["cached"] is False and again.stats["cached"] is True
+    assert again.stats["grad_rel_l2"] == first.stats["grad_rel_l2"]
+    P = sample("paper", 16, seed=9)
+    tok = _tokens(*(torch.tensor(a) for a in (P.A, P.b, P.x0)))
+    with torch.no_grad():
+        torch.testing.assert_close(first.value(tok), again.value(tok), rtol=0, atol=0)
+    with pytest.raises(TypeError, match="TrainConfig"):
+        trained_model({"arch": "softmax"}, cache_dir=tmp_path)
+
+
+def test_least_squares_suite_runs_with_exact_models(monkeypatch):
+    from numlearn._result import Result
+    from numlearn.compare import run_comparison
+    from numlearn.compare.suites import get_suite
+
+    suite = get_suite("least-squares")
+    cases, methods, extra = suite.build()
+    assert [c.family.label for c in cases] == [f.label for f in DEFAULT_FAMILIES]
+    exact = {"linear_attention": linear_attention_gd_construction(positional="segment"),
+             "baseconv": baseconv_gd_construction(positional="segment"),
+             "softmax": linear_attention_gd_construction(positional="segment")}
+
+    def fake_model(self):
+        if self.training is None:
+            self.training = Result(value=exact[self.arch], status="success",
+                                   stats={"num_parameters": 0, "grad_rel_l2": 0.0,
+                                          "time": 0.0, "cached": True})
+            self.store.setdefault("training", {})[self.arch] = self.training
+        return self.training.value
+
+    monkeypatch.setattr(ls_suite._Learned, "model", fake_model)
+    small = [ls_suite.LSCase(cases[i].family, i, batch=32) for i in (0, 3, 6)]
+    ls_suite._STORE["cases"] = small
+    rows = run_comparison(small, methods, extra=extra)
+    assert len(rows) == 3 * len(methods)
+    by = {(r.problem, r.method): r for r in rows}
+    ind = small[0].name
+    assert by[(ind, "numlearn.lstsq(qr)")].rel_l2 <= 1e-14
+    # 200 exact iterates: the learned solve is classical GD up to rounding
+    gd_err = by[(ind, "numlearn.gradient_descent")].rel_l2
+    assert abs(by[(ind, "learned.linear_attention")].rel_l2 - gd_err) <= 1e-14
+    nrow = by[(small[2].name, "learned.baseconv")]  # n = 40: BaseConv cannot run
+    assert nrow.extra["status"].startswith("n/a")
+    report = suite.report(rows)
+    assert "paper" in report and "per-iterate error decomposition" in report
+    assert "out of distribution" in report
