@@ -31,8 +31,8 @@ $(VENV)/.test: $(VENV)/.base
 	$(INSTALL) -e ".[plot,test,dev,torch]"
 	@touch $@
 
-$(VENV)/.docs: $(VENV)/.base
-	$(INSTALL) -e ".[plot,docs,test]"
+$(VENV)/.docs: $(VENV)/.test
+	$(INSTALL) -e ".[plot,docs,test,torch]"
 	@touch $@
 
 venv: $(VENV)/.test
