@@ -23,4 +23,4 @@ def test_reference_build_then_tamper(tmp_path, capsys):
 
 def test_unknown_suite_is_a_clean_error(capsys):
     assert main(["compare", "--suite", "nope"]) == 1
-    assert "known suites: pdes-classical, quick" in capsys.readouterr().err
+    assert "known suites: least-squares, pdes-classical, quick" in capsys.readouterr().err
