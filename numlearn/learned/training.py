@@ -45,9 +45,10 @@ BaseConv does not train from random initialisation on this budget.  Every run tr
 init scales 0.1-2 for embeddings, all-ones filters, inner 12, 6 layers; Adam up to
 3,000 steps with or without the paper's EMA filter and auxiliary per-position targets;
 Levenberg-Marquardt from init on fixed batches of 2048-4096; one seed each, shared
-2-core CPU) ends at relative error 0.32-0.39.  That plateau is the best predictor without the products
-:math:`a_i^\top x`: the fit :math:`\alpha x + \beta\,\tfrac1n\sum_i a_i b_i` already
-has error 0.340.  Diagnostic runs from the exact construction with some blocks
+2-core CPU) ends at relative error 0.32-0.39.  That plateau is the best predictor
+without the products :math:`a_i^\top x`: the fit
+:math:`\alpha x + \beta\,\tfrac1n\sum_i a_i b_i` already has error 0.340.
+Diagnostic runs from the exact construction with some blocks
 re-randomised show LM recovering when one or two of the four stages of the x-chain
 (flag gate, broadcast and :math:`a^\top x`, :math:`r\,a`, average) are random, and
 falling back to the plateau when three are: the plateau attracts, and a random
