@@ -150,6 +150,22 @@ def test_ood_study_rows_and_gaps():
     assert "n/a" in format_ood(rows)
 
 
+def test_diverged_iterates_are_reported_not_nan():
+    # at n = 40 the exact model returns 2g, so with GD's optimal step 2/(L+mu) it steps
+    # 4/(L+mu) > 2/L: its iterates grow by ~2.5 per step and overflow
+    fams = (OODFamily("in", "paper", {}, 20, 0.5),
+            OODFamily("n=40", "shape", {"n": 40, "d": 5}, 1000, "optimal"))
+    model = linear_attention_gd_construction(positional="segment")
+    with np.errstate(all="ignore"):
+        rows = ood_study({"exact": model}, fams, batch=32)
+    r = rows[1]
+    assert r["status"] == "ok" and r["diverged_learned"] > 16
+    assert r["median_rel_learned"] == np.inf and np.isfinite(r["median_rel_gd"])
+    text = format_ood(rows)
+    assert "diverged" in text and "nan" not in text.split("\n")[-1]
+    assert f"({r['diverged_learned']} of 32 diverged)" in text
+
+
 def test_default_families_start_in_distribution():
     assert DEFAULT_FAMILIES[0].family == "paper"
     assert {f.family for f in DEFAULT_FAMILIES} >= {"cond", "scaled", "shape", "noisy"}

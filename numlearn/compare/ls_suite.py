@@ -86,11 +86,10 @@ def _per_problem(x: NDArray[np.float64], case: LSCase) -> dict[str, float]:
 
 def _gd(case: LSCase) -> Result:
     from numlearn.classical.least_squares import gradient_descent
-    from numlearn.learned.study import _steps_for
 
     P = case.problems
     res = gradient_descent(P.A, P.b, P.x0, steps=case.family.steps,
-                           step_size=_steps_for(P, case.family.eta), history=False)
+                           step_size=case.family.eta, history=False)
     stats = _per_problem(res.value, case)
     stats.update(median_cond=float(np.median(res.stats["cond"])),
                  median_floor=float(np.median(res.stats["floor"])))

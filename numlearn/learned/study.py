@@ -51,11 +51,10 @@ from torch import nn
 
 from numlearn._result import Result
 from numlearn._validation import check_int
-from numlearn.classical.least_squares import conditioning, gradient_descent
+from numlearn.classical.least_squares import gradient_descent
 from numlearn.learned.sequence import (
     _check_model_shape,
     _check_problem,
-    _check_step,
     _gradient,
     _model_gradient,
 )
@@ -86,9 +85,23 @@ _QUANTILES = (0.25, 0.5, 0.75)
 
 
 def _summary(v: NDArray[np.float64]) -> dict[str, float]:
-    q25, q50, q75 = np.quantile(v, _QUANTILES)
+    """Quartiles and max; diverged entries (inf/NaN) count as +inf, and the quantiles
+    are then taken as sample values (``inverted_cdf``), since interpolating towards
+    inf is undefined.  ``diverged`` is the number of non-finite entries."""
+    v = np.asarray(v, dtype=np.float64)
+    bad = ~np.isfinite(v)
+    method = "linear"
+    if bad.any():
+        v = np.where(bad, np.inf, v)
+        method = "inverted_cdf"
+    q25, q50, q75 = np.quantile(v, _QUANTILES, method=method)
     return {"median": float(q50), "q25": float(q25), "q75": float(q75),
-            "max": float(np.max(v))}
+            "max": float(np.max(v)), "diverged": int(bad.sum())}
+
+
+def _fmt(v: float, width: int = 9) -> str:
+    """``v`` in ``.2e``, or ``diverged`` for inf (see :func:`_summary`)."""
+    return f"{'diverged':>{width}}" if v == np.inf else f"{v:>{width}.2e}"
 
 
 _MARKS = (0, 10, 20, 40, 60, 80, 100, 150, 200, 300, 500, 1000, 2000, 5000, 10000)
@@ -98,14 +111,13 @@ def _default_checkpoints(steps: int) -> list[int]:
     return sorted({k for k in _MARKS if k < steps} | {steps})
 
 
-def _steps_for(problems: LeastSquaresBatch, eta: Any) -> NDArray[np.float64]:
-    B = problems.A.shape[0]
-    if isinstance(eta, str):
-        if eta != "optimal":
-            raise ValueError(f"`eta` must be a positive float, an array of shape (B,) or "
-                             f"'optimal' (2/(L+mu) per problem), got {eta!r}.")
-        return np.asarray(conditioning(problems.A).step_optimal, dtype=np.float64)
-    return np.broadcast_to(np.asarray(eta, dtype=np.float64), (B,)).copy()
+def _step_arg(eta: Any) -> Any:
+    """``eta`` as :func:`~numlearn.classical.least_squares.gradient_descent` takes it
+    (it validates and resolves ``"optimal"``)."""
+    if isinstance(eta, str) and eta != "optimal":
+        raise ValueError(f"`eta` must be a positive float, an array of shape (B,) or "
+                         f"'optimal' (2/(L+mu) per problem), got {eta!r}.")
+    return eta
 
 
 def iterated_study(
@@ -163,20 +175,22 @@ def iterated_study(
         {check_int(k, "checkpoints", minimum=0) for k in checkpoints})
     if marks and marks[-1] > K:
         raise ValueError(f"`checkpoints` must be <= steps = {K}, got {marks[-1]}.")
-    etas = _steps_for(problems, eta)
     p = next(model.parameters())
     dev, dtype = p.device, p.dtype
     A, b, x0 = (torch.tensor(a, device=dev).to(dtype)  # copies (the batch is read-only)
                 for a in (problems.A, problems.b, problems.x0))
     A, b, x0 = _check_problem(A, b, x0, "x0")
     _check_model_shape(model, A)
-    eta_t = _check_step(A, torch.as_tensor(etas, dtype=dtype, device=dev), "raise",
-                        "iterated_study")
 
-    # classical GD: the Numba kernel, float64
-    gd = gradient_descent(problems.A, problems.b, problems.x0, steps=K, step_size=etas)
+    # classical GD (the Numba kernel, float64) first: its single conditioning pass
+    # resolves eta="optimal", raises for steps beyond 2/L and warns on rank deficiency,
+    # for the learned iterate too (same problems, same steps)
+    gd = gradient_descent(problems.A, problems.b, problems.x0, steps=K,
+                          step_size=_step_arg(eta))
     x_gd = gd.history["iterates"]
     floor = np.asarray(gd.stats["floor"])
+    etas = np.asarray(gd.stats["step_size"], dtype=np.float64)
+    eta_t = torch.as_tensor(etas, dtype=dtype, device=dev).unsqueeze(-1)
 
     # learned iterates, with the exact gradient along the trajectory at the marks
     xs = [x0]
@@ -225,6 +239,7 @@ def iterated_study(
             "nan"),
         "median_representation": last["representation"]["median"],
         "median_floor": last["floor"],
+        "diverged_learned": last["rel_learned"]["diverged"],
         "checkpoints": rows,
     }
     for side in ("learned", "gd"):
@@ -251,10 +266,11 @@ def format_checkpoints(result: Result) -> str:
     for r in result.stats["checkpoints"]:
         rl = r["rel_learned"]
         lines.append(
-            f"{r['k']:>5} {rl['median']:>9.2e} [{rl['q25']:.2e}, {rl['q75']:.2e}] "
-            f"{r['rel_gd']['median']:>17.2e} {r['representation']['median']:>15.2e} "
-            f"{r['grad_abs']['median']:>10.2e} {r['mse_learned']['median']:>12.2e} "
-            f"{r['mse_gd']['median']:>10.2e} {r['floor']:>9.1e}")
+            f"{r['k']:>5} {_fmt(rl['median'])} [{_fmt(rl['q25'], 8)}, "
+            f"{_fmt(rl['q75'], 8)}] {_fmt(r['rel_gd']['median'], 17)} "
+            f"{_fmt(r['representation']['median'], 15)} "
+            f"{_fmt(r['grad_abs']['median'], 10)} {_fmt(r['mse_learned']['median'], 12)} "
+            f"{_fmt(r['mse_gd']['median'], 10)} {r['floor']:>9.1e}")
     return "\n".join(lines)
 
 
@@ -366,7 +382,8 @@ def ood_row(
     s = result.stats
     row.update({k: s[k] for k in (
         "median_rel_learned", "q25_rel_learned", "q75_rel_learned", "median_rel_gd",
-        "median_representation", "median_grad_rel_x0", "median_floor")})
+        "median_representation", "median_grad_rel_x0", "median_floor",
+        "diverged_learned", "batch")})
     row["status"] = "ok"
     if reference is not None:
         row["gap_grad"] = row["median_grad_rel_x0"] / reference["median_grad_rel_x0"]
@@ -385,12 +402,14 @@ def format_ood(rows: Sequence[Mapping[str, Any]]) -> str:
             lines.append(f"{r['family']:<18} {r['model']:<18} {r['steps']:>5} "
                          f"{r.get('status', '')}")
             continue
+        ndiv = r.get("diverged_learned", 0)
         lines.append(
             f"{r['family']:<18} {r['model']:<18} {r['steps']:>5} "
-            f"{r['median_rel_learned']:>9.2e} [{r['q25_rel_learned']:.2e}, "
-            f"{r['q75_rel_learned']:.2e}] {r['median_rel_gd']:>9.2e} "
-            f"{r['median_representation']:>9.2e} {r['median_grad_rel_x0']:>9.2e} "
-            f"{r.get('gap_grad', float('nan')):>9.2e} "
-            f"{r.get('gap_representation', float('nan')):>9.2e}")
+            f"{_fmt(r['median_rel_learned'])} [{_fmt(r['q25_rel_learned'], 8)}, "
+            f"{_fmt(r['q75_rel_learned'], 8)}] {_fmt(r['median_rel_gd'])} "
+            f"{_fmt(r['median_representation'])} {_fmt(r['median_grad_rel_x0'])} "
+            f"{_fmt(r.get('gap_grad', float('nan')))} "
+            f"{_fmt(r.get('gap_representation', float('nan')))}"
+            + (f"  ({ndiv} of {r['batch']} diverged)" if ndiv else ""))
     return "\n".join(lines)
 
