@@ -13,6 +13,7 @@ measured errors (<= 3e-15 over 4096 problems) stay well inside.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -387,6 +388,44 @@ def test_checkpoint_round_trip(tmp_path):
     bc2, _, _ = load_checkpoint(path)
     with torch.no_grad():
         assert torch.equal(bc(tok), bc2(tok))
+
+
+def test_forward_with_hidden_returns_the_stream_after_each_layer(rng):
+    model = BaseConvModel(5, 20, width=13, n_layers=3, positional="segment", init_std=0.3)
+    P = sample_least_squares(8, seed=4)
+    tok = make_tokens(P.A, P.b, P.x0)
+    with torch.no_grad():
+        out, h0 = model.forward_with_hidden(tok, 0)
+        assert torch.equal(out, model(tok))
+        emb = model.read_in(tok)
+        emb = torch.cat([emb[:, :1] + model.pos_emb[0], emb[:, 1:] + model.pos_emb[1]], 1)
+        assert torch.equal(h0, emb)
+        _, h2 = model.forward_with_hidden(tok, 2)
+        assert torch.equal(h2, model.blocks[1](model.blocks[0](emb)))
+        _, h3 = model.forward_with_hidden(tok, 3)
+        assert torch.equal(model.read_out(h3), out)
+    with pytest.raises(ValueError, match="layer"):
+        model.forward_with_hidden(tok, 4)
+
+
+def test_auxiliary_probe_training_runs_and_validates():
+    cfg = TrainConfig.tiny(arch="baseconv", width=16, inner=8, n_layers=3, steps=40,
+                           polish="none", eval_every=20, aux_weight=10.0, aux_frac=0.5)
+    r1 = train(cfg, progress=False)
+    r2 = train(cfg, progress=False)
+    assert r1.history["loss"] == r2.history["loss"]  # seeded, probe included
+    assert len(r1.history["loss"]) == 40 and np.isfinite(r1.history["loss"]).all()
+    # the probe is discarded: the model has only its own parameters
+    assert r1.stats["num_parameters"] == num_parameters(build_model(cfg))
+    # the probe changes the run (a different loss from step 1 on)
+    r0 = train(replace(cfg, aux_weight=0.0), progress=False)
+    assert r0.history["loss"][5:] != r1.history["loss"][5:]
+    with pytest.raises(ValueError, match="aux_weight"):
+        TrainConfig(aux_weight=-1.0).validate()
+    with pytest.raises(ValueError, match="aux_frac"):
+        TrainConfig(aux_frac=0.0).validate()
+    with pytest.raises(ValueError, match="n_layers"):
+        TrainConfig(aux_weight=1.0, n_layers=1).validate()
 
 
 def test_evaluate_reports_exact_model_at_rounding_level():

@@ -461,16 +461,28 @@ class _SequenceModel(nn.Module):
 
     def forward(self, tokens: Tensor) -> Tensor:
         """Map tokens (batch, n+1, d+1) to outputs (batch, n+1, d)."""
+        return self.forward_with_hidden(tokens, self.n_layers)[0]
+
+    def forward_with_hidden(self, tokens: Tensor, layer: int) -> tuple[Tensor, Tensor]:
+        """The outputs and the residual stream (batch, n+1, width) after the first
+        ``layer`` blocks (0: the embedded tokens), from one pass; for probes and
+        auxiliary losses (:class:`~numlearn.learned.training.TrainConfig`
+        ``aux_weight``)."""
         self._check_tokens(tokens)
+        if not 0 <= layer <= self.n_layers:
+            raise ValueError(f"`layer` must be in [0, {self.n_layers}], got {layer}.")
         h = self.read_in(tokens)
         if self.positional == "learned":
             h = h + self.pos_emb
         elif self.positional == "segment":
             # one vector for the iterate token, one shared by all rows
             h = torch.cat([h[:, :1] + self.pos_emb[0], h[:, 1:] + self.pos_emb[1]], dim=1)
-        for block in self.blocks:
+        hidden = h
+        for i, block in enumerate(self.blocks):
             h = block(h)
-        return self.read_out(h)
+            if i + 1 == layer:
+                hidden = h
+        return self.read_out(h), hidden
 
     def supports_rows(self, m: int) -> bool:
         """Whether the model runs on prompts with ``m`` rows (``m + 1`` tokens).
