@@ -69,11 +69,12 @@ width / inner (layers)         params  no probe   with the probe
 26 / 20 (3)                    6,507   0.239      0.216 (probe stuck at 0.20)
 28 / 24 and 32 / 24 (3)        8-9k    --         0.229, 0.231 (stopped at step 4000)
 40 / 32 (3)                    14,413  0.218      3.3e-3; seed 1: 0.177
-48 / 40 (3)                    20,861  --         2.7e-3
+48 / 40 (3)                    20,861  --         2.6e-3; seed 1: 0.089
 =============================  ======  =========  ==================================
 
-So the probe moves BaseConv off the plateau by two orders of magnitude, given width
-(40-48) to spare; below that even the probe's own target is not learnt.  The
+So the probe moves BaseConv off the plateau, by two orders of magnitude for seed 0
+at widths 40 and 48, but not reliably: seed 1 stops at 0.18 / 0.09, where the probe
+itself stalls (0.16 / 0.08).  Below width 40 even the probe's target is not learnt.  The
 1e-12 target is not reached: the escaped models have 14-21k parameters, beyond dense
 Gauss-Newton on this CPU (a 20k x 20k normal matrix per iteration), and a
 matrix-free Levenberg-Marquardt (CG on :math:`J^\top J + \mu I`, batch 4096) took 72 s
