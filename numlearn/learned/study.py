@@ -100,8 +100,11 @@ def _summary(v: NDArray[np.float64]) -> dict[str, float]:
 
 
 def _fmt(v: float, width: int = 9) -> str:
-    """``v`` in ``.2e``, or ``diverged`` for inf (see :func:`_summary`)."""
-    return f"{'diverged':>{width}}" if v == np.inf else f"{v:>{width}.2e}"
+    """``v`` in ``.2e``; ``diverged`` for inf (see :func:`_summary`), ``-`` for NaN
+    (not defined, e.g. the gap of the in-distribution row itself)."""
+    if v == np.inf:
+        return f"{'diverged':>{width}}"
+    return f"{'-':>{width}}" if v != v else f"{v:>{width}.2e}"
 
 
 _MARKS = (0, 10, 20, 40, 60, 80, 100, 150, 200, 300, 500, 1000, 2000, 5000, 10000)
