@@ -763,7 +763,12 @@ def load_checkpoint(
     Returns ``(model, config, history)``; the model is on ``device`` (default: the
     config's) in the config's dtype.
     """
-    ckpt = _read_checkpoint(path)
+    return _rebuild(_read_checkpoint(path), device)
+
+
+def _rebuild(
+    ckpt: dict[str, Any], device: str | None = None
+) -> tuple[nn.Module, TrainConfig, dict[str, list[Any]]]:
     known = {f.name for f in fields(TrainConfig)}
     config = TrainConfig(**{k: v for k, v in ckpt["config"].items() if k in known})
     if device is not None:
@@ -823,8 +828,9 @@ def trained_model(
     directory = Path(cache_dir) if cache_dir is not None else cache_directory()
     path = directory / f"{config.arch}-{key[:16]}.pt"
     if path.exists() and not retrain:
-        model, _, history = load_checkpoint(path)
-        stats = dict(_read_checkpoint(path).get("stats", {}))
+        ckpt = _read_checkpoint(path)  # one read for the model and its stats
+        model, _, history = _rebuild(ckpt)
+        stats = dict(ckpt.get("stats", {}))
         stats.update(cached=True, checkpoint=str(path))
         return Result(value=model, status=str(stats.get("status", "success")), stats=stats,
                       history=history, method=f"train[{config.arch}] (cached)",
