@@ -463,13 +463,16 @@ class _SequenceModel(nn.Module):
         """Map tokens (batch, n+1, d+1) to outputs (batch, n+1, d)."""
         return self.forward_with_hidden(tokens, self.n_layers)[0]
 
-    def forward_with_hidden(self, tokens: Tensor, layer: int) -> tuple[Tensor, Tensor]:
+    def forward_with_hidden(
+        self, tokens: Tensor, layer: int | tuple[int, ...]
+    ) -> tuple[Tensor, Tensor | tuple[Tensor, ...]]:
         """The outputs and the residual stream (batch, n+1, width) after the first
         ``layer`` blocks (0: the embedded tokens), from one pass; for probes and
         auxiliary losses (:class:`~numlearn.learned.training.TrainConfig`
-        ``aux_weight``)."""
+        ``aux_weight``).  A tuple of layers gives a tuple of streams."""
         self._check_tokens(tokens)
-        if not 0 <= layer <= self.n_layers:
+        layers = (layer,) if isinstance(layer, int) else tuple(layer)
+        if not layers or not all(0 <= int(k) <= self.n_layers for k in layers):
             raise ValueError(f"`layer` must be in [0, {self.n_layers}], got {layer}.")
         h = self.read_in(tokens)
         if self.positional == "learned":
@@ -477,12 +480,12 @@ class _SequenceModel(nn.Module):
         elif self.positional == "segment":
             # one vector for the iterate token, one shared by all rows
             h = torch.cat([h[:, :1] + self.pos_emb[0], h[:, 1:] + self.pos_emb[1]], dim=1)
-        hidden = h
-        for i, block in enumerate(self.blocks):
+        stream = [h]
+        for block in self.blocks:
             h = block(h)
-            if i + 1 == layer:
-                hidden = h
-        return self.read_out(h), hidden
+            stream.append(h)
+        hidden = tuple(stream[int(k)] for k in layers)
+        return self.read_out(h), (hidden[0] if isinstance(layer, int) else hidden)
 
     def supports_rows(self, m: int) -> bool:
         """Whether the model runs on prompts with ``m`` rows (``m + 1`` tokens).
