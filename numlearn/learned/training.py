@@ -160,7 +160,9 @@ _ARCHS = {
     "softmax": SoftmaxTransformer,
 }
 _DTYPES = {"float64": torch.float64, "float32": torch.float32}
-_AUX_PROBES = ("normal_equations", "residuals")
+#: Auxiliary probes and how many of the last layers each reads before (the streams
+#: after layers L-k, ..., L-1): the one place the probes' depths are set.
+_AUX_PROBES = {"normal_equations": 1, "residuals": 2}
 
 
 @dataclass
@@ -330,9 +332,9 @@ class TrainConfig:
         if not 0 < self.aux_frac <= 1:
             raise ValueError(f"`aux_frac` must be in (0, 1], got {self.aux_frac}.")
         if self.aux_probe not in _AUX_PROBES:
-            raise ValueError(f"`aux_probe` must be one of {_AUX_PROBES}, got "
+            raise ValueError(f"`aux_probe` must be one of {tuple(_AUX_PROBES)}, got "
                              f"{self.aux_probe!r}.")
-        need = 2 if self.aux_probe == "normal_equations" else 3
+        need = _AUX_PROBES[self.aux_probe] + 1
         if self.aux_weight and self.n_layers < need:
             raise ValueError(f"the {self.aux_probe!r} probe reads the stream before the "
                              f"last {need - 1} layer(s); it needs `n_layers` >= {need} (or "
@@ -568,14 +570,14 @@ class _AuxProbe:
     def __init__(self, config: TrainConfig) -> None:
         d, W, L = config.d, config.width, config.n_layers
         self.kind = config.aux_probe
+        depth = _AUX_PROBES[self.kind]
+        self.layers = tuple(range(L - depth, L))
         fk = {"dtype": config.torch_dtype, "device": config.device}
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(config.seed + 2)
             if self.kind == "normal_equations":
-                self.layers = (L - 1,)
                 self.heads = [nn.Linear(W, d * (d + 1) // 2 + d, **fk)]
             else:
-                self.layers = (L - 2, L - 1)
                 self.heads = [nn.Linear(W, 1, **fk), nn.Linear(W, d, **fk)]
 
     def parameters(self) -> list[Tensor]:
