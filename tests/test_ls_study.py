@@ -186,7 +186,7 @@ def test_trained_model_cache_round_trip(tmp_path):
 
 
 def test_least_squares_suite_runs_with_exact_models(monkeypatch):
-    from numlearn._result import Result
+    from numlearn._core.result import Result
     from numlearn.compare import run_comparison
     from numlearn.compare.suites import get_suite
 
@@ -199,7 +199,7 @@ def test_least_squares_suite_runs_with_exact_models(monkeypatch):
 
     def fake_model(self):
         if self.training is None:
-            self.training = Result(value=exact[self.arch], status="success",
+            self.training = Result(value=exact[self.arch], side="learned",
                                    stats={"num_parameters": 0, "grad_rel_l2": 0.0,
                                           "time": 0.0, "cached": True})
             self.store.setdefault("training", {})[self.arch] = self.training
@@ -231,7 +231,7 @@ def test_default_linear_attention_training_reaches_float64_gd(tmp_path):
     classical GD at the same iterate count (median)."""
     res = trained_model(TrainConfig.for_arch("linear_attention"), cache_dir=tmp_path,
                         progress=False)
-    assert res.status == "success"
+    assert res.success, res.explanation
     assert res.stats["grad_rel_l2"] <= 1e-12
     assert res.stats["time"] <= 1800
     study = iterated_study(res.value, sample("paper", 1000, seed=11), steps=200, eta=0.5)

@@ -20,8 +20,8 @@ import numpy.polynomial.chebyshev as npcheb
 import pytest
 from scipy.special import eval_gegenbauer
 
-from numlearn._result import Result
-from numlearn._validation import IllConditionedWarning
+from numlearn._core.result import Result
+from numlearn._core.validation import IllConditionedWarning
 from numlearn.classical.spectral.bvp import (
     BoundaryCondition,
     ChebyshevSeries,

@@ -27,8 +27,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from numlearn._result import Result
-from numlearn._validation import as_float_array, check_domain, check_int, compute_dtype
+from numlearn._core.result import Result, Status
+from numlearn._core.validation import as_float_array, check_domain, check_int, compute_dtype
 from numlearn.classical.chebyshev import EPS, chebyshev_coefficients, clenshaw
 from numlearn.classical.nodes import _check_kind, chebyshev_points, map_from_reference
 
@@ -338,15 +338,17 @@ def chebyshev_adaptive(
         "evaluations": evaluations,
     }
     if happy:
-        return Result(_alias(coeffs, cutoff), "success", stats, history, "chebyshev_adaptive")
-    status = (
-        f"not_converged: the Chebyshev coefficients of f did not decay to tol*vscale = "
+        return Result(_alias(coeffs, cutoff), side="classical", stats=stats, history=history,
+                      method="chebyshev_adaptive")
+    message = (
+        f"the Chebyshev coefficients of f did not decay to tol*vscale = "
         f"{tol_eff * vglobal:.2e} with {coeffs.shape[0]} points (max_n = {max_n}). f may "
         "be non-smooth or singular in the domain (split the domain there), noisy (raise "
         "`tol` to the noise level) or very oscillatory (raise `max_n`)."
     )
-    warnings.warn(status, RuntimeWarning, stacklevel=2)
-    return Result(coeffs, status, stats, history, "chebyshev_adaptive")
+    warnings.warn(f"unresolved: {message}", RuntimeWarning, stacklevel=2)
+    return Result(coeffs, side="classical", status=Status.UNRESOLVED, message=message,
+                  stats=stats, history=history, method="chebyshev_adaptive")
 
 
 def _sample_test(

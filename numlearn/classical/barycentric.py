@@ -37,7 +37,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from numlearn._validation import (
+from numlearn._core.threads import threads_for
+from numlearn._core.validation import (
     as_float_array,
     check_distinct,
     check_domain,
@@ -47,7 +48,6 @@ from numlearn._validation import (
     warn_ill_conditioned,
 )
 from numlearn.classical import _bary_kernels as _k
-from numlearn.classical._threads import threads_for
 
 # Warn when data errors can be amplified by more than 1e8 (half the digits).
 _LEBESGUE_WARN = 1e8

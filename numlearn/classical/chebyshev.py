@@ -36,7 +36,8 @@ import numpy as np
 import scipy.fft
 from numpy.typing import ArrayLike, NDArray
 
-from numlearn._validation import (
+from numlearn._core.threads import threads_for
+from numlearn._core.validation import (
     as_float_array,
     check_domain,
     check_int,
@@ -44,7 +45,6 @@ from numlearn._validation import (
     result_dtype,
 )
 from numlearn.classical._chebyshev_kernels import clenshaw_kernel, clenshaw_kernel_complex
-from numlearn.classical._threads import threads_for
 from numlearn.classical.nodes import (
     _check_kind,
     map_to_reference,

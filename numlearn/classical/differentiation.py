@@ -37,7 +37,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.linalg import toeplitz
 
-from numlearn._validation import as_float_array, check_domain, check_int
+from numlearn._core.validation import as_float_array, check_domain, check_int
 from numlearn.classical import _bary_kernels as _k
 from numlearn.classical.barycentric import (
     _as_2d_real_view,

@@ -64,8 +64,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from numlearn._result import Result
-from numlearn._validation import (
+from numlearn._core.result import Result, Status
+from numlearn._core.validation import (
     IllConditionedWarning,
     as_float_array,
     check_int,
@@ -423,13 +423,15 @@ def gradient_descent(
     x = out[:, -1, :].copy()
     hist = out
 
-    status = "success"
+    status, message = Status.SUCCESS, ""
     finite = np.isfinite(x).all(axis=1)
     if not finite.all():
-        status = (f"diverged: {int((~finite).sum())} problems have non-finite iterates "
+        status = Status.DIVERGED
+        message = (f"{int((~finite).sum())} problems have non-finite iterates "
                   f"(first: {_first(~finite)}); reduce step_size below 2/L")
     elif unstable.any():
-        status = (f"unstable: step_size > 2/L in {int(unstable.sum())} problems "
+        status = Status.UNSTABLE
+        message = (f"step_size > 2/L in {int(unstable.sum())} problems "
                   f"(first: {idx}); their iterates grow")
     with np.errstate(over="ignore", under="ignore"):
         predicted = rho ** float(K)
@@ -443,7 +445,7 @@ def gradient_descent(
         x = x[0]
         stats = {k: _unbatch(v, True) for k, v in stats.items()}
         hist_out = {k: v[0] for k, v in hist_out.items()}
-    return Result(value=x, status=status, stats=stats, history=hist_out,
+    return Result(value=x, status=status, message=message, stats=stats, history=hist_out,
                   method="gradient_descent", side="classical")
 
 
@@ -547,7 +549,7 @@ def lstsq_reference(
     full = ~deficient
     x = np.zeros((B, d))
     stats: dict[str, Any] = {}
-    status = "success"
+    status, message = Status.SUCCESS, ""
     if full.any():
         Af, bf = Am[full], bm[full]
         if method in ("qr", "qr_refined"):
@@ -561,8 +563,9 @@ def lstsq_reference(
                 counts[full] = sweeps
                 stats["refinements"] = counts
                 if np.any(sweeps > max_refine):
-                    status = ("refinement_not_converged: increase max_refine; the "
-                              "problem may be too ill-conditioned (cond^2 eps >~ 1)")
+                    status = Status.MAX_ITERATIONS
+                    message = ("iterative refinement did not converge within max_refine "
+                               "sweeps; the problem may be too ill-conditioned (cond^2 eps >~ 1)")
                     counts[full] = np.minimum(sweeps, max_refine)
         elif method == "svd":
             xf = np.stack([np.linalg.lstsq(a, v, rcond=c.rcond)[0]
@@ -574,8 +577,9 @@ def lstsq_reference(
             stats["itn"] = np.zeros(B, dtype=np.int64)
             stats["istop"][full], stats["itn"][full] = istop, itn
             if np.any(istop == 7):
-                status = ("lsqr_iteration_limit: LSQR stopped at iter_lim before its "
-                          "rounding-level tests; increase iter_lim")
+                status = Status.MAX_ITERATIONS
+                message = ("LSQR stopped at iter_lim before its rounding-level tests; "
+                           "increase iter_lim")
         x[full] = xf
     if deficient.any():
         for i in np.flatnonzero(deficient):
@@ -586,7 +590,8 @@ def lstsq_reference(
     if single:
         x = x[0]
         stats = {k: _unbatch(v, True) for k, v in stats.items()}
-    return Result(value=x, status=status, stats=stats, method=f"lstsq_{method}",
+    return Result(value=x, status=status, message=message, stats=stats,
+                  method=f"lstsq_{method}",
                   side="classical")
 
 

@@ -21,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.special import roots_legendre
 
-from numlearn._validation import check_domain, check_int
+from numlearn._core.validation import check_domain, check_int
 
 __all__ = [
     "chebyshev_points",

@@ -22,7 +22,7 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from numlearn._result import Result
+from numlearn._core.result import Result, Status
 from numlearn.precision.metrics import max_abs, rel_l2, rmse
 
 __all__ = [
@@ -139,12 +139,12 @@ def run_comparison(
             dec = meth.decompose(prob, values) if meth.decompose is not None else None
             row_extra = dict(extra(prob)) if extra is not None else {}
             if isinstance(out, Result):
-                row_extra["status"] = out.status
+                row_extra["status"] = out.status.code
                 row_extra["solver_stats"] = scalar_stats(out.stats)
             if np.all(np.isfinite(values)):
                 errs = (rel_l2(truth, values), rmse(truth, values), max_abs(truth, values))
             else:  # not applicable (NaN, with a status saying so) or diverged (inf)
-                na = isinstance(out, Result) and out.status.startswith("n/a")
+                na = isinstance(out, Result) and out.status is Status.NOT_APPLICABLE
                 errs = (math.nan,) * 3 if na else (math.inf,) * 3
             row = Row(
                 problem=prob.name,

@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from numlearn._result import Result
+from numlearn._core.result import Result, Status
 from numlearn.compare.harness import Method
 from numlearn.compare.suites import register_suite
 
@@ -93,7 +93,8 @@ def _gd(case: LSCase) -> Result:
     stats = _per_problem(res.value, case)
     stats.update(median_cond=float(np.median(res.stats["cond"])),
                  median_floor=float(np.median(res.stats["floor"])))
-    return Result(value=res.value.ravel(), status=res.status, stats=stats,
+    return Result(value=res.value.ravel(), status=res.status, message=res.message,
+                  stats=stats,
                   method="gradient_descent", side="classical")
 
 
@@ -103,7 +104,8 @@ def _qr(case: LSCase) -> Result:
     P = case.problems
     res = lstsq_reference(P.A, P.b, method="qr")
     x = np.asarray(res.value)
-    return Result(value=x.ravel(), status=res.status, stats=_per_problem(x, case),
+    return Result(value=x.ravel(), status=res.status, message=res.message,
+                  stats=_per_problem(x, case),
                   method="lstsq(qr)", side="classical")
 
 
@@ -133,14 +135,15 @@ class _Learned:
         if not model.supports_rows(n):
             self.store.setdefault("studies", {})[(case.index, self.arch)] = None
             return Result(value=np.full(P.x_star.size, np.nan),
-                          status=f"n/a: the model runs only at n = {model.n}",
+                          status=Status.NOT_APPLICABLE,
+                          message=f"the model runs only at n = {model.n}",
                           method=self.arch, side="learned")
         res = iterated_study(model, P, steps=case.family.steps, eta=case.family.eta)
         self.store.setdefault("studies", {})[(case.index, self.arch)] = res
         keep = ("median_rel_learned", "q25_rel_learned", "q75_rel_learned",
                 "median_rel_gd", "median_representation", "median_grad_rel_x0",
                 "median_floor", "median_mse_learned", "ratio_learned_gd")
-        return Result(value=res.value.ravel(), status=res.status,
+        return Result(value=res.value.ravel(), status=res.status, message=res.message,
                       stats={k: res.stats[k] for k in keep}, method=self.arch,
                       side="learned")
 
@@ -182,7 +185,7 @@ def _report(rows: Sequence[Any]) -> str:
             out.append(f"{arch:<18} {s.get('num_parameters', 0):>7} "
                        f"{s.get('grad_rel_l2', float('nan')):>13.2e} "
                        f"{s.get('time', float('nan')):>9.1f} {s.get('cached')!s:>7}  "
-                       f"{tr.status[:60]}")
+                       f"{tr.status.code}")
     if cases and studies:
         first = cases[0]
         out.append("\nthe paper (float32, Fig. 1, read off log axes) beside ours (float64), "

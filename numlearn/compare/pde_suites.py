@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from numlearn._result import Result
+from numlearn._core.result import Result
 from numlearn.compare.harness import Method
 from numlearn.compare.suites import register_suite
 
@@ -86,7 +86,8 @@ def _on_grid(case: PDECase, result: Result) -> Result:
             value = value(*case.problem.evaluation_points())
         else:
             value = value(*case.problem.evaluation_grid())
-    return Result(value=np.asarray(value), status=result.status, stats=result.stats,
+    return Result(value=np.asarray(value), status=result.status, message=result.message,
+                  stats=result.stats,
                   history=result.history, method=result.method, side=result.side)
 
 
@@ -115,7 +116,7 @@ def _poisson_series(k: int) -> Callable[[Any], Result]:
         expansion = fit_poisson2d_c(n_laurent=k, n_poly=k)
         x, y = problem.evaluation_points()
         return Result(value=expansion(x, y), stats={"K": k, "N": k, **expansion.stats},
-                      method=f"series K=N={k}")
+                      method=f"series K=N={k}", side="classical")
 
     return run
 

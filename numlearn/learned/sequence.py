@@ -51,7 +51,7 @@ from typing import Any, NamedTuple
 import torch
 from torch import Tensor, nn
 
-from numlearn._validation import check_int
+from numlearn._core.validation import check_int
 
 __all__ = [
     "BaseConvModel",

@@ -49,8 +49,8 @@ import torch
 from numpy.typing import NDArray
 from torch import nn
 
-from numlearn._result import Result
-from numlearn._validation import check_int
+from numlearn._core.result import Result
+from numlearn._core.validation import check_int
 from numlearn.classical.least_squares import gradient_descent
 from numlearn.learned.sequence import (
     _check_model_shape,
@@ -251,7 +251,7 @@ def iterated_study(
         stats[f"median_mse_{side}"] = last[f"mse_{side}"]["median"]
     stats["ratio_learned_gd"] = stats["median_rel_learned"] / max(
         stats["median_rel_gd"], np.finfo(np.float64).tiny)
-    return Result(value=x_l[:, -1], status="success", stats=stats,
+    return Result(value=x_l[:, -1], stats=stats,
                   history={"learned": x_l, "gd": x_gd},
                   method=f"iterated[{getattr(model, 'arch', type(model).__name__)}]",
                   side="learned")

@@ -126,10 +126,11 @@ from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 from torch import Tensor, nn
 
-from numlearn._result import Result
+from numlearn._core.result import Result, Status
 from numlearn.learned.sequence import (
     BaseConvModel,
     LinearAttentionModel,
@@ -536,12 +537,12 @@ def train(
     stats.update(num_parameters=num_parameters(model), time_adam=t_adam,
                  time_polish=t_total - t_adam, time=t_total, config=asdict(config),
                  final_eval_rel_error=err)
-    if err <= config.target:
-        status = "success"
-    else:
-        status = (f"target_not_reached: relative gradient error {err:.2e} > target "
+    status, message = Status.SUCCESS, ""
+    if err > config.target:
+        status = Status.TARGET_NOT_REACHED
+        message = (f"relative gradient error {err:.2e} > target "
                   f"{config.target:.0e}; increase polish_iters / steps or max_time")
-    return Result(value=model, status=status, stats=stats, history=history,
+    return Result(value=model, status=status, message=message, stats=stats, history=history,
                   method=f"train[{config.arch}, adam+{config.polish}]", side="learned")
 
 
@@ -817,7 +818,7 @@ def save_checkpoint(
             "model_config": model.config(),
             "config": asdict(config),
             "state_dict": state,
-            "history": history or {},
+            "history": {k: np.asarray(v).tolist() for k, v in (history or {}).items()},
             "stats": {k: v for k, v in (stats or {}).items()
                       if isinstance(v, (bool, int, float, str))},
         },
@@ -902,13 +903,16 @@ def trained_model(
         model, _, history = _rebuild(ckpt)
         stats = dict(ckpt.get("stats", {}))
         stats.update(cached=True, checkpoint=str(path))
-        return Result(value=model, status=str(stats.get("status", "success")), stats=stats,
+        status = Status.from_code(str(stats.pop("status", "success")).split(":")[0])
+        return Result(value=model, status=status, message=str(stats.pop("message", "")),
+                      stats=stats,
                       history=history, method=f"train[{config.arch}] (cached)",
                       side="learned")
     res = train(config, progress=progress)
     directory.mkdir(parents=True, exist_ok=True)
     stats = dict(res.stats)
-    stats["status"] = res.status
+    stats["status"] = res.status.code
+    stats["message"] = res.message
     tmp = path.with_suffix(".tmp")
     save_checkpoint(tmp, res.value, config, res.history, stats)
     tmp.replace(path)  # atomic: a concurrent reader never sees half a file

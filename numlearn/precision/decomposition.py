@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from numlearn._validation import as_float_array, result_dtype
+from numlearn._core.validation import as_float_array, result_dtype
 
 __all__ = ["NORMS", "TERMS", "ErrorDecomposition", "interpolation_decomposition"]
 

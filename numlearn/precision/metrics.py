@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from numlearn._validation import as_float_array
+from numlearn._core.validation import as_float_array
 
 __all__ = ["METRICS", "max_abs", "metric_report", "mse", "rel_l2", "rmse", "ulp_distance"]
 

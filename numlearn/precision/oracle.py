@@ -49,7 +49,7 @@ from mpmath.libmp import (
 )
 from numpy.typing import ArrayLike, NDArray
 
-from numlearn._validation import as_float_array, check_int
+from numlearn._core.validation import as_float_array, check_int
 
 __all__ = [
     "OracleDisagreementError",

@@ -112,7 +112,7 @@ import numpy as np
 from numba import njit, prange
 from numpy.typing import ArrayLike, NDArray
 
-from numlearn._validation import as_float_array, check_int
+from numlearn._core.validation import as_float_array, check_int
 
 __all__ = [
     "NU",

@@ -45,7 +45,7 @@ import mpmath
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from numlearn._validation import as_float_array
+from numlearn._core.validation import as_float_array
 
 __all__ = ["CATEGORIES", "TARGETS", "TargetFunction", "get_target"]
 

@@ -52,7 +52,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from numlearn._validation import as_float_array, check_int
+from numlearn._core.validation import as_float_array, check_int
 
 __all__ = [
     "LS_FAMILIES",

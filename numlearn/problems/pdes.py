@@ -53,7 +53,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from numlearn._validation import as_float_array
+from numlearn._core.validation import as_float_array
 
 __all__ = [
     "PDE_PROBLEMS",

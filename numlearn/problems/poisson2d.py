@@ -111,7 +111,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from numlearn._validation import as_float_array, check_int, warn_ill_conditioned
+from numlearn._core.validation import as_float_array, check_int, warn_ill_conditioned
 
 __all__ = [
     "CENTERS",

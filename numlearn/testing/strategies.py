@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 from numpy.polynomial import chebyshev as npcheb
 from numpy.typing import ArrayLike, NDArray
 
-from numlearn._validation import check_domain, check_int
+from numlearn._core.validation import check_domain, check_int
 from numlearn.classical.nodes import chebyshev_points, map_to_reference
 
 __all__ = [

@@ -11,7 +11,7 @@ with constant or vectorised callable coefficients ``a_k`` and right-hand side ``
 and conditions at ``x_i`` = either endpoint (Dirichlet ``u``, Neumann ``u'``, Robin
 ``alpha u + beta u'``, any combination of derivatives) or an interior point.
 :class:`LinearBVP` holds and validates it; every solver returns a
-:class:`~numlearn._result.Result` whose ``value`` is a :class:`ChebyshevSeries`, the
+:class:`~numlearn._core.result.Result` whose ``value`` is a :class:`ChebyshevSeries`, the
 solution as Chebyshev coefficients on ``[a, b]``.
 
 Two discretisations of the same problem live here (the third, the ultraspherical
@@ -58,8 +58,8 @@ import numpy as np
 import scipy.linalg as sla
 from numpy.typing import ArrayLike, NDArray
 
-from numlearn._result import Result
-from numlearn._validation import (
+from numlearn._core.result import Result
+from numlearn._core.validation import (
     as_float_array,
     check_domain,
     check_int,
@@ -779,7 +779,7 @@ def solve_collocation(
     }
     tag = "collocation_rectangular" if rectangular else "collocation_square"
     value = ChebyshevSeries(chebyshev_coefficients(u), domain)
-    return Result(value, "success", stats, history, tag)
+    return Result(value, side="classical", stats=stats, history=history, method=tag)
 
 
 def inverse_norm1_estimate(

@@ -40,8 +40,8 @@ import scipy.fft
 import scipy.linalg
 from numpy.typing import ArrayLike, NDArray
 
-from numlearn._result import Result
-from numlearn._validation import as_float_array, check_domain, check_int
+from numlearn._core.result import Result, Status
+from numlearn._core.validation import as_float_array, check_domain, check_int
 
 __all__ = ["ETDRK4Coefficients", "etdrk4", "etdrk4_coefficients"]
 Nonlinear = Callable[[NDArray[Any], float], NDArray[Any]]
@@ -354,7 +354,7 @@ def etdrk4(
     stops = np.unique(np.concatenate(([t0], saves, [t1])))
     save_idx = 0
     steps = 0
-    status = "success"
+    status, message = Status.SUCCESS, ""
     coef: ETDRK4Coefficients | None = None
     hs: list[float] = []
 
@@ -382,13 +382,14 @@ def etdrk4(
             steps += 1
             t_new = b if i == nsteps - 1 else a + (i + 1) * h
             if not np.isfinite(v).all():
-                status = (
-                    f"diverged: the state became non-finite at t = {t_new:.6g} after "
+                status = Status.DIVERGED
+                message = (
+                    f"the state became non-finite at t = {t_new:.6g} after "
                     f"{steps} steps; reduce `dt` or check the nonlinear term."
                 )
                 break
             if callback is not None and callback(t_new, v):
-                status = "stopped_by_callback"
+                status = Status.STOPPED_BY_CALLBACK
                 break
         else:
             record(b)
@@ -408,7 +409,9 @@ def etdrk4(
     value = out[-1].copy() if save_at is None else out
     return Result(
         value=value,
+        side="classical",
         status=status,
+        message=message,
         stats=stats,
         history={"t": hist_t, "max_abs": hist_max},
         method="etdrk4",

@@ -36,8 +36,8 @@ import scipy.fft
 import scipy.linalg
 from numpy.typing import ArrayLike, NDArray
 
-from numlearn._result import Result
-from numlearn._validation import as_float_array, check_int
+from numlearn._core.result import Result
+from numlearn._core.validation import as_float_array, check_int
 from numlearn.classical.spectral.etdrk4 import (
     Nonlinear,
     _check_contour_points,
@@ -118,6 +118,7 @@ def _march(
             stats={"steps": 0, "nonlinear_evaluations": 0, "dt": dt, "seconds": 0.0},
             history={"t": list(times), "max_abs": [float(np.max(np.abs(v0)))] * times.size},
             method="etdrk4",
+            side="classical",
         )
     return etdrk4(L, nonlinear, v0, (t0, float(times[-1])), dt,
                   contour_points=contour_points, save_at=times)
@@ -128,8 +129,8 @@ def _finish(
     stats: dict[str, Any], seconds_from: float
 ) -> Result:
     stats = {**res.stats, **stats, "seconds": time.perf_counter() - seconds_from}
-    return Result(value=u[inverse], status=res.status, stats=stats, history=res.history,
-                  method=method)
+    return Result(value=u[inverse], side="classical", status=res.status,
+                  message=res.message, stats=stats, history=res.history, method=method)
 
 
 # ------------------------------------------------------------------ Fourier problems

@@ -104,8 +104,8 @@ import numpy as np
 import scipy.linalg as sla
 from numpy.typing import ArrayLike, NDArray
 
-from numlearn._result import Result
-from numlearn._validation import as_float_array, check_int, warn_ill_conditioned
+from numlearn._core.result import Result, Status
+from numlearn._core.validation import as_float_array, check_int, warn_ill_conditioned
 from numlearn.classical.barycentric import barycentric_eval, trig_barycentric_eval
 from numlearn.classical.differentiation import chebyshev_diffmat, fourier_diffmat
 from numlearn.classical.nodes import chebyshev_points, chebyshev_weights, fourier_points
@@ -887,10 +887,11 @@ def solve_spacetime_lstsq(
             kappa, how = math.nan, "none"
     elapsed = time.perf_counter() - t0
     r = A @ v - b
-    status = "success"
+    status, message = Status.SUCCESS, ""
     if rank < n:
-        status = (
-            f"rank_deficient: numerical rank {rank} < {n} unknowns. Likely causes: fewer "
+        status = Status.RANK_DEFICIENT
+        message = (
+            f"numerical rank {rank} < {n} unknowns. Likely causes: fewer "
             "collocation points than nodes, a zero coefficient removing a derivative "
             "from the PDE, or missing initial/boundary rows; the returned values are "
             "one (basic) least-squares solution, not unique."
@@ -907,7 +908,8 @@ def solve_spacetime_lstsq(
         "weighting": system.weighting, "collocation": system.collocation,
         "x_basis": system.x_basis, "time_s": elapsed,
     }
-    return Result(value=system.interpolant(v), status=status, stats=stats,
+    return Result(value=system.interpolant(v), side="classical", status=status,
+                  message=message, stats=stats,
                   method=f"spacetime collocation least squares ({method})")
 
 
@@ -1218,7 +1220,7 @@ def solve_spacetime_newton(
     history: dict[str, list[Any]] = {"residual_norm": [], "step_norm": [], "damping": [],
                                      "stage": []}
     V = v0.reshape(disc.shape).copy()
-    status, iters_total, rank, kappa = "success", 0, n, math.nan
+    status, message, iters_total, rank, kappa = Status.SUCCESS, "", 0, n, math.nan
     weight_label = ""
     for si, prob in enumerate(stages):
         sdisc = disc if prob is problem else _discretise(prob, nt, nx, collocation, x_basis)
@@ -1247,8 +1249,9 @@ def solve_spacetime_newton(
         history["step_norm"].append(math.nan)
         history["damping"].append(math.nan)
         history["stage"].append(si)
-        stage_status = f"max_iterations_reached: {max_iter} Gauss-Newton iterations " \
-                       "without convergence; raise max_iter or use continuation/damping"
+        stage_status = Status.MAX_ITERATIONS
+        stage_message = (f"{max_iter} Gauss-Newton iterations without convergence; raise "
+                         "max_iter or use continuation/damping")
         for _ in range(max_iter):
             steps, damps = [], []
             for st in states:
@@ -1269,21 +1272,25 @@ def solve_spacetime_newton(
             history["damping"].append(min(damps))
             history["stage"].append(si)
             if not math.isfinite(rn):
-                stage_status = ("diverged: the residual became non-finite; use "
-                                "continuation or a better initial guess")
+                stage_status = Status.DIVERGED
+                stage_message = ("the residual became non-finite; use continuation or a "
+                                 "better initial guess")
                 break
             if any(st.failed for st in states):
-                stage_status = ("line_search_failed: no decrease of the residual along the "
-                                "Gauss-Newton direction (singular Jacobian or a start too "
-                                "far away); use continuation or a better initial guess")
+                stage_status = Status.LINE_SEARCH_FAILED
+                stage_message = ("no decrease of the residual along the Gauss-Newton "
+                                 "direction (singular Jacobian or a start too far away); "
+                                 "use continuation or a better initial guess")
                 break
             if all(st.done for st in states):
-                stage_status = "success"
+                stage_status, stage_message = Status.SUCCESS, ""
                 break
         for cols, st in zip(groups, states, strict=True):
             V[:, cols] = st.v.reshape(disc.t.n, len(cols))
-        if stage_status != "success":
-            status = f"{stage_status} (stage {si + 1} of {len(stages)}, params {prob.params})"
+        if stage_status is not Status.SUCCESS:
+            status = stage_status
+            message = (f"{stage_message} (stage {si + 1} of {len(stages)}, "
+                       f"params {prob.params})")
             break
         # Condition of the final Jacobian (block diagonal over independent groups).
         if si == len(stages) - 1 and cond != "none":
@@ -1299,7 +1306,8 @@ def solve_spacetime_newton(
         "x_basis": disc.x_basis, "stages": len(stages), "time_s": elapsed,
     }
     value = SpaceTimeInterpolant(V, problem.t_domain, problem.x_domain, disc.x_basis)
-    return Result(value=value, status=status, stats=stats, history=history,
+    return Result(value=value, side="classical", status=status, message=message,
+                  stats=stats, history=history,
                   method="spacetime collocation Gauss-Newton (QR)")
 
 
@@ -1352,6 +1360,6 @@ def resolution_study(
             "collocation": st["collocation"], "weighting": st["weighting"],
             "cond": st["cond"], "cond_method": st.get("cond_method", "svd"),
             "rel_l2": st.get("rel_l2", math.nan), "max_abs": st.get("max_abs", math.nan),
-            "iterations": st.get("iterations"), "status": res.status, "time_s": st["time_s"],
+            "iterations": st.get("iterations"), "status": res.status.code, "time_s": st["time_s"],
         })
     return rows

@@ -67,8 +67,8 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 from scipy.sparse.linalg import splu
 
-from numlearn._result import Result
-from numlearn._validation import as_float_array, check_int, warn_ill_conditioned
+from numlearn._core.result import Result
+from numlearn._core.validation import as_float_array, check_int, warn_ill_conditioned
 from numlearn.classical.adaptive import chebyshev_adaptive, chebyshev_interpolate
 from numlearn.classical.chebyshev import chebyshev_values
 from numlearn.classical.spectral.bvp import (
@@ -723,4 +723,5 @@ def solve_ultraspherical(
         "rhs_resolved": resolved,
         "coefficient_lengths": [len(s) for s in series],
     }
-    return Result(ChebyshevSeries(u, bvp.domain), "success", stats, history, "ultraspherical")
+    return Result(ChebyshevSeries(u, bvp.domain), side="classical", stats=stats,
+                  history=history, method="ultraspherical")

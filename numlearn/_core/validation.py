@@ -14,6 +14,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+#: Machine epsilon of float64 (2**-52), the unit of every tolerance in numlearn.
+EPS: float = float(np.finfo(np.float64).eps)
+
 
 class IllConditionedWarning(RuntimeWarning):
     """A computation is ill-conditioned; the message gives the estimated condition number."""
