@@ -38,7 +38,6 @@ from numlearn.classical.least_squares import (
     conditioning,
     gradient_descent,
     lstsq_reference,
-    mp_lstsq,
 )
 from numlearn.classical.nodes import (
     chebyshev_points,
@@ -82,7 +81,6 @@ __all__ = [
     "legendre_points",
     "legendre_weights",
     "lstsq_reference",
-    "mp_lstsq",
     "standard_chop",
     "trig_barycentric_eval",
 ]

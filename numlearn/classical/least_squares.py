@@ -72,14 +72,16 @@ from numlearn._core.validation import (
     warn_ill_conditioned,
 )
 from numlearn.classical import _ls_kernels as _k
+from numlearn.problems.least_squares import LeastSquaresBatch
 
 __all__ = [
     "Conditioning",
     "RankDeficientWarning",
+    "check_step_size",
     "conditioning",
     "gradient_descent",
+    "gradient_descent_solver",
     "lstsq_reference",
-    "mp_lstsq",
 ]
 
 EPS = float(np.finfo(np.float64).eps)
@@ -339,18 +341,19 @@ def gradient_descent(
         Record every iterate: ``history["iterates"]`` of shape ``(B, K + 1, d)``
         (``8 B (K+1) d`` bytes: 80 MB for ``B = 10^4``, ``K = 200``, ``d = 5``).
     on_unstable : {"raise", "warn"}
-        What to do when ``eta > 2 / L`` for some problem, where GD diverges
-        (``|1 - eta L| > 1``): ``"raise"`` (default) a ValueError naming the
-        offending problems and their limits ``2/L``; ``"warn"`` a RuntimeWarning,
+        What to do when ``eta >= 2 / L`` for some problem, where GD does not
+        converge (:func:`check_step_size`): ``"raise"`` (default) a ValueError naming
+        the offending problems and their limits ``2/L``; ``"warn"`` a RuntimeWarning,
         then run anyway (to measure the divergence, e.g. on the ``cond`` family).
 
     Returns
     -------
     Result
         ``value``: final iterates ``(B, d)``; ``history``: ``{"iterates": ...}`` when
-        asked; ``stats``: ``step_size``, ``L``, ``mu``, ``cond``, ``contraction``
-        (``rho``), ``predicted_factor`` (``rho ** K``), ``floor`` (``cond(A) eps``),
-        ``stability_limit`` (``2/L``), ``rank``, ``unstable`` (mask), ``steps``.
+        asked; ``stats``: ``step_size``, ``L``, ``mu``, ``cond`` (``cond_of``
+        ``"A"``), ``contraction`` (``rho``), ``predicted_factor`` (``rho ** K``),
+        ``floor`` (``cond(A) eps``), ``stability_limit`` (``2/L``), ``rank``,
+        ``unstable`` (mask), ``iterations`` (``K``).
         ``status`` is ``"success"`` unless some problem was unstable or its iterates
         became non-finite.  Unbatched input gives unbatched output (stats as floats).
 
@@ -358,7 +361,7 @@ def gradient_descent(
     ------
     ValueError
         Bad shapes, NaN/inf, ``steps < 0``, a non-positive step, a zero matrix, or
-        (with ``on_unstable="raise"``) a step beyond the stability limit ``2/L``.
+        (with ``on_unstable="raise"``) a step at or beyond the stability limit ``2/L``.
 
     Warns
     -----
@@ -398,21 +401,7 @@ def gradient_descent(
         raise ValueError(f"`A` of problem {i} is zero: every x solves it; nothing to iterate.")
     _warn_conditioning(c, d, "gradient_descent")
     eta = _step_sizes(step_size, c, B)
-    unstable = eta * c.L > 2.0
-    if unstable.any():
-        idx = _first(unstable)
-        listed = ", ".join(
-            f"problem {i} (2/L = {c.stability_limit[i]:.4g}, step {eta[i]:.4g})" for i in idx
-        )
-        msg = (
-            f"`step_size` exceeds the stability limit 2/L in {int(unstable.sum())} of {B} "
-            f"problems: {listed}. GD diverges there (|1 - eta L| > 1). Use "
-            f"step_size='optimal' (2/(L+mu)), a step below min(2/L) = "
-            f"{float(np.min(c.stability_limit)):.4g}, or on_unstable='warn' to run anyway."
-        )
-        if on_unstable == "raise":
-            raise ValueError(msg)
-        warnings.warn(msg, RuntimeWarning, stacklevel=2)
+    unstable = check_step_size(eta, c.L, on_unstable=on_unstable, name="step_size")
 
     # Contraction over the eigenvalues that move: for rank-deficient A the error's
     # null-space component never changes, so the smallest *nonzero* eigenvalue counts.
@@ -431,13 +420,13 @@ def gradient_descent(
                   f"(first: {_first(~finite)}); reduce step_size below 2/L")
     elif unstable.any():
         status = Status.UNSTABLE
-        message = (f"step_size > 2/L in {int(unstable.sum())} problems "
-                  f"(first: {idx}); their iterates grow")
+        message = (f"step_size >= 2/L in {int(unstable.sum())} problems "
+                  f"(first: {_first(unstable)}); their iterates do not contract")
     with np.errstate(over="ignore", under="ignore"):
         predicted = rho ** float(K)
     stats: dict[str, Any] = {
-        "steps": K, "step_size": eta, "L": c.L, "mu": c.mu, "cond": c.cond,
-        "contraction": rho, "predicted_factor": predicted, "floor": c.floor,
+        "iterations": K, "step_size": eta, "L": c.L, "mu": c.mu, "cond": c.cond,
+        "cond_of": "A", "contraction": rho, "predicted_factor": predicted, "floor": c.floor,
         "stability_limit": c.stability_limit, "rank": c.rank, "unstable": unstable,
     }
     hist_out: dict[str, Any] = {"iterates": hist} if history else {}
@@ -447,6 +436,66 @@ def gradient_descent(
         hist_out = {k: v[0] for k, v in hist_out.items()}
     return Result(value=x, status=status, message=message, stats=stats, history=hist_out,
                   method="gradient_descent", side="classical")
+
+
+def gradient_descent_solver(
+    problems: LeastSquaresBatch, steps: int, step_size: str | float | ArrayLike = "optimal",
+    *, on_unstable: str = "raise",
+) -> Result:
+    """:func:`gradient_descent` on a :class:`~numlearn.problems.least_squares.LeastSquaresBatch`
+    from its start points ``x0``, with history: the classical
+    :class:`~numlearn.problems.least_squares.LeastSquaresSolver`."""
+    return gradient_descent(problems.A, problems.b, problems.x0, steps=steps,
+                            step_size=step_size, history=True, on_unstable=on_unstable)
+
+
+def check_step_size(
+    eta: ArrayLike, L: ArrayLike, *, on_unstable: str = "raise", name: str = "step_size",
+    stacklevel: int = 3,
+) -> NDArray[np.bool_]:
+    r"""The stability check of gradient descent, for both sides of the track.
+
+    GD's error obeys ``e_{k+1} = (I - eta H) e_k``; its top mode is multiplied by
+    ``1 - eta L`` per step.  A problem is *unstable* where ``eta * L >= 2``: beyond
+    ``2 / L`` that mode grows, and at ``eta = 2 / L`` exactly
+    (``|1 - eta L| = 1``) it does not contract, so GD does not converge either.
+
+    Parameters
+    ----------
+    eta, L : array_like, shape (B,)
+        Step sizes and largest eigenvalues of ``A^T A / n``.
+    on_unstable : {"raise", "warn"}
+        ``"raise"``: a ValueError naming the first offending problems and their
+        limits ``2/L``; ``"warn"``: the same text as a RuntimeWarning.
+    name : str
+        The caller's name of the step argument, used in the message.
+
+    Returns
+    -------
+    ndarray of bool, shape (B,)
+        The unstable mask (only returned when it is empty or ``on_unstable="warn"``).
+    """
+    if on_unstable not in ("raise", "warn"):
+        raise ValueError(f"`on_unstable` must be 'raise' or 'warn', got {on_unstable!r}.")
+    eta = np.asarray(eta, dtype=np.float64)
+    L = np.asarray(L, dtype=np.float64)
+    unstable = eta * L >= 2.0
+    if unstable.any():
+        with np.errstate(divide="ignore"):
+            limit = 2.0 / L
+        listed = ", ".join(
+            f"problem {i} (2/L = {limit[i]:.4g}, step {eta[i]:.4g})" for i in _first(unstable)
+        )
+        msg = (
+            f"`{name}` is at or beyond the stability limit 2/L in {int(unstable.sum())} "
+            f"of {unstable.size} problems: {listed}. GD does not converge there "
+            f"(|1 - eta L| >= 1). Use step_size='optimal' (2/(L+mu)), a step below "
+            f"min(2/L) = {float(np.min(limit)):.4g}, or on_unstable='warn' to run anyway."
+        )
+        if on_unstable == "raise":
+            raise ValueError(msg)
+        warnings.warn(msg, RuntimeWarning, stacklevel=stacklevel)
+    return unstable
 
 
 def _step_sizes(step_size: Any, c: Conditioning, B: int) -> NDArray[np.float64]:
@@ -496,7 +545,8 @@ def lstsq_reference(
     * ``"lsqr"``: ``scipy.sparse.linalg.lsqr`` (Paige & Saunders 1982) with
       ``atol = btol = conlim = 0`` (run to the rounding level, SciPy's "maximum
       precision" setting) and ``iter_lim`` (default ``10 d + 10``), one call per
-      problem; ``stats["istop"]``, ``stats["itn"]`` record why and when it stopped.
+      problem; ``stats["istop"]``, ``stats["iterations"]`` record why and when it
+      stopped.
     * ``"qr_refined"``: ``"qr"`` followed by iterative refinement
       ``x <- x + (R^T R)^{-1} A^T (b - A x)`` with the normal-equations residual
       evaluated in double-double arithmetic (Dot2): converges (factor
@@ -522,9 +572,10 @@ def lstsq_reference(
     Returns
     -------
     Result
-        ``value``: ``x`` ``(B, d)``; ``stats``: ``cond``, ``rank``, ``rank_deficient``
-        (mask), ``floor`` (``cond eps``), ``residual_norm`` (``||b - A x||_2``) and
-        the method's own entries.  ``method`` is ``"lstsq_<method>"``.
+        ``value``: ``x`` ``(B, d)``; ``stats``: ``cond`` (``cond_of`` ``"A"``),
+        ``rank``, ``rank_deficient`` (mask), ``floor`` (``cond eps``),
+        ``residual_norm`` (``residual_norm_of`` ``"||b - A x||_2"``) and the method's
+        own entries.  ``method`` is ``"lstsq_<method>"``.
 
     References
     ----------
@@ -574,8 +625,8 @@ def lstsq_reference(
             xf, istop, itn = _lsqr(Af, bf, 10 * d + 10 if iter_lim is None
                                    else check_int(iter_lim, "iter_lim", minimum=1))
             stats["istop"] = np.zeros(B, dtype=np.int64)
-            stats["itn"] = np.zeros(B, dtype=np.int64)
-            stats["istop"][full], stats["itn"][full] = istop, itn
+            stats["iterations"] = np.zeros(B, dtype=np.int64)
+            stats["istop"][full], stats["iterations"][full] = istop, itn
             if np.any(istop == 7):
                 status = Status.MAX_ITERATIONS
                 message = ("LSQR stopped at iter_lim before its rounding-level tests; "
@@ -585,8 +636,9 @@ def lstsq_reference(
         for i in np.flatnonzero(deficient):
             x[i] = np.linalg.lstsq(Am[i], bm[i], rcond=c.rcond)[0]
     res = np.linalg.norm(bm - np.matmul(Am, x[..., None])[..., 0], axis=1)
-    stats.update({"cond": c.cond, "rank": c.rank, "rank_deficient": deficient,
-                  "floor": c.floor, "residual_norm": res})
+    stats.update({"cond": c.cond, "cond_of": "A", "rank": c.rank,
+                  "rank_deficient": deficient, "floor": c.floor, "residual_norm": res,
+                  "residual_norm_of": "||b - A x||_2"})
     if single:
         x = x[0]
         stats = {k: _unbatch(v, True) for k, v in stats.items()}
@@ -642,136 +694,3 @@ def _lsqr(
         istop.append(out[1])
         itn.append(out[2])
     return np.stack(xs), np.array(istop, dtype=np.int64), np.array(itn, dtype=np.int64)
-
-
-# ---------------------------------------------------------------------- mpmath oracle
-
-
-def mp_lstsq(
-    A: ArrayLike,
-    b: ArrayLike,
-    *,
-    dps: int = 50,
-    check_dps: int | None = None,
-    digits: int = 30,
-) -> Result:
-    r"""The least-squares solution in mpmath, checked at two precisions (the oracle).
-
-    Each float64 ``(A, b)`` is taken as the exact binary numbers it holds; ``x`` is
-    computed by Householder QR in mpmath (``mpmath.qr_solve``) at ``dps`` and at
-    ``check_dps`` (default ``2 * dps``) decimal digits and accepted only where every
-    component agrees to ``digits`` significant digits (the project's oracle rule);
-    otherwise :class:`numlearn.precision.OracleDisagreementError` names the problem.
-    The float64 value is the check-precision value rounded once to nearest, with a
-    certificate that this is the correct rounding of the true solution (Ziv's test:
-    the interval ``hi +- (|lo - hi| + 2^(8 - prec) |hi|)`` rounds to one float).
-
-    Parameters
-    ----------
-    A : array_like, shape (B, n, d) or (n, d)
-        Full column rank (rank-deficient problems raise; use
-        ``lstsq_reference(..., method="svd")`` for the minimum-norm solution).
-    b : array_like, shape (B, n) or (n,)
-    dps : int, default 50
-        Working precision (decimal digits), ``>= 20``.
-    check_dps : int, optional
-        Check precision, default ``2 * dps`` (100).
-    digits : int, default 30
-        Agreement demanded, ``<= dps``.  A QR solve loses about ``log10 cond(A)^2``
-        digits at worst, so 50 digits leave 30 for ``cond(A)`` up to ``1e10``.
-
-    Returns
-    -------
-    Result
-        ``value``: float64 ``x`` ``(B, d)``; ``stats``: ``mp_values`` (object array
-        of ``mpmath.mpf`` at ``check_dps``, ``(B, d)``), ``agreement_digits`` (worst
-        over the components, per problem), ``rounding_certified`` ``(B, d)``,
-        ``dps``, ``check_dps``, ``digits``, ``cond``.  ``method="mp_lstsq"``.
-
-    Raises
-    ------
-    OracleDisagreementError
-        If the two precisions disagree; the message names the problem and component.
-    ValueError
-        For rank-deficient problems, bad shapes, NaN/inf, bad precisions.
-
-    Notes
-    -----
-    Cost: pure-Python mpmath, about 5 ms per 20 x 5 problem and precision (10 ms for
-    both); meant for up to a few hundred small problems.
-
-    References
-    ----------
-    .. [1] mpmath, ``mpmath.qr_solve`` (Householder least squares).
-    .. [2] J.-M. Muller et al., *Handbook of Floating-Point Arithmetic*, 2nd ed., 2018,
-       section 10.3 (Ziv's rounding test).
-    """
-    import mpmath
-
-    from numlearn.precision.oracle import OracleDisagreementError, round_to_float64
-
-    Am, bm, _, single = _as_batch(A, b)
-    assert bm is not None
-    dps = check_int(dps, "dps", minimum=20)
-    check_dps = 2 * dps if check_dps is None else check_int(check_dps, "check_dps", minimum=1)
-    if check_dps <= dps:
-        raise ValueError(f"`check_dps` must exceed `dps` = {dps}, got {check_dps}.")
-    digits = check_int(digits, "digits", minimum=1)
-    if digits > dps:
-        raise ValueError(f"`digits` = {digits} cannot exceed `dps` = {dps}; raise `dps`.")
-    B, _, d = Am.shape
-    c = _conditioning(Am, None)
-    if np.any(c.rank < d):
-        i = int(np.flatnonzero(c.rank < d)[0])
-        raise ValueError(
-            f"`A` of problem {i} is rank deficient (estimated rank {int(c.rank[i])} < d = "
-            f"{d}); mp_lstsq solves full-rank problems. Use lstsq_reference(A, b, "
-            "method='svd') for the minimum-norm solution."
-        )
-    tol = 10.0**-digits
-    out = np.empty((B, d))
-    mp_vals = np.empty((B, d), dtype=object)
-    agree = np.empty(B)
-    cert = np.empty((B, d), dtype=bool)
-
-    def solve(p: int) -> list[Any]:
-        # mpf(float) is exact at any precision, so the data are the same at both.
-        x, _ = mpmath.qr_solve(mpmath.matrix(Am[p].tolist()), mpmath.matrix(bm[p].tolist()))
-        return [x[j] for j in range(d)]
-
-    for p in range(B):
-        with mpmath.workdps(dps):
-            lo = solve(p)
-        with mpmath.workdps(check_dps):
-            hi = solve(p)
-            prec = mpmath.mp.prec
-            worst = 0.0
-            for j in range(d):
-                diff = abs(lo[j] - hi[j])
-                rel = float(diff / abs(hi[j])) if hi[j] else (0.0 if not lo[j] else math.inf)
-                if not rel <= tol:
-                    raise OracleDisagreementError(
-                        f"mp_lstsq: the two precisions disagree in problem {p}, component "
-                        f"{j}: {mpmath.nstr(lo[j], 25)} at {dps} digits vs "
-                        f"{mpmath.nstr(hi[j], 25)} at {check_dps} digits (relative "
-                        f"difference {rel:.2e} > 1e-{digits}; cond(A) = {c.cond[p]:.3g}). "
-                        "Raise `dps` or lower `digits`.",
-                        index=(p, j), point=math.nan, low=lo[j], high=hi[j], count=1,
-                    )
-                worst = max(worst, rel)
-                bound = diff + abs(hi[j]) * mpmath.ldexp(1, 8 - prec)
-                f = round_to_float64(hi[j])
-                out[p, j] = f
-                mp_vals[p, j] = hi[j]
-                cert[p, j] = f == round_to_float64(hi[j] - bound) == round_to_float64(
-                    hi[j] + bound)
-            agree[p] = math.inf if worst == 0.0 else -math.log10(worst)
-    stats: dict[str, Any] = {
-        "mp_values": mp_vals, "agreement_digits": agree, "rounding_certified": cert,
-        "dps": dps, "check_dps": check_dps, "digits": digits, "cond": c.cond,
-    }
-    x: Any = out
-    if single:
-        x = out[0]
-        stats = {k: _unbatch(v, True) for k, v in stats.items()}
-    return Result(value=x, stats=stats, method="mp_lstsq", side="classical")
