@@ -33,10 +33,10 @@ def _as_batch(
     B, n, _ = Am.shape
     lead = () if single else (B,)
     bm = as_float_array(b, "b", allow_complex=False)
-    if bm.shape != lead + (n,):
+    if bm.shape != (*lead, n):
         layout = "(n,)" if single else "(B, n)"
         raise ValueError(
-            f"`b` must have shape {layout} = {lead + (n,)} to match `A` of shape "
+            f"`b` must have shape {layout} = {(*lead, n)} to match `A` of shape "
             f"{Am.shape[1:] if single else Am.shape}, got {bm.shape}."
         )
     return Am, np.ascontiguousarray(bm.reshape(B, n), dtype=np.float64), single
@@ -104,7 +104,8 @@ def mp_lstsq(
         ``value``: float64 ``x`` ``(B, d)``; ``stats``: ``mp_values`` (object array
         of ``mpmath.mpf`` at ``check_dps``, ``(B, d)``), ``agreement_digits`` (worst
         over the components, per problem), ``rounding_certified`` ``(B, d)``,
-        ``dps``, ``check_dps``, ``digits``, ``cond`` (with ``cond_of`` ``"A"``).  ``method="mp_lstsq"``.
+        ``dps``, ``check_dps``, ``digits``, ``cond`` (with ``cond_of`` ``"A"``).
+        ``method="mp_lstsq"``.
 
     Raises
     ------

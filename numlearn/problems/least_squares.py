@@ -18,8 +18,8 @@ and batched: it returns a :class:`LeastSquaresBatch` with ``A (B, n, d)``,
     the paper's distribution at other ``n``, ``d`` (``n >= d``, :func:`sample_shape`).
 ``noisy``
     inconsistent ``b = A x_gen + sigma N(0, I_n)``; ``x_star`` is the least-squares
-    solution, correctly rounded from the mpmath oracle (:func:`sample_noisy`).  In the other families
-    ``x_star`` is the drawn ``x*``.
+    solution, correctly rounded from the mpmath oracle (:func:`sample_noisy`).  In the
+    other families ``x_star`` is the drawn ``x*``.
 
 The families draw their random numbers in the same order (``A``, then ``x*``, then
 ``x0``, then the noise), so with the same seed ``cond``, ``scaled`` and ``noisy`` are
