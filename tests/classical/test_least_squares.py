@@ -1,9 +1,9 @@
-"""Least squares: samplers, gradient descent (Numba) and the exact references.
+"""numlearn.classical.least_squares: gradient descent (Numba), conditioning and the
+exact references.
 
-Oracles: mpmath (``mp_lstsq``, two precisions), exact rational arithmetic
-(``fractions``), closed-form GD iterates for diagonal problems, a scalar Python
-re-implementation of the kernel's operation order, and the research anchors of
-/work/shared/research/least_squares.md [M] (float64 GD on the paper's distribution).
+Oracles: mpmath (``mp_lstsq``, two precisions), closed-form GD iterates for diagonal
+problems, a scalar Python re-implementation of the kernel's operation order, and
+measured anchors of float64 GD on the paper's distribution.
 """
 
 import warnings
@@ -32,8 +32,6 @@ EPS = np.finfo(np.float64).eps
 def _ulps(x, y):
     """Componentwise distance in units of the spacing at ``y``."""
     return np.abs(x - y) / np.spacing(np.abs(y))
-
-
 
 
 def _gd_scalar(A, b, x0, eta, steps):
@@ -68,8 +66,6 @@ def test_conditioning_closed_form():
     assert c.stability_limit[0] == 0.5 and c.floor[0] == 2.0 * EPS and c.rank[0] == 2
     p = sample_paper(50, seed=0)
     np.testing.assert_allclose(conditioning(p.A).cond, np.linalg.cond(p.A), rtol=8 * EPS)
-
-
 
 
 def test_gd_kernel_bitwise_equals_scalar_reference():
@@ -133,11 +129,13 @@ def test_gd_diagonal_closed_form():
     assert np.all(np.abs(H - expect) <= 4 * (k + 1) * EPS * np.abs(x_star).max())
 
 
-def test_gd_paper_distribution_anchors():
-    """Research [M] (float64, n = 20, d = 5, median ||x_k - x*||^2 / d): eta = 0.5
-    reaches 1.3e-19 at k = 100; eta = 0.6 reaches 1.6e-32 at k = 200.  Median over 1000
-    problems (seed fixed); a factor 3 allows for the sample (measured here 1.6e-19 and
-    1.6e-32 on 2000 problems with seed 0)."""
+def test_gd_paper_distribution_anchors_regression():
+    """A regression check on measured anchors (float64, n = 20, d = 5, median
+    ||x_k - x*||^2 / d): eta = 0.5 reaches 1.3e-19 at k = 100; eta = 0.6 reaches
+    1.6e-32 at k = 200.  Theory: the error contracts by rho = max|1 - eta lambda| per
+    step (median rho ~0.82 at eta = 0.5), so the MSE falls like rho^(2k) until the
+    rounding floor ~1e-31; the window (a factor 3) allows for the sample (measured here
+    1.6e-19 and 1.6e-32 on 2000 problems with seed 0)."""
     p = sample_paper(1000, seed=0)
     m05 = p.mse(gradient_descent(p.A, p.b, p.x0, steps=100, step_size=0.5,
                                  history=False).value)
@@ -235,8 +233,6 @@ def test_gd_bad_input():
     assert r.value.dtype == np.float64
 
 
-
-
 @pytest.mark.parametrize("family,kw", [("paper", {}), ("noisy", {"sigma": 0.5}),
                                        ("cond", {"kappa": 1e4})])
 def test_references_vs_mpmath(family, kw):
@@ -264,7 +260,7 @@ def test_references_vs_mpmath(family, kw):
 
 
 def test_references_agree_at_the_float64_floor():
-    """Research [M]: every float64 solver reaches MSE ~1e-31 against x* on the paper's
+    """Measured: every float64 solver reaches MSE ~1e-31 against x* on the paper's
     distribution (SVD 3.9e-31, LSQR 3.5e-32); x* itself is exact only up to the
     rounding of b = A x*, cond(A) d eps relative, so MSE <= (cond d eps)^2 |x*|^2/d
     ~ 1e-30 is the most any method can be held to."""

@@ -25,15 +25,6 @@ EXACT_TOL = 1e-14
 EPS = np.finfo(np.float64).eps
 
 
-def _numpy_gradient(A, b, x):
-    r = np.einsum("bij,bj->bi", A, x) - b
-    return np.einsum("bij,bi->bj", A, r) / A.shape[1]
-
-
-def _t(*arrays):
-    return [torch.from_numpy(a) for a in arrays]
-
-
 def test_checkpoint_round_trip(tmp_path):
     cfg = TrainConfig.tiny(steps=10, polish="none", eval_every=5)
     res = train(cfg, progress=False)

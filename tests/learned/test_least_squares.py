@@ -29,38 +29,15 @@ from numlearn.learned.least_squares import (  # noqa: E402
     gradient_target,
     linear_attention_gd_construction,
     make_tokens,
-    model_gradient,
     reference_gd,
     sample_least_squares,
 )
 from numlearn.learned.training import TrainConfig, build_model, train  # noqa: E402
 
+from ._oracles import _numpy_gradient, _numpy_problems, _rel_errors, _t  # noqa: E402
+
 EXACT_TOL = 1e-14
 EPS = np.finfo(np.float64).eps
-
-
-def _numpy_problems(rng: np.random.Generator, batch: int = 64, n: int = 20, d: int = 5):
-    A = rng.standard_normal((batch, n, d))
-    x_star = rng.standard_normal((batch, d))
-    b = np.einsum("bij,bj->bi", A, x_star)
-    x0 = rng.standard_normal((batch, d))
-    return A, b, x_star, x0
-
-
-def _numpy_gradient(A, b, x):
-    r = np.einsum("bij,bj->bi", A, x) - b
-    return np.einsum("bij,bi->bj", A, r) / A.shape[1]
-
-
-def _t(*arrays):
-    return [torch.from_numpy(a) for a in arrays]
-
-
-def _rel_errors(model, A, b, x):
-    with torch.no_grad():
-        got = model_gradient(model, *_t(A, b, x)).numpy()
-    want = _numpy_gradient(A, b, x)
-    return np.linalg.norm(got - want, axis=1) / np.linalg.norm(want, axis=1)
 
 
 class _EchoIterate(torch.nn.Module):

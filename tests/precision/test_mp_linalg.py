@@ -1,10 +1,5 @@
-"""Least squares: samplers, gradient descent (Numba) and the exact references.
-
-Oracles: mpmath (``mp_lstsq``, two precisions), exact rational arithmetic
-(``fractions``), closed-form GD iterates for diagonal problems, a scalar Python
-re-implementation of the kernel's operation order, and the research anchors of
-/work/shared/research/least_squares.md [M] (float64 GD on the paper's distribution).
-"""
+"""numlearn.precision.mp_linalg.mp_lstsq: the two-precision least-squares oracle
+(exactly solvable binary problems; disagreement at too few digits)."""
 
 
 import numpy as np

@@ -1,9 +1,8 @@
-"""Least squares: samplers, gradient descent (Numba) and the exact references.
+"""numlearn.problems.least_squares: the seeded samplers and the batch container.
 
-Oracles: mpmath (``mp_lstsq``, two precisions), exact rational arithmetic
-(``fractions``), closed-form GD iterates for diagonal problems, a scalar Python
-re-implementation of the kernel's operation order, and the research anchors of
-/work/shared/research/least_squares.md [M] (float64 GD on the paper's distribution).
+Oracles: the mpmath solve (``mp_lstsq``, two precisions) for the noisy family's truth,
+exact rational arithmetic (``fractions``) for ``b = A x*``, exact powers of two for the
+scaled family, singular values for the cond family.
 """
 
 import math
@@ -33,8 +32,6 @@ EPS = np.finfo(np.float64).eps
 def _ulps(x, y):
     """Componentwise distance in units of the spacing at ``y``."""
     return np.abs(x - y) / np.spacing(np.abs(y))
-
-
 
 
 def test_paper_sampler_shapes_seeding_and_readonly():
