@@ -399,5 +399,7 @@ def least_squares_decomposition(
     for term in ("total", "conditioning", "optimization"):
         out[f"rel_{term}"] = out[term] / nx
     if cond is not None:
-        out["floor"] = np.asarray(cond, dtype=np.float64) * float(np.finfo(np.float64).eps)
+        from numlearn._core.validation import EPS
+
+        out["floor"] = np.asarray(cond, dtype=np.float64) * EPS
     return out
