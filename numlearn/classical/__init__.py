@@ -35,8 +35,10 @@ from numlearn.classical.differentiation import (
 )
 from numlearn.classical.least_squares import (
     RankDeficientWarning,
+    check_step_size,
     conditioning,
     gradient_descent,
+    gradient_descent_solver,
     lstsq_reference,
 )
 from numlearn.classical.nodes import (
@@ -65,6 +67,7 @@ __all__ = [
     "chebyshev_points",
     "chebyshev_values",
     "chebyshev_weights",
+    "check_step_size",
     "clenshaw",
     "clenshaw_curtis",
     "clenshaw_curtis_weights",
@@ -75,6 +78,7 @@ __all__ = [
     "fourier_diffmat",
     "fourier_points",
     "gradient_descent",
+    "gradient_descent_solver",
     "interpolant_derivative",
     "lebesgue_constant",
     "lebesgue_function",

@@ -109,9 +109,9 @@ class TrainConfig:
         ``"constant"``; ``ema_alpha = ema_lambda = 0`` disables the Grokfast filter;
         ``grad_clip`` None disables clipping.
     aux_weight, aux_frac, aux_probe
-        Auxiliary probe (module notes): weight :math:`\lambda_0` of the probe loss,
-        decayed linearly to 0 over the first ``aux_frac`` of the Adam steps (0 disables
-        it); ``aux_probe`` ``"normal_equations"`` reads (triu M, c) at the last
+        Auxiliary probe (:mod:`numlearn.learned.least_squares.probes`): weight
+        :math:`\lambda_0` of the probe loss, decayed linearly to 0 over the first
+        ``aux_frac`` of the Adam steps (0 disables it); ``aux_probe`` ``"normal_equations"`` reads (triu M, c) at the last
         position before the last layer, ``"residuals"`` reads the row residuals
         :math:`r_t = a_t^\top x - b_t` after layer L-2 and the per-row gradients
         :math:`r_t a_t` after layer L-1 at every row token.
@@ -201,9 +201,10 @@ class TrainConfig:
           embedding, 3000 Adam steps (batch 512, lr 5e-3 cosine) with the residual
           probe (``aux_probe="residuals"``, ``aux_weight`` 10 decaying to 0 over the
           whole phase), then up to 60 Gauss-Newton iterations on fresh batches of
-          2048, seed 1.  Not every seed gets there (module notes: of seeds 0-3, 1 and
-          3 reach 5e-16 in 5-6 minutes, 0 stalls at 7e-6 in Gauss-Newton, 2 does not
-          leave the plateau), so the preset names a seed that does.
+          2048, seed 1.  Not every seed gets there (of seeds 0-3, 1 and 3 reach 5e-16
+          in 5-6 minutes, 0 stalls at 7e-6 in Gauss-Newton, 2 does not leave the
+          plateau; the training notes in the documentation), so the preset names a
+          seed that does.
         """
         if arch == "linear_attention":
             return cls.default(**overrides)
