@@ -111,8 +111,9 @@ class TrainConfig:
     aux_weight, aux_frac, aux_probe
         Auxiliary probe (:mod:`numlearn.learned.least_squares.probes`): weight
         :math:`\lambda_0` of the probe loss, decayed linearly to 0 over the first
-        ``aux_frac`` of the Adam steps (0 disables it); ``aux_probe`` ``"normal_equations"`` reads (triu M, c) at the last
-        position before the last layer, ``"residuals"`` reads the row residuals
+        ``aux_frac`` of the Adam steps (0 disables it); ``aux_probe``
+        ``"normal_equations"`` reads (triu M, c) at the last position before the last
+        layer, ``"residuals"`` reads the row residuals
         :math:`r_t = a_t^\top x - b_t` after layer L-2 and the per-row gradients
         :math:`r_t a_t` after layer L-1 at every row token.
     polish : {"gauss_newton", "lbfgs", "none"}
