@@ -126,6 +126,13 @@ def test_cuda_matches_cpu(rng):
     model = linear_attention_gd_construction(device="cuda")
     got = model_gradient(model, A.cuda(), b.cuda(), x0.cuda()).cpu()
     torch.testing.assert_close(got, gradient_target(A, b, x0), rtol=1e-13, atol=1e-14)
+    # the learned iterate converts CUDA tensors to NumPy at the boundary
+    from numlearn.learned.least_squares import LearnedGradientDescent, evaluate
+    from numlearn.problems.least_squares import sample
+
+    res = LearnedGradientDescent(model)(sample("paper", 8, seed=1), 20, 0.5)
+    assert isinstance(res.value, np.ndarray) and res.history["iterates"].shape == (8, 21, 5)
+    assert evaluate(model, batch=64, steps=20)["iter_rel_max"] <= 1e-13
 
 
 def test_forward_with_hidden_returns_the_stream_after_each_layer(rng):

@@ -266,6 +266,7 @@ def evaluate(
     # back to torch exactly (the Results hold NumPy copies of the iterates)
     xs = torch.from_numpy(gd_iterate(model, P.A, P.b, P.x0, steps, eta).history["iterates"])
     ref = torch.from_numpy(reference_gd(P.A, P.b, P.x0, steps, eta).history["iterates"])
+    xs, ref = xs.to(p.device), ref.to(p.device)
     dev = ((xs - ref).norm(dim=(0, 2)) / ref.norm(dim=(0, 2))).max()
     xs_norm = P.x_star.norm()
     return {
