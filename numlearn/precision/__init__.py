@@ -3,6 +3,7 @@ the golden reference data.
 
 - :mod:`~numlearn.precision.oracle`: :func:`mp_evaluate`, :func:`mp_barycentric`
   (high-precision values checked at two precisions, correctly rounded to float64);
+- :mod:`~numlearn.precision.mp_linalg`: :func:`mp_lstsq` (the least-squares oracle);
 - :mod:`~numlearn.precision.metrics`: :func:`rel_l2`, :func:`rmse`, :func:`mse`,
   :func:`max_abs`, :func:`ulp_distance`, :func:`metric_report`;
 - :mod:`~numlearn.precision.decomposition`: :class:`ErrorDecomposition`,
@@ -26,6 +27,7 @@ from numlearn.precision.metrics import (
     rmse,
     ulp_distance,
 )
+from numlearn.precision.mp_linalg import mp_lstsq
 from numlearn.precision.oracle import (
     OracleDisagreementError,
     OracleResult,
@@ -64,6 +66,7 @@ __all__ = [
     "metric_report",
     "mp_barycentric",
     "mp_evaluate",
+    "mp_lstsq",
     "mse",
     "reference_directory",
     "reference_names",

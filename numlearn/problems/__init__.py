@@ -11,7 +11,14 @@
 """
 
 from numlearn.problems.functions import CATEGORIES, TARGETS, TargetFunction, get_target
-from numlearn.problems.least_squares import LS_FAMILIES, LeastSquaresBatch, sample, sample_paper
+from numlearn.problems.least_squares import (
+    LS_FAMILIES,
+    LeastSquaresBatch,
+    LeastSquaresFamily,
+    LeastSquaresSolver,
+    sample,
+    sample_paper,
+)
 from numlearn.problems.pdes import PDE_PROBLEMS, EvolutionProblem, get_pde
 
 __all__ = [
@@ -21,6 +28,8 @@ __all__ = [
     "TARGETS",
     "EvolutionProblem",
     "LeastSquaresBatch",
+    "LeastSquaresFamily",
+    "LeastSquaresSolver",
     "TargetFunction",
     "get_pde",
     "get_target",
