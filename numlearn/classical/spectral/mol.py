@@ -115,7 +115,7 @@ def _march(
     if times[-1] == t0:  # nothing to integrate
         return Result(
             value=np.repeat(v0[None, :], times.size, axis=0),
-            stats={"steps": 0, "nonlinear_evaluations": 0, "dt": dt, "seconds": 0.0},
+            stats={"iterations": 0, "nonlinear_evaluations": 0, "dt": dt, "seconds": 0.0},
             history={"t": list(times), "max_abs": [float(np.max(np.abs(v0)))] * times.size},
             method="etdrk4",
             side="classical",
