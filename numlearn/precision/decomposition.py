@@ -126,7 +126,7 @@ def collocation_decomposition(
     learned = u_disc if u_learned is None else u_learned
     labels = {
         "representation": "interpolation of the truth at the nodes",
-        "conditioning": f"exact least-squares minimiser (floor cond({cond_of}) eps)",
+        "conditioning": f"discrete minimiser vs nodal truth (cond of {cond_of})",
         "optimization": "training (discrete minimiser - learned)"
         if u_learned is not None else "none (exact minimiser)",
     }

@@ -6,9 +6,8 @@ import numpy as np
 import numpy.polynomial.chebyshev as npcheb
 import pytest
 
+from numlearn._core.validation import EPS
 from numlearn.classical import ChebyshevSeries
-
-EPS = float(np.finfo(np.float64).eps)
 
 
 def test_chebyshev_series_eval_derivative_simplify() -> None:

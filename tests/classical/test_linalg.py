@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 import scipy.linalg as sla
 
+from numlearn._core.validation import EPS
 from numlearn.classical.linalg import (
     inverse_norm1_estimate,
     power_of_two_row_scale,
@@ -19,8 +20,6 @@ from numlearn.classical.linalg import (
     triangular_extreme_singular_values,
     unit_row_scale,
 )
-
-EPS = float(np.finfo(np.float64).eps)
 
 
 def test_qr_lstsq_matches_svd_solution_and_condition(rng: np.random.Generator) -> None:

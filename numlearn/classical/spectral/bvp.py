@@ -387,6 +387,17 @@ def _check_cond_option(cond: Any) -> str:
     return str(cond)
 
 
+def _cond_kind(cond: str, n: int) -> str:
+    """``"exact"``, ``"estimate"`` or ``"none"``: ``cond="auto"`` is exact up to n = 512."""
+    if cond == "auto":
+        return "exact" if n <= EXACT_COND_MAX_N else "estimate"
+    return cond
+
+
+#: The ``cond_norm`` stat for each kind of condition number.
+_NORM_LABEL = {"exact": "2", "estimate": "1 (estimate)", "none": "none"}
+
+
 def _inf_norm(v: NDArray[np.float64], matrix: bool = False) -> float:
     if matrix:
         return float(np.abs(v).sum(axis=1).max())

@@ -51,7 +51,7 @@ from numlearn.classical.differentiation import chebyshev_diffmat
 from numlearn.classical.linalg import inverse_norm1_estimate, power_of_two_row_scale
 from numlearn.classical.nodes import chebyshev_points, chebyshev_weights
 from numlearn.classical.spectral.bvp import (
-    EXACT_COND_MAX_N,
+    _NORM_LABEL,
     ILL_CONDITIONED,
     SINGULAR_COND,
     BoundaryCondition,
@@ -59,6 +59,7 @@ from numlearn.classical.spectral.bvp import (
     SingularBVPError,
     _check_cond_option,
     _check_n,
+    _cond_kind,
     _inf_norm,
     _sample,
     _singular_message,
@@ -290,9 +291,7 @@ def solve_collocation(
     if not np.all(np.isfinite(u)):
         raise SingularBVPError(_singular_message(np.inf, bvp))
 
-    cond_norm = cond
-    if cond == "auto":
-        cond_norm = "exact" if n <= EXACT_COND_MAX_N else "estimate"
+    cond_norm = _cond_kind(cond, n)
     if cond_norm == "exact":
         c_full, c_scaled = float(np.linalg.cond(a)), float(np.linalg.cond(a_s))
     elif cond_norm == "estimate":
@@ -311,7 +310,7 @@ def solve_collocation(
         threshold=ILL_CONDITIONED,
     )
     r = history["residual_norm"][-1]
-    norm_label = {"exact": "2", "estimate": "1 (estimate)"}.get(cond_norm, "none")
+    norm_label = _NORM_LABEL[cond_norm]
     stats = {
         "n": n,
         "order": m,

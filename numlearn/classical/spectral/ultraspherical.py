@@ -73,7 +73,7 @@ from numlearn.classical.spectral._almost_banded import (
     abs_sums,
 )
 from numlearn.classical.spectral.bvp import (
-    EXACT_COND_MAX_N,
+    _NORM_LABEL,
     ILL_CONDITIONED,
     SINGULAR_COND,
     BoundaryCondition,
@@ -82,6 +82,7 @@ from numlearn.classical.spectral.bvp import (
     SingularBVPError,
     _check_cond_option,
     _check_n,
+    _cond_kind,
     _inf_norm,
     _singular_message,
 )
@@ -542,9 +543,7 @@ def solve_ultraspherical(
     if not np.all(np.isfinite(u)):
         raise SingularBVPError(_singular_message(math.inf, bvp))
 
-    cond_norm = cond
-    if cond == "auto":
-        cond_norm = "exact" if n <= EXACT_COND_MAX_N else "estimate"
+    cond_norm = _cond_kind(cond, n)
     if cond_norm == "exact":
         dense = np.vstack([top, op.toarray()])
         c_full = float(np.linalg.cond(dense))
@@ -570,7 +569,7 @@ def solve_ultraspherical(
             c_pre, f"the ultraspherical system (n = {n}, preconditioned)",
             threshold=ILL_CONDITIONED,
         )
-    norm_label = {"exact": "2", "estimate": "1 (estimate)"}.get(cond_norm, "none")
+    norm_label = _NORM_LABEL[cond_norm]
     anorm = max(_inf_norm(top, matrix=True), float(abs_sums(op, axis=1).max()))
     stats = {
         "n": n,

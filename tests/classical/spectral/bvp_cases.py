@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from numlearn._core.validation import EPS
 from numlearn.classical import ChebyshevSeries
 from numlearn.classical.spectral import LinearBVP, solve_collocation, solve_ultraspherical
 
-EPS = np.finfo(np.float64).eps
 DIRICHLET0 = [("left", 0, 0.0), ("right", 0, 0.0)]
 
 

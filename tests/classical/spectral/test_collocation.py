@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from numlearn._core.result import Result
+from numlearn._core.result import Result, check_stats
 from numlearn.classical import ChebyshevSeries
 from numlearn.classical.spectral import LinearBVP, solve_collocation, solve_ultraspherical
 
@@ -36,6 +36,7 @@ def test_exp4_collocation_n32(rectangular: bool) -> None:
                 "residual_norm_of", "method", "backward_error"):
         assert key in res.stats
     assert res.stats["cond_of"].startswith("A row-scaled")
+    check_stats(res.stats)
     assert res.stats["cond_norm"] == "2"
     assert len(res.history["residual_norm"]) == 1  # refine=False by default
 

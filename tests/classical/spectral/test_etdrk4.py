@@ -13,13 +13,14 @@ import numpy as np
 import pytest
 
 from numlearn import Result, Status
+from numlearn._core.result import check_stats
+from numlearn._core.validation import EPS
 from numlearn.classical.differentiation import chebyshev_diffmat
 from numlearn.classical.nodes import chebyshev_points
 from numlearn.classical.spectral.etdrk4 import etdrk4, etdrk4_coefficients
 
 from .orders import observed_orders
 
-EPS = float(np.finfo(np.float64).eps)
 NU = 0.01 / math.pi
 
 
@@ -116,6 +117,7 @@ def test_linear_part_zero_is_classical_rk4() -> None:
         t += h
     res = etdrk4([0.0, 0.0], f, [1.0, 0.3], (0.0, 1.0), 0.1)
     assert res.stats["iterations"] == 10
+    check_stats(res.stats)
     # Same arithmetic up to the rounding of Q = h/2 and f_i = h/6 (1 ulp each) and
     # the order of additions: a few eps per step, 10 steps.
     np.testing.assert_allclose(res.value, v, rtol=0, atol=10 * 4 * EPS)

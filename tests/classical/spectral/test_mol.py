@@ -15,6 +15,8 @@ import math
 import numpy as np
 import pytest
 
+from numlearn._core.result import check_stats
+from numlearn._core.validation import EPS
 from numlearn.classical.spectral.mol import (
     solve_burgers_mol,
     solve_mol,
@@ -27,7 +29,6 @@ from numlearn.problems.pdes import Convection, Reaction, Wave
 
 from .orders import observed_orders
 
-EPS = float(np.finfo(np.float64).eps)
 NU = 0.01 / math.pi
 
 
@@ -168,6 +169,8 @@ def test_convection_fourier_exact_in_time() -> None:
     # A single Fourier mode multiplied by e^{-i beta h} 199 times: about 2 eps of phase
     # rounding per step, plus the interpolation's rounding.
     assert np.abs(res.value - p.solution_on_grid()).max() <= 400 * EPS
+    check_stats(res.stats)
+    assert res.stats["iterations"] == 199
 
 
 @pytest.mark.parametrize(

@@ -12,6 +12,7 @@ import numpy.polynomial.chebyshev as npcheb
 import pytest
 from scipy.special import eval_gegenbauer
 
+from numlearn._core.result import check_stats
 from numlearn.classical.spectral import BoundaryCondition, LinearBVP, solve_ultraspherical
 from numlearn.classical.spectral.ultraspherical import (
     boundary_row,
@@ -40,6 +41,7 @@ def test_exp4_ultraspherical(n: int) -> None:
     assert max_err(res.value, exp4_exact, XE) <= 20 * EPS * U_MAX
     assert res.stats["solver"] == "schur-banded"
     assert res.stats["rhs_resolved"] and res.stats["rhs_length"] < 32
+    check_stats(res.stats)
     assert len(res.history["residual_norm"]) == 2
 
 

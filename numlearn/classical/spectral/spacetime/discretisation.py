@@ -165,6 +165,12 @@ def _resolve_problem(problem: Any) -> Any:
     return problem
 
 
+def _check_cond(cond: Any) -> str:
+    if cond not in ("auto", "svd", "lanczos", "none"):
+        raise ValueError(f"`cond` must be 'auto', 'svd', 'lanczos' or 'none', got {cond!r}.")
+    return str(cond)
+
+
 def _parse_collocation(
     collocation: Any, nt: int, nx: int, x_basis: str
 ) -> tuple[str, int | None, int | None]:

@@ -7,6 +7,7 @@ splits into independent groups solved one at a time.
 
 from __future__ import annotations
 
+import inspect
 import math
 import time
 from collections.abc import Mapping, Sequence
@@ -23,6 +24,7 @@ from numlearn.classical.linalg import qr_lstsq, triangular_extreme_singular_valu
 from numlearn.classical.spectral.spacetime.discretisation import (
     _COND_WARN,
     _DERIVS,
+    _check_cond,
     _check_grid,
     _Condition,
     _Disc,
@@ -244,34 +246,25 @@ def solve_spacetime_newton(
     hundreds of x nodes, beyond a dense space-time system (measurements in
     ``docs/notes/spectral.md``).
     """
-    return _solve_newton(
-        _resolve_problem(problem), nt, nx, collocation=collocation, weights=weights,
-        x_basis=x_basis, initial=initial, max_iter=max_iter, xtol=xtol,
-        continuation=continuation, separable=separable, cond=cond,
-    )
+    # Every option travels on unchanged; _solve_newton checks them, once.
+    options = {k: v for k, v in locals().items() if k not in ("problem", "nt", "nx")}
+    return _solve_newton(_resolve_problem(problem), nt, nx, **options)
 
 
-def _solve_newton(
-    problem: Any,
-    nt: int,
-    nx: int,
-    *,
-    collocation: Any = None,
-    weights: Any = "equilibrate",
-    x_basis: str | None = None,
-    initial: ArrayLike | None = None,
-    max_iter: int = 50,
-    xtol: float = 64 * EPS,
-    continuation: Mapping[str, Sequence[float]] | None = None,
-    separable: bool | str = "auto",
-    cond: str = "auto",
-) -> Result:
-    """:func:`solve_spacetime_newton` for a resolved ``problem``; checks the rest once."""
+def _solve_newton(problem: Any, nt: Any, nx: Any, **options: Any) -> Result:
+    """:func:`solve_spacetime_newton` for a resolved ``problem``; checks the rest once.
+
+    ``options`` are the keyword arguments of :func:`solve_spacetime_newton`, with its
+    defaults (an unknown one raises `TypeError`, as a call of it would).
+    """
+    bound = inspect.signature(solve_spacetime_newton).bind(problem, nt, nx, **options)
+    bound.apply_defaults()  # also puts the arguments in the signature's order
+    (collocation, weights, x_basis, initial, max_iter, xtol, continuation, separable,
+     cond) = list(bound.arguments.values())[3:]
     max_iter = check_int(max_iter, "max_iter", minimum=1)
     if not (isinstance(xtol, (int, float)) and 0 < xtol < 1):
         raise ValueError(f"`xtol` must be in (0, 1), got {xtol!r}.")
-    if cond not in ("auto", "svd", "lanczos", "none"):
-        raise ValueError(f"`cond` must be 'auto', 'svd', 'lanczos' or 'none', got {cond!r}.")
+    cond = _check_cond(cond)
     grid = _check_grid(problem, nt, nx, collocation, x_basis)
     stages: list[Any] = []
     if continuation:
@@ -392,7 +385,7 @@ def _solve_newton(
         "iterations": iters_total, "residual_norm": history["residual_norm"][-1],
         "residual_norm_of": "||W F(v)||_2, weighted collocation residual",
         "cond": kappa,
-        "cond_of": f"Gauss-Newton Jacobian at the solution, rows {_weighted_name(weight_label)}"
+        "cond_of": f"Gauss-Newton Jacobian at the solution, {_weighted_name(weight_label)}"
                    + (", block diagonal over the independent groups" if len(groups) > 1
                       else ""),
         "rank": rank, "groups": len(groups),

@@ -18,7 +18,11 @@ import scipy.linalg as sla
 from numlearn._core.result import Result, Status
 from numlearn._core.validation import warn_ill_conditioned
 from numlearn.classical.linalg import qr_lstsq
-from numlearn.classical.spectral.spacetime.discretisation import _COND_WARN, _resolve_problem
+from numlearn.classical.spectral.spacetime.discretisation import (
+    _COND_WARN,
+    _check_cond,
+    _resolve_problem,
+)
 from numlearn.classical.spectral.spacetime.newton import _solve_newton
 from numlearn.classical.spectral.spacetime.system import CollocationSystem, _linear_system
 
@@ -84,12 +88,6 @@ def _check_method(method: Any) -> str:
     if method not in ("qr", "gelsy", "gelsd"):
         raise ValueError(f"`method` must be 'qr', 'gelsy' or 'gelsd', got {method!r}.")
     return str(method)
-
-
-def _check_cond(cond: Any) -> str:
-    if cond not in ("auto", "svd", "lanczos", "none"):
-        raise ValueError(f"`cond` must be 'auto', 'svd', 'lanczos' or 'none', got {cond!r}.")
-    return str(cond)
 
 
 def _lstsq(system: CollocationSystem, method: str, cond: str) -> Result:

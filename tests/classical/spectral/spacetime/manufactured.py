@@ -9,8 +9,6 @@ import numpy as np
 
 from numlearn.problems.pdes import EvolutionProblem
 
-EPS = float(np.finfo(np.float64).eps)
-
 
 @dataclass(frozen=True)
 class PolyWave(EvolutionProblem):

@@ -9,9 +9,11 @@ from __future__ import annotations
 import numpy as np
 
 from numlearn import Status
+from numlearn._core.result import check_stats
+from numlearn._core.validation import EPS
 from numlearn.classical.spectral.spacetime import solve_spacetime, solve_spacetime_newton
 
-from .manufactured import EPS, RationalBurgers, err_on_grid
+from .manufactured import RationalBurgers, err_on_grid
 
 
 def test_reaction_newton_separable_regression() -> None:
@@ -23,6 +25,8 @@ def test_reaction_newton_separable_regression() -> None:
     res = solve_spacetime("reaction", 31, 81, cond="none")
     assert res.success, res.status
     assert res.stats["separable"] and res.stats["groups"] == 80  # x = 0, 2 pi joined
+    check_stats(res.stats)
+    assert res.stats["cond_of"].startswith("Gauss-Newton Jacobian at the solution")
     assert res.stats["rel_l2"] <= 1e-10
 
 

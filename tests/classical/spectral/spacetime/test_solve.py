@@ -19,7 +19,8 @@ import numpy as np
 import pytest
 
 from numlearn import Status
-from numlearn._core.validation import IllConditionedWarning
+from numlearn._core.result import check_stats
+from numlearn._core.validation import EPS, IllConditionedWarning
 from numlearn.classical.spectral.spacetime import (
     solve_spacetime,
     solve_spacetime_lstsq,
@@ -28,7 +29,7 @@ from numlearn.classical.spectral.spacetime import (
 )
 from numlearn.problems.pdes import Convection, Poisson2dC, Wave
 
-from .manufactured import EPS, PolyAdvection, PolyWave, err_on_grid
+from .manufactured import PolyAdvection, PolyWave, err_on_grid
 
 # ---------------------------------------------------------- exactness (manufactured)
 
@@ -204,3 +205,13 @@ def test_no_warning_at_benchmark_sizes() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         solve_spacetime("convection", 21, 8, cond="svd")
+
+
+def test_stats_speak_the_vocabulary() -> None:
+    """seconds, cond with cond_of, residual_norm with residual_norm_of; no aliases."""
+    res = solve_spacetime("wave", 7, 7, weights="paper")
+    check_stats(res.stats)
+    assert res.stats["cond_of"] == "A with the paper's weights"
+    assert res.stats["residual_norm_of"] == "||A v - b||_2" and res.stats["seconds"] >= 0
+    res = solve_spacetime("convection", 9, 4, weights=None)
+    assert res.stats["cond_of"] == "A unweighted"
