@@ -28,6 +28,7 @@ from numlearn.classical.spectral.mol import (
 from numlearn.classical.spectral.spacetime import (
     CollocationSystem,
     SpaceTimeInterpolant,
+    default_x_basis,
     solve_spacetime,
     solve_spacetime_lstsq,
     solve_spacetime_newton,
@@ -41,6 +42,7 @@ __all__ = [
     "LinearBVP",
     "SingularBVPError",
     "SpaceTimeInterpolant",
+    "default_x_basis",
     "etdrk4",
     "etdrk4_coefficients",
     "solve_burgers_mol",

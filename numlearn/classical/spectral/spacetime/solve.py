@@ -129,7 +129,7 @@ def _lstsq(system: CollocationSystem, method: str, cond: str) -> Result:
         "weighting": system.weighting, "collocation": system.collocation,
         "x_basis": system.x_basis, "seconds": elapsed,
     }
-    return Result(value=system.interpolant(v), side="classical", status=status,
+    return Result(value=system._interpolant(v), side="classical", status=status,
                   message=message, stats=stats,
                   method=f"spacetime collocation least squares ({method})")
 

@@ -86,7 +86,11 @@ class CollocationSystem:
 
     def interpolant(self, v: ArrayLike) -> SpaceTimeInterpolant:
         """The tensor interpolant whose nodal values are ``v``."""
-        return SpaceTimeInterpolant._from_nodal(self.nodal_values(v), self.problem.t_domain,
+        return self._interpolant(self.nodal_values(v))
+
+    def _interpolant(self, v: NDArray[np.float64]) -> SpaceTimeInterpolant:
+        """:meth:`interpolant` of a float64 vector of the right length (not checked)."""
+        return SpaceTimeInterpolant._from_nodal(v.reshape(self.shape), self.problem.t_domain,
                                                 self.problem.x_domain, self.x_basis)
 
     @property
@@ -149,8 +153,8 @@ class CollocationSystem:
         t, x = self.problem.evaluation_grid()
         u = self.problem.solution_on_grid(t, x)
         sol = qr_lstsq(self.A, self.b, cond="auto")
-        u_best = self.interpolant(self.truth_at_nodes())(t, x)
-        u_disc = self.interpolant(sol.x)(t, x)
+        u_best = self._interpolant(self.truth_at_nodes())(t, x)
+        u_disc = self._interpolant(sol.x)(t, x)
         u_learned = None
         if v_learned is not None:
             vl = as_float_array(v_learned, "v_learned", allow_complex=False).ravel()
