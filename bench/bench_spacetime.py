@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 import warnings
 
-from numlearn.classical.spectral.spacetime import resolution_study
+from numlearn.compare.studies import resolution_study
 
 SIZES = (21, 31, 41, 51, 61, 81)
 
@@ -37,7 +37,7 @@ def main(max_n: int = 61) -> list[dict]:
                 r["weights"] = str(weights)
                 rows.append(r)
                 print(f"{name:<11} {weights!s:<12} {r['nt']:>4} {r['nx']:>4} "
-                      f"{r['rel_l2']:>9.2e} {r['cond']:>9.2e} {r['time_s']:>8.2f}")
+                      f"{r['rel_l2']:>9.2e} {r['cond']:>9.2e} {r['seconds']:>8.2f}")
     return rows
 
 

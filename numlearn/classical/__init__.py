@@ -12,6 +12,7 @@ from numlearn.classical.barycentric import (
     BarycentricInterpolant,
     barycentric_eval,
     barycentric_eval_first,
+    barycentric_matrix,
     barycentric_weights,
     lebesgue_constant,
     lebesgue_function,
@@ -26,6 +27,7 @@ from numlearn.classical.chebyshev import (
     clenshaw_curtis,
     clenshaw_curtis_weights,
 )
+from numlearn.classical.chebyshev_series import ChebyshevSeries
 from numlearn.classical.differentiation import (
     barycentric_diffmat,
     chebyshev_diffmat,
@@ -41,6 +43,14 @@ from numlearn.classical.least_squares import (
     gradient_descent_solver,
     lstsq_reference,
 )
+from numlearn.classical.linalg import (
+    LstsqSolution,
+    inverse_norm1_estimate,
+    power_of_two_row_scale,
+    qr_lstsq,
+    triangular_extreme_singular_values,
+    unit_row_scale,
+)
 from numlearn.classical.nodes import (
     chebyshev_points,
     chebyshev_weights,
@@ -53,10 +63,13 @@ from numlearn.classical.nodes import (
 
 __all__ = [
     "BarycentricInterpolant",
+    "ChebyshevSeries",
+    "LstsqSolution",
     "RankDeficientWarning",
     "barycentric_diffmat",
     "barycentric_eval",
     "barycentric_eval_first",
+    "barycentric_matrix",
     "barycentric_weights",
     "chebyshev_adaptive",
     "chebyshev_coefficients",
@@ -80,11 +93,16 @@ __all__ = [
     "gradient_descent",
     "gradient_descent_solver",
     "interpolant_derivative",
+    "inverse_norm1_estimate",
     "lebesgue_constant",
     "lebesgue_function",
     "legendre_points",
     "legendre_weights",
     "lstsq_reference",
+    "power_of_two_row_scale",
+    "qr_lstsq",
     "standard_chop",
+    "triangular_extreme_singular_values",
     "trig_barycentric_eval",
+    "unit_row_scale",
 ]

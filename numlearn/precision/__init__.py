@@ -7,7 +7,7 @@ the golden reference data.
 - :mod:`~numlearn.precision.metrics`: :func:`rel_l2`, :func:`rmse`, :func:`mse`,
   :func:`max_abs`, :func:`ulp_distance`, :func:`metric_report`;
 - :mod:`~numlearn.precision.decomposition`: :class:`ErrorDecomposition`,
-  :func:`interpolation_decomposition`;
+  :func:`interpolation_decomposition`, :func:`collocation_decomposition`;
 - :mod:`~numlearn.precision.reference`: :func:`build_references`,
   :func:`verify_references`, :func:`load_reference` for the files in ``reference/``.
 """
@@ -16,6 +16,7 @@ from numlearn.precision.decomposition import (
     NORMS,
     TERMS,
     ErrorDecomposition,
+    collocation_decomposition,
     interpolation_decomposition,
 )
 from numlearn.precision.metrics import (
@@ -59,6 +60,7 @@ __all__ = [
     "ReferenceBuildError",
     "ReferenceIntegrityError",
     "build_references",
+    "collocation_decomposition",
     "interpolation_decomposition",
     "load_checked_bytes",
     "load_reference",

@@ -5,19 +5,18 @@
 - :mod:`~numlearn.classical.spectral.ultraspherical`: the same problems by the
   ultraspherical (Olver-Townsend) method, sparse and well conditioned.
 - :mod:`~numlearn.classical.spectral.spacetime`: space-time collocation of the
-  benchmark evolution PDEs: the least-squares system an explicit BWLer minimises,
-  solved by QR, and Newton's method for the nonlinear ones.
+  benchmark evolution PDEs (a package): the least-squares system an explicit BWLer
+  minimises, solved by QR, and Gauss-Newton for the nonlinear ones.
 - :mod:`~numlearn.classical.spectral.etdrk4` and :mod:`~numlearn.classical.spectral.mol`:
   ETDRK4 and the method-of-lines solvers of the benchmark problems.
 """
 
 from numlearn.classical.spectral.bvp import (
     BoundaryCondition,
-    ChebyshevSeries,
     LinearBVP,
     SingularBVPError,
-    solve_collocation,
 )
+from numlearn.classical.spectral.collocation import solve_collocation
 from numlearn.classical.spectral.etdrk4 import etdrk4, etdrk4_coefficients
 from numlearn.classical.spectral.mol import (
     solve_burgers_mol,
@@ -29,7 +28,7 @@ from numlearn.classical.spectral.mol import (
 from numlearn.classical.spectral.spacetime import (
     CollocationSystem,
     SpaceTimeInterpolant,
-    resolution_study,
+    default_x_basis,
     solve_spacetime,
     solve_spacetime_lstsq,
     solve_spacetime_newton,
@@ -39,14 +38,13 @@ from numlearn.classical.spectral.ultraspherical import solve_ultraspherical
 
 __all__ = [
     "BoundaryCondition",
-    "ChebyshevSeries",
     "CollocationSystem",
     "LinearBVP",
     "SingularBVPError",
     "SpaceTimeInterpolant",
+    "default_x_basis",
     "etdrk4",
     "etdrk4_coefficients",
-    "resolution_study",
     "solve_burgers_mol",
     "solve_collocation",
     "solve_mol",

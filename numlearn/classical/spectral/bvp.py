@@ -1,4 +1,4 @@
-r"""Linear boundary value problems on an interval: the problem, its solution, collocation.
+r"""Linear boundary value problems on an interval: the problem and its checks.
 
 The problem is an order-``m`` linear ODE with ``m`` linear boundary conditions,
 
@@ -11,80 +11,41 @@ with constant or vectorised callable coefficients ``a_k`` and right-hand side ``
 and conditions at ``x_i`` = either endpoint (Dirichlet ``u``, Neumann ``u'``, Robin
 ``alpha u + beta u'``, any combination of derivatives) or an interior point.
 :class:`LinearBVP` holds and validates it; every solver returns a
-:class:`~numlearn._core.result.Result` whose ``value`` is a :class:`ChebyshevSeries`, the
-solution as Chebyshev coefficients on ``[a, b]``.
+:class:`~numlearn._core.result.Result` whose ``value`` is a
+:class:`~numlearn.classical.chebyshev_series.ChebyshevSeries`, the solution as
+Chebyshev coefficients on ``[a, b]``.
 
-Two discretisations of the same problem live here (the third, the ultraspherical
-spectral method, in :mod:`numlearn.classical.spectral.ultraspherical`):
-
-* **square collocation** (Trefethen 2000, ch. 7 and 13; ``cheb.m``): the ODE at the
-  ``n`` Chebyshev points of the second kind, with ``m`` of those rows replaced by the
-  boundary conditions;
-* **rectangular collocation** (Driscoll and Hale 2016): the ODE at ``n - m`` Chebyshev
-  points of the *first* kind, reached from the ``n`` unknown values by the barycentric
-  resampling matrix, with the ``m`` boundary rows appended.  No row is dropped, so the
-  discretisation does not depend on which rows one would replace, and the same
-  recipe serves any order and any mix of conditions.  Chebfun's default
-  (``chebcolloc2``) discretisation of a ``chebop``.
-
-Both are dense and cost :math:`O(n^3)` for the LU factorisation.  Their condition
-numbers grow algebraically with ``n``: measured log-log slopes (``n`` = 32 ... 256,
-square and rectangular alike) 2.5, 4.55 and 8.4 for the assembled matrix of an order
-1, 2 and 4 problem (about :math:`n^{2m + 1/2}`), and 1.05, 2.1 and 4.2 once its rows
-are scaled to unit size (about :math:`n^m`), which is what the solver factors.
+The solvers: square and rectangular Chebyshev collocation
+(:mod:`numlearn.classical.spectral.collocation`) and the ultraspherical spectral method
+(:mod:`numlearn.classical.spectral.ultraspherical`).
 
 References
 ----------
 .. [1] L. N. Trefethen, *Spectral Methods in MATLAB*, SIAM, 2000, ch. 7 (boundary
    value problems) and ch. 13 (more about boundary conditions).
-.. [2] T. A. Driscoll and N. Hale, "Rectangular spectral collocation", IMA J. Numer.
-   Anal. 36(1), 108-132, 2016. :doi:`10.1093/imanum/dru062`
-.. [3] S. Olver and A. Townsend, "A fast and well-conditioned spectral method",
-   SIAM Review 55(3), 462-489, 2013. :doi:`10.1137/120865458`
-.. [4] Chebfun: ``chebop``, ``linop``, ``chebcolloc2``, ``colloc/reduce.m``,
-   ``chebtech/diff.m``.
+.. [2] Chebfun: ``chebop``, ``linop``.
 """
 
 from __future__ import annotations
 
 import math
-import time
-import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.linalg as sla
 from numpy.typing import ArrayLike, NDArray
 
-from numlearn._core.result import Result
-from numlearn._core.validation import (
-    as_float_array,
-    check_domain,
-    check_int,
-    warn_ill_conditioned,
-)
-from numlearn.classical.adaptive import standard_chop
-from numlearn.classical.chebyshev import (
-    chebyshev_coefficients,
-    chebyshev_derivative_coefficients,
-    chebyshev_values,
-    clenshaw,
-)
-from numlearn.classical.differentiation import chebyshev_diffmat
-from numlearn.classical.nodes import chebyshev_points, chebyshev_weights
+from numlearn._core.validation import EPS, as_float_array, check_domain, check_int
+
+if TYPE_CHECKING:
+    from numlearn.classical.chebyshev_series import ChebyshevSeries
 
 __all__ = [
     "BoundaryCondition",
-    "ChebyshevSeries",
     "LinearBVP",
     "SingularBVPError",
-    "inverse_norm1_estimate",
-    "solve_collocation",
 ]
-
-EPS = float(np.finfo(np.float64).eps)
 
 #: Largest ``n`` for which ``cond="auto"`` computes the exact 2-norm condition number
 #: by an SVD (O(n^3), ~0.1 s at n = 512); above it, a 1-norm estimate.
@@ -404,75 +365,7 @@ def _sample(c: Coefficient, x: NDArray[np.float64], name: str) -> NDArray[np.flo
     return vals.astype(np.float64, copy=False)
 
 
-# ------------------------------------------------------------------------ solution
-
-
-class ChebyshevSeries:
-    r"""A Chebyshev series :math:`p(x) = \sum_k c_k T_k(s)`, :math:`s = (2x - a - b)/(b - a)`.
-
-    The value every BVP solver returns: a thin class over
-    :func:`~numlearn.classical.chebyshev.clenshaw` and
-    :func:`~numlearn.classical.chebyshev.chebyshev_derivative_coefficients` (as
-    :class:`numpy.polynomial.Chebyshev` binds ``chebval``; Chebfun's ``chebfun`` on
-    one interval).
-
-    Parameters
-    ----------
-    coefficients : array_like, shape (n,)
-        Real coefficients of :math:`T_0, \dots, T_{n-1}`.
-    domain : (float, float), default (-1, 1)
-
-    Examples
-    --------
-    >>> p = ChebyshevSeries([0.0, 0.0, 1.0], domain=(0.0, 2.0))   # T_2(x - 1)
-    >>> p(np.array([0.0, 1.0])), p.derivative()(np.array([2.0]))
-    (array([ 1., -1.]), array([4.]))
-    """
-
-    __slots__ = ("_c", "_domain")
-
-    def __init__(self, coefficients: ArrayLike, domain: tuple[float, float] = (-1.0, 1.0)):
-        c = as_float_array(coefficients, "coefficients", ndim=1, allow_complex=False)
-        self._c = np.array(c, dtype=np.float64)
-        self._c.flags.writeable = False
-        self._domain = check_domain(domain)
-
-    @property
-    def coefficients(self) -> NDArray[np.float64]:
-        """The coefficients (read-only view)."""
-        return self._c
-
-    @property
-    def domain(self) -> tuple[float, float]:
-        """The interval ``(a, b)``."""
-        return self._domain
-
-    def __len__(self) -> int:
-        return int(self._c.shape[0])
-
-    def __call__(self, x: ArrayLike) -> NDArray[np.float64]:
-        """Values at ``x`` (any shape) by Clenshaw's recurrence, O(n) per point."""
-        return clenshaw(x, self._c, self._domain)
-
-    def derivative(self, order: int = 1) -> ChebyshevSeries:
-        """The ``order``-th derivative, O(n) per order (the coefficient recurrence)."""
-        return ChebyshevSeries(
-            chebyshev_derivative_coefficients(self._c, order, self._domain), self._domain
-        )
-
-    def values(self) -> NDArray[np.float64]:
-        """Values at the ``len(self)`` Chebyshev points of the 2nd kind (increasing)."""
-        return chebyshev_values(self._c)
-
-    def simplify(self, tol: float = EPS) -> ChebyshevSeries:
-        """The series chopped by :func:`~numlearn.classical.adaptive.standard_chop`."""
-        return ChebyshevSeries(self._c[: standard_chop(self._c, tol)], self._domain)
-
-    def __repr__(self) -> str:
-        return f"ChebyshevSeries(n={len(self)}, domain={self._domain})"
-
-
-# --------------------------------------------------------------------- collocation
+# ------------------------------------------------------------------ solver checks
 
 
 def _check_n(n: Any, m: int, rectangular: bool = False) -> int:
@@ -494,336 +387,15 @@ def _check_cond_option(cond: Any) -> str:
     return str(cond)
 
 
-def _barycentric_matrix(
-    x: NDArray[np.float64], w: NDArray[np.float64], y: NDArray[np.float64]
-) -> NDArray[np.float64]:
-    r"""``P[i, j] = (w_j / (y_i - x_j)) / \sum_k w_k / (y_i - x_k)``: values at ``x`` to ``y``.
-
-    The interpolation (resampling) matrix of the second barycentric formula; a row
-    whose ``y_i`` equals a node ``x_j`` is the unit vector ``e_j``.
-    """
-    diff = y[:, None] - x[None, :]
-    hit = diff == 0.0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        c = w[None, :] / diff
-        p = c / c.sum(axis=1, keepdims=True)
-    rows = hit.any(axis=1)
-    p[rows] = hit[rows].astype(np.float64)
-    return p
-
-
-def _functional_row(
-    bc: BoundaryCondition,
-    domain: tuple[float, float],
-    x: NDArray[np.float64],
-    wbar: NDArray[np.float64],
-    dmats: list[NDArray[np.float64]],
-) -> NDArray[np.float64]:
-    """The row ``r`` with ``r @ u_values = sum_j w_j u^(j)(x0)`` for the interpolant."""
-    x0 = bc.location(domain)
-    n = x.shape[0]
-    if x0 == domain[0]:
-        ell = np.zeros(n)
-        ell[0] = 1.0
-    elif x0 == domain[1]:
-        ell = np.zeros(n)
-        ell[-1] = 1.0
-    else:
-        ell = _barycentric_matrix(x, wbar, np.array([x0]))[0]
-    row = np.zeros(n)
-    for j, wj in enumerate(bc.weights):
-        if wj != 0.0:
-            row += wj * (ell if j == 0 else ell @ dmats[j])
-    return row
-
-
-def _replaced_rows(bcs: Sequence[BoundaryCondition], domain: tuple[float, float],
-                   x: NDArray[np.float64]) -> list[int]:
-    """Which collocation rows the square method gives to the boundary conditions.
-
-    Conditions at the left end take rows 0, 1, ...; at the right end n-1, n-2, ...;
-    a condition at an interior point the free row nearest to it.
-    """
-    n = x.shape[0]
-    free = np.ones(n, dtype=bool)
-    rows = []
-    for bc in bcs:
-        x0 = bc.location(domain)
-        if x0 == domain[0]:
-            i = int(np.argmax(free))
-        elif x0 == domain[1]:
-            i = n - 1 - int(np.argmax(free[::-1]))
-        else:
-            dist = np.where(free, np.abs(x - x0), np.inf)
-            i = int(np.argmin(dist))
-        free[i] = False
-        rows.append(i)
-    return rows
-
-
-def _pow2_row_scale(a: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Powers of two ``s_i`` with ``max_j |s_i a_ij|`` in [1/2, 1): exact row equilibration."""
-    big = np.abs(a).max(axis=1)
-    big[big == 0] = 1.0
-    _, e = np.frexp(big)
-    return np.ldexp(1.0, -e)
-
-
-def solve_collocation(
-    bvp: LinearBVP,
-    n: int,
-    *,
-    rectangular: bool = False,
-    cond: str = "auto",
-    refine: bool = False,
-) -> Result:
-    r"""Solve a linear BVP by Chebyshev collocation: square (Trefethen) or rectangular.
-
-    The unknowns are the values :math:`u_j = u(x_j)` at the ``n`` Chebyshev points of
-    the second kind on ``[a, b]``, i.e. the degree ``n - 1`` interpolant.  With
-    :math:`D_k` the ``k``-th order differentiation matrix
-    (:func:`~numlearn.classical.differentiation.chebyshev_diffmat`):
-
-    * ``rectangular=False`` (Trefethen 2000, ch. 7 and 13): :math:`L = \sum_k
-      \mathrm{diag}(a_k(x)) D_k`, :math:`Lu = f(x)`, and ``m`` rows of ``L`` are
-      *replaced* by the boundary conditions (rows 0, 1, ... for conditions at ``a``,
-      n-1, n-2, ... at ``b``, the nearest row for an interior point).
-    * ``rectangular=True`` (Driscoll and Hale 2016): the ODE is imposed at the
-      ``n - m`` Chebyshev points :math:`y_i` of the *first* kind,
-      :math:`\sum_k \mathrm{diag}(a_k(y)) P D_k u = f(y)`, where
-      :math:`P_{ij} = \ell_j(y_i)` is the barycentric resampling matrix from the
-      ``n``-point grid, and the ``m`` boundary rows are appended on top: square, no
-      row dropped.  (Driscoll & Hale resample the whole operator, :math:`P L`; for
-      variable coefficients this evaluates :math:`a_k` at :math:`y` instead, which is
-      the same up to the interpolation error of :math:`a_k u^{(k)}`.)
-
-    A boundary condition :math:`\sum_j w_j u^{(j)}(x_0) = g` is the row
-    :math:`\sum_j w_j\, \ell(x_0)^T D_j` (a row of :math:`D_j` at an endpoint).
-    Each row of the system is scaled by a power of two (exact) so that its largest
-    entry is in [1/2, 1) before the LU factorisation with partial pivoting; the
-    solution is unchanged, the pivoting is no longer fooled by the :math:`n^{2m}`
-    size of the ODE rows against the O(1) boundary rows.
-
-    Cost: :math:`O(m^2 n^2)` to build (:math:`O(m n^3)` for the rectangular
-    :math:`P D_k` products), :math:`O(n^3)` for the LU, :math:`O(n^3)` more for the
-    exact condition number (``n <= 512`` with ``cond="auto"``).  Use it up to
-    ``n`` in the low thousands; for large ``n`` use
-    :func:`~numlearn.classical.spectral.ultraspherical.solve_ultraspherical`.
-
-    Conditioning (measured, see the module docstring): the assembled matrix of an
-    order-``m`` problem has a condition number growing like :math:`n^{2m+1/2}`
-    (``cond`` ~ :math:`n^{4.55}` for :math:`u'' = e^{4x}`, :math:`u(\pm1)=0`; see
-    ``bench/bench_bvp.py``), the row-scaled one like :math:`n^{m}` (0.5 to 0.8
-    :math:`n^2` there).  The error of the computed solution follows the row-scaled
-    number: about :math:`10^{-12}` at ``n = 1000`` for that problem, far below
-    ``cond * eps``.
-
-    Parameters
-    ----------
-    bvp : LinearBVP
-    n : int
-        Number of collocation points (degree ``n - 1``); ``n > m``.
-    rectangular : bool, default False
-        Driscoll-Hale rectangular collocation instead of row replacement.
-    cond : {"auto", "exact", "estimate", "none"}, default "auto"
-        How to compute the condition numbers in ``stats``: exact 2-norm by SVD
-        (``"auto"`` for ``n <= 512``), the LAPACK 1-norm estimate (``gecon`` and
-        the Hager-Higham estimate of :func:`inverse_norm1_estimate`, :math:`O(n^2)`;
-        ``"auto"`` above 512), or not at all (``nan``).  The 1-norm estimates were 1.5
-        to 10 times the 2-norm values (measured, n = 200, four problems).  The
-        singularity check always runs (``gecon``).
-    refine : bool, default False
-        One step of iterative refinement in working precision.  Off by default: the
-        residual :math:`b - Au` is computed no more accurately than the solve itself
-        (the ODE rows are of size :math:`n^{2m}`), and on :math:`u'' = e^{4x}` the
-        refined solution was *less* accurate in 25 of 38 cases, n = 40 ... 1000
-        (e.g. 1.5e-12 -> 1.9e-11 at n = 1024, square).
-
-    Returns
-    -------
-    Result
-        ``value``: :class:`ChebyshevSeries` with the ``n`` Chebyshev coefficients of
-        the interpolant.  ``stats``: ``n``, ``order``, ``method``, ``cond`` (of the
-        assembled matrix, rows unscaled), ``cond_scaled`` (of the row-scaled matrix
-        that is factored), ``cond_norm`` (``"2"``, ``"1 (estimate)"`` or ``"none"``),
-        ``residual_norm`` (:math:`\|b - Au\|_\infty` of the unscaled system after
-        refinement), ``backward_error`` (:math:`\|b - Au\|_\infty / (\|A\|_\infty
-        \|u\|_\infty + \|b\|_\infty)`), ``seconds`` (assembly + solve, without the
-        condition numbers).  ``history``: ``residual_norm``, before (and, with
-        ``refine``, after) refinement.
-
-    Raises
-    ------
-    SingularBVPError
-        If the (row-scaled) system is numerically singular (condition number > 1/eps):
-        missing or incompatible boundary conditions, or a resonance.
-    ValueError
-        If ``n <= m``, or a coefficient is not finite on the domain.
-
-    Warns
-    -----
-    IllConditionedWarning
-        If the row-scaled condition number exceeds 1e12.
-
-    References
-    ----------
-    .. [1] Trefethen, *Spectral Methods in MATLAB*, SIAM 2000, Programs 13 and 32-33.
-    .. [2] Driscoll & Hale, IMA J. Numer. Anal. 36(1), 108-132, 2016.
-       :doi:`10.1093/imanum/dru062`
-
-    See Also
-    --------
-    numlearn.classical.spectral.ultraspherical.solve_ultraspherical : sparse,
-        well-conditioned, O(n) for constant coefficients.
-    scipy.integrate.solve_bvp : collocation with adaptive mesh (low order).
-    Chebfun: ``L = chebop(@(u) diff(u, 2), [-1 1]); L.bc = 0; u = L \ exp(4*x)``
-        (``x = chebfun('x')``).
-
-    Examples
-    --------
-    >>> bvp = LinearBVP((0.0, 0.0, 1.0), lambda x: np.exp(4 * x), [("left", 0, 0.0),
-    ...                 ("right", 0, 0.0)])
-    >>> u = solve_collocation(bvp, 32).value
-    >>> exact = (np.exp(2.0) - 0.5 * np.sinh(4.0) - np.cosh(4.0)) / 16
-    >>> bool(abs(u(np.array([0.5]))[0] - exact) < 1e-13)
-    True
-    """
-    if not isinstance(bvp, LinearBVP):
-        raise TypeError(f"`bvp` must be a LinearBVP, got {type(bvp).__name__}.")
-    m = bvp.order
-    n = _check_n(n, m)
-    cond = _check_cond_option(cond)
-    t0 = time.perf_counter()
-    domain = bvp.domain
-    x = chebyshev_points(n, 2, domain)
-    wbar = chebyshev_weights(n, 2)
-    dmats = [np.eye(n)] + [chebyshev_diffmat(n, k, domain) for k in range(1, m + 1)]
-    bc_rows = np.array([_functional_row(bc, domain, x, wbar, dmats) for bc in bvp.bcs])
-    bc_vals = np.array([bc.value for bc in bvp.bcs])
-    if rectangular:
-        y = chebyshev_points(n - m, 1, domain)
-        p = _barycentric_matrix(x, wbar, y)
-        const = all(not callable(c) for c in bvp.coeffs)
-        if const:
-            op = p @ sum(float(c) * d for c, d in zip(bvp.coeffs, dmats, strict=True) if c)
-        else:
-            op = np.zeros((n - m, n))
-            for k, c in enumerate(bvp.coeffs):
-                if callable(c) or c != 0.0:
-                    op += _sample(c, y, f"coeffs[{k}]")[:, None] * (p if k == 0 else p @ dmats[k])
-        a = np.vstack([bc_rows, op])
-        b = np.concatenate([bc_vals, _sample(bvp.rhs, y, "rhs")])
-        method = "rectangular collocation (Driscoll-Hale)"
-    else:
-        a = np.zeros((n, n))
-        for k, c in enumerate(bvp.coeffs):
-            if callable(c) or c != 0.0:
-                a += _sample(c, x, f"coeffs[{k}]")[:, None] * dmats[k]
-        b = _sample(bvp.rhs, x, "rhs")
-        rows = _replaced_rows(bvp.bcs, domain, x)
-        a[rows] = bc_rows
-        b[rows] = bc_vals
-        method = "square collocation (row replacement)"
-    s = _pow2_row_scale(a)
-    a_s = a * s[:, None]
-    b_s = b * s
-    with warnings.catch_warnings():
-        # An exactly zero pivot is reported below as a SingularBVPError.
-        warnings.simplefilter("ignore", sla.LinAlgWarning)
-        lu = sla.lu_factor(a_s, check_finite=False)
-    anorm_s = float(np.abs(a_s).sum(axis=0).max())
-    rcond_s = float(sla.lapack.dgecon(lu[0], anorm_s, norm="1")[0])
-    singular_est = np.inf if rcond_s == 0.0 else 1.0 / rcond_s
-    if not np.isfinite(singular_est) or singular_est > SINGULAR_COND:
-        raise SingularBVPError(_singular_message(singular_est, bvp))
-    u = sla.lu_solve(lu, b_s, check_finite=False)
-    history: dict[str, list[Any]] = {"residual_norm": [_inf_norm(b - a @ u)]}
-    if refine:
-        u = u + sla.lu_solve(lu, (b - a @ u) * s, check_finite=False)
-        history["residual_norm"].append(_inf_norm(b - a @ u))
-    seconds = time.perf_counter() - t0
-    if not np.all(np.isfinite(u)):
-        raise SingularBVPError(_singular_message(np.inf, bvp))
-
-    cond_norm = cond
+def _cond_kind(cond: str, n: int) -> str:
+    """``"exact"``, ``"estimate"`` or ``"none"``: ``cond="auto"`` is exact up to n = 512."""
     if cond == "auto":
-        cond_norm = "exact" if n <= EXACT_COND_MAX_N else "estimate"
-    if cond_norm == "exact":
-        c_full, c_scaled = float(np.linalg.cond(a)), float(np.linalg.cond(a_s))
-    elif cond_norm == "estimate":
-        c_scaled = singular_est
-        # A^{-1} = (S A)^{-1} S with S the row scaling.
-        c_full = float(np.abs(a).sum(axis=0).max()) * inverse_norm1_estimate(
-            lambda v: sla.lu_solve(lu, s * v, check_finite=False),
-            lambda v: s * sla.lu_solve(lu, v, trans=1, check_finite=False),
-            n,
-        )
-    else:
-        c_full = c_scaled = math.nan
-    warn_ill_conditioned(
-        singular_est if math.isnan(c_scaled) else c_scaled,
-        f"the {method} system (n = {n})",
-        threshold=ILL_CONDITIONED,
-    )
-    r = history["residual_norm"][-1]
-    stats = {
-        "n": n,
-        "order": m,
-        "method": method,
-        "cond": c_full,
-        "cond_scaled": c_scaled,
-        "cond_norm": {"exact": "2", "estimate": "1 (estimate)"}.get(cond_norm, "none"),
-        "residual_norm": r,
-        "backward_error": r / (_inf_norm(a, matrix=True) * _inf_norm(u) + _inf_norm(b)),
-        "seconds": seconds,
-    }
-    tag = "collocation_rectangular" if rectangular else "collocation_square"
-    value = ChebyshevSeries(chebyshev_coefficients(u), domain)
-    return Result(value, side="classical", stats=stats, history=history, method=tag)
+        return "exact" if n <= EXACT_COND_MAX_N else "estimate"
+    return cond
 
 
-def inverse_norm1_estimate(
-    solve: Callable[[NDArray[np.float64]], NDArray[np.float64]],
-    solve_transpose: Callable[[NDArray[np.float64]], NDArray[np.float64]],
-    n: int,
-    *,
-    max_iter: int = 5,
-) -> float:
-    r"""Estimate :math:`\|A^{-1}\|_1` from solves with ``A`` and ``A^T`` (Hager-Higham).
-
-    LAPACK's ``xLACN2`` (the estimator inside ``xGECON``): power-method-like steps
-    :math:`y = A^{-1}x`, :math:`\xi = \mathrm{sign}(y)`, :math:`z = A^{-T}\xi`,
-    :math:`x = e_{\arg\max|z|}` until the sign pattern repeats, then the larger of
-    :math:`\|y\|_1` and Higham's extra estimate from the alternating vector
-    :math:`x_i = (-1)^i(1 + i/(n-1))`.  A lower bound, almost always within a factor 3
-    of the truth (Higham, ACM TOMS 14, 381-396, 1988).  Cost: 4 to 11 solves.  Used
-    instead of :func:`scipy.sparse.linalg.onenormest` (block version, t = 2) because
-    at n = 1e6 the latter's bookkeeping takes over a second, the solves 20 ms.
-    """
-    if n == 1:
-        return float(abs(solve(np.ones(1))[0]))
-    x = np.full(n, 1.0 / n)
-    y = solve(x)
-    est = float(np.abs(y).sum())
-    xi = np.where(y >= 0, 1.0, -1.0)
-    z = solve_transpose(xi)
-    j = int(np.argmax(np.abs(z)))
-    for _ in range(max_iter - 1):
-        x = np.zeros(n)
-        x[j] = 1.0
-        y = solve(x)
-        est_old, est = est, float(np.abs(y).sum())
-        xi_new = np.where(y >= 0, 1.0, -1.0)
-        if np.array_equal(xi_new, xi) or est <= est_old:
-            est = max(est, est_old)
-            break
-        xi = xi_new
-        z = solve_transpose(xi)
-        j_old, j = j, int(np.argmax(np.abs(z)))
-        if abs(z[j_old]) == abs(z[j]):
-            break
-    alt = np.where(np.arange(n) % 2 == 0, 1.0, -1.0) * (1.0 + np.arange(n) / (n - 1))
-    return max(est, 2.0 * float(np.abs(solve(alt)).sum()) / (3.0 * n))
+#: The ``cond_norm`` stat for each kind of condition number.
+_NORM_LABEL = {"exact": "2", "estimate": "1 (estimate)", "none": "none"}
 
 
 def _inf_norm(v: NDArray[np.float64], matrix: bool = False) -> float:

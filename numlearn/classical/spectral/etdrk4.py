@@ -41,7 +41,7 @@ import scipy.linalg
 from numpy.typing import ArrayLike, NDArray
 
 from numlearn._core.result import Result, Status
-from numlearn._core.validation import as_float_array, check_domain, check_int
+from numlearn._core.validation import EPS, as_float_array, check_domain, check_int
 
 __all__ = ["ETDRK4Coefficients", "etdrk4", "etdrk4_coefficients"]
 Nonlinear = Callable[[NDArray[Any], float], NDArray[Any]]
@@ -49,7 +49,6 @@ Nonlinear = Callable[[NDArray[Any], float], NDArray[Any]]
 # Entries of dt*L are processed in blocks of this many, so that the (block, M/2)
 # array of contour nodes stays a few MB however large L is.
 _CONTOUR_BLOCK = 1 << 15
-_EPS = float(np.finfo(np.float64).eps)
 
 
 # ------------------------------------------------------------------ coefficients
@@ -292,7 +291,8 @@ def etdrk4(
     Result
         ``value``: the state at ``t1``, or, with ``save_at``, an array of shape
         ``(len(save_at), n)`` of states (rows not reached are NaN).  ``stats``:
-        ``steps``, ``nonlinear_evaluations`` (``4 steps + 1``: one call checks the
+        ``iterations`` (time steps taken), ``nonlinear_evaluations``
+        (``4 iterations + 1``: one call checks the
         output shape), ``dt`` (requested), ``dt_min``,
         ``dt_max`` (used), ``coefficient_method``, ``seconds``.  ``history``: ``t``
         (times saved) and ``max_abs`` (:math:`\max|v|` there).  ``status`` is
@@ -372,7 +372,7 @@ def etdrk4(
         h = (b - a) / nsteps
         # Reuse the coefficients when the step differs from the last one only by the
         # rounding of b - a (equispaced output times); recompute otherwise.
-        rounding = 4.0 * _EPS * ((abs(a) + abs(b)) / nsteps + h)
+        rounding = 4.0 * EPS * ((abs(a) + abs(b)) / nsteps + h)
         if coef is None or abs(h - coef.h) > rounding:
             coef = etdrk4_coefficients(L, h, contour_points=M)
             hs.append(h)
@@ -398,7 +398,7 @@ def etdrk4(
 
     stats = {
         "n": n,
-        "steps": steps,
+        "iterations": steps,
         "nonlinear_evaluations": 4 * steps + 1,
         "dt": h_max,
         "dt_min": min(hs) if hs else 0.0,

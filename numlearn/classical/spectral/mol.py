@@ -115,7 +115,7 @@ def _march(
     if times[-1] == t0:  # nothing to integrate
         return Result(
             value=np.repeat(v0[None, :], times.size, axis=0),
-            stats={"steps": 0, "nonlinear_evaluations": 0, "dt": dt, "seconds": 0.0},
+            stats={"iterations": 0, "nonlinear_evaluations": 0, "dt": dt, "seconds": 0.0},
             history={"t": list(times), "max_abs": [float(np.max(np.abs(v0)))] * times.size},
             method="etdrk4",
             side="classical",
@@ -186,12 +186,10 @@ def solve_burgers_mol(
     the trigonometric interpolant
     (:func:`~numlearn.classical.barycentric.trig_barycentric_eval`).
 
-    Measured max error against the Cole-Hopf solution on 511 equispaced points,
-    :math:`\nu = 0.01/\pi` (see the tests): ``N = 2048, dt = 1e-4``: 2.0e-12 at
-    :math:`t = 0.5`, 7e-13 at :math:`t = 1` (time error; ``dt = 5e-5`` gives 3e-13);
-    ``N = 1024, dt = 2.5e-4``: 9.8e-8 and 3.0e-10 (spatial error: the front, of
-    width :math:`\sim\nu` and slope -152 at :math:`t \approx 0.51`, needs
-    ``N >= 2048`` for 1e-12); ``N = 512``: 3.5e-4.
+    Accuracy against the Cole-Hopf solution at :math:`\nu = 0.01/\pi`: about 1e-12
+    with the defaults ``N = 2048, dt = 1e-4`` (time error); the front, of width
+    :math:`\sim\nu`, needs ``N >= 2048`` for that (measurements in
+    ``docs/notes/spectral.md``).
 
     Cost per step: 8 real FFTs of length ``N``; ``ceil(1/dt)`` steps to ``t = 1``;
     output :math:`O(N\,n_x\,n_t)`.
@@ -260,8 +258,8 @@ def solve_reaction_diffusion_mol(
     linearisation at :math:`u = 0`, both stiff for large ``nu`` or ``rho``) and
     :math:`N(u) = -\rho u^2`, computed on the grid (no dealiasing).  Note that
     :math:`h` is periodic in value only (its derivative jumps by 1.7e-3 at
-    :math:`x = 0 \equiv 2\pi`), which limits the spatial convergence to algebraic:
-    the research notes measured N = 256 vs 512 differing by 3e-9 to 6e-8.
+    :math:`x = 0 \equiv 2\pi`), which limits the spatial convergence to algebraic
+    (measured in ``docs/notes/spectral.md``).
 
     With ``nu = 0`` the grid values evolve exactly as independent logistic ODEs
     (the product is pointwise and ``L`` is a multiple of the identity).
@@ -421,9 +419,8 @@ def solve_wave_mol(
     each step the exact propagator :math:`e^{hL}` (computed by
     :func:`scipy.linalg.expm`): there is no time-discretisation error, only the
     spatial error of the collocation and rounding.  Values at ``x_out`` by
-    barycentric interpolation on the Chebyshev points.  The research notes measured
-    the same semi-discretisation (integrated by eigendecomposition) at 2.0e-14 max
-    error for N = 32 (``N - 1 = 32`` intervals there).
+    barycentric interpolation on the Chebyshev points (about 1e-14 max error at
+    ``N = 32``; ``docs/notes/spectral.md``).
 
     Cost: one ``expm`` of size ``8(N - 2)`` per distinct step, then :math:`O(N^2)`
     per step.

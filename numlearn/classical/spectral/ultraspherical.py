@@ -35,14 +35,11 @@ right preconditioner :math:`R = \mathrm{diag}(1, \dots, 1, 1/(\sigma_m k))_{k \g
 :math:`\sigma_m = 2^{m-1}(m-1)!\,(2/(b-a))^m \max|a_m|`, the preconditioned matrix is a
 compact perturbation of the identity plus the boundary rows, and its condition number
 stays bounded as ``n`` grows (Olver & Townsend 2013; for Dirichlet conditions), where
-collocation's grows like :math:`n^{2m}` and faster.  Measured for :math:`u'' = e^{4x}`,
-:math:`u(\pm1) = 0`: :math:`\kappa_2(AR)` = 1.65 ... 1.67 for ``n`` = 16 ... 1024 (exact
-SVD), and a 1-norm estimate of 2.5 for every ``n`` from 1e3 to 1e6; see
-``bench/bench_bvp.py``.  With Neumann or Robin rows (entries :math:`\sim k^2`) it grows:
-like :math:`n^2` once those rows are scaled to unit size as :func:`solve_ultraspherical`
-does (measured 60 -> 1.3e4 for ``n`` = 16 -> 256, :math:`u'' + u = 1`,
-:math:`u'(\pm1) = 0`), like :math:`n^3` without; the solutions stay accurate to
-~1e-16 there.
+collocation's grows like :math:`n^{2m}` and faster.  With Neumann or Robin rows
+(entries :math:`\sim k^2`) it grows: like :math:`n^2` once those rows are scaled to
+unit size as :func:`solve_ultraspherical` does, like :math:`n^3` without; the
+solutions stay accurate to rounding there (measurements in ``docs/notes/spectral.md``
+and ``bench/bench_bvp.py``).
 
 References
 ----------
@@ -61,30 +58,33 @@ import warnings
 from typing import Any
 
 import numpy as np
-import scipy.linalg as sla
-import scipy.linalg.lapack as lapack
 import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
-from scipy.sparse.linalg import splu
 
 from numlearn._core.result import Result
 from numlearn._core.validation import as_float_array, check_int, warn_ill_conditioned
 from numlearn.classical.adaptive import chebyshev_adaptive, chebyshev_interpolate
 from numlearn.classical.chebyshev import chebyshev_values
+from numlearn.classical.chebyshev_series import ChebyshevSeries
+from numlearn.classical.linalg import inverse_norm1_estimate, power_of_two_row_scale
+from numlearn.classical.spectral._almost_banded import (
+    AlmostBandedSolver,
+    SingularFactor,
+    abs_sums,
+)
 from numlearn.classical.spectral.bvp import (
-    EXACT_COND_MAX_N,
+    _NORM_LABEL,
     ILL_CONDITIONED,
     SINGULAR_COND,
     BoundaryCondition,
-    ChebyshevSeries,
     Coefficient,
     LinearBVP,
     SingularBVPError,
     _check_cond_option,
     _check_n,
+    _cond_kind,
     _inf_norm,
     _singular_message,
-    inverse_norm1_estimate,
 )
 
 __all__ = [
@@ -95,10 +95,6 @@ __all__ = [
     "solve_ultraspherical",
 ]
 
-#: Block elimination on the banded part is used only when that part's (1-norm)
-#: condition estimate is below this; otherwise the whole almost-banded matrix goes to
-#: SuperLU.  Refinement then recovers what the elimination loses (~cond * eps).
-_SCHUR_MAX_COND = 1e4
 #: Largest n for which ``cond="exact"`` (a dense SVD, O(n^3)) is allowed.
 _EXACT_COND_LIMIT = 8192
 
@@ -366,131 +362,6 @@ def _rhs_series(f: Coefficient, domain: tuple[float, float], n: int) -> tuple[ND
     return c, False
 
 
-def _to_banded(
-    row: NDArray[np.intp], col: NDArray[np.intp], data: NDArray[np.float64], n: int
-) -> tuple[NDArray[np.float64], int, int]:
-    """LAPACK band storage ``ab[kl + ku + i - j, j] = A[i, j]`` of an ``n x n`` matrix
-    given as (distinct) COO triplets, with ``kl`` extra rows for the LU's fill."""
-    off = col - row
-    kl = int(max(0, -off.min())) if off.size else 0
-    ku = int(max(0, off.max())) if off.size else 0
-    ab = np.zeros((2 * kl + ku + 1, n))
-    ab[kl + ku + row - col, col] = data
-    return ab, kl, ku
-
-
-class _AlmostBandedSolver:
-    r"""Solve ``[B; L] y = b`` with ``B`` dense ``m x n`` and ``L`` banded ``(n - m) x n``.
-
-    Block elimination (a Schur complement on the boundary rows): with ``L = [L_1, L_2]``
-    split after ``m`` columns, ``L_2`` square banded, factor ``L_2`` by LAPACK ``gbtrf``
-    (O(n w^2), ``w`` the bandwidth) and solve
-    :math:`(B_1 - B_2 L_2^{-1} L_1) y_1 = b_1 - B_2 L_2^{-1} b_2`,
-    :math:`y_2 = L_2^{-1}(b_2 - L_1 y_1)`: O(n w (w + m)) in all.  The elimination is
-    stable when :math:`L_2` is well conditioned, as for the preconditioned operator of a
-    constant-coefficient problem (:math:`L_2R_2 \approx I`); otherwise (condition estimate
-    above ``_SCHUR_MAX_COND``, or a zero pivot) the whole matrix goes to SuperLU
-    (``splu`` in natural order, where an almost-banded matrix fills in only O(n (w + m))).
-    Olver & Townsend use a QR factorisation specialised to almost-banded matrices
-    (O(m^2 n)); this pair of direct methods gives the same O(n) cost.
-    """
-
-    def __init__(self, top: NDArray[np.float64], op: sp.csr_matrix) -> None:
-        self.m = m = top.shape[0]
-        self.top = top
-        self.op = op
-        self.kind = "schur-banded"
-        self.schur_cond = math.nan
-        # Split L = [L_1, L_2] from the COO triplets (CSR column slicing of a 1e6-row
-        # matrix took seconds: measured).
-        coo = op.tocoo()
-        #: Largest offset (column - row) of a nonzero of ``L``.
-        self.bandwidth = int((coo.col - coo.row).max()) if coo.nnz else 0
-        right = coo.col >= m
-        rows, cols, vals = coo.row[right], coo.col[right] - m, coo.data[right]
-        nb = op.shape[0]
-        ab, kl, ku = _to_banded(rows, cols, vals, nb)
-        lub, piv, info = lapack.dgbtrf(ab, kl, ku)
-        if info != 0:
-            self._use_splu()
-            return
-        self.band = (lub, kl, ku, piv)
-        # Condition estimate of L_2 by Hager-Higham on gbtrs solves (LAPACK's gbcon
-        # computes the same but took 3 s at n = 1e5, bandwidth 16: measured).
-        anorm = float(np.bincount(cols, np.abs(vals), minlength=nb).max()) if vals.size else 0.0
-        est = anorm * inverse_norm1_estimate(
-            self._band_solve, lambda v: self._band_solve(v, trans=1), nb
-        )
-        if not (np.isfinite(est) and est < _SCHUR_MAX_COND):
-            self._use_splu()
-            return
-        self.op1 = np.zeros((nb, m))
-        self.op1[coo.row[~right], coo.col[~right]] = coo.data[~right]
-        self.y_ = self._band_solve(self.op1)  # L_2^{-1} L_1, (n - m) x m
-        schur = top[:, :m] - top[:, m:] @ self.y_
-        self.schur_cond = float(np.linalg.cond(schur, 1)) if m else 1.0
-        if not np.isfinite(self.schur_cond) or self.schur_cond > SINGULAR_COND:
-            raise _Singular(self.schur_cond)
-        self.schur = sla.lu_factor(schur)
-        self._zt: NDArray[np.float64] | None = None
-
-    def _use_splu(self) -> None:
-        self.kind = "splu"
-        full = sp.vstack([sp.csr_matrix(self.top), self.op], format="csc")
-        try:
-            self.lu = splu(full, permc_spec="NATURAL")
-        except RuntimeError as exc:  # "Factor is exactly singular"
-            raise _Singular(math.inf) from exc
-
-    def _band_solve(self, rhs: NDArray[np.float64], trans: int = 0) -> NDArray[np.float64]:
-        lub, kl, ku, piv = self.band
-        x, _ = lapack.dgbtrs(lub, kl, ku, rhs.reshape(rhs.shape[0], -1), piv, trans=trans)
-        return x.reshape(rhs.shape)
-
-    def solve(self, rhs: NDArray[np.float64]) -> NDArray[np.float64]:
-        if self.kind == "splu":
-            return self.lu.solve(rhs)
-        m = self.m
-        z = self._band_solve(rhs[m:])
-        y1 = sla.lu_solve(self.schur, rhs[:m] - self.top[:, m:] @ z)
-        return np.concatenate([y1, z - _tall_times_small(self.y_, y1)])
-
-    def solve_transpose(self, rhs: NDArray[np.float64]) -> NDArray[np.float64]:
-        r"""``A^{-T} rhs``: :math:`S^T y_1 = c_1 - L_1^T L_2^{-T} c_2`,
-        :math:`y_2 = L_2^{-T}(c_2 - B_2^T y_1)`."""
-        if self.kind == "splu":
-            return self.lu.solve(rhs, trans="T")
-        m = self.m
-        if self._zt is None:
-            self._zt = self._band_solve(np.ascontiguousarray(self.top[:, m:].T), trans=1)
-        w = self._band_solve(rhs[m:], trans=1)
-        y1 = sla.lu_solve(self.schur, rhs[:m] - self.op1.T @ w, trans=1)
-        return np.concatenate([y1, w - _tall_times_small(self._zt, y1)])
-
-
-def _tall_times_small(tall: NDArray[np.float64], small: NDArray[np.float64]) -> NDArray[Any]:
-    """``tall @ small`` for an (N, m) by (m,) or (m, t) product with tiny m.
-
-    ``numpy.matmul`` took 0.3-0.5 s for (1e6, 2) @ (2, 2) here (measured, shared
-    CPU); ``einsum`` 20 ms.
-    """
-    return np.einsum("ij,j...->i...", tall, small)
-
-
-def _abs_sums(mat: sp.csr_matrix, axis: int) -> NDArray[np.float64]:
-    """Column (``axis=0``) or row (``axis=1``) sums of ``|mat|`` for a CSR matrix."""
-    a = np.abs(mat.data)
-    if axis == 0:
-        return np.bincount(mat.indices, a, minlength=mat.shape[1])
-    return np.bincount(np.repeat(np.arange(mat.shape[0]), np.diff(mat.indptr)), a,
-                       minlength=mat.shape[0])
-
-
-class _Singular(Exception):
-    def __init__(self, cond: float) -> None:
-        self.cond = cond
-
-
 def _assemble(
     bvp: LinearBVP, n: int
 ) -> tuple[sp.csr_matrix, list[NDArray[np.float64]], float]:
@@ -542,15 +413,12 @@ def solve_ultraspherical(
 
     Cost: O(n d^2) to build (``d`` the longest coefficient series; d = 1 for
     constant coefficients) and O(n (w^2 + m w)) to solve, ``w = 2m + d`` the
-    bandwidth (:class:`_AlmostBandedSolver`): O(n) for a fixed problem.  Measured
-    (2 shared cores, noisy): n = 1e6 for :math:`u'' = e^{4x}` in 0.4-0.6 s with
-    ``cond="none"``, 0.7-1.6 s with the default condition estimate; with variable
-    coefficients (``cos x`` and ``1 + x^2``, bandwidth 18) n = 1e5 in 0.8 s and
-    n = 1e6 in ~10 s.
+    bandwidth (block elimination on a banded LU, SuperLU as the fallback): O(n) for a
+    fixed problem; n = 1e6 takes about a second for a constant-coefficient problem
+    (timings in ``docs/notes/spectral.md``).
 
-    Accuracy: with :math:`\kappa(AR) = O(1)` the error does not grow with ``n``;
-    :math:`u'' = e^{4x}`, :math:`u(\pm1) = 0` is solved to ~1e-15 for every ``n``
-    from 32 to 1e6.
+    Accuracy: with :math:`\kappa(TAR) = O(1)` the error does not grow with ``n``
+    (about 1e-15 for :math:`u'' = e^{4x}`, :math:`u(\pm1) = 0`, ``n`` from 32 to 1e6).
 
     Parameters
     ----------
@@ -560,11 +428,9 @@ def solve_ultraspherical(
     cond : {"auto", "exact", "estimate", "none"}, default "auto"
         Condition numbers in ``stats``: exact 2-norm by SVD of the dense matrix
         (``"auto"`` for ``n <= 512``), a 1-norm estimate (the Hager-Higham estimator
-        :func:`~numlearn.classical.spectral.bvp.inverse_norm1_estimate`, 4 to 11 solves
+        :func:`~numlearn.classical.linalg.inverse_norm1_estimate`, 4 to 11 solves
         with the factorisation and its transpose; ``"auto"`` above 512), or none.
-        1- and 2-norm condition numbers can differ by a factor up to ``n`` either way;
-        measured: the estimate is 1.5x the 2-norm value for Dirichlet problems
-        (2.5 vs 1.67), 19x below it for a Neumann/Robin problem at ``n = 400``.
+        1- and 2-norm condition numbers can differ by a factor up to ``n`` either way.
         The singularity check uses it; with ``"none"`` only exact singularity (a zero
         pivot, or the Schur complement's condition number above 1/eps) is detected.
     refine : bool, default True
@@ -574,10 +440,11 @@ def solve_ultraspherical(
     Returns
     -------
     Result
-        ``value``: :class:`~numlearn.classical.spectral.bvp.ChebyshevSeries` with ``n``
-        coefficients.  ``stats``: ``n``, ``order``, ``method``, ``cond`` (of the
-        unpreconditioned matrix ``A``), ``cond_preconditioned`` (of ``TAR``, the
-        matrix solved), ``cond_norm``, ``residual_norm`` (:math:`\|b - Au\|_\infty`),
+        ``value``: :class:`~numlearn.classical.chebyshev_series.ChebyshevSeries` with
+        ``n`` coefficients.  ``stats``: ``n``, ``order``, ``method``, ``cond`` (of
+        ``TAR``, the matrix solved; ``cond_of`` says so, with the norm),
+        ``cond_assembled`` (of the unpreconditioned matrix ``A``), ``cond_norm``,
+        ``residual_norm`` (:math:`\|b - Au\|_\infty`, named in ``residual_norm_of``),
         ``backward_error``, ``seconds`` (assembly + solve, without condition numbers),
         ``solver`` (``"schur-banded"`` or ``"splu"``), ``bandwidth``, ``rhs_length``
         and ``rhs_resolved`` (whether Chebfun's constructor resolved ``f``; if not, its
@@ -616,7 +483,7 @@ def solve_ultraspherical(
     >>> exact = (np.exp(2.0) - 0.5 * np.sinh(4.0) - np.cosh(4.0)) / 16
     >>> bool(abs(res.value(np.array([0.5]))[0] - exact) < 1e-14)
     True
-    >>> round(res.stats["cond_preconditioned"], 2), res.stats["cond_norm"]
+    >>> round(res.stats["cond"], 2), res.stats["cond_norm"]
     (1.67, '2')
     """
     if not isinstance(bvp, LinearBVP):
@@ -652,14 +519,13 @@ def solve_ultraspherical(
     # row's largest entry.  Dirichlet rows of AR have largest entry 1 and are left
     # alone; Neumann/Robin rows grow like k^2 / (2k) and are brought back to O(1).
     top_r = top * rdiag
-    big = np.abs(top_r).max(axis=1)
-    tscale = np.ldexp(1.0, -np.round(np.log2(np.where(big > 0, big, 1.0))).astype(int))
+    tscale = power_of_two_row_scale(top_r, nearest=True)
     top_r *= tscale[:, None]
     lscale = np.ones(n)
     lscale[:m] = tscale
     try:
-        solver = _AlmostBandedSolver(top_r, op_r)
-    except _Singular as exc:
+        solver = AlmostBandedSolver(top_r, op_r)
+    except SingularFactor as exc:
         raise SingularBVPError(_singular_message(exc.cond, bvp)) from None
 
     def residual(u: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -677,16 +543,14 @@ def solve_ultraspherical(
     if not np.all(np.isfinite(u)):
         raise SingularBVPError(_singular_message(math.inf, bvp))
 
-    cond_norm = cond
-    if cond == "auto":
-        cond_norm = "exact" if n <= EXACT_COND_MAX_N else "estimate"
+    cond_norm = _cond_kind(cond, n)
     if cond_norm == "exact":
         dense = np.vstack([top, op.toarray()])
         c_full = float(np.linalg.cond(dense))
         c_pre = float(np.linalg.cond(lscale[:, None] * dense * rdiag))
     elif cond_norm == "estimate":
-        col_pre = np.abs(top_r).sum(axis=0) + _abs_sums(op_r, axis=0)
-        col = np.abs(top).sum(axis=0) + _abs_sums(op, axis=0)
+        col_pre = np.abs(top_r).sum(axis=0) + abs_sums(op_r, axis=0)
+        col = np.abs(top).sum(axis=0) + abs_sums(op, axis=0)
         c_pre = float(col_pre.max()) * inverse_norm1_estimate(
             solver.solve, solver.solve_transpose, n
         )
@@ -705,15 +569,19 @@ def solve_ultraspherical(
             c_pre, f"the ultraspherical system (n = {n}, preconditioned)",
             threshold=ILL_CONDITIONED,
         )
-    anorm = max(_inf_norm(top, matrix=True), float(_abs_sums(op, axis=1).max()))
+    norm_label = _NORM_LABEL[cond_norm]
+    anorm = max(_inf_norm(top, matrix=True), float(abs_sums(op, axis=1).max()))
     stats = {
         "n": n,
         "order": m,
         "method": "ultraspherical (Olver-Townsend)",
-        "cond": c_full,
-        "cond_preconditioned": c_pre,
-        "cond_norm": {"exact": "2", "estimate": "1 (estimate)"}.get(cond_norm, "none"),
+        "cond": c_pre,
+        "cond_of": "T A R: A right-preconditioned, boundary rows scaled by powers of two "
+                   f"(the matrix solved); norm {norm_label}",
+        "cond_assembled": c_full,
+        "cond_norm": norm_label,
         "residual_norm": history["residual_norm"][-1],
+        "residual_norm_of": "||b - A u||_inf, unpreconditioned system",
         "backward_error": history["residual_norm"][-1]
         / (anorm * _inf_norm(u) + _inf_norm(rhs)),
         "seconds": seconds,

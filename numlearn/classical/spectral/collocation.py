@@ -1,0 +1,329 @@
+r"""Chebyshev collocation for linear BVPs: square (row replacement) and rectangular.
+
+Two discretisations of a :class:`~numlearn.classical.spectral.bvp.LinearBVP` (the
+third, the ultraspherical spectral method, is in
+:mod:`numlearn.classical.spectral.ultraspherical`):
+
+* **square collocation** (Trefethen 2000, ch. 7 and 13; ``cheb.m``): the ODE at the
+  ``n`` Chebyshev points of the second kind, with ``m`` of those rows replaced by the
+  boundary conditions;
+* **rectangular collocation** (Driscoll and Hale 2016): the ODE at ``n - m`` Chebyshev
+  points of the *first* kind, reached from the ``n`` unknown values by the barycentric
+  resampling matrix (:func:`~numlearn.classical.barycentric.barycentric_matrix`), with
+  the ``m`` boundary rows appended.  No row is dropped, so the discretisation does not
+  depend on which rows one would replace, and the same recipe serves any order and any
+  mix of conditions.  Chebfun's default (``chebcolloc2``) discretisation of a
+  ``chebop``.
+
+Both are dense and cost :math:`O(n^3)` for the LU factorisation.  Their condition
+numbers grow algebraically with ``n``: about :math:`n^{2m + 1/2}` for the assembled
+matrix of an order-``m`` problem and about :math:`n^m` once its rows are scaled to
+unit size, which is what the solver factors (measured slopes in
+``docs/notes/spectral.md``).
+
+References
+----------
+.. [1] L. N. Trefethen, *Spectral Methods in MATLAB*, SIAM, 2000, ch. 7 (boundary
+   value problems) and ch. 13 (more about boundary conditions).
+.. [2] T. A. Driscoll and N. Hale, "Rectangular spectral collocation", IMA J. Numer.
+   Anal. 36(1), 108-132, 2016. :doi:`10.1093/imanum/dru062`
+.. [3] Chebfun: ``chebop``, ``chebcolloc2``, ``colloc/reduce.m``, ``chebtech/diff.m``.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import scipy.linalg as sla
+from numpy.typing import NDArray
+
+from numlearn._core.result import Result
+from numlearn._core.validation import warn_ill_conditioned
+from numlearn.classical.barycentric import barycentric_matrix
+from numlearn.classical.chebyshev import chebyshev_coefficients
+from numlearn.classical.chebyshev_series import ChebyshevSeries
+from numlearn.classical.differentiation import chebyshev_diffmat
+from numlearn.classical.linalg import inverse_norm1_estimate, power_of_two_row_scale
+from numlearn.classical.nodes import chebyshev_points, chebyshev_weights
+from numlearn.classical.spectral.bvp import (
+    _NORM_LABEL,
+    ILL_CONDITIONED,
+    SINGULAR_COND,
+    BoundaryCondition,
+    LinearBVP,
+    SingularBVPError,
+    _check_cond_option,
+    _check_n,
+    _cond_kind,
+    _inf_norm,
+    _sample,
+    _singular_message,
+)
+
+__all__ = ["solve_collocation"]
+
+
+def _functional_row(
+    bc: BoundaryCondition,
+    domain: tuple[float, float],
+    x: NDArray[np.float64],
+    wbar: NDArray[np.float64],
+    dmats: list[NDArray[np.float64]],
+) -> NDArray[np.float64]:
+    """The row ``r`` with ``r @ u_values = sum_j w_j u^(j)(x0)`` for the interpolant."""
+    x0 = bc.location(domain)
+    n = x.shape[0]
+    if x0 == domain[0]:
+        ell = np.zeros(n)
+        ell[0] = 1.0
+    elif x0 == domain[1]:
+        ell = np.zeros(n)
+        ell[-1] = 1.0
+    else:
+        ell = barycentric_matrix(np.array([x0]), x, wbar)[0]
+    row = np.zeros(n)
+    for j, wj in enumerate(bc.weights):
+        if wj != 0.0:
+            row += wj * (ell if j == 0 else ell @ dmats[j])
+    return row
+
+
+def _replaced_rows(bcs: Sequence[BoundaryCondition], domain: tuple[float, float],
+                   x: NDArray[np.float64]) -> list[int]:
+    """Which collocation rows the square method gives to the boundary conditions.
+
+    Conditions at the left end take rows 0, 1, ...; at the right end n-1, n-2, ...;
+    a condition at an interior point the free row nearest to it.
+    """
+    n = x.shape[0]
+    free = np.ones(n, dtype=bool)
+    rows = []
+    for bc in bcs:
+        x0 = bc.location(domain)
+        if x0 == domain[0]:
+            i = int(np.argmax(free))
+        elif x0 == domain[1]:
+            i = n - 1 - int(np.argmax(free[::-1]))
+        else:
+            dist = np.where(free, np.abs(x - x0), np.inf)
+            i = int(np.argmin(dist))
+        free[i] = False
+        rows.append(i)
+    return rows
+
+
+def solve_collocation(
+    bvp: LinearBVP,
+    n: int,
+    *,
+    rectangular: bool = False,
+    cond: str = "auto",
+    refine: bool = False,
+) -> Result:
+    r"""Solve a linear BVP by Chebyshev collocation: square (Trefethen) or rectangular.
+
+    The unknowns are the values :math:`u_j = u(x_j)` at the ``n`` Chebyshev points of
+    the second kind on ``[a, b]``, i.e. the degree ``n - 1`` interpolant.  With
+    :math:`D_k` the ``k``-th order differentiation matrix
+    (:func:`~numlearn.classical.differentiation.chebyshev_diffmat`):
+
+    * ``rectangular=False`` (Trefethen 2000, ch. 7 and 13): :math:`L = \sum_k
+      \mathrm{diag}(a_k(x)) D_k`, :math:`Lu = f(x)`, and ``m`` rows of ``L`` are
+      *replaced* by the boundary conditions (rows 0, 1, ... for conditions at ``a``,
+      n-1, n-2, ... at ``b``, the nearest row for an interior point).
+    * ``rectangular=True`` (Driscoll and Hale 2016): the ODE is imposed at the
+      ``n - m`` Chebyshev points :math:`y_i` of the *first* kind,
+      :math:`\sum_k \mathrm{diag}(a_k(y)) P D_k u = f(y)`, where
+      :math:`P_{ij} = \ell_j(y_i)` is the barycentric resampling matrix from the
+      ``n``-point grid, and the ``m`` boundary rows are appended on top: square, no
+      row dropped.  (Driscoll & Hale resample the whole operator, :math:`P L`; for
+      variable coefficients this evaluates :math:`a_k` at :math:`y` instead, which is
+      the same up to the interpolation error of :math:`a_k u^{(k)}`.)
+
+    A boundary condition :math:`\sum_j w_j u^{(j)}(x_0) = g` is the row
+    :math:`\sum_j w_j\, \ell(x_0)^T D_j` (a row of :math:`D_j` at an endpoint).
+    Each row of the system is scaled by a power of two (exact) so that its largest
+    entry is in [1/2, 1) before the LU factorisation with partial pivoting; the
+    solution is unchanged, the pivoting is no longer fooled by the :math:`n^{2m}`
+    size of the ODE rows against the O(1) boundary rows.
+
+    Cost: :math:`O(m^2 n^2)` to build (:math:`O(m n^3)` for the rectangular
+    :math:`P D_k` products), :math:`O(n^3)` for the LU, :math:`O(n^3)` more for the
+    exact condition number (``n <= 512`` with ``cond="auto"``).  Use it up to
+    ``n`` in the low thousands; for large ``n`` use
+    :func:`~numlearn.classical.spectral.ultraspherical.solve_ultraspherical`.
+
+    Conditioning: the assembled matrix of an order-``m`` problem has a condition
+    number growing like :math:`n^{2m+1/2}`, the row-scaled one like :math:`n^{m}`
+    (measurements in ``docs/notes/spectral.md`` and ``bench/bench_bvp.py``).  The
+    error of the computed solution follows the row-scaled number, far below
+    ``cond_assembled * eps``.
+
+    Parameters
+    ----------
+    bvp : LinearBVP
+    n : int
+        Number of collocation points (degree ``n - 1``); ``n > m``.
+    rectangular : bool, default False
+        Driscoll-Hale rectangular collocation instead of row replacement.
+    cond : {"auto", "exact", "estimate", "none"}, default "auto"
+        How to compute the condition numbers in ``stats``: exact 2-norm by SVD
+        (``"auto"`` for ``n <= 512``), the LAPACK 1-norm estimate (``gecon`` and
+        the Hager-Higham estimate of :func:`inverse_norm1_estimate`, :math:`O(n^2)`;
+        ``"auto"`` above 512), or not at all (``nan``).  The 1-norm estimate is a
+        lower bound of the 1-norm condition number, which is within a factor ``n``
+        of the 2-norm one.  The singularity check always runs (``gecon``).
+    refine : bool, default False
+        One step of iterative refinement in working precision.  Off by default: the
+        residual :math:`b - Au` is computed no more accurately than the solve itself
+        (the ODE rows are of size :math:`n^{2m}`), so refinement can make the solution
+        less accurate (measured in ``docs/notes/spectral.md``).
+
+    Returns
+    -------
+    Result
+        ``value``: :class:`ChebyshevSeries` with the ``n`` Chebyshev coefficients of
+        the interpolant.  ``stats``: ``n``, ``order``, ``method``, ``cond`` (of the
+        row-scaled matrix that is factored; ``cond_of`` says so, with the norm),
+        ``cond_assembled`` (of the assembled matrix, rows unscaled), ``cond_norm``
+        (``"2"``, ``"1 (estimate)"`` or ``"none"``), ``residual_norm``
+        (:math:`\|b - Au\|_\infty` of the unscaled system after refinement;
+        ``residual_norm_of`` says so), ``backward_error`` (:math:`\|b - Au\|_\infty / (\|A\|_\infty
+        \|u\|_\infty + \|b\|_\infty)`), ``seconds`` (assembly + solve, without the
+        condition numbers).  ``history``: ``residual_norm``, before (and, with
+        ``refine``, after) refinement.
+
+    Raises
+    ------
+    SingularBVPError
+        If the (row-scaled) system is numerically singular (condition number > 1/eps):
+        missing or incompatible boundary conditions, or a resonance.
+    ValueError
+        If ``n <= m``, or a coefficient is not finite on the domain.
+
+    Warns
+    -----
+    IllConditionedWarning
+        If the row-scaled condition number exceeds 1e12.
+
+    References
+    ----------
+    .. [1] Trefethen, *Spectral Methods in MATLAB*, SIAM 2000, Programs 13 and 32-33.
+    .. [2] Driscoll & Hale, IMA J. Numer. Anal. 36(1), 108-132, 2016.
+       :doi:`10.1093/imanum/dru062`
+
+    See Also
+    --------
+    numlearn.classical.spectral.ultraspherical.solve_ultraspherical : sparse,
+        well-conditioned, O(n) for constant coefficients.
+    scipy.integrate.solve_bvp : collocation with adaptive mesh (low order).
+    Chebfun: ``L = chebop(@(u) diff(u, 2), [-1 1]); L.bc = 0; u = L \ exp(4*x)``
+        (``x = chebfun('x')``).
+
+    Examples
+    --------
+    >>> bvp = LinearBVP((0.0, 0.0, 1.0), lambda x: np.exp(4 * x), [("left", 0, 0.0),
+    ...                 ("right", 0, 0.0)])
+    >>> u = solve_collocation(bvp, 32).value
+    >>> exact = (np.exp(2.0) - 0.5 * np.sinh(4.0) - np.cosh(4.0)) / 16
+    >>> bool(abs(u(np.array([0.5]))[0] - exact) < 1e-13)
+    True
+    """
+    if not isinstance(bvp, LinearBVP):
+        raise TypeError(f"`bvp` must be a LinearBVP, got {type(bvp).__name__}.")
+    m = bvp.order
+    n = _check_n(n, m)
+    cond = _check_cond_option(cond)
+    t0 = time.perf_counter()
+    domain = bvp.domain
+    x = chebyshev_points(n, 2, domain)
+    wbar = chebyshev_weights(n, 2)
+    dmats = [np.eye(n)] + [chebyshev_diffmat(n, k, domain) for k in range(1, m + 1)]
+    bc_rows = np.array([_functional_row(bc, domain, x, wbar, dmats) for bc in bvp.bcs])
+    bc_vals = np.array([bc.value for bc in bvp.bcs])
+    if rectangular:
+        y = chebyshev_points(n - m, 1, domain)
+        p = barycentric_matrix(y, x, wbar)
+        const = all(not callable(c) for c in bvp.coeffs)
+        if const:
+            op = p @ sum(float(c) * d for c, d in zip(bvp.coeffs, dmats, strict=True) if c)
+        else:
+            op = np.zeros((n - m, n))
+            for k, c in enumerate(bvp.coeffs):
+                if callable(c) or c != 0.0:
+                    op += _sample(c, y, f"coeffs[{k}]")[:, None] * (p if k == 0 else p @ dmats[k])
+        a = np.vstack([bc_rows, op])
+        b = np.concatenate([bc_vals, _sample(bvp.rhs, y, "rhs")])
+        method = "rectangular collocation (Driscoll-Hale)"
+    else:
+        a = np.zeros((n, n))
+        for k, c in enumerate(bvp.coeffs):
+            if callable(c) or c != 0.0:
+                a += _sample(c, x, f"coeffs[{k}]")[:, None] * dmats[k]
+        b = _sample(bvp.rhs, x, "rhs")
+        rows = _replaced_rows(bvp.bcs, domain, x)
+        a[rows] = bc_rows
+        b[rows] = bc_vals
+        method = "square collocation (row replacement)"
+    s = power_of_two_row_scale(a)
+    a_s = a * s[:, None]
+    b_s = b * s
+    with warnings.catch_warnings():
+        # An exactly zero pivot is reported below as a SingularBVPError.
+        warnings.simplefilter("ignore", sla.LinAlgWarning)
+        lu = sla.lu_factor(a_s, check_finite=False)
+    anorm_s = float(np.abs(a_s).sum(axis=0).max())
+    rcond_s = float(sla.lapack.dgecon(lu[0], anorm_s, norm="1")[0])
+    singular_est = np.inf if rcond_s == 0.0 else 1.0 / rcond_s
+    if not np.isfinite(singular_est) or singular_est > SINGULAR_COND:
+        raise SingularBVPError(_singular_message(singular_est, bvp))
+    u = sla.lu_solve(lu, b_s, check_finite=False)
+    history: dict[str, list[Any]] = {"residual_norm": [_inf_norm(b - a @ u)]}
+    if refine:
+        u = u + sla.lu_solve(lu, (b - a @ u) * s, check_finite=False)
+        history["residual_norm"].append(_inf_norm(b - a @ u))
+    seconds = time.perf_counter() - t0
+    if not np.all(np.isfinite(u)):
+        raise SingularBVPError(_singular_message(np.inf, bvp))
+
+    cond_norm = _cond_kind(cond, n)
+    if cond_norm == "exact":
+        c_full, c_scaled = float(np.linalg.cond(a)), float(np.linalg.cond(a_s))
+    elif cond_norm == "estimate":
+        c_scaled = singular_est
+        # A^{-1} = (S A)^{-1} S with S the row scaling.
+        c_full = float(np.abs(a).sum(axis=0).max()) * inverse_norm1_estimate(
+            lambda v: sla.lu_solve(lu, s * v, check_finite=False),
+            lambda v: s * sla.lu_solve(lu, v, trans=1, check_finite=False),
+            n,
+        )
+    else:
+        c_full = c_scaled = math.nan
+    warn_ill_conditioned(
+        singular_est if math.isnan(c_scaled) else c_scaled,
+        f"the {method} system (n = {n})",
+        threshold=ILL_CONDITIONED,
+    )
+    r = history["residual_norm"][-1]
+    norm_label = _NORM_LABEL[cond_norm]
+    stats = {
+        "n": n,
+        "order": m,
+        "method": method,
+        "cond": c_scaled,
+        "cond_of": f"A row-scaled by powers of two (the matrix factored); norm {norm_label}",
+        "cond_assembled": c_full,
+        "cond_norm": norm_label,
+        "residual_norm": r,
+        "residual_norm_of": "||b - A u||_inf, assembled system",
+        "backward_error": r / (_inf_norm(a, matrix=True) * _inf_norm(u) + _inf_norm(b)),
+        "seconds": seconds,
+    }
+    tag = "collocation_rectangular" if rectangular else "collocation_square"
+    value = ChebyshevSeries(chebyshev_coefficients(u), domain)
+    return Result(value, side="classical", stats=stats, history=history, method=tag)

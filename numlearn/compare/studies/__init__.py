@@ -1,0 +1,9 @@
+"""Studies: sweeps of a solver over a parameter, one row per run.
+
+- :mod:`~numlearn.compare.studies.spacetime_resolution`: error and condition number of
+  space-time collocation against resolution (:func:`resolution_study`).
+"""
+
+from numlearn.compare.studies.spacetime_resolution import resolution_study
+
+__all__ = ["resolution_study"]
