@@ -153,7 +153,6 @@ _KNOWN_VIOLATIONS = {
     "(classical)",
 }
 _KNOWN_CYCLES = {
-    ("numlearn.classical.barycentric", "numlearn.classical.differentiation"),
     ("numlearn.problems.burgers", "numlearn.problems.pdes"),
 }
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from numlearn import IllConditionedWarning
+from numlearn import EPS, IllConditionedWarning
 from numlearn.classical import (
     BarycentricInterpolant,
     barycentric_eval,
@@ -25,8 +25,6 @@ from numlearn.classical import (
     trig_barycentric_eval,
 )
 from numlearn.precision import mp_evaluate
-
-EPS = np.finfo(np.float64).eps
 
 
 def _runge_mp(x):

@@ -5,6 +5,7 @@ import json
 import numpy as np
 import pytest
 
+from numlearn import EPS
 from numlearn.precision import (
     TERMS,
     ErrorDecomposition,
@@ -17,8 +18,6 @@ from numlearn.precision import (
     rmse,
 )
 from numlearn.problems import get_target
-
-EPS = np.finfo(np.float64).eps
 
 
 def _four(rng, n=200):

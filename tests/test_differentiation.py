@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from numlearn import EPS
 from numlearn.classical import (
     barycentric_diffmat,
     barycentric_weights,
@@ -16,7 +17,6 @@ from numlearn.classical import (
     legendre_points,
 )
 
-EPS = np.finfo(np.float64).eps
 P = np.polynomial.Polynomial
 
 

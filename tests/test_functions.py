@@ -7,10 +7,9 @@ import mpmath
 import numpy as np
 import pytest
 
+from numlearn import EPS
 from numlearn.precision import load_reference, max_abs, mp_evaluate
 from numlearn.problems import CATEGORIES, TARGETS, TargetFunction, get_target
-
-EPS = np.finfo(np.float64).eps
 
 
 def test_registry_size_and_categories():

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from numlearn import EPS
 from numlearn.classical import chebyshev_points
 from numlearn.precision.metrics import ulp_distance
 from numlearn.testing import (
@@ -29,8 +30,6 @@ from numlearn.testing import (
     node_sets,
     random_distinct_nodes,
 )
-
-EPS = np.finfo(np.float64).eps
 
 DOMAINS = [(-1.0, 1.0), (0.0, 2.0 * np.pi), (-3e-3, 5e-3), (1e3, 1e3 + 0.5)]
 NODE_STRATEGIES = {

@@ -28,8 +28,14 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from numlearn._core.result import Result, Status
-from numlearn._core.validation import as_float_array, check_domain, check_int, compute_dtype
-from numlearn.classical.chebyshev import EPS, chebyshev_coefficients, clenshaw
+from numlearn._core.validation import (
+    EPS,
+    as_float_array,
+    check_domain,
+    check_int,
+    compute_dtype,
+)
+from numlearn.classical.chebyshev import chebyshev_coefficients, clenshaw
 from numlearn.classical.nodes import _check_kind, chebyshev_points, map_from_reference
 
 __all__ = ["chebyshev_adaptive", "chebyshev_interpolate", "standard_chop"]

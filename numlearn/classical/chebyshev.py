@@ -60,8 +60,6 @@ __all__ = [
     "clenshaw_curtis_weights",
 ]
 
-EPS = float(np.finfo(np.float64).eps)
-
 
 # --------------------------------------------------------------------------------------
 # values <-> coefficients

@@ -34,7 +34,7 @@ from hypothesis import strategies as st
 from numpy.polynomial import chebyshev as npcheb
 from numpy.typing import ArrayLike, NDArray
 
-from numlearn._core.validation import check_domain, check_int
+from numlearn._core.validation import EPS, check_domain, check_int
 from numlearn.classical.nodes import chebyshev_points, map_to_reference
 
 __all__ = [
@@ -49,7 +49,6 @@ __all__ = [
     "random_distinct_nodes",
 ]
 
-_EPS = float(np.finfo(np.float64).eps)
 Domain = tuple[float, float]
 
 
@@ -66,7 +65,7 @@ def _rounding_pad(domain: Domain) -> float:
     # ulps of the largest magnitude in play.  Used as a floor on node gaps so that
     # gaps that are positive in exact arithmetic stay positive after rounding.
     a, b = domain
-    return 8.0 * _EPS * max(abs(a), abs(b), b - a)
+    return 8.0 * EPS * max(abs(a), abs(b), b - a)
 
 
 def _check_width(domain: Domain) -> None:
@@ -385,7 +384,7 @@ def nearly_coincident_nodes(
         # Pair gaps stay below a quarter of the base gap so that partners never
         # cross a neighbour: every pair stays adjacent after sorting.  Rounding
         # x + gap errs by up to eps/2 * scale: keep that much below the maximum.
-        log_hi = math.log10(min(max_relative_gap - _EPS, 0.25 * base_gap / scale))
+        log_hi = math.log10(min(max_relative_gap - EPS, 0.25 * base_gap / scale))
         partners = []
         for i in which:
             x = base[i]
