@@ -10,7 +10,6 @@ import pytest
 from numlearn import Result
 from numlearn.cli import main
 from numlearn.compare import (
-    InterpolationProblem,
     Method,
     format_table,
     get_suite,
@@ -18,7 +17,7 @@ from numlearn.compare import (
     write_json,
 )
 from numlearn.compare.suites import INTERPOLATION_METHODS
-from numlearn.problems import get_target
+from numlearn.problems import InterpolationProblem, get_target
 
 
 class _Toy:

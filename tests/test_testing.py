@@ -17,7 +17,7 @@ from numlearn.testing import (
     CI_PROFILE,
     PROFILE_ENV_VAR,
     RANDOM_PROFILE,
-    ChebyshevSeries,
+    SeriesCase,
     assert_close_to_oracle,
     assert_ulp_close,
     chebyshev_nodes,
@@ -255,18 +255,18 @@ def test_series_algebraic_envelope(f):
 
 
 def test_series_known_values_and_repr():
-    f = ChebyshevSeries([1.0, 0.5, 0.25], domain=(0.0, 2.0))
+    f = SeriesCase([1.0, 0.5, 0.25], domain=(0.0, 2.0))
     # x = 1.5 -> s = 0.5: 1 + 0.5*0.5 + 0.25*(2*0.25 - 1) = 1.125
     assert float(f(1.5)) == 1.125
     assert f.mp_eval(1.5, dps=25) == mpmath.mpf("1.125")
     values = f.mp_eval(np.array([[0.0, 2.0]]), dps=20)
     assert values.shape == (1, 2) and values.dtype == object
     assert values[0, 0] == mpmath.mpf("0.75") and values[0, 1] == mpmath.mpf("1.75")
-    g = eval(repr(f), {"ChebyshevSeries": ChebyshevSeries})
+    g = eval(repr(f), {"SeriesCase": SeriesCase})
     np.testing.assert_array_equal(g.coeffs, f.coeffs)
     assert g.domain == f.domain
     with pytest.raises(ValueError, match="coeffs"):
-        ChebyshevSeries([1.0, np.nan])
+        SeriesCase([1.0, np.nan])
     with pytest.raises((AttributeError, TypeError)):
         f.coeffs = np.zeros(2)  # frozen
     with pytest.raises(ValueError):
@@ -276,7 +276,7 @@ def test_series_known_values_and_repr():
 def test_series_mp_eval_resolves_digits_float64_cannot():
     # T_2(x) = 2x^2 - 1 at x = 1/sqrt(2) (rounded): the float value is O(eps), the
     # exact one is a tiny nonzero number that needs the high precision.
-    f = ChebyshevSeries([0.0, 0.0, 1.0])
+    f = SeriesCase([0.0, 0.0, 1.0])
     x = 2.0**-0.5
     with mpmath.workdps(50):
         exact = 2 * mpmath.mpf(x) ** 2 - 1  # exact: 106 bits suffice
@@ -330,7 +330,7 @@ def test_assert_close_to_oracle_passes_good_input():
     # numpy's exp is faithfully rounded or better: within 1 ulp of the exact value.
     assert_close_to_oracle(np.exp(x), x, mpmath.exp, ulp=1)
     assert_close_to_oracle(np.exp(x), x, mpmath.exp, rtol=2 * EPS)
-    f = ChebyshevSeries([0.5, -0.25, 0.125, 1e-3])
+    f = SeriesCase([0.5, -0.25, 0.125, 1e-3])
     assert_close_to_oracle(f(x / 2), x / 2, f.mp_eval, atol=4 * EPS * f.abs_sum)
     # Complex output: compared in absolute/relative error.
     assert_close_to_oracle(np.exp(1j * x), x, lambda t: mpmath.exp(1j * t), rtol=4 * EPS)
