@@ -1,8 +1,6 @@
-"""Tests of numlearn.testing: the strategies keep their promises, the assertions
-pass good input and explain bad input, and the profile switch works."""
+"""Tests of numlearn.testing.strategies: node sets, evaluation points, matrices and
+series cases keep their promises."""
 
-import math
-import re
 
 import mpmath
 import numpy as np
@@ -14,17 +12,11 @@ from numlearn import EPS
 from numlearn.classical import chebyshev_points
 from numlearn.precision.metrics import ulp_distance
 from numlearn.testing import (
-    CI_PROFILE,
-    PROFILE_ENV_VAR,
-    RANDOM_PROFILE,
     SeriesCase,
-    assert_close_to_oracle,
-    assert_ulp_close,
     chebyshev_nodes,
     chebyshev_series,
     clustered_nodes,
     evaluation_points,
-    load_profile,
     matrices_with_condition,
     nearly_coincident_nodes,
     node_sets,
@@ -282,130 +274,3 @@ def test_series_mp_eval_resolves_digits_float64_cannot():
         exact = 2 * mpmath.mpf(x) ** 2 - 1  # exact: 106 bits suffice
         assert abs(f.mp_eval(x, dps=50) - exact) <= mpmath.mpf(10) ** -45 * abs(exact)
     assert abs(float(f(x)) - float(exact)) > 0.1 * abs(float(exact))  # float64 cannot
-
-
-# ---------------------------------------------------------------------- assertions
-
-
-@given(st.floats(-1e300, 1e300), st.integers(1, 40), st.booleans())
-def test_assert_ulp_close_counts_nextafter_steps(x, k, up):
-    y = x
-    for _ in range(k):
-        y = np.nextafter(y, np.inf if up else -np.inf)
-    assert_ulp_close(y, x, k)
-    with pytest.raises(AssertionError, match=f"{k} ULP apart"):
-        assert_ulp_close(y, x, k - 1)
-
-
-def test_assert_ulp_close_special_values():
-    tiny = 5e-324
-    assert_ulp_close([-0.0, -tiny, np.inf, np.nan], [0.0, tiny, np.inf, np.nan], 2)
-    with pytest.raises(AssertionError, match="2 ULP apart"):
-        assert_ulp_close(-tiny, tiny, 1)  # across zero: -tiny, 0, tiny
-    one32 = np.float32(1.0)
-    assert_ulp_close(one32, np.nextafter(one32, np.float32(2)), 1)  # float32 ulps
-    with pytest.raises(AssertionError, match="index 1"):
-        assert_ulp_close([1.0, np.nan], [1.0, 1.0], 1000)
-    with pytest.raises(AssertionError, match=r"index \(1, 2\)"):
-        assert_ulp_close(np.ones((2, 1)), [[1.0, 1.0, 1.0], [1.0, 1.0, 2.0]], 0)
-
-
-def test_assert_ulp_close_passes_and_fails():
-    x = np.linspace(1.0, 2.0, 7)
-    y = x.copy()
-    y[4] = np.nextafter(np.nextafter(y[4], 3.0), 3.0)  # 2 ulps off
-    assert_ulp_close(x, x, 0)
-    assert_ulp_close(x, y, 2)
-    with pytest.raises(AssertionError) as info:
-        assert_ulp_close(x, y, 1)
-    msg = str(info.value)
-    assert "1 of 7 elements" in msg and "index 4" in msg and "2 ULP apart" in msg
-    assert repr(float(x[4])) in msg and repr(float(y[4])) in msg
-    with pytest.raises(ValueError, match="max_ulp"):
-        assert_ulp_close(x, x, -1)
-
-
-def test_assert_close_to_oracle_passes_good_input():
-    x = np.linspace(-2.0, 2.0, 11)
-    # numpy's exp is faithfully rounded or better: within 1 ulp of the exact value.
-    assert_close_to_oracle(np.exp(x), x, mpmath.exp, ulp=1)
-    assert_close_to_oracle(np.exp(x), x, mpmath.exp, rtol=2 * EPS)
-    f = SeriesCase([0.5, -0.25, 0.125, 1e-3])
-    assert_close_to_oracle(f(x / 2), x / 2, f.mp_eval, atol=4 * EPS * f.abs_sum)
-    # Complex output: compared in absolute/relative error.
-    assert_close_to_oracle(np.exp(1j * x), x, lambda t: mpmath.exp(1j * t), rtol=4 * EPS)
-
-
-def test_assert_close_to_oracle_reports_worst_point():
-    x = np.linspace(0.0, 1.0, 9)
-    actual = np.exp(x)
-    actual[3] *= 1 + 1e-12
-    actual[6] *= 1 + 1e-13
-    with pytest.raises(AssertionError) as info:
-        assert_close_to_oracle(actual, x, mpmath.exp, rtol=1e-14)
-    msg = str(info.value)
-    assert "2 of 9 points" in msg
-    assert f"index 3, x = {float(x[3])!r}" in msg
-    assert f"actual   = {float(actual[3])!r}" in msg
-    assert f"expected = {float(np.exp(x[3]))!r}" in msg  # np.exp(0.375) is correctly rounded
-    rel = float(re.search(r"rel ([0-9.e+-]+)", msg).group(1))
-    assert math.isclose(rel, 1e-12, rel_tol=1e-3)
-    assert "rtol=1e-14" in msg
-
-
-def test_assert_close_to_oracle_tolerances_are_alternatives():
-    # Near a zero of f, ULPs are meaningless; an atol lets the point pass.
-    x = np.array([0.5, 0.75])
-    actual = np.array([1e-20, 0.25])
-    f_mp = lambda t: t - mpmath.mpf(0.5)  # noqa: E731
-    with pytest.raises(AssertionError, match="index 0"):
-        assert_close_to_oracle(actual, x, f_mp, ulp=4)
-    assert_close_to_oracle(actual, x, f_mp, ulp=4, atol=1e-18)
-    # Infinities and NaNs that match pass; a NaN that does not, fails.
-    assert_close_to_oracle(np.array([np.inf]), np.array([1e6]), mpmath.exp, ulp=0)
-    with pytest.raises(AssertionError, match="actual   = nan"):
-        assert_close_to_oracle(np.array([np.nan]), np.array([1.0]), mpmath.exp, atol=1.0)
-
-
-def test_assert_close_to_oracle_rejects_bad_calls():
-    x = np.zeros(3)
-    with pytest.raises(ValueError, match="at least one tolerance"):
-        assert_close_to_oracle(x, x, mpmath.exp)
-    with pytest.raises(ValueError, match="shape"):
-        assert_close_to_oracle(x[:2], x, mpmath.exp, ulp=1)
-    with pytest.raises(ValueError, match="rtol"):
-        assert_close_to_oracle(x, x, mpmath.exp, rtol=-1.0)
-
-
-# ------------------------------------------------------------------------ profiles
-
-
-@pytest.fixture
-def restore_profile():
-    name = settings.get_current_profile_name()
-    yield
-    settings.load_profile(name)
-
-
-def test_profile_selection(monkeypatch, restore_profile):
-    monkeypatch.delenv(PROFILE_ENV_VAR, raising=False)
-    assert load_profile() == CI_PROFILE
-    assert settings.default.derandomize and settings.default.database is None
-    assert settings.default.deadline is None and settings.default.max_examples == 50
-
-    monkeypatch.setenv(PROFILE_ENV_VAR, RANDOM_PROFILE)
-    assert load_profile() == RANDOM_PROFILE
-    assert not settings.default.derandomize and settings.default.max_examples == 500
-
-    assert load_profile(CI_PROFILE) == CI_PROFILE  # the argument wins over the variable
-
-    monkeypatch.setenv(PROFILE_ENV_VAR, "no-such-profile")
-    with pytest.raises(ValueError, match="no-such-profile"):
-        load_profile()
-
-
-def test_this_suite_runs_the_configured_profile():
-    # tests/conftest.py loads the profile from the environment, CI by default.
-    import os
-
-    assert settings.get_current_profile_name() == (os.environ.get(PROFILE_ENV_VAR) or CI_PROFILE)
