@@ -37,7 +37,11 @@ def _nearest_node(nodes, xi):
     return best
 
 
-@njit(cache=True)
+# error_model="numpy": IEEE division (x/0 = inf, 0/0 = NaN) instead of Python's
+# ZeroDivisionError, as in the parallel kernels that call this; the denominator can
+# cancel to exactly zero for points outside the interval (plain sums), where the
+# second formula is not meant to be used (see barycentric_eval_first).
+@njit(cache=True, error_model="numpy")
 def _repair_point(nodes, weights, values, xi, out_row):
     """Evaluate the second formula at one point with the nearest node factored out.
 

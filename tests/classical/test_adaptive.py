@@ -9,6 +9,8 @@ beside each.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import numpy.polynomial.chebyshev as npcheb
 import pytest
@@ -255,3 +257,14 @@ def test_interpolate() -> None:
         rtol=0,
         atol=fft_tol(5, 2.0),
     )
+
+
+def test_adaptive_stats_speak_the_vocabulary() -> None:
+    from numlearn._core.result import check_stats
+
+    for f in (np.exp, lambda x: np.abs(x)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            res = chebyshev_adaptive(f, max_n=65)
+        check_stats(res.stats)
+        assert res.side == "classical" and res.method == "chebyshev_adaptive"

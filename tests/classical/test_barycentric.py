@@ -355,3 +355,18 @@ def test_memory_is_o_of_m():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     grown_mib = float(out.stdout.strip().splitlines()[-1])
     assert grown_mib < 64, f"peak RSS grew by {grown_mib:.0f} MiB"
+
+
+def test_plain_sums_cancelling_to_zero_outside_the_interval_do_not_raise():
+    # At these two points outside [-1, 1] the plain denominator sum_j w_j/(x - x_j)
+    # of n = 137 Chebyshev points cancels to exactly 0 (it does not depend on the
+    # values).  The second formula is not meant for extrapolation; it must say so with
+    # a non-finite value (IEEE x/0), not raise ZeroDivisionError from the kernel.
+    x = chebyshev_points(137)
+    w = chebyshev_weights(137)
+    f = np.sin(x)
+    xe = np.array([1.1057807088949352, 1.0832949982673286])
+    assert not np.isfinite(barycentric_eval(x, w, f, xe, compensated=False)).any()
+    assert not np.isfinite(barycentric_eval(x, w, np.c_[f, f], xe, compensated=False)).any()
+    # the first formula, the one for extrapolation, is finite there
+    assert np.isfinite(barycentric_eval_first(x, f, xe)).all()
