@@ -180,8 +180,9 @@ def _exact_check(lo: Any, hi: Any, prec: int) -> tuple[float, float, bool]:
 
 def _check(
     lo_vals: Sequence[Any], hi_vals: Sequence[Any], prec: int
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
-    """Relative disagreement, float64 rounding and rounding certificate of ``hi_vals``.
+) -> tuple[NDArray[np.float64], ...]:
+    """Relative disagreement, float64 rounding, rounding certificate of ``hi_vals``, and
+    the absolute disagreement ``|lo - hi|`` (to 64 bits).
 
     The fast path works on mpmath's raw ``(sign, man, exp, bc)`` tuples (``libmp``),
     which avoids the ~1 microsecond of wrapper overhead per mpf operation, and then
@@ -216,7 +217,7 @@ def _check(
     slow = ~((af >= 2.0**-900) & (af <= 2.0**1000))
     for k in np.flatnonzero(slow).tolist():
         rel[k], f[k], cert[k] = _exact_check(lo_vals[k], hi_vals[k], prec)
-    return rel, f, cert
+    return rel, f, cert, np.abs(d)
 
 
 def _as_mpf(v: Any) -> Any:
@@ -246,6 +247,7 @@ def two_precision(
     *,
     dps: tuple[int, int] = (30, 60),
     digits: int = 20,
+    atol: float = 0.0,
     max_dps: int | None = None,
     shape: tuple[int, ...] | None = None,
     points: Sequence[Any] | None = None,
@@ -265,6 +267,9 @@ def two_precision(
     precision in bits, rounds to one float64).  This is the rule every mpmath oracle in
     numlearn follows; :func:`mp_evaluate` and :func:`mp_barycentric` are thin front
     ends of it.
+
+    With ``atol`` the agreement may instead be absolute, :math:`|v_{lo} - v_{hi}| \le`
+    ``atol``.
 
     The contract for ``fn``:
 
@@ -294,6 +299,10 @@ def two_precision(
     digits : int, default 20
         Significant digits the two must agree to, ``<= dps[0]`` (20 is enough to
         round to float64, 17 digits, with 3 to spare).
+    atol : float, default 0
+        Values whose two computations differ by at most ``atol`` absolutely are
+        accepted too: for values bounded by a known scale (``|u| <= 1``, say), where
+        a truth of zero makes the relative test meaningless.
     max_dps : int, optional
         If given, the arguments whose values fail the agreement or the rounding
         certificate are recomputed with both precisions doubled (the old check value
@@ -333,6 +342,9 @@ def two_precision(
     if check_dps <= dps0:
         raise ValueError(f"`check_dps` must exceed `dps` = {dps0}, got {check_dps}.")
     digits = check_int(digits, "digits", minimum=1)
+    atol = float(atol)
+    if not (math.isfinite(atol) and atol >= 0):
+        raise ValueError(f"`atol` must be a finite number >= 0, got {atol}.")
     if digits > dps0:
         raise ValueError(
             f"`digits` = {digits} cannot exceed the working precision `dps` = {dps0}; "
@@ -368,7 +380,7 @@ def two_precision(
     lo_vals: list[Any] | None = None
     low: list[Any] = []
     high: list[Any] = []
-    rel = out = cert = np.zeros(0)
+    rel = out = cert = absd = np.zeros(0)
     while True:
         if lo_vals is None:
             with mpmath.workdps(lo_dps):
@@ -379,14 +391,15 @@ def two_precision(
         k = math.prod(vshape) if vshape is not None else 1
         if not high:
             low, high = [None] * (m * k), [None] * (m * k)
-            rel, out, cert = np.zeros(m * k), np.zeros(m * k), np.zeros(m * k, dtype=bool)
+            rel, out, absd = np.zeros(m * k), np.zeros(m * k), np.zeros(m * k)
+            cert = np.zeros(m * k, dtype=bool)
         # entries of the arguments in `todo`, in order
         at = (todo[:, None] * k + np.arange(k)[None, :]).ravel()
-        r_sub, f_sub, c_sub = _check(lo_vals, hi_vals, prec)
-        rel[at], out[at], cert[at] = r_sub, f_sub, c_sub
+        r_sub, f_sub, c_sub, a_sub = _check(lo_vals, hi_vals, prec)
+        rel[at], out[at], cert[at], absd[at] = r_sub, f_sub, c_sub, a_sub
         for j, e in enumerate(at.tolist()):
             low[e], high[e] = lo_vals[j], hi_vals[j]
-        failed_v = ~((r_sub <= 10.0**-digits) & c_sub)
+        failed_v = ~(((r_sub <= 10.0**-digits) | (a_sub <= atol)) & c_sub)
         failed = failed_v.reshape(-1, k).any(axis=1)
         if not failed.any() or 2 * hi_dps > limit:
             break
@@ -399,7 +412,7 @@ def two_precision(
 
     k = math.prod(vshape) if vshape is not None else 1
     full = shape + (vshape or ())
-    bad = np.flatnonzero(rel > 10.0**-digits)
+    bad = np.flatnonzero((rel > 10.0**-digits) & (absd > atol))
     if bad.size:
         i = int(bad[0])
         idx: int | tuple[int, ...] = (

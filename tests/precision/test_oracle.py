@@ -252,3 +252,15 @@ def test_two_precision_rejects_code_that_ignores_the_precision():
         two_precision(f, [None], dps=(40, 40))
     with pytest.raises(ValueError, match="same shape"):
         two_precision(lambda k: [mpmath.mpf(1)] * (k + 1), [0, 1])
+
+
+def test_two_precision_absolute_agreement_for_a_zero_truth():
+    # sin(pi k) is 0 in truth; each precision leaves a residue of its own size, so the
+    # relative test fails but an absolute one (values bounded by 1) passes.
+    def f(k):
+        return mpmath.sin(mpmath.pi * k)
+
+    with pytest.raises(OracleDisagreementError, match="point 1"):
+        two_precision(f, [0.5, 3], dps=(30, 60))
+    r = two_precision(f, [0.5, 3], dps=(30, 60), atol=1e-25)
+    assert r.values[0] == 1.0 and abs(r.values[1]) < 1e-55
