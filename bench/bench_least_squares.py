@@ -121,7 +121,8 @@ def timing() -> list[dict]:
 
 
 def accuracy() -> dict:
-    from numlearn.classical.least_squares import gradient_descent, lstsq_reference, mp_lstsq
+    from numlearn.classical.least_squares import gradient_descent, lstsq_reference
+    from numlearn.precision.mp_linalg import mp_lstsq
     from numlearn.problems.least_squares import sample_paper
 
     p = sample_paper(ACC_B, seed=0)

@@ -1,9 +1,15 @@
 """Shared test configuration.
 
+Torch runs on one intra-op thread in tests: the suite often runs beside other
+CPU-bound jobs on two cores, where torch's thread pool fights them (measured: the
+fast suite 10x slower under load with the default, most of it in torch tests).
+
 Hypothesis runs the deterministic ``numlearn-ci`` profile unless
 ``NUMLEARN_HYPOTHESIS_PROFILE`` names another (``numlearn-random`` explores more
 examples with fresh randomness); see :mod:`numlearn.testing.profiles`.
 """
+
+import sys
 
 import numpy as np
 import pytest
@@ -17,3 +23,11 @@ load_profile()
 def rng() -> np.random.Generator:
     """A fresh generator with a fixed seed, so each test sees the same numbers."""
     return np.random.default_rng(20240611)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _one_torch_thread() -> None:
+    """Test modules that use torch import it at collection, before this runs."""
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.set_num_threads(1)

@@ -26,7 +26,7 @@ SPLIT = 134217729.0
 
 
 @njit(cache=True, inline="always")
-def two_sum(a, b):  # noqa: ANN001, ANN201 (Numba kernel)
+def two_sum(a, b):
     """Knuth's TwoSum: ``s + e == a + b`` exactly with ``s = fl(a + b)``.
 
     Branch-free, six flops.  Adding ``e`` into a running correction ``c`` for every
@@ -39,7 +39,7 @@ def two_sum(a, b):  # noqa: ANN001, ANN201 (Numba kernel)
 
 
 @njit(cache=True, inline="always")
-def two_prod(a, b):  # noqa: ANN001, ANN201 (Numba kernel)
+def two_prod(a, b):
     """Dekker's TwoProduct: ``p + e == a * b`` exactly (no FMA; |a|, |b| < 1e300)."""
     p = a * b
     t = SPLIT * a
@@ -52,7 +52,7 @@ def two_prod(a, b):  # noqa: ANN001, ANN201 (Numba kernel)
 
 
 @njit(cache=True, inline="always")
-def neumaier_add(total, comp, term):  # noqa: ANN001, ANN201 (Numba kernel)
+def neumaier_add(total, comp, term):
     """Add ``term`` to ``total`` and its rounding error to ``comp`` (Neumaier)."""
     s = total + term
     if abs(total) >= abs(term):

@@ -35,10 +35,11 @@ from numlearn.classical.differentiation import (
 )
 from numlearn.classical.least_squares import (
     RankDeficientWarning,
+    check_step_size,
     conditioning,
     gradient_descent,
+    gradient_descent_solver,
     lstsq_reference,
-    mp_lstsq,
 )
 from numlearn.classical.nodes import (
     chebyshev_points,
@@ -66,6 +67,7 @@ __all__ = [
     "chebyshev_points",
     "chebyshev_values",
     "chebyshev_weights",
+    "check_step_size",
     "clenshaw",
     "clenshaw_curtis",
     "clenshaw_curtis_weights",
@@ -76,13 +78,13 @@ __all__ = [
     "fourier_diffmat",
     "fourier_points",
     "gradient_descent",
+    "gradient_descent_solver",
     "interpolant_derivative",
     "lebesgue_constant",
     "lebesgue_function",
     "legendre_points",
     "legendre_weights",
     "lstsq_reference",
-    "mp_lstsq",
     "standard_chop",
     "trig_barycentric_eval",
 ]

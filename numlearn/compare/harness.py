@@ -17,33 +17,22 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from numlearn._core.result import Result, Status
 from numlearn.precision.metrics import max_abs, rel_l2, rmse
+from numlearn.problems.protocol import HarnessProblem
 
 __all__ = [
     "Method",
-    "Problem",
     "Row",
     "format_table",
     "run_comparison",
     "write_json",
 ]
-
-
-class Problem(Protocol):
-    """What the harness needs of a problem."""
-
-    name: str
-    grid_name: str
-
-    def truth(self) -> NDArray[Any]:
-        """The reference values on the evaluation grid."""
-        ...
 
 
 @dataclass(frozen=True)
@@ -95,7 +84,7 @@ class Row:
 
 
 def run_comparison(
-    problems: Sequence[Any],
+    problems: Sequence[HarnessProblem],
     methods: Sequence[Method],
     *,
     repeat: int = 1,
@@ -106,7 +95,8 @@ def run_comparison(
 
     Parameters
     ----------
-    problems : sequence of Problem
+    problems : sequence of HarnessProblem
+        Each names itself and its grid and returns its truth on that grid.
     methods : sequence of Method
     repeat : int, default 1
         Runs per method; the reported time is the best (the first run of a Numba

@@ -7,7 +7,7 @@ The loss is the mean squared error of the model's gradient estimate,
         \big\|f_\theta(T_i)_{\text{last}} - A_i^\top(A_i x_i - b_i)/n\big\|^2,
 
 on problems drawn fresh from the paper's distribution
-(:func:`~numlearn.learned.sequence.sample_least_squares`).  Two phases:
+(:func:`~numlearn.learned.least_squares.sample_least_squares`).  Two phases:
 
 1. **Adam on fresh batches** (effectively infinite data; arXiv 2503.12295 §4): Adam
    with a tiny ``eps`` (1e-16: with losses near 1e-13, :math:`\sqrt{v}\approx 10^{-7}`
@@ -17,7 +17,8 @@ on problems drawn fresh from the paper's distribution
    (Lee et al. 2024, arXiv 2405.20233; the paper's ``ema_decay 0.98, ema_lambda 2``).
 2. **Polishing** to rounding level:
 
-   - ``"gauss_newton"`` (default): Levenberg-Marquardt on a fresh batch every
+   - ``"gauss_newton"`` (default): Levenberg-Marquardt
+     (:class:`~numlearn.learned.optim.LevenbergMarquardt`) on a fresh batch every
      iteration, :math:`(J^\top J + \mu\,\mathrm{diag}(J^\top J))\,\delta = -J^\top r`,
      with the per-problem Jacobian from ``torch.func.vmap(jacrev)``, Cholesky solve, and
      :math:`\mu` divided by 5 after an accepted step, multiplied by 5 after a rejected
@@ -29,87 +30,9 @@ on problems drawn fresh from the paper's distribution
    - ``"lbfgs"``: ``torch.optim.LBFGS`` with strong Wolfe line search on a large fixed
      batch, refreshed every round (any P; converges much more slowly here).
 
-What was measured (float64, 2-core shared CPU, default config, seeds 0/1/2): the
-minimal exact-capable linear-attention model (2 layers, 2 heads, width 2d+2, 1,421
-parameters) with the *segment* embedding (one vector for token 0, one shared by all
-rows) reaches single-step relative gradient errors of 5e-16 / 4e-16 / 3e-13 on fresh
-problems from random initialisation, in 80 / 62 / 150 s (about 20 s of Adam, the rest
-Gauss-Newton at 1.5-2 s per iteration); its 100 GD iterates stay within 1e-15 / 5e-16 /
-8e-13 (relative) of classical GD.  With the paper's per-position embedding the same
-recipe stalls near 1e-6: an exact solution must then make the 20 row embeddings
-interchangeable, a degenerate valley in which Gauss-Newton converges sublinearly.
-The same recipe on the softmax model of the same size stalls at 1e-1.
-
-BaseConv and the auxiliary probes.  A 3-layer BaseConv can compute
-:math:`g = Mx - c` at the last position by the *normal-equation route*: layer 1 gates
-per-row products :math:`a_t a_t^\top` and :math:`a_t b_t` (filter tap 0), layer 2 sums
-them over the rows into :math:`M = A^\top A/n` and :math:`c = A^\top b/n` at the last
-position, and layer 3 gates x, which the filter tap at lag n picks from token 0 (at the
-last position that tap sees token 0 only), against M.  It needs no flag, but room:
-:math:`d+1 + d(d+1)/2 + d = 26` residual channels and 20 inner ones for d = 5.  (The
-4-layer construction of :func:`~numlearn.learned.sequence.baseconv_gd_construction`
-broadcasts x instead, a chain of four multiplicative stages.)  From random
-initialisation Adam finds :math:`\alpha x + \beta c` first, relative error 0.34
-(in distribution :math:`M \approx I`), and stays there: layer 3's gate gets a gradient
-towards :math:`Mx` only once M is in the stream, and layers 1-2 build M only once layer
-3 uses it.  ``aux_weight`` breaks the loop: a linear probe reads (upper triangle of M,
-c) from the stream at the last position before the last layer, and its relative squared
-error, weighted by :math:`\lambda(t) = \lambda_0\max(0, 1 - t/(f\,T))`, is added to
-the relative gradient loss (deep supervision, Lee et al. 2015).  The probe is
-discarded; by the end of the run the loss is the gradient error alone.
-
-Measured (float64, 1 thread each, two runs sharing the 2-core CPU, seed 0 unless
-noted; 6000 Adam steps, batch 512, lr 5e-3 cosine, :math:`\lambda_0 = 10`,
-:math:`f = 0.6`; relative gradient error on 2048 fresh problems):
-
-=============================  ======  =========  ==================================
-width / inner (layers)         params  no probe   with the probe
-=============================  ======  =========  ==================================
-13 / 6 (4; session 3, many)    1,727   0.32-0.39  --
-26 / 20 (3)                    6,507   0.239      0.216 (probe stuck at 0.20)
-28 / 24 and 32 / 24 (3)        8-9k    --         0.229, 0.231 (stopped at step 4000)
-40 / 32 (3)                    14,413  0.218      3.3e-3; seed 1: 0.177
-48 / 40 (3)                    20,861  --         2.6e-3; seed 1: 0.089
-=============================  ======  =========  ==================================
-
-So the normal-equation probe moves BaseConv off the plateau, by two orders of
-magnitude for seed 0 at widths 40 and 48, but not reliably (seed 1 stops at 0.18 /
-0.09, where the probe itself stalls), and the escaped models (14-21k parameters) are
-beyond dense Gauss-Newton on this CPU; a matrix-free Levenberg-Marquardt (CG, batch
-4096) took 72 s per iteration and overfitted its batch.
-
-The residual probe (``aux_probe="residuals"``, the BaseConv preset).  The 4-layer
-route of :func:`~numlearn.learned.sequence.baseconv_gd_construction` needs only width
-2d+3 and inner d+1.  Its intermediate quantities are the row residuals
-:math:`r_t = a_t^\top x - b_t` (in the stream after layer L-2) and the per-row
-gradients :math:`r_t a_t` (after layer L-1), at every row token; two linear probes read
-them, with the same relative loss and schedule as above.  Measured (4 layers, width 16,
-inner 8, 2,565 parameters, segment embedding, 3000 Adam steps, batch 512, lr 5e-3
-cosine, :math:`\lambda_0 = 10`; 1 thread, two runs sharing the CPU):
-
-- without a probe: 0.34 at step 3000 (the plateau);
-- probe off after 60 % of the steps (``aux_frac`` 0.6; experiment script, seeds 0
-  and 1): 6e-3 after Adam, then Gauss-Newton (batch 2048) stalls at 6e-10 and 1e-6.  At the stall
-  the residual lies in the span of J but along ~20 directions with singular values
-  1e-9 to 1e-7 of the largest: a curved valley, as for the per-position embedding above;
-- probe on for the whole Adam phase (``aux_frac`` 1, the preset): Adam ends at 6e-3
-  with the intermediate quantities readable to 2-3e-3, and Gauss-Newton converges
-  quadratically from there for two of four seeds (:meth:`TrainConfig.for_arch`):
-
-  ====  ==========  =========================================================
-  seed  after Adam  after Gauss-Newton (batch 2048)
-  ====  ==========  =========================================================
-  0     7.3e-3      6.8e-6 after 60 iterations (slow valley), 1177 s in all
-  1     6.9e-3      5.5e-16 after 12 iterations, 299 s in all (the preset)
-  2     0.19        0.10: the Adam phase stays on the plateau
-  3     1.2e-2      4.7e-16 after 21 iterations, 370 s in all
-  ====  ==========  =========================================================
-
-  (An experiment script with another probe initialisation, seed 0: 6.8e-15 after 17
-  iterations.)  A restart on failure would make this robust; it is not automatic.
-
-The paper's float32 BaseConv (3 x 64, 43,787 parameters) reached ~1.5e-13 MSE after
-2.5M Adam steps on a GPU.
+The measurements behind the presets (which seeds and widths reach rounding level, the
+auxiliary probes that move BaseConv off its plateau) are in the documentation,
+``docs/notes/learned_least_squares.md``.
 
 References: Liu et al., arXiv 2503.12295 (ICLR 2025); Lee et al., "Grokfast", arXiv
 2405.20233; Lee, Xie, Gallagher, Zhang, Tu, "Deeply-supervised nets", AISTATS 2015;
@@ -122,38 +45,30 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, fields, replace
-from pathlib import Path
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-import numpy as np
 import torch
 from torch import Tensor, nn
 
 from numlearn._core.result import Result, Status
-from numlearn.learned.sequence import (
+from numlearn.learned.layers import (
     BaseConvModel,
     LinearAttentionModel,
     SoftmaxTransformer,
+    num_parameters,
+)
+from numlearn.learned.least_squares.iterate import evaluate
+from numlearn.learned.least_squares.probes import _AUX_PROBES, _AuxProbe
+from numlearn.learned.least_squares.tokens import (
     _gradient,
     _model_gradient,
     _tokens,
-    gd_iterate,
-    num_parameters,
-    reference_gd,
     sample_least_squares,
 )
+from numlearn.learned.optim import LevenbergMarquardt
 
-__all__ = [
-    "TrainConfig",
-    "build_model",
-    "cache_directory",
-    "evaluate",
-    "load_checkpoint",
-    "save_checkpoint",
-    "train",
-    "trained_model",
-]
+__all__ = ["TrainConfig", "build_model", "evaluate", "train"]
 
 _ARCHS = {
     "linear_attention": LinearAttentionModel,
@@ -161,9 +76,6 @@ _ARCHS = {
     "softmax": SoftmaxTransformer,
 }
 _DTYPES = {"float64": torch.float64, "float32": torch.float32}
-#: Auxiliary probes and how many of the last layers each reads before (the streams
-#: after layers L-k, ..., L-1): the one place the probes' depths are set.
-_AUX_PROBES = {"normal_equations": 1, "residuals": 2}
 
 
 @dataclass
@@ -197,10 +109,11 @@ class TrainConfig:
         ``"constant"``; ``ema_alpha = ema_lambda = 0`` disables the Grokfast filter;
         ``grad_clip`` None disables clipping.
     aux_weight, aux_frac, aux_probe
-        Auxiliary probe (module notes): weight :math:`\lambda_0` of the probe loss,
-        decayed linearly to 0 over the first ``aux_frac`` of the Adam steps (0 disables
-        it); ``aux_probe`` ``"normal_equations"`` reads (triu M, c) at the last
-        position before the last layer, ``"residuals"`` reads the row residuals
+        Auxiliary probe (:mod:`numlearn.learned.least_squares.probes`): weight
+        :math:`\lambda_0` of the probe loss, decayed linearly to 0 over the first
+        ``aux_frac`` of the Adam steps (0 disables it); ``aux_probe``
+        ``"normal_equations"`` reads (triu M, c) at the last position before the last
+        layer, ``"residuals"`` reads the row residuals
         :math:`r_t = a_t^\top x - b_t` after layer L-2 and the per-row gradients
         :math:`r_t a_t` after layer L-1 at every row token.
     polish : {"gauss_newton", "lbfgs", "none"}
@@ -289,9 +202,10 @@ class TrainConfig:
           embedding, 3000 Adam steps (batch 512, lr 5e-3 cosine) with the residual
           probe (``aux_probe="residuals"``, ``aux_weight`` 10 decaying to 0 over the
           whole phase), then up to 60 Gauss-Newton iterations on fresh batches of
-          2048, seed 1.  Not every seed gets there (module notes: of seeds 0-3, 1 and
-          3 reach 5e-16 in 5-6 minutes, 0 stalls at 7e-6 in Gauss-Newton, 2 does not
-          leave the plateau), so the preset names a seed that does.
+          2048, seed 1.  Not every seed gets there (of seeds 0-3, 1 and 3 reach 5e-16
+          in 5-6 minutes, 0 stalls at 7e-6 in Gauss-Newton, 2 does not leave the
+          plateau; the training notes in the documentation), so the preset names a
+          seed that does.
         """
         if arch == "linear_attention":
             return cls.default(**overrides)
@@ -378,57 +292,6 @@ def _generator(device: str, seed: int) -> torch.Generator:
 # ------------------------------------------------------------------------------ evaluate
 
 
-def evaluate(
-    model: nn.Module,
-    *,
-    batch: int = 4096,
-    seed: int = 2025,
-    steps: int = 100,
-    eta: float = 0.5,
-) -> dict[str, float]:
-    r"""Measure a model on fresh in-distribution problems.
-
-    Returns
-    -------
-    dict
-        ``grad_rel_l2``: :math:`\|\hat G - G\|_F / \|G\|_F` over the batch (single
-        step, at :math:`x_0`); ``grad_rel_median`` and ``grad_rel_max``: per-problem
-        :math:`\|\hat g - g\|/\|g\|`; ``iter_rel_max``: :math:`\max_{k\le K}
-        \|x_k - x_k^{GD}\|_F / \|x_k^{GD}\|_F` over the batch, learned iterates
-        (:func:`~numlearn.learned.sequence.gd_iterate`, ``steps`` = K, step ``eta``)
-        against classical GD from the same :math:`x_0`; ``iter_err_learned`` and
-        ``iter_err_gd``: :math:`\|x_K - x^\star\|_F/\|x^\star\|_F` for both.
-
-    Notes
-    -----
-    The problems come from their own generator (``seed``), disjoint from training's
-    (which uses ``config.seed + 1``).  Cost: ``steps + 1`` forward passes on ``batch``
-    problems.
-    """
-    p = next(model.parameters())
-    P = sample_least_squares(batch, model.n, model.d, seed=seed, device=p.device,
-                             dtype=p.dtype)
-    with torch.no_grad():
-        g = _gradient(P.A, P.b, P.x0)
-        gh = _model_gradient(model, P.A, P.b, P.x0)
-    per = (gh - g).norm(dim=1) / g.norm(dim=1)
-    xs = gd_iterate(model, P.A, P.b, P.x0, steps, eta)
-    ref = reference_gd(P.A, P.b, P.x0, steps, eta)
-    dev = ((xs - ref).norm(dim=(0, 2)) / ref.norm(dim=(0, 2))).max()
-    xs_norm = P.x_star.norm()
-    return {
-        "grad_rel_l2": float((gh - g).norm() / g.norm()),
-        "grad_rel_median": float(per.median()),
-        "grad_rel_max": float(per.max()),
-        "iter_rel_max": float(dev),
-        "iter_err_learned": float((xs[:, -1] - P.x_star).norm() / xs_norm),
-        "iter_err_gd": float((ref[:, -1] - P.x_star).norm() / xs_norm),
-        "steps": steps,
-        "eta": eta,
-        "batch": batch,
-    }
-
-
 class _EvalSet:
     def __init__(self, config: TrainConfig) -> None:
         P = sample_least_squares(config.eval_batch, config.n, config.d,
@@ -477,9 +340,11 @@ def train(
     Returns
     -------
     Result
-        ``value`` the trained model; ``stats`` the final :func:`evaluate` numbers plus
-        ``num_parameters``, ``time_adam``, ``time_polish``, ``time``, ``config`` (a
-        dict); ``history`` with ``step, phase, loss, lr, grad_norm`` (every step) and
+        ``value`` the trained model; ``stats`` the final :func:`evaluate` numbers
+        (its ``iterations`` renamed ``eval_iterations``: the GD iterates of that
+        evaluation) plus ``num_parameters``, ``seconds_adam``, ``seconds_polish``,
+        ``seconds`` (the whole run), ``config`` (a dict), ``final_eval_rel_error``;
+        ``history`` with ``step, phase, loss, lr, grad_norm`` (every step) and
         ``eval_step, eval_rel_error, time`` (every evaluation; in the Gauss-Newton phase
         ``lr`` holds the damping mu and ``grad_norm`` the norm of J^T r); ``status``
         ``"success"`` when the evaluation error reached ``config.target``, else a
@@ -534,8 +399,9 @@ def train(
     t_total = time.perf_counter() - t_start
 
     stats: dict[str, Any] = evaluate(model, batch=config.eval_batch, seed=config.seed + 3)
-    stats.update(num_parameters=num_parameters(model), time_adam=t_adam,
-                 time_polish=t_total - t_adam, time=t_total, config=asdict(config),
+    stats["eval_iterations"] = stats.pop("iterations")
+    stats.update(num_parameters=num_parameters(model), seconds_adam=t_adam,
+                 seconds_polish=t_total - t_adam, seconds=t_total, config=asdict(config),
                  final_eval_rel_error=err)
     status, message = Status.SUCCESS, ""
     if err > config.target:
@@ -552,50 +418,6 @@ def _lr_at(config: TrainConfig, step: int) -> float:
     if config.lr_schedule == "step":
         return config.lr * config.lr_decay ** (step // config.lr_step)
     return config.lr
-
-
-def _normal_equation_stats(A: Tensor, b: Tensor) -> Tensor:
-    """Upper triangle of :math:`A^\top A/n` and :math:`A^\top b/n`, shape
-    (batch, d(d+1)/2 + d): the normal-equation probe's targets."""
-    n, d = A.shape[-2:]
-    M = A.transpose(-1, -2) @ A / n
-    iu = torch.triu_indices(d, d, device=A.device)
-    c = (A.transpose(-1, -2) @ b.unsqueeze(-1)).squeeze(-1) / n
-    return torch.cat([M[:, iu[0], iu[1]], c], dim=1)
-
-
-class _AuxProbe:
-    """Linear read-outs of a GD route's intermediate quantities from the residual
-    stream (``TrainConfig.aux_probe``); seeded, and discarded after training."""
-
-    def __init__(self, config: TrainConfig) -> None:
-        d, W, L = config.d, config.width, config.n_layers
-        self.kind = config.aux_probe
-        depth = _AUX_PROBES[self.kind]
-        self.layers = tuple(range(L - depth, L))
-        fk = {"dtype": config.torch_dtype, "device": config.device}
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(config.seed + 2)
-            if self.kind == "normal_equations":
-                self.heads = [nn.Linear(W, d * (d + 1) // 2 + d, **fk)]
-            else:
-                self.heads = [nn.Linear(W, 1, **fk), nn.Linear(W, d, **fk)]
-
-    def parameters(self) -> list[Tensor]:
-        return [p for h in self.heads for p in h.parameters()]
-
-    def loss(self, hidden: tuple[Tensor, ...], A: Tensor, b: Tensor, x: Tensor) -> Tensor:
-        """Sum over heads of the relative squared error (against the targets' spread)."""
-        if self.kind == "normal_equations":
-            pairs = [(hidden[0][:, -1], _normal_equation_stats(A, b))]
-        else:
-            r = A @ x.unsqueeze(-1) - b.unsqueeze(-1)  # (batch, n, 1)
-            pairs = [(hidden[0][:, 1:], r), (hidden[1][:, 1:], r * A)]
-        total = hidden[0].new_zeros(())
-        for head, (h, t) in zip(self.heads, pairs, strict=True):
-            spread = ((t - t.mean(dim=tuple(range(t.ndim - 1)))) ** 2).sum()
-            total = total + ((head(h) - t) ** 2).sum() / spread
-        return total
 
 
 def _adam_phase(model, config, gen, history, record_eval, out_of_time, progress, tqdm):
@@ -706,7 +528,7 @@ def _gauss_newton_phase(model, config, gen, history, record_eval, out_of_time, p
         return functional_call(model, flat.unflatten(th), (tok.unsqueeze(0),))[0, -1, :d]
 
     jac = vmap(jacrev(single), in_dims=(None, 0))
-    mu = 1e-2
+    lm = LevenbergMarquardt(1e-2)
     bar = tqdm(range(config.polish_iters), desc="gauss-newton", disable=not progress,
                leave=False)
     for it in bar:
@@ -720,37 +542,20 @@ def _gauss_newton_phase(model, config, gen, history, record_eval, out_of_time, p
             with torch.no_grad():
                 return ((predict(th, tokens) - g) / scale).reshape(-1)
 
-        r = residual(theta)
-        loss = float(r @ r)
-        J = jac(theta, tokens).reshape(-1, P_count) / scale
-        JTJ = J.T @ J
-        JTr = J.T @ r
-        del J
-        diag = JTJ.diagonal().clone()
-        diag.clamp_(min=1e-12 * float(diag.max()) + 1e-300)
-        accepted = False
-        while mu < 1e12:
-            L, info = torch.linalg.cholesky_ex(JTJ + mu * torch.diag(diag))
-            if int(info):
-                mu *= 10
-                continue
-            delta = -torch.cholesky_solve(JTr.unsqueeze(-1), L).squeeze(-1)
-            r_new = residual(theta + delta)
-            loss_new = float(r_new @ r_new)
-            if loss_new < loss:
-                theta, loss, accepted = theta + delta, loss_new, True
-                mu = max(mu / 5, 1e-15)
-                break
-            mu *= 5
+        def jacobian(th: Tensor, tokens=tokens, scale=scale) -> Tensor:
+            return jac(th, tokens).reshape(-1, P_count) / scale
+
+        s = lm.step(theta, residual, jacobian)
+        theta = s.theta
         flat.set(theta)
         history["step"].append(step0 + it + 1)
         history["phase"].append("gauss_newton")
-        history["loss"].append(loss * float(scale) ** 2 / r.numel())
-        history["lr"].append(mu)
-        history["grad_norm"].append(float(JTr.norm()))
+        history["loss"].append(s.loss * float(scale) ** 2 / g.numel())
+        history["lr"].append(s.mu)
+        history["grad_norm"].append(s.grad_norm)
         err = record_eval(step0 + it + 1, "gauss_newton", history["loss"][-1])
-        bar.set_postfix(rel=f"{err:.2e}", mu=f"{mu:.0e}")
-        if err <= config.target or out_of_time() or not accepted:
+        bar.set_postfix(rel=f"{err:.2e}", mu=f"{s.mu:.0e}")
+        if err <= config.target or out_of_time() or not s.accepted:
             break
     bar.close()
     return err
@@ -791,130 +596,3 @@ def _lbfgs_phase(model, config, gen, history, record_eval, out_of_time, progress
             break
     bar.close()
     return err
-
-
-# ---------------------------------------------------------------------------- checkpoints
-
-
-def save_checkpoint(
-    path: str | Path,
-    model: nn.Module,
-    config: TrainConfig,
-    history: dict[str, list[Any]] | None = None,
-    stats: dict[str, Any] | None = None,
-) -> None:
-    """Write model weights, its constructor config, the run config, the history and
-    (optionally) the run's scalar statistics.
-
-    Everything is tensors or plain Python values, so :func:`load_checkpoint` can use
-    ``torch.load(weights_only=True)`` (no arbitrary code runs on load).
-    """
-    if not isinstance(config, TrainConfig):
-        raise TypeError(f"`config` must be a TrainConfig, got {type(config).__name__}.")
-    state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
-    torch.save(
-        {
-            "format": "numlearn.sequence/1",
-            "model_config": model.config(),
-            "config": asdict(config),
-            "state_dict": state,
-            "history": {k: np.asarray(v).tolist() for k, v in (history or {}).items()},
-            "stats": {k: v for k, v in (stats or {}).items()
-                      if isinstance(v, (bool, int, float, str))},
-        },
-        Path(path),
-    )
-
-
-def load_checkpoint(
-    path: str | Path, *, device: str | None = None
-) -> tuple[nn.Module, TrainConfig, dict[str, list[Any]]]:
-    """Rebuild the model saved by :func:`save_checkpoint`.
-
-    Returns ``(model, config, history)``; the model is on ``device`` (default: the
-    config's) in the config's dtype.
-    """
-    return _rebuild(_read_checkpoint(path), device)
-
-
-def _rebuild(
-    ckpt: dict[str, Any], device: str | None = None
-) -> tuple[nn.Module, TrainConfig, dict[str, list[Any]]]:
-    known = {f.name for f in fields(TrainConfig)}
-    config = TrainConfig(**{k: v for k, v in ckpt["config"].items() if k in known})
-    if device is not None:
-        config = replace(config, device=device)
-    mc = dict(ckpt["model_config"])
-    cls = _ARCHS[mc.pop("arch")]
-    d, n = mc.pop("d"), mc.pop("n")
-    model = cls(d, n, **mc, dtype=config.torch_dtype)
-    model.load_state_dict(ckpt["state_dict"])
-    return model.to(config.device), config, ckpt["history"]
-
-
-def _read_checkpoint(path: str | Path) -> dict[str, Any]:
-    ckpt = torch.load(Path(path), map_location="cpu", weights_only=True)
-    if not isinstance(ckpt, dict) or ckpt.get("format") != "numlearn.sequence/1":
-        raise ValueError(f"{path} is not a numlearn sequence-model checkpoint.")
-    return ckpt
-
-
-def cache_directory() -> Path:
-    """Where :func:`trained_model` keeps its checkpoints: ``$NUMLEARN_CACHE/learned``,
-    else ``~/.cache/numlearn/learned``."""
-    import os
-
-    root = os.environ.get("NUMLEARN_CACHE")
-    base = Path(root) if root else Path.home() / ".cache" / "numlearn"
-    return base / "learned"
-
-
-def trained_model(
-    config: TrainConfig,
-    *,
-    cache_dir: str | Path | None = None,
-    retrain: bool = False,
-    progress: bool = True,
-) -> Result:
-    """A model trained with ``config``: loaded from the checkpoint cache when this exact
-    config was trained before, else trained by :func:`train` and cached.
-
-    The cache key is a SHA-256 of the config's fields (seeded runs are reproducible, so a
-    config determines its model up to the platform's rounding); the file is read with
-    ``weights_only=True``.
-
-    Returns
-    -------
-    Result
-        As :func:`train` (``value`` the model, ``stats`` the training statistics, plus
-        ``cached``: whether it came from the cache, and ``checkpoint``: the path).
-    """
-    import hashlib
-    import json
-
-    if not isinstance(config, TrainConfig):
-        raise TypeError(f"`config` must be a TrainConfig, got {type(config).__name__}.")
-    config.validate()
-    key = hashlib.sha256(json.dumps(asdict(config), sort_keys=True).encode()).hexdigest()
-    directory = Path(cache_dir) if cache_dir is not None else cache_directory()
-    path = directory / f"{config.arch}-{key[:16]}.pt"
-    if path.exists() and not retrain:
-        ckpt = _read_checkpoint(path)  # one read for the model and its stats
-        model, _, history = _rebuild(ckpt)
-        stats = dict(ckpt.get("stats", {}))
-        stats.update(cached=True, checkpoint=str(path))
-        status = Status.from_code(str(stats.pop("status", "success")).split(":")[0])
-        return Result(value=model, status=status, message=str(stats.pop("message", "")),
-                      stats=stats,
-                      history=history, method=f"train[{config.arch}] (cached)",
-                      side="learned")
-    res = train(config, progress=progress)
-    directory.mkdir(parents=True, exist_ok=True)
-    stats = dict(res.stats)
-    stats["status"] = res.status.code
-    stats["message"] = res.message
-    tmp = path.with_suffix(".tmp")
-    save_checkpoint(tmp, res.value, config, res.history, stats)
-    tmp.replace(path)  # atomic: a concurrent reader never sees half a file
-    res.stats.update(cached=False, checkpoint=str(path))
-    return res

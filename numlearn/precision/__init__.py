@@ -4,6 +4,7 @@ the golden reference data.
 - :mod:`~numlearn.precision.oracle`: :func:`two_precision`, the one oracle engine
   (compute at two mpmath precisions, check agreement, round once to float64), and
   its front ends :func:`mp_evaluate`, :func:`mp_barycentric`;
+- :mod:`~numlearn.precision.mp_linalg`: :func:`mp_lstsq` (the least-squares oracle);
 - :mod:`~numlearn.precision.metrics`: :func:`rel_l2`, :func:`rmse`, :func:`mse`,
   :func:`max_abs`, :func:`ulp_distance`, :func:`metric_report`;
 - :mod:`~numlearn.precision.decomposition`: :class:`ErrorDecomposition`,
@@ -27,6 +28,7 @@ from numlearn.precision.metrics import (
     rmse,
     ulp_distance,
 )
+from numlearn.precision.mp_linalg import mp_lstsq
 from numlearn.precision.oracle import (
     OracleDisagreementError,
     OracleResult,
@@ -66,6 +68,7 @@ __all__ = [
     "metric_report",
     "mp_barycentric",
     "mp_evaluate",
+    "mp_lstsq",
     "mse",
     "reference_directory",
     "reference_names",

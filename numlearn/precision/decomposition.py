@@ -345,3 +345,63 @@ def interpolation_decomposition(
         u, u_best, u_disc, learned,
         grid_name=grid_name, cond=cond, norm=norm, labels=labels,
     )
+
+
+def least_squares_decomposition(
+    x_star: ArrayLike,
+    x_disc: ArrayLike,
+    x_learned: ArrayLike,
+    *,
+    cond: ArrayLike | None = None,
+) -> dict[str, NDArray[np.float64]]:
+    r"""The least-squares track's decomposition, per problem, relative to ``||x*||``.
+
+    For least squares ``u = u_best = x*`` (the exact solution, from the mpmath oracle
+    or the drawn solution), ``u_disc`` = the classical gradient-descent iterate after
+    the same number of steps, ``u_learned`` = the learned iterate, so the
+    representation term is zero and
+
+    .. math::
+
+        x^\star - x_{learned} = \underbrace{(x^\star - x_{disc})}_{\text{conditioning
+        /algorithmic}} + \underbrace{(x_{disc} - x_{learned})}_{\text{optimization}}:
+
+    how far classical GD still is after ``k`` steps (``<~ rho^k ||x0 - x*||``, down
+    to the conditioning floor), and how far the learned iterate strayed from it.
+
+    Parameters
+    ----------
+    x_star, x_disc, x_learned : array_like, shape (B, d)
+        Truth, classical iterate, learned iterate (float64).
+    cond : array_like, shape (B,), optional
+        ``cond(A)`` per problem; gives the ``floor`` ``cond * eps``.
+
+    Returns
+    -------
+    dict of str to ndarray of shape (B,)
+        The 2-norms ``total`` ``||x* - x_learned||``, ``conditioning``
+        ``||x* - x_disc||``, ``optimization`` ``||x_disc - x_learned||`` (inf/NaN where
+        an iterate diverged), ``norm`` ``||x*||``, the same three divided by ``||x*||``
+        (``rel_total``, ``rel_conditioning``, ``rel_optimization``), and ``floor``
+        (``cond * eps``, relative) when ``cond`` is given.
+    """
+    xs = as_float_array(x_star, "x_star", ndim=2, allow_complex=False)
+    xd = as_float_array(x_disc, "x_disc", ndim=2, allow_complex=False, finite=False)
+    xl = as_float_array(x_learned, "x_learned", ndim=2, allow_complex=False, finite=False)
+    if not xs.shape == xd.shape == xl.shape:
+        raise ValueError(f"`x_star`, `x_disc`, `x_learned` must have one shape (B, d), got "
+                         f"{xs.shape}, {xd.shape}, {xl.shape}.")
+    nx = np.linalg.norm(xs, axis=1)
+    out = {
+        "total": np.linalg.norm(xl - xs, axis=1),
+        "conditioning": np.linalg.norm(xd - xs, axis=1),
+        "optimization": np.linalg.norm(xl - xd, axis=1),
+        "norm": nx,
+    }
+    for term in ("total", "conditioning", "optimization"):
+        out[f"rel_{term}"] = out[term] / nx
+    if cond is not None:
+        from numlearn._core.validation import EPS
+
+        out["floor"] = np.asarray(cond, dtype=np.float64) * EPS
+    return out

@@ -18,7 +18,14 @@ from numlearn.problems.functions import (
     TargetFunction,
     get_target,
 )
-from numlearn.problems.least_squares import LS_FAMILIES, LeastSquaresBatch, sample, sample_paper
+from numlearn.problems.least_squares import (
+    LS_FAMILIES,
+    LeastSquaresBatch,
+    LeastSquaresFamily,
+    LeastSquaresSolver,
+    sample,
+    sample_paper,
+)
 from numlearn.problems.pdes import PDE_PROBLEMS, EvolutionProblem, get_pde
 
 __all__ = [
@@ -29,6 +36,8 @@ __all__ = [
     "EvolutionProblem",
     "InterpolationProblem",
     "LeastSquaresBatch",
+    "LeastSquaresFamily",
+    "LeastSquaresSolver",
     "TargetFunction",
     "get_pde",
     "get_target",

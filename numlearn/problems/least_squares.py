@@ -18,8 +18,8 @@ and batched: it returns a :class:`LeastSquaresBatch` with ``A (B, n, d)``,
     the paper's distribution at other ``n``, ``d`` (``n >= d``, :func:`sample_shape`).
 ``noisy``
     inconsistent ``b = A x_gen + sigma N(0, I_n)``; ``x_star`` is the least-squares
-    solution, computed to about an ulp (:func:`sample_noisy`).  In the other families
-    ``x_star`` is the drawn ``x*``.
+    solution, correctly rounded from the mpmath oracle (:func:`sample_noisy`).  In the
+    other families ``x_star`` is the drawn ``x*``.
 
 The families draw their random numbers in the same order (``A``, then ``x*``, then
 ``x0``, then the noise), so with the same seed ``cond``, ``scaled`` and ``noisy`` are
@@ -47,16 +47,24 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from numlearn._core.validation import as_float_array, check_int
+from numlearn.precision.mp_linalg import mp_lstsq
+
+if TYPE_CHECKING:
+    from numlearn._core.result import Result
 
 __all__ = [
     "LS_FAMILIES",
     "LeastSquaresBatch",
+    "LeastSquaresFamily",
+    "LeastSquaresSolver",
+    "paper_draws",
     "sample",
     "sample_cond",
     "sample_noisy",
@@ -201,18 +209,32 @@ def _positive(v: Any, name: str, *, minimum: float = 0.0, strict: bool = True) -
     return f
 
 
-def _draw(B: int, n: int, d: int, rng: np.random.Generator):
+def paper_draws(normal: Callable[[tuple[int, ...]], Any], batch: int, n: int, d: int):
+    r"""The paper's problem formula, for any array library: ``(A, b, x_star, x0)``.
+
+    ``normal(shape)`` returns standard normal draws (NumPy's
+    ``Generator.standard_normal`` here, ``torch.randn`` with a generator on the
+    learned side); the draws come in the order ``A (B, n, d)``, ``x* (B, d)``,
+    ``x0 (B, d)``, and ``b = A x*`` is one batched matmul (``@``) in the draws'
+    precision.  The random stream is the library's: the same seed gives the same
+    distribution on both sides, not the same numbers.
+    """
+    A, x_star, x0 = _draw(batch, n, d, normal)
+    return A, _matvec(A, x_star), x_star, x0
+
+
+def _draw(B: int, n: int, d: int, normal: Callable[[tuple[int, ...]], Any]):
     # Order matters: every family draws A, x*, x0 (then noise) in this order, so the
     # families are transformations of the same paper problems for the same seed.
-    A = rng.standard_normal((B, n, d))
-    x_star = rng.standard_normal((B, d))
-    x0 = rng.standard_normal((B, d))
+    A = normal((B, n, d))
+    x_star = normal((B, d))
+    x0 = normal((B, d))
     return A, x_star, x0
 
 
-def _matvec(A: NDArray[np.float64], x: NDArray[np.float64]) -> NDArray[np.float64]:
-    """``A x`` per problem in float64 (batched matmul)."""
-    return np.matmul(A, x[..., None])[..., 0]
+def _matvec(A: Any, x: Any) -> Any:
+    """``A x`` per problem (one batched matmul; NumPy or torch arrays)."""
+    return (A @ x[..., None])[..., 0]
 
 
 def _meta(family: str, n: int, d: int, seed: Seed, **params: Any) -> dict[str, Any]:
@@ -263,10 +285,8 @@ def sample_paper(batch: int, n: int = 20, d: int = 5, *, seed: Seed = None) -> L
     ((3, 20, 5), (3, 20), (3, 5))
     """
     B, n, d = _sizes(batch, n, d)
-    A, x_star, x0 = _draw(B, n, d, _rng(seed))
-    return LeastSquaresBatch(
-        A, _matvec(A, x_star), x_star, x0, _meta("paper", n, d, seed, x_star="drawn")
-    )
+    A, b, x_star, x0 = paper_draws(_rng(seed).standard_normal, B, n, d)
+    return LeastSquaresBatch(A, b, x_star, x0, _meta("paper", n, d, seed, x_star="drawn"))
 
 
 def sample_cond(
@@ -307,7 +327,7 @@ def sample_cond(
     """
     B, n, d = _sizes(batch, n, d)
     kappa = _positive(kappa, "kappa", minimum=1.0, strict=False)
-    A, x_star, x0 = _draw(B, n, d, _rng(seed))
+    A, x_star, x0 = _draw(B, n, d, _rng(seed).standard_normal)
     U, s, Vt = np.linalg.svd(A, full_matrices=False)
     lo, hi = s[:, -1:], s[:, :1]
     spread = np.where(hi > lo, hi - lo, 1.0)  # d == 1: one singular value, maps to 1
@@ -343,7 +363,7 @@ def sample_scaled(
     """
     B, n, d = _sizes(batch, n, d)
     scale = _positive(scale, "scale")
-    A, x_star, x0 = _draw(B, n, d, _rng(seed))
+    A, x_star, x0 = _draw(B, n, d, _rng(seed).standard_normal)
     x_star = scale * x_star
     return LeastSquaresBatch(
         A, _matvec(A, x_star), x_star, scale * x0,
@@ -360,7 +380,7 @@ def sample_shape(batch: int, n: int = 40, d: int = 10, *, seed: Seed = None) -> 
     ratio ``d / n``, not the size, sets GD's rate.
     """
     B, n, d = _sizes(batch, n, d)
-    A, x_star, x0 = _draw(B, n, d, _rng(seed))
+    A, x_star, x0 = _draw(B, n, d, _rng(seed).standard_normal)
     return LeastSquaresBatch(
         A, _matvec(A, x_star), x_star, x0, _meta("shape", n, d, seed, x_star="drawn")
     )
@@ -372,14 +392,12 @@ def sample_noisy(
     r"""Inconsistent problems: ``b = A x_gen + sigma * e``, ``e ~ N(0, I_n)``.
 
     ``x_gen`` is the paper's drawn ``x*``; the returned ``x_star`` is the
-    least-squares solution of the stored float64 ``(A, b)``, computed by
-    Householder QR followed by iterative refinement of the normal-equations residual
-    ``A^T (b - A x)`` in double-double arithmetic
-    (:func:`numlearn.classical.least_squares.lstsq_reference`, ``method="qr_refined"``):
-    accurate to about an ulp, checked against the mpmath oracle in the tests.  The
-    residual ``b - A x*`` is then nonzero (``~ sigma sqrt(n - d)``), and the
-    conditioning floor grows by the ``cond(A)^2 ||r|| / (||A|| ||x||)`` term of the
-    least-squares perturbation bound.
+    least-squares solution of the stored float64 ``(A, b)``, computed by the mpmath
+    oracle (:func:`numlearn.precision.mp_lstsq`: Householder QR at 50 and 100 digits,
+    checked to agree to 30, rounded once to float64 with a certificate), so the truth
+    is independent of every float64 solver it scores.  The residual ``b - A x*`` is
+    then nonzero (``~ sigma sqrt(n - d)``), and the conditioning floor grows by the
+    ``cond(A)^2 ||r|| / (||A|| ||x||)`` term of the least-squares perturbation bound.
 
     Parameters
     ----------
@@ -396,20 +414,18 @@ def sample_noisy(
 
     Notes
     -----
-    Cost: ``O(B n d^2)`` plus the refinement (a few double-double products).
+    Cost: the mpmath solve, about 10 ms per 20 x 5 problem (10 s for 1000).
     """
-    from numlearn.classical.least_squares import lstsq_reference
-
     B, n, d = _sizes(batch, n, d)
     sigma = _positive(sigma, "sigma", strict=False)
     rng = _rng(seed)
-    A, x_gen, x0 = _draw(B, n, d, rng)
+    A, x_gen, x0 = _draw(B, n, d, rng.standard_normal)
     b = _matvec(A, x_gen) + sigma * rng.standard_normal((B, n))
-    x_star = lstsq_reference(A, b, method="qr_refined").value
+    x_star = mp_lstsq(A, b).value
     return LeastSquaresBatch(
         A, b, x_star, x0,
         _meta("noisy", n, d, seed, sigma=sigma,
-              x_star="least-squares solution, QR + double-double refinement"),
+              x_star="least-squares solution, mpmath QR at 50 and 100 digits"),
     )
 
 
@@ -454,3 +470,80 @@ def sample(family: str, batch: int, seed: Seed = None, **kwargs: Any) -> LeastSq
         if "unexpected keyword" in str(exc):
             raise TypeError(f"family {family!r}: {exc}") from None
         raise
+
+
+# ------------------------------------------------------------------ solver protocol
+
+
+@runtime_checkable
+class LeastSquaresSolver(Protocol):
+    """What a least-squares iteration of either side is: problems and steps in, a
+    :class:`numlearn.Result` out.
+
+    Implemented by the classical gradient descent
+    (:func:`numlearn.classical.least_squares.gradient_descent_solver`) and by the
+    learned iterate (``numlearn.learned.least_squares.LearnedGradientDescent``), so a
+    test or the harness swaps one for the other.
+
+    ``solver(problems, steps, step_size)`` returns a ``Result`` whose ``value`` is a
+    NumPy float64 array ``(B, d)`` (the last iterate), whose
+    ``history["iterates"]`` is ``(B, steps + 1, d)`` (``x_0, ..., x_steps``) and
+    whose ``stats["iterations"]`` is ``steps``.  ``step_size`` is a float, an array of
+    shape ``(B,)`` or ``"optimal"`` (``2 / (L + mu)`` per problem).
+    """
+
+    def __call__(
+        self, problems: LeastSquaresBatch, steps: int, step_size: Any = ...
+    ) -> Result: ...
+
+
+# ---------------------------------------------------------------- harness problems
+
+
+@dataclass(frozen=True)
+class LeastSquaresFamily:
+    """A seeded batch of one family with its iterate count and step rule.
+
+    It speaks :class:`numlearn.problems.protocol.HarnessProblem`: :attr:`name`,
+    :attr:`grid_name` and :meth:`truth` (all problems' solutions ``x*`` stacked, from
+    the family's sampler: drawn, or the mpmath solve for the noisy family).
+
+    Attributes
+    ----------
+    label : str
+        Row label (``"in-distribution"``, ``"cond kappa=8"`` ...).
+    family : str
+        A key of :data:`LS_FAMILIES`.
+    params : mapping
+        The sampler's parameters (``kappa``, ``scale``, ``n``, ``d``, ``sigma``).
+    steps : int
+        Iterations ``K`` the iterative methods run.
+    eta : float or "optimal"
+        Step size (``"optimal"``: ``2 / (L + mu)`` per problem).
+    batch, seed : int
+        Problems drawn (:attr:`problems`, drawn once on first use) and their seed.
+    """
+
+    label: str
+    family: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    steps: int = 200
+    eta: float | str = 0.5
+    batch: int = 1000
+    seed: int = 20261123
+
+    @property
+    def name(self) -> str:
+        return f"{self.label} (K={self.steps})"
+
+    @property
+    def grid_name(self) -> str:
+        return f"x* of {self.batch} problems"
+
+    @cached_property
+    def problems(self) -> LeastSquaresBatch:
+        """The seeded batch (drawn on first access, then kept)."""
+        return sample(self.family, self.batch, seed=self.seed, **dict(self.params))
+
+    def truth(self) -> NDArray[np.float64]:
+        return self.problems.x_star.ravel()

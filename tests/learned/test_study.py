@@ -1,6 +1,6 @@
-"""Iterated learned solves vs classical GD (numlearn.learned.study), the checkpoint
-cache, and the ``least-squares`` comparison suite, on exact constructions and tiny
-trained models (fast); the default-configuration training run is marked slow."""
+"""Iterated learned solves vs classical GD (numlearn.learned.least_squares.study) on
+exact constructions and perturbed gradients (fast); the default-configuration training
+run is marked slow."""
 
 from __future__ import annotations
 
@@ -10,26 +10,26 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from numlearn.classical.least_squares import gradient_descent  # noqa: E402
-from numlearn.compare import ls_suite  # noqa: E402
-from numlearn.learned.sequence import (  # noqa: E402
+from numlearn.learned.checkpoint import (  # noqa: E402
+    trained_model,
+)
+from numlearn.learned.layers import (  # noqa: E402
     BaseConvModel,
     LinearAttentionModel,
-    _gradient,
-    _tokens,
-    baseconv_gd_construction,
-    gd_iterate,
-    linear_attention_gd_construction,
 )
-from numlearn.learned.study import (  # noqa: E402
+from numlearn.learned.least_squares import (  # noqa: E402
     DEFAULT_FAMILIES,
-    OODFamily,
+    baseconv_gd_construction,
     format_checkpoints,
     format_ood,
+    gd_iterate,
     iterated_study,
+    linear_attention_gd_construction,
     ood_study,
 )
-from numlearn.learned.training import TrainConfig, trained_model  # noqa: E402
-from numlearn.problems.least_squares import sample  # noqa: E402
+from numlearn.learned.least_squares.tokens import _gradient  # noqa: E402
+from numlearn.learned.training import TrainConfig  # noqa: E402
+from numlearn.problems.least_squares import LeastSquaresFamily, sample  # noqa: E402
 
 EPS = np.finfo(np.float64).eps
 
@@ -64,10 +64,11 @@ def test_study_of_a_perturbed_gradient_is_gd_with_a_perturbed_step():
     # classical side of the study is GD with the unperturbed step
     gd = gradient_descent(P.A, P.b, P.x0, steps=120, step_size=0.5).history["iterates"]
     np.testing.assert_array_equal(res.history["gd"], gd)
-    # the representation term is the distance between the two trajectories
+    # the optimization term is the distance between the two trajectories
     last = res.stats["checkpoints"][-1]
     rep = np.linalg.norm(x_l[:, -1] - gd[:, -1], axis=1) / np.linalg.norm(P.x_star, axis=1)
-    assert last["representation"]["median"] == pytest.approx(np.median(rep), rel=1e-12)
+    assert last["optimization"]["median"] == pytest.approx(np.median(rep), rel=1e-12)
+    assert res.stats["median_optimization"] == last["optimization"]["median"]
     assert res.stats["median_rel_learned"] == last["rel_learned"]["median"]
 
 
@@ -79,7 +80,7 @@ def test_exact_construction_tracks_gd_to_rounding_over_200_iterates(make):
     res = iterated_study(make(), P, steps=200, eta=0.5)
     for r in res.stats["checkpoints"]:
         # learned minus classical trajectory stays at rounding level (measured ~1e-16)
-        assert r["representation"]["max"] <= 1e-14
+        assert r["optimization"]["max"] <= 1e-14
         assert r["grad_abs"]["max"] <= 1e-14
     s = res.stats
     # 200 iterates of eta = 0.5 reach the float64 floor: median ~2e-16 (measured)
@@ -122,21 +123,21 @@ def test_exact_model_at_other_n_is_gd_with_step_scaled_by_m_over_n():
     P = sample("shape", 64, n=10, d=5, seed=2)
     model = linear_attention_gd_construction(positional="segment")
     A, b, x0 = (torch.tensor(a) for a in (P.A, P.b, P.x0))
-    xs = gd_iterate(model, A, b, x0, 50, 0.5).numpy()
+    xs = gd_iterate(model, A, b, x0, 50, 0.5).history["iterates"]
     ref = gradient_descent(P.A, P.b, P.x0, steps=50, step_size=0.5 * 10 / 20)
     assert np.abs(xs - ref.history["iterates"]).max() <= 1e3 * EPS
 
 
 def test_ood_study_rows_and_gaps():
-    fams = (OODFamily("in", "paper", {}, 60, 0.5),
-            OODFamily("scaled", "scaled", {"scale": 16.0}, 60, 0.5),
-            OODFamily("n=10", "shape", {"n": 10, "d": 5}, 60, "optimal"))
+    fams = (LeastSquaresFamily("in", "paper", {}, 60, 0.5),
+            LeastSquaresFamily("scaled", "scaled", {"scale": 16.0}, 60, 0.5),
+            LeastSquaresFamily("n=10", "shape", {"n": 10, "d": 5}, 60, "optimal"))
     models = {"exact": linear_attention_gd_construction(positional="segment"),
               "learned-pos": LinearAttentionModel(5, 20, positional="learned")}
     rows = ood_study(models, fams, batch=64)
     assert [r["family"] for r in rows] == ["in", "in", "scaled", "scaled", "n=10", "n=10"]
     by = {(r["family"], r["model"]): r for r in rows}
-    assert by[("n=10", "learned-pos")]["status"].startswith("n/a")
+    assert by[("n=10", "learned-pos")]["status"].startswith("not_applicable")
     ex = by[("scaled", "exact")]
     assert ex["status"] == "ok" and ex["median_grad_rel_x0"] <= 1e-14
     assert 0.1 < ex["gap_grad"] < 10
@@ -147,14 +148,14 @@ def test_ood_study_rows_and_gaps():
     b = iterated_study(model, sample("scaled", 64, scale=16.0, seed=5), steps=60).stats
     assert a["median_rel_gd"] == b["median_rel_gd"]
     assert b["median_rel_learned"] == pytest.approx(a["median_rel_learned"], rel=1e-10)
-    assert "n/a" in format_ood(rows)
+    assert "not_applicable" in format_ood(rows)
 
 
 def test_diverged_iterates_are_reported_not_nan():
     # at n = 40 the exact model returns 2g, so with GD's optimal step 2/(L+mu) it steps
     # 4/(L+mu) > 2/L: its iterates grow by ~2.5 per step and overflow
-    fams = (OODFamily("in", "paper", {}, 20, 0.5),
-            OODFamily("n=40", "shape", {"n": 40, "d": 5}, 1000, "optimal"))
+    fams = (LeastSquaresFamily("in", "paper", {}, 20, 0.5),
+            LeastSquaresFamily("n=40", "shape", {"n": 40, "d": 5}, 1000, "optimal"))
     model = linear_attention_gd_construction(positional="segment")
     with np.errstate(all="ignore"):
         rows = ood_study({"exact": model}, fams, batch=32)
@@ -166,61 +167,21 @@ def test_diverged_iterates_are_reported_not_nan():
     assert f"({r['diverged_learned']} of 32 diverged)" in text
 
 
-def test_default_families_start_in_distribution():
-    assert DEFAULT_FAMILIES[0].family == "paper"
-    assert {f.family for f in DEFAULT_FAMILIES} >= {"cond", "scaled", "shape", "noisy"}
+def test_default_families_start_in_distribution_with_stable_steps():
+    """The first family (the gaps' denominator) draws the paper's problems, and every
+    default family's step rule is below the stability limit 2/L on its problems (a
+    fixed step on a family whose L grows would make the study's GD diverge)."""
+    from dataclasses import replace
 
+    from numlearn.classical.least_squares import check_step_size, conditioning
+    from numlearn.problems.least_squares import sample_paper
 
-def test_trained_model_cache_round_trip(tmp_path):
-    cfg = TrainConfig.tiny(steps=20, polish="none", eval_batch=128)
-    first = trained_model(cfg, cache_dir=tmp_path, progress=False)
-    again = trained_model(cfg, cache_dir=tmp_path, progress=False)
-    assert first.stats["cached"] is False and again.stats["cached"] is True
-    assert again.stats["grad_rel_l2"] == first.stats["grad_rel_l2"]
-    P = sample("paper", 16, seed=9)
-    tok = _tokens(*(torch.tensor(a) for a in (P.A, P.b, P.x0)))
-    with torch.no_grad():
-        torch.testing.assert_close(first.value(tok), again.value(tok), rtol=0, atol=0)
-    with pytest.raises(TypeError, match="TrainConfig"):
-        trained_model({"arch": "softmax"}, cache_dir=tmp_path)
-
-
-def test_least_squares_suite_runs_with_exact_models(monkeypatch):
-    from numlearn._core.result import Result
-    from numlearn.compare import run_comparison
-    from numlearn.compare.suites import get_suite
-
-    suite = get_suite("least-squares")
-    cases, methods, extra = suite.build()
-    assert [c.family.label for c in cases] == [f.label for f in DEFAULT_FAMILIES]
-    exact = {"linear_attention": linear_attention_gd_construction(positional="segment"),
-             "baseconv": baseconv_gd_construction(positional="segment"),
-             "softmax": linear_attention_gd_construction(positional="segment")}
-
-    def fake_model(self):
-        if self.training is None:
-            self.training = Result(value=exact[self.arch], side="learned",
-                                   stats={"num_parameters": 0, "grad_rel_l2": 0.0,
-                                          "time": 0.0, "cached": True})
-            self.store.setdefault("training", {})[self.arch] = self.training
-        return self.training.value
-
-    monkeypatch.setattr(ls_suite._Learned, "model", fake_model)
-    small = [ls_suite.LSCase(cases[i].family, i, batch=32) for i in (0, 3, 6)]
-    ls_suite._STORE["cases"] = small
-    rows = run_comparison(small, methods, extra=extra)
-    assert len(rows) == 3 * len(methods)
-    by = {(r.problem, r.method): r for r in rows}
-    ind = small[0].name
-    assert by[(ind, "numlearn.lstsq(qr)")].rel_l2 <= 1e-14
-    # 200 exact iterates: the learned solve is classical GD up to rounding
-    gd_err = by[(ind, "numlearn.gradient_descent")].rel_l2
-    assert abs(by[(ind, "learned.linear_attention")].rel_l2 - gd_err) <= 1e-14
-    nrow = by[(small[2].name, "learned.baseconv")]  # n = 40: BaseConv cannot run
-    assert nrow.extra["status"].startswith("n/a")
-    report = suite.report(rows)
-    assert "paper" in report and "per-iterate error decomposition" in report
-    assert "out of distribution" in report
+    first = replace(DEFAULT_FAMILIES[0], batch=8, seed=3)
+    np.testing.assert_array_equal(first.problems.A, sample_paper(8, seed=3).A)
+    for fam in DEFAULT_FAMILIES:
+        c = conditioning(replace(fam, batch=64, seed=1).problems.A)
+        eta = c.step_optimal if fam.eta == "optimal" else np.full(64, fam.eta)
+        assert not check_step_size(eta, c.L).any(), fam.label
 
 
 @pytest.mark.slow
@@ -233,7 +194,7 @@ def test_default_linear_attention_training_reaches_float64_gd(tmp_path):
                         progress=False)
     assert res.success, res.explanation
     assert res.stats["grad_rel_l2"] <= 1e-12
-    assert res.stats["time"] <= 1800
+    assert res.stats["seconds"] <= 1800
     study = iterated_study(res.value, sample("paper", 1000, seed=11), steps=200, eta=0.5)
     for r in study.stats["checkpoints"]:
         if r["k"] >= 150:  # GD's median is below 1e-13 from k = 150 on

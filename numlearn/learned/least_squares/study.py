@@ -2,7 +2,7 @@ r"""Iterated learned solves measured against classical gradient descent.
 
 A model trained to output :math:`g(x) = A^\top(Ax-b)/n` is iterated as
 :math:`\hat x_{k+1} = \hat x_k - \eta\, \hat g(\hat x_k)` (one model call per iterate,
-:func:`~numlearn.learned.sequence.gd_iterate`), and compared with classical GD
+:func:`~numlearn.learned.least_squares.gd_iterate`), and compared with classical GD
 :math:`x_{k+1} = x_k - \eta\, g(x_k)` (the Numba kernel
 :func:`numlearn.classical.least_squares.gradient_descent`) from the same :math:`x_0`
 and with the same steps.
@@ -10,26 +10,31 @@ and with the same steps.
 The error after :math:`k` iterates splits exactly (as vectors) into
 
 .. math::
-    x^\star - \hat x_k = \underbrace{(x^\star - x_k)}_{\text{algorithmic}}
-                       + \underbrace{(x_k - \hat x_k)}_{\text{representation}},
+    x^\star - \hat x_k = \underbrace{(x^\star - x_k)}_{\text{conditioning/algorithmic}}
+                       + \underbrace{(x_k - \hat x_k)}_{\text{optimization}},
 
-the *algorithmic/optimization* part (how far classical GD is after k steps:
-:math:`\lesssim \rho^k\|x_0 - x^\star\|` with :math:`\rho = \max|1-\eta\lambda|`) and
-the *representation* part (the learned gradient's errors, accumulated along the
-trajectory; for a per-call error :math:`\delta` it levels off near
+the *conditioning/algorithmic* part (how far classical GD is after k steps:
+:math:`\lesssim \rho^k\|x_0 - x^\star\|` with :math:`\rho = \max|1-\eta\lambda|`,
+down to the conditioning floor) and the *optimization* part (how far training left
+the learned gradient from the exact one, its errors accumulated along the trajectory;
+for a per-call error :math:`\delta` it levels off near
 :math:`\eta\delta/(1-\rho) \approx \delta/\mu`).  Each is reported per problem relative
 to :math:`\|x^\star\|`, as median and interquartile range, next to the conditioning
 floor :math:`\mathrm{cond}(A)\,\epsilon` that no float64 solver beats, and next to the
 single-step relative gradient error :math:`\|\hat g - g\|/\|g\|` measured along the
-learned trajectory.  (For the DESIGN's three-term language: :math:`u_{best} = x^\star`,
-:math:`u_{disc} = x_k`, :math:`u_{learned} = \hat x_k`; the truth :math:`x^\star` is the
-drawn solution, within :math:`\mathrm{cond}(A)\,d\,\epsilon` of the exact least-squares
-solution of the stored float64 data, see :mod:`numlearn.problems.least_squares`.)
+learned trajectory.  In the three-term language of
+:mod:`numlearn.precision.decomposition` (built by
+:func:`~numlearn.precision.decomposition.least_squares_decomposition`):
+:math:`u_{best} = x^\star`, :math:`u_{disc} = x_k`, :math:`u_{learned} = \hat x_k`, and
+the representation term is zero.  The truth :math:`x^\star` is the drawn solution,
+within :math:`\mathrm{cond}(A)\,d\,\epsilon` of the exact least-squares solution of
+the stored float64 data (the mpmath solution for the noisy family), see
+:mod:`numlearn.problems.least_squares`.
 
 :func:`ood_study` runs this over a list of problem families (condition number, scale,
 other ``n``, noisy right-hand sides) for several models and reports the
 generalization gap: the ratio of a family's median single-step gradient error, and of
-its median representation term, to the in-distribution ones.
+its median optimization term, to the in-distribution ones.
 
 References
 ----------
@@ -41,7 +46,7 @@ figure are in :data:`PAPER_FLOAT32`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -52,18 +57,14 @@ from torch import nn
 from numlearn._core.result import Result
 from numlearn._core.validation import check_int
 from numlearn.classical.least_squares import gradient_descent
-from numlearn.learned.sequence import (
-    _check_model_shape,
-    _check_problem,
-    _gradient,
-    _model_gradient,
-)
-from numlearn.problems.least_squares import LeastSquaresBatch, sample
+from numlearn.learned.least_squares.iterate import _check_model_shape
+from numlearn.learned.least_squares.tokens import _check_problem, _gradient, _model_gradient
+from numlearn.precision.decomposition import least_squares_decomposition
+from numlearn.problems.least_squares import LeastSquaresBatch, LeastSquaresFamily
 
 __all__ = [
     "DEFAULT_FAMILIES",
     "PAPER_FLOAT32",
-    "OODFamily",
     "format_checkpoints",
     "format_ood",
     "iterated_study",
@@ -73,7 +74,8 @@ __all__ = [
 
 #: Figures of arXiv 2503.12295 (float32 training and evaluation, n = 20, d = 5), read
 #: off Fig. 1's log axes (about +-2x), as median MSE :math:`\|x-x^\star\|^2/d` (the
-#: figure's "average loss"; see ``research/least_squares.md`` for the caveats).
+#: figure's "average loss": the runs are float32 throughout, so these are float32
+#: floors, not the float64 ones measured here).
 PAPER_FLOAT32: dict[str, float] = {
     "learned iterate (BaseConv ~ linear attention), 100 iterates": 1.5e-13,
     "classical GD in float32, 100 iterates": 5e-15,
@@ -136,7 +138,7 @@ def iterated_study(
     Parameters
     ----------
     model : nn.Module
-        A sequence model of :mod:`numlearn.learned.sequence` (its device and dtype are
+        A sequence model of :mod:`numlearn.learned.layers` (its device and dtype are
         used; the problems are cast to them).
     problems : LeastSquaresBatch
         From :mod:`numlearn.problems.least_squares` (float64; ``x_star`` the truth).
@@ -155,11 +157,12 @@ def iterated_study(
         ``value``: the learned iterate :math:`\hat x_K` (B, d) as NumPy float64.
         ``stats``: scalars at ``K`` (``median_rel_learned``, ``q25_rel_learned``,
         ``q75_rel_learned``, the same for ``_gd``, ``median_mse_learned``/``_gd``
-        (:math:`\|x-x^\star\|^2/d`), ``median_representation``,
-        ``median_grad_rel_x0`` (single step at :math:`x_0`), ``median_floor``
-        (cond(A) eps), ``ratio_learned_gd`` (of the medians), ``batch``, ``steps``),
-        and ``checkpoints``: a list of dicts, one per iterate count ``k``, each with
-        ``rel_learned``, ``rel_gd`` (algorithmic part), ``representation``,
+        (:math:`\|x-x^\star\|^2/d`), ``median_optimization`` (learned vs classical
+        GD), ``median_grad_rel_x0`` (single step at :math:`x_0`), ``median_floor``
+        (cond(A) eps), ``ratio_learned_gd`` (of the medians), ``batch``,
+        ``iterations`` (``K``)), and ``checkpoints``: a list of dicts, one per iterate
+        count ``k``, each with ``rel_learned``, ``rel_gd`` (conditioning/algorithmic
+        part), ``optimization``,
         ``mse_learned``, ``mse_gd``, ``grad_rel`` (single-step error at
         :math:`\hat x_k`) and ``grad_abs`` (:math:`\|\hat g - g\|`), each a dict of
         median / q25 / q75 / max over the problems, and ``floor`` (median cond eps).
@@ -191,7 +194,6 @@ def iterated_study(
     gd = gradient_descent(problems.A, problems.b, problems.x0, steps=K,
                           step_size=_step_arg(eta))
     x_gd = gd.history["iterates"]
-    floor = np.asarray(gd.stats["floor"])
     etas = np.asarray(gd.stats["step_size"], dtype=np.float64)
     eta_t = torch.as_tensor(etas, dtype=dtype, device=dev).unsqueeze(-1)
 
@@ -218,29 +220,29 @@ def iterated_study(
     x_l = torch.stack(xs, dim=1).double().cpu().numpy()
 
     xstar = problems.x_star
-    nx = np.linalg.norm(xstar, axis=1)
     d = xstar.shape[1]
     rows: list[dict[str, Any]] = []
     for k in marks:
-        el = np.linalg.norm(x_l[:, k] - xstar, axis=1)
-        eg = np.linalg.norm(x_gd[:, k] - xstar, axis=1)
-        rep = np.linalg.norm(x_l[:, k] - x_gd[:, k], axis=1)
+        dec = least_squares_decomposition(xstar, x_gd[:, k], x_l[:, k],
+                                          cond=gd.stats["cond"])
+        el, eg = dec["total"], dec["conditioning"]
         rows.append({
             "k": k,
-            "rel_learned": _summary(el / nx), "rel_gd": _summary(eg / nx),
-            "representation": _summary(rep / nx),
+            "rel_learned": _summary(dec["rel_total"]),
+            "rel_gd": _summary(dec["rel_conditioning"]),
+            "optimization": _summary(dec["rel_optimization"]),
             "mse_learned": _summary(el**2 / d), "mse_gd": _summary(eg**2 / d),
             "grad_rel": _summary(grad_rel[k]), "grad_abs": _summary(grad_abs[k]),
-            "floor": float(np.median(floor)),
+            "floor": float(np.median(dec["floor"])),
         })
     last = rows[-1]
     stats: dict[str, Any] = {
-        "steps": K, "batch": int(xstar.shape[0]),
+        "iterations": K, "batch": int(xstar.shape[0]),
         "eta": float(np.median(etas)) if isinstance(eta, str) else float(etas[0]),
         "eta_rule": eta if isinstance(eta, str) else "fixed",
         "median_grad_rel_x0": rows[0]["grad_rel"]["median"] if marks[0] == 0 else float(
             "nan"),
-        "median_representation": last["representation"]["median"],
+        "median_optimization": last["optimization"]["median"],
         "median_floor": last["floor"],
         "diverged_learned": last["rel_learned"]["diverged"],
         "checkpoints": rows,
@@ -263,7 +265,7 @@ def format_checkpoints(result: Result) -> str:
     except ``|g^ - g|`` (absolute gradient error along the learned trajectory; its
     relative version grows as ``g -> 0``) and the MSE ``||x - x*||^2 / d``."""
     head = (f"{'k':>5} {'learned [q25, q75]':>31} {'GD (algorithmic)':>17} "
-            f"{'representation':>15} {'|g^ - g|':>10} {'MSE learned':>12} "
+            f"{'optimization':>15} {'|g^ - g|':>10} {'MSE learned':>12} "
             f"{'MSE GD':>10} {'floor':>9}")
     lines = [head, "-" * len(head)]
     for r in result.stats["checkpoints"]:
@@ -271,7 +273,7 @@ def format_checkpoints(result: Result) -> str:
         lines.append(
             f"{r['k']:>5} {_fmt(rl['median'])} [{_fmt(rl['q25'], 8)}, "
             f"{_fmt(rl['q75'], 8)}] {_fmt(r['rel_gd']['median'], 17)} "
-            f"{_fmt(r['representation']['median'], 15)} "
+            f"{_fmt(r['optimization']['median'], 15)} "
             f"{_fmt(r['grad_abs']['median'], 10)} {_fmt(r['mse_learned']['median'], 12)} "
             f"{_fmt(r['mse_gd']['median'], 10)} {r['floor']:>9.1e}")
     return "\n".join(lines)
@@ -280,38 +282,25 @@ def format_checkpoints(result: Result) -> str:
 # ------------------------------------------------------------------ out of distribution
 
 
-@dataclass(frozen=True)
-class OODFamily:
-    """A problem family for :func:`ood_study`: a sampler of
-    :mod:`numlearn.problems.least_squares` with its parameters, the iterate count and
-    the step rule."""
-
-    label: str
-    family: str
-    params: Mapping[str, Any] = field(default_factory=dict)
-    steps: int = 200
-    eta: float | str = 0.5
-
-
 #: In distribution first (the gap's denominator), then the shifts: a larger condition
 #: number (cond(A) = kappa, against a median of 2.2 in distribution; step 2/(L+mu)
 #: because L = kappa^2/n), scaled targets, other n (for models that run at other
 #: lengths, see ``supports_rows``) and noisy, inconsistent right-hand sides.
-DEFAULT_FAMILIES: tuple[OODFamily, ...] = (
-    OODFamily("in-distribution", "paper", {}, 200, 0.5),
-    OODFamily("cond kappa=8", "cond", {"kappa": 8.0}, 1000, "optimal"),
-    OODFamily("cond kappa=30", "cond", {"kappa": 30.0}, 1000, "optimal"),
-    OODFamily("scaled x16", "scaled", {"scale": 16.0}, 200, 0.5),
-    OODFamily("scaled x1/16", "scaled", {"scale": 1.0 / 16}, 200, 0.5),
-    OODFamily("n=10", "shape", {"n": 10, "d": 5}, 400, "optimal"),
-    OODFamily("n=40", "shape", {"n": 40, "d": 5}, 200, "optimal"),
-    OODFamily("noisy sigma=1e-2", "noisy", {"sigma": 1e-2}, 200, 0.5),
+DEFAULT_FAMILIES: tuple[LeastSquaresFamily, ...] = (
+    LeastSquaresFamily("in-distribution", "paper", {}, 200, 0.5),
+    LeastSquaresFamily("cond kappa=8", "cond", {"kappa": 8.0}, 1000, "optimal"),
+    LeastSquaresFamily("cond kappa=30", "cond", {"kappa": 30.0}, 1000, "optimal"),
+    LeastSquaresFamily("scaled x16", "scaled", {"scale": 16.0}, 200, 0.5),
+    LeastSquaresFamily("scaled x1/16", "scaled", {"scale": 1.0 / 16}, 200, 0.5),
+    LeastSquaresFamily("n=10", "shape", {"n": 10, "d": 5}, 400, "optimal"),
+    LeastSquaresFamily("n=40", "shape", {"n": 40, "d": 5}, 200, "optimal"),
+    LeastSquaresFamily("noisy sigma=1e-2", "noisy", {"sigma": 1e-2}, 200, 0.5),
 )
 
 
 def ood_study(
     models: Mapping[str, nn.Module],
-    families: Sequence[OODFamily] = DEFAULT_FAMILIES,
+    families: Sequence[LeastSquaresFamily] = DEFAULT_FAMILIES,
     *,
     batch: int = 1000,
     seed: int = 20261123,
@@ -322,7 +311,7 @@ def ood_study(
     ----------
     models : mapping of str to nn.Module
         Label to trained model.
-    families : sequence of OODFamily
+    families : sequence of LeastSquaresFamily
         The first is the reference for the generalization gap (in distribution).
     batch : int
         Problems per family (the same problems for every model).
@@ -334,10 +323,10 @@ def ood_study(
     list of dict
         One row per (family, model): ``family``, ``model``, ``steps``, ``eta``,
         ``median_rel_learned``, ``q25_rel_learned``, ``q75_rel_learned``,
-        ``median_rel_gd``, ``median_representation``, ``median_grad_rel_x0``,
-        ``gap_grad`` and ``gap_representation`` (ratios of the medians to the
-        in-distribution row of the same model); ``"n/a"`` in ``status`` when the model
-        cannot run at that length.
+        ``median_rel_gd``, ``median_optimization``, ``median_grad_rel_x0``,
+        ``gap_grad`` and ``gap_optimization`` (ratios of the medians to the
+        in-distribution row of the same model); ``status`` ``"ok"``, or
+        ``"not_applicable: ..."`` when the model cannot run at that length.
 
     Notes
     -----
@@ -349,7 +338,7 @@ def ood_study(
     rows: list[dict[str, Any]] = []
     base: dict[str, dict[str, Any]] = {}
     for i, fam in enumerate(families):
-        problems = sample(fam.family, batch, seed=seed + i, **dict(fam.params))
+        problems = replace(fam, batch=batch, seed=seed + i).problems
         n = problems.A.shape[1]
         for label, model in models.items():
             supports = getattr(model, "supports_rows", None)
@@ -366,7 +355,7 @@ def ood_study(
 
 
 def ood_row(
-    family: OODFamily,
+    family: LeastSquaresFamily,
     model: str,
     result: Result | None,
     *,
@@ -380,25 +369,25 @@ def ood_row(
     row: dict[str, Any] = {"family": family.label, "model": model, "steps": family.steps,
                            "eta": family.eta, "n": n}
     if result is None:
-        row["status"] = f"n/a: the model runs only at n = {trained_n}"
+        row["status"] = f"not_applicable: the model runs only at n = {trained_n}"
         return row
     s = result.stats
     row.update({k: s[k] for k in (
         "median_rel_learned", "q25_rel_learned", "q75_rel_learned", "median_rel_gd",
-        "median_representation", "median_grad_rel_x0", "median_floor",
+        "median_optimization", "median_grad_rel_x0", "median_floor",
         "diverged_learned", "batch")})
     row["status"] = "ok"
     if reference is not None:
         row["gap_grad"] = row["median_grad_rel_x0"] / reference["median_grad_rel_x0"]
-        row["gap_representation"] = (row["median_representation"]
-                                     / max(reference["median_representation"], 1e-300))
+        row["gap_optimization"] = (row["median_optimization"]
+                                   / max(reference["median_optimization"], 1e-300))
     return row
 
 
 def format_ood(rows: Sequence[Mapping[str, Any]]) -> str:
     """:func:`ood_study` rows as a text table (errors relative to ``||x*||``)."""
     head = (f"{'family':<18} {'model':<18} {'K':>5} {'learned [q25, q75]':>31} "
-            f"{'GD':>9} {'repr.':>9} {'grad err':>9} {'gap grad':>9} {'gap repr':>9}")
+            f"{'GD':>9} {'optim.':>9} {'grad err':>9} {'gap grad':>9} {'gap optim':>9}")
     lines = [head, "-" * len(head)]
     for r in rows:
         if r.get("status") != "ok":
@@ -410,9 +399,9 @@ def format_ood(rows: Sequence[Mapping[str, Any]]) -> str:
             f"{r['family']:<18} {r['model']:<18} {r['steps']:>5} "
             f"{_fmt(r['median_rel_learned'])} [{_fmt(r['q25_rel_learned'], 8)}, "
             f"{_fmt(r['q75_rel_learned'], 8)}] {_fmt(r['median_rel_gd'])} "
-            f"{_fmt(r['median_representation'])} {_fmt(r['median_grad_rel_x0'])} "
+            f"{_fmt(r['median_optimization'])} {_fmt(r['median_grad_rel_x0'])} "
             f"{_fmt(r.get('gap_grad', float('nan')))} "
-            f"{_fmt(r.get('gap_representation', float('nan')))}"
+            f"{_fmt(r.get('gap_optimization', float('nan')))}"
             + (f"  ({ndiv} of {r['batch']} diverged)" if ndiv else ""))
     return "\n".join(lines)
 

@@ -1,0 +1,165 @@
+"""The skeleton shared by the sequence models: read-in, positional embedding,
+residual blocks, read-out (:class:`_SequenceModel`), and the checks the layers share.
+
+The models (:mod:`.attention`, :mod:`.conv`) map a prompt of ``n + 1`` tokens of width
+``d + 1`` to outputs of width ``d``; they are generic sequence models, used by the
+least-squares track (:mod:`numlearn.learned.least_squares`) with the paper's token
+format.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch import Tensor, nn
+
+from numlearn._core.validation import check_int
+
+__all__ = ["num_parameters"]
+
+
+def _check_dtype(dtype: Any, name: str = "dtype") -> torch.dtype:
+    if not isinstance(dtype, torch.dtype) or not dtype.is_floating_point or dtype.is_complex:
+        raise TypeError(
+            f"`{name}` must be a real floating torch dtype (torch.float64 or torch.float32), "
+            f"got {dtype!r}."
+        )
+    return dtype
+
+
+
+def _check_positional(positional: Any) -> str:
+    if positional is True:
+        return "learned"
+    if positional is False or positional is None:
+        return "none"
+    if positional not in ("learned", "segment", "none"):
+        raise ValueError(
+            "`positional` must be 'learned' (one vector per position), 'segment' (one for "
+            f"token 0, one shared by the rows), 'none', or a bool; got {positional!r}."
+        )
+    return str(positional)
+
+
+
+def num_parameters(model: nn.Module) -> int:
+    """Number of trainable scalars of ``model``."""
+    return sum(p.numel() for p in model.parameters() if p.requires_grad)
+
+
+
+class _SequenceModel(nn.Module):
+    """Read-in, optional learned positional embedding, residual blocks, read-out."""
+
+    arch: str = ""
+
+    def __init__(
+        self,
+        d: int,
+        n: int,
+        width: int,
+        n_layers: int,
+        positional: bool | str,
+        device: str | torch.device | None,
+        dtype: torch.dtype,
+    ) -> None:
+        super().__init__()
+        self.d = check_int(d, "d", minimum=1)
+        self.n = check_int(n, "n", minimum=1)
+        self.width = check_int(width, "width", minimum=1)
+        self.n_layers = check_int(n_layers, "n_layers", minimum=0)
+        self.seq_len = self.n + 1
+        self.positional = _check_positional(positional)
+        dtype = _check_dtype(dtype)
+        fk = {"device": device, "dtype": dtype}
+        self.read_in = nn.Linear(self.d + 1, self.width, **fk)
+        rows = {"learned": self.seq_len, "segment": 2, "none": 0}[self.positional]
+        if rows:
+            self.pos_emb = nn.Parameter(torch.zeros(rows, self.width, **fk))
+        else:
+            self.register_parameter("pos_emb", None)
+        self.blocks = nn.ModuleList()
+        self.read_out = nn.Linear(self.width, self.d, **fk)
+
+    def forward(self, tokens: Tensor) -> Tensor:
+        """Map tokens (batch, n+1, d+1) to outputs (batch, n+1, d)."""
+        return self.forward_with_hidden(tokens, self.n_layers)[0]
+
+    def forward_with_hidden(
+        self, tokens: Tensor, layer: int | tuple[int, ...]
+    ) -> tuple[Tensor, Tensor | tuple[Tensor, ...]]:
+        """The outputs and the residual stream (batch, n+1, width) after the first
+        ``layer`` blocks (0: the embedded tokens), from one pass; for probes and
+        auxiliary losses (:class:`~numlearn.learned.training.TrainConfig`
+        ``aux_weight``).  A tuple of layers gives a tuple of streams."""
+        self._check_tokens(tokens)
+        layers = (layer,) if isinstance(layer, int) else tuple(layer)
+        if not layers or not all(0 <= int(k) <= self.n_layers for k in layers):
+            raise ValueError(f"`layer` must be in [0, {self.n_layers}], got {layer}.")
+        h = self.read_in(tokens)
+        if self.positional == "learned":
+            h = h + self.pos_emb
+        elif self.positional == "segment":
+            # one vector for the iterate token, one shared by all rows
+            h = torch.cat([h[:, :1] + self.pos_emb[0], h[:, 1:] + self.pos_emb[1]], dim=1)
+        stream = [h]
+        for block in self.blocks:
+            h = block(h)
+            stream.append(h)
+        hidden = tuple(stream[int(k)] for k in layers)
+        return self.read_out(h), (hidden[0] if isinstance(layer, int) else hidden)
+
+    def supports_rows(self, m: int) -> bool:
+        """Whether the model runs on prompts with ``m`` rows (``m + 1`` tokens).
+
+        Always for ``m = n``.  Without a per-position embedding a non-causal attention
+        model is row-permutation invariant and runs at any ``m``; a causal one (its mask)
+        and BaseConv (its filter of length ``n + 1``) at ``m <= n``.  Used for the
+        "other n" out-of-distribution tests; the answer is then *not* the gradient
+        scaled by ``1/m`` unless the model learned that (a fixed polynomial keeps its
+        training ``1/n``).
+        """
+        if m == self.n:
+            return True
+        if self.positional == "learned" or m < 1:
+            return False
+        return m <= self.n if (self.arch == "baseconv" or getattr(self, "causal", False)) \
+            else True
+
+    def _check_tokens(self, tokens: Any) -> None:
+        if not isinstance(tokens, Tensor):
+            raise TypeError(f"`tokens` must be a torch.Tensor, got {type(tokens).__name__}.")
+        want = (self.seq_len, self.d + 1)
+        if tokens.ndim != 3 or tokens.shape[2] != want[1] or not self.supports_rows(
+            tokens.shape[1] - 1
+        ):
+            raise ValueError(
+                f"`tokens` must have shape (batch, n+1, d+1) = (batch, {want[0]}, {want[1]}) "
+                f"for this model (n={self.n}, d={self.d}), got {tuple(tokens.shape)}; build "
+                "them with numlearn.learned.least_squares.make_tokens(A, b, x) or build a "
+                "model for your n and d."
+            )
+        dtype = self.read_in.weight.dtype
+        if tokens.dtype != dtype:
+            raise TypeError(
+                f"`tokens` have dtype {tokens.dtype} but the model's parameters are {dtype}; "
+                f"convert with tokens.to({dtype}) or build the model with dtype={tokens.dtype}."
+            )
+
+    def num_parameters(self) -> int:
+        """Number of trainable scalars (see :func:`num_parameters`)."""
+        return num_parameters(self)
+
+    def config(self) -> dict[str, Any]:
+        """Constructor arguments (without device/dtype), enough to rebuild the model."""
+        raise NotImplementedError
+
+    def _init_common(self, std: float) -> None:
+        nn.init.normal_(self.read_in.weight, std=std)
+        nn.init.zeros_(self.read_in.bias)
+        nn.init.normal_(self.read_out.weight, std=std)
+        nn.init.zeros_(self.read_out.bias)
+        if self.pos_emb is not None:
+            nn.init.normal_(self.pos_emb, std=std)
+

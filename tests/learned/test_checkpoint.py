@@ -1,0 +1,80 @@
+"""Tests for numlearn.learned.checkpoint: round trips, the cache of trained runs, and
+checkpoints written before the stats vocabulary."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from numlearn.learned.checkpoint import (  # noqa: E402
+    load_checkpoint,
+    save_checkpoint,
+    trained_model,
+)
+from numlearn.learned.least_squares import (  # noqa: E402
+    make_tokens,
+    sample_least_squares,
+)
+from numlearn.learned.least_squares.tokens import _tokens  # noqa: E402
+from numlearn.learned.training import TrainConfig, build_model, train  # noqa: E402
+from numlearn.problems.least_squares import sample  # noqa: E402
+
+EXACT_TOL = 1e-14
+EPS = np.finfo(np.float64).eps
+
+
+def test_checkpoint_round_trip(tmp_path):
+    cfg = TrainConfig.tiny(steps=10, polish="none", eval_every=5)
+    res = train(cfg, progress=False)
+    path = tmp_path / "ckpt.pt"
+    save_checkpoint(path, res.value, cfg, res.history)
+    model, cfg2, hist = load_checkpoint(path)
+    assert cfg2 == cfg
+    assert hist.keys() == res.history.keys()
+    for k, v in res.history.items():
+        np.testing.assert_array_equal(np.asarray(hist[k]), v)
+    P = sample_least_squares(32, seed=11)
+    tok = make_tokens(P.A, P.b, P.x0)
+    with torch.no_grad():
+        assert torch.equal(model(tok), res.value(tok))
+    # a baseconv checkpoint too
+    bc_cfg = TrainConfig.tiny(arch="baseconv", width=13, n_layers=4, steps=0, polish="none")
+    bc = build_model(bc_cfg)
+    save_checkpoint(path, bc, bc_cfg)
+    bc2, _, _ = load_checkpoint(path)
+    with torch.no_grad():
+        assert torch.equal(bc(tok), bc2(tok))
+def test_trained_model_cache_round_trip(tmp_path):
+    cfg = TrainConfig.tiny(steps=20, polish="none", eval_batch=128)
+    first = trained_model(cfg, cache_dir=tmp_path, progress=False)
+    again = trained_model(cfg, cache_dir=tmp_path, progress=False)
+    assert first.stats["cached"] is False and again.stats["cached"] is True
+    assert again.stats["grad_rel_l2"] == first.stats["grad_rel_l2"]
+    P = sample("paper", 16, seed=9)
+    tok = _tokens(*(torch.tensor(a) for a in (P.A, P.b, P.x0)))
+    with torch.no_grad():
+        torch.testing.assert_close(first.value(tok), again.value(tok), rtol=0, atol=0)
+    with pytest.raises(TypeError, match="TrainConfig"):
+        trained_model({"arch": "softmax"}, cache_dir=tmp_path)
+
+
+def test_checkpoint_with_old_stats_keys_loads_translated(tmp_path):
+    """A cache entry written before the stats vocabulary (``time``, ``time_adam``,
+    ``steps``) is found by its config's key and read under the current keys."""
+    import hashlib
+    import json
+    from dataclasses import asdict
+
+    cfg = TrainConfig.tiny(steps=0, polish="none")
+    key = hashlib.sha256(json.dumps(asdict(cfg), sort_keys=True).encode()).hexdigest()
+    path = tmp_path / f"{cfg.arch}-{key[:16]}.pt"
+    old = {"time": 12.5, "time_adam": 2.5, "time_polish": 10.0, "steps": 100,
+           "grad_rel_l2": 3e-16, "status": "success", "message": ""}
+    save_checkpoint(path, build_model(cfg), cfg, {"loss": [1.0]}, old)
+    res = trained_model(cfg, cache_dir=tmp_path, progress=False)
+    assert res.stats["cached"] is True and res.success
+    assert res.stats["seconds"] == 12.5 and res.stats["seconds_adam"] == 2.5
+    assert res.stats["seconds_polish"] == 10.0 and res.stats["eval_iterations"] == 100
+    assert not {"time", "time_adam", "time_polish", "steps"} & res.stats.keys()
