@@ -151,7 +151,6 @@ _KNOWN_VIOLATIONS = {
     "numlearn.precision.reference (precision) imports numlearn.problems.functions (problems)",
 }
 _KNOWN_CYCLES = {
-    ("numlearn.classical.barycentric", "numlearn.classical.differentiation"),
     ("numlearn.problems.burgers", "numlearn.problems.pdes"),
 }
 

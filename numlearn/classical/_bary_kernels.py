@@ -18,6 +18,8 @@ import math
 import numpy as np
 from numba import njit, prange
 
+from numlearn._core.compensated import two_sum
+
 # Points per block.  Large enough to amortise the loop over nodes, small enough that
 # the block's accumulators stay in L1 cache (256 * 8 B * 2 = 4 KiB).
 BLOCK = 256
@@ -35,7 +37,11 @@ def _nearest_node(nodes, xi):
     return best
 
 
-@njit(cache=True)
+# error_model="numpy": IEEE division (x/0 = inf, 0/0 = NaN) instead of Python's
+# ZeroDivisionError, as in the parallel kernels that call this; the denominator can
+# cancel to exactly zero for points outside the interval (plain sums), where the
+# second formula is not meant to be used (see barycentric_eval_first).
+@njit(cache=True, error_model="numpy")
 def _repair_point(nodes, weights, values, xi, out_row):
     """Evaluate the second formula at one point with the nearest node factored out.
 
@@ -66,23 +72,22 @@ def _repair_point(nodes, weights, values, xi, out_row):
 
 
 @njit(cache=True, inline="always")
-def _two_sum(a, c, t):
-    """Return (a + t, c + error of a + t): Knuth's TwoSum into a running sum.
+def _sum2_step(a, c, t):
+    """Return (a + t, c + error of a + t): one step of Ogita-Rump-Oishi's Sum2.
 
-    Branch-free, six flops; exact without fastmath (which would let LLVM cancel the
-    error term to zero).  Summing the n terms this way makes the sums accurate to
+    The error term comes from Knuth's TwoSum (:func:`numlearn._core.compensated.two_sum`,
+    exact without fastmath).  Summing the n terms this way makes the sums accurate to
     about eps relative to the condition of the sum instead of n eps.
     """
-    s = a + t
-    bp = s - a
-    return s, c + ((a - (s - bp)) + (t - bp))
+    s, e = two_sum(a, t)
+    return s, c + e
 
 
 @njit(cache=True, inline="always")
 def _acc(d, cd, s, cs, t, f):
-    """Add t to the sum (d, cd) and t*f to the sum (s, cs), each by TwoSum."""
-    d, cd = _two_sum(d, cd, t)
-    s, cs = _two_sum(s, cs, t * f)
+    """Add t to the sum (d, cd) and t*f to the sum (s, cs), each by a Sum2 step."""
+    d, cd = _sum2_step(d, cd, t)
+    s, cs = _sum2_step(s, cs, t * f)
     return d, cd, s, cs
 
 
@@ -121,14 +126,14 @@ def bary2(nodes, weights, values, x, out, compensated):
                 t1[i] = w1 / (xi - x1)
                 t2[i] = w2 / (xi - x2)
                 t3[i] = w3 / (xi - x3)
-                den[i], cden[i] = _two_sum(den[i], cden[i], (t[i] + t1[i]) + (t2[i] + t3[i]))
+                den[i], cden[i] = _sum2_step(den[i], cden[i], (t[i] + t1[i]) + (t2[i] + t3[i]))
             for c in range(k):
                 f0, f1 = values[j, c], values[j + 1, c]
                 f2, f3 = values[j + 2, c], values[j + 3, c]
                 row = num[c]
                 crow = cnum[c]
                 for i in range(cnt):
-                    row[i], crow[i] = _two_sum(
+                    row[i], crow[i] = _sum2_step(
                         row[i], crow[i], (t[i] * f0 + t1[i] * f1) + (t2[i] * f2 + t3[i] * f3)
                     )
         for j in range(n4, n):
@@ -138,13 +143,13 @@ def bary2(nodes, weights, values, x, out, compensated):
                 t[i] = wj / (xb[i] - xj)
             if compensated:
                 for i in range(cnt):
-                    den[i], cden[i] = _two_sum(den[i], cden[i], t[i])
+                    den[i], cden[i] = _sum2_step(den[i], cden[i], t[i])
                 for c in range(k):
                     fj = values[j, c]
                     row = num[c]
                     crow = cnum[c]
                     for i in range(cnt):
-                        row[i], crow[i] = _two_sum(row[i], crow[i], t[i] * fj)
+                        row[i], crow[i] = _sum2_step(row[i], crow[i], t[i] * fj)
             else:
                 for i in range(cnt):
                     den[i] += t[i]
@@ -210,8 +215,8 @@ def bary2_scalar(nodes, weights, values, x, out, compensated):
                 t1 = w1 / (xi - x1)
                 t2 = w2 / (xi - x2)
                 t3 = w3 / (xi - x3)
-                den[i], cden[i] = _two_sum(den[i], cden[i], (t0 + t1) + (t2 + t3))
-                num[i], cnum[i] = _two_sum(
+                den[i], cden[i] = _sum2_step(den[i], cden[i], (t0 + t1) + (t2 + t3))
+                num[i], cnum[i] = _sum2_step(
                     num[i], cnum[i], (t0 * f0 + t1 * f1) + (t2 * f2 + t3 * f3)
                 )
         for j in range(n4, n if compensated else 0):

@@ -28,8 +28,14 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from numlearn._core.result import Result, Status
-from numlearn._core.validation import as_float_array, check_domain, check_int, compute_dtype
-from numlearn.classical.chebyshev import EPS, chebyshev_coefficients, clenshaw
+from numlearn._core.validation import (
+    EPS,
+    as_float_array,
+    check_domain,
+    check_int,
+    compute_dtype,
+)
+from numlearn.classical.chebyshev import chebyshev_coefficients, clenshaw
 from numlearn.classical.nodes import _check_kind, chebyshev_points, map_from_reference
 
 __all__ = ["chebyshev_adaptive", "chebyshev_interpolate", "standard_chop"]
@@ -248,7 +254,9 @@ def chebyshev_adaptive(
     -------
     Result
         ``value``: the chopped coefficients (full length if not converged).
-        ``status``: ``"success"`` or a reason.  ``stats``: ``n`` (coefficients kept),
+        ``status``: ``Status.SUCCESS``, or ``Status.UNRESOLVED`` with the
+        particulars in ``message``.  ``stats`` (keys of this solver; none of them is a
+        quantity of :data:`numlearn.STATS_VOCABULARY`): ``n`` (coefficients kept),
         ``n_samples`` (finest grid), ``vscale``, ``hscale``, ``tol`` (effective),
         ``happiness`` (bool), ``evaluations`` (points at which ``f`` was called).
         ``history``: per grid, ``n``, ``cutoff`` and ``tail`` (largest ``|c_k|`` in
@@ -278,7 +286,7 @@ def chebyshev_adaptive(
     Examples
     --------
     >>> res = chebyshev_adaptive(np.exp)
-    >>> res.status, res.stats["n"], res.stats["n_samples"]
+    >>> res.status.code, res.stats["n"], res.stats["n_samples"]
     ('success', 15, 33)
     """
     a, b = check_domain(domain)

@@ -40,7 +40,6 @@ from numpy.typing import ArrayLike, NDArray
 from numlearn._core.threads import threads_for
 from numlearn._core.validation import (
     as_float_array,
-    check_distinct,
     check_domain,
     check_int,
     compute_dtype,
@@ -48,6 +47,14 @@ from numlearn._core.validation import (
     warn_ill_conditioned,
 )
 from numlearn.classical import _bary_kernels as _k
+from numlearn.classical._bary_arrays import (
+    _as_2d_real_view,
+    _finish,
+    _prepare_eval,
+    _prepare_nodes,
+    _prepare_weights,
+    nodal_derivative,
+)
 
 # Warn when data errors can be amplified by more than 1e8 (half the digits).
 _LEBESGUE_WARN = 1e8
@@ -192,10 +199,8 @@ def barycentric_eval(
     join the running sums by Knuth's TwoSum (exact in IEEE arithmetic without
     fastmath), so the sums carry an error of about
     :math:`2\varepsilon\sum_j|w_j f_j/(x - x_j)|` instead of
-    :math:`n\varepsilon` times it.  At n = 1024 Chebyshev points the max error on
-    Runge's function, 1e5 points against mpmath, drops from 7.3e-15 (plain) to
-    6.7e-16, at about the cost of the plain sums.  Outside the
-    interval, or for badly distributed nodes (equispaced, large ``n``), use
+    :math:`n\varepsilon` times it, at about the cost of the plain sums.  Outside
+    the interval, or for badly distributed nodes (equispaced, large ``n``), use
     :func:`barycentric_eval_first`.
 
     A point equal to a node returns that node's value exactly; a point so close to a
@@ -635,12 +640,11 @@ class BarycentricInterpolant:
 
         Its values at the nodes are the exact derivative of this polynomial, computed
         by the barycentric differentiation formula (:math:`O(n^2)` per order, matrix-
-        free, negative-sum trick); see
+        free, negative-sum trick), the computation of
         :func:`numlearn.classical.differentiation.derivative_values`.
         """
-        from numlearn.classical.differentiation import derivative_values
-
-        d = derivative_values(self.nodes, self.weights, self.values, order=order)
+        order = check_int(order, "order", minimum=0)
+        d = nodal_derivative(self.nodes, self.weights, self.values, order)
         return BarycentricInterpolant(
             self.nodes, d, self.weights, domain=self.domain, extrapolate=self.extrapolate
         )
@@ -655,86 +659,3 @@ class BarycentricInterpolant:
             f"BarycentricInterpolant(n={self.n}, domain={self.domain}, "
             f"values_shape={self.values.shape}, dtype={self.values.dtype})"
         )
-
-
-# ------------------------------------------------------------------------- helpers
-
-
-def _prepare_nodes(nodes: ArrayLike, *, allow_complex: bool = True) -> NDArray[Any]:
-    xn = as_float_array(nodes, "nodes", ndim=1, allow_complex=allow_complex)
-    check_distinct(xn, "nodes")
-    return xn.astype(compute_dtype(xn.dtype))
-
-
-def _prepare_weights(weights: ArrayLike, xn: NDArray[Any]) -> NDArray[Any]:
-    w = as_float_array(weights, "weights", ndim=1)
-    if w.shape != xn.shape:
-        raise ValueError(
-            f"`weights` has length {w.shape[0]} but there are {xn.shape[0]} nodes; "
-            "pass one weight per node."
-        )
-    if (w == 0).any():
-        j = int(np.argmax(w == 0))
-        raise ValueError(
-            f"`weights[{j}]` is zero; barycentric weights of distinct nodes are never "
-            "zero. Recompute them with `barycentric_weights(nodes)`; if that is where it "
-            "came from, the weights span more than 2**1074 (e.g. equispaced nodes, "
-            "n > 1000) and polynomial interpolation in these nodes is hopeless: use "
-            "Chebyshev points or a rational interpolant."
-        )
-    return w.astype(compute_dtype(w.dtype))
-
-
-def _prepare_eval(
-    nodes: ArrayLike, weights: ArrayLike, values: ArrayLike, x: ArrayLike
-) -> tuple[Any, ...]:
-    """Validate and cast to one compute dtype; returns flattened points."""
-    xn = as_float_array(nodes, "nodes", ndim=1)
-    w = as_float_array(weights, "weights", ndim=1)
-    f = as_float_array(values, "values", ndim=(1, 2))
-    xe = as_float_array(x, "x", allow_empty=True)
-    if f.shape[0] != xn.shape[0]:
-        raise ValueError(
-            f"`values` has {f.shape[0]} rows but there are {xn.shape[0]} nodes; "
-            "pass one value (row) per node."
-        )
-    check_distinct(xn, "nodes")
-    out_dtype = result_dtype(xn, w, f, xe)
-    w = _prepare_weights(w, xn)
-    shape = xe.shape + f.shape[1:]
-    # The geometry (nodes, weights, x) is complex only if one of them is; complex
-    # values over a real geometry are handled as pairs of real columns.
-    geo = compute_dtype(np.result_type(xn, w, xe))
-    return (
-        np.ascontiguousarray(xn, dtype=geo),
-        np.ascontiguousarray(w, dtype=geo),
-        f,
-        np.ascontiguousarray(xe.reshape(-1), dtype=geo),
-        out_dtype,
-        shape,
-    )
-
-
-def _as_2d_real_view(f: NDArray[Any], geo: np.dtype[Any]) -> tuple[NDArray[Any], int]:
-    """Values as a C-contiguous (n, k') array of the geometry's dtype.
-
-    Complex values over a real geometry become 2k real columns (real, imag pairs):
-    the formula is linear in the values, so this is exact and avoids complex
-    arithmetic in the kernel.
-    """
-    f2 = f.reshape(f.shape[0], -1)
-    k = f2.shape[1]
-    if np.dtype(geo).kind == "c":
-        return np.ascontiguousarray(f2, dtype=np.complex128), k
-    if f2.dtype.kind == "c":
-        f2 = np.ascontiguousarray(f2, dtype=np.complex128).view(np.float64)
-        return f2, k
-    return np.ascontiguousarray(f2, dtype=np.float64), k
-
-
-def _finish(
-    out: NDArray[Any], k: int, out_dtype: np.dtype[Any], shape: tuple[int, ...], f: Any
-) -> NDArray[Any]:
-    if out.dtype.kind != "c" and np.dtype(out_dtype).kind == "c":
-        out = np.ascontiguousarray(out).view(np.complex128)
-    return out.reshape(shape).astype(out_dtype, copy=False)

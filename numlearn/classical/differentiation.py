@@ -38,16 +38,8 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.linalg import toeplitz
 
 from numlearn._core.validation import as_float_array, check_domain, check_int
-from numlearn.classical import _bary_kernels as _k
-from numlearn.classical.barycentric import (
-    _as_2d_real_view,
-    _finish,
-    _prepare_eval,
-    _prepare_nodes,
-    _prepare_weights,
-    barycentric_eval,
-    barycentric_weights,
-)
+from numlearn.classical._bary_arrays import _prepare_nodes, _prepare_weights, nodal_derivative
+from numlearn.classical.barycentric import barycentric_eval, barycentric_weights
 from numlearn.classical.nodes import _check_kind, chebyshev_weights
 
 __all__ = [
@@ -252,13 +244,7 @@ def derivative_values(
     ndarray, shape of ``values``
     """
     order = check_int(order, "order", minimum=0)
-    xn, w, f, _, out_dtype, _ = _prepare_eval(nodes, weights, values, np.zeros(0))
-    f2, k = _as_2d_real_view(f, xn.dtype)
-    for _ in range(order):
-        out = np.empty_like(f2)
-        _k.derivative_at_nodes(xn, w, f2, out)
-        f2 = out
-    return _finish(f2, k, out_dtype, f.shape, f)
+    return nodal_derivative(nodes, weights, values, order)
 
 
 def interpolant_derivative(

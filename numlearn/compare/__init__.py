@@ -8,11 +8,10 @@ from numlearn.compare import (
     pde_suites,  # noqa: F401  (registers "pdes-classical")
 )
 from numlearn.compare.harness import Method, Row, format_table, run_comparison, write_json
-from numlearn.compare.suites import SUITES, InterpolationProblem, get_suite, register_suite
+from numlearn.compare.suites import SUITES, get_suite, register_suite
 
 __all__ = [
     "SUITES",
-    "InterpolationProblem",
     "Method",
     "Row",
     "format_table",

@@ -1,14 +1,16 @@
 """Named comparison suites (``numlearn compare --suite NAME``).
 
 A suite is a function returning ``(problems, methods, extra)`` for
-:func:`numlearn.compare.harness.run_comparison`.  Later tracks register their own
-with :func:`register_suite`.
+:func:`numlearn.compare.harness.run_comparison`.  The problems speak the harness
+protocol themselves (:class:`numlearn.problems.protocol.HarnessProblem`; the quick
+suite's are :class:`numlearn.problems.InterpolationProblem`), so a suite defines
+only its methods.  Other tracks register their own suites with :func:`register_suite`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -24,10 +26,10 @@ from numlearn.classical.chebyshev import chebyshev_coefficients, clenshaw
 from numlearn.classical.nodes import map_from_reference, map_to_reference
 from numlearn.compare.harness import Method
 from numlearn.precision.decomposition import interpolation_decomposition
-from numlearn.precision.oracle import mp_barycentric, mp_evaluate
-from numlearn.problems import TARGETS, TargetFunction
+from numlearn.precision.oracle import mp_barycentric
+from numlearn.problems import TARGETS, InterpolationProblem
 
-__all__ = ["SUITES", "InterpolationProblem", "Suite", "get_suite", "register_suite"]
+__all__ = ["INTERPOLATION_METHODS", "SUITES", "Suite", "get_suite", "register_suite"]
 
 SuiteBuilder = Callable[[], tuple[Sequence[Any], Sequence[Method], Callable[[Any], dict]]]
 
@@ -69,76 +71,47 @@ def get_suite(name: str) -> Suite:
 # ------------------------------------------------------------------ interpolation
 
 
-@dataclass
-class InterpolationProblem:
-    """Interpolate ``target`` from ``n`` samples; score on a fixed grid.
+def _nodes(p: InterpolationProblem) -> NDArray[np.float64]:
+    """The problem's nodes: ``n`` Chebyshev points of the second kind of the domain."""
+    return chebyshev_points(p.n, 2, p.target.domain)
 
-    The grid is ``grid_size`` seeded uniform points in the target's domain plus both
-    endpoints (``grid_name`` records this).  The truth is the mpmath oracle's
-    correctly rounded value, checked at two precisions.  The node values given to
-    every method are the float64 ``numpy_func`` values, as a user would have them.
-    """
 
-    target: TargetFunction
-    n: int
-    grid_size: int = 1000
-    seed: int = 20261123
-    _truth: NDArray[np.float64] | None = field(default=None, repr=False)
-
-    @property
-    def name(self) -> str:
-        return f"{self.target.name}/n={self.n}"
-
-    @property
-    def grid_name(self) -> str:
-        return f"uniform{self.grid_size}+ends(seed={self.seed})"
-
-    @property
-    def grid(self) -> NDArray[np.float64]:
-        a, b = self.target.domain
-        pts = np.random.default_rng(self.seed).uniform(a, b, self.grid_size)
-        return np.concatenate([[a], np.sort(pts), [b]])
-
-    def truth(self) -> NDArray[np.float64]:
-        if self._truth is None:
-            self._truth = mp_evaluate(self.target, self.grid).values
-        return self._truth
-
-    def nodes(self, kind: int = 2) -> NDArray[np.float64]:
-        return chebyshev_points(self.n, kind, self.target.domain)
-
-    def node_values(self, kind: int = 2) -> NDArray[np.float64]:
-        return np.asarray(self.target.numpy_func(self.nodes(kind)), dtype=np.float64)
+def _node_values(p: InterpolationProblem) -> NDArray[np.float64]:
+    """What every method is given: the float64 target values at the nodes."""
+    return np.asarray(p.target.numpy_func(_nodes(p)), dtype=np.float64)
 
 
 def _numlearn_bary(p: InterpolationProblem) -> NDArray[np.float64]:
-    return barycentric_eval(p.nodes(), chebyshev_weights(p.n), p.node_values(), p.grid)
+    return barycentric_eval(_nodes(p), chebyshev_weights(p.n), _node_values(p), p.grid)
 
 
 def _numlearn_bary_decompose(p: InterpolationProblem, values: NDArray[np.float64]) -> Any:
-    # The exact value of the same barycentric interpolant (mpmath) isolates the
-    # float64 kernel's rounding from the interpolation error of the function.
-    exact_interp = mp_barycentric(
-        p.grid, p.nodes(), chebyshev_weights(p.n), p.node_values(), max_dps=240
-    )
+    # u_best: the same barycentric interpolant evaluated exactly (mpmath), which
+    # isolates the float64 kernel's rounding (u_disc = values) from the interpolation
+    # error of the function.
+    nodes, w = _nodes(p), chebyshev_weights(p.n)
+    exact_interp = mp_barycentric(p.grid, nodes, w, _node_values(p), max_dps=240)
     return interpolation_decomposition(
         p.truth(),
-        values,
-        exact_interp.values,
+        u_best=exact_interp.values,
+        u_disc=values,
         grid_name=p.grid_name,
-        cond=lebesgue_constant(p.nodes(), chebyshev_weights(p.n), domain=p.target.domain),
+        cond=lebesgue_constant(nodes, w, domain=p.target.domain),
     )
 
 
 def _numlearn_clenshaw(p: InterpolationProblem) -> NDArray[np.float64]:
-    c = chebyshev_coefficients(p.node_values())
+    c = chebyshev_coefficients(_node_values(p))
     return clenshaw(p.grid, c, p.target.domain)
 
 
 def _scipy_bary(p: InterpolationProblem) -> NDArray[np.float64]:
     from scipy.interpolate import BarycentricInterpolator
 
-    interp = BarycentricInterpolator(p.nodes(), p.node_values())
+    # scipy computes its weights in a random order of the nodes; without a seed it
+    # draws that order from NumPy's global RNG, and the row changes in the last
+    # digits from run to run.
+    interp = BarycentricInterpolator(_nodes(p), _node_values(p), rng=np.random.default_rng(0))
     grid = p.grid
     out = np.empty_like(grid)
     chunk = 50_000  # scipy forms a dense (chunk, n) temporary

@@ -1,8 +1,9 @@
 """Measuring precision: the mpmath oracle, error metrics, the error decomposition and
 the golden reference data.
 
-- :mod:`~numlearn.precision.oracle`: :func:`mp_evaluate`, :func:`mp_barycentric`
-  (high-precision values checked at two precisions, correctly rounded to float64);
+- :mod:`~numlearn.precision.oracle`: :func:`two_precision`, the one oracle engine
+  (compute at two mpmath precisions, check agreement, round once to float64), and
+  its front ends :func:`mp_evaluate`, :func:`mp_barycentric`;
 - :mod:`~numlearn.precision.mp_linalg`: :func:`mp_lstsq` (the least-squares oracle);
 - :mod:`~numlearn.precision.metrics`: :func:`rel_l2`, :func:`rmse`, :func:`mse`,
   :func:`max_abs`, :func:`ulp_distance`, :func:`metric_report`;
@@ -35,6 +36,7 @@ from numlearn.precision.oracle import (
     mp_barycentric,
     mp_evaluate,
     round_to_float64,
+    two_precision,
 )
 from numlearn.precision.reference import (
     Reference,
@@ -76,6 +78,7 @@ __all__ = [
     "rel_l2",
     "rmse",
     "round_to_float64",
+    "two_precision",
     "ulp_distance",
     "verify_references",
 ]

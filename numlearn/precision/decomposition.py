@@ -13,8 +13,9 @@ The three terms telescope, so their vector sum is the total error exactly; in fl
 point it is the total up to a few rounding errors, which :class:`ErrorDecomposition`
 checks.  Each term is reported as a norm next to the predicted conditioning floor
 :math:`\kappa\,\varepsilon`.  What ``u_best`` and ``u_disc`` are depends on the track
-(see ``DESIGN.md``, "The error decomposition"); :func:`interpolation_decomposition`
-fixes them for interpolation.
+(one builder per track, each documenting its choice); :func:`interpolation_decomposition`
+fixes them for interpolation: ``u_best`` is the interpolant of the true function at
+the nodes (exact arithmetic), ``u_disc`` the float64 interpolant.
 """
 
 from __future__ import annotations
@@ -356,49 +357,50 @@ class ErrorDecomposition:
 
 
 def interpolation_decomposition(
-    f_exact: ArrayLike,
-    interpolant_float64: ArrayLike,
-    interpolant_mp: ArrayLike,
-    u_learned: ArrayLike | None = None,
+    u: ArrayLike,
     *,
+    u_best: ArrayLike,
+    u_disc: ArrayLike,
+    u_learned: ArrayLike | None = None,
     grid_name: str,
     cond: float | None = None,
     norm: str = "rel_l2",
 ) -> ErrorDecomposition:
-    r"""The error decomposition of an interpolant, with rounding isolated.
+    r"""The error decomposition of an interpolant (the interpolation track's builder).
 
-    The mapping onto the three terms:
+    The three arrays, on the evaluation grid:
 
-    ========================  =========================================================
-    ``u``                      ``f_exact``: the target at the grid points, correctly
-                               rounded (e.g. :func:`numlearn.precision.mp_evaluate`).
-    ``u_best``                 ``interpolant_mp``: the interpolant of the (float64)
-                               node values evaluated exactly
-                               (:func:`numlearn.precision.mp_barycentric`).
-    ``u_disc``                 ``interpolant_float64``: the same interpolant evaluated by
-                               the float64 kernel.
-    ``u_learned``              the trained model (e.g. an explicit BWLer fitted to the
-                               node values); defaults to ``interpolant_float64``.
-    ========================  =========================================================
+    ==============  =================================================================
+    ``u``           the target at the grid points, correctly rounded
+                    (e.g. :func:`numlearn.precision.mp_evaluate`).
+    ``u_best``      the interpolant of the true function at the nodes, in exact
+                    arithmetic: the node values (float64) through the barycentric
+                    formula evaluated in mpmath
+                    (:func:`numlearn.precision.mp_barycentric`).
+    ``u_disc``      the same interpolant computed by the float64 kernel.  For
+                    interpolation the discrete problem is solved exactly by the node
+                    values, so this differs from ``u_best`` by rounding only.
+    ``u_learned``   the trained model (e.g. an explicit BWLer fitted to the node
+                    values); defaults to ``u_disc`` (the classical method itself).
+    ==============  =================================================================
 
     so that
 
     - representation = interpolation error of the exact function (exact arithmetic;
       it contains the rounding of the node values to float64, at most
       ``Lambda_N * eps``);
-    - conditioning = rounding of the float64 kernel (mpmath vs float64 evaluation of
-      the same formula with the same data).  For interpolation the discrete problem is
-      solved exactly by the nodal values, so this term is rounding only; Higham's
-      bound for the second barycentric formula is about
-      ``(3n + 4) * Lambda_N * eps`` (relative to ``max |f|``), so pass the Lebesgue
-      constant ``Lambda_N`` as ``cond`` to see the floor;
+    - conditioning = rounding of the float64 kernel.  Higham's bound for the second
+      barycentric formula is about ``(3n + 4) * Lambda_N * eps`` (relative to
+      ``max |f|``), so pass the Lebesgue constant ``Lambda_N`` as ``cond`` to see the
+      floor ``cond * eps``;
     - optimization = how far the learned model is from the float64 interpolant (zero
       for the classical method itself).
 
     Parameters
     ----------
-    f_exact, interpolant_float64, interpolant_mp : array_like
-        Values on the evaluation grid, same shape.
+    u, u_best, u_disc : array_like
+        Values on the evaluation grid, same shape (keyword-only after ``u``, so the
+        terms cannot be swapped by position).
     u_learned : array_like, optional
         Values of a learned model on the same grid.
     grid_name, cond, norm
@@ -413,7 +415,7 @@ def interpolation_decomposition(
     .. [1] N. J. Higham, "The numerical stability of barycentric Lagrange
        interpolation", IMA J. Numer. Anal. 24, 547-556, 2004.
     """
-    learned = interpolant_float64 if u_learned is None else u_learned
+    learned = u_disc if u_learned is None else u_learned
     labels = {
         "representation": "interpolation error (exact arithmetic)",
         "conditioning": "rounding of the float64 kernel",
@@ -421,7 +423,7 @@ def interpolation_decomposition(
         if u_learned is not None else "none (classical interpolant)",
     }
     return ErrorDecomposition(
-        f_exact, interpolant_mp, interpolant_float64, learned,
+        u, u_best, u_disc, learned,
         grid_name=grid_name, cond=cond, norm=norm, labels=labels,
     )
 

@@ -12,6 +12,12 @@ The float64 results are rounded from the check-precision value, and each one car
 certificate that the rounding is the correct rounding of the true value (see
 :func:`round_to_float64`).
 
+The engine is :func:`two_precision` (any function of exact arguments, scalar or
+vector values); :func:`mp_evaluate` (a function at float64 points) and
+:func:`mp_barycentric` (the barycentric formula in mpmath) are its front ends.  Other
+oracles (a least-squares solve, the Cole-Hopf integral of Burgers' equation, the
+reference builders) call the engine instead of repeating the rule.
+
 All precision changes go through ``mpmath.workdps`` context managers; the global
 ``mpmath.mp.dps`` is never touched.
 
@@ -57,6 +63,7 @@ __all__ = [
     "mp_barycentric",
     "mp_evaluate",
     "round_to_float64",
+    "two_precision",
 ]
 
 _TINY = 2.0**-1022  # smallest normal float64
@@ -173,8 +180,9 @@ def _exact_check(lo: Any, hi: Any, prec: int) -> tuple[float, float, bool]:
 
 def _check(
     lo_vals: Sequence[Any], hi_vals: Sequence[Any], prec: int
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
-    """Relative disagreement, float64 rounding and rounding certificate of ``hi_vals``.
+) -> tuple[NDArray[np.float64], ...]:
+    """Relative disagreement, float64 rounding, rounding certificate of ``hi_vals``, and
+    the absolute disagreement ``|lo - hi|`` (to 64 bits).
 
     The fast path works on mpmath's raw ``(sign, man, exp, bc)`` tuples (``libmp``),
     which avoids the ~1 microsecond of wrapper overhead per mpf operation, and then
@@ -209,7 +217,7 @@ def _check(
     slow = ~((af >= 2.0**-900) & (af <= 2.0**1000))
     for k in np.flatnonzero(slow).tolist():
         rel[k], f[k], cert[k] = _exact_check(lo_vals[k], hi_vals[k], prec)
-    return rel, f, cert
+    return rel, f, cert, np.abs(d)
 
 
 def _as_mpf(v: Any) -> Any:
@@ -225,89 +233,218 @@ def _as_mpf(v: Any) -> Any:
         ) from None
 
 
-def _verified(
-    compute: _Compute,
-    x: NDArray[np.float64],
+def _components(v: Any) -> tuple[tuple[int, ...], list[Any]]:
+    """The shape of one returned value and its entries as mpf, in C order."""
+    if isinstance(v, list | tuple | np.ndarray):
+        a = np.asarray(v, dtype=object)
+        return a.shape, [_as_mpf(e) for e in a.ravel().tolist()]
+    return (), [_as_mpf(v)]
+
+
+def two_precision(
+    fn: Callable[[Any], Any],
+    args: Sequence[Any],
     *,
-    dps: int,
-    check_dps: int | None,
-    digits: int,
-    max_dps: int | None,
+    dps: tuple[int, int] = (30, 60),
+    digits: int = 20,
+    atol: float = 0.0,
+    max_dps: int | None = None,
+    shape: tuple[int, ...] | None = None,
+    points: Sequence[Any] | None = None,
 ) -> OracleResult:
-    """Run ``compute`` at two precisions, compare, round, certify; escalate if asked."""
-    dps = check_int(dps, "dps", minimum=30)
-    check_dps = 2 * dps if check_dps is None else check_int(check_dps, "check_dps", minimum=1)
-    if check_dps <= dps:
-        raise ValueError(f"`check_dps` must exceed `dps` = {dps}, got {check_dps}.")
+    r"""The oracle engine: compute at two precisions, check agreement, round once.
+
+    For every argument ``a`` in ``args``, ``fn(a)`` is called inside
+    ``mpmath.workdps(dps[0])`` and inside ``mpmath.workdps(dps[1])``.  A value is
+    accepted when the two agree to ``digits`` significant digits,
+
+    .. math:: |v_{lo} - v_{hi}| \le 10^{-\text{digits}} |v_{hi}|,
+
+    and is then rounded once, from the check-precision value, to the nearest float64
+    (:func:`round_to_float64`); ``rounding_certified`` says where Ziv's test proves
+    that rounding to be the correct rounding of the true value (the interval
+    :math:`v_{hi} \pm (|v_{lo} - v_{hi}| + 2^{8-p}|v_{hi}|)`, ``p`` the check
+    precision in bits, rounds to one float64).  This is the rule every mpmath oracle in
+    numlearn follows; :func:`mp_evaluate` and :func:`mp_barycentric` are thin front
+    ends of it.
+
+    With ``atol`` the agreement may instead be absolute, :math:`|v_{lo} - v_{hi}| \le`
+    ``atol``.
+
+    The contract for ``fn``:
+
+    * it computes at the *current* mpmath precision (set by the engine through
+      ``mpmath.workdps``; ``fn`` never sets ``mpmath.mp.dps`` itself, though it may
+      raise the precision locally, e.g. by guard digits that depend on
+      ``mpmath.mp.dps``);
+    * its arguments are exact at every precision (an ``mpf`` made from a float64, an
+      integer index, a float64 array that ``fn`` converts with ``mpmath.mpf``), so the
+      two runs differ only by the working precision;
+    * it returns a real number (``mpf``, ``int`` or ``float``) or a sequence / object
+      array of them, of the same shape for every argument (e.g. the ``d`` components
+      of a least-squares solution).
+
+    The check catches what one high-precision run hides (catastrophic cancellation,
+    an unconverged series or quadrature, code that secretly computes in float64); it
+    cannot catch an error that is the same at every precision (a wrong formula).
+
+    Parameters
+    ----------
+    fn : callable
+        ``fn(arg) -> value(s)`` at the current precision.
+    args : sequence
+        The arguments, one call of ``fn`` per entry and precision.
+    dps : (int, int), default (30, 60)
+        Working and check precision in decimal digits, ``16 <= dps[0] < dps[1]``.
+    digits : int, default 20
+        Significant digits the two must agree to, ``<= dps[0]`` (20 is enough to
+        round to float64, 17 digits, with 3 to spare).
+    atol : float, default 0
+        Values whose two computations differ by at most ``atol`` absolutely are
+        accepted too: for values bounded by a known scale (``|u| <= 1``, say), where
+        a truth of zero makes the relative test meaningless.
+    max_dps : int, optional
+        If given, the arguments whose values fail the agreement or the rounding
+        certificate are recomputed with both precisions doubled (the old check value
+        becomes the new working value), up to ``max_dps``, before an error is raised.
+    shape : tuple of int, optional
+        Shape of the arguments' array (``len(args)`` entries); the result arrays have
+        ``shape + value_shape``.  Default ``(len(args),)``.
+    points : sequence, optional
+        What each argument is, for the error message and
+        :attr:`OracleDisagreementError.point` (e.g. the float64 points); default the
+        arguments themselves.
+
+    Returns
+    -------
+    OracleResult
+        ``values`` (float64), ``mp_values`` (the check-precision mpf), the
+        per-value disagreement and certificate, the two precisions and ``digits``.
+
+    Raises
+    ------
+    OracleDisagreementError
+        If the two precisions disagree on some value (after escalation); the message
+        names the first one, its argument and both values.
+
+    Examples
+    --------
+    >>> import mpmath
+    >>> r = two_precision(lambda k: mpmath.zeta(k), [2, 3], dps=(30, 60))
+    >>> r.values.tolist()
+    [1.6449340668482264, 1.2020569031595942]
+    >>> r.agreement_digits > 20
+    True
+    """
+    lo0, hi0 = dps
+    dps0 = check_int(lo0, "dps", minimum=16)
+    check_dps = check_int(hi0, "check_dps", minimum=1)
+    if check_dps <= dps0:
+        raise ValueError(f"`check_dps` must exceed `dps` = {dps0}, got {check_dps}.")
     digits = check_int(digits, "digits", minimum=1)
-    if digits > dps:
+    atol = float(atol)
+    if not (math.isfinite(atol) and atol >= 0):
+        raise ValueError(f"`atol` must be a finite number >= 0, got {atol}.")
+    if digits > dps0:
         raise ValueError(
-            f"`digits` = {digits} cannot exceed the working precision `dps` = {dps}; "
+            f"`digits` = {digits} cannot exceed the working precision `dps` = {dps0}; "
             "raise `dps` to claim more digits."
         )
     limit = check_dps if max_dps is None else check_int(max_dps, "max_dps", minimum=check_dps)
-    shape = x.shape
-    flat = x.reshape(-1)
-    # float64 -> mpf is exact at any precision >= 53 bits, so convert once.
-    pts = [mpmath.mp.make_mpf(from_float(v)) for v in flat.tolist()]
-    m = len(pts)
-    low: list[Any] = [None] * m
-    high: list[Any] = [None] * m
-    rel = np.zeros(m)
-    out = np.zeros(m)
-    cert = np.zeros(m, dtype=bool)
-    tol = 10.0**-digits
+    args = list(args)
+    m = len(args)
+    shape = (m,) if shape is None else tuple(shape)
+    if math.prod(shape) != m:
+        raise ValueError(f"`shape` {shape} does not hold the {m} arguments.")
+    labels = args if points is None else list(points)
+
+    vshape: tuple[int, ...] | None = None
+
+    def run(sub: Sequence[int]) -> list[Any]:
+        nonlocal vshape
+        flat: list[Any] = []
+        for i in sub:
+            s, vals = _components(fn(args[i]))
+            if vshape is None:
+                vshape = s
+            elif s != vshape:
+                raise ValueError(
+                    f"`fn` returned shape {s} for argument {i} but {vshape} before; it "
+                    "must return the same shape for every argument."
+                )
+            flat += vals
+        return flat
 
     todo = np.arange(m)
-    lo_dps, hi_dps = dps, check_dps
+    lo_dps, hi_dps = dps0, check_dps
     lo_vals: list[Any] | None = None
+    low: list[Any] = []
+    high: list[Any] = []
+    rel = out = cert = absd = np.zeros(0)
     while True:
-        sub = [pts[i] for i in todo]
         if lo_vals is None:
             with mpmath.workdps(lo_dps):
-                lo_vals = [_as_mpf(v) for v in compute(sub)]
+                lo_vals = run(todo.tolist())
         with mpmath.workdps(hi_dps):
-            hi_vals = [_as_mpf(v) for v in compute(sub)]
+            hi_vals = run(todo.tolist())
             prec = mpmath.mp.prec
-        r_sub, f_sub, c_sub = _check(lo_vals, hi_vals, prec)
-        rel[todo], out[todo], cert[todo] = r_sub, f_sub, c_sub
-        for k, i in enumerate(todo.tolist()):
-            low[i], high[i] = lo_vals[k], hi_vals[k]
-        failed = ~((r_sub <= tol) & c_sub)
+        k = math.prod(vshape) if vshape is not None else 1
+        if not high:
+            low, high = [None] * (m * k), [None] * (m * k)
+            rel, out, absd = np.zeros(m * k), np.zeros(m * k), np.zeros(m * k)
+            cert = np.zeros(m * k, dtype=bool)
+        # entries of the arguments in `todo`, in order
+        at = (todo[:, None] * k + np.arange(k)[None, :]).ravel()
+        r_sub, f_sub, c_sub, a_sub = _check(lo_vals, hi_vals, prec)
+        rel[at], out[at], cert[at], absd[at] = r_sub, f_sub, c_sub, a_sub
+        for j, e in enumerate(at.tolist()):
+            low[e], high[e] = lo_vals[j], hi_vals[j]
+        failed_v = ~(((r_sub <= 10.0**-digits) | (a_sub <= atol)) & c_sub)
+        failed = failed_v.reshape(-1, k).any(axis=1)
         if not failed.any() or 2 * hi_dps > limit:
             break
-        # Escalate only the failing points: the old check value becomes the new
+        # Escalate only the failing arguments: the old check value becomes the new
         # working-precision value, and the check precision doubles.
-        lo_vals = [v for v, bad in zip(hi_vals, failed, strict=True) if bad]
+        keep = np.repeat(failed, k)
+        lo_vals = [v for v, bad in zip(hi_vals, keep, strict=True) if bad]
         todo = todo[failed]
         lo_dps, hi_dps = hi_dps, 2 * hi_dps
 
-    bad = np.flatnonzero(rel > tol)
+    k = math.prod(vshape) if vshape is not None else 1
+    full = shape + (vshape or ())
+    bad = np.flatnonzero((rel > 10.0**-digits) & (absd > atol))
     if bad.size:
         i = int(bad[0])
         idx: int | tuple[int, ...] = (
-            tuple(int(j) for j in np.unravel_index(i, shape)) if len(shape) != 1 else i
+            tuple(int(j) for j in np.unravel_index(i, full)) if len(full) != 1 else i
         )
+        point = labels[i // k]
         raise OracleDisagreementError(
-            f"the oracle's two precisions disagree at point {idx} (x = {float(flat[i])!r}): "
+            f"the oracle's two precisions disagree at point {idx} (x = {point!r}): "
             f"{mpmath.nstr(low[i], 25)} at {lo_dps} digits vs {mpmath.nstr(high[i], 25)} "
             f"at {hi_dps} digits (relative difference {rel[i]:.2e} > 1e-{digits}); "
-            f"{bad.size} of {m} points disagree. The evaluation loses digits there "
+            f"{bad.size} of {m * k} values disagree. The evaluation loses digits there "
             "(cancellation, an unconverged series or quadrature); raise `dps`, pass "
             "`max_dps` to escalate automatically, or lower `digits`.",
-            index=idx, point=float(flat[i]), low=low[i], high=high[i], count=int(bad.size),
+            index=idx, point=point, low=low[i], high=high[i], count=int(bad.size),
         )
-    mp_values = np.empty(m, dtype=object)
+    mp_values = np.empty(m * k, dtype=object)
     mp_values[:] = high
     return OracleResult(
-        values=out.reshape(shape),
-        mp_values=mp_values.reshape(shape),
-        rel_disagreement=rel.reshape(shape),
-        rounding_certified=cert.reshape(shape),
-        dps=dps,
+        values=out.reshape(full),
+        mp_values=mp_values.reshape(full),
+        rel_disagreement=rel.reshape(full),
+        rounding_certified=cert.reshape(full),
+        dps=dps0,
         check_dps=check_dps,
         digits=digits,
     )
+
+
+def _dps_pair(dps: int, check_dps: int | None) -> tuple[int, int]:
+    """``(dps, check_dps)`` of the front ends: ``dps >= 30``, check default ``2 dps``."""
+    dps = check_int(dps, "dps", minimum=30)
+    return dps, 2 * dps if check_dps is None else check_int(check_dps, "check_dps", minimum=1)
 
 
 def mp_evaluate(
@@ -369,11 +506,11 @@ def mp_evaluate(
     if not callable(f):
         raise TypeError(f"`func` must be callable or have an `mpmath_func`, got {func!r}.")
     xs = as_float_array(x, "x", allow_complex=False, allow_empty=True).astype(np.float64)
-
-    def compute(pts: Sequence[Any]) -> list[Any]:
-        return [f(p) for p in pts]
-
-    return _verified(compute, xs, dps=dps, check_dps=check_dps, digits=digits, max_dps=max_dps)
+    flat = xs.reshape(-1).tolist()
+    # float64 -> mpf is exact at any precision >= 53 bits, so convert once.
+    pts = [mpmath.mp.make_mpf(from_float(v)) for v in flat]
+    return two_precision(f, pts, dps=_dps_pair(dps, check_dps), digits=digits,
+                         max_dps=max_dps, shape=xs.shape, points=flat)
 
 
 def mp_barycentric(
@@ -440,24 +577,22 @@ def mp_barycentric(
     hit = {float(v): j for j, v in enumerate(xn)}
     make = mpmath.mp.make_mpf
 
-    def compute(pts: Sequence[Any]) -> list[Any]:
+    def compute(p: float) -> Any:
+        j = hit.get(p)
+        if j is not None:  # x is a node: the formula is 0/0, the limit is f_j
+            return make(F[j])
         # 20 guard bits for the two running sums, which add n rounded terms each;
         # whatever they cost is caught by the two-precision check.
         prec = mpmath.mp.prec + 20
         rnd = round_nearest
-        out = []
-        for p in pts:
-            j = hit.get(float(p))
-            if j is not None:  # x is a node: the formula is 0/0, the limit is f_j
-                out.append(make(F[j]))
-                continue
-            x = p._mpf_
-            num = den = fzero
-            for xj, wj, fj in zip(X, W, F, strict=True):
-                q = mpf_div(wj, mpf_sub(x, xj, prec, rnd), prec, rnd)
-                num = mpf_add(num, mpf_mul(q, fj, prec, rnd), prec, rnd)
-                den = mpf_add(den, q, prec, rnd)
-            out.append(make(mpf_div(num, den, prec, rnd)))
-        return out
+        x = from_float(p)
+        num = den = fzero
+        for xj, wj, fj in zip(X, W, F, strict=True):
+            q = mpf_div(wj, mpf_sub(x, xj, prec, rnd), prec, rnd)
+            num = mpf_add(num, mpf_mul(q, fj, prec, rnd), prec, rnd)
+            den = mpf_add(den, q, prec, rnd)
+        return make(mpf_div(num, den, prec, rnd))
 
-    return _verified(compute, xs, dps=dps, check_dps=check_dps, digits=digits, max_dps=max_dps)
+    flat = xs.reshape(-1).tolist()
+    return two_precision(compute, flat, dps=_dps_pair(dps, check_dps), digits=digits,
+                         max_dps=max_dps, shape=xs.shape)

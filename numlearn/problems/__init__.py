@@ -1,7 +1,8 @@
 """Benchmark problems shared by the classical and the learned side.
 
 - :mod:`numlearn.problems.functions`: the 1-D target functions (NumPy and mpmath
-  implementations, domain, analytic-region facts).
+  implementations, domain, analytic-region facts) and :class:`InterpolationProblem`
+  (a target at ``n`` Chebyshev points, scored against the mpmath oracle).
 - :mod:`numlearn.problems.pdes`: the benchmark PDEs (convection, reaction, wave,
   Burgers, Poisson2d-C) with their exact or reference solutions;
   :mod:`numlearn.problems.burgers` and :mod:`numlearn.problems.poisson2d` compute and
@@ -10,7 +11,13 @@
   paper's distribution and out-of-distribution families).
 """
 
-from numlearn.problems.functions import CATEGORIES, TARGETS, TargetFunction, get_target
+from numlearn.problems.functions import (
+    CATEGORIES,
+    TARGETS,
+    InterpolationProblem,
+    TargetFunction,
+    get_target,
+)
 from numlearn.problems.least_squares import (
     LS_FAMILIES,
     LeastSquaresBatch,
@@ -27,6 +34,7 @@ __all__ = [
     "PDE_PROBLEMS",
     "TARGETS",
     "EvolutionProblem",
+    "InterpolationProblem",
     "LeastSquaresBatch",
     "LeastSquaresFamily",
     "LeastSquaresSolver",

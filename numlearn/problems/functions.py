@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import mpmath
@@ -47,7 +47,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from numlearn._core.validation import as_float_array
 
-__all__ = ["CATEGORIES", "TARGETS", "TargetFunction", "get_target"]
+__all__ = ["CATEGORIES", "TARGETS", "InterpolationProblem", "TargetFunction", "get_target"]
 
 CATEGORIES = ("entire", "runge", "near_singular", "oscillatory")
 
@@ -225,3 +225,51 @@ def get_target(name: str) -> TargetFunction:
         raise KeyError(
             f"no target function named {name!r}; available: {', '.join(sorted(TARGETS))}."
         ) from None
+
+
+@dataclass
+class InterpolationProblem:
+    """Interpolate ``target`` from its values at ``n`` Chebyshev points; score on a grid.
+
+    A :class:`numlearn.problems.protocol.HarnessProblem`: the harness scores any method
+    ``method(problem) -> values on grid`` against :meth:`truth`.  The nodes are the
+    ``n`` Chebyshev points of the second kind of the target's domain
+    (:func:`numlearn.classical.chebyshev_points`); the node values a method is given
+    are the float64 ``numpy_func`` values there, as a user would have them.  The
+    evaluation grid is ``grid_size`` seeded uniform points in the domain, sorted,
+    plus both endpoints (``grid_name`` records this).  The truth is the mpmath
+    oracle's correctly rounded value of the target (:func:`numlearn.precision.mp_evaluate`,
+    checked at two precisions), independent of every method under test.
+    """
+
+    target: TargetFunction
+    n: int
+    grid_size: int = 1000
+    seed: int = 20261123
+    _truth: NDArray[np.float64] | None = field(default=None, repr=False)
+
+    @property
+    def name(self) -> str:
+        """Row label, ``"<target>/n=<n>"``."""
+        return f"{self.target.name}/n={self.n}"
+
+    @property
+    def grid_name(self) -> str:
+        """The evaluation grid, in words."""
+        return f"uniform{self.grid_size}+ends(seed={self.seed})"
+
+    @property
+    def grid(self) -> NDArray[np.float64]:
+        """The evaluation points: both endpoints and the sorted seeded uniform points."""
+        a, b = self.target.domain
+        pts = np.random.default_rng(self.seed).uniform(a, b, self.grid_size)
+        return np.concatenate([[a], np.sort(pts), [b]])
+
+    def truth(self) -> NDArray[np.float64]:
+        """The target on :attr:`grid` from the mpmath oracle (computed once, cached)."""
+        if self._truth is None:
+            # Imported here: numlearn.precision's reference builders import this module.
+            from numlearn.precision.oracle import mp_evaluate
+
+            self._truth = mp_evaluate(self.target, self.grid).values
+        return self._truth

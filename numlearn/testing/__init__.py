@@ -21,7 +21,7 @@ from numlearn.testing.profiles import (
     register_profiles,
 )
 from numlearn.testing.strategies import (
-    ChebyshevSeries,
+    SeriesCase,
     chebyshev_nodes,
     chebyshev_series,
     clustered_nodes,
@@ -36,7 +36,7 @@ __all__ = [
     "CI_PROFILE",
     "PROFILE_ENV_VAR",
     "RANDOM_PROFILE",
-    "ChebyshevSeries",
+    "SeriesCase",
     "assert_close_to_oracle",
     "assert_ulp_close",
     "chebyshev_nodes",

@@ -144,7 +144,7 @@ def assert_close_to_oracle(
     f_mp : callable
         Takes an ``mpmath.mpf`` and returns an ``mpf`` (or ``mpc``), computing at
         the current ``mpmath.mp.dps``; e.g. ``mpmath.exp``, or
-        :meth:`ChebyshevSeries.mp_eval <numlearn.testing.ChebyshevSeries.mp_eval>`.
+        :meth:`SeriesCase.mp_eval <numlearn.testing.SeriesCase.mp_eval>`.
     rtol, atol : float, optional
         Relative and absolute tolerance.
     ulp : int, optional

@@ -12,6 +12,7 @@ from numlearn.precision import (
     mp_barycentric,
     mp_evaluate,
     round_to_float64,
+    two_precision,
     ulp_distance,
 )
 from numlearn.problems import get_target
@@ -209,3 +210,57 @@ def test_performance_1e5_points(rng):
     elapsed = time.perf_counter() - t0
     assert r.rounding_certified.all()
     assert elapsed < 15.0
+
+
+# ---------------------------------------------------------------- the engine itself
+
+
+def test_two_precision_vector_values_keep_their_shape():
+    # a least-squares-like caller: one argument per problem, d components each
+    r = two_precision(lambda k: [mpmath.mpf(1) / (k + 1), mpmath.sqrt(k + 2)], [0, 1, 2],
+                      dps=(30, 60))
+    assert r.values.shape == r.rounding_certified.shape == (3, 2)
+    with mpmath.workdps(100):
+        want = [[float(mpmath.mpf(1) / (k + 1)), float(mpmath.sqrt(k + 2))] for k in range(3)]
+    np.testing.assert_array_equal(r.values, want)
+    assert r.rounding_certified.all() and (r.dps, r.check_dps) == (30, 60)
+
+
+def test_two_precision_escalates_only_where_digits_are_lost():
+    # (exp(t) - 1 - t) / t^2 at t = 1e-30 cancels about 60 digits: 30/60 digits
+    # disagree, the escalation to 120/240 agrees (the value is 1/2 + t/6 + ...).
+    def f(t):
+        t = mpmath.mpf(t)
+        return (mpmath.exp(t) - 1 - t) / t**2
+
+    with pytest.raises(OracleDisagreementError, match=r"point 1 \(x = 1e-30\)") as info:
+        two_precision(f, [0.5, 1e-30], dps=(30, 60))
+    assert info.value.index == 1 and info.value.count == 1
+    r = two_precision(f, [0.5, 1e-30], dps=(30, 60), max_dps=240)
+    assert r.values[1] == 0.5 and r.rounding_certified.all()
+
+
+def test_two_precision_rejects_code_that_ignores_the_precision():
+    # a computation that is only good to half its working digits (an unconverged
+    # series, say): 15 and 30 correct digits disagree at the 1e-15 level > 1e-20
+    def f(a):
+        return mpmath.mpf(1) + mpmath.mpf(10) ** -(mpmath.mp.dps // 2)
+
+    with pytest.raises(OracleDisagreementError, match="point 0"):
+        two_precision(f, [None], dps=(30, 60))
+    with pytest.raises(ValueError, match="check_dps"):
+        two_precision(f, [None], dps=(40, 40))
+    with pytest.raises(ValueError, match="same shape"):
+        two_precision(lambda k: [mpmath.mpf(1)] * (k + 1), [0, 1])
+
+
+def test_two_precision_absolute_agreement_for_a_zero_truth():
+    # sin(pi k) is 0 in truth; each precision leaves a residue of its own size, so the
+    # relative test fails but an absolute one (values bounded by 1) passes.
+    def f(k):
+        return mpmath.sin(mpmath.pi * k)
+
+    with pytest.raises(OracleDisagreementError, match="point 1"):
+        two_precision(f, [0.5, 3], dps=(30, 60))
+    r = two_precision(f, [0.5, 3], dps=(30, 60), atol=1e-25)
+    assert r.values[0] == 1.0 and abs(r.values[1]) < 1e-55

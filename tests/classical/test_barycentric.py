@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from numlearn import IllConditionedWarning
+from numlearn import EPS, IllConditionedWarning
 from numlearn.classical import (
     BarycentricInterpolant,
     barycentric_eval,
@@ -25,8 +25,6 @@ from numlearn.classical import (
     trig_barycentric_eval,
 )
 from numlearn.precision import mp_evaluate
-
-EPS = np.finfo(np.float64).eps
 
 
 def _runge_mp(x):
@@ -89,9 +87,18 @@ def test_exact_node_hits_return_node_values_exactly():
     f = rng.standard_normal((50, 3)) + 1j * rng.standard_normal((50, 3))
     p = barycentric_eval(x, chebyshev_weights(50), f, x[::-1])
     np.testing.assert_array_equal(p, f[::-1])
-    # also the scalar-value kernel and points one ulp away from nodes (finite, close)
+    # also the scalar-value kernel
     g = f[:, 0].real
     np.testing.assert_array_equal(barycentric_eval(x, chebyshev_weights(50), g, x), g)
+
+
+def test_points_one_ulp_from_nodes_regression():
+    # Regression window, set on this implementation.  Theory: one ulp (<= eps) from
+    # node x_j, p moves from f_j by at most |p'| eps <= (n - 1)^2 eps max|f| (Markov),
+    # and the formula's rounding adds (3n + 4) Lambda_n eps max|f| (Higham 2004):
+    # about 2,900 eps max|f| for n = 50.  Measured far below; 1e3 keeps a margin.
+    x = chebyshev_points(50)
+    g = np.random.default_rng(3).standard_normal(50)
     near = np.nextafter(x, 2.0)
     q = barycentric_eval(x, chebyshev_weights(50), g, near)
     assert np.all(np.isfinite(q))
@@ -210,7 +217,12 @@ def test_first_formula_equispaced_and_outside_vs_mpmath():
             assert abs(mpmath.mpf(float(p[i])) - exact) <= 4 * n * EPS * cond
 
 
-def test_first_and_second_formula_agree_chebyshev():
+def test_first_and_second_formula_agree_chebyshev_regression():
+    # Regression window, set on this implementation.  Theory: the first formula is
+    # backward stable, error <= (5n + 5) eps Lambda_n max|f| to first order, the
+    # second forward stable, <= (3n + 4) eps Lambda_n max|f| (Higham 2004): their
+    # difference is bounded by about 8n Lambda_n eps ~ 7,000 eps for n = 200
+    # (Lambda_200 ~ 4.3); they agree to 200 eps here.
     x = chebyshev_points(200)
     f = np.sin(5 * x)
     xe = np.random.default_rng(8).uniform(-1, 1, 500)
@@ -220,7 +232,11 @@ def test_first_and_second_formula_agree_chebyshev():
 
 
 @pytest.mark.parametrize("n", [15, 16])
-def test_trig_interpolation_matches_fft(n):
+def test_trig_interpolation_matches_fft_regression(n):
+    # Regression window (30 eps), set on this implementation.  Theory: the
+    # trigonometric barycentric formula is forward stable with an error of about
+    # (3n + 4) Lambda_n eps max|f| (Austin and Trefethen 2017; Lambda_n ~ (2/pi)
+    # log n + 1), some 200 eps here.
     x = fourier_points(n, (0.0, 3.0))
     f = np.sin(2 * np.pi * x / 3) + 0.3 * np.cos(6 * np.pi * x / 3) + 0.1
     xe = np.random.default_rng(9).uniform(-2, 5, 300)
@@ -231,7 +247,9 @@ def test_trig_interpolation_matches_fft(n):
     np.testing.assert_array_equal(trig_barycentric_eval(f, x, (0.0, 3.0)), f)
 
 
-def test_trig_even_n_nyquist_mode_is_cosine():
+def test_trig_even_n_nyquist_mode_is_cosine_regression():
+    # Regression window (50 eps), set on this implementation; the forward-stability
+    # bound (3n + 4) Lambda_n eps is about 65 eps for n = 8.
     n = 8
     x = fourier_points(n)
     f = np.cos(4 * x)  # the Nyquist mode, (-1)^j at the nodes
@@ -337,3 +355,18 @@ def test_memory_is_o_of_m():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     grown_mib = float(out.stdout.strip().splitlines()[-1])
     assert grown_mib < 64, f"peak RSS grew by {grown_mib:.0f} MiB"
+
+
+def test_plain_sums_cancelling_to_zero_outside_the_interval_do_not_raise():
+    # At these two points outside [-1, 1] the plain denominator sum_j w_j/(x - x_j)
+    # of n = 137 Chebyshev points cancels to exactly 0 (it does not depend on the
+    # values).  The second formula is not meant for extrapolation; it must say so with
+    # a non-finite value (IEEE x/0), not raise ZeroDivisionError from the kernel.
+    x = chebyshev_points(137)
+    w = chebyshev_weights(137)
+    f = np.sin(x)
+    xe = np.array([1.1057807088949352, 1.0832949982673286])
+    assert not np.isfinite(barycentric_eval(x, w, f, xe, compensated=False)).any()
+    assert not np.isfinite(barycentric_eval(x, w, np.c_[f, f], xe, compensated=False)).any()
+    # the first formula, the one for extrapolation, is finite there
+    assert np.isfinite(barycentric_eval_first(x, f, xe)).all()

@@ -1,55 +1,35 @@
-"""Hypothesis strategies for numerical tests: nodes, smooth functions, matrices.
-
-Every strategy here draws all its randomness through hypothesis (directly, or as a
-seed for :func:`numpy.random.default_rng`), so failures shrink and replay, and the
-``numlearn-ci`` profile (:func:`numlearn.testing.load_profile`) makes them
-deterministic.
+"""Hypothesis strategies for node sets and evaluation points.
 
 Node sets are sorted, distinct, finite 1-D float64 arrays inside the closed domain.
-They range from benign (Chebyshev points) to hostile (clustered points,
-nearly coincident pairs), which is where barycentric formulas, differentiation
-matrices and Vandermonde-like solves lose digits.
-
-Examples
---------
->>> from hypothesis import given
->>> from numlearn.testing import chebyshev_series, node_sets
->>> @given(nodes=node_sets(max_n=20), f=chebyshev_series(max_degree=10))
-... def test_values_are_finite(nodes, f):
-...     assert np.isfinite(f(nodes)).all()
->>> test_values_are_finite()
+They range from benign (Chebyshev points) to hostile (clustered points, nearly
+coincident pairs), which is where barycentric formulas, differentiation matrices and
+Vandermonde-like solves lose digits.  :func:`evaluation_points` mixes random points
+with the nodes themselves and their ulp-neighbours.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
-import mpmath
 import numpy as np
 from hypothesis import assume
 from hypothesis import strategies as st
-from numpy.polynomial import chebyshev as npcheb
 from numpy.typing import ArrayLike, NDArray
 
-from numlearn._core.validation import check_domain, check_int
-from numlearn.classical.nodes import chebyshev_points, map_to_reference
+from numlearn._core.validation import EPS, check_domain, check_int
+from numlearn.classical.nodes import chebyshev_points
 
 __all__ = [
-    "ChebyshevSeries",
     "chebyshev_nodes",
-    "chebyshev_series",
     "clustered_nodes",
     "evaluation_points",
-    "matrices_with_condition",
     "nearly_coincident_nodes",
     "node_sets",
     "random_distinct_nodes",
 ]
 
-_EPS = float(np.finfo(np.float64).eps)
 Domain = tuple[float, float]
 
 
@@ -66,7 +46,7 @@ def _rounding_pad(domain: Domain) -> float:
     # ulps of the largest magnitude in play.  Used as a floor on node gaps so that
     # gaps that are positive in exact arithmetic stay positive after rounding.
     a, b = domain
-    return 8.0 * _EPS * max(abs(a), abs(b), b - a)
+    return 8.0 * EPS * max(abs(a), abs(b), b - a)
 
 
 def _check_width(domain: Domain) -> None:
@@ -385,7 +365,7 @@ def nearly_coincident_nodes(
         # Pair gaps stay below a quarter of the base gap so that partners never
         # cross a neighbour: every pair stays adjacent after sorting.  Rounding
         # x + gap errs by up to eps/2 * scale: keep that much below the maximum.
-        log_hi = math.log10(min(max_relative_gap - _EPS, 0.25 * base_gap / scale))
+        log_hi = math.log10(min(max_relative_gap - EPS, 0.25 * base_gap / scale))
         partners = []
         for i in which:
             x = base[i]
@@ -439,208 +419,8 @@ def node_sets(
     )
 
 
-# ----------------------------------------------------------------- smooth functions
 
-
-@dataclass(frozen=True, eq=False)
-class ChebyshevSeries:
-    r"""A Chebyshev series :math:`f(x) = \sum_k c_k T_k(s(x))` on ``domain = (a, b)``.
-
-    :math:`s(x) = (2x - a - b)/(b - a)` maps the domain to :math:`[-1, 1]`.  The
-    coefficients are float64 numbers, hence exact binary fractions, so
-    :meth:`mp_eval` computes the *same* function exactly (up to the working
-    precision): it is an oracle for the float64 evaluation :meth:`__call__` and for
-    any interpolant or approximation of ``f``.
-
-    Parameters
-    ----------
-    coeffs : array_like
-        :math:`c_0, \dots, c_d`, finite.
-    domain : (float, float), optional
-        Interval ``(a, b)``.
-
-    Examples
-    --------
-    >>> f = ChebyshevSeries([1.0, 0.5, 0.25])
-    >>> float(f(0.5))  # 1 + 0.5 T_1(0.5) + 0.25 T_2(0.5) = 1 + 0.25 - 0.125
-    1.125
-    >>> f.mp_eval(0.5, dps=20)
-    mpf('1.125')
-    """
-
-    coeffs: NDArray[np.float64]
-    domain: Domain = (-1.0, 1.0)
-    _mp_coeffs: tuple[mpmath.mpf, ...] = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        c = np.array(self.coeffs, dtype=np.float64, ndmin=1)
-        if c.ndim != 1 or c.size == 0 or not np.isfinite(c).all():
-            raise ValueError(
-                f"`coeffs` must be a non-empty 1-D array of finite numbers, got {self.coeffs!r}."
-            )
-        c.setflags(write=False)
-        object.__setattr__(self, "coeffs", c)
-        object.__setattr__(self, "domain", check_domain(self.domain))
-        # mpf of a float is exact; kept to avoid re-converting at every point.
-        object.__setattr__(self, "_mp_coeffs", tuple(mpmath.mpf(float(v)) for v in c))
-
-    def __repr__(self) -> str:
-        # Exact (repr of each float), so a failing example printed by hypothesis
-        # can be pasted back.
-        body = ", ".join(repr(float(v)) for v in self.coeffs)
-        return f"ChebyshevSeries(coeffs=[{body}], domain={self.domain!r})"
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        # Hypothesis prints falsifying examples with this hook; use the exact repr.
-        printer.text(repr(self))
-
-    @property
-    def degree(self) -> int:
-        """Number of coefficients minus one."""
-        return self.coeffs.size - 1
-
-    @property
-    def abs_sum(self) -> float:
-        r""":math:`\sum_k |c_k|`, a bound on :math:`\max |f|` over the domain.
-
-        Use it to scale tolerances: the float64 evaluation (Clenshaw) on
-        ``(-1, 1)`` erred by at most ``1.2 * eps * abs_sum`` over 400 random series
-        of degree <= 64 (the worst-case bound grows with the degree).
-        """
-        return float(np.abs(self.coeffs).sum())
-
-    def __call__(self, x: ArrayLike) -> NDArray[np.float64]:
-        """Evaluate in float64: affine map to [-1, 1], then Clenshaw (``chebval``).
-
-        The map adds a rounding error of about ``eps * (|x| + |a + b|) / (b - a)``
-        in the argument; on the default domain ``(-1, 1)`` there is none.
-        """
-        s = map_to_reference(np.asarray(x, dtype=np.float64), self.domain)
-        return npcheb.chebval(s, self.coeffs)
-
-    def mp_eval(self, x: Any, dps: int | None = None) -> Any:
-        r"""Evaluate exactly in mpmath at ``dps`` digits (default: the current ``mp.dps``).
-
-        The argument is converted exactly (floats are binary fractions), mapped to
-        :math:`[-1, 1]` and summed by Clenshaw's recurrence with 10 guard digits.
-
-        Parameters
-        ----------
-        x : float, mpmath.mpf or array_like
-            Point(s) in the domain.
-        dps : int, optional
-            Decimal digits of the result.
-
-        Returns
-        -------
-        mpmath.mpf or ndarray of object
-            An ``mpf`` for a scalar ``x``, else an object array of ``mpf`` of the
-            shape of ``x``.
-        """
-        digits = mpmath.mp.dps if dps is None else check_int(dps, "dps", minimum=1)
-        if isinstance(x, mpmath.mpf) or np.ndim(x) == 0:
-            return self._mp_eval_scalar(x, digits)
-        arr = np.asarray(x, dtype=np.float64)
-        out = np.empty(arr.shape, dtype=object)
-        for idx in np.ndindex(arr.shape):
-            out[idx] = self._mp_eval_scalar(arr[idx], digits)
-        return out
-
-    def _mp_eval_scalar(self, x: Any, dps: int) -> mpmath.mpf:
-        a, b = self.domain
-        with mpmath.workdps(dps + 10):
-            xm = x if isinstance(x, mpmath.mpf) else mpmath.mpf(float(x))
-            s = (2 * xm - mpmath.mpf(a) - mpmath.mpf(b)) / (mpmath.mpf(b) - mpmath.mpf(a))
-            b1 = b2 = mpmath.mpf(0)
-            for ck in reversed(self._mp_coeffs[1:]):
-                b1, b2 = 2 * s * b1 - b2 + ck, b1
-            value = s * b1 - b2 + self._mp_coeffs[0]
-        with mpmath.workdps(dps):
-            return +value  # round once to dps digits
-
-
-def chebyshev_series(
-    min_degree: int = 0,
-    max_degree: int = 64,
-    *,
-    decay: Literal["geometric", "algebraic"] | None = None,
-    rho: tuple[float, float] = (1.1, 10.0),
-    power: tuple[float, float] = (1.0, 4.0),
-    domain: Domain = (-1.0, 1.0),
-) -> st.SearchStrategy[ChebyshevSeries]:
-    r"""Smooth functions as random Chebyshev series with prescribed coefficient decay.
-
-    :math:`c_k = \sigma_k m_k \, \delta_k` with random signs :math:`\sigma_k`,
-    magnitudes :math:`m_k \in [1/2, 1]`, and the envelope
-
-    - geometric, :math:`\delta_k = \rho^{-k}`, :math:`\rho` drawn log-uniformly from
-      ``rho``: functions analytic inside the Bernstein ellipse :math:`E_\rho`;
-    - algebraic, :math:`\delta_k = (k + 1)^{-p}`, :math:`p` drawn from ``power``:
-      functions with about :math:`p - 1` derivatives.
-
-    The coefficients are float64, so :meth:`ChebyshevSeries.mp_eval` gives exact
-    values ("a function whose exact values mpmath can compute").
-
-    Parameters
-    ----------
-    min_degree, max_degree : int
-        Range of the degree ``d``, ``0 <= min_degree <= max_degree``.
-    decay : {"geometric", "algebraic"} or None, optional
-        Envelope type, or None to draw either.
-    rho : (float, float), optional
-        Range of :math:`\rho > 1` for geometric decay.
-    power : (float, float), optional
-        Range of :math:`p > 0` for algebraic decay.
-    domain : (float, float), optional
-        Interval ``(a, b)``.
-
-    Returns
-    -------
-    hypothesis.strategies.SearchStrategy
-        Of :class:`ChebyshevSeries`.
-
-    Examples
-    --------
-    >>> from hypothesis import given
-    >>> @given(chebyshev_series(0, 20, decay="geometric", rho=(2.0, 4.0)))
-    ... def test_bounded(f):
-    ...     assert abs(f(0.3)) <= f.abs_sum
-    >>> test_bounded()
-    """
-    min_degree, max_degree = (
-        check_int(min_degree, "min_degree"),
-        check_int(max_degree, "max_degree"),
-    )
-    if max_degree < min_degree:
-        raise ValueError(
-            f"`max_degree` must be >= `min_degree`, got {min_degree} and {max_degree}."
-        )
-    domain = check_domain(domain)
-    rho_lo, rho_hi = (float(v) for v in rho)
-    if not 1.0 < rho_lo <= rho_hi < np.inf:
-        raise ValueError(f"`rho` must be a range (lo, hi) with 1 < lo <= hi, got {rho!r}.")
-    p_lo, p_hi = (float(v) for v in power)
-    if not 0.0 < p_lo <= p_hi < np.inf:
-        raise ValueError(f"`power` must be a range (lo, hi) with 0 < lo <= hi, got {power!r}.")
-    if decay not in (None, "geometric", "algebraic"):
-        raise ValueError(f"`decay` must be 'geometric', 'algebraic' or None, got {decay!r}.")
-    kinds = st.sampled_from(["geometric", "algebraic"]) if decay is None else st.just(decay)
-
-    @st.composite
-    def _series(draw: st.DrawFn) -> ChebyshevSeries:
-        d = draw(st.integers(min_degree, max_degree))
-        kind = draw(kinds)
-        k = np.arange(d + 1, dtype=np.float64)
-        if kind == "geometric":
-            r = math.exp(draw(st.floats(math.log(rho_lo), math.log(rho_hi))))
-            envelope = r**-k
-        else:
-            envelope = (k + 1.0) ** -draw(st.floats(p_lo, p_hi))
-        m = draw(st.lists(st.floats(0.5, 1.0), min_size=d + 1, max_size=d + 1))
-        signs = draw(st.lists(st.sampled_from([1.0, -1.0]), min_size=d + 1, max_size=d + 1))
-        return ChebyshevSeries(np.asarray(signs) * np.asarray(m) * envelope, domain)
-
-    return _series()
+# ------------------------------------------------------------------ evaluation points
 
 
 @st.composite
@@ -713,119 +493,3 @@ def evaluation_points(
     max_random = check_int(max_random, "max_random", minimum=1)
     max_special = check_int(max_special, "max_special", minimum=0)
     return _evaluation_points(x, domain, max_random, max_special)
-
-
-# --------------------------------------------------------------------------- matrices
-
-
-def _haar_orthonormal(rng: np.random.Generator, m: int, k: int) -> NDArray[np.float64]:
-    """``m x k`` matrix with orthonormal columns, Haar-distributed (Mezzadri 2007).
-
-    QR of a Gaussian matrix, with the columns' signs fixed so that ``diag(R) > 0``;
-    without the fix the distribution is not Haar.
-    """
-    q, r = np.linalg.qr(rng.standard_normal((m, k)))
-    return q * np.where(np.diag(r) < 0, -1.0, 1.0)
-
-
-def matrices_with_condition(
-    shape: tuple[int, int] | st.SearchStrategy[tuple[int, int]] = (8, 8),
-    cond: float | tuple[float, float] = 1e6,
-    *,
-    normalize: Literal["largest", "smallest"] = "largest",
-    return_factors: bool = False,
-) -> st.SearchStrategy[Any]:
-    r"""Real matrices with a prescribed 2-norm condition number.
-
-    :math:`A = U \operatorname{diag}(s) V^T` with :math:`U` (``m x k``) and
-    :math:`V` (``n x k``), ``k = min(m, n)``, Haar-random with orthonormal columns
-    (QR of a Gaussian matrix with the sign fix of Mezzadri 2007, from a seed drawn
-    by hypothesis) and singular values spread geometrically,
-    :math:`s_i = \kappa^{-i/(k-1)}` in :math:`[1/\kappa, 1]` (``normalize="largest"``)
-    or :math:`\kappa^{\,1 - i/(k-1)}` in :math:`[1, \kappa]` (``"smallest"``).
-
-    The 2-norm condition number :math:`s_1/s_k` is :math:`\kappa` exactly up to
-    rounding: forming :math:`A` in float64 perturbs it by :math:`E` with
-    :math:`\|E\|_2 = O(k\,\varepsilon) \|A\|_2`, which (Weyl) moves
-    :math:`s_k` by at most that, so the relative error of :math:`\kappa` is
-    :math:`O(k \varepsilon \kappa)`.  Measured with ``np.linalg.cond`` (whose SVD
-    adds its own backward error): at most :math:`0.6 (m + n) \varepsilon \kappa`
-    over 9000 draws with ``m, n <= 20``, i.e. about 1e-10 relative for
-    :math:`\kappa = 10^4`.
-
-    Parameters
-    ----------
-    shape : (int, int) or strategy of (int, int), optional
-        ``(m, n)`` with ``min(m, n) >= 2`` (or 1 if ``cond`` is 1).
-    cond : float or (float, float), optional
-        :math:`\kappa \ge 1`, or a range drawn log-uniformly.
-    normalize : {"largest", "smallest"}, optional
-        Which singular value is 1.
-    return_factors : bool, optional
-        If True, draw tuples ``(A, U, s, Vt)`` instead of ``A``.
-
-    Returns
-    -------
-    hypothesis.strategies.SearchStrategy
-        Of float64 arrays of shape ``(m, n)`` (or of the tuples above).
-
-    References
-    ----------
-    .. [1] F. Mezzadri, "How to generate random matrices from the classical compact
-       groups", Notices AMS 54(5), 592-604, 2007.
-
-    Examples
-    --------
-    >>> from hypothesis import given
-    >>> @given(matrices_with_condition((6, 4), cond=1e3))
-    ... def test_cond(A):
-    ...     assert abs(np.linalg.cond(A) / 1e3 - 1) < 2 * 10 * 2.3e-16 * 1e3
-    >>> test_cond()
-    """
-    if isinstance(cond, tuple):
-        lo, hi = (float(v) for v in cond)
-    else:
-        lo = hi = float(cond)
-    if not 1.0 <= lo <= hi < np.inf:
-        raise ValueError(f"`cond` must be a number >= 1 or a range (lo, hi), got {cond!r}.")
-    if normalize not in ("largest", "smallest"):
-        raise ValueError(f"`normalize` must be 'largest' or 'smallest', got {normalize!r}.")
-
-    def _check_shape(mn: tuple[int, int]) -> tuple[int, int]:
-        m, n = (check_int(v, "shape", minimum=1) for v in mn)
-        if min(m, n) < 2 and hi > 1.0:
-            raise ValueError(
-                f"`shape` {mn} has one singular value, so its condition number is 1, "
-                f"not {cond!r}; use min(m, n) >= 2."
-            )
-        return m, n
-
-    if isinstance(shape, st.SearchStrategy):
-        shapes = shape.map(_check_shape)
-    else:
-        shapes = st.just(_check_shape(tuple(shape)))  # type: ignore[arg-type]
-    # exp(log(hi)) can exceed hi by a few ulps (the rounding of log(hi) is
-    # amplified by log(hi)): clamp, so the drawn kappa is in [lo, hi].
-    kappas = (
-        st.just(lo)
-        if lo == hi
-        else st.floats(math.log(lo), math.log(hi)).map(lambda t: min(max(math.exp(t), lo), hi))
-    )
-
-    @st.composite
-    def _matrices(draw: st.DrawFn) -> Any:
-        m, n = draw(shapes)
-        kappa = draw(kappas)
-        rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
-        k = min(m, n)
-        u = _haar_orthonormal(rng, m, k)
-        v = _haar_orthonormal(rng, n, k)
-        frac = np.arange(k) / max(k - 1, 1)
-        s = kappa**-frac if normalize == "largest" else kappa ** (1.0 - frac)
-        # Pin the extremes: kappa**-1 may be off by an ulp, and then s[0]/s[-1] is
-        # not the kappa asked for.
-        s[0], s[-1] = (1.0, 1.0 / kappa) if normalize == "largest" else (kappa, 1.0)
-        a = (u * s) @ v.T
-        return (a, u, s, v.T) if return_factors else a
-
-    return _matrices()

@@ -7,10 +7,9 @@ import mpmath
 import numpy as np
 import pytest
 
+from numlearn import EPS
 from numlearn.precision import load_reference, max_abs, mp_evaluate
 from numlearn.problems import CATEGORIES, TARGETS, TargetFunction, get_target
-
-EPS = np.finfo(np.float64).eps
 
 
 def test_registry_size_and_categories():
@@ -81,3 +80,16 @@ def test_call_converts_input():
     t = get_target("runge")
     assert t(0.0) == 1.0
     np.testing.assert_array_equal(t([0, 0]), [1.0, 1.0])
+
+
+def test_interpolation_problem_speaks_the_harness_protocol():
+    from numlearn.problems import InterpolationProblem
+    from numlearn.problems.protocol import HarnessProblem
+
+    p = InterpolationProblem(get_target("runge"), 16, grid_size=10)
+    assert isinstance(p, HarnessProblem)
+    assert p.name == "runge/n=16" and p.grid_name == "uniform10+ends(seed=20261123)"
+    x = p.grid
+    assert x.shape == (12,) and x[0] == -1.0 and x[-1] == 1.0 and np.all(np.diff(x) > 0)
+    # the truth is the oracle's, not the float64 implementation's
+    np.testing.assert_array_equal(p.truth(), mp_evaluate(get_target("runge"), x).values)

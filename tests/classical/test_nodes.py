@@ -4,7 +4,7 @@ import mpmath
 import numpy as np
 import pytest
 
-from numlearn import IllConditionedWarning
+from numlearn import EPS, IllConditionedWarning
 from numlearn.classical import (
     barycentric_weights,
     chebyshev_points,
@@ -15,8 +15,6 @@ from numlearn.classical import (
     legendre_points,
     legendre_weights,
 )
-
-EPS = np.finfo(np.float64).eps
 
 
 @pytest.mark.parametrize("kind", [1, 2])

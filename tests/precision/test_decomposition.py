@@ -5,6 +5,7 @@ import json
 import numpy as np
 import pytest
 
+from numlearn import EPS
 from numlearn.precision import (
     TERMS,
     ErrorDecomposition,
@@ -17,8 +18,6 @@ from numlearn.precision import (
     rmse,
 )
 from numlearn.problems import get_target
-
-EPS = np.finfo(np.float64).eps
 
 
 def _four(rng, n=200):
@@ -135,8 +134,8 @@ def test_interpolation_decomposition_end_to_end(rng):
     interp_64 = _bary64(x, nodes, w, f_nodes)
     lebesgue = 2 / np.pi * np.log(n) + 1  # upper bound for Chebyshev points
 
-    d = interpolation_decomposition(f_exact, interp_64, interp_mp, grid_name="199 points",
-                                    cond=lebesgue, norm="max")
+    d = interpolation_decomposition(f_exact, u_best=interp_mp, u_disc=interp_64,
+                                    grid_name="199 points", cond=lebesgue, norm="max")
     assert d.telescopes
     # For a fast-converging series the interpolation error is dominated by the first
     # neglected coefficient, folded in by aliasing: |a_n| <= error <= 4 |a_n|.
@@ -148,8 +147,8 @@ def test_interpolation_decomposition_end_to_end(rng):
     assert d.total == pytest.approx(max_abs(f_exact, interp_64))
 
     learned = interp_64 + 1e-7 * rng.standard_normal(x.size)
-    dl = interpolation_decomposition(f_exact, interp_64, interp_mp, learned,
-                                     grid_name="199 points")
+    dl = interpolation_decomposition(f_exact, u_best=interp_mp, u_disc=interp_64,
+                                     u_learned=learned, grid_name="199 points")
     assert dl.dominant == "optimization"
     assert dl.representation == pytest.approx(rel_l2(f_exact, interp_mp), rel=1e-12)
     assert "training" in dl.labels["optimization"]

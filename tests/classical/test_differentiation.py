@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from numlearn import EPS
 from numlearn.classical import (
     barycentric_diffmat,
     barycentric_weights,
@@ -16,7 +17,6 @@ from numlearn.classical import (
     legendre_points,
 )
 
-EPS = np.finfo(np.float64).eps
 P = np.polynomial.Polynomial
 
 
@@ -89,7 +89,12 @@ def test_barycentric_diffmat_arbitrary_nodes(k):
         assert np.all(err <= _tol(d, p(x), k, n) + 10 * EPS * np.abs(dp(x)))
 
 
-def test_barycentric_diffmat_rows_sum_to_zero_exactly_enough():
+def test_barycentric_diffmat_rows_sum_to_zero_regression():
+    # Regression window (40 eps max|D|), set on this implementation.  Theory: the
+    # diagonal is minus the off-diagonal row sum, so a row sums to the rounding of
+    # two sums of the same n terms in different orders, at most about
+    # 2 (n - 1) eps sum_j |D_ij| <= 2 n (n - 1) eps max|D| (pairwise summation makes
+    # it ~ log n in practice).
     x = chebyshev_points(40)
     for k in (1, 2):
         d = barycentric_diffmat(x, k, chebyshev_weights(40))
@@ -116,7 +121,9 @@ def test_fourier_diffmat_exact_on_trig_polynomials(n, k):
     assert np.max(np.abs(d @ f - exact)) <= 10 * n * EPS * (om * n / 2) ** k
 
 
-def test_fourier_diffmat_odd_order_even_n_kills_nyquist():
+def test_fourier_diffmat_odd_order_even_n_kills_nyquist_regression():
+    # Regression window (50 eps), set on this implementation; theory bounds D f by
+    # n eps sum_j |D_ij| |f_j| ~ 80 eps for n = 8 (|D_ij| <= cot(pi/8)/2 ~ 1.2).
     x = fourier_points(8)
     np.testing.assert_allclose(fourier_diffmat(8, 1) @ np.cos(4 * x), 0, atol=50 * EPS)
 

@@ -1,0 +1,50 @@
+"""The harness: rows, metrics, the table and the JSON output."""
+
+import json
+
+import numpy as np
+import pytest
+
+from numlearn import Result
+from numlearn.compare import (
+    Method,
+    format_table,
+    run_comparison,
+    write_json,
+)
+
+
+class _Toy:
+    name = "toy"
+    grid_name = "3 points"
+
+    def truth(self):
+        return np.array([1.0, 2.0, 3.0])
+
+
+def test_run_comparison_rows_and_metrics(tmp_path):
+    methods = [
+        Method("exact", "classical", lambda p: p.truth()),
+        Method("off", "learned", lambda p: Result(p.truth() + np.array([0.0, 0.0, 0.3]),
+                                                   side="learned")),
+    ]
+    rows = run_comparison([_Toy()], methods, extra=lambda p: {"n": 3})
+    assert [r.method for r in rows] == ["exact", "off"]
+    assert rows[0].rel_l2 == 0.0 and rows[0].max_abs == 0.0
+    assert rows[1].max_abs == pytest.approx(0.3)
+    assert rows[1].rmse == pytest.approx(0.3 / np.sqrt(3))
+    assert rows[1].rel_l2 == pytest.approx(0.3 / np.sqrt(14))
+    text = format_table(rows)
+    assert "toy" in text and "3 points" in text
+    path = tmp_path / "rows.json"
+    write_json(rows, path)
+    data = json.loads(path.read_text())
+    for key in ("problem", "method", "side", "rel_l2", "rmse", "max_abs", "seconds",
+                "decomposition", "n"):
+        assert key in data[1]
+    assert data[1]["side"] == "learned"
+
+
+def test_method_side_validated():
+    with pytest.raises(ValueError, match="side"):
+        Method("x", "neither", lambda p: None)

@@ -1,0 +1,45 @@
+"""Tests of numlearn.testing.profiles: the deterministic CI profile and the switch."""
+
+
+import pytest
+from hypothesis import settings
+
+from numlearn.testing import (
+    CI_PROFILE,
+    PROFILE_ENV_VAR,
+    RANDOM_PROFILE,
+    load_profile,
+)
+
+# ------------------------------------------------------------------------ profiles
+
+
+@pytest.fixture
+def restore_profile():
+    name = settings.get_current_profile_name()
+    yield
+    settings.load_profile(name)
+
+
+def test_profile_selection(monkeypatch, restore_profile):
+    monkeypatch.delenv(PROFILE_ENV_VAR, raising=False)
+    assert load_profile() == CI_PROFILE
+    assert settings.default.derandomize and settings.default.database is None
+    assert settings.default.deadline is None and settings.default.max_examples == 50
+
+    monkeypatch.setenv(PROFILE_ENV_VAR, RANDOM_PROFILE)
+    assert load_profile() == RANDOM_PROFILE
+    assert not settings.default.derandomize and settings.default.max_examples == 500
+
+    assert load_profile(CI_PROFILE) == CI_PROFILE  # the argument wins over the variable
+
+    monkeypatch.setenv(PROFILE_ENV_VAR, "no-such-profile")
+    with pytest.raises(ValueError, match="no-such-profile"):
+        load_profile()
+
+
+def test_this_suite_runs_the_configured_profile():
+    # tests/conftest.py loads the profile from the environment, CI by default.
+    import os
+
+    assert settings.get_current_profile_name() == (os.environ.get(PROFILE_ENV_VAR) or CI_PROFILE)
