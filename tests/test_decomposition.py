@@ -9,7 +9,6 @@ from numlearn.precision import (
     TERMS,
     ErrorDecomposition,
     interpolation_decomposition,
-    load_reference,
     max_abs,
     mp_barycentric,
     mp_evaluate,
@@ -17,6 +16,7 @@ from numlearn.precision import (
     rmse,
 )
 from numlearn.problems import get_target
+from numlearn.reference import load_reference
 
 EPS = np.finfo(np.float64).eps
 

@@ -7,8 +7,9 @@ import mpmath
 import numpy as np
 import pytest
 
-from numlearn.precision import load_reference, max_abs, mp_evaluate
+from numlearn.precision import max_abs, mp_evaluate
 from numlearn.problems import CATEGORIES, TARGETS, TargetFunction, get_target
+from numlearn.reference import load_reference
 
 EPS = np.finfo(np.float64).eps
 
