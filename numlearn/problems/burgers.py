@@ -61,7 +61,7 @@ exact reduction of ``x`` to [-1/2, 1/2] (so :math:`u(t, \pm 1) = 0` exactly and
 :math:`u(0, x)` is :math:`-\sin\pi x` to an ulp); the factor :math:`4\nu/s` keeps
 tiny ``t`` (down to the smallest subnormal) free of underflow.
 
-Quadrature parameters (in :math:`z = x - y` units, those of the research notes):
+Quadrature parameters (in :math:`z = x - y` units):
 step :math:`h = s\eta = \min(s, 0.05)/40`, window :math:`|z| \le 14 s`.
 
 Error.  *Truncation*: the integrand is at most :math:`e^{a}e^{-\zeta^2}` and the
@@ -74,11 +74,9 @@ the integrand at :math:`2\pi/\eta \ge 80\pi` (Poisson summation); with
 :math:`10^{-300}`.  Terms below :math:`e^{-60}` of the largest are skipped (their sum
 is below :math:`10^{-22}` relative).  What is left is rounding: each exponent of
 size up to ~300 carries an absolute error of a few :math:`10^{-14}`, which enters
-``u`` averaged over the nodes.  Measured against :func:`burgers_solution_mp` (two
-precisions, 30 digits): max abs error 6.5e-16 over 219 points including the front
-(:math:`|x| \le 10^{-3}`, :math:`t \in [0.3, 1]`), :math:`t` down to
-:math:`10^{-12}` and ``5e-324``, and :math:`t = 2, 5`; halving ``h`` changes the
-201 x 511 evaluation grid by at most 5.6e-16, widening the window to 20 by 0.
+``u`` averaged over the nodes: a few units of :math:`10^{-16}` (the measurements
+against the oracle and the self-convergence of the grid values are in the
+documentation's notes on the PDE references, and in ``reference/pdes/burgers.json``).
 
 Check: :math:`\min_t u_x(0, t) = -152.00516160` at :math:`t = 0.51046976`
 (:func:`basdevant_minimum`), Basdevant et al. [3]_ give 152.00516.
@@ -270,8 +268,7 @@ def burgers_solution(
     docstring (step :math:`\min(s, 0.05)/40` in :math:`x - y`, window
     :math:`|x - y| \le 14 s`).  Accurate to a few units of 1e-16 everywhere in
     :math:`t \in [0, 1]`, :math:`x \in [-1, 1]`, including the front at
-    :math:`x = 0` (measured against :func:`burgers_solution_mp`: max abs error 6.5e-16
-    on 219 points); ``t = 0`` returns the initial condition :math:`-\sin\pi x`
+    :math:`x = 0` (checked against :func:`burgers_solution_mp`); ``t = 0`` returns the initial condition :math:`-\sin\pi x`
     (with an exact argument reduction, so ``u(t, ±1)`` is exactly 0).
 
     Parameters
@@ -307,18 +304,13 @@ def burgers_solution(
     -----
     Cost: about ``560`` nodes per point for ``t <= 0.2`` and ``11200 sqrt(4 nu t)``
     beyond (1267 at ``t = 1``), two exponentials per node above the cut-off; the
-    nodes' sines and cosines are shared by points with equal ``t``.  The 201 x 511
-    evaluation grid takes 1.4-4 s on a shared 2-core machine (Numba, parallel over
-    times; ``bench/bench_burgers_reference.py``), about 4 times faster than the same
-    rule written directly in NumPy, which is also less accurate (1e-12 at small t).
+    nodes' sines and cosines are shared by points with equal ``t`` (Numba, parallel
+    over times).
 
     References
     ----------
     Hopf (1950), Cole (1951), Basdevant et al. (1986), Raissi et al. (2019): see
-    the module docstring.  No SciPy/Chebfun equivalent; the time-stepping references
-    of the literature (Raissi's ``burgers_shock.mat``, PINNacle's COMSOL data, BWLer's
-    Chebfun ``pde15s`` grid) are compared with this one in the project's research
-    notes (Raissi's: relative L2 error 2.9e-12).
+    the module docstring.  No SciPy/Chebfun equivalent.
 
     Examples
     --------

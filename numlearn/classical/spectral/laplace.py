@@ -43,12 +43,11 @@ McFadden 1993) shares nothing with the series but the geometry.
 
 References
 ----------
-.. [1] L. N. Trefethen, "Series solution of Laplace problems", ANZIAM J. 60 (2018) 1-26.
-.. [2] A. Gopal and L. N. Trefethen, "Solving Laplace problems with corner
-   singularities via rational functions", SIAM J. Numer. Anal. 57 (2019) 2074-2094.
-.. [3] P. D. Brubeck, Y. Nakatsukasa and L. N. Trefethen, "Vandermonde with Arnoldi",
-   SIAM Review 63 (2021) 405-415.
-.. [4] A. Greenbaum, L. Greengard and G. B. McFadden, "Laplace's equation and the
+The series method (Trefethen 2018), its Laurent terms (Gopal & Trefethen 2019) and
+Vandermonde with Arnoldi (Brubeck, Nakatsukasa & Trefethen 2021): see
+:mod:`numlearn.problems.poisson2d`.
+
+.. [1] A. Greenbaum, L. Greengard and G. B. McFadden, "Laplace's equation and the
    Dirichlet-Neumann map in multiply connected domains", J. Comput. Phys. 105 (1993)
    267-278.
 """
