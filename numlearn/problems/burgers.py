@@ -268,8 +268,9 @@ def burgers_solution(
     docstring (step :math:`\min(s, 0.05)/40` in :math:`x - y`, window
     :math:`|x - y| \le 14 s`).  Accurate to a few units of 1e-16 everywhere in
     :math:`t \in [0, 1]`, :math:`x \in [-1, 1]`, including the front at
-    :math:`x = 0` (checked against :func:`burgers_solution_mp`); ``t = 0`` returns the initial condition :math:`-\sin\pi x`
-    (with an exact argument reduction, so ``u(t, ±1)`` is exactly 0).
+    :math:`x = 0` (checked against :func:`burgers_solution_mp`); ``t = 0`` returns the
+    initial condition :math:`-\sin\pi x` (with an exact argument reduction, so
+    ``u(t, ±1)`` is exactly 0).
 
     Parameters
     ----------
