@@ -79,7 +79,7 @@ def _print_solver_stats(rows: Sequence[Any]) -> None:
 
 
 def _cmd_reference(args: argparse.Namespace) -> int:
-    from numlearn.precision import reference
+    from numlearn import reference
 
     directory = Path(args.dir) if args.dir else None
     where = reference.reference_directory(directory, must_exist=args.action == "verify")
@@ -87,11 +87,8 @@ def _cmd_reference(args: argparse.Namespace) -> int:
         written = reference.build_references(directory, progress=print)
         count = len(written)
         if args.pdes:
-            from numlearn.problems.burgers import build_burgers_reference
-            from numlearn.problems.poisson2d import build_poisson2d_reference
-
-            count += len(build_burgers_reference(directory, progress=print))
-            count += len(build_poisson2d_reference(directory, progress=print))
+            count += len(reference.build_burgers_reference(directory, progress=print))
+            count += len(reference.build_poisson2d_reference(directory, progress=print))
         print(f"wrote {count} files and the manifest in {where}")
         return 0
     checked = reference.verify_references(directory, recompute=args.recompute)
@@ -133,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``numlearn`` command."""
     args = build_parser().parse_args(argv)
-    from numlearn.precision.reference import ReferenceBuildError, ReferenceIntegrityError
+    from numlearn._core.store import ReferenceBuildError, ReferenceIntegrityError
 
     try:
         return int(args.func(args))

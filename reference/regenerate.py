@@ -12,16 +12,18 @@ for byte identical, so ``git diff`` after a rebuild shows only real changes.
 import sys
 from pathlib import Path
 
-from numlearn.precision import build_references, verify_references
+from numlearn.reference import (
+    build_burgers_reference,
+    build_poisson2d_reference,
+    build_references,
+    verify_references,
+)
 
 if __name__ == "__main__":
     here = Path(__file__).resolve().parent
     args = [a for a in sys.argv[1:] if a != "--pdes"]
     build_references(here, args or None, progress=print)
     if "--pdes" in sys.argv[1:]:
-        from numlearn.problems.burgers import build_burgers_reference
-        from numlearn.problems.poisson2d import build_poisson2d_reference
-
         build_burgers_reference(here, progress=print)
         build_poisson2d_reference(here, progress=print)
     verify_references(here, recompute=3)

@@ -146,28 +146,13 @@ def _cycles() -> list[list[str]]:
     return comps
 
 
-# Being removed by the layout move; each entry must still occur (the list only shrinks).
-_KNOWN_VIOLATIONS = {
-    "numlearn.precision.reference (precision) imports numlearn.problems.functions (problems)",
-}
-_KNOWN_CYCLES = {
-    ("numlearn.problems.burgers", "numlearn.problems.pdes"),
-}
-
-
 def test_layers_form_a_dag() -> None:
-    found = sorted(set(_violations()))
-    bad = [v for v in found if v.split(": ", 1)[1] not in _KNOWN_VIOLATIONS]
-    stale = _KNOWN_VIOLATIONS - {v.split(": ", 1)[1] for v in found}
-    assert not stale, f"remove from _KNOWN_VIOLATIONS: {stale}"
+    bad = sorted(set(_violations()))
     assert not bad, "imports against the layer order:\n" + "\n".join(bad)
 
 
 def test_no_import_cycles_between_modules() -> None:
-    found = {tuple(c) for c in _cycles()}
-    stale = _KNOWN_CYCLES - found
-    assert not stale, f"remove from _KNOWN_CYCLES: {stale}"
-    cycles = sorted(found - _KNOWN_CYCLES)
+    cycles = _cycles()
     assert not cycles, "modules that import each other:\n" + "\n".join(
         " <-> ".join(c) for c in cycles
     )

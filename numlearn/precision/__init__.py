@@ -1,5 +1,4 @@
-"""Measuring precision: the mpmath oracle, error metrics, the error decomposition and
-the golden reference data.
+"""Measuring precision: the mpmath oracle, error metrics and the error decomposition.
 
 - :mod:`~numlearn.precision.oracle`: :func:`two_precision`, the one oracle engine
   (compute at two mpmath precisions, check agreement, round once to float64), and
@@ -8,9 +7,10 @@ the golden reference data.
 - :mod:`~numlearn.precision.metrics`: :func:`rel_l2`, :func:`rmse`, :func:`mse`,
   :func:`max_abs`, :func:`ulp_distance`, :func:`metric_report`;
 - :mod:`~numlearn.precision.decomposition`: :class:`ErrorDecomposition`,
-  :func:`interpolation_decomposition`, :func:`collocation_decomposition`;
-- :mod:`~numlearn.precision.reference`: :func:`build_references`,
-  :func:`verify_references`, :func:`load_reference` for the files in ``reference/``.
+  :func:`interpolation_decomposition`, :func:`collocation_decomposition`.
+
+The golden reference data in ``reference/`` are built and verified by
+:mod:`numlearn.reference`.
 """
 
 from numlearn.precision.decomposition import (
@@ -38,18 +38,6 @@ from numlearn.precision.oracle import (
     round_to_float64,
     two_precision,
 )
-from numlearn.precision.reference import (
-    Reference,
-    ReferenceBuildError,
-    ReferenceIntegrityError,
-    build_references,
-    load_checked_bytes,
-    load_reference,
-    reference_directory,
-    reference_names,
-    register_files,
-    verify_references,
-)
 
 __all__ = [
     "METRICS",
@@ -58,27 +46,17 @@ __all__ = [
     "ErrorDecomposition",
     "OracleDisagreementError",
     "OracleResult",
-    "Reference",
-    "ReferenceBuildError",
-    "ReferenceIntegrityError",
-    "build_references",
     "collocation_decomposition",
     "interpolation_decomposition",
-    "load_checked_bytes",
-    "load_reference",
     "max_abs",
     "metric_report",
     "mp_barycentric",
     "mp_evaluate",
     "mp_lstsq",
     "mse",
-    "reference_directory",
-    "reference_names",
-    "register_files",
     "rel_l2",
     "rmse",
     "round_to_float64",
     "two_precision",
     "ulp_distance",
-    "verify_references",
 ]

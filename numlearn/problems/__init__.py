@@ -4,9 +4,13 @@
   implementations, domain, analytic-region facts) and :class:`InterpolationProblem`
   (a target at ``n`` Chebyshev points, scored against the mpmath oracle).
 - :mod:`numlearn.problems.pdes`: the benchmark PDEs (convection, reaction, wave,
-  Burgers, Poisson2d-C) with their exact or reference solutions;
-  :mod:`numlearn.problems.burgers` and :mod:`numlearn.problems.poisson2d` compute and
-  load the two references that are not closed forms.
+  Burgers, Poisson2d-C) with their exact or reference solutions; each speaks the
+  harness protocol (:class:`~numlearn.problems.protocol.HarnessProblem`: ``name``,
+  ``grid_name``, ``truth()``, and ``evaluate_on_grid``);
+  :mod:`numlearn.problems.burgers` (the Cole-Hopf solution and its mpmath oracle) and
+  :mod:`numlearn.problems.poisson2d` (the geometry and the stored series) define and
+  load the two references that are not closed forms (built by
+  :mod:`numlearn.reference`).
 - :mod:`numlearn.problems.least_squares`: seeded, batched least-squares samplers (the
   paper's distribution and out-of-distribution families).
 """
@@ -27,6 +31,7 @@ from numlearn.problems.least_squares import (
     sample_paper,
 )
 from numlearn.problems.pdes import PDE_PROBLEMS, EvolutionProblem, get_pde
+from numlearn.problems.protocol import HarnessProblem
 
 __all__ = [
     "CATEGORIES",
@@ -34,6 +39,7 @@ __all__ = [
     "PDE_PROBLEMS",
     "TARGETS",
     "EvolutionProblem",
+    "HarnessProblem",
     "InterpolationProblem",
     "LeastSquaresBatch",
     "LeastSquaresFamily",

@@ -61,7 +61,7 @@ exact reduction of ``x`` to [-1/2, 1/2] (so :math:`u(t, \pm 1) = 0` exactly and
 :math:`u(0, x)` is :math:`-\sin\pi x` to an ulp); the factor :math:`4\nu/s` keeps
 tiny ``t`` (down to the smallest subnormal) free of underflow.
 
-Quadrature parameters (in :math:`z = x - y` units, those of the research notes):
+Quadrature parameters (in :math:`z = x - y` units):
 step :math:`h = s\eta = \min(s, 0.05)/40`, window :math:`|z| \le 14 s`.
 
 Error.  *Truncation*: the integrand is at most :math:`e^{a}e^{-\zeta^2}` and the
@@ -74,11 +74,9 @@ the integrand at :math:`2\pi/\eta \ge 80\pi` (Poisson summation); with
 :math:`10^{-300}`.  Terms below :math:`e^{-60}` of the largest are skipped (their sum
 is below :math:`10^{-22}` relative).  What is left is rounding: each exponent of
 size up to ~300 carries an absolute error of a few :math:`10^{-14}`, which enters
-``u`` averaged over the nodes.  Measured against :func:`burgers_solution_mp` (two
-precisions, 30 digits): max abs error 6.5e-16 over 219 points including the front
-(:math:`|x| \le 10^{-3}`, :math:`t \in [0.3, 1]`), :math:`t` down to
-:math:`10^{-12}` and ``5e-324``, and :math:`t = 2, 5`; halving ``h`` changes the
-201 x 511 evaluation grid by at most 5.6e-16, widening the window to 20 by 0.
+``u`` averaged over the nodes: a few units of :math:`10^{-16}` (the measurements
+against the oracle and the self-convergence of the grid values are in the
+documentation's notes on the PDE references, and in ``reference/pdes/burgers.json``).
 
 Check: :math:`\min_t u_x(0, t) = -152.00516160` at :math:`t = 0.51046976`
 (:func:`basdevant_minimum`), Basdevant et al. [3]_ give 152.00516.
@@ -103,8 +101,6 @@ import json
 import math
 import os
 import zipfile
-from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import mpmath
@@ -112,14 +108,16 @@ import numpy as np
 from numba import njit, prange
 from numpy.typing import ArrayLike, NDArray
 
+from numlearn._core.compensated import neumaier_add
+from numlearn._core.store import ReferenceIntegrityError, load_checked_bytes
 from numlearn._core.validation import as_float_array, check_int
 
 __all__ = [
     "NU",
     "REFERENCE_FILES",
     "basdevant_minimum",
-    "build_burgers_reference",
     "burgers_front_slope",
+    "burgers_front_slope_mp",
     "burgers_solution",
     "burgers_solution_mp",
     "load_burgers_reference",
@@ -166,17 +164,6 @@ def _cospi(r):
     if ar <= 0.25:
         return math.cos(math.pi * r)
     return _sinpi(0.5 - ar)
-
-
-@njit(cache=True, inline="always")
-def _neumaier(total, comp, term):
-    """Add ``term`` to ``total`` and its rounding error to ``comp``."""
-    s = total + term
-    if abs(total) >= abs(term):
-        comp += (total - s) + term
-    else:
-        comp += (term - s) + total
-    return s, comp
 
 
 @njit(cache=True, parallel=True)
@@ -233,9 +220,9 @@ def _cole_hopf_kernel(t_unique, starts, order, x, nu, resolution, window, out):
                 d_term = w * (1.0 + math.exp(-2.0 * abs(c)))
                 if k == 0:
                     d_term *= 0.5
-                den, den_c = _neumaier(den, den_c, d_term)
+                den, den_c = neumaier_add(den, den_c, d_term)
                 n_term = zeta[k] * w * math.copysign(-math.expm1(-2.0 * abs(c)), c)
-                num, num_c = _neumaier(num, num_c, n_term)
+                num, num_c = neumaier_add(num, num_c, n_term)
             out[j] = scale * ((num + num_c) / (den + den_c))
 
 
@@ -281,9 +268,9 @@ def burgers_solution(
     docstring (step :math:`\min(s, 0.05)/40` in :math:`x - y`, window
     :math:`|x - y| \le 14 s`).  Accurate to a few units of 1e-16 everywhere in
     :math:`t \in [0, 1]`, :math:`x \in [-1, 1]`, including the front at
-    :math:`x = 0` (measured against :func:`burgers_solution_mp`: max abs error 6.5e-16
-    on 219 points); ``t = 0`` returns the initial condition :math:`-\sin\pi x`
-    (with an exact argument reduction, so ``u(t, ±1)`` is exactly 0).
+    :math:`x = 0` (checked against :func:`burgers_solution_mp`); ``t = 0`` returns the
+    initial condition :math:`-\sin\pi x` (with an exact argument reduction, so
+    ``u(t, ±1)`` is exactly 0).
 
     Parameters
     ----------
@@ -318,18 +305,13 @@ def burgers_solution(
     -----
     Cost: about ``560`` nodes per point for ``t <= 0.2`` and ``11200 sqrt(4 nu t)``
     beyond (1267 at ``t = 1``), two exponentials per node above the cut-off; the
-    nodes' sines and cosines are shared by points with equal ``t``.  The 201 x 511
-    evaluation grid takes 1.4-4 s on a shared 2-core machine (Numba, parallel over
-    times; ``bench/bench_burgers_reference.py``), about 4 times faster than the same
-    rule written directly in NumPy, which is also less accurate (1e-12 at small t).
+    nodes' sines and cosines are shared by points with equal ``t`` (Numba, parallel
+    over times).
 
     References
     ----------
     Hopf (1950), Cole (1951), Basdevant et al. (1986), Raissi et al. (2019): see
-    the module docstring.  No SciPy/Chebfun equivalent; the time-stepping references
-    of the literature (Raissi's ``burgers_shock.mat``, PINNacle's COMSOL data, BWLer's
-    Chebfun ``pde15s`` grid) are compared with this one in the project's research
-    notes (Raissi's: relative L2 error 2.9e-12).
+    the module docstring.  No SciPy/Chebfun equivalent.
 
     Examples
     --------
@@ -578,248 +560,23 @@ def burgers_solution_mp(
     return high
 
 
-def _mp_quad(t: float, x: float, dps: int = 30) -> Any:
-    """Third method, for the build's cross-check: ``mpmath.quad`` (Gauss-Legendre) on
-    unit subintervals of [-16, 16] in zeta, at ``dps + 10`` digits, exact nu."""
-    with mpmath.workdps(dps + 10):
-        tm, xm = mpmath.mpf(t), mpmath.mpf(x)
+def burgers_front_slope_mp(t: float | str | Any, dps: int = 30) -> Any:
+    """:math:`u_x(t, 0)` in high precision: ``mpmath.diff`` of the oracle's integral.
+
+    The trapezoidal rule of :func:`burgers_solution_mp` (one rule, exact
+    ``nu = 0.01/pi``) differentiated in ``x`` at 0 by mpmath's finite differences at
+    raised precision; an independent check of :func:`burgers_front_slope`.  About
+    1 s per time at ``dps = 30``.
+    """
+    dps = check_int(dps, "dps", minimum=15)
+    with mpmath.workdps(dps):
         nu = _mp_nu(None)
-        a = 1 / (2 * mpmath.pi * nu)
-        s = mpmath.sqrt(4 * nu * tm)
-        pts = [mpmath.mpf(k) / 2 for k in range(-32, 33)]
-
-        def w(z: Any) -> Any:
-            return mpmath.exp(a - z * z - a * mpmath.cospi(xm - s * z))
-
-        den = mpmath.quad(w, pts, method="gauss-legendre")
-        num = mpmath.quad(lambda z: z * w(z), pts, method="gauss-legendre")
-        return (4 * nu / s) * (num / den)
+        tm = mpmath.mpf(t)
+        return mpmath.diff(lambda xv: _mp_cole_hopf(tm, xv, nu), 0)
 
 
 # ---------------------------------------------------------------------------------
-# the stored reference
-
-
-def _npz_bytes(arrays: dict[str, NDArray[Any]]) -> bytes:
-    """An ``.npz`` archive like ``np.savez`` writes, with fixed timestamps, so that a
-    rebuild reproduces the file byte for byte."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_STORED) as zf:
-        for name, arr in arrays.items():
-            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
-            info.external_attr = 0o644 << 16
-            with zf.open(info, "w", force_zip64=True) as f:
-                np.lib.format.write_array(f, np.ascontiguousarray(arr), allow_pickle=False)
-    return buf.getvalue()
-
-
-def _sample_points(t: NDArray[np.float64], x: NDArray[np.float64]) -> list[dict[str, Any]]:
-    """The oracle sample: grid points (random, beside the front, first time step,
-    boundary) and off-grid points (near the front, tiny t).  Seeded."""
-    rng = np.random.default_rng(20240611)
-    pts: list[dict[str, Any]] = []
-
-    def grid(it: int, ix: int, why: str) -> None:
-        pts.append({"t": float(t[it]), "x": float(x[ix]), "grid_index": [it, ix], "why": why})
-
-    for it, ix in zip(rng.integers(1, t.size, 24), rng.integers(0, x.size, 24), strict=True):
-        grid(int(it), int(ix), "random grid point")
-    mid = x.size // 2
-    for it in (60, 102, 140, 200):  # t = 0.3, 0.51, 0.7, 1
-        grid(it, mid - 1, "beside the front")
-        grid(it, mid + 1, "beside the front")
-    for ix in rng.integers(0, x.size, 3):
-        grid(1, int(ix), "first time step")
-    grid(100, 0, "boundary")
-    for tv, e, sign in zip(rng.uniform(0.3, 1.0, 12), rng.uniform(-6, -3, 12),
-                           rng.choice([-1.0, 1.0], 12), strict=True):
-        pts.append({"t": float(tv), "x": float(sign * 10.0**e), "why": "near the front"})
-    for e, xv in zip(rng.uniform(-12, -2, 8), rng.uniform(-1, 1, 8), strict=True):
-        pts.append({"t": float(10.0**e), "x": float(xv), "why": "small t"})
-    return pts
-
-
-def _reference_directory(
-    directory: str | os.PathLike[str] | None, must_exist: bool = True
-) -> Path:
-    from numlearn.precision.reference import reference_directory
-
-    return reference_directory(directory, must_exist=must_exist)
-
-
-def build_burgers_reference(
-    directory: str | os.PathLike[str] | None = None,
-    progress: Callable[[str], None] | None = None,
-) -> list[str]:
-    """Compute the Burgers reference on the evaluation grid, check it, and store it.
-
-    Writes ``pdes/burgers.npz`` (arrays ``t`` (201,), ``x`` (511,), ``u`` (201, 511),
-    float64, ``u[i_t, i_x]``; an ``np.savez`` layout with fixed timestamps) and
-    ``pdes/burgers.json`` (how it was made and its verified accuracy) under the
-    reference directory, and registers both in ``MANIFEST.sha256``
-    (:func:`numlearn.precision.reference.register_files`).
-
-    The checks, recorded in the JSON file:
-
-    * self-convergence: max change of ``u`` on the grid when the step is halved
-      (``resolution=80``) and when the window is widened to 20;
-    * the mpmath oracle (:func:`burgers_solution_mp`, 30 and 60 digits, two rules)
-      at 56 seeded points, grid and off-grid, with 30-digit values and the max
-      deviation of the float64 values; a third method (``mpmath.quad``) at 4 points;
-    * Basdevant et al.'s steepest slope (:func:`basdevant_minimum`).
-
-    Parameters
-    ----------
-    directory : path, optional
-        The reference directory (default: :func:`numlearn.precision.reference_directory`).
-    progress : callable, optional
-        Called with one line of text per stage (e.g. ``print``).
-
-    Returns
-    -------
-    list of str
-        The filenames written, relative to the reference directory.
-
-    Raises
-    ------
-    numlearn.precision.ReferenceBuildError
-        If a check fails (self-convergence above 1e-14, an oracle deviation above
-        1e-14, a Basdevant mismatch beyond 5e-6).
-
-    Notes
-    -----
-    About 25 s on a shared 2-core machine (the oracle sample dominates).  The float64
-    values depend on the platform's ``exp``/``sin`` only in the last bit or so; on one
-    machine a rebuild is byte-identical.
-    """
-    from numlearn import __version__
-    from numlearn.precision.reference import ReferenceBuildError, register_files
-    from numlearn.problems.pdes import Burgers
-
-    say = progress or (lambda _line: None)
-    d = _reference_directory(directory, must_exist=False)
-    (d / "pdes").mkdir(parents=True, exist_ok=True)
-    t, x = Burgers().evaluation_grid()
-    u = burgers_solution(t[:, None], x[None, :])
-    say(f"burgers: u on the {t.size} x {x.size} grid")
-    half_h = float(np.max(np.abs(burgers_solution(t[:, None], x[None, :], resolution=80) - u)))
-    wide = float(np.max(np.abs(burgers_solution(t[:, None], x[None, :], window=20.0) - u)))
-    say(f"burgers: self-convergence: halving h {half_h:.2e}, window 20 {wide:.2e}")
-    if max(half_h, wide) > 1e-14:
-        raise ReferenceBuildError(f"burgers: not converged (halving h {half_h:.2e}, "
-                                  f"widening the window {wide:.2e}).")
-
-    sample = _sample_points(t, x)
-    deviations = []
-    for p in sample:
-        v = burgers_solution_mp(p["t"], p["x"], 30, check_dps=60)
-        f64 = (u[tuple(p["grid_index"])] if "grid_index" in p
-               else float(burgers_solution(p["t"], p["x"])))
-        dev = float(abs(mpmath.mpf(float(f64)) - v))
-        deviations.append(dev)
-        p.update(t=p["t"].hex(), x=p["x"].hex(), t_decimal=repr(p["t"]), x_decimal=repr(p["x"]),
-                 u=mpmath.nstr(v, 30, min_fixed=0, max_fixed=0) if v else "0.0",
-                 float64=float(f64).hex(), abs_deviation=f"{dev:.2e}")
-    worst = int(np.argmax(deviations))
-    say(f"burgers: mpmath sample of {len(sample)} points, max deviation "
-        f"{deviations[worst]:.2e}")
-    if deviations[worst] > 1e-14:
-        raise ReferenceBuildError(f"burgers: float64 value deviates from the oracle by "
-                                  f"{deviations[worst]:.2e} at {sample[worst]}.")
-    quad_points = [(0.5, 0.3), (1.0, 1e-4), (float(t[102]), float(x[256])), (0.75, -0.9)]
-    quad_dev = 0.0
-    for tq, xq in quad_points:
-        with mpmath.workdps(40):
-            quad_dev = max(quad_dev, float(abs(_mp_quad(tq, xq) - burgers_solution_mp(tq, xq))))
-    say(f"burgers: mpmath.quad cross-check at {len(quad_points)} points, {quad_dev:.1e}")
-    if quad_dev > 1e-29:
-        raise ReferenceBuildError(f"burgers: mpmath.quad and the oracle differ by {quad_dev}.")
-
-    t_star, slope = basdevant_minimum()
-    with mpmath.workdps(30):
-        nu_mp = _mp_nu(None)
-        slope_mp = mpmath.diff(lambda xv: _mp_cole_hopf(mpmath.mpf(t_star), xv, nu_mp), 0)
-    if abs(slope - BASDEVANT_SLOPE) > 5e-6:
-        raise ReferenceBuildError(f"burgers: min u_x(0, t) = {slope}, Basdevant et al. give "
-                                  f"{BASDEVANT_SLOPE}.")
-    say(f"burgers: min_t u_x(0, t) = {slope:.8f} at t = {t_star:.8f}")
-
-    meta = {
-        "format": "numlearn-burgers-reference/1",
-        "problem": {
-            "equation": "u_t + u*u_x = nu*u_xx",
-            "nu": "0.01/pi (float64 " + NU.hex() + "; 1/(2 pi nu) = 50.0)",
-            "domain": {"t": [0.0, 1.0], "x": [-1.0, 1.0]},
-            "initial_condition": "u(0, x) = -sin(pi x)",
-            "boundary_conditions": "u(t, -1) = u(t, 1) = 0",
-        },
-        "grid": {
-            "t": "numpy.linspace(0, 1, 201)", "x": "numpy.linspace(-1, 1, 511)",
-            "u": "float64, shape (201, 511), u[i_t, i_x]",
-            "from": "numlearn.problems.pdes.Burgers().evaluation_grid()",
-        },
-        "method": {
-            "formula": "Cole-Hopf: u = int ((x-y)/t) K phi0 dy / int K phi0 dy, "
-                       "K = exp(-(x-y)^2/(4 nu t)), phi0 = exp(-cos(pi y)/(2 pi nu))",
-            "function": "numlearn.problems.burgers.burgers_solution",
-            "quadrature": "trapezoidal rule in z = x - y on the symmetric nodes z_k = k h, "
-                          "+-z paired (odd part as sinh, even part as cosh of "
-                          "a sin(pi x) sin(pi z)), log-sum-exp scaled, Neumaier sums; "
-                          "terms below exp(-60) of the largest skipped",
-            "h": "min(sqrt(4 nu t), 0.05) / 40",
-            "window": "|z| <= 14 sqrt(4 nu t)",
-            "t = 0": "the initial condition -sin(pi x), exact argument reduction",
-            "a_priori_error": "truncation e^(2a - 196) ~ 1e-42 relative; trapezoidal "
-                              "(aliasing) error below 1e-300; the rest is float64 rounding",
-        },
-        "self_convergence": {
-            "max_abs_change_halving_h": f"{half_h:.3e}",
-            "max_abs_change_window_20": f"{wide:.3e}",
-            "over": "the whole 201 x 511 grid",
-        },
-        "mpmath_sample": {
-            "oracle": "numlearn.problems.burgers.burgers_solution_mp: direct (unpaired) "
-                      "trapezoidal rule with a priori window and step, at 30 (+10 guard) "
-                      "digits and at 60 (+10) digits with a finer rule (step / 1.3, wider "
-                      "window); values accepted where both agree to 1e-30 absolutely; "
-                      "exact nu = 0.01/pi; points taken as the exact binary numbers",
-            "count": len(sample),
-            "points": sample,
-            "max_abs_deviation_float64": f"{deviations[worst]:.3e}",
-            "max_abs_deviation_float64_grid_points": "{:.3e}".format(
-                max(dv for dv, p in zip(deviations, sample, strict=True) if "grid_index" in p)),
-            "worst_point": {"t": sample[worst]["t_decimal"], "x": sample[worst]["x_decimal"]},
-            "quad_cross_check": {
-                "method": "mpmath.quad Gauss-Legendre on unit subintervals of [-16, 16] "
-                          "(zeta units), 40 digits, vs the oracle",
-                "points": [[repr(a), repr(b)] for a, b in quad_points],
-                "max_abs_difference": f"{quad_dev:.1e}",
-            },
-        },
-        "basdevant_check": {
-            "quantity": "min over t of u_x(t, x=0)",
-            "t_star": f"{t_star:.8f}",
-            "min_u_x": f"{slope:.8f}",
-            "mpmath_u_x_at_t_star": mpmath.nstr(slope_mp, 20),
-            "published": "-152.00516 (Basdevant et al., Comput. Fluids 14 (1986) 23-41)",
-            "method": "numlearn.problems.burgers.basdevant_minimum (integrated-by-parts "
-                      "moment, scipy bounded minimisation); mpmath: mpmath.diff of the "
-                      "oracle's integral in x at t_star, 30 digits",
-        },
-        "versions": {"numlearn": __version__, "numpy": np.__version__,
-                     "mpmath": mpmath.__version__},
-    }
-    npz_name, json_name = REFERENCE_FILES
-    files = {npz_name: _npz_bytes({"t": t, "x": x, "u": u}),
-             json_name: (json.dumps(meta, indent=1, ensure_ascii=True) + "\n").encode()}
-    for name, data in files.items():
-        path = d / name
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    manifest = register_files(list(files), d)
-    say("burgers: wrote " + ", ".join(f"{n} (sha256 {manifest[n][:12]})" for n in files))
-    return list(files)
+# the stored reference (built by numlearn.reference.build_burgers_reference)
 
 
 def load_burgers_reference(
@@ -828,7 +585,7 @@ def load_burgers_reference(
     """The stored Burgers reference ``(t, x, u, metadata)``, checksum-verified.
 
     Reads ``pdes/burgers.npz`` and ``pdes/burgers.json`` through
-    :func:`numlearn.precision.reference.load_checked_bytes`, which refuses a file
+    :func:`numlearn._core.store.load_checked_bytes`, which refuses a file
     whose sha256 differs from ``MANIFEST.sha256``.
 
     Returns
@@ -842,11 +599,9 @@ def load_burgers_reference(
 
     Raises
     ------
-    numlearn.precision.ReferenceIntegrityError
+    numlearn._core.store.ReferenceIntegrityError
         Missing, unlisted, altered or malformed files.
     """
-    from numlearn.precision.reference import ReferenceIntegrityError, load_checked_bytes
-
     npz_name, json_name = REFERENCE_FILES
     raw = load_checked_bytes(npz_name, directory)
     meta_raw = load_checked_bytes(json_name, directory)

@@ -24,6 +24,11 @@ Burgers 201 times × 511 points (BWLer's Chebfun grid sizes, here on
 
 Conventions
 -----------
+Every problem speaks the harness protocol (:class:`numlearn.problems.protocol.HarnessProblem`):
+``name``, ``grid_name`` and ``truth()`` on its evaluation grid, and
+``evaluate_on_grid(u)`` turns a solver's value (an array on the grid, or a callable
+solution) into values on the same grid.
+
 Evolution problems have variables ``(t, x)``; arrays of solution values on a grid
 are indexed ``u[i_t, i_x]``.  ``residual(u, d)`` takes the solution values and a
 mapping ``d`` of derivative values with keys ``"u_t"``, ``"u_x"``, ``"u_xx"``,
@@ -46,7 +51,7 @@ References
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -156,6 +161,22 @@ class EvolutionProblem:
         tt = as_float_array(t, "t").reshape(-1, 1)
         xx = as_float_array(x, "x").reshape(1, -1)
         return self.solution(tt, xx)
+
+    # ---------------------------------------------------------------- harness protocol
+    @property
+    def grid_name(self) -> str:
+        """``"<name>.evaluation_grid (<nt>x<nx>)"``."""
+        t, x = self.evaluation_grid()
+        return f"{self.name}.evaluation_grid ({t.size}x{x.size})"
+
+    def truth(self) -> NDArray[np.float64]:
+        """The exact or reference solution on the evaluation grid, ``u[i_t, i_x]``."""
+        return self.solution_on_grid()
+
+    def evaluate_on_grid(self, u: Any) -> NDArray[np.float64]:
+        """A solver's value on the evaluation grid: ``u(t, x)`` of the grid's 1-D
+        arrays if ``u`` is callable (returning ``u[i_t, i_x]``), else ``u`` itself."""
+        return np.asarray(u(*self.evaluation_grid()) if callable(u) else u)
 
 
 @dataclass(frozen=True)
@@ -312,7 +333,16 @@ class Poisson2dC:
 
     Domain :math:`[-\tfrac12, \tfrac12]^2` minus the disks of radius 0.1 centred at
     :math:`(\pm 0.3, \pm 0.3)`; :math:`u = 1` on the outer square, :math:`u = 0` on
-    the circles.  The truth is the reference of :mod:`numlearn.problems.poisson2d`.
+    the circles.  The truth is the certified reference of
+    :mod:`numlearn.problems.poisson2d` at the stored evaluation points (the 201 x 201
+    grid points in the domain).
+
+    ``margin`` and ``oracle`` let a comparison score against another truth:
+    ``oracle(x, y)`` (e.g. a boundary-integral solve, accurate only away from the
+    boundary) at the evaluation points at least ``margin`` from the boundary, and the
+    boundary value 1 at the points on the square's edges; the points in between are
+    left out.  ``margin > 0`` without an oracle keeps the same points with the stored
+    reference as truth.
     """
 
     name: str = "poisson2d_c"
@@ -329,6 +359,19 @@ class Poisson2dC:
                                  "method": "see numlearn.problems.poisson2d",
                                  "accuracy": "see numlearn.problems.poisson2d"}
     )
+    margin: float = 0.0
+    oracle: Callable[[NDArray[np.float64], NDArray[np.float64]], NDArray[np.float64]] | None = (
+        field(default=None, compare=False, repr=False))
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.margin) and self.margin >= 0.0):
+            raise ValueError(f"`margin` must be finite and >= 0, got {self.margin!r}.")
+        if self.oracle is not None and self.margin <= 0.0:
+            raise ValueError(
+                "an `oracle` needs `margin` > 0: the evaluation points closer to the "
+                "boundary than the margin are left out, except the square's edges, "
+                "where the truth is the boundary value."
+            )
 
     def contains(self, x: ArrayLike, y: ArrayLike) -> NDArray[np.bool_]:
         """Whether ``(x, y)`` lies in the closed domain."""
@@ -351,10 +394,48 @@ class Poisson2dC:
         return poisson2d_c_solution(xx, yy)
 
     def evaluation_points(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        """The reporting points ``(x, y)`` stored with the reference."""
-        from numlearn.problems.poisson2d import poisson2d_c_evaluation_points
+        """The reporting points ``(x, y)`` stored with the reference (with ``margin > 0``
+        those on the square's edges or at least ``margin`` from the boundary)."""
+        from numlearn.problems.poisson2d import (
+            distance_to_boundary,
+            poisson2d_c_evaluation_points,
+        )
 
-        return poisson2d_c_evaluation_points()
+        x, y = poisson2d_c_evaluation_points()
+        if self.margin > 0.0:
+            keep = self._on_square(x, y) | (distance_to_boundary(x, y) >= self.margin)
+            x, y = x[keep], y[keep]
+        return x, y
+
+    @staticmethod
+    def _on_square(x: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.bool_]:
+        return (np.abs(x) == 0.5) | (np.abs(y) == 0.5)
+
+    # ---------------------------------------------------------------- harness protocol
+    @property
+    def grid_name(self) -> str:
+        """What the evaluation points are, and how many."""
+        n = self.evaluation_points()[0].size
+        if self.margin > 0.0:
+            return (f"{self.name}.evaluation_points on the square's edges or at distance "
+                    f">= {self.margin:g} from the boundary ({n})")
+        return f"{self.name}.evaluation_points ({n})"
+
+    def truth(self) -> NDArray[np.float64]:
+        """The solution at :meth:`evaluation_points`: the stored reference, or the
+        ``oracle`` off the square's edges and the boundary value on them."""
+        x, y = self.evaluation_points()
+        if self.oracle is None:
+            return self.solution(x, y)
+        edge = self._on_square(x, y)
+        u = np.full(x.shape, self.outer_value)
+        u[~edge] = self.oracle(x[~edge], y[~edge])
+        return u
+
+    def evaluate_on_grid(self, u: Any) -> NDArray[np.float64]:
+        """A solver's value at the evaluation points: ``u(x, y)`` if ``u`` is callable,
+        else ``u`` itself."""
+        return np.asarray(u(*self.evaluation_points()) if callable(u) else u)
 
 
 PDE_PROBLEMS: dict[str, type] = {

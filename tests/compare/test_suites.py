@@ -75,38 +75,3 @@ def test_python_dash_m_lists_suites():
     out = subprocess.run([sys.executable, "-m", "numlearn", "compare", "--list"],
                          capture_output=True, text=True, check=True)
     assert "quick" in out.stdout
-
-
-def test_pdes_classical_suite_cases(tmp_path, monkeypatch, capsys):
-    """The pdes-classical suite covers the five problems; two cheap cases run through
-    the CLI, with their solver statistics in the JSON rows.  (The whole suite, ~1-2
-    minutes, is `numlearn compare --suite pdes-classical`.)"""
-    from numlearn.compare import suites
-
-    problems, methods, extra = get_suite("pdes-classical").build()
-    assert {p.problem.name for p in problems} == {
-        "convection", "reaction", "wave", "burgers", "poisson2d_c"}
-
-    def cheap():
-        keep = [p for p in problems if p.label in ("mol etdrk4 dt=1e-3", "series K=N=24")]
-        return keep, methods, extra
-
-    monkeypatch.setitem(suites.SUITES, "cheap", suites.Suite("cheap", cheap, "test"))
-    path = tmp_path / "pdes.json"
-    assert main(["compare", "--suite", "cheap", "--json", str(path), "--repeat", "1"]) == 0
-    rows = {r["problem"]: r for r in json.loads(path.read_text())}
-    assert "solver statistics" in capsys.readouterr().out
-    react = rows["reaction: mol etdrk4 dt=1e-3"]
-    # ETDRK4 is fourth order: the research notes and the MOL tests give ~2.6e-12 at
-    # dt = 1e-3 against the exact logistic solution.
-    assert react["max_abs"] < 1e-11 and react["status"] == "success"
-    poisson = rows["poisson2d_c: series K=N=24"]
-    # maximum principle: the K = N = 24 fit's interior error is at most its boundary
-    # error (measured densely when the reference was built), plus the reference's own
-    # certified bound.
-    from numlearn.precision import load_checked_bytes
-
-    meta = json.loads(load_checked_bytes("pdes/poisson2d_c.json"))
-    bound = next(r["boundary_bound"] for r in meta["self_convergence"] if r["K"] == 24)
-    assert poisson["max_abs"] <= bound + meta["certificate"]["certified_bound"]
-    assert poisson["solver_stats"]["K"] == 24

@@ -10,7 +10,6 @@ from numlearn.precision import (
     TERMS,
     ErrorDecomposition,
     interpolation_decomposition,
-    load_reference,
     max_abs,
     mp_barycentric,
     mp_evaluate,
@@ -18,6 +17,7 @@ from numlearn.precision import (
     rmse,
 )
 from numlearn.problems import get_target
+from numlearn.reference import load_reference
 
 
 def _four(rng, n=200):

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from numlearn import EPS
-from numlearn.precision import load_reference, max_abs, mp_evaluate
+from numlearn.precision import max_abs, mp_evaluate
 from numlearn.problems import CATEGORIES, TARGETS, TargetFunction, get_target
+from numlearn.reference import load_reference
 
 
 def test_registry_size_and_categories():

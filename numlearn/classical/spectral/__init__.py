@@ -9,6 +9,8 @@
   minimises, solved by QR, and Gauss-Newton for the nonlinear ones.
 - :mod:`~numlearn.classical.spectral.etdrk4` and :mod:`~numlearn.classical.spectral.mol`:
   ETDRK4 and the method-of-lines solvers of the benchmark problems.
+- :mod:`~numlearn.classical.spectral.laplace`: Laplace's equation on the Poisson2d-C
+  domain: the symmetric series fit, its certificate, a Nyström solve.
 """
 
 from numlearn.classical.spectral.bvp import (
@@ -18,6 +20,12 @@ from numlearn.classical.spectral.bvp import (
 )
 from numlearn.classical.spectral.collocation import solve_collocation
 from numlearn.classical.spectral.etdrk4 import etdrk4, etdrk4_coefficients
+from numlearn.classical.spectral.laplace import (
+    Poisson2dCExpansion,
+    fit_poisson2d_c,
+    poisson2d_c_boundary_error,
+    poisson2d_c_nystrom,
+)
 from numlearn.classical.spectral.mol import (
     solve_burgers_mol,
     solve_mol,
@@ -40,11 +48,15 @@ __all__ = [
     "BoundaryCondition",
     "CollocationSystem",
     "LinearBVP",
+    "Poisson2dCExpansion",
     "SingularBVPError",
     "SpaceTimeInterpolant",
     "default_x_basis",
     "etdrk4",
     "etdrk4_coefficients",
+    "fit_poisson2d_c",
+    "poisson2d_c_boundary_error",
+    "poisson2d_c_nystrom",
     "solve_burgers_mol",
     "solve_collocation",
     "solve_mol",

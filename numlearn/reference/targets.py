@@ -12,7 +12,9 @@ For every target of :data:`numlearn.problems.TARGETS` the repository's top-level
 as decimal strings with 32 significant digits, plus the float64 roundings as
 ``float.hex`` strings, and a record of how they were made.  ``MANIFEST.sha256``
 (``sha256sum`` format) lists the checksum of every file; :func:`load_reference`
-refuses a file whose checksum does not match (:class:`ReferenceIntegrityError`).
+refuses a file whose checksum does not match
+(:class:`~numlearn._core.store.ReferenceIntegrityError`; the store, its manifest and
+where the directory is: :mod:`numlearn._core.store`).
 
 How the coefficients are computed (and why not by quadrature)
 -------------------------------------------------------------
@@ -37,19 +39,13 @@ can be wrong in the leading digits at one precision and right at another.
 Every number is computed twice, independently: at ``dps = 60`` with ``N`` points and at
 ``dps = 90`` with ``3N/2`` points (a different precision *and* a different aliasing), and
 is stored only if the two agree to the stored digits; otherwise the build fails
-(:class:`ReferenceBuildError`).  Coefficients far below :math:`10^{-17} \max|a_k|`
-(which only occur where a symmetry makes them vanish or nearly so) are verified to the
-absolute resolution :math:`10^{-49} \max_k |a_k|` and stored with the digits that
-resolution supports (``"0.0e+0"`` below it).
+(:class:`~numlearn._core.store.ReferenceBuildError`).  Coefficients far below
+:math:`10^{-17} \max|a_k|` (which only occur where a symmetry makes them vanish or
+nearly so) are verified to the absolute resolution :math:`10^{-49} \max_k |a_k|` and
+stored with the digits that resolution supports (``"0.0e+0"`` below it).
 
 Values at the points are computed with :func:`numlearn.precision.mp_evaluate` at the
 same two precisions, demanding 33 digits of agreement.
-
-Where the directory is
-----------------------
-``reference_directory()``: the ``directory`` argument if given, else the environment
-variable ``NUMLEARN_REFERENCE_DIR``, else ``reference/`` next to the ``numlearn``
-package (a source checkout or an editable install).
 
 Cost: building all eight targets takes about 5 s (the ``N = 1024`` transforms dominate);
 loading a file a few milliseconds.
@@ -57,7 +53,6 @@ loading a file a few milliseconds.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import random
@@ -70,28 +65,29 @@ import mpmath
 import numpy as np
 from numpy.typing import NDArray
 
-import numlearn
+from numlearn._core.store import (
+    ReferenceBuildError,
+    ReferenceIntegrityError,
+    checked_bytes,
+    read_manifest,
+    reference_directory,
+    sha256_of,
+    write_manifest,
+)
 from numlearn.precision.oracle import mp_evaluate, round_to_float64
 from numlearn.problems.functions import TARGETS, TargetFunction, get_target
 
 __all__ = [
     "FORMAT",
-    "MANIFEST",
     "Reference",
-    "ReferenceBuildError",
-    "ReferenceIntegrityError",
     "build_references",
-    "load_checked_bytes",
     "load_reference",
-    "reference_directory",
     "reference_names",
-    "register_files",
     "verify_references",
 ]
 
+#: The layout of a 1-D target's file (``<name>.json``).
 FORMAT = "numlearn-reference/1"
-MANIFEST = "MANIFEST.sha256"
-ENV_VAR = "NUMLEARN_REFERENCE_DIR"
 
 _DIGITS = 32  # stored significant digits
 _DPS = (60, 90)  # the two working precisions
@@ -102,14 +98,6 @@ _RESOLUTION_EXP = _DIGITS + 17  # resolution = 10**-49 * max|a_k|
 _K_MAX = 400
 _N_MAX = 8192
 _N_POINTS = 201
-
-
-class ReferenceIntegrityError(RuntimeError):
-    """A reference file is missing from the manifest, altered, or malformed."""
-
-
-class ReferenceBuildError(ArithmeticError):
-    """The two independent computations of a reference value disagree."""
 
 
 @dataclass(frozen=True)
@@ -165,132 +153,15 @@ class Reference:
 
 
 # ---------------------------------------------------------------------------------
-# locating, hashing, loading
-
-
-def reference_directory(directory: str | os.PathLike[str] | None = None, *,
-                        must_exist: bool = True) -> Path:
-    """The reference directory: ``directory``, ``$NUMLEARN_REFERENCE_DIR`` or the repo's.
-
-    Raises
-    ------
-    FileNotFoundError
-        If ``must_exist`` and the directory does not exist; the message says how to
-        point numlearn to one or how to build one.
-    """
-    if directory is not None:
-        path, origin = Path(directory), "the `directory` argument"
-    elif os.environ.get(ENV_VAR):
-        path, origin = Path(os.environ[ENV_VAR]), f"${ENV_VAR}"
-    else:
-        path = Path(numlearn.__file__).resolve().parents[1] / "reference"
-        origin = "the numlearn source tree"
-    if must_exist and not path.is_dir():
-        raise FileNotFoundError(
-            f"reference directory {path} (from {origin}) does not exist. Set {ENV_VAR} "
-            "to the `reference/` folder of a numlearn checkout, or create the data with "
-            "`numlearn reference build` (numlearn.precision.build_references)."
-        )
-    return path
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _read_manifest(directory: Path) -> dict[str, str]:
-    """``{filename: sha256}`` from ``MANIFEST.sha256``."""
-    path = directory / MANIFEST
-    if not path.is_file():
-        raise ReferenceIntegrityError(
-            f"{path} is missing: without it no reference file can be trusted. Rebuild "
-            "with `numlearn reference build`."
-        )
-    entries: dict[str, str] = {}
-    for n, line in enumerate(path.read_text().splitlines(), 1):
-        if not line.strip():
-            continue
-        parts = line.split()
-        if len(parts) != 2 or len(parts[0]) != 64:
-            raise ReferenceIntegrityError(f"{path}, line {n}: malformed entry {line!r}.")
-        entries[parts[1].lstrip("*")] = parts[0]
-    return entries
-
-
-def _write_manifest(directory: Path, entries: dict[str, str]) -> None:
-    text = "".join(f"{h}  {name}\n" for name, h in sorted(entries.items()))
-    (directory / MANIFEST).write_text(text)
+# loading
 
 
 def reference_names(directory: str | os.PathLike[str] | None = None) -> list[str]:
     """Names of the targets with a reference file listed in the manifest, sorted."""
     d = reference_directory(directory)
     return sorted(
-        f[: -len(".json")] for f in _read_manifest(d) if f.endswith(".json") and "/" not in f
+        f[: -len(".json")] for f in read_manifest(d) if f.endswith(".json") and "/" not in f
     )
-
-
-def register_files(
-    filenames: Iterable[str], directory: str | os.PathLike[str] | None = None
-) -> dict[str, str]:
-    """Add (or refresh) the sha256 of existing data files in ``MANIFEST.sha256``.
-
-    Used by the builders of data that is not a 1-D target (the PDE references under
-    ``reference/pdes/``).  ``filenames`` are relative to the reference directory, with
-    ``/`` as separator.  Returns the manifest after the update.
-    """
-    d = reference_directory(directory)
-    try:
-        manifest = _read_manifest(d)
-    except ReferenceIntegrityError:
-        manifest = {}
-    for name in filenames:
-        path = d / name
-        if not path.is_file():
-            raise FileNotFoundError(f"cannot register {path}: no such file.")
-        manifest[name] = _sha256(path)
-    _write_manifest(d, manifest)
-    return dict(sorted(manifest.items()))
-
-
-def load_checked_bytes(filename: str, directory: str | os.PathLike[str] | None = None) -> bytes:
-    """The bytes of reference file ``filename`` after checking its sha256.
-
-    Raises
-    ------
-    ReferenceIntegrityError
-        If the file is missing, unlisted in the manifest, or altered.
-    """
-    d = reference_directory(directory)
-    manifest = _read_manifest(d)
-    _checked(d, filename, manifest)
-    return (d / filename).read_bytes()
-
-
-def _checked_text(directory: Path, filename: str, manifest: dict[str, str]) -> str:
-    """The file's text after checking it against the manifest."""
-    return _checked(directory, filename, manifest).decode("utf-8")
-
-
-def _checked(directory: Path, filename: str, manifest: dict[str, str]) -> bytes:
-    """The file's bytes after checking them against the manifest."""
-    path = directory / filename
-    if filename not in manifest:
-        raise ReferenceIntegrityError(
-            f"{path} is not listed in {directory / MANIFEST}; an unlisted file cannot be "
-            "trusted. Rebuild with `numlearn reference build`."
-        )
-    if not path.is_file():
-        raise ReferenceIntegrityError(f"{path} is listed in the manifest but missing.")
-    data = path.read_bytes()
-    digest = hashlib.sha256(data).hexdigest()
-    if digest != manifest[filename]:
-        raise ReferenceIntegrityError(
-            f"{path} was altered: its sha256 is {digest}, the manifest says "
-            f"{manifest[filename]}. Restore it from version control (git checkout -- "
-            f"{filename}) or rebuild with `numlearn reference build`."
-        )
-    return data
 
 
 def load_reference(name: str, directory: str | os.PathLike[str] | None = None) -> Reference:
@@ -312,12 +183,12 @@ def load_reference(name: str, directory: str | os.PathLike[str] | None = None) -
     '1.9611613513818403806205233955041e-1'
     """
     d = reference_directory(directory)
-    manifest = _read_manifest(d)
+    manifest = read_manifest(d)
     filename = f"{name}.json"
     if filename not in manifest and not (d / filename).exists():
         known = sorted(f[:-5] for f in manifest if f.endswith(".json"))
         raise KeyError(f"no reference data for {name!r} in {d}; available: {known}.")
-    text = _checked_text(d, filename, manifest)
+    text = checked_bytes(d, filename, manifest).decode("utf-8")
     try:
         doc = json.loads(text)
         if doc["format"] != FORMAT:
@@ -514,6 +385,8 @@ def _document(t: TargetFunction) -> dict[str, Any]:
         "domain": [t.domain[0].hex(), t.domain[1].hex()],
         "digits": _DIGITS,
         "provenance": {
+            # the committed files record the builder's path at the time they were made;
+            # kept so that a rebuild reproduces them byte for byte
             "generator": "numlearn.precision.reference.build_references",
             "mpmath_version": mpmath.__version__,
             "working_precisions_dps": list(_DPS),
@@ -562,7 +435,7 @@ def build_references(
     d.mkdir(parents=True, exist_ok=True)
     targets = [get_target(n) for n in (TARGETS if names is None else names)]
     try:
-        manifest = _read_manifest(d)
+        manifest = read_manifest(d)
     except ReferenceIntegrityError:
         manifest = {}
     for t in targets:
@@ -571,12 +444,12 @@ def build_references(
         tmp = path.with_suffix(".json.tmp")
         tmp.write_text(text)
         tmp.replace(path)
-        manifest[path.name] = _sha256(path)
+        manifest[path.name] = sha256_of(path)
         if progress is not None:
             doc = json.loads(text)
             progress(f"{path.name}: K = {doc['chebyshev']['K']}, "
                      f"{len(doc['values']['points'])} values, sha256 {manifest[path.name][:12]}")
-    _write_manifest(d, manifest)
+    write_manifest(d, manifest)
     return dict(sorted(manifest.items()))
 
 
@@ -638,7 +511,7 @@ def verify_references(
         malformed files, recomputation mismatches.
     """
     d = reference_directory(directory)
-    manifest = _read_manifest(d)
+    manifest = read_manifest(d)
     problems: list[str] = []
     for path in sorted([*d.glob("*.json"), *d.glob("pdes/*")]):
         if path.relative_to(d).as_posix() not in manifest:
@@ -646,7 +519,7 @@ def verify_references(
     rng = random.Random(seed)
     for filename in sorted(manifest):
         try:
-            _checked(d, filename, manifest)
+            checked_bytes(d, filename, manifest)
             if filename.endswith(".json") and "/" not in filename and recompute > 0:
                 problems += _recompute_sample(load_reference(filename[:-5], d), rng, recompute)
         except (ReferenceIntegrityError, KeyError) as exc:

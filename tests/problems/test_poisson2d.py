@@ -1,4 +1,5 @@
-"""Tests of the Poisson2d-C reference (numlearn.problems.poisson2d) and its stored files."""
+"""Tests of the Poisson2d-C problem (numlearn.problems.poisson2d): geometry, the stored
+reference and its files."""
 
 import itertools
 import shutil
@@ -6,17 +7,17 @@ import shutil
 import numpy as np
 import pytest
 
-from numlearn.precision import ReferenceIntegrityError, reference_directory
+from numlearn._core.store import ReferenceIntegrityError, reference_directory
 from numlearn.problems import get_pde
 from numlearn.problems.poisson2d import (
     CENTERS,
     FILE_JSON,
     FILE_NPZ,
     RADIUS,
-    fit_poisson2d_c,
+    distance_to_boundary,
     load_poisson2d_reference,
     poisson2d_c_evaluation_points,
-    poisson2d_c_nystrom,
+    poisson2d_c_grid_points,
     poisson2d_c_solution,
 )
 
@@ -38,13 +39,6 @@ def _interior_points(rng, n, margin):
     return x[keep][:n], y[keep][:n]
 
 
-def _distance(x, y):
-    d = np.minimum(0.5 - np.abs(x), 0.5 - np.abs(y))
-    for c in CENTERS:
-        d = np.minimum(d, np.hypot(x - c.real, y - c.imag) - RADIUS)
-    return d
-
-
 def test_stored_claims(ref):
     meta = ref.metadata
     cert = meta["certificate"]
@@ -56,8 +50,8 @@ def test_stored_claims(ref):
     bounds = [row["boundary_bound"] for row in meta["self_convergence"]]
     assert all(b1 < b0 / 10 for b0, b1 in itertools.pairwise(bounds[:7]))
     assert meta["cross_check"]["max_abs_difference"] <= 1e-10
-    assert meta["basis"]["n_laurent"] == ref.expansion.n_laurent
-    assert meta["basis"]["n_poly"] == ref.expansion.n_poly
+    assert meta["basis"]["n_laurent"] == ref.n_laurent
+    assert meta["basis"]["n_poly"] == ref.n_poly
 
 
 def test_boundary_values_within_certified_bound(ref, rng):
@@ -87,28 +81,12 @@ def test_mean_value_property(rng):
     # boundary, where u is harmonic) errs by O(2^-64); what remains is rounding of
     # the O(1) values, a few eps.
     x, y = _interior_points(rng, 40, 0.01)
-    rho = 0.5 * _distance(x, y)
+    rho = 0.5 * distance_to_boundary(x, y)
     theta = 2 * np.pi * np.arange(64) / 64
     cx = x[:, None] + rho[:, None] * np.cos(theta)
     cy = y[:, None] + rho[:, None] * np.sin(theta)
     mean = poisson2d_c_solution(cx, cy).mean(axis=1)
     np.testing.assert_allclose(mean, poisson2d_c_solution(x, y), rtol=0, atol=16 * EPS)
-
-
-def test_gradient_matches_finite_differences(ref, rng):
-    # The certificate uses the analytic tangential derivative; check it by 4th-order
-    # central differences, h = 1e-3: truncation h^4 u^(5)/30 with |u^(5)| <~ 5!/0.05^5
-    # (distance >= 0.05 to the nearest singularity) ~ 1e-7, rounding eps/h ~ 1e-13.
-    x, y = _interior_points(rng, 30, 0.05)
-    e = ref.expansion
-    h = 1e-3
-
-    def d4(f):
-        return (-f(2 * h) + 8 * f(h) - 8 * f(-h) + f(-2 * h)) / (12 * h)
-
-    gx, gy = e.gradient(x, y)
-    np.testing.assert_allclose(gx, d4(lambda s: e(x + s, y)), rtol=0, atol=1e-7)
-    np.testing.assert_allclose(gy, d4(lambda s: e(x, y + s)), rtol=0, atol=1e-7)
 
 
 def test_d4_symmetry(rng):
@@ -122,7 +100,7 @@ def test_d4_symmetry(rng):
 def test_maximum_principle(ref):
     bound = ref.certified_bound
     assert ref.u.min() >= -bound and ref.u.max() <= 1.0 + bound
-    d = _distance(ref.x, ref.y)
+    d = distance_to_boundary(ref.x, ref.y)
     inner = ref.u[d > 0.01]
     assert inner.min() > 0.0 and inner.max() < 1.0
 
@@ -149,36 +127,10 @@ def test_evaluation_points_are_the_grid_points_in_the_domain():
     np.testing.assert_array_equal(x, gx.ravel()[inside])
     np.testing.assert_array_equal(y, gy.ravel()[inside])
     assert pde.contains(x, y).all()
-
-
-def test_independent_nystrom_solve(ref, rng):
-    # A boundary-integral solve that shares only the geometry with the series.  At
-    # these parameters (2,432 unknowns) it differs from its own default-resolution
-    # solve by 1.9e-14 at such points (measured), so 1e-12 is 50x that.
-    x, y = _interior_points(rng, 30, 0.05)
-    u = poisson2d_c_nystrom(x, y, n_uniform=16, levels=8, n_circle=96)
-    np.testing.assert_allclose(u, ref.expansion(x, y), rtol=0, atol=1e-12)
-
-
-def test_fit_converges_geometrically():
-    # Boundary error of fresh fits on 1,001 points per edge/circle: the rate is set by
-    # the singularities of the continuation (about 0.25 per Laurent term); four more
-    # terms of each kind must gain at least a factor 20.
-    z = np.concatenate([0.5 + 1j * np.linspace(-0.5, 0.5, 1001),
-                        CENTERS[0] + RADIUS * np.exp(2j * np.pi * np.arange(1001) / 1001)])
-    g = np.where(np.abs(z.real) == 0.5, 1.0, 0.0)
-    errs = [np.max(np.abs(fit_poisson2d_c(n, n, 200, 200)(z.real, z.imag) - g))
-            for n in (12, 16, 20)]
-    assert errs[1] < errs[0] / 20 and errs[2] < errs[1] / 20
-
-
-def test_fit_rejects_bad_sizes():
-    with pytest.raises(ValueError, match="cannot determine"):
-        fit_poisson2d_c(10, 10, 5, 5)
-    with pytest.raises(TypeError, match="n_laurent"):
-        fit_poisson2d_c(2.5)
-    with pytest.raises(ValueError, match="n_poly"):
-        fit_poisson2d_c(10, -1)
+    # the rule the builder uses gives the stored points
+    rx, ry = poisson2d_c_grid_points()
+    np.testing.assert_array_equal(rx, x)
+    np.testing.assert_array_equal(ry, y)
 
 
 def test_out_of_domain_raises():

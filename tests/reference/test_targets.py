@@ -1,4 +1,4 @@
-"""Tests of numlearn.precision.reference and of the committed data in reference/."""
+"""Tests of numlearn.reference.targets and of the committed 1-D data in reference/."""
 
 import json
 import math
@@ -8,16 +8,15 @@ import mpmath
 import numpy as np
 import pytest
 
-from numlearn.precision import (
-    ReferenceIntegrityError,
+from numlearn._core.store import ReferenceIntegrityError, reference_directory
+from numlearn.precision import mp_evaluate
+from numlearn.problems import TARGETS, get_target
+from numlearn.reference import (
     build_references,
     load_reference,
-    mp_evaluate,
-    reference_directory,
     reference_names,
     verify_references,
 )
-from numlearn.problems import TARGETS, get_target
 
 mpf = mpmath.mpf
 

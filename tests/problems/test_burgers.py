@@ -8,12 +8,14 @@ import mpmath
 import numpy as np
 import pytest
 
-from numlearn.precision import OracleDisagreementError, ReferenceIntegrityError, reference_directory
+from numlearn._core.store import ReferenceIntegrityError, reference_directory
+from numlearn.precision import OracleDisagreementError
 from numlearn.problems import burgers as bg
 from numlearn.problems.burgers import (
     NU,
     basdevant_minimum,
     burgers_front_slope,
+    burgers_front_slope_mp,
     burgers_solution,
     burgers_solution_mp,
     load_burgers_reference,
@@ -108,9 +110,7 @@ def test_basdevant_steepest_gradient():
     assert abs(slope - (-152.00516)) <= 5e-6
     assert round(math.pi * t_star, 4) == 1.6037
     # The integrated-by-parts float64 slope vs mpmath.diff of the oracle's integral.
-    with mpmath.workdps(30):
-        nu = bg._mp_nu(None)
-        mp_slope = mpmath.diff(lambda x: bg._mp_cole_hopf(mpmath.mpf(t_star), x, nu), 0)
+    mp_slope = burgers_front_slope_mp(t_star, 30)
     assert abs(burgers_front_slope(t_star) - float(mp_slope)) <= 100 * EPS * 152
     # Small t: the slope of -sin(pi x) at 0 is -pi.
     assert abs(burgers_front_slope(1e-9) + math.pi) <= 1e-7
@@ -229,11 +229,3 @@ def test_self_convergence_on_the_grid():
     wider = burgers_solution(t[:, None], x[None, :], window=20.0)
     assert np.max(np.abs(finer - u)) <= 10 * EPS
     assert np.max(np.abs(wider - u)) <= 10 * EPS
-
-
-@pytest.mark.slow
-def test_oracle_against_mpmath_quad():
-    # A third method (Gauss-Legendre, adaptive degree, unit subintervals).
-    for t, x in ((0.5, 0.3), (0.8, -2e-4)):
-        with mpmath.workdps(40):
-            assert abs(bg._mp_quad(t, x) - burgers_solution_mp(t, x)) <= mpmath.mpf(10) ** -30

@@ -8,6 +8,7 @@ O(1) residual, and float64 rounding as O(eps).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import mpmath
@@ -119,3 +120,45 @@ def test_poisson_domain_membership() -> None:
     x = np.array([0.0, 0.3, 0.3 + 0.1, 0.45, 0.6, -0.3])
     y = np.array([0.0, 0.3, 0.3, 0.45, 0.0, -0.35])
     np.testing.assert_array_equal(p.contains(x, y), [True, False, True, True, False, False])
+
+
+def test_problems_speak_the_harness_protocol() -> None:
+    from numlearn.problems.protocol import HarnessProblem
+
+    for name in PDE_PROBLEMS:
+        assert isinstance(get_pde(name), HarnessProblem), name
+    wave = get_pde("wave")
+    assert wave.grid_name == "wave.evaluation_grid (200x200)"
+    t, x = wave.evaluation_grid()
+    np.testing.assert_array_equal(wave.truth(), wave.solution(t[:, None], x[None, :]))
+    # a callable solution u(t, x) on the 1-D grid arrays, or values already on the grid
+    np.testing.assert_array_equal(
+        wave.evaluate_on_grid(lambda tt, xx: wave.solution(tt[:, None], xx[None, :])),
+        wave.truth())
+    np.testing.assert_array_equal(wave.evaluate_on_grid(wave.truth()), wave.truth())
+
+
+def test_poisson_harness_points_and_oracle() -> None:
+    p = get_pde("poisson2d_c")
+    x, y = p.evaluation_points()
+    assert p.grid_name == f"poisson2d_c.evaluation_points ({x.size})"
+    np.testing.assert_array_equal(p.truth(), p.solution(x, y))
+    np.testing.assert_array_equal(p.evaluate_on_grid(p.solution), p.truth())
+    # another truth away from the boundary: the square's edges keep their value 1
+    calls = []
+
+    def oracle(xs, ys):
+        calls.append(xs.size)
+        return np.full(xs.shape, 0.25)
+
+    q = dataclasses.replace(p, margin=0.05, oracle=oracle)
+    qx, qy = q.evaluation_points()
+    edge = (np.abs(qx) == 0.5) | (np.abs(qy) == 0.5)
+    assert edge.sum() == 800 and qx.size == 800 + 20789
+    assert "distance >= 0.05" in q.grid_name and "(21589)" in q.grid_name
+    u = q.truth()
+    assert np.all(u[edge] == 1.0) and np.all(u[~edge] == 0.25) and calls == [20789]
+    with pytest.raises(ValueError, match="needs `margin` > 0"):
+        dataclasses.replace(p, oracle=oracle)
+    with pytest.raises(ValueError, match="margin"):
+        dataclasses.replace(p, margin=-1.0)

@@ -1,0 +1,48 @@
+"""Building and verifying the golden reference data in ``reference/``.
+
+The checksummed store itself (the directory, ``MANIFEST.sha256``, checked reads) is
+:mod:`numlearn._core.store`; the problems load their files through it.  This package
+computes the files, checks them against independent methods and registers them:
+
+- :mod:`~numlearn.reference.targets`: the 1-D targets' Chebyshev coefficients and
+  values (:func:`build_references`, :func:`verify_references`,
+  :func:`load_reference`);
+- :mod:`~numlearn.reference.burgers`: the Burgers solution on its evaluation grid
+  (:func:`build_burgers_reference`);
+- :mod:`~numlearn.reference.poisson2d`: the certified Poisson2d-C series
+  (:func:`build_poisson2d_reference`).
+"""
+
+from numlearn._core.store import (
+    ReferenceBuildError,
+    ReferenceIntegrityError,
+    load_checked_bytes,
+    reference_directory,
+    register_files,
+)
+from numlearn.reference.burgers import build_burgers_reference
+from numlearn.reference.poisson2d import build_poisson2d_reference
+from numlearn.reference.targets import (
+    FORMAT,
+    Reference,
+    build_references,
+    load_reference,
+    reference_names,
+    verify_references,
+)
+
+__all__ = [
+    "FORMAT",
+    "Reference",
+    "ReferenceBuildError",
+    "ReferenceIntegrityError",
+    "build_burgers_reference",
+    "build_poisson2d_reference",
+    "build_references",
+    "load_checked_bytes",
+    "load_reference",
+    "reference_directory",
+    "reference_names",
+    "register_files",
+    "verify_references",
+]
