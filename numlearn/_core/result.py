@@ -110,9 +110,6 @@ STATS_VOCABULARY: dict[str, str] = {
     "floor": "predicted error floor cond * eps",
 }
 
-# Turned on once every solver speaks the vocabulary (tests check it per solver).
-_STRICT_VOCABULARY = False
-
 #: Keys that name a vocabulary quantity under another name; refused by check_stats.
 _ALIASES: dict[str, str] = {
     "time": "seconds",
@@ -190,8 +187,7 @@ class Result:
                 f"`status` must be a numlearn.Status member, got {self.status!r}; put "
                 "the particulars in `message`."
             )
-        if _STRICT_VOCABULARY:
-            check_stats(self.stats)
+        check_stats(self.stats)
         self.history = {k: np.asarray(v) for k, v in self.history.items()}
 
     @property

@@ -170,10 +170,11 @@ _HEADER = (
 
 
 def _format_line(r: Row) -> str:
-    return (
-        f"{r.problem:<40} {r.method:<24} {r.side:<9} {r.rel_l2:>9.2e} {r.rmse:>9.2e} "
-        f"{r.max_abs:>9.2e} {r.seconds:>9.2e}"
-    )
+    if r.extra.get("status") == Status.NOT_APPLICABLE.code:
+        errs = f"{'n/a':>9} {'n/a':>9} {'n/a':>9}"
+    else:
+        errs = f"{r.rel_l2:>9.2e} {r.rmse:>9.2e} {r.max_abs:>9.2e}"
+    return f"{r.problem:<40} {r.method:<24} {r.side:<9} {errs} {r.seconds:>9.2e}"
 
 
 def format_table(rows: Sequence[Row]) -> str:

@@ -48,3 +48,24 @@ def test_run_comparison_rows_and_metrics(tmp_path):
 def test_method_side_validated():
     with pytest.raises(ValueError, match="side"):
         Method("x", "neither", lambda p: None)
+
+
+def test_not_applicable_and_diverged_rows_say_so():
+    from numlearn import Status
+    from numlearn.problems.protocol import HarnessProblem
+
+    assert isinstance(_Toy(), HarnessProblem)
+    methods = [
+        Method("na", "learned", lambda p: Result(np.full(3, np.nan), side="learned",
+                                                 status=Status.NOT_APPLICABLE,
+                                                 message="runs only at n = 20")),
+        Method("blowup", "classical", lambda p: Result(np.array([1.0, np.inf, 3.0]),
+                                                       side="classical",
+                                                       status=Status.DIVERGED)),
+    ]
+    na, blowup = run_comparison([_Toy()], methods)
+    assert np.isnan(na.rel_l2) and na.extra["status"] == "not_applicable"
+    assert blowup.rel_l2 == np.inf and blowup.extra["status"] == "diverged"
+    lines = format_table([na, blowup]).splitlines()
+    assert lines[2].split()[3:6] == ["n/a", "n/a", "n/a"]
+    assert lines[3].split()[3:6] == ["inf", "inf", "inf"]
