@@ -17,9 +17,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
-# Dekker's splitting constant 2**27 + 1: splits a float64 into two 26-bit halves whose
-# products are exact.
-_SPLIT = 134217729.0
+from numlearn._core.compensated import two_prod, two_sum
 
 
 @njit(cache=True, inline="always")
@@ -72,27 +70,6 @@ def gd(A, b, x0, eta, steps, out):
             out[p, out.shape[1] - 1, j] = x[j]
 
 
-@njit(cache=True, inline="always")
-def _two_sum(a, b):
-    """Knuth's TwoSum: ``s + e == a + b`` exactly, ``s = fl(a + b)``."""
-    s = a + b
-    bp = s - a
-    return s, (a - (s - bp)) + (b - bp)
-
-
-@njit(cache=True, inline="always")
-def _two_prod(a, b):
-    """Dekker's TwoProduct: ``p + e == a * b`` exactly (no FMA; |a|, |b| < 1e300)."""
-    p = a * b
-    t = _SPLIT * a
-    ah = t - (t - a)
-    al = a - ah
-    t = _SPLIT * b
-    bh = t - (t - b)
-    bl = b - bh
-    return p, ((ah * bh - p) + ah * bl + al * bh) + al * bl
-
-
 @njit(cache=True)
 def normal_residual_dd(A, b, x, out):
     """``out = A^T (b - A x)`` per problem, evaluated in double-double arithmetic.
@@ -114,15 +91,15 @@ def normal_residual_dd(A, b, x, out):
             s = b[p, i]
             c = 0.0
             for j in range(d):
-                q, e = _two_prod(A[p, i, j], -x[p, j])
-                s, e2 = _two_sum(s, q)
+                q, e = two_prod(A[p, i, j], -x[p, j])
+                s, e2 = two_sum(s, q)
                 c += e + e2
-            rh[i], rl[i] = _two_sum(s, c)
+            rh[i], rl[i] = two_sum(s, c)
         for j in range(d):
             s = 0.0
             c = 0.0
             for i in range(n):
-                q, e = _two_prod(A[p, i, j], rh[i])
-                s, e2 = _two_sum(s, q)
+                q, e = two_prod(A[p, i, j], rh[i])
+                s, e2 = two_sum(s, q)
                 c += e + e2 + A[p, i, j] * rl[i]
             out[p, j] = s + c

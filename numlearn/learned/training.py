@@ -32,7 +32,7 @@ on problems drawn fresh from the paper's distribution
 
 The measurements behind the presets (which seeds and widths reach rounding level, the
 auxiliary probes that move BaseConv off its plateau) are in the documentation,
-``docs/notes/learned_least_squares.md``.
+the notes, *Learned least squares*.
 
 References: Liu et al., arXiv 2503.12295 (ICLR 2025); Lee et al., "Grokfast", arXiv
 2405.20233; Lee, Xie, Gallagher, Zhang, Tu, "Deeply-supervised nets", AISTATS 2015;

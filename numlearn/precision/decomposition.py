@@ -64,10 +64,10 @@ _TELESCOPE_EPS = 4.0
 
 def collocation_decomposition(
     u: ArrayLike,
+    *,
     u_best: ArrayLike,
     u_disc: ArrayLike,
     u_learned: ArrayLike | None = None,
-    *,
     grid_name: str,
     cond: float | None = None,
     cond_of: str = "A",
@@ -430,9 +430,9 @@ def interpolation_decomposition(
 
 def least_squares_decomposition(
     x_star: ArrayLike,
+    *,
     x_disc: ArrayLike,
     x_learned: ArrayLike,
-    *,
     cond: ArrayLike | None = None,
 ) -> dict[str, NDArray[np.float64]]:
     r"""The least-squares track's decomposition, per problem, relative to ``||x*||``.

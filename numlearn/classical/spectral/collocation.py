@@ -19,7 +19,7 @@ Both are dense and cost :math:`O(n^3)` for the LU factorisation.  Their conditio
 numbers grow algebraically with ``n``: about :math:`n^{2m + 1/2}` for the assembled
 matrix of an order-``m`` problem and about :math:`n^m` once its rows are scaled to
 unit size, which is what the solver factors (measured slopes in
-``docs/notes/spectral.md``).
+the notes, *Spectral solvers*).
 
 References
 ----------
@@ -160,7 +160,7 @@ def solve_collocation(
 
     Conditioning: the assembled matrix of an order-``m`` problem has a condition
     number growing like :math:`n^{2m+1/2}`, the row-scaled one like :math:`n^{m}`
-    (measurements in ``docs/notes/spectral.md`` and ``bench/bench_bvp.py``).  The
+    (measurements in the notes, *Spectral solvers* and ``bench/bench_bvp.py``).  The
     error of the computed solution follows the row-scaled number, far below
     ``cond_assembled * eps``.
 
@@ -182,7 +182,7 @@ def solve_collocation(
         One step of iterative refinement in working precision.  Off by default: the
         residual :math:`b - Au` is computed no more accurately than the solve itself
         (the ODE rows are of size :math:`n^{2m}`), so refinement can make the solution
-        less accurate (measured in ``docs/notes/spectral.md``).
+        less accurate (measured in the notes, *Spectral solvers*).
 
     Returns
     -------

@@ -189,7 +189,7 @@ def solve_burgers_mol(
     Accuracy against the Cole-Hopf solution at :math:`\nu = 0.01/\pi`: about 1e-12
     with the defaults ``N = 2048, dt = 1e-4`` (time error); the front, of width
     :math:`\sim\nu`, needs ``N >= 2048`` for that (measurements in
-    ``docs/notes/spectral.md``).
+    the notes, *Spectral solvers*).
 
     Cost per step: 8 real FFTs of length ``N``; ``ceil(1/dt)`` steps to ``t = 1``;
     output :math:`O(N\,n_x\,n_t)`.
@@ -259,7 +259,7 @@ def solve_reaction_diffusion_mol(
     :math:`N(u) = -\rho u^2`, computed on the grid (no dealiasing).  Note that
     :math:`h` is periodic in value only (its derivative jumps by 1.7e-3 at
     :math:`x = 0 \equiv 2\pi`), which limits the spatial convergence to algebraic
-    (measured in ``docs/notes/spectral.md``).
+    (measured in the notes, *Spectral solvers*).
 
     With ``nu = 0`` the grid values evolve exactly as independent logistic ODEs
     (the product is pointwise and ``L`` is a multiple of the identity).
@@ -420,7 +420,7 @@ def solve_wave_mol(
     :func:`scipy.linalg.expm`): there is no time-discretisation error, only the
     spatial error of the collocation and rounding.  Values at ``x_out`` by
     barycentric interpolation on the Chebyshev points (about 1e-14 max error at
-    ``N = 32``; ``docs/notes/spectral.md``).
+    ``N = 32``; the notes, *Spectral solvers*).
 
     Cost: one ``expm`` of size ``8(N - 2)`` per distinct step, then :math:`O(N^2)`
     per step.

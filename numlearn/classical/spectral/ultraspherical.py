@@ -38,7 +38,7 @@ stays bounded as ``n`` grows (Olver & Townsend 2013; for Dirichlet conditions), 
 collocation's grows like :math:`n^{2m}` and faster.  With Neumann or Robin rows
 (entries :math:`\sim k^2`) it grows: like :math:`n^2` once those rows are scaled to
 unit size as :func:`solve_ultraspherical` does, like :math:`n^3` without; the
-solutions stay accurate to rounding there (measurements in ``docs/notes/spectral.md``
+solutions stay accurate to rounding there (measurements in the notes, *Spectral solvers*
 and ``bench/bench_bvp.py``).
 
 References
@@ -415,7 +415,7 @@ def solve_ultraspherical(
     constant coefficients) and O(n (w^2 + m w)) to solve, ``w = 2m + d`` the
     bandwidth (block elimination on a banded LU, SuperLU as the fallback): O(n) for a
     fixed problem; n = 1e6 takes about a second for a constant-coefficient problem
-    (timings in ``docs/notes/spectral.md``).
+    (timings in the notes, *Spectral solvers*).
 
     Accuracy: with :math:`\kappa(TAR) = O(1)` the error does not grow with ``n``
     (about 1e-15 for :math:`u'' = e^{4x}`, :math:`u(\pm1) = 0`, ``n`` from 32 to 1e6).

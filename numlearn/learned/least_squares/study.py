@@ -223,7 +223,7 @@ def iterated_study(
     d = xstar.shape[1]
     rows: list[dict[str, Any]] = []
     for k in marks:
-        dec = least_squares_decomposition(xstar, x_gd[:, k], x_l[:, k],
+        dec = least_squares_decomposition(xstar, x_disc=x_gd[:, k], x_learned=x_l[:, k],
                                           cond=gd.stats["cond"])
         el, eg = dec["total"], dec["conditioning"]
         rows.append({

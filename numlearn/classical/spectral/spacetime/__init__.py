@@ -66,7 +66,7 @@ Row weights (``weights=``): ``"paper"`` reproduces BWLer's loss exactly,
 :math:`A` to unit 2-norm (the classical heuristic; for square systems van der
 Sluis (1969) showed it within a factor :math:`\sqrt{n}` of the best diagonal row
 scaling); ``None`` leaves :math:`A` as assembled (the effect on :math:`\kappa` and the
-error is measured in ``docs/notes/spectral.md``).  For a consistent (square) system
+error is measured in the notes, *Spectral solvers*).  For a consistent (square) system
 the weights do not change the solution, only the conditioning; for the
 overdetermined sets they also change the minimiser, at the level of the
 discretisation error.

@@ -244,7 +244,7 @@ def solve_spacetime_newton(
     Accuracy: reaction is solved to about 1e-13 (relative L2); Burgers at
     :math:`\nu = 0.01/\pi` converges to the rounding floor but its front needs
     hundreds of x nodes, beyond a dense space-time system (measurements in
-    ``docs/notes/spectral.md``).
+    the notes, *Spectral solvers*).
     """
     # Every option travels on unchanged; _solve_newton checks them, once.
     options = {k: v for k, v in locals().items() if k not in ("problem", "nt", "nx")}

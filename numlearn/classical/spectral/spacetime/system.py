@@ -160,7 +160,7 @@ class CollocationSystem:
             vl = as_float_array(v_learned, "v_learned", allow_complex=False).ravel()
             u_learned = self.interpolant(vl)(t, x)
         return collocation_decomposition(
-            u, u_best, u_disc, u_learned,
+            u, u_best=u_best, u_disc=u_disc, u_learned=u_learned,
             grid_name=f"{self.problem.name}.evaluation_grid() {u.shape}",
             cond=sol.cond, cond_of=self.matrix_name, norm=norm,
         )
