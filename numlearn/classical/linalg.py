@@ -47,6 +47,10 @@ __all__ = [
     "unit_row_scale",
 ]
 
+#: The ``cond`` options of :func:`qr_lstsq` (see
+#: :func:`triangular_extreme_singular_values`), for callers that validate them.
+COND_METHODS = ("auto", "svd", "lanczos", "none")
+
 #: ``cond="auto"`` takes exact singular values (SVD of R, O(n^3)) up to this many
 #: unknowns and a Lanczos estimate above.
 SVD_MAX_N = 400

@@ -3,7 +3,8 @@ the golden reference data.
 
 - :mod:`~numlearn.precision.oracle`: :func:`mp_evaluate`, :func:`mp_barycentric`
   (high-precision values checked at two precisions, correctly rounded to float64);
-- :mod:`~numlearn.precision.mp_linalg`: :func:`mp_lstsq` (the least-squares oracle);
+- :mod:`~numlearn.precision.mp_linalg`: :func:`mp_lstsq` (the least-squares oracle) and
+  :func:`svd_conditioning` (exact batched condition numbers and ranks);
 - :mod:`~numlearn.precision.metrics`: :func:`rel_l2`, :func:`rmse`, :func:`mse`,
   :func:`max_abs`, :func:`ulp_distance`, :func:`metric_report`;
 - :mod:`~numlearn.precision.decomposition`: :class:`ErrorDecomposition`,
@@ -28,7 +29,7 @@ from numlearn.precision.metrics import (
     rmse,
     ulp_distance,
 )
-from numlearn.precision.mp_linalg import mp_lstsq
+from numlearn.precision.mp_linalg import SVDConditioning, mp_lstsq, svd_conditioning
 from numlearn.precision.oracle import (
     OracleDisagreementError,
     OracleResult,
@@ -59,6 +60,7 @@ __all__ = [
     "Reference",
     "ReferenceBuildError",
     "ReferenceIntegrityError",
+    "SVDConditioning",
     "build_references",
     "collocation_decomposition",
     "interpolation_decomposition",
@@ -76,6 +78,7 @@ __all__ = [
     "rel_l2",
     "rmse",
     "round_to_float64",
+    "svd_conditioning",
     "ulp_distance",
     "verify_references",
 ]

@@ -37,11 +37,16 @@ import scipy.linalg
 from numpy.typing import ArrayLike, NDArray
 
 from numlearn._core.result import Result
-from numlearn._core.validation import as_float_array, check_int
+from numlearn._core.validation import (
+    as_float_array,
+    check_even,
+    check_int,
+    check_positive,
+    check_real,
+)
 from numlearn.classical.spectral.etdrk4 import (
     Nonlinear,
     _check_contour_points,
-    _check_dt,
     etdrk4,
 )
 
@@ -53,33 +58,8 @@ __all__ = [
     "solve_wave_mol",
 ]
 
-def _check_positive(value: Any, name: str, *, allow_zero: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"`{name}` must be a real number, got {type(value).__name__} {value!r}.")
-    x = float(value)
-    ok = math.isfinite(x) and (x >= 0.0 if allow_zero else x > 0.0)
-    if not ok:
-        need = "non-negative" if allow_zero else "positive"
-        raise ValueError(f"`{name}` must be a finite {need} number, got {value!r}.")
-    return x
-
-
-def _check_real(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"`{name}` must be a real number, got {type(value).__name__} {value!r}.")
-    x = float(value)
-    if not math.isfinite(x):
-        raise ValueError(f"`{name}` must be finite, got {value!r}.")
-    return x
-
-
 def _check_modes(N: Any) -> int:
-    N = check_int(N, "N", minimum=8)
-    if N % 2:
-        raise ValueError(
-            f"`N` must be even (the real FFT keeps a Nyquist mode), got {N}; use {N + 1}."
-        )
-    return N
+    return check_even(N, "N", minimum=8, reason="the real FFT keeps a Nyquist mode")
 
 
 def _output_grid(
@@ -216,9 +196,9 @@ def solve_burgers_mol(
     from numlearn.problems.pdes import Burgers
 
     start = time.perf_counter()
-    nu = _check_positive(nu, "nu")
+    nu = check_positive(nu, "nu")
     N = _check_modes(N)
-    dt = _check_dt(dt)
+    dt = check_positive(dt, "dt")
     M = _check_contour_points(contour_points)
     problem = Burgers(params={"nu": nu})
     t_out, x_out = _default_grid(problem, t_out, x_out)
@@ -283,10 +263,10 @@ def solve_reaction_diffusion_mol(
     from numlearn.problems.pdes import Reaction
 
     start = time.perf_counter()
-    nu = _check_positive(nu, "nu", allow_zero=True)
-    rho = _check_real(rho, "rho")
+    nu = check_positive(nu, "nu", allow_zero=True)
+    rho = check_real(rho, "rho")
     N = _check_modes(N)
-    dt = _check_dt(dt)
+    dt = check_positive(dt, "dt")
     M = _check_contour_points(contour_points)
     problem = Reaction(params={"rho": rho})
     t_out, x_out = _default_grid(problem, t_out, x_out)
@@ -314,9 +294,9 @@ def _solve_convection_mol(
     from numlearn.problems.pdes import Convection
 
     start = time.perf_counter()
-    beta = _check_real(beta, "beta")
+    beta = check_real(beta, "beta")
     N = _check_modes(N)
-    dt = _check_dt(dt)
+    dt = check_positive(dt, "dt")
     M = _check_contour_points(contour_points)
     problem = Convection(params={"beta": beta})
     t_out, x_out = _default_grid(problem, t_out, x_out)
@@ -378,8 +358,8 @@ def solve_reaction_mol(
     from numlearn.problems.pdes import Reaction
 
     start = time.perf_counter()
-    rho = _check_real(rho, "rho")
-    dt = _check_dt(dt)
+    rho = check_real(rho, "rho")
+    dt = check_positive(dt, "dt")
     M = _check_contour_points(contour_points)
     problem = Reaction(params={"rho": rho})
     t_out, x_out = _default_grid(problem, t_out, x_out)
@@ -448,9 +428,9 @@ def solve_wave_mol(
 
     start = time.perf_counter()
     N = check_int(N, "N", minimum=8)
-    dt = _check_dt(dt)
-    c = _check_real(c, "c")
-    beta = _check_real(beta, "beta")
+    dt = check_positive(dt, "dt")
+    c = check_real(c, "c")
+    beta = check_real(beta, "beta")
     problem = Wave(params={"c": c, "beta": beta})
     t_out, x_out = _default_grid(problem, t_out, x_out)
     times, inverse, x = _output_grid(t_out, x_out, problem.t_domain[0], problem.x_domain)

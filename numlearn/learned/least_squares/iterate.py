@@ -21,7 +21,7 @@ import torch
 from torch import Tensor, nn
 
 from numlearn._core.result import Result
-from numlearn._core.validation import check_int
+from numlearn._core.validation import check_choice, check_int
 from numlearn.classical.least_squares import (
     RankDeficientWarning,
     check_step_size,
@@ -191,8 +191,7 @@ def _check_step(A: Tensor, eta: Any, on_unstable: str, caller: str
     """Validate ``eta``; run the shared stability check and the rank warning on ``A``
     (float64 SVD on the CPU).  Returns ``eta`` as the iteration uses it (a float, or a
     ``(B, 1)`` tensor) and the per-problem steps as float64 NumPy."""
-    if on_unstable not in ("raise", "warn"):
-        raise ValueError(f"`on_unstable` must be 'raise' or 'warn', got {on_unstable!r}.")
+    check_choice(on_unstable, "on_unstable", ("raise", "warn"))
     B, _, d = A.shape
     if isinstance(eta, Tensor) or hasattr(eta, "__len__"):
         eta_t = torch.as_tensor(eta, dtype=A.dtype, device=A.device)
