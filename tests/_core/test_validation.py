@@ -51,7 +51,7 @@ def test_check_real_refuses(v, err, match) -> None:
 def test_check_positive() -> None:
     assert check_positive(2, "dt") == 2.0
     assert check_positive(0.0, "nu", allow_zero=True) == 0.0
-    with pytest.raises(ValueError, match="`dt` must be a finite positive number, got 0.0"):
+    with pytest.raises(ValueError, match=r"`dt` must be a finite positive number, got 0\.0"):
         check_positive(0.0, "dt")
     with pytest.raises(ValueError, match="`nu` must be a finite non-negative number"):
         check_positive(-1e-300, "nu", allow_zero=True)
@@ -85,7 +85,7 @@ def test_check_int_range() -> None:
         check_int(0, "n", minimum=1)
     with pytest.raises(ValueError, match="`n` must be <= 5, got 6"):
         check_int(6, "n", maximum=5)
-    with pytest.raises(TypeError, match="`n` must be an integer, got float 3.0"):
+    with pytest.raises(TypeError, match=r"`n` must be an integer, got float 3\.0"):
         check_int(3.0, "n")
     with pytest.raises(TypeError, match="got a bool"):
         check_int(True, "n")

@@ -27,7 +27,7 @@ from numlearn._core.validation import (
 )
 from numlearn.precision.mp_linalg import svd_conditioning
 
-__all__ = ["Conditioning", "RankDeficientWarning", "conditioning"]
+__all__ = ["Conditioning", "RankDeficientWarning", "conditioning", "gd_conditioning"]
 
 # Above 1/sqrt(eps) ~ 6.7e7, cond(A^T A) = cond(A)^2 exceeds 1/eps: the normal
 # equations, and gradient descent with them, lose every digit, and the kappa^2 term of
@@ -162,8 +162,44 @@ def _smallest_nonzero(c: Conditioning) -> NDArray[np.float64]:
     return np.where(c.rank > 0, s, 0.0)
 
 
-def _warn_conditioning(c: Conditioning, d: int, what: str) -> NDArray[np.bool_]:
-    """Warn about rank-deficient or ill-conditioned problems; return the deficient mask."""
+def gd_conditioning(A: ArrayLike, *, caller: str = "gradient_descent",
+                    stacklevel: int = 2) -> Conditioning:
+    r""":func:`conditioning` with the checks gradient descent needs, for both sides.
+
+    Raises `ValueError` for a zero ``A`` (every ``x`` solves it; there is nothing to
+    iterate) and warns, naming ``caller``, for rank-deficient problems
+    (:class:`RankDeficientWarning`: GD converges to the solution nearest ``x0``) and
+    for ``cond(A) > 1/sqrt(eps)`` (:class:`~numlearn.IllConditionedWarning`).  Used by
+    :func:`~numlearn.classical.gradient_descent` and by the learned iterate
+    (``numlearn.learned.least_squares.gd_iterate``), so both refuse and warn alike.
+
+    Parameters
+    ----------
+    A : array_like, shape (B, n, d) or (n, d)
+    caller : str
+        Named in the messages.
+    stacklevel : int
+        Of the warnings, counted from the caller of this function (2: its caller's
+        caller, as :func:`warnings.warn`).
+
+    Returns
+    -------
+    Conditioning
+    """
+    Am, _, _, _ = as_lstsq_batch(A)
+    c = _conditioning(Am, None)
+    if np.any(c.L == 0):
+        i = int(np.flatnonzero(c.L == 0)[0])
+        raise ValueError(f"`A` of problem {i} is zero: every x solves it; nothing to iterate.")
+    _warn_conditioning(c, Am.shape[2], caller, stacklevel=stacklevel + 1)
+    return c
+
+
+def _warn_conditioning(c: Conditioning, d: int, what: str,
+                       stacklevel: int = 3) -> NDArray[np.bool_]:
+    """Warn about rank-deficient or ill-conditioned problems; return the deficient mask.
+
+    ``stacklevel`` is that of the rank warning, counted from this function."""
     deficient = c.rank < d
     if deficient.any():
         idx = _first(deficient)
@@ -173,16 +209,17 @@ def _warn_conditioning(c: Conditioning, d: int, what: str) -> NDArray[np.bool_]:
             f"{int(deficient.sum())} of {deficient.size} problems ({ranks}); singular "
             f"values below rcond * s_max = {c.rcond:.1e} * s_max count as zero. The "
             "references return the minimum-norm solution; gradient descent converges "
-            "to the solution nearest `x0`.",
+            "to the least-squares solution nearest `x0` (the minimum-norm one for "
+            "x0 = 0), at the rate set by the smallest nonzero singular value.",
             RankDeficientWarning,
-            stacklevel=3,
+            stacklevel=stacklevel,
         )
     full = ~deficient
     if full.any():
         worst = int(np.flatnonzero(full)[np.argmax(c.cond[full])])
         warn_ill_conditioned(
             float(c.cond[worst]), f"{what}: `A` (problem {worst})",
-            threshold=ILL_CONDITIONED, stacklevel=4,
+            threshold=ILL_CONDITIONED, stacklevel=stacklevel + 1,
         )
     return deficient
 

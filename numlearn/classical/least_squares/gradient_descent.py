@@ -21,10 +21,9 @@ from numlearn._core.validation import (
 from numlearn.classical import _ls_kernels as _k
 from numlearn.classical.least_squares.conditioning import (
     Conditioning,
-    _conditioning,
     _first,
     _smallest_nonzero,
-    _warn_conditioning,
+    gd_conditioning,
 )
 from numlearn.problems.least_squares import LeastSquaresBatch
 
@@ -122,11 +121,7 @@ def gradient_descent(
     K = check_int(steps, "steps", minimum=0)
     check_choice(on_unstable, "on_unstable", _ON_UNSTABLE)
     B, n, d = Am.shape
-    c = _conditioning(Am, None)
-    if np.any(c.L == 0):
-        i = int(np.flatnonzero(c.L == 0)[0])
-        raise ValueError(f"`A` of problem {i} is zero: every x solves it; nothing to iterate.")
-    _warn_conditioning(c, d, "gradient_descent")
+    c = gd_conditioning(Am, caller="gradient_descent", stacklevel=3)
     eta = _step_sizes(step_size, c, B)
     unstable = check_step_size(eta, c.L, on_unstable=on_unstable, name="step_size")
 
