@@ -53,6 +53,11 @@ def lstsq_reference(
       ``~ kappa^2 eps`` per sweep) to the least-squares solution of the stored data
       to about an ulp, also for inconsistent ``b``.  ``stats["refinements"]``.
 
+    These are for many small problems at once (the least-squares track's batches).
+    For one large, possibly ill-conditioned system use
+    :func:`numlearn.classical.linalg.qr_lstsq` (pivoted QR, optional row scaling,
+    the condition number from its factor).
+
     Rank-deficient problems (estimated rank ``< d``; always when ``n < d``) get the
     minimum-norm solution by truncated SVD (``numpy.linalg.lstsq`` with ``rcond``),
     whatever the method, with a :class:`RankDeficientWarning`.
