@@ -10,6 +10,18 @@ r"""Dense linear algebra shared by the classical solvers: least squares, conditi
 - :func:`unit_row_scale` and :func:`power_of_two_row_scale`: row equilibration, by the
   rows' 2-norms or (exactly, without rounding) by powers of two.
 
+Which condition number to use when.  These routines serve one large system that is
+factored anyway: the exact 2-norm condition number from the triangular factor of the
+QR already computed (:func:`qr_lstsq`, Lanczos above :data:`SVD_MAX_N` unknowns), or a
+1-norm estimate from a few solves with an LU or banded factorisation
+(:func:`inverse_norm1_estimate`).  For a batch of many small dense problems (the
+least-squares track) use :func:`numlearn.precision.svd_conditioning` (one batched
+exact SVD, with the numerical rank from the singular values) or
+:func:`numlearn.classical.conditioning` (the same plus the gradient-descent
+constants).  The two exact routes agree to rounding, not bit for bit (SVD of ``R``
+vs SVD of ``A``), and their ranks differ in kind: :func:`qr_lstsq` counts pivots of
+``R``, :func:`~numlearn.precision.svd_conditioning` singular values.
+
 Why QR and never the normal equations: :math:`\kappa(A^{\mathsf T}A) = \kappa(A)^2`;
 QR is backward stable, so the forward error of a consistent system is about
 :math:`\kappa(A)\,\varepsilon`.
@@ -46,6 +58,10 @@ __all__ = [
     "triangular_extreme_singular_values",
     "unit_row_scale",
 ]
+
+#: The ``cond`` options of :func:`qr_lstsq` (see
+#: :func:`triangular_extreme_singular_values`), for callers that validate them.
+COND_METHODS = ("auto", "svd", "lanczos", "none")
 
 #: ``cond="auto"`` takes exact singular values (SVD of R, O(n^3)) up to this many
 #: unknowns and a Lanczos estimate above.

@@ -52,6 +52,12 @@ import torch
 from torch import Tensor, nn
 
 from numlearn._core.result import Result, Status
+from numlearn._core.validation import (
+    check_choice,
+    check_fraction,
+    check_int,
+    check_positive,
+)
 from numlearn.learned.layers import (
     BaseConvModel,
     LinearAttentionModel,
@@ -221,34 +227,20 @@ class TrainConfig:
 
     def validate(self) -> None:
         """Raise ValueError/TypeError for impossible settings."""
-        if self.arch not in _ARCHS:
-            raise ValueError(f"`arch` must be one of {sorted(_ARCHS)}, got {self.arch!r}.")
-        if self.dtype not in _DTYPES:
-            raise ValueError(f"`dtype` must be one of {sorted(_DTYPES)}, got {self.dtype!r}.")
-        if self.lr_schedule not in ("cosine", "step", "constant"):
-            raise ValueError("`lr_schedule` must be 'cosine', 'step' or 'constant', got "
-                             f"{self.lr_schedule!r}.")
-        if self.polish not in ("gauss_newton", "lbfgs", "none"):
-            raise ValueError("`polish` must be 'gauss_newton', 'lbfgs' or 'none', got "
-                             f"{self.polish!r}.")
+        check_choice(self.arch, "arch", sorted(_ARCHS))
+        check_choice(self.dtype, "dtype", sorted(_DTYPES))
+        check_choice(self.lr_schedule, "lr_schedule", ("cosine", "step", "constant"))
+        check_choice(self.polish, "polish", ("gauss_newton", "lbfgs", "none"))
         for name in ("d", "n", "width", "n_heads", "batch_size", "polish_batch",
                      "eval_batch", "eval_every", "lr_step", "lbfgs_iters", "lbfgs_history"):
-            if int(getattr(self, name)) < 1:
-                raise ValueError(f"`{name}` must be >= 1, got {getattr(self, name)}.")
+            check_int(getattr(self, name), name, minimum=1)
         for name in ("n_layers", "steps", "polish_iters"):
-            if int(getattr(self, name)) < 0:
-                raise ValueError(f"`{name}` must be >= 0, got {getattr(self, name)}.")
-        if not (self.lr > 0 and math.isfinite(self.lr)):
-            raise ValueError(f"`lr` must be positive and finite, got {self.lr}.")
-        if not 0 <= self.ema_alpha < 1:
-            raise ValueError(f"`ema_alpha` must be in [0, 1), got {self.ema_alpha}.")
-        if not (self.aux_weight >= 0 and math.isfinite(self.aux_weight)):
-            raise ValueError(f"`aux_weight` must be >= 0 and finite, got {self.aux_weight}.")
-        if not 0 < self.aux_frac <= 1:
-            raise ValueError(f"`aux_frac` must be in (0, 1], got {self.aux_frac}.")
-        if self.aux_probe not in _AUX_PROBES:
-            raise ValueError(f"`aux_probe` must be one of {tuple(_AUX_PROBES)}, got "
-                             f"{self.aux_probe!r}.")
+            check_int(getattr(self, name), name, minimum=0)
+        check_positive(self.lr, "lr")
+        check_fraction(self.ema_alpha, "ema_alpha", allow_zero=True, allow_one=False)
+        check_positive(self.aux_weight, "aux_weight", allow_zero=True)
+        check_fraction(self.aux_frac, "aux_frac")
+        check_choice(self.aux_probe, "aux_probe", tuple(_AUX_PROBES))
         need = _AUX_PROBES[self.aux_probe] + 1
         if self.aux_weight and self.n_layers < need:
             raise ValueError(f"the {self.aux_probe!r} probe reads the stream before the "

@@ -3,7 +3,8 @@
 - :mod:`~numlearn.precision.oracle`: :func:`two_precision`, the one oracle engine
   (compute at two mpmath precisions, check agreement, round once to float64), and
   its front ends :func:`mp_evaluate`, :func:`mp_barycentric`;
-- :mod:`~numlearn.precision.mp_linalg`: :func:`mp_lstsq` (the least-squares oracle);
+- :mod:`~numlearn.precision.mp_linalg`: :func:`mp_lstsq` (the least-squares oracle) and
+  :func:`svd_conditioning` (exact batched condition numbers and ranks);
 - :mod:`~numlearn.precision.metrics`: :func:`rel_l2`, :func:`rmse`, :func:`mse`,
   :func:`max_abs`, :func:`ulp_distance`, :func:`metric_report`;
 - :mod:`~numlearn.precision.decomposition`: :class:`ErrorDecomposition`,
@@ -29,7 +30,7 @@ from numlearn.precision.metrics import (
     rmse,
     ulp_distance,
 )
-from numlearn.precision.mp_linalg import mp_lstsq
+from numlearn.precision.mp_linalg import SVDConditioning, mp_lstsq, svd_conditioning
 from numlearn.precision.oracle import (
     OracleDisagreementError,
     OracleResult,
@@ -46,6 +47,7 @@ __all__ = [
     "ErrorDecomposition",
     "OracleDisagreementError",
     "OracleResult",
+    "SVDConditioning",
     "collocation_decomposition",
     "interpolation_decomposition",
     "max_abs",
@@ -57,6 +59,7 @@ __all__ = [
     "rel_l2",
     "rmse",
     "round_to_float64",
+    "svd_conditioning",
     "two_precision",
     "ulp_distance",
 ]

@@ -1,67 +1,80 @@
-r"""Linear algebra in mpmath: the two-precision least-squares oracle.
+r"""Linear algebra of the least-squares oracle: the mpmath solve and batched SVD conditioning.
 
 :func:`mp_lstsq` is the truth of the least-squares track: the exact least-squares
 solution of the stored float64 data, computed at two precisions, checked to agree, and
-rounded once to float64 with a certificate.  It sits in :mod:`numlearn.precision` so
-that the problem samplers (:mod:`numlearn.problems.least_squares`) and the classical
-solvers measured against it both use it without importing each other.
+rounded once to float64 with a certificate.  :func:`svd_conditioning` gives the exact
+condition numbers and ranks of a batch of small dense matrices, for the oracle's rank
+check and for :func:`numlearn.classical.conditioning` (which adds the gradient-descent
+constants).  Both sit in :mod:`numlearn.precision` so that the problem samplers
+(:mod:`numlearn.problems.least_squares`) and the classical solvers measured against
+them use them without importing each other.
 """
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from numlearn._core.result import Result
-from numlearn._core.validation import EPS, as_float_array, check_int
+from numlearn._core.validation import (
+    EPS,
+    as_lstsq_batch,
+    check_int,
+    check_positive,
+    drop_batch_axis,
+)
 from numlearn.precision.oracle import OracleDisagreementError, round_to_float64
 
-__all__ = ["mp_lstsq"]
+__all__ = ["SVDConditioning", "mp_lstsq", "svd_conditioning"]
 
 
-def _as_batch(
-    A: ArrayLike, b: ArrayLike
-) -> tuple[NDArray[np.float64], NDArray[np.float64], bool]:
-    """``A (B, n, d)``, ``b (B, n)`` as float64 (unbatched ``(n, d)``, ``(n,)`` get a
-    batch axis); the flag says whether the input was unbatched."""
-    Am = as_float_array(A, "A", ndim=(2, 3), allow_complex=False)
-    single = Am.ndim == 2
-    Am = np.ascontiguousarray(Am[None] if single else Am, dtype=np.float64)
-    B, n, _ = Am.shape
-    lead = () if single else (B,)
-    bm = as_float_array(b, "b", allow_complex=False)
-    if bm.shape != (*lead, n):
-        layout = "(n,)" if single else "(B, n)"
-        raise ValueError(
-            f"`b` must have shape {layout} = {(*lead, n)} to match `A` of shape "
-            f"{Am.shape[1:] if single else Am.shape}, got {bm.shape}."
-        )
-    return Am, np.ascontiguousarray(bm.reshape(B, n), dtype=np.float64), single
+class SVDConditioning(NamedTuple):
+    """What :func:`svd_conditioning` returns; arrays of shape ``(B,)`` unless noted."""
+
+    singular_values: NDArray[np.float64]
+    """``(B, min(n, d))``, descending."""
+    cond: NDArray[np.float64]
+    """``s_max / s_min`` (``inf`` when ``n < d`` or ``s_min = 0``)."""
+    rank: NDArray[np.int64]
+    """Singular values ``> rcond * s_max``."""
+    rcond: float
+    """The relative cutoff used."""
 
 
-def _cond_rank(Am: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
-    """``cond(A) = s_max / s_min`` and the numerical rank (singular values above
-    ``eps max(n, d) s_max``, as ``numpy.linalg.matrix_rank``), per problem."""
-    B, n, d = Am.shape
-    s = np.linalg.svd(Am, compute_uv=False)
+def svd_conditioning(
+    A: NDArray[np.float64], rcond: float | None = None
+) -> SVDConditioning:
+    r"""Exact 2-norm condition numbers and numerical ranks of a batch, by one batched SVD.
+
+    ``A`` is a validated float64 batch ``(B, n, d)``
+    (:func:`numlearn._core.validation.as_lstsq_batch`).  ``cond = s_max / s_min``
+    (``inf`` for ``n < d``, where :math:`A^{\mathsf T}A` has ``d - n`` zero
+    eigenvalues, or ``s_min = 0``); the rank counts ``s > rcond * s_max`` with default
+    ``rcond = eps * max(n, d)`` (as ``numpy.linalg.matrix_rank``).
+
+    Which condition number to use when: this one for many small dense problems (the
+    least-squares track: ``B`` problems of ``20 x 5``), where a batched LAPACK SVD is
+    cheap and exact.  For one large system that is factored anyway, take the
+    condition number from its triangular factor
+    (``numlearn.classical.linalg.qr_lstsq``, exact up to 400 unknowns, Lanczos
+    above) or a 1-norm estimate from solves
+    (``numlearn.classical.linalg.inverse_norm1_estimate``).
+
+    Cost: :math:`O(B n d^2)`.  Raises `ValueError` for a negative or non-finite
+    ``rcond``.
+    """
+    B, n, d = A.shape
+    s = np.linalg.svd(A, compute_uv=False)
+    rc = EPS * max(n, d) if rcond is None else check_positive(rcond, "rcond", allow_zero=True)
     smax = s[:, 0]
     smin = s[:, -1] if n >= d else np.zeros(B)
-    rank = np.sum(s > EPS * max(n, d) * smax[:, None], axis=1).astype(np.int64)
+    rank = np.sum(s > rc * smax[:, None], axis=1).astype(np.int64)
     with np.errstate(divide="ignore", invalid="ignore"):
         cond = np.where(smin > 0, smax / np.where(smin > 0, smin, 1.0), np.inf)
-    return cond, rank
-
-
-def _unbatch(value: Any) -> Any:
-    """Drop the batch axis of a per-problem array (0-d results become floats)."""
-    if isinstance(value, np.ndarray) and value.ndim >= 1 and value.shape[0] == 1:
-        v = value[0]
-        return v.item() if v.ndim == 0 else v
-    return value
-
+    return SVDConditioning(s, cond, rank, rc)
 
 
 def mp_lstsq(
@@ -127,7 +140,8 @@ def mp_lstsq(
     """
     import mpmath
 
-    Am, bm, single = _as_batch(A, b)
+    Am, bm, _, single = as_lstsq_batch(A, b)
+    assert bm is not None
     dps = check_int(dps, "dps", minimum=20)
     check_dps = 2 * dps if check_dps is None else check_int(check_dps, "check_dps", minimum=1)
     if check_dps <= dps:
@@ -136,7 +150,7 @@ def mp_lstsq(
     if digits > dps:
         raise ValueError(f"`digits` = {digits} cannot exceed `dps` = {dps}; raise `dps`.")
     B, _, d = Am.shape
-    cond, rank = _cond_rank(Am)
+    cond, rank = svd_conditioning(Am)[1:3]
     if np.any(rank < d):
         i = int(np.flatnonzero(rank < d)[0])
         raise ValueError(
@@ -190,5 +204,5 @@ def mp_lstsq(
     x: Any = out
     if single:
         x = out[0]
-        stats = {k: _unbatch(v) for k, v in stats.items()}
+        stats = {k: drop_batch_axis(v, True) for k, v in stats.items()}
     return Result(value=x, stats=stats, method="mp_lstsq", side="classical")

@@ -15,10 +15,11 @@ from numlearn import IllConditionedWarning, Result, Status
 from numlearn.classical.least_squares import (
     RankDeficientWarning,
     conditioning,
+    gd_conditioning,
     gradient_descent,
     lstsq_reference,
 )
-from numlearn.precision import mp_lstsq
+from numlearn.precision import mp_lstsq, svd_conditioning
 from numlearn.problems.least_squares import (
     sample,
     sample_cond,
@@ -322,3 +323,34 @@ def test_reference_unbatched_and_errors():
         lstsq_reference(np.ones((0, 2)), np.ones(0))
     with pytest.raises(ValueError, match="`b` must be finite"):
         lstsq_reference(A, np.array([1.0, np.nan, 0.0]))
+
+
+def test_gd_conditioning_checks_and_warns_at_the_callers_line():
+    rng = np.random.default_rng(5)
+    A = rng.standard_normal((3, 12, 4))
+    c, ref = gd_conditioning(A), conditioning(A)
+    for f in ("singular_values", "cond", "L", "mu", "step_optimal", "rank"):
+        assert np.array_equal(getattr(c, f), getattr(ref, f))
+    A[1, :, 3] = A[1, :, 2]
+    with pytest.warns(RankDeficientWarning, match=r"my_solver.*problem 1: rank 3") as rec:
+        gd_conditioning(A, caller="my_solver")
+    assert rec[0].filename == __file__
+    A[2] = 0.0
+    with pytest.raises(ValueError, match="problem 2 is zero"):
+        gd_conditioning(A)
+
+
+def test_svd_conditioning_is_the_shared_exact_cond_and_rank():
+    """conditioning (classical) and mp_lstsq's rank check (precision) use one SVD
+    routine: same bits as numpy's batched SVD and matrix_rank's cutoff."""
+    rng = np.random.default_rng(6)
+    A = rng.standard_normal((5, 9, 3))
+    A[4, :, 2] = 2.0 * A[4, :, 0]
+    s, cond, rank, rc = svd_conditioning(A)
+    assert np.array_equal(s, np.linalg.svd(A, compute_uv=False))
+    assert np.array_equal(cond[:4], s[:4, 0] / s[:4, -1])
+    assert rank.tolist() == [3, 3, 3, 3, 2] == np.linalg.matrix_rank(A).tolist()
+    c = conditioning(A)
+    assert np.array_equal(c.cond, cond) and np.array_equal(c.rank, rank) and c.rcond == rc
+    with pytest.raises(ValueError, match="`rcond` must be a finite non-negative"):
+        svd_conditioning(A, rcond=-1.0)

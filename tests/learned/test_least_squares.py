@@ -191,7 +191,7 @@ def test_rank_deficient_problem_warns_with_rank_and_reaches_nearest_solution(rng
     A, b, _, x0 = _numpy_problems(rng, batch=4)
     A[:, :, 4] = A[:, :, 3]  # rank 4: columns 3 and 4 equal
     b = A[:, :, :4].sum(axis=2)  # consistent: x = (1, 1, 1, 1/2, 1/2) + null space
-    with pytest.warns(RankDeficientWarning, match="estimated rank 4 < d = 5"):
+    with pytest.warns(RankDeficientWarning, match=r"estimated rank < d = 5.*problem 0: rank 4"):
         xs = gd_iterate(linear_attention_gd_construction(), *_t(A, b, x0), 400, 0.5)
     # GD keeps x0's null-space component (e_3 - e_4)/sqrt(2) and converges to the
     # solution nearest x0 = x_min_norm + that component

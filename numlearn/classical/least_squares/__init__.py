@@ -58,6 +58,7 @@ from numlearn.classical.least_squares.conditioning import (
     Conditioning,
     RankDeficientWarning,
     conditioning,
+    gd_conditioning,
 )
 from numlearn.classical.least_squares.exact import lstsq_reference
 from numlearn.classical.least_squares.gradient_descent import (
@@ -71,6 +72,7 @@ __all__ = [
     "RankDeficientWarning",
     "check_step_size",
     "conditioning",
+    "gd_conditioning",
     "gradient_descent",
     "gradient_descent_solver",
     "lstsq_reference",

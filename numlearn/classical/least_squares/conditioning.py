@@ -1,5 +1,13 @@
-"""Conditioning of batched least-squares problems, the input checks the least-squares
-solvers share, and their warnings (see :mod:`numlearn.classical.least_squares`)."""
+"""Conditioning of batched least-squares problems and the warnings the least-squares
+solvers share (see :mod:`numlearn.classical.least_squares`).
+
+The singular values, condition numbers and ranks come from
+:func:`numlearn.precision.svd_conditioning` (one batched exact SVD, shared with the
+oracle :func:`numlearn.precision.mp_lstsq`); this module adds the gradient-descent
+constants.  For one large system use the condition number of its pivoted-QR factor
+(:func:`numlearn.classical.linalg.qr_lstsq`) or a 1-norm estimate
+(:func:`numlearn.classical.linalg.inverse_norm1_estimate`) instead.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +22,12 @@ from numpy.typing import ArrayLike, NDArray
 from numlearn._core.validation import (
     EPS,
     IllConditionedWarning,
-    as_float_array,
+    as_lstsq_batch,
     warn_ill_conditioned,
 )
+from numlearn.precision.mp_linalg import svd_conditioning
 
-__all__ = ["Conditioning", "RankDeficientWarning", "conditioning"]
+__all__ = ["Conditioning", "RankDeficientWarning", "conditioning", "gd_conditioning"]
 
 # Above 1/sqrt(eps) ~ 6.7e7, cond(A^T A) = cond(A)^2 exceeds 1/eps: the normal
 # equations, and gradient descent with them, lose every digit, and the kappa^2 term of
@@ -33,60 +42,6 @@ class RankDeficientWarning(IllConditionedWarning):
     The references then return the minimum-norm least-squares solution (truncated
     SVD); gradient descent converges to the solution nearest to ``x0``.
     """
-
-
-# ---------------------------------------------------------------------------- inputs
-
-
-def _as_batch(
-    A: ArrayLike, b: ArrayLike | None = None, x0: ArrayLike | None = None
-) -> tuple[NDArray[np.float64], NDArray[np.float64] | None, NDArray[np.float64] | None, bool]:
-    """Validate ``A``, ``b``, ``x0``; return float64 C-contiguous batched copies.
-
-    The last value says whether the input was unbatched (``A`` 2-D).
-    """
-    Am = as_float_array(A, "A", ndim=(2, 3), allow_complex=False)
-    single = Am.ndim == 2
-    Am = _kernel_array(Am[None] if single else Am)
-    B, n, d = Am.shape
-    lead = () if single else (B,)
-    out: list[NDArray[np.float64] | None] = []
-    for name, v, tail in (("b", b, (n,)), ("x0", x0, (d,))):
-        if v is None:
-            out.append(None)
-            continue
-        arr = as_float_array(v, name, allow_complex=False)
-        if arr.shape != lead + tail:
-            layout = "(n,)" if name == "b" else "(d,)"
-            if not single:
-                layout = "(B, n)" if name == "b" else "(B, d)"
-            raise ValueError(
-                f"`{name}` must have shape {layout} = {lead + tail} to match `A` of "
-                f"shape {Am.shape[1:] if single else Am.shape}, got {arr.shape}. Batched "
-                "input is A (B, n, d), b (B, n), x0 (B, d); unbatched (n, d), (n,), (d,)."
-            )
-        out.append(_kernel_array(arr.reshape((B, *tail))))
-    return Am, out[0], out[1], single
-
-
-def _kernel_array(a: ArrayLike) -> NDArray[np.float64]:
-    """float64, C-contiguous, aligned and writeable (copying only if needed).
-
-    One array type for the Numba kernels: read-only or strided input (e.g. the
-    read-only views of a :class:`~numlearn.problems.least_squares.LeastSquaresBatch`)
-    would otherwise compile, and cache, a separate specialisation each.
-    """
-    return np.require(a, dtype=np.float64, requirements=["C", "A", "W"])
-
-
-def _unbatch(value: Any, single: bool) -> Any:
-    """Drop the batch axis of arrays (and make 0-d arrays floats) for unbatched input."""
-    if not single:
-        return value
-    if isinstance(value, np.ndarray) and value.ndim >= 1 and value.shape[0] == 1:
-        v = value[0]
-        return v.item() if v.ndim == 0 else v
-    return value
 
 
 def _first(mask: NDArray[np.bool_]) -> list[int]:
@@ -147,15 +102,10 @@ class Conditioning:
 
 def _conditioning(Am: NDArray[np.float64], rcond: float | None) -> Conditioning:
     B, n, d = Am.shape
-    s = np.linalg.svd(Am, compute_uv=False)
-    rc = EPS * max(n, d) if rcond is None else float(rcond)
-    if not (math.isfinite(rc) and rc >= 0):
-        raise ValueError(f"`rcond` must be finite and >= 0, got {rcond!r}.")
+    s, cond, rank, rc = svd_conditioning(Am, rcond)
     smax = s[:, 0]
     smin = s[:, -1] if n >= d else np.zeros(B)  # n < d: A^T A has d - n zero eigenvalues
-    rank = np.sum(s > rc * smax[:, None], axis=1).astype(np.int64)
     with np.errstate(divide="ignore", invalid="ignore"):
-        cond = np.where(smin > 0, smax / np.where(smin > 0, smin, 1.0), np.inf)
         L = smax**2 / n
         mu = smin**2 / n
         step = 2.0 / (L + mu)
@@ -201,7 +151,7 @@ def conditioning(A: ArrayLike, *, rcond: float | None = None) -> Conditioning:
     >>> float(c.cond[0]), float(c.step_optimal[0])
     (3.0, 0.4)
     """
-    Am, _, _, _ = _as_batch(A)
+    Am, _, _, _ = as_lstsq_batch(A)
     return _conditioning(Am, rcond)
 
 
@@ -212,8 +162,44 @@ def _smallest_nonzero(c: Conditioning) -> NDArray[np.float64]:
     return np.where(c.rank > 0, s, 0.0)
 
 
-def _warn_conditioning(c: Conditioning, d: int, what: str) -> NDArray[np.bool_]:
-    """Warn about rank-deficient or ill-conditioned problems; return the deficient mask."""
+def gd_conditioning(A: ArrayLike, *, caller: str = "gradient_descent",
+                    stacklevel: int = 2) -> Conditioning:
+    r""":func:`conditioning` with the checks gradient descent needs, for both sides.
+
+    Raises `ValueError` for a zero ``A`` (every ``x`` solves it; there is nothing to
+    iterate) and warns, naming ``caller``, for rank-deficient problems
+    (:class:`RankDeficientWarning`: GD converges to the solution nearest ``x0``) and
+    for ``cond(A) > 1/sqrt(eps)`` (:class:`~numlearn.IllConditionedWarning`).  Used by
+    :func:`~numlearn.classical.gradient_descent` and by the learned iterate
+    (``numlearn.learned.least_squares.gd_iterate``), so both refuse and warn alike.
+
+    Parameters
+    ----------
+    A : array_like, shape (B, n, d) or (n, d)
+    caller : str
+        Named in the messages.
+    stacklevel : int
+        Of the warnings, counted from the caller of this function (2: its caller's
+        caller, as :func:`warnings.warn`).
+
+    Returns
+    -------
+    Conditioning
+    """
+    Am, _, _, _ = as_lstsq_batch(A)
+    c = _conditioning(Am, None)
+    if np.any(c.L == 0):
+        i = int(np.flatnonzero(c.L == 0)[0])
+        raise ValueError(f"`A` of problem {i} is zero: every x solves it; nothing to iterate.")
+    _warn_conditioning(c, Am.shape[2], caller, stacklevel=stacklevel + 1)
+    return c
+
+
+def _warn_conditioning(c: Conditioning, d: int, what: str,
+                       stacklevel: int = 3) -> NDArray[np.bool_]:
+    """Warn about rank-deficient or ill-conditioned problems; return the deficient mask.
+
+    ``stacklevel`` is that of the rank warning, counted from this function."""
     deficient = c.rank < d
     if deficient.any():
         idx = _first(deficient)
@@ -223,16 +209,17 @@ def _warn_conditioning(c: Conditioning, d: int, what: str) -> NDArray[np.bool_]:
             f"{int(deficient.sum())} of {deficient.size} problems ({ranks}); singular "
             f"values below rcond * s_max = {c.rcond:.1e} * s_max count as zero. The "
             "references return the minimum-norm solution; gradient descent converges "
-            "to the solution nearest `x0`.",
+            "to the least-squares solution nearest `x0` (the minimum-norm one for "
+            "x0 = 0), at the rate set by the smallest nonzero singular value.",
             RankDeficientWarning,
-            stacklevel=3,
+            stacklevel=stacklevel,
         )
     full = ~deficient
     if full.any():
         worst = int(np.flatnonzero(full)[np.argmax(c.cond[full])])
         warn_ill_conditioned(
             float(c.cond[worst]), f"{what}: `A` (problem {worst})",
-            threshold=ILL_CONDITIONED, stacklevel=4,
+            threshold=ILL_CONDITIONED, stacklevel=stacklevel + 1,
         )
     return deficient
 

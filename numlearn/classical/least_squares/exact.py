@@ -9,15 +9,15 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from numlearn._core.result import Result, Status
-from numlearn._core.validation import check_int
-from numlearn.classical import _ls_kernels as _k
-from numlearn.classical.least_squares.conditioning import (
+from numlearn._core.validation import (
     EPS,
-    _as_batch,
-    _conditioning,
-    _unbatch,
-    _warn_conditioning,
+    as_lstsq_batch,
+    check_choice,
+    check_int,
+    drop_batch_axis,
 )
+from numlearn.classical import _ls_kernels as _k
+from numlearn.classical.least_squares.conditioning import _conditioning, _warn_conditioning
 
 __all__ = ["lstsq_reference"]
 
@@ -52,6 +52,11 @@ def lstsq_reference(
       evaluated in double-double arithmetic (Dot2): converges (factor
       ``~ kappa^2 eps`` per sweep) to the least-squares solution of the stored data
       to about an ulp, also for inconsistent ``b``.  ``stats["refinements"]``.
+
+    These are for many small problems at once (the least-squares track's batches).
+    For one large, possibly ill-conditioned system use
+    :func:`numlearn.classical.linalg.qr_lstsq` (pivoted QR, optional row scaling,
+    the condition number from its factor).
 
     Rank-deficient problems (estimated rank ``< d``; always when ``n < d``) get the
     minimum-norm solution by truncated SVD (``numpy.linalg.lstsq`` with ``rcond``),
@@ -90,9 +95,8 @@ def lstsq_reference(
     >>> lstsq_reference(A, b).value.tolist()
     [1.0, 2.0]
     """
-    if method not in _METHODS:
-        raise ValueError(f"`method` must be one of {_METHODS}, got {method!r}.")
-    Am, bm, _, single = _as_batch(A, b)
+    check_choice(method, "method", _METHODS)
+    Am, bm, _, single = as_lstsq_batch(A, b)
     assert bm is not None
     B, _, d = Am.shape
     c = _conditioning(Am, rcond)
@@ -141,7 +145,7 @@ def lstsq_reference(
                   "residual_norm_of": "||b - A x||_2"})
     if single:
         x = x[0]
-        stats = {k: _unbatch(v, True) for k, v in stats.items()}
+        stats = {k: drop_batch_axis(v, True) for k, v in stats.items()}
     return Result(value=x, status=status, message=message, stats=stats,
                   method=f"lstsq_{method}",
                   side="classical")

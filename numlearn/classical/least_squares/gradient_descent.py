@@ -10,21 +10,26 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from numlearn._core.result import Result, Status
-from numlearn._core.validation import as_float_array, check_int
+from numlearn._core.validation import (
+    as_float_array,
+    as_kernel_array,
+    as_lstsq_batch,
+    check_choice,
+    check_int,
+    drop_batch_axis,
+)
 from numlearn.classical import _ls_kernels as _k
 from numlearn.classical.least_squares.conditioning import (
     Conditioning,
-    _as_batch,
-    _conditioning,
     _first,
-    _kernel_array,
     _smallest_nonzero,
-    _unbatch,
-    _warn_conditioning,
+    gd_conditioning,
 )
 from numlearn.problems.least_squares import LeastSquaresBatch
 
 __all__ = ["check_step_size", "gradient_descent", "gradient_descent_solver"]
+
+_ON_UNSTABLE = ("raise", "warn")
 
 
 def gradient_descent(
@@ -111,17 +116,12 @@ def gradient_descent(
     >>> np.allclose(r.value, [1.0, 1.0])
     True
     """
-    Am, bm, xm, single = _as_batch(A, b, x0)
+    Am, bm, xm, single = as_lstsq_batch(A, b, x0)
     assert bm is not None and xm is not None
     K = check_int(steps, "steps", minimum=0)
-    if on_unstable not in ("raise", "warn"):
-        raise ValueError(f"`on_unstable` must be 'raise' or 'warn', got {on_unstable!r}.")
+    check_choice(on_unstable, "on_unstable", _ON_UNSTABLE)
     B, n, d = Am.shape
-    c = _conditioning(Am, None)
-    if np.any(c.L == 0):
-        i = int(np.flatnonzero(c.L == 0)[0])
-        raise ValueError(f"`A` of problem {i} is zero: every x solves it; nothing to iterate.")
-    _warn_conditioning(c, d, "gradient_descent")
+    c = gd_conditioning(Am, caller="gradient_descent", stacklevel=3)
     eta = _step_sizes(step_size, c, B)
     unstable = check_step_size(eta, c.L, on_unstable=on_unstable, name="step_size")
 
@@ -154,7 +154,7 @@ def gradient_descent(
     hist_out: dict[str, Any] = {"iterates": hist} if history else {}
     if single:
         x = x[0]
-        stats = {k: _unbatch(v, True) for k, v in stats.items()}
+        stats = {k: drop_batch_axis(v, True) for k, v in stats.items()}
         hist_out = {k: v[0] for k, v in hist_out.items()}
     return Result(value=x, status=status, message=message, stats=stats, history=hist_out,
                   method="gradient_descent", side="classical")
@@ -197,8 +197,7 @@ def check_step_size(
     ndarray of bool, shape (B,)
         The unstable mask (only returned when it is empty or ``on_unstable="warn"``).
     """
-    if on_unstable not in ("raise", "warn"):
-        raise ValueError(f"`on_unstable` must be 'raise' or 'warn', got {on_unstable!r}.")
+    check_choice(on_unstable, "on_unstable", _ON_UNSTABLE)
     eta = np.asarray(eta, dtype=np.float64)
     L = np.asarray(L, dtype=np.float64)
     unstable = eta * L >= 2.0
@@ -227,7 +226,7 @@ def _step_sizes(step_size: Any, c: Conditioning, B: int) -> NDArray[np.float64]:
                 f"`step_size` must be 'optimal', a positive float or an array of shape "
                 f"(B,), got {step_size!r}."
             )
-        return _kernel_array(c.step_optimal)
+        return as_kernel_array(c.step_optimal)
     eta = as_float_array(step_size, "step_size", ndim=(0, 1), allow_complex=False)
     if eta.ndim == 1 and eta.shape != (B,):
         raise ValueError(
@@ -238,4 +237,4 @@ def _step_sizes(step_size: Any, c: Conditioning, B: int) -> NDArray[np.float64]:
     if np.any(eta <= 0):
         i = int(np.flatnonzero(eta <= 0)[0])
         raise ValueError(f"`step_size` must be > 0; problem {i} has {eta[i]!r}.")
-    return _kernel_array(eta)
+    return as_kernel_array(eta)

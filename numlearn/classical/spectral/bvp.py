@@ -28,7 +28,6 @@ References
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -36,7 +35,14 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from numlearn._core.validation import EPS, as_float_array, check_domain, check_int
+from numlearn._core.validation import (
+    EPS,
+    as_float_array,
+    check_choice,
+    check_domain,
+    check_int,
+    check_real,
+)
 
 if TYPE_CHECKING:
     from numlearn.classical.chebyshev_series import ChebyshevSeries
@@ -117,13 +123,11 @@ class BoundaryCondition:
                 )
         else:
             try:
-                point = float(point)  # type: ignore[arg-type]
-            except (TypeError, ValueError):
+                point = check_real(point, "point")
+            except TypeError:
                 raise TypeError(
                     f"`point` must be 'left', 'right' or a real number, got {point!r}."
                 ) from None
-            if not math.isfinite(point):
-                raise ValueError(f"`point` must be finite, got {point}.")
         w = as_float_array(self.weights, "weights", ndim=1, allow_complex=False)
         if not np.any(w != 0):
             raise ValueError(
@@ -132,12 +136,7 @@ class BoundaryCondition:
             )
         nz = np.flatnonzero(w)
         w = w[: nz[-1] + 1]  # drop trailing zeros: the order is the last nonzero
-        try:
-            value = float(self.value)
-        except (TypeError, ValueError):
-            raise TypeError(f"`value` must be a real number, got {self.value!r}.") from None
-        if not math.isfinite(value):
-            raise ValueError(f"`value` must be finite, got {value}.")
+        value = check_real(self.value, "value")
         object.__setattr__(self, "point", point)
         object.__setattr__(self, "weights", tuple(float(v) for v in w))
         object.__setattr__(self, "value", value)
@@ -328,18 +327,13 @@ def _check_coefficient(c: Any, name: str) -> Coefficient:
     """A finite float, or the callable itself (checked when sampled)."""
     if callable(c):
         return c
-    if isinstance(c, bool | np.bool_):
-        raise TypeError(f"`{name}` must be a number or a callable, got a bool.")
     try:
-        v = float(c)
-    except (TypeError, ValueError):
+        return check_real(c, name)
+    except TypeError:
         raise TypeError(
             f"`{name}` must be a number or a vectorised callable a(x), got "
             f"{type(c).__name__} {c!r}."
         ) from None
-    if not math.isfinite(v):
-        raise ValueError(f"`{name}` must be finite, got {v}.")
-    return v
 
 
 def _sample(c: Coefficient, x: NDArray[np.float64], name: str) -> NDArray[np.float64]:
@@ -380,11 +374,7 @@ def _check_n(n: Any, m: int, rectangular: bool = False) -> int:
 
 
 def _check_cond_option(cond: Any) -> str:
-    if cond not in ("auto", "exact", "estimate", "none"):
-        raise ValueError(
-            f"`cond` must be 'auto', 'exact', 'estimate' or 'none', got {cond!r}."
-        )
-    return str(cond)
+    return check_choice(cond, "cond", ("auto", "exact", "estimate", "none"))
 
 
 def _cond_kind(cond: str, n: int) -> str:

@@ -41,7 +41,13 @@ import scipy.linalg
 from numpy.typing import ArrayLike, NDArray
 
 from numlearn._core.result import Result, Status
-from numlearn._core.validation import EPS, as_float_array, check_domain, check_int
+from numlearn._core.validation import (
+    EPS,
+    as_float_array,
+    check_domain,
+    check_even,
+    check_positive,
+)
 
 __all__ = ["ETDRK4Coefficients", "etdrk4", "etdrk4_coefficients"]
 Nonlinear = Callable[[NDArray[Any], float], NDArray[Any]]
@@ -151,7 +157,7 @@ def etdrk4_coefficients(
     Chebfun ``spin``.
     """
     L = _check_linear(linear)
-    h = _check_dt(dt)
+    h = check_positive(dt, "dt")
     M = _check_contour_points(contour_points)
     coef = _diagonal_coefficients(L, h, M) if L.ndim == 1 else _dense_coefficients(L, h)
     for name in ("E", "Q", "f1", "f2", "f3"):
@@ -321,7 +327,7 @@ def etdrk4(
             f"`v0` has length {v.shape[0]} but `linear` is for {n} unknowns; they must match."
         )
     t0, t1 = check_domain(t_span, "t_span")
-    h_max = _check_dt(dt)
+    h_max = check_positive(dt, "dt")
     M = _check_contour_points(contour_points)
     if not callable(nonlinear):
         raise TypeError(f"`nonlinear` must be callable N(v, t), got {type(nonlinear).__name__}.")
@@ -460,19 +466,6 @@ def _check_linear(linear: ArrayLike) -> NDArray[Any]:
     return L
 
 
-def _check_dt(dt: Any) -> float:
-    if isinstance(dt, bool) or not isinstance(dt, (int, float, np.integer, np.floating)):
-        raise TypeError(f"`dt` must be a real number, got {type(dt).__name__} {dt!r}.")
-    h = float(dt)
-    if not (math.isfinite(h) and h > 0.0):
-        raise ValueError(f"`dt` must be a finite positive step size, got {dt!r}.")
-    return h
-
-
 def _check_contour_points(m: Any) -> int:
-    m = check_int(m, "contour_points", minimum=8)
-    if m % 2:
-        raise ValueError(
-            f"`contour_points` must be even (the real case uses the upper half), got {m}."
-        )
-    return m
+    return check_even(m, "contour_points", minimum=8,
+                      reason="the real case uses the upper half of the contour")

@@ -37,11 +37,16 @@ import scipy.linalg
 from numpy.typing import ArrayLike, NDArray
 
 from numlearn._core.result import Result
-from numlearn._core.validation import as_float_array, check_int
+from numlearn._core.validation import (
+    as_float_array,
+    check_even,
+    check_int,
+    check_positive,
+    check_real,
+)
 from numlearn.classical.spectral.etdrk4 import (
     Nonlinear,
     _check_contour_points,
-    _check_dt,
     etdrk4,
 )
 
@@ -53,46 +58,27 @@ __all__ = [
     "solve_wave_mol",
 ]
 
-def _check_positive(value: Any, name: str, *, allow_zero: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"`{name}` must be a real number, got {type(value).__name__} {value!r}.")
-    x = float(value)
-    ok = math.isfinite(x) and (x >= 0.0 if allow_zero else x > 0.0)
-    if not ok:
-        need = "non-negative" if allow_zero else "positive"
-        raise ValueError(f"`{name}` must be a finite {need} number, got {value!r}.")
-    return x
-
-
-def _check_real(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
-        raise TypeError(f"`{name}` must be a real number, got {type(value).__name__} {value!r}.")
-    x = float(value)
-    if not math.isfinite(x):
-        raise ValueError(f"`{name}` must be finite, got {value!r}.")
-    return x
-
-
 def _check_modes(N: Any) -> int:
-    N = check_int(N, "N", minimum=8)
-    if N % 2:
-        raise ValueError(
-            f"`N` must be even (the real FFT keeps a Nyquist mode), got {N}; use {N + 1}."
-        )
-    return N
+    return check_even(N, "N", minimum=8, reason="the real FFT keeps a Nyquist mode")
 
 
 def _output_grid(
-    t_out: ArrayLike, x_out: ArrayLike, t0: float, x_domain: tuple[float, float]
+    problem: Any, t_out: ArrayLike | None, x_out: ArrayLike | None
 ) -> tuple[NDArray[np.float64], NDArray[np.intp], NDArray[np.float64]]:
-    """Validate output times/points: sorted unique times, the inverse map, x."""
+    """Validate output times/points (default: the problem's evaluation grid): sorted
+    unique times, the inverse map, x."""
+    if t_out is None or x_out is None:
+        t_grid, x_grid = problem.evaluation_grid()
+        t_out = t_grid if t_out is None else t_out
+        x_out = x_grid if x_out is None else x_out
+    t0 = problem.t_domain[0]
     tt = as_float_array(t_out, "t_out", ndim=(0, 1), allow_complex=False).reshape(-1)
     xx = as_float_array(x_out, "x_out", ndim=(0, 1), allow_complex=False).reshape(-1)
     tt = tt.astype(np.float64)
     xx = xx.astype(np.float64)
     if tt.min() < t0:
         raise ValueError(f"`t_out` must be >= the initial time {t0}; got {tt.min()}.")
-    a, b = x_domain
+    a, b = problem.x_domain
     if xx.min() < a or xx.max() > b:
         raise ValueError(
             f"`x_out` must lie in the problem's domain [{a}, {b}]; got "
@@ -134,6 +120,22 @@ def _finish(
 
 
 # ------------------------------------------------------------------ Fourier problems
+
+
+def _fourier_setup(
+    problem: Any, N: Any, dt: Any, contour_points: Any, t_out: ArrayLike | None,
+    x_out: ArrayLike | None,
+) -> tuple[int, float, int, NDArray[np.float64], NDArray[np.intp], NDArray[np.float64],
+           NDArray[np.float64]]:
+    """Validated ``N, dt, contour_points``, the output grid ``times, inverse, x`` and the
+    periodic grid :math:`x_j = a + (b - a) j / N` of a Fourier MOL solve of ``problem``."""
+    N = _check_modes(N)
+    dt = check_positive(dt, "dt")
+    M = _check_contour_points(contour_points)
+    times, inverse, x = _output_grid(problem, t_out, x_out)
+    a, b = problem.x_domain
+    grid = a + (b - a) * (np.arange(N, dtype=np.float64) / N)
+    return N, dt, M, times, inverse, x, grid
 
 
 def _fourier_mol(
@@ -216,15 +218,10 @@ def solve_burgers_mol(
     from numlearn.problems.pdes import Burgers
 
     start = time.perf_counter()
-    nu = _check_positive(nu, "nu")
-    N = _check_modes(N)
-    dt = _check_dt(dt)
-    M = _check_contour_points(contour_points)
+    nu = check_positive(nu, "nu")
     problem = Burgers(params={"nu": nu})
-    t_out, x_out = _default_grid(problem, t_out, x_out)
-    times, inverse, x = _output_grid(t_out, x_out, problem.t_domain[0], problem.x_domain)
-    period = (-1.0, 1.0)
-    grid = -1.0 + 2.0 * (np.arange(N, dtype=np.float64) / N)
+    N, dt, M, times, inverse, x, grid = _fourier_setup(problem, N, dt, contour_points,
+                                                       t_out, x_out)
     kappa = np.pi * np.arange(N // 2 + 1, dtype=np.float64)
     symbol = -nu * kappa**2
     ik_half = -0.5j * kappa
@@ -234,8 +231,8 @@ def solve_burgers_mol(
         u = scipy.fft.irfft(v, n=N)
         return ik_half * scipy.fft.rfft(u * u)
 
-    res, u = _fourier_mol(symbol, nonlinear, problem.initial_condition(grid), period,
-                          times, x, dt, M)
+    res, u = _fourier_mol(symbol, nonlinear, problem.initial_condition(grid),
+                          problem.x_domain, times, x, dt, M)
     return _finish(res, u, inverse, "etdrk4-fourier burgers",
                    {"N": N, "nu": nu, "contour_points": M, "dealias": False}, start)
 
@@ -283,16 +280,11 @@ def solve_reaction_diffusion_mol(
     from numlearn.problems.pdes import Reaction
 
     start = time.perf_counter()
-    nu = _check_positive(nu, "nu", allow_zero=True)
-    rho = _check_real(rho, "rho")
-    N = _check_modes(N)
-    dt = _check_dt(dt)
-    M = _check_contour_points(contour_points)
+    nu = check_positive(nu, "nu", allow_zero=True)
+    rho = check_real(rho, "rho")
     problem = Reaction(params={"rho": rho})
-    t_out, x_out = _default_grid(problem, t_out, x_out)
-    times, inverse, x = _output_grid(t_out, x_out, problem.t_domain[0], problem.x_domain)
-    period = problem.x_domain
-    grid = period[0] + (period[1] - period[0]) * (np.arange(N, dtype=np.float64) / N)
+    N, dt, M, times, inverse, x, grid = _fourier_setup(problem, N, dt, contour_points,
+                                                       t_out, x_out)
     k = np.arange(N // 2 + 1, dtype=np.float64)
     symbol = rho - nu * k**2
 
@@ -300,8 +292,8 @@ def solve_reaction_diffusion_mol(
         u = scipy.fft.irfft(v, n=N)
         return -rho * scipy.fft.rfft(u * u)
 
-    res, u = _fourier_mol(symbol, nonlinear, problem.initial_condition(grid), period,
-                          times, x, dt, M)
+    res, u = _fourier_mol(symbol, nonlinear, problem.initial_condition(grid),
+                          problem.x_domain, times, x, dt, M)
     return _finish(res, u, inverse, "etdrk4-fourier reaction-diffusion",
                    {"N": N, "nu": nu, "rho": rho, "contour_points": M}, start)
 
@@ -314,15 +306,10 @@ def _solve_convection_mol(
     from numlearn.problems.pdes import Convection
 
     start = time.perf_counter()
-    beta = _check_real(beta, "beta")
-    N = _check_modes(N)
-    dt = _check_dt(dt)
-    M = _check_contour_points(contour_points)
+    beta = check_real(beta, "beta")
     problem = Convection(params={"beta": beta})
-    t_out, x_out = _default_grid(problem, t_out, x_out)
-    times, inverse, x = _output_grid(t_out, x_out, problem.t_domain[0], problem.x_domain)
-    period = problem.x_domain
-    grid = period[0] + (period[1] - period[0]) * (np.arange(N, dtype=np.float64) / N)
+    N, dt, M, times, inverse, x, grid = _fourier_setup(problem, N, dt, contour_points,
+                                                       t_out, x_out)
     k = np.arange(N // 2 + 1, dtype=np.float64)
     symbol = -1j * beta * k
     symbol[-1] = 0.0  # Nyquist mode: odd derivative set to zero
@@ -330,8 +317,8 @@ def _solve_convection_mol(
     def nonlinear(v: NDArray[Any], t: float) -> NDArray[Any]:
         return np.zeros_like(v)
 
-    res, u = _fourier_mol(symbol, nonlinear, problem.initial_condition(grid), period,
-                          times, x, dt, M)
+    res, u = _fourier_mol(symbol, nonlinear, problem.initial_condition(grid),
+                          problem.x_domain, times, x, dt, M)
     return _finish(res, u, inverse, "etdrk4-fourier convection",
                    {"N": N, "beta": beta, "contour_points": M}, start)
 
@@ -378,12 +365,11 @@ def solve_reaction_mol(
     from numlearn.problems.pdes import Reaction
 
     start = time.perf_counter()
-    rho = _check_real(rho, "rho")
-    dt = _check_dt(dt)
+    rho = check_real(rho, "rho")
+    dt = check_positive(dt, "dt")
     M = _check_contour_points(contour_points)
     problem = Reaction(params={"rho": rho})
-    t_out, x_out = _default_grid(problem, t_out, x_out)
-    times, inverse, x = _output_grid(t_out, x_out, problem.t_domain[0], problem.x_domain)
+    times, inverse, x = _output_grid(problem, t_out, x_out)
     L = np.full(x.size, rho)
 
     def nonlinear(v: NDArray[Any], t: float) -> NDArray[Any]:
@@ -448,12 +434,11 @@ def solve_wave_mol(
 
     start = time.perf_counter()
     N = check_int(N, "N", minimum=8)
-    dt = _check_dt(dt)
-    c = _check_real(c, "c")
-    beta = _check_real(beta, "beta")
+    dt = check_positive(dt, "dt")
+    c = check_real(c, "c")
+    beta = check_real(beta, "beta")
     problem = Wave(params={"c": c, "beta": beta})
-    t_out, x_out = _default_grid(problem, t_out, x_out)
-    times, inverse, x = _output_grid(t_out, x_out, problem.t_domain[0], problem.x_domain)
+    times, inverse, x = _output_grid(problem, t_out, x_out)
     nodes = chebyshev_points(N, domain=problem.x_domain)
     m = N - 2
     D2 = chebyshev_diffmat(N, 2, domain=problem.x_domain)[1:-1, 1:-1]
@@ -472,16 +457,6 @@ def solve_wave_mol(
     u = barycentric_eval(nodes, chebyshev_weights(N), full.T, x).T
     return _finish(res, np.asarray(u, dtype=np.float64), inverse,
                    "etdrk4-chebyshev wave (exact propagator)", {"N": N}, start)
-
-
-def _default_grid(
-    problem: Any, t_out: ArrayLike | None, x_out: ArrayLike | None
-) -> tuple[ArrayLike, ArrayLike]:
-    if t_out is None or x_out is None:
-        t_grid, x_grid = problem.evaluation_grid()
-        t_out = t_grid if t_out is None else t_out
-        x_out = x_grid if x_out is None else x_out
-    return t_out, x_out
 
 
 # ------------------------------------------------------------------ dispatch

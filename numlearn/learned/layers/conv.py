@@ -14,7 +14,7 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
-from numlearn._core.validation import check_int
+from numlearn._core.validation import check_choice, check_int
 from numlearn.learned.layers.base import _SequenceModel
 
 __all__ = ["BaseConvBlock", "BaseConvModel", "causal_conv"]
@@ -39,8 +39,7 @@ def causal_conv(z: Tensor, filt: Tensor, method: str = "direct") -> Tensor:
         zf = torch.fft.rfft(z, n=2 * L, dim=1)
         hf = torch.fft.rfft(h.transpose(0, 1), n=2 * L, dim=0)
         return torch.fft.irfft(zf * hf.unsqueeze(0), n=2 * L, dim=1)[:, :L]
-    if method != "direct":
-        raise ValueError(f"`method` must be 'direct' or 'fft', got {method!r}.")
+    check_choice(method, "method", ("direct", "fft"))
     t = torch.arange(L, device=z.device)
     lag = t[:, None] - t[None, :]
     toeplitz = h[:, lag.clamp(min=0)] * (lag >= 0).to(h.dtype)  # (C, L, L)
@@ -71,8 +70,7 @@ class BaseConvBlock(nn.Module):
         dtype: torch.dtype = torch.float64,
     ) -> None:
         super().__init__()
-        if conv not in ("direct", "fft"):
-            raise ValueError(f"`conv` must be 'direct' or 'fft', got {conv!r}.")
+        check_choice(conv, "conv", ("direct", "fft"))
         fk = {"device": device, "dtype": dtype}
         self.conv = conv
         self.in_proj = nn.Linear(width, inner, **fk)

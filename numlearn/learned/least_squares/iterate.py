@@ -13,7 +13,6 @@ with NumPy arrays (converted at the boundary), as
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 import numpy as np
@@ -21,11 +20,11 @@ import torch
 from torch import Tensor, nn
 
 from numlearn._core.result import Result
-from numlearn._core.validation import check_int
+from numlearn._core.validation import check_choice, check_int
 from numlearn.classical.least_squares import (
-    RankDeficientWarning,
     check_step_size,
     conditioning,
+    gd_conditioning,
 )
 from numlearn.learned.least_squares.tokens import (
     _check_problem,
@@ -86,10 +85,12 @@ def gd_iterate(
 
     Warns
     -----
-    RankDeficientWarning
+    RankDeficientWarning, IllConditionedWarning
         When some ``A`` is numerically rank deficient (estimated rank in the message):
         GD then converges to the least-squares solution nearest ``x0`` (the minimum-norm
-        one for ``x0 = 0``).
+        one for ``x0 = 0``); or when ``cond(A) > 1/sqrt(eps)``.  The checks of
+        :func:`numlearn.classical.least_squares.gd_conditioning`, shared with the
+        classical GD.
 
     Notes
     -----
@@ -191,9 +192,8 @@ def _check_step(A: Tensor, eta: Any, on_unstable: str, caller: str
     """Validate ``eta``; run the shared stability check and the rank warning on ``A``
     (float64 SVD on the CPU).  Returns ``eta`` as the iteration uses it (a float, or a
     ``(B, 1)`` tensor) and the per-problem steps as float64 NumPy."""
-    if on_unstable not in ("raise", "warn"):
-        raise ValueError(f"`on_unstable` must be 'raise' or 'warn', got {on_unstable!r}.")
-    B, _, d = A.shape
+    check_choice(on_unstable, "on_unstable", ("raise", "warn"))
+    B = A.shape[0]
     if isinstance(eta, Tensor) or hasattr(eta, "__len__"):
         eta_t = torch.as_tensor(eta, dtype=A.dtype, device=A.device)
         if eta_t.ndim == 0:
@@ -209,21 +209,11 @@ def _check_step(A: Tensor, eta: Any, on_unstable: str, caller: str
         i = int(np.flatnonzero(~(np.isfinite(etas) & (etas > 0)))[0])
         raise ValueError(f"`eta` must be positive and finite, got {float(etas[i])}"
                          + (f" for problem {i}." if isinstance(eta, Tensor) else "."))
-    c = conditioning(A.detach().to(torch.float64).cpu().numpy())
-    if bool(np.any(c.L == 0)):
-        i = int(np.flatnonzero(c.L == 0)[0])
-        raise ValueError(f"`A` of problem {i} is zero: every x solves it; nothing to iterate.")
+    c = gd_conditioning(A.detach().to(torch.float64).cpu().numpy(), caller=caller,
+                        stacklevel=4)
     check_step_size(etas, c.L, on_unstable=on_unstable, name="eta", stacklevel=4)
     if isinstance(eta, Tensor):
         eta = eta.unsqueeze(-1)
-    if bool(np.any(c.rank < d)):
-        i = int(np.flatnonzero(c.rank < d)[0])
-        warnings.warn(
-            f"{caller}: `A` is numerically rank deficient in {int((c.rank < d).sum())} "
-            f"problems (problem {i}: estimated rank {int(c.rank[i])} < d = {d}); GD "
-            "converges to the least-squares solution nearest x0 (minimum-norm for x0 = 0), "
-            "at the rate set by the smallest nonzero singular value.",
-            RankDeficientWarning, stacklevel=3)
     return eta, etas
 
 

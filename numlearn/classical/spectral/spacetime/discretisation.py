@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from numlearn._core.validation import as_float_array, check_int
-from numlearn.classical.linalg import unit_row_scale
+from numlearn._core.validation import as_float_array, check_choice, check_int
+from numlearn.classical.linalg import COND_METHODS, unit_row_scale
 from numlearn.classical.spectral.spacetime.grid import _X_BASES, _Axis, _make_axis
 
 __all__ = ["default_x_basis"]
@@ -166,9 +166,8 @@ def _resolve_problem(problem: Any) -> Any:
 
 
 def _check_cond(cond: Any) -> str:
-    if cond not in ("auto", "svd", "lanczos", "none"):
-        raise ValueError(f"`cond` must be 'auto', 'svd', 'lanczos' or 'none', got {cond!r}.")
-    return str(cond)
+    """The ``cond`` option of the QR solves (:func:`~numlearn.classical.linalg.qr_lstsq`)."""
+    return check_choice(cond, "cond", COND_METHODS)
 
 
 def _parse_collocation(
@@ -234,8 +233,7 @@ def _check_grid(problem: Any, nt: Any, nx: Any, collocation: Any,
     nx = check_int(nx, "nx", minimum=1)
     if x_basis is None:
         x_basis = default_x_basis(problem)
-    if x_basis not in _X_BASES:
-        raise ValueError(f"`x_basis` must be 'chebyshev' or 'fourier', got {x_basis!r}.")
+    check_choice(x_basis, "x_basis", _X_BASES)
     if x_basis == "fourier" and not problem.periodic:
         raise ValueError(
             f"{problem.name} is not periodic in x (Dirichlet boundaries): use "

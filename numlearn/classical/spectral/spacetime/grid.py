@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from numlearn._core.validation import as_float_array
+from numlearn._core.validation import as_float_array, check_choice
 from numlearn.classical.barycentric import (
     barycentric_eval,
     barycentric_matrix,
@@ -107,8 +107,7 @@ class SpaceTimeInterpolant:
         x_basis: str,
     ) -> None:
         values = as_float_array(values, "values", ndim=2, allow_complex=False)
-        if x_basis not in _X_BASES:
-            raise ValueError(f"`x_basis` must be 'chebyshev' or 'fourier', got {x_basis!r}.")
+        check_choice(x_basis, "x_basis", _X_BASES)
         self._set(values, t_domain, x_domain, x_basis)
 
     @classmethod

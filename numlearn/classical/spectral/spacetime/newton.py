@@ -19,7 +19,13 @@ import scipy.linalg as sla
 from numpy.typing import ArrayLike, NDArray
 
 from numlearn._core.result import Result, Status
-from numlearn._core.validation import EPS, as_float_array, check_int, warn_ill_conditioned
+from numlearn._core.validation import (
+    EPS,
+    as_float_array,
+    check_fraction,
+    check_int,
+    warn_ill_conditioned,
+)
 from numlearn.classical.linalg import qr_lstsq, triangular_extreme_singular_values
 from numlearn.classical.spectral.spacetime.discretisation import (
     _COND_WARN,
@@ -262,8 +268,7 @@ def _solve_newton(problem: Any, nt: Any, nx: Any, **options: Any) -> Result:
     (collocation, weights, x_basis, initial, max_iter, xtol, continuation, separable,
      cond) = list(bound.arguments.values())[3:]
     max_iter = check_int(max_iter, "max_iter", minimum=1)
-    if not (isinstance(xtol, (int, float)) and 0 < xtol < 1):
-        raise ValueError(f"`xtol` must be in (0, 1), got {xtol!r}.")
+    xtol = check_fraction(xtol, "xtol", allow_one=False)
     cond = _check_cond(cond)
     grid = _check_grid(problem, nt, nx, collocation, x_basis)
     stages: list[Any] = []

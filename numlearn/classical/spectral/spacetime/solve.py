@@ -16,7 +16,7 @@ import numpy as np
 import scipy.linalg as sla
 
 from numlearn._core.result import Result, Status
-from numlearn._core.validation import warn_ill_conditioned
+from numlearn._core.validation import check_choice, warn_ill_conditioned
 from numlearn.classical.linalg import qr_lstsq
 from numlearn.classical.spectral.spacetime.discretisation import (
     _COND_WARN,
@@ -85,9 +85,7 @@ def solve_spacetime_lstsq(
 
 
 def _check_method(method: Any) -> str:
-    if method not in ("qr", "gelsy", "gelsd"):
-        raise ValueError(f"`method` must be 'qr', 'gelsy' or 'gelsd', got {method!r}.")
-    return str(method)
+    return check_choice(method, "method", ("qr", "gelsy", "gelsd"))
 
 
 def _lstsq(system: CollocationSystem, method: str, cond: str) -> Result:
