@@ -19,6 +19,7 @@ MODULES = [
     "numlearn.classical",
     "numlearn.classical.nodes",
     "numlearn.classical.barycentric",
+    "numlearn.classical.barycentric_matrix",
     "numlearn.classical.chebyshev",
     "numlearn.classical.adaptive",
     "numlearn.classical.spectral",

@@ -12,12 +12,12 @@ from numlearn.classical.barycentric import (
     BarycentricInterpolant,
     barycentric_eval,
     barycentric_eval_first,
-    barycentric_matrix,
     barycentric_weights,
     lebesgue_constant,
     lebesgue_function,
     trig_barycentric_eval,
 )
+from numlearn.classical.barycentric_matrix import barycentric_matrix
 from numlearn.classical.chebyshev import (
     chebyshev_coefficients,
     chebyshev_derivative_coefficients,

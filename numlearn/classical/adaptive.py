@@ -33,6 +33,7 @@ from numlearn._core.validation import (
     as_float_array,
     check_domain,
     check_int,
+    check_positive,
     compute_dtype,
 )
 from numlearn.classical.chebyshev import chebyshev_coefficients, clenshaw
@@ -97,21 +98,11 @@ def standard_chop(coeffs: ArrayLike, tol: float = EPS) -> int:
     (18, 13)
     """
     arr = as_float_array(coeffs, "coeffs", ndim=(1, 2))
-    tol = _check_tol(tol)
+    tol = check_positive(tol, "tol")
     a = np.abs(arr.astype(compute_dtype(arr.dtype)))
     if a.ndim == 2:
         return max(_chop_one(a[:, j], tol) for j in range(a.shape[1]))
     return _chop_one(a, tol)
-
-
-def _check_tol(tol: Any) -> float:
-    try:
-        t = float(tol)
-    except (TypeError, ValueError):
-        raise TypeError(f"`tol` must be a real number, got {tol!r}.") from None
-    if not (math.isfinite(t) and t > 0):
-        raise ValueError(f"`tol` must be a finite number > 0, got {t}.")
-    return t
 
 
 def _chop_one(b: NDArray[np.float64], tol: float) -> int:
@@ -290,7 +281,7 @@ def chebyshev_adaptive(
     ('success', 15, 33)
     """
     a, b = check_domain(domain)
-    tol = _check_tol(tol)
+    tol = check_positive(tol, "tol")
     max_n = check_int(max_n, "max_n", minimum=17)
     vscale = float(vscale)
     if not (math.isfinite(vscale) and vscale >= 0):

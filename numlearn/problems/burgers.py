@@ -110,7 +110,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from numlearn._core.compensated import neumaier_add
 from numlearn._core.store import ReferenceIntegrityError, load_checked_bytes
-from numlearn._core.validation import as_float_array, check_int
+from numlearn._core.validation import as_float_array, check_int, check_positive
 
 __all__ = [
     "NU",
@@ -226,25 +226,9 @@ def _cole_hopf_kernel(t_unique, starts, order, x, nu, resolution, window, out):
             out[j] = scale * ((num + num_c) / (den + den_c))
 
 
-def _check_nu(nu: Any) -> float:
-    try:
-        v = float(nu)
-    except (TypeError, ValueError):
-        raise TypeError(f"`nu` must be a real number, got {nu!r}.") from None
-    if not (math.isfinite(v) and v > 0.0):
-        raise ValueError(f"`nu` must be a finite positive viscosity, got {v}.")
-    return v
-
-
 def _check_quadrature(resolution: Any, window: Any) -> tuple[int, float]:
     res = check_int(resolution, "resolution", minimum=1)
-    try:
-        win = float(window)
-    except (TypeError, ValueError):
-        raise TypeError(f"`window` must be a real number, got {window!r}.") from None
-    if not (math.isfinite(win) and win > 0.0):
-        raise ValueError(f"`window` must be finite and positive, got {win}.")
-    return res, win
+    return res, check_positive(window, "window")
 
 
 def burgers_solution(
@@ -323,7 +307,7 @@ def burgers_solution(
     """
     tt = as_float_array(t, "t", allow_complex=False)
     xx = as_float_array(x, "x", allow_complex=False)
-    nu_f = _check_nu(nu)
+    nu_f = check_positive(nu, "nu")
     res, win = _check_quadrature(resolution, window)
     try:
         tb, xb = np.broadcast_arrays(tt.astype(np.float64), xx.astype(np.float64))
@@ -378,7 +362,7 @@ def burgers_front_slope(
     ndarray of float64 (NumPy scalar for scalar input)
     """
     tt = as_float_array(t, "t", allow_complex=False).astype(np.float64)
-    nu_f = _check_nu(nu)
+    nu_f = check_positive(nu, "nu")
     res, win = _check_quadrature(resolution, window)
     if (tt <= 0).any():
         raise ValueError("`t` must be > 0 for the front slope (u_x(0, 0) = -pi).")
@@ -411,7 +395,7 @@ def basdevant_minimum(nu: float = NU) -> tuple[float, float]:
     """
     from scipy.optimize import minimize_scalar
 
-    nu_f = _check_nu(nu)
+    nu_f = check_positive(nu, "nu")
     r = minimize_scalar(lambda tv: float(burgers_front_slope(tv, nu_f)), bounds=(0.3, 0.8),
                         method="bounded", options={"xatol": 1e-12})
     return float(r.x), float(r.fun)

@@ -44,7 +44,6 @@ References
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -53,7 +52,7 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from numlearn._core.validation import as_float_array, check_int
+from numlearn._core.validation import as_float_array, check_int, check_positive, check_real
 from numlearn.precision.mp_linalg import mp_lstsq
 
 if TYPE_CHECKING:
@@ -197,18 +196,6 @@ def _sizes(batch: Any, n: Any, d: Any) -> tuple[int, int, int]:
     return B, n, d
 
 
-def _positive(v: Any, name: str, *, minimum: float = 0.0, strict: bool = True) -> float:
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        raise TypeError(f"`{name}` must be a real number, got {v!r}.") from None
-    ok = math.isfinite(f) and (f > minimum if strict else f >= minimum)
-    if not ok:
-        rel = ">" if strict else ">="
-        raise ValueError(f"`{name}` must be finite and {rel} {minimum}, got {v!r}.")
-    return f
-
-
 def paper_draws(normal: Callable[[tuple[int, ...]], Any], batch: int, n: int, d: int):
     r"""The paper's problem formula, for any array library: ``(A, b, x_star, x0)``.
 
@@ -326,7 +313,9 @@ def sample_cond(
        (a training config uses ``kappa = 5``).
     """
     B, n, d = _sizes(batch, n, d)
-    kappa = _positive(kappa, "kappa", minimum=1.0, strict=False)
+    kappa = check_real(kappa, "kappa")
+    if kappa < 1.0:
+        raise ValueError(f"`kappa` must be >= 1, got {kappa!r}.")
     A, x_star, x0 = _draw(B, n, d, _rng(seed).standard_normal)
     U, s, Vt = np.linalg.svd(A, full_matrices=False)
     lo, hi = s[:, -1:], s[:, :1]
@@ -362,7 +351,7 @@ def sample_scaled(
     LeastSquaresBatch
     """
     B, n, d = _sizes(batch, n, d)
-    scale = _positive(scale, "scale")
+    scale = check_positive(scale, "scale")
     A, x_star, x0 = _draw(B, n, d, _rng(seed).standard_normal)
     x_star = scale * x_star
     return LeastSquaresBatch(
@@ -417,7 +406,7 @@ def sample_noisy(
     Cost: the mpmath solve, about 10 ms per 20 x 5 problem (10 s for 1000).
     """
     B, n, d = _sizes(batch, n, d)
-    sigma = _positive(sigma, "sigma", strict=False)
+    sigma = check_positive(sigma, "sigma", allow_zero=True)
     rng = _rng(seed)
     A, x_gen, x0 = _draw(B, n, d, rng.standard_normal)
     b = _matvec(A, x_gen) + sigma * rng.standard_normal((B, n))

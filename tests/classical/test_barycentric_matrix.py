@@ -1,4 +1,4 @@
-"""barycentric_matrix (numlearn.classical.barycentric) against barycentric_eval and mpmath.
+"""barycentric_matrix (numlearn.classical.barycentric_matrix) against barycentric_eval and mpmath.
 
 The matrix must be, column by column, what the compensated evaluation kernel returns
 for the identity's columns (bitwise), exact at the nodes, and accurate to a few ulps

@@ -419,7 +419,7 @@ def test_bad_input_errors() -> None:
         clenshaw_curtis_weights(0)
     with pytest.raises(TypeError, match="`n` must be an integer"):
         clenshaw_curtis_weights(2.5)  # type: ignore[arg-type]
-    with pytest.raises(ValueError, match="`tol` must be a finite number > 0"):
+    with pytest.raises(ValueError, match="`tol` must be a finite positive number"):
         standard_chop(np.ones(20), tol=-1.0)
     with pytest.raises(ValueError, match="`coeffs` must be finite"):
         standard_chop(np.full(20, np.nan))

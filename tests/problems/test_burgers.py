@@ -202,7 +202,7 @@ def test_oracle_disagreement_names_the_point(monkeypatch):
         ({"t": 0.5, "x": 0.1, "nu": 0.0}, ValueError, "`nu` must be a finite positive"),
         ({"t": 0.5, "x": 0.1, "nu": np.nan}, ValueError, "`nu` must be a finite positive"),
         ({"t": 0.5, "x": 0.1, "resolution": 0}, ValueError, "`resolution` must be >= 1"),
-        ({"t": 0.5, "x": 0.1, "window": -1.0}, ValueError, "`window` must be finite"),
+        ({"t": 0.5, "x": 0.1, "window": -1.0}, ValueError, "`window` must be a finite positive"),
     ],
 )
 def test_bad_input(kwargs, err, match):

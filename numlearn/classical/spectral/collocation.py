@@ -9,7 +9,7 @@ third, the ultraspherical spectral method, is in
   boundary conditions;
 * **rectangular collocation** (Driscoll and Hale 2016): the ODE at ``n - m`` Chebyshev
   points of the *first* kind, reached from the ``n`` unknown values by the barycentric
-  resampling matrix (:func:`~numlearn.classical.barycentric.barycentric_matrix`), with
+  resampling matrix (:func:`~numlearn.classical.barycentric_matrix.barycentric_matrix`), with
   the ``m`` boundary rows appended.  No row is dropped, so the discretisation does not
   depend on which rows one would replace, and the same recipe serves any order and any
   mix of conditions.  Chebfun's default (``chebcolloc2``) discretisation of a
@@ -44,7 +44,7 @@ from numpy.typing import NDArray
 
 from numlearn._core.result import Result
 from numlearn._core.validation import warn_ill_conditioned
-from numlearn.classical.barycentric import barycentric_matrix
+from numlearn.classical.barycentric_matrix import barycentric_matrix
 from numlearn.classical.chebyshev import chebyshev_coefficients
 from numlearn.classical.chebyshev_series import ChebyshevSeries
 from numlearn.classical.differentiation import chebyshev_diffmat

@@ -18,7 +18,7 @@ from hypothesis import assume
 from hypothesis import strategies as st
 from numpy.typing import ArrayLike, NDArray
 
-from numlearn._core.validation import EPS, check_domain, check_int
+from numlearn._core.validation import EPS, check_domain, check_int, check_positive, check_real
 from numlearn.classical.nodes import chebyshev_points
 
 __all__ = [
@@ -178,9 +178,7 @@ def random_distinct_nodes(
     """
     min_n, max_n = _check_sizes(min_n, max_n)
     domain = check_domain(domain)
-    min_separation = float(min_separation)
-    if not (np.isfinite(min_separation) and min_separation >= 0):
-        raise ValueError(f"`min_separation` must be finite and >= 0, got {min_separation}.")
+    min_separation = check_positive(min_separation, "min_separation", allow_zero=True)
     a, b = domain
     need = (max_n - 1) * (min_separation + 2.0 * _rounding_pad(domain))
     if need > b - a:
@@ -244,8 +242,8 @@ def clustered_nodes(
     min_n, max_n = _check_sizes(min_n, max_n, minimum=2)
     a, b = domain = check_domain(domain)
     _check_width(domain)
-    max_power = float(max_power)
-    if not (np.isfinite(max_power) and max_power >= 1.0):
+    max_power = check_real(max_power, "max_power")
+    if max_power < 1.0:
         raise ValueError(f"`max_power` must be a finite number >= 1, got {max_power}.")
     centres: st.SearchStrategy[float]
     if near is None or near == "interior":

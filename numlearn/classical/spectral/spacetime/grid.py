@@ -14,11 +14,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from numlearn._core.validation import as_float_array, check_choice
-from numlearn.classical.barycentric import (
-    barycentric_eval,
-    barycentric_matrix,
-    trig_barycentric_eval,
-)
+from numlearn.classical.barycentric import barycentric_eval, trig_barycentric_eval
+from numlearn.classical.barycentric_matrix import barycentric_matrix
 from numlearn.classical.differentiation import chebyshev_diffmat, fourier_diffmat
 from numlearn.classical.nodes import chebyshev_points, chebyshev_weights, fourier_points
 
