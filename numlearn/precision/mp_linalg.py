@@ -26,7 +26,7 @@ from numlearn._core.validation import (
     check_positive,
     drop_batch_axis,
 )
-from numlearn.precision.oracle import OracleDisagreementError, round_to_float64
+from numlearn.precision.oracle import OracleDisagreementError, two_precision
 
 __all__ = ["SVDConditioning", "mp_lstsq", "svd_conditioning"]
 
@@ -115,8 +115,10 @@ def mp_lstsq(
     -------
     Result
         ``value``: float64 ``x`` ``(B, d)``; ``stats``: ``mp_values`` (object array
-        of ``mpmath.mpf`` at ``check_dps``, ``(B, d)``), ``agreement_digits`` (worst
-        over the components, per problem), ``rounding_certified`` ``(B, d)``,
+        of ``mpmath.mpf`` at ``check_dps``, ``(B, d)``), ``agreement_digits``
+        (``-log10`` of the worst relative disagreement of the two precisions over the
+        components, per problem, as :func:`~numlearn.precision.two_precision`
+        reports it), ``rounding_certified`` ``(B, d)``,
         ``dps``, ``check_dps``, ``digits``, ``cond`` (with ``cond_of`` ``"A"``).
         ``method="mp_lstsq"``.
 
@@ -158,44 +160,30 @@ def mp_lstsq(
             f"{d}); mp_lstsq solves full-rank problems. Use lstsq_reference(A, b, "
             "method='svd') for the minimum-norm solution."
         )
-    tol = 10.0**-digits
-    out = np.empty((B, d))
-    mp_vals = np.empty((B, d), dtype=object)
-    agree = np.empty(B)
-    cert = np.empty((B, d), dtype=bool)
 
     def solve(p: int) -> list[Any]:
         # mpf(float) is exact at any precision, so the data are the same at both.
         x, _ = mpmath.qr_solve(mpmath.matrix(Am[p].tolist()), mpmath.matrix(bm[p].tolist()))
         return [x[j] for j in range(d)]
 
-    for p in range(B):
-        with mpmath.workdps(dps):
-            lo = solve(p)
+    try:
+        r = two_precision(solve, range(B), dps=(dps, check_dps), digits=digits,
+                          points=[f"problem {p}" for p in range(B)])
+    except OracleDisagreementError as err:
+        p, j = err.index
         with mpmath.workdps(check_dps):
-            hi = solve(p)
-            prec = mpmath.mp.prec
-            worst = 0.0
-            for j in range(d):
-                diff = abs(lo[j] - hi[j])
-                rel = float(diff / abs(hi[j])) if hi[j] else (0.0 if not lo[j] else math.inf)
-                if not rel <= tol:
-                    raise OracleDisagreementError(
-                        f"mp_lstsq: the two precisions disagree in problem {p}, component "
-                        f"{j}: {mpmath.nstr(lo[j], 25)} at {dps} digits vs "
-                        f"{mpmath.nstr(hi[j], 25)} at {check_dps} digits (relative "
-                        f"difference {rel:.2e} > 1e-{digits}; cond(A) = {cond[p]:.3g}). "
-                        "Raise `dps` or lower `digits`.",
-                        index=(p, j), point=math.nan, low=lo[j], high=hi[j], count=1,
-                    )
-                worst = max(worst, rel)
-                bound = diff + abs(hi[j]) * mpmath.ldexp(1, 8 - prec)
-                f = round_to_float64(hi[j])
-                out[p, j] = f
-                mp_vals[p, j] = hi[j]
-                cert[p, j] = f == round_to_float64(hi[j] - bound) == round_to_float64(
-                    hi[j] + bound)
-            agree[p] = math.inf if worst == 0.0 else -math.log10(worst)
+            rel = float(abs(err.low - err.high) / abs(err.high)) if err.high else math.inf
+        raise OracleDisagreementError(
+            f"mp_lstsq: the two precisions disagree in problem {p}, component "
+            f"{j}: {mpmath.nstr(err.low, 25)} at {dps} digits vs "
+            f"{mpmath.nstr(err.high, 25)} at {check_dps} digits (relative "
+            f"difference {rel:.2e} > 1e-{digits}; cond(A) = {cond[p]:.3g}). "
+            "Raise `dps` or lower `digits`.",
+            index=(p, j), point=math.nan, low=err.low, high=err.high, count=err.count,
+        ) from None
+    out, mp_vals, cert = r.values, r.mp_values, r.rounding_certified
+    worst = np.max(r.rel_disagreement, axis=1, initial=0.0)
+    agree = np.array([math.inf if w == 0.0 else -math.log10(w) for w in worst.tolist()])
     stats: dict[str, Any] = {
         "mp_values": mp_vals, "agreement_digits": agree, "rounding_certified": cert,
         "dps": dps, "check_dps": check_dps, "digits": digits, "cond": cond,
