@@ -25,6 +25,11 @@ unknowns), two orders of magnitude below the series' error being measured
 (5e-12, at the edges, as the maximum principle says).
 
 Each row carries the solver's own statistics (condition number, iterations, steps).
+The methods (:data:`PDE_SOLVERS`) speak :class:`numlearn.problems.PDESolver`: they
+return the solution's values on the problem's evaluation grid (a callable solution
+is evaluated there by the problem's own ``evaluate_on_grid``), so a learned solver
+speaking the same protocol joins them as one more
+:class:`~numlearn.compare.harness.Method`.
 """
 
 from __future__ import annotations
@@ -38,7 +43,17 @@ import numpy as np
 from numlearn._core.result import Result, Status
 from numlearn.compare.harness import Method
 from numlearn.compare.suites import register_suite
-from numlearn.problems.pdes import Convection, EvolutionProblem, Poisson2dC, Reaction, Wave, get_pde
+from numlearn.problems.pdes import (
+    Convection,
+    EvolutionProblem,
+    PDESolver,
+    Poisson2dC,
+    Reaction,
+    Wave,
+    get_pde,
+)
+
+__all__ = ["PDE_SOLVERS"]
 
 # Space-time resolution (nt, nx) per problem class.  Reaction: smooth in t (logistic),
 # but the Gaussian initial profile needs many x nodes.
@@ -50,17 +65,20 @@ _NYSTROM = {"n_uniform": 16, "levels": 24, "order": 16, "n_circle": 128}
 _NYSTROM_MARGIN = 0.05
 
 
-def _not_applicable(problem: Any, why: str) -> Result:
+Problem = EvolutionProblem | Poisson2dC
+
+
+def _not_applicable(problem: Problem, method: str, why: str) -> Result:
     return Result(np.nan, side="classical", status=Status.NOT_APPLICABLE,
-                  message=f"{problem.name}: {why}")
+                  message=f"{problem.name}: {why}", method=method)
 
 
-def _on_grid(problem: Any, result: Result) -> Result:
+def _on_grid(problem: Problem, result: Result) -> Result:
     """``result`` with its value evaluated on the problem's grid."""
     return dataclasses.replace(result, value=problem.evaluate_on_grid(result.value))
 
 
-def _whole_domain(problem: Any) -> Result:
+def _whole_domain(problem: Problem) -> Result:
     from numlearn.classical.spectral.laplace import fit_poisson2d_c
     from numlearn.classical.spectral.spacetime import solve_spacetime
 
@@ -72,16 +90,16 @@ def _whole_domain(problem: Any) -> Result:
                       method=f"series K=N={k}", side="classical")
     size = _SPACETIME_SIZE.get(type(problem))
     if size is None:
-        return _not_applicable(problem, "no space-time collocation in this suite (the "
-                               "front needs a time stepper)")
+        return _not_applicable(problem, "spacetime collocation", "no space-time "
+                               "collocation in this suite (the front needs a time stepper)")
     return _on_grid(problem, solve_spacetime(problem, *size))
 
 
-def _method_of_lines(problem: Any) -> Result:
+def _method_of_lines(problem: Problem) -> Result:
     from numlearn.classical.spectral.mol import solve_mol
 
     if not isinstance(problem, EvolutionProblem):
-        return _not_applicable(problem, "not an evolution problem")
+        return _not_applicable(problem, "method of lines", "not an evolution problem")
     return _on_grid(problem, solve_mol(problem))
 
 
@@ -102,10 +120,13 @@ def _problems() -> list[Any]:
     return [*(get_pde(n) for n in names), poisson]
 
 
-_METHODS = (
-    Method("spectral whole-domain", "classical", _whole_domain),
-    Method("method of lines", "classical", _method_of_lines),
-)
+#: The suite's classical methods, each a :class:`numlearn.problems.PDESolver`.
+PDE_SOLVERS: dict[str, PDESolver] = {
+    "spectral whole-domain": _whole_domain,
+    "method of lines": _method_of_lines,
+}
+
+_METHODS = tuple(Method(name, "classical", solver) for name, solver in PDE_SOLVERS.items())
 
 
 def _extra(problem: Any) -> dict[str, Any]:

@@ -4,7 +4,10 @@ A suite is a function returning ``(problems, methods, extra)`` for
 :func:`numlearn.compare.harness.run_comparison`.  The problems speak the harness
 protocol themselves (:class:`numlearn.problems.protocol.HarnessProblem`; the quick
 suite's are :class:`numlearn.problems.InterpolationProblem`), so a suite defines
-only its methods.  Other tracks register their own suites with :func:`register_suite`.
+only its methods.  The quick suite's methods (:data:`INTERPOLATION_SOLVERS`) speak
+:class:`numlearn.problems.InterpolationSolver`: a learned interpolant that speaks
+the same protocol joins them as one more :class:`~numlearn.compare.harness.Method`.
+Other tracks register their own suites with :func:`register_suite`.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from numlearn._core.result import Result
 from numlearn.classical import (
     barycentric_eval,
     chebyshev_points,
@@ -27,9 +31,16 @@ from numlearn.classical.nodes import map_from_reference, map_to_reference
 from numlearn.compare.harness import Method
 from numlearn.precision.decomposition import interpolation_decomposition
 from numlearn.precision.oracle import mp_barycentric
-from numlearn.problems import TARGETS, InterpolationProblem
+from numlearn.problems import TARGETS, InterpolationProblem, InterpolationSolver
 
-__all__ = ["INTERPOLATION_METHODS", "SUITES", "Suite", "get_suite", "register_suite"]
+__all__ = [
+    "INTERPOLATION_METHODS",
+    "INTERPOLATION_SOLVERS",
+    "SUITES",
+    "Suite",
+    "get_suite",
+    "register_suite",
+]
 
 SuiteBuilder = Callable[[], tuple[Sequence[Any], Sequence[Method], Callable[[Any], dict]]]
 
@@ -81,8 +92,15 @@ def _node_values(p: InterpolationProblem) -> NDArray[np.float64]:
     return np.asarray(p.target.numpy_func(_nodes(p)), dtype=np.float64)
 
 
-def _numlearn_bary(p: InterpolationProblem) -> NDArray[np.float64]:
-    return barycentric_eval(_nodes(p), chebyshev_weights(p.n), _node_values(p), p.grid)
+def _classical(values: NDArray[Any], method: str) -> Result:
+    """The values on the grid as a classical method's Result (no stats: the harness
+    times the whole call)."""
+    return Result(values, side="classical", method=method)
+
+
+def _numlearn_bary(p: InterpolationProblem) -> Result:
+    values = barycentric_eval(_nodes(p), chebyshev_weights(p.n), _node_values(p), p.grid)
+    return _classical(values, "numlearn.barycentric")
 
 
 def _numlearn_bary_decompose(p: InterpolationProblem, values: NDArray[np.float64]) -> Any:
@@ -100,12 +118,12 @@ def _numlearn_bary_decompose(p: InterpolationProblem, values: NDArray[np.float64
     )
 
 
-def _numlearn_clenshaw(p: InterpolationProblem) -> NDArray[np.float64]:
+def _numlearn_clenshaw(p: InterpolationProblem) -> Result:
     c = chebyshev_coefficients(_node_values(p))
-    return clenshaw(p.grid, c, p.target.domain)
+    return _classical(clenshaw(p.grid, c, p.target.domain), "numlearn.dct+clenshaw")
 
 
-def _scipy_bary(p: InterpolationProblem) -> NDArray[np.float64]:
+def _scipy_bary(p: InterpolationProblem) -> Result:
     from scipy.interpolate import BarycentricInterpolator
 
     # scipy computes its weights in a random order of the nodes; without a seed it
@@ -117,22 +135,30 @@ def _scipy_bary(p: InterpolationProblem) -> NDArray[np.float64]:
     chunk = 50_000  # scipy forms a dense (chunk, n) temporary
     for i in range(0, grid.size, chunk):
         out[i : i + chunk] = interp(grid[i : i + chunk])
-    return out
+    return _classical(out, "scipy.BarycentricInterp")
 
 
-def _numpy_cheb(p: InterpolationProblem) -> NDArray[np.float64]:
+def _numpy_cheb(p: InterpolationProblem) -> Result:
     from numpy.polynomial import chebyshev as C
 
     dom = p.target.domain
     c = C.chebinterpolate(lambda s: p.target.numpy_func(map_from_reference(s, dom)), p.n - 1)
-    return C.chebval(map_to_reference(p.grid, dom), c)
+    return _classical(C.chebval(map_to_reference(p.grid, dom), c), "numpy.chebinterpolate")
 
 
-INTERPOLATION_METHODS = (
-    Method("numlearn.barycentric", "classical", _numlearn_bary, _numlearn_bary_decompose),
-    Method("numlearn.dct+clenshaw", "classical", _numlearn_clenshaw),
-    Method("scipy.BarycentricInterp", "classical", _scipy_bary),
-    Method("numpy.chebinterpolate", "classical", _numpy_cheb),
+#: The quick suite's classical methods, each an :class:`InterpolationSolver`.
+INTERPOLATION_SOLVERS: dict[str, InterpolationSolver] = {
+    "numlearn.barycentric": _numlearn_bary,
+    "numlearn.dct+clenshaw": _numlearn_clenshaw,
+    "scipy.BarycentricInterp": _scipy_bary,
+    "numpy.chebinterpolate": _numpy_cheb,
+}
+
+_DECOMPOSE = {"numlearn.barycentric": _numlearn_bary_decompose}
+
+INTERPOLATION_METHODS = tuple(
+    Method(name, "classical", solver, _DECOMPOSE.get(name))
+    for name, solver in INTERPOLATION_SOLVERS.items()
 )
 
 

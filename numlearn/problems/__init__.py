@@ -2,7 +2,8 @@
 
 - :mod:`numlearn.problems.functions`: the 1-D target functions (NumPy and mpmath
   implementations, domain, analytic-region facts) and :class:`InterpolationProblem`
-  (a target at ``n`` Chebyshev points, scored against the mpmath oracle).
+  (a target at ``n`` Chebyshev points, scored against the mpmath oracle), and
+  :class:`InterpolationSolver`, the protocol of an interpolation method of either side.
 - :mod:`numlearn.problems.pdes`: the benchmark PDEs (convection, reaction, wave,
   Burgers, Poisson2d-C) with their exact or reference solutions; each speaks the
   harness protocol (:class:`~numlearn.problems.protocol.HarnessProblem`: ``name``,
@@ -10,15 +11,18 @@
   :mod:`numlearn.problems.burgers` (the Cole-Hopf solution and its mpmath oracle) and
   :mod:`numlearn.problems.poisson2d` (the geometry and the stored series) define and
   load the two references that are not closed forms (built by
-  :mod:`numlearn.reference`).
+  :mod:`numlearn.reference`); :class:`PDESolver` is the protocol of a PDE solver of
+  either side.
 - :mod:`numlearn.problems.least_squares`: seeded, batched least-squares samplers (the
-  paper's distribution and out-of-distribution families).
+  paper's distribution and out-of-distribution families) and
+  :class:`LeastSquaresSolver`, the protocol of a least-squares iteration.
 """
 
 from numlearn.problems.functions import (
     CATEGORIES,
     TARGETS,
     InterpolationProblem,
+    InterpolationSolver,
     TargetFunction,
     get_target,
 )
@@ -30,7 +34,7 @@ from numlearn.problems.least_squares import (
     sample,
     sample_paper,
 )
-from numlearn.problems.pdes import PDE_PROBLEMS, EvolutionProblem, get_pde
+from numlearn.problems.pdes import PDE_PROBLEMS, EvolutionProblem, PDESolver, get_pde
 from numlearn.problems.protocol import HarnessProblem
 
 __all__ = [
@@ -41,9 +45,11 @@ __all__ = [
     "EvolutionProblem",
     "HarnessProblem",
     "InterpolationProblem",
+    "InterpolationSolver",
     "LeastSquaresBatch",
     "LeastSquaresFamily",
     "LeastSquaresSolver",
+    "PDESolver",
     "TargetFunction",
     "get_pde",
     "get_target",

@@ -39,7 +39,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import mpmath
 import numpy as np
@@ -47,7 +47,17 @@ from numpy.typing import ArrayLike, NDArray
 
 from numlearn._core.validation import as_float_array
 
-__all__ = ["CATEGORIES", "TARGETS", "InterpolationProblem", "TargetFunction", "get_target"]
+if TYPE_CHECKING:
+    from numlearn._core.result import Result
+
+__all__ = [
+    "CATEGORIES",
+    "TARGETS",
+    "InterpolationProblem",
+    "InterpolationSolver",
+    "TargetFunction",
+    "get_target",
+]
 
 CATEGORIES = ("entire", "runge", "near_singular", "oscillatory")
 
@@ -231,8 +241,9 @@ def get_target(name: str) -> TargetFunction:
 class InterpolationProblem:
     """Interpolate ``target`` from its values at ``n`` Chebyshev points; score on a grid.
 
-    A :class:`numlearn.problems.protocol.HarnessProblem`: the harness scores any method
-    ``method(problem) -> values on grid`` against :meth:`truth`.  The nodes are the
+    A :class:`numlearn.problems.protocol.HarnessProblem`: the harness scores any
+    :class:`InterpolationSolver` (``solver(problem) -> Result`` with the values on
+    :attr:`grid`) against :meth:`truth`.  The nodes are the
     ``n`` Chebyshev points of the second kind of the target's domain
     (:func:`numlearn.classical.chebyshev_points`); the node values a method is given
     are the float64 ``numpy_func`` values there, as a user would have them.  The
@@ -273,3 +284,25 @@ class InterpolationProblem:
 
             self._truth = mp_evaluate(self.target, self.grid).values
         return self._truth
+
+
+@runtime_checkable
+class InterpolationSolver(Protocol):
+    """What an interpolation method of either side is: a problem in, a
+    :class:`numlearn.Result` out.
+
+    Implemented by the classical methods of the ``quick`` comparison suite
+    (``numlearn.compare.suites.INTERPOLATION_SOLVERS``) and by a learned interpolant,
+    so a test or the harness (:func:`numlearn.compare.run_comparison`) swaps one for
+    the other without an adapter.
+
+    ``solver(problem)`` returns a ``Result`` whose ``value`` is a NumPy float64 array
+    of the interpolant's values at :attr:`InterpolationProblem.grid` (the same shape),
+    with ``side`` (``"classical"`` or ``"learned"``) and ``method`` (the method's
+    name) set.  ``stats`` speaks :data:`numlearn.STATS_VOCABULARY` (``seconds``,
+    ``cond`` with ``cond_of`` ...) plus keys the solver documents.  A method uses only
+    what a user would have: the nodes and the float64 node values described in
+    :class:`InterpolationProblem`, never :meth:`InterpolationProblem.truth`.
+    """
+
+    def __call__(self, problem: InterpolationProblem, /) -> Result: ...

@@ -53,18 +53,22 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from numlearn._core.validation import as_float_array
 
+if TYPE_CHECKING:
+    from numlearn._core.result import Result
+
 __all__ = [
     "PDE_PROBLEMS",
     "Burgers",
     "Convection",
     "EvolutionProblem",
+    "PDESolver",
     "Poisson2dC",
     "Reaction",
     "Wave",
@@ -436,6 +440,38 @@ class Poisson2dC:
         """A solver's value at the evaluation points: ``u(x, y)`` if ``u`` is callable,
         else ``u`` itself."""
         return np.asarray(u(*self.evaluation_points()) if callable(u) else u)
+
+
+@runtime_checkable
+class PDESolver(Protocol):
+    """What a PDE solver of either side is: a benchmark problem in, a
+    :class:`numlearn.Result` out.
+
+    Implemented by the classical methods of the ``pdes-classical`` comparison suite
+    (space-time collocation, the method of lines, the Poisson2d-C series:
+    ``numlearn.compare.pde_suites.PDE_SOLVERS``) and by a learned solver (a PINN), so a test or
+    the harness (:func:`numlearn.compare.run_comparison`) swaps one for the other
+    without an adapter.
+
+    ``solver(problem)`` takes an :class:`EvolutionProblem` or :class:`Poisson2dC` and
+    returns a ``Result`` whose ``value`` is the solution's values on the problem's
+    evaluation grid: a float64 array of the shape of ``problem.truth()``
+    (``u[i_t, i_x]`` for an evolution problem, one value per evaluation point for
+    Poisson2d-C).  That is what the harness scores.  A solver whose natural output is
+    a callable solution (an expansion ``u(t, x)``, ``u(x, y)`` for Poisson2d-C, or a
+    trained network) evaluates it there with the problem's own
+    ``problem.evaluate_on_grid(u)``, which calls it on the grid's arrays (and passes
+    an array through unchanged).
+
+    ``side`` and ``method`` are set; ``stats`` speaks
+    :data:`numlearn.STATS_VOCABULARY` (``seconds``, ``iterations``, ``cond`` with
+    ``cond_of`` ...) plus keys the solver documents (``nt``, ``nx``, ``N``, ``dt``,
+    ``K``).  A method that does not apply to a problem returns ``value`` NaN with
+    ``status`` :attr:`numlearn.Status.NOT_APPLICABLE` and a ``message`` saying why;
+    the harness then reports NaN errors, not a failure.
+    """
+
+    def __call__(self, problem: EvolutionProblem | Poisson2dC, /) -> Result: ...
 
 
 PDE_PROBLEMS: dict[str, type] = {

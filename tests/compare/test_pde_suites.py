@@ -1,13 +1,16 @@
 """The pdes-classical suite (numlearn.compare.pde_suites): problems that speak the
-harness protocol, two methods, an independent Poisson2d-C truth."""
+harness protocol, two methods that speak the PDESolver protocol, an independent
+Poisson2d-C truth."""
 
 import dataclasses
 import json
 import math
 
+from numlearn import Result, Status
 from numlearn._core.store import load_checked_bytes
 from numlearn.cli import main
-from numlearn.compare import get_suite
+from numlearn.compare import Method, get_suite, run_comparison
+from numlearn.problems import PDESolver, get_pde
 from numlearn.problems.protocol import HarnessProblem
 
 
@@ -55,3 +58,44 @@ def test_pdes_classical_suite_cases(tmp_path, monkeypatch, capsys):
     assert series["solver_stats"]["K"] == 24 and series["solver_stats"]["cond_of"]
     not_applicable = rows["poisson2d_c", "method of lines"]
     assert not_applicable["status"] == "not_applicable" and math.isnan(not_applicable["rel_l2"])
+
+
+def test_pde_solvers_speak_the_protocol(check_solver_result):
+    """Each pdes-classical method is a PDESolver: a classical Result with the values on
+    the problem's evaluation grid (the shape of its truth), or a not-applicable Result
+    saying why."""
+    from numlearn.compare.pde_suites import PDE_SOLVERS
+
+    reaction = get_pde("reaction")
+    shape = reaction.truth().shape
+    methods = {"spectral whole-domain": "spacetime collocation Gauss-Newton (QR)",
+               "method of lines": "etdrk4-pointwise reaction"}
+    assert list(PDE_SOLVERS) == list(methods)
+    for name, solver in PDE_SOLVERS.items():
+        assert isinstance(solver, PDESolver)
+        check_solver_result(solver(reaction), side="classical", method=methods[name],
+                            shape=shape)
+    for name, problem in (("spectral whole-domain", get_pde("burgers")),
+                          ("method of lines", get_pde("poisson2d_c"))):
+        res = PDE_SOLVERS[name](problem)
+        assert res.status is Status.NOT_APPLICABLE and res.side == "classical"
+        assert res.method and res.message.startswith(problem.name)
+        assert math.isnan(res.value)
+
+
+def test_learned_pde_stand_in_swaps_into_the_harness(check_solver_result):
+    """A learned PDESolver (here a stand-in whose callable solution is the exact one,
+    evaluated by the problem's own evaluate_on_grid) runs in the harness as a plain
+    Method, with no adapter, and scores zero error."""
+    reaction = get_pde("reaction")
+
+    def stand_in(problem):
+        u = problem.evaluate_on_grid(problem.solution_on_grid)
+        return Result(u, side="learned", method="exact-solution stand-in")
+
+    assert isinstance(stand_in, PDESolver)
+    check_solver_result(stand_in(reaction), side="learned",
+                        method="exact-solution stand-in", shape=reaction.truth().shape)
+    (row,) = run_comparison([reaction], [Method("stand-in", "learned", stand_in)])
+    assert row.side == "learned" and row.extra["status"] == "success"
+    assert (row.rel_l2, row.rmse, row.max_abs) == (0.0, 0.0, 0.0)

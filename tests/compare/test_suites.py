@@ -1,4 +1,5 @@
-"""The suites (the quick suite's methods, the registry), JSON output and the CLI."""
+"""The suites (the quick suite's methods and their protocol, the registry), JSON output
+and the CLI."""
 
 import json
 import subprocess
@@ -7,13 +8,11 @@ import sys
 import numpy as np
 import pytest
 
+from numlearn import Result
 from numlearn.cli import main
-from numlearn.compare import (
-    get_suite,
-    run_comparison,
-)
-from numlearn.compare.suites import INTERPOLATION_METHODS
-from numlearn.problems import InterpolationProblem, get_target
+from numlearn.compare import Method, get_suite, run_comparison
+from numlearn.compare.suites import INTERPOLATION_METHODS, INTERPOLATION_SOLVERS
+from numlearn.problems import InterpolationProblem, InterpolationSolver, get_target
 
 
 def test_unknown_suite_lists_known():
@@ -75,3 +74,32 @@ def test_python_dash_m_lists_suites():
     out = subprocess.run([sys.executable, "-m", "numlearn", "compare", "--list"],
                          capture_output=True, text=True, check=True)
     assert "quick" in out.stdout
+
+
+def test_interpolation_solvers_speak_the_protocol(check_solver_result):
+    """Each quick-suite method is an InterpolationSolver: a problem in, a classical
+    Result named after the method with the values on the problem's grid out."""
+    prob = InterpolationProblem(get_target("runge"), 12, grid_size=40)
+    assert [m.name for m in INTERPOLATION_METHODS] == list(INTERPOLATION_SOLVERS)
+    for name, solver in INTERPOLATION_SOLVERS.items():
+        assert isinstance(solver, InterpolationSolver)
+        check_solver_result(solver(prob), side="classical", method=name,
+                            shape=prob.grid.shape)
+
+
+def test_learned_interpolation_stand_in_swaps_into_the_harness(check_solver_result):
+    """A learned InterpolationSolver (here a stand-in returning the truth) joins the
+    classical methods as a plain Method, with no adapter, and scores zero error."""
+    prob = InterpolationProblem(get_target("runge"), 12, grid_size=40)
+
+    def stand_in(p: InterpolationProblem) -> Result:
+        return Result(p.truth(), side="learned", method="truth stand-in")
+
+    assert isinstance(stand_in, InterpolationSolver)
+    check_solver_result(stand_in(prob), side="learned", method="truth stand-in",
+                        shape=prob.grid.shape)
+    methods = (*INTERPOLATION_METHODS[:1], Method("stand-in", "learned", stand_in))
+    classical, learned = run_comparison([prob], methods)
+    assert learned.side == "learned" and learned.extra["status"] == "success"
+    assert (learned.rel_l2, learned.rmse, learned.max_abs) == (0.0, 0.0, 0.0)
+    assert classical.max_abs > 0.0  # n = 12 does not resolve Runge's function
