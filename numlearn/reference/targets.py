@@ -39,7 +39,9 @@ can be wrong in the leading digits at one precision and right at another.
 Every number is computed twice, independently: at ``dps = 60`` with ``N`` points and at
 ``dps = 90`` with ``3N/2`` points (a different precision *and* a different aliasing), and
 is stored only if the two agree to the stored digits; otherwise the build fails
-(:class:`~numlearn._core.store.ReferenceBuildError`).  Coefficients far below
+(:class:`~numlearn._core.store.ReferenceBuildError`).  The check is that of the oracle
+engine :func:`numlearn.precision.two_precision`, with the grid a function of the
+precision.  Coefficients far below
 :math:`10^{-17} \max|a_k|` (which only occur where a symmetry makes them vanish or
 nearly so) are verified to the absolute resolution :math:`10^{-49} \max_k |a_k|` and
 stored with the digits that resolution supports (``"0.0e+0"`` below it).
@@ -74,7 +76,12 @@ from numlearn._core.store import (
     sha256_of,
     write_manifest,
 )
-from numlearn.precision.oracle import mp_evaluate, round_to_float64
+from numlearn.precision.oracle import (
+    OracleDisagreementError,
+    mp_evaluate,
+    round_to_float64,
+    two_precision,
+)
 from numlearn.problems.functions import TARGETS, TargetFunction, get_target
 
 __all__ = [
@@ -297,25 +304,40 @@ def _coefficients_record(t: TargetFunction) -> dict[str, Any]:
             f"the cap {_K_MAX}."
         )
     n_hi = n + n // 2
-    high = _cheb_coefficients(f, t.domain, n_hi, kmax, hi_dps)
+    with mpmath.workdps(lo_dps):
+        resolution_lo = float(scale * mpmath.mpf(10) ** -_RESOLUTION_EXP)
+
+    def transform(_: Any) -> list[Any]:
+        # The grid is a function of the precision (a different aliasing at the check
+        # precision); the working-precision transform is the one the loop above made.
+        if mpmath.mp.dps < hi_dps:
+            return low[: kmax + 1]
+        return _cheb_coefficients(f, t.domain, n_hi, kmax, hi_dps)
+
+    try:
+        res = two_precision(transform, [None], dps=_DPS, digits=_DIGITS + 1,
+                            atol=resolution_lo / 10, points=[t.name])
+    except OracleDisagreementError as exc:
+        k = exc.index[-1]
+        raise ReferenceBuildError(
+            f"{t.name}: Chebyshev coefficient a_{k} disagrees between {lo_dps} "
+            f"digits/{n} points ({mpmath.nstr(exc.low, 40)}) and {hi_dps} digits/{n_hi} "
+            f"points ({mpmath.nstr(exc.high, 40)}), by more than 1e-{_DIGITS + 1} "
+            f"relative and 1e-{_RESOLUTION_EXP + 1} * max|a_k| absolute. One of the "
+            "two transforms loses digits (the target's mpmath_func cancels or computes "
+            "in float64 somewhere); check mpmath_func at both precisions, or raise _DPS."
+        ) from None
+    high = res.mp_values[0].tolist()
     coefficients = []
     with mpmath.workdps(hi_dps):
         scale_hi = max(abs(c) for c in high)
         resolution = scale_hi * mpmath.mpf(10) ** -_RESOLUTION_EXP
-        for k, (lo, hi) in enumerate(zip(low, high, strict=False)):
-            diff = abs(lo - hi)
-            if not diff <= max(abs(hi) * mpmath.mpf(10) ** -(_DIGITS + 1), resolution / 10):
-                raise ReferenceBuildError(
-                    f"{t.name}: Chebyshev coefficient a_{k} disagrees between "
-                    f"{lo_dps} digits/{n} points ({mpmath.nstr(lo, 40)}) and {hi_dps} "
-                    f"digits/{n_hi} points ({mpmath.nstr(hi, 40)})."
-                )
+        for hi, hi64 in zip(high, res.values[0].tolist(), strict=True):
             # Significant digits the absolute resolution supports for this entry.
             digits = _DIGITS if not hi else min(
                 _DIGITS, int(mpmath.floor(mpmath.log10(abs(hi) / resolution))) + 1
             )
-            coefficients.append((_format(hi, digits), round_to_float64(hi) if digits > 0
-                                 else 0.0))
+            coefficients.append((_format(hi, digits), hi64 if digits > 0 else 0.0))
         tail_rel = float(tail / scale)
     return {
         "convention": "f(x) = sum_{k=0}^{K} a_k T_k(s), s = (2x - a - b)/(b - a); "

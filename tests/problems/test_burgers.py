@@ -217,6 +217,8 @@ def test_bad_input_oracle_and_slope():
         burgers_solution_mp(0.1, float("nan"))
     with pytest.raises(ValueError, match="`dps` must be >= 15"):
         burgers_solution_mp(0.1, 0.2, 10)
+    with pytest.raises(ValueError, match="`check_dps` must be >= 31"):
+        burgers_solution_mp(0.1, 0.2, 30, check_dps=30)  # the rule is told by the precision
     with pytest.raises(ValueError, match="`t` must be > 0"):
         burgers_front_slope([0.5, 0.0])
 

@@ -8,7 +8,11 @@ import mpmath
 import numpy as np
 import pytest
 
-from numlearn._core.store import ReferenceIntegrityError, reference_directory
+from numlearn._core.store import (
+    ReferenceBuildError,
+    ReferenceIntegrityError,
+    reference_directory,
+)
 from numlearn.precision import mp_evaluate
 from numlearn.problems import TARGETS, get_target
 from numlearn.reference import (
@@ -224,6 +228,26 @@ def test_rebuild_one_target_is_byte_identical(tmp_path):
     assert (tmp_path / "runge.json").read_bytes() == (committed / "runge.json").read_bytes()
     assert manifest == {"runge.json": verify_references()["runge.json"]}
     load_reference("runge", tmp_path)
+
+
+def test_coefficient_disagreement_names_the_coefficient(tmp_path, monkeypatch):
+    # An error that shows at one precision only (a drift of 1e-40 in a_3 at 90 digits)
+    # fails the build, naming the coefficient, both values and both precisions.
+    from numlearn.reference import targets
+
+    real = targets._cheb_coefficients
+
+    def drifting(f, domain, n, kmax, dps):
+        out = real(f, domain, n, kmax, dps)
+        if dps == 90 and kmax >= 3:
+            with mpmath.workdps(dps):
+                out[3] += mpf(10) ** -40
+        return out
+
+    monkeypatch.setattr(targets, "_cheb_coefficients", drifting)
+    with pytest.raises(ReferenceBuildError, match=r"runge: Chebyshev coefficient a_3 "
+                       r"disagrees between 60 digits/\d+ points \(.*\) and 90 digits"):
+        build_references(tmp_path, ["runge"])
 
 
 def test_verify_with_recomputation():
