@@ -110,8 +110,12 @@ def nodal_derivative(
     The first-order barycentric differentiation matrix applied ``order`` times without
     forming it (:func:`._bary_kernels.derivative_at_nodes`); ``order`` is a checked
     integer >= 0.  See :func:`numlearn.classical.differentiation.derivative_values`.
+    For ``order >= n`` the answer is exact zeros (the interpolant has degree
+    ``n - 1``), returned at once: no loop of ``order`` passes.
     """
     xn, w, f, _, out_dtype, _ = _prepare_eval(nodes, weights, values, np.zeros(0))
+    if order >= xn.shape[0]:
+        return np.zeros(f.shape, dtype=out_dtype)
     f2, k = _as_2d_real_view(f, xn.dtype)
     for _ in range(order):
         out = np.empty_like(f2)

@@ -238,6 +238,10 @@ def derivative_values(
     nodes, weights, values
         As in :func:`~numlearn.classical.barycentric.barycentric_eval`.
     order : int, default 1
+        Any integer ``>= 0``.  For ``order >= n`` the derivative of the degree
+        ``n - 1`` interpolant is exactly zero, and zeros of the shape and dtype of
+        the result are returned at once (no ``order`` passes, so any order is
+        cheap; no upper limit is needed).
 
     Returns
     -------

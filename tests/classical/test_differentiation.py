@@ -1,10 +1,13 @@
 """Differentiation matrices: exact on polynomials to eps * ||D^(k)|| tolerances."""
 
+import math
+
 import numpy as np
 import pytest
 
 from numlearn import EPS
 from numlearn.classical import (
+    BarycentricInterpolant,
     barycentric_diffmat,
     barycentric_weights,
     chebyshev_diffmat,
@@ -160,3 +163,40 @@ def test_bad_input():
         chebyshev_diffmat(10, 1, kind=3)
     with pytest.raises(TypeError, match="integer"):
         fourier_diffmat(10.5)
+
+
+@pytest.mark.parametrize("values", [
+    lambda x: np.exp(x),                                  # real, 1-D
+    lambda x: np.stack([np.sin(x), np.cos(x)], axis=1),  # real, 2-D
+    lambda x: np.exp(1j * x),                             # complex
+    lambda x: np.exp(x).astype(np.float32),              # float32 values
+])
+def test_derivative_values_order_past_degree_is_exact_zeros_at_once(values):
+    # The interpolant on n nodes has degree n - 1, so every derivative of order >= n
+    # is exactly zero; order 10**7 used to run 10**7 O(n^2) passes (issue 13, hang).
+    x = chebyshev_points(12)
+    w = chebyshev_weights(12)
+    f = values(x)
+    expected_dtype = derivative_values(x, w, f, 1).dtype
+    for order in (12, 10**7, 10**18):
+        d = derivative_values(x, w, f, order)
+        assert d.shape == f.shape and d.dtype == expected_dtype
+        assert not np.any(d)
+    xe = np.array([-0.5, 0.25])
+    assert not np.any(interpolant_derivative(x, w, f, xe, order=10**7))
+
+
+def test_derivative_values_order_n_minus_1_is_still_computed():
+    # The last nonzero derivative: x^(n-1) has (n-1)-th derivative (n-1)!.
+    n = 8
+    x = chebyshev_points(n)
+    d = derivative_values(x, chebyshev_weights(n), x ** (n - 1), n - 1)
+    np.testing.assert_allclose(d, math.factorial(n - 1), rtol=1e3 * EPS)
+
+
+def test_interpolant_derivative_method_order_past_degree():
+    x = chebyshev_points(10)
+    p = BarycentricInterpolant(x, np.exp(x))
+    dp = p.derivative(10**7)
+    assert not np.any(dp.values)
+    assert not np.any(dp(np.array([-0.3, 0.7])))
