@@ -19,7 +19,7 @@ from numlearn.classical.spectral.bvp import (
     SingularBVPError,
 )
 from numlearn.classical.spectral.collocation import solve_collocation
-from numlearn.classical.spectral.etdrk4 import etdrk4, etdrk4_coefficients
+from numlearn.classical.spectral.etdrk4 import ETDRK4_MAX_STEPS, etdrk4, etdrk4_coefficients
 from numlearn.classical.spectral.laplace import (
     Poisson2dCExpansion,
     fit_poisson2d_c,
@@ -45,6 +45,7 @@ from numlearn.classical.spectral.spacetime import (
 from numlearn.classical.spectral.ultraspherical import solve_ultraspherical
 
 __all__ = [
+    "ETDRK4_MAX_STEPS",
     "BoundaryCondition",
     "CollocationSystem",
     "LinearBVP",

@@ -46,11 +46,19 @@ from numlearn._core.validation import (
     as_float_array,
     check_domain,
     check_even,
+    check_int,
     check_positive,
 )
 
-__all__ = ["ETDRK4Coefficients", "etdrk4", "etdrk4_coefficients"]
+__all__ = ["ETDRK4_MAX_STEPS", "ETDRK4Coefficients", "etdrk4", "etdrk4_coefficients"]
 Nonlinear = Callable[[NDArray[Any], float], NDArray[Any]]
+
+#: Default limit on the number of time steps one :func:`etdrk4` call may take (over
+#: all output intervals), checked before any work: a request beyond it (a tiny
+#: ``dt``, a huge ``t_span``) is refused with a ``ValueError`` instead of running for
+#: hours.  10**7 steps is minutes for a small system and far above every benchmark
+#: (the Burgers method of lines takes 10**4).  Pass ``max_steps=`` to allow more.
+ETDRK4_MAX_STEPS = 10**7
 
 # Entries of dt*L are processed in blocks of this many, so that the (block, M/2)
 # array of contour nodes stays a few MB however large L is.
@@ -243,6 +251,7 @@ def etdrk4(
     contour_points: int = 32,
     save_at: ArrayLike | None = None,
     callback: Callable[[float, NDArray[Any]], Any] | None = None,
+    max_steps: int = ETDRK4_MAX_STEPS,
 ) -> Result:
     r"""Integrate :math:`v_t = L v + N(v, t)` with ETDRK4 (Cox-Matthews, Kassam-Trefethen).
 
@@ -268,7 +277,9 @@ def etdrk4(
     ``save_at``) of length :math:`\Delta` is cut into :math:`\lceil\Delta/dt\rceil`
     equal steps, so the step used is at most ``dt`` and equals it when ``dt`` divides
     :math:`\Delta` (up to 1e-9 of a step, for rounding).  Output times are hit exactly, never
-    interpolated.
+    interpolated.  The total number of steps this implies is computed before any
+    work and refused beyond ``max_steps`` (a ``ValueError`` naming ``dt``, the step
+    count and the limit).
 
     Parameters
     ----------
@@ -291,6 +302,14 @@ def etdrk4(
     callback : callable ``(t, v) -> bool | None``, optional
         Called after every step; a true return value stops the integration (status
         ``"stopped_by_callback"``).
+    max_steps : int, default :data:`ETDRK4_MAX_STEPS` (10**7)
+        Largest number of steps allowed, summed over the output intervals; checked
+        before the first step.
+
+    Raises
+    ------
+    ValueError
+        Invalid input, or a step count ``dt`` implies beyond ``max_steps``.
 
     Returns
     -------
@@ -343,6 +362,8 @@ def etdrk4(
             raise ValueError(
                 f"`save_at` must lie in t_span = [{t0}, {t1}]; got [{saves[0]}, {saves[-1]}]."
             )
+    stops = np.unique(np.concatenate(([t0], saves, [t1])))
+    counts = _step_counts(stops, h_max, _check_max_steps(max_steps))
     start = time.perf_counter()
 
     dense = L.ndim == 2
@@ -357,7 +378,6 @@ def etdrk4(
     out = np.full((saves.size, n), np.nan, dtype=dtype)
     hist_t: list[float] = []
     hist_max: list[float] = []
-    stops = np.unique(np.concatenate(([t0], saves, [t1])))
     save_idx = 0
     steps = 0
     status, message = Status.SUCCESS, ""
@@ -373,8 +393,7 @@ def etdrk4(
             hist_max.append(float(np.max(np.abs(v))))
 
     record(t0)
-    for a, b in itertools.pairwise(stops.tolist()):
-        nsteps = max(1, math.ceil((b - a) / h_max - 1e-9))
+    for (a, b), nsteps in zip(itertools.pairwise(stops.tolist()), counts, strict=True):
         h = (b - a) / nsteps
         # Reuse the coefficients when the step differs from the last one only by the
         # rounding of b - a (equispaced output times); recompute otherwise.
@@ -422,6 +441,32 @@ def etdrk4(
         history={"t": hist_t, "max_abs": hist_max},
         method="etdrk4",
     )
+
+
+def _step_counts(stops: NDArray[np.float64], h_max: float, max_steps: int) -> list[int]:
+    """Steps per interval between consecutive ``stops`` (``ceil(length / dt)``, at least
+    one), refused with a ``ValueError`` when their sum exceeds ``max_steps``.
+
+    A ratio ``length / dt`` of 2**53 or more (an integer already, possibly inf) is
+    summed as a float, so that a ``dt`` so small that it overflows is refused, not
+    handed to ``math.ceil``."""
+    ratios = [(b - a) / h_max - 1e-9 for a, b in itertools.pairwise(stops.tolist())]
+    implied = sum(max(1, math.ceil(r)) if r < 2.0**53 else r for r in ratios)
+    if implied > max_steps:
+        t0, t1 = float(stops[0]), float(stops[-1])
+        least = (t1 - t0) / max_steps  # inf for a span beyond the float range
+        hint = f" (to at least {least:.3g})" if math.isfinite(least) else ""
+        raise ValueError(
+            f"`dt` = {h_max:.6g} over t_span [{t0:.6g}, {t1:.6g}] implies "
+            f"{implied:.6g} time steps, more than max_steps = {max_steps}; raise "
+            f"`dt`{hint} or pass `max_steps=` to allow more."
+        )
+    return [max(1, math.ceil(r)) for r in ratios]
+
+
+def _check_max_steps(max_steps: Any) -> int:
+    """``max_steps`` as an integer ``>= 1`` (see :data:`ETDRK4_MAX_STEPS`)."""
+    return check_int(max_steps, "max_steps", minimum=1)
 
 
 def _step(

@@ -15,7 +15,10 @@ The benchmark problems of :mod:`numlearn.problems.pdes` are solved by
 
 Every solver returns a :class:`numlearn.Result` whose ``value`` is ``u[i_t, i_x]`` on
 the requested output times and points, like the learned solvers.  The integrator is
-:func:`numlearn.classical.spectral.etdrk4.etdrk4`.
+:func:`numlearn.classical.spectral.etdrk4.etdrk4`; every solver takes its
+``max_steps`` (default :data:`~numlearn.classical.spectral.etdrk4.ETDRK4_MAX_STEPS`,
+10**7) and refuses, before any stepping, a ``dt`` that implies more steps to the
+last output time.
 
 References
 ----------
@@ -45,8 +48,10 @@ from numlearn._core.validation import (
     check_real,
 )
 from numlearn.classical.spectral.etdrk4 import (
+    ETDRK4_MAX_STEPS,
     Nonlinear,
     _check_contour_points,
+    _check_max_steps,
     etdrk4,
 )
 
@@ -96,8 +101,10 @@ def _march(
     t0: float,
     dt: float,
     contour_points: int,
+    max_steps: Any,
 ) -> Result:
     """Run :func:`etdrk4` to the sorted ``times`` (all of them may equal ``t0``)."""
+    max_steps = _check_max_steps(max_steps)
     if times[-1] == t0:  # nothing to integrate
         return Result(
             value=np.repeat(v0[None, :], times.size, axis=0),
@@ -107,7 +114,7 @@ def _march(
             side="classical",
         )
     return etdrk4(L, nonlinear, v0, (t0, float(times[-1])), dt,
-                  contour_points=contour_points, save_at=times)
+                  contour_points=contour_points, save_at=times, max_steps=max_steps)
 
 
 def _finish(
@@ -147,12 +154,14 @@ def _fourier_mol(
     x: NDArray[np.float64],
     dt: float,
     contour_points: int,
+    max_steps: Any,
 ) -> tuple[Result, NDArray[np.float64]]:
     """ETDRK4 on real-FFT coefficients; values at ``x`` by trigonometric interpolation."""
     from numlearn.classical.barycentric import trig_barycentric_eval
 
     N = u0.shape[0]
-    res = _march(symbol, nonlinear, scipy.fft.rfft(u0), times, 0.0, dt, contour_points)
+    res = _march(symbol, nonlinear, scipy.fft.rfft(u0), times, 0.0, dt, contour_points,
+                 max_steps)
     grid_values = scipy.fft.irfft(res.value, n=N, axis=1)  # (n_t, N)
     u = np.full((times.size, x.size), np.nan)
     ok = np.isfinite(grid_values).all(axis=1)  # rows not reached (failure) stay NaN
@@ -169,6 +178,7 @@ def solve_burgers_mol(
     x_out: ArrayLike | None = None,
     *,
     contour_points: int = 32,
+    max_steps: int = ETDRK4_MAX_STEPS,
 ) -> Result:
     r"""Viscous Burgers by Fourier pseudospectral ETDRK4 (no dealiasing).
 
@@ -208,6 +218,9 @@ def solve_burgers_mol(
         Output times (``>= 0``, any order) and points in ``[-1, 1]``; default the
         problem's evaluation grid (201 x 511).
     contour_points : int, default 32
+    max_steps : int, default 10**7
+        Largest number of time steps (see :func:`etdrk4`); a ``dt`` implying more is
+        refused with a ``ValueError`` before any stepping.
 
     Returns
     -------
@@ -232,7 +245,7 @@ def solve_burgers_mol(
         return ik_half * scipy.fft.rfft(u * u)
 
     res, u = _fourier_mol(symbol, nonlinear, problem.initial_condition(grid),
-                          problem.x_domain, times, x, dt, M)
+                          problem.x_domain, times, x, dt, M, max_steps)
     return _finish(res, u, inverse, "etdrk4-fourier burgers",
                    {"N": N, "nu": nu, "contour_points": M, "dealias": False}, start)
 
@@ -246,6 +259,7 @@ def solve_reaction_diffusion_mol(
     x_out: ArrayLike | None = None,
     *,
     contour_points: int = 32,
+    max_steps: int = ETDRK4_MAX_STEPS,
 ) -> Result:
     r"""Reaction-diffusion :math:`u_t = \nu u_{xx} + \rho u(1 - u)`, periodic on [0, 2π).
 
@@ -271,6 +285,9 @@ def solve_reaction_diffusion_mol(
     t_out, x_out : array_like, optional
         Default: the reaction problem's evaluation grid.
     contour_points : int, default 32
+    max_steps : int, default 10**7
+        Largest number of time steps (see :func:`etdrk4`); a ``dt`` implying more is
+        refused with a ``ValueError`` before any stepping.
 
     Returns
     -------
@@ -293,14 +310,14 @@ def solve_reaction_diffusion_mol(
         return -rho * scipy.fft.rfft(u * u)
 
     res, u = _fourier_mol(symbol, nonlinear, problem.initial_condition(grid),
-                          problem.x_domain, times, x, dt, M)
+                          problem.x_domain, times, x, dt, M, max_steps)
     return _finish(res, u, inverse, "etdrk4-fourier reaction-diffusion",
                    {"N": N, "nu": nu, "rho": rho, "contour_points": M}, start)
 
 
 def _solve_convection_mol(
     beta: float, N: int, dt: float, t_out: ArrayLike | None, x_out: ArrayLike | None,
-    contour_points: int,
+    contour_points: int, max_steps: int,
 ) -> Result:
     """Convection ``u_t + beta u_x = 0``: Fourier, ``L = -i beta k``, ``N = 0``."""
     from numlearn.problems.pdes import Convection
@@ -318,7 +335,7 @@ def _solve_convection_mol(
         return np.zeros_like(v)
 
     res, u = _fourier_mol(symbol, nonlinear, problem.initial_condition(grid),
-                          problem.x_domain, times, x, dt, M)
+                          problem.x_domain, times, x, dt, M, max_steps)
     return _finish(res, u, inverse, "etdrk4-fourier convection",
                    {"N": N, "beta": beta, "contour_points": M}, start)
 
@@ -333,6 +350,7 @@ def solve_reaction_mol(
     rho: float = 5.0,
     dt: float = 1e-3,
     contour_points: int = 32,
+    max_steps: int = ETDRK4_MAX_STEPS,
 ) -> Result:
     r"""Reaction :math:`u_t = \rho u(1 - u)`: one logistic ODE per output point.
 
@@ -356,6 +374,9 @@ def solve_reaction_mol(
     rho : float, default 5
     dt : float, default 1e-3
     contour_points : int, default 32
+    max_steps : int, default 10**7
+        Largest number of time steps (see :func:`etdrk4`); a ``dt`` implying more is
+        refused with a ``ValueError`` before any stepping.
 
     Returns
     -------
@@ -375,7 +396,7 @@ def solve_reaction_mol(
     def nonlinear(v: NDArray[Any], t: float) -> NDArray[Any]:
         return -rho * v * v
 
-    res = _march(L, nonlinear, problem.initial_condition(x), times, 0.0, dt, M)
+    res = _march(L, nonlinear, problem.initial_condition(x), times, 0.0, dt, M, max_steps)
     return _finish(res, np.asarray(res.value, dtype=np.float64), inverse,
                    "etdrk4-pointwise reaction", {"rho": rho, "contour_points": M}, start)
 
@@ -388,6 +409,7 @@ def solve_wave_mol(
     *,
     c: float = 2.0,
     beta: float = 5.0,
+    max_steps: int = ETDRK4_MAX_STEPS,
 ) -> Result:
     r"""Wave :math:`u_{tt} = c^2 u_{xx}` on [0, 1], zero Dirichlet, by Chebyshev MOL.
 
@@ -421,6 +443,8 @@ def solve_wave_mol(
         Default: the problem's evaluation grid (200 x 200).
     c, beta : float
         Wave speed and the second mode's wavenumber (problem parameters).
+    max_steps : int, default 10**7
+        As in :func:`solve_burgers_mol`.
 
     Returns
     -------
@@ -451,7 +475,7 @@ def solve_wave_mol(
     def nonlinear(v: NDArray[Any], t: float) -> NDArray[Any]:
         return np.zeros_like(v)
 
-    res = _march(L, nonlinear, v0, times, 0.0, dt, 32)
+    res = _march(L, nonlinear, v0, times, 0.0, dt, 32, max_steps)
     full = np.zeros((times.size, N))
     full[:, 1:-1] = np.real(res.value[:, :m])
     u = barycentric_eval(nodes, chebyshev_weights(N), full.T, x).T
@@ -470,6 +494,7 @@ def solve_mol(
     t_out: ArrayLike | None = None,
     x_out: ArrayLike | None = None,
     contour_points: int = 32,
+    max_steps: int = ETDRK4_MAX_STEPS,
 ) -> Result:
     r"""Solve a benchmark evolution problem by the method of lines with ETDRK4.
 
@@ -479,15 +504,15 @@ def solve_mol(
     (:func:`solve_burgers_mol`); reaction -, 1e-3 (:func:`solve_reaction_mol`);
     convection 64, 1e-2 (Fourier, ``L = -i beta k``, ``N = 0``: exact in time);
     wave 32, 0.05 (:func:`solve_wave_mol`).  ``t_out``, ``x_out`` default to the
-    problem's evaluation grid.
+    problem's evaluation grid.  ``max_steps`` as in :func:`solve_burgers_mol`.
 
     Raises
     ------
     KeyError
         Unknown problem name.
     ValueError
-        A problem without a method-of-lines solver here (``poisson2d_c`` is not an
-        evolution problem).
+        A ``dt`` implying more than ``max_steps`` time steps, or a problem without
+        a method-of-lines solver here (``poisson2d_c`` is not an evolution problem).
     """
     from numlearn.problems.pdes import EvolutionProblem, get_pde
 
@@ -503,18 +528,19 @@ def solve_mol(
     if name == "burgers":
         return solve_burgers_mol(p.params["nu"], 2048 if N is None else N,
                                  1e-4 if dt is None else dt, t_out, x_out,
-                                 contour_points=contour_points)
+                                 contour_points=contour_points, max_steps=max_steps)
     if name == "reaction":
         return solve_reaction_mol(t_out, x_out, rho=p.params["rho"],
                                   dt=1e-3 if dt is None else dt,
-                                  contour_points=contour_points)
+                                  contour_points=contour_points, max_steps=max_steps)
     if name == "convection":
         return _solve_convection_mol(p.params["beta"], 64 if N is None else N,
                                      1e-2 if dt is None else dt, t_out, x_out,
-                                     contour_points)
+                                     contour_points, max_steps)
     if name == "wave":
         return solve_wave_mol(32 if N is None else N, 0.05 if dt is None else dt,
-                              t_out, x_out, c=p.params["c"], beta=p.params["beta"])
+                              t_out, x_out, c=p.params["c"], beta=p.params["beta"],
+                              max_steps=max_steps)
     raise ValueError(
         f"no method-of-lines solver for problem {name!r}; supported: burgers, "
         "reaction, convection, wave."

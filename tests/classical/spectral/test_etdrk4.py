@@ -17,7 +17,7 @@ from numlearn._core.result import check_stats
 from numlearn._core.validation import EPS
 from numlearn.classical.differentiation import chebyshev_diffmat
 from numlearn.classical.nodes import chebyshev_points
-from numlearn.classical.spectral.etdrk4 import etdrk4, etdrk4_coefficients
+from numlearn.classical.spectral.etdrk4 import ETDRK4_MAX_STEPS, etdrk4, etdrk4_coefficients
 
 from .orders import observed_orders
 
@@ -231,3 +231,50 @@ def test_etdrk4_bad_input() -> None:
         etdrk4([-1.0], "not a function", [1.0], (0, 1), 0.1)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="overflows"):
         etdrk4_coefficients([1e4], 1.0)
+
+
+@pytest.mark.parametrize("dt", [1e-300, 5e-324])
+def test_etdrk4_refuses_a_step_count_beyond_the_limit_before_any_work(dt: float) -> None:
+    # Issue 13: dt = 1e-300 used to step until killed.  The count is arithmetic on
+    # t_span and dt, done before the nonlinear term is ever called.
+    calls = []
+
+    def nonlinear(v: np.ndarray, t: float) -> np.ndarray:
+        calls.append(t)
+        return 0 * v
+
+    with pytest.raises(ValueError, match=r"`dt` = .* implies (1e\+300|inf) time steps") as e:
+        etdrk4([-1.0], nonlinear, [1.0], (0.0, 1.0), dt)
+    assert f"max_steps = {ETDRK4_MAX_STEPS}" in str(e.value)
+    assert "raise `dt`" in str(e.value) and "`max_steps=`" in str(e.value)
+    assert calls == []
+    with pytest.raises(ValueError, match="implies inf time steps"):  # span overflows
+        etdrk4([-1.0], nonlinear, [1.0], (-1e308, 1e308), 1.0)
+
+
+def test_etdrk4_max_steps_counts_every_output_interval() -> None:
+    # 100 output intervals of length 0.01 with dt = 0.1: one step each, 100 in all,
+    # although t_span / dt is only 10.
+    def zero(v: np.ndarray, t: float) -> np.ndarray:
+        return 0 * v
+
+    saves = np.linspace(0.0, 1.0, 101)
+    with pytest.raises(ValueError, match="implies 100 time steps, more than max_steps = 99"):
+        etdrk4([-1.0], zero, [1.0], (0.0, 1.0), 0.1, save_at=saves, max_steps=99)
+    res = etdrk4([-1.0], zero, [1.0], (0.0, 1.0), 0.1, save_at=saves, max_steps=100)
+    assert res.stats["iterations"] == 100
+    # The limit is inclusive: 1000 steps of 1e-3 pass max_steps = 1000, not 999.
+    assert etdrk4([-1.0], zero, [1.0], (0.0, 1.0), 1e-3, max_steps=1000).stats[
+        "iterations"] == 1000
+    with pytest.raises(ValueError, match="implies 1000 time steps"):
+        etdrk4([-1.0], zero, [1.0], (0.0, 1.0), 1e-3, max_steps=999)
+
+
+@pytest.mark.parametrize(
+    ("max_steps", "exc"), [(0, ValueError), (-5, ValueError), (1.5, TypeError),
+                           (True, TypeError), ("10", TypeError)],
+)
+def test_etdrk4_bad_max_steps(max_steps: object, exc: type) -> None:
+    with pytest.raises(exc, match="max_steps"):
+        etdrk4([-1.0], lambda v, t: 0 * v, [1.0], (0.0, 1.0), 0.1,
+               max_steps=max_steps)  # type: ignore[arg-type]

@@ -206,3 +206,42 @@ def test_unsupported_problems() -> None:
         solve_mol("reaction", N=64)
     with pytest.raises(ValueError, match="domain"):
         solve_wave_mol(16, 0.1, [0.1], [1.5])
+
+
+@pytest.mark.parametrize(
+    "solve",
+    [
+        lambda **kw: solve_burgers_mol(**kw),
+        lambda **kw: solve_reaction_diffusion_mol(**kw),
+        lambda **kw: solve_reaction_mol(**kw),
+        lambda **kw: solve_wave_mol(**kw),
+        lambda **kw: solve_mol("burgers", **kw),
+        lambda **kw: solve_mol("reaction", **kw),
+        lambda **kw: solve_mol("convection", **kw),
+        lambda **kw: solve_mol("wave", **kw),
+    ],
+    ids=["burgers", "reaction_diffusion", "reaction", "wave", "mol-burgers",
+         "mol-reaction", "mol-convection", "mol-wave"],
+)
+def test_tiny_dt_is_refused_before_stepping(solve) -> None:
+    # Issue 13: dt = 1e-12 to t = 1 (10^12 steps) used to run until killed; the step
+    # count is checked by etdrk4 before its first step.
+    with pytest.raises(ValueError, match=r"`dt` = 1e-12 .* implies 1e\+12 time steps, "
+                       r"more than max_steps = 10000000; raise `dt`"):
+        solve(dt=1e-12)
+
+
+def test_max_steps_is_passed_through() -> None:
+    args = {"nu": 0.1, "N": 32, "dt": 0.01, "t_out": [0.5], "x_out": [0.0]}
+    assert solve_burgers_mol(**args, max_steps=50).stats["iterations"] == 50
+    with pytest.raises(ValueError, match="implies 50 time steps, more than max_steps = 49"):
+        solve_burgers_mol(**args, max_steps=49)
+    with pytest.raises(ValueError, match="max_steps = 9"):
+        solve_mol("wave", dt=0.1, t_out=[1.0], x_out=[0.5], max_steps=9)
+    with pytest.raises(ValueError, match="max_steps = 9"):
+        solve_reaction_mol([1.0], [1.0], dt=0.1, max_steps=9)
+    # Validated even when there is nothing to integrate (all output times t = 0).
+    with pytest.raises(ValueError, match="max_steps"):
+        solve_burgers_mol(**(args | {"t_out": [0.0]}), max_steps=0)
+    with pytest.raises(TypeError, match="max_steps"):
+        solve_mol("convection", t_out=[0.0], x_out=[0.5], max_steps=1e7)
