@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from numlearn._core.result import Result, Status
+from numlearn._core.validation import check_int
 from numlearn.precision.metrics import max_abs, rel_l2, rmse
 from numlearn.problems.protocol import HarnessProblem
 
@@ -99,8 +100,8 @@ def run_comparison(
         Each names itself and its grid and returns its truth on that grid.
     methods : sequence of Method
     repeat : int, default 1
-        Runs per method; the reported time is the best (the first run of a Numba
-        kernel includes loading its cache, so use ``repeat >= 2`` for timings).
+        Runs per method, ``>= 1``; the reported time is the best (the first run of a
+        Numba kernel includes loading its cache, so use ``repeat >= 2`` for timings).
     extra : callable, optional
         ``extra(problem) -> dict`` of problem keys added to every row (e.g. ``n``).
     progress : callable, optional
@@ -114,13 +115,14 @@ def run_comparison(
         non-finite values (diverged), NaN when it returned a Result whose ``status``
         starts with ``"n/a"`` (the method does not apply to the problem).
     """
+    repeat = check_int(repeat, "repeat", minimum=1)
     rows: list[Row] = []
     for prob in problems:
         truth = np.asarray(prob.truth())
         for meth in methods:
             best = math.inf
             values: Any = None
-            for _ in range(max(1, repeat)):
+            for _ in range(repeat):
                 t0 = time.perf_counter()
                 out = meth.run(prob)
                 best = min(best, time.perf_counter() - t0)

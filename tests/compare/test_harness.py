@@ -50,6 +50,19 @@ def test_method_side_validated():
         Method("x", "neither", lambda p: None)
 
 
+@pytest.mark.parametrize(("repeat", "exc", "match"), [
+    (0, ValueError, "`repeat` must be >= 1, got 0"),
+    (-3, ValueError, "`repeat` must be >= 1"),
+    (2.0, TypeError, "`repeat` must be an integer"),
+    (True, TypeError, "`repeat` must be an integer"),
+])
+def test_run_comparison_refuses_an_impossible_repeat(repeat, exc, match):
+    """repeat=0 used to be accepted (and run once anyway)."""
+    methods = [Method("exact", "classical", lambda p: p.truth())]
+    with pytest.raises(exc, match=match):
+        run_comparison([_Toy()], methods, repeat=repeat)
+
+
 def test_not_applicable_and_diverged_rows_say_so():
     from numlearn import Status
     from numlearn.problems.protocol import HarnessProblem
