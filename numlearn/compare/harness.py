@@ -190,13 +190,30 @@ def format_table(rows: Sequence[Row]) -> str:
 
 def write_json(rows: Sequence[Row], path: str | Path) -> None:
     """Write rows as a JSON list (keys: problem, method, side, rel_l2, rmse, max_abs,
-    seconds, grid, decomposition, and each suite's own keys)."""
-    Path(path).write_text(json.dumps([r.as_dict() for r in rows], indent=2, default=_jsonable))
+    seconds, grid, decomposition, and each suite's own keys).
+
+    The file is standard JSON (RFC 8259), which has no NaN or infinity: every
+    non-finite float, at any depth (the metrics, ``solver_stats``, the decomposition),
+    is written as ``null``.  The row's ``status`` says why a metric is missing
+    (``not_applicable``: the method does not apply, NaN in the rows; ``diverged``:
+    non-finite values, inf in the rows).
+    """
+    doc = _jsonable([r.as_dict() for r in rows])
+    Path(path).write_text(json.dumps(doc, indent=2, allow_nan=False))
 
 
 def _jsonable(o: Any) -> Any:
-    if isinstance(o, np.generic):
-        return o.item()
+    """``o`` with NumPy scalars and arrays as Python ones and non-finite floats as None."""
     if isinstance(o, np.ndarray):
-        return o.tolist()
+        o = o.tolist()
+    elif isinstance(o, np.generic):
+        o = o.item()
+    if isinstance(o, dict):
+        return {k: _jsonable(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)):
+        return [_jsonable(v) for v in o]
+    if isinstance(o, float) and not math.isfinite(o):
+        return None
+    if o is None or isinstance(o, (bool, int, float, str)):
+        return o
     raise TypeError(f"not JSON serialisable: {type(o).__name__}")
