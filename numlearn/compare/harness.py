@@ -113,7 +113,8 @@ def run_comparison(
         Metrics: relative L2 (``||u - v|| / ||u||``), RMSE, max abs error on the
         problem's evaluation grid (named in ``grid``); inf when the method returned
         non-finite values (diverged), NaN when it returned a Result whose ``status``
-        starts with ``"n/a"`` (the method does not apply to the problem).
+        is ``not_applicable`` (the method does not apply to the problem);
+        :func:`write_json` writes both as ``null``, beside the row's ``status``.
     """
     repeat = check_int(repeat, "repeat", minimum=1)
     rows: list[Row] = []
