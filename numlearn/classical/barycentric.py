@@ -457,6 +457,12 @@ class BarycentricInterpolant:
         If False, evaluating outside ``domain`` raises `ValueError`; if True, such
         points are evaluated with the first (backward stable) formula.
 
+    Notes
+    -----
+    ``nodes``, ``values`` and ``weights`` are copied on construction (:math:`O(nk)`,
+    cheap beside the evaluation), so changing the caller's arrays afterwards does not
+    change the interpolant.
+
     Examples
     --------
     >>> import numpy as np
@@ -477,8 +483,9 @@ class BarycentricInterpolant:
         domain: tuple[float, float] | None = None,
         extrapolate: bool = False,
     ) -> None:
-        self.nodes = _prepare_nodes(nodes)
-        self.values = as_float_array(values, "values", ndim=(1, 2))
+        # Copies: the validators return the caller's array when it is already float64.
+        self.nodes = np.array(_prepare_nodes(nodes), copy=True)
+        self.values = np.array(as_float_array(values, "values", ndim=(1, 2)), copy=True)
         if self.values.shape[0] != self.nodes.shape[0]:
             raise ValueError(
                 f"`values` has {self.values.shape[0]} rows but there are "
@@ -487,7 +494,7 @@ class BarycentricInterpolant:
         self.weights = (
             barycentric_weights(self.nodes)
             if weights is None
-            else _prepare_weights(weights, self.nodes)
+            else np.array(_prepare_weights(weights, self.nodes), copy=True)
         )
         real = self.nodes.dtype.kind != "c"
         if domain is None:

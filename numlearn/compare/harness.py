@@ -23,6 +23,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from numlearn._core.result import Result, Status
+from numlearn._core.validation import check_int
 from numlearn.precision.metrics import max_abs, rel_l2, rmse
 from numlearn.problems.protocol import HarnessProblem
 
@@ -99,8 +100,8 @@ def run_comparison(
         Each names itself and its grid and returns its truth on that grid.
     methods : sequence of Method
     repeat : int, default 1
-        Runs per method; the reported time is the best (the first run of a Numba
-        kernel includes loading its cache, so use ``repeat >= 2`` for timings).
+        Runs per method, ``>= 1``; the reported time is the best (the first run of a
+        Numba kernel includes loading its cache, so use ``repeat >= 2`` for timings).
     extra : callable, optional
         ``extra(problem) -> dict`` of problem keys added to every row (e.g. ``n``).
     progress : callable, optional
@@ -112,15 +113,17 @@ def run_comparison(
         Metrics: relative L2 (``||u - v|| / ||u||``), RMSE, max abs error on the
         problem's evaluation grid (named in ``grid``); inf when the method returned
         non-finite values (diverged), NaN when it returned a Result whose ``status``
-        starts with ``"n/a"`` (the method does not apply to the problem).
+        is ``not_applicable`` (the method does not apply to the problem);
+        :func:`write_json` writes both as ``null``, beside the row's ``status``.
     """
+    repeat = check_int(repeat, "repeat", minimum=1)
     rows: list[Row] = []
     for prob in problems:
         truth = np.asarray(prob.truth())
         for meth in methods:
             best = math.inf
             values: Any = None
-            for _ in range(max(1, repeat)):
+            for _ in range(repeat):
                 t0 = time.perf_counter()
                 out = meth.run(prob)
                 best = min(best, time.perf_counter() - t0)
@@ -188,13 +191,30 @@ def format_table(rows: Sequence[Row]) -> str:
 
 def write_json(rows: Sequence[Row], path: str | Path) -> None:
     """Write rows as a JSON list (keys: problem, method, side, rel_l2, rmse, max_abs,
-    seconds, grid, decomposition, and each suite's own keys)."""
-    Path(path).write_text(json.dumps([r.as_dict() for r in rows], indent=2, default=_jsonable))
+    seconds, grid, decomposition, and each suite's own keys).
+
+    The file is standard JSON (RFC 8259), which has no NaN or infinity: every
+    non-finite float, at any depth (the metrics, ``solver_stats``, the decomposition),
+    is written as ``null``.  The row's ``status`` says why a metric is missing
+    (``not_applicable``: the method does not apply, NaN in the rows; ``diverged``:
+    non-finite values, inf in the rows).
+    """
+    doc = _jsonable([r.as_dict() for r in rows])
+    Path(path).write_text(json.dumps(doc, indent=2, allow_nan=False))
 
 
 def _jsonable(o: Any) -> Any:
-    if isinstance(o, np.generic):
-        return o.item()
+    """``o`` with NumPy scalars and arrays as Python ones and non-finite floats as None."""
     if isinstance(o, np.ndarray):
-        return o.tolist()
+        o = o.tolist()
+    elif isinstance(o, np.generic):
+        o = o.item()
+    if isinstance(o, dict):
+        return {k: _jsonable(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)):
+        return [_jsonable(v) for v in o]
+    if isinstance(o, float) and not math.isfinite(o):
+        return None
+    if o is None or isinstance(o, (bool, int, float, str)):
+        return o
     raise TypeError(f"not JSON serialisable: {type(o).__name__}")

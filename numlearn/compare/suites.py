@@ -64,8 +64,26 @@ def register_suite(
     build: SuiteBuilder,
     description: str,
     report: Callable[[Sequence[Any]], str] | None = None,
+    *,
+    replace: bool = False,
 ) -> None:
-    """Register a suite under ``name`` (replacing any previous one)."""
+    """Register a suite under ``name``.
+
+    ``build`` and ``report`` (if given) must be callables.  A name that is already
+    registered raises `ValueError` unless ``replace=True`` (so that a new suite cannot
+    silently take the place of ``quick`` or another track's suite).
+    """
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"`name` must be a non-empty string, got {name!r}.")
+    if not callable(build):
+        raise TypeError(f"`build` must be a callable returning (problems, methods, "
+                        f"extra), got {type(build).__name__} {build!r}.")
+    if report is not None and not callable(report):
+        raise TypeError(f"`report` must be None or a callable report(rows) -> str, got "
+                        f"{type(report).__name__} {report!r}.")
+    if name in SUITES and not replace:
+        raise ValueError(f"a suite named {name!r} is already registered; choose another "
+                         "name, or pass replace=True to replace it.")
     SUITES[name] = Suite(name, build, description, report)
 
 

@@ -226,7 +226,16 @@ class TrainConfig:
         raise ValueError(f"`arch` must be one of {sorted(_ARCHS)}, got {arch!r}.")
 
     def validate(self) -> None:
-        """Raise ValueError/TypeError for impossible settings."""
+        """Raise ValueError/TypeError for impossible settings.
+
+        Every numeric field is checked against its domain: positive integers for the
+        sizes and periods (``head_dim``/``inner`` also None), ``seed >= 0``; ``lr``,
+        ``init_std`` and ``adam_eps`` finite and ``> 0``; ``lr_decay`` in (0, 1];
+        ``beta1``, ``beta2`` and ``ema_alpha`` in [0, 1); ``ema_lambda``, ``aux_weight``
+        and ``target`` finite and ``>= 0``; ``grad_clip`` and ``max_time`` None or
+        finite and ``> 0`` (a negative clip would turn descent into ascent).  NaN and
+        infinity are refused everywhere; the message names the field.
+        """
         check_choice(self.arch, "arch", sorted(_ARCHS))
         check_choice(self.dtype, "dtype", sorted(_DTYPES))
         check_choice(self.lr_schedule, "lr_schedule", ("cosine", "step", "constant"))
@@ -236,9 +245,19 @@ class TrainConfig:
             check_int(getattr(self, name), name, minimum=1)
         for name in ("n_layers", "steps", "polish_iters"):
             check_int(getattr(self, name), name, minimum=0)
-        check_positive(self.lr, "lr")
-        check_fraction(self.ema_alpha, "ema_alpha", allow_zero=True, allow_one=False)
-        check_positive(self.aux_weight, "aux_weight", allow_zero=True)
+        for name in ("head_dim", "inner"):
+            if getattr(self, name) is not None:
+                check_int(getattr(self, name), name, minimum=1)
+        check_int(self.seed, "seed", minimum=0)
+        for name in ("lr", "init_std", "adam_eps"):
+            check_positive(getattr(self, name), name)
+        check_fraction(self.lr_decay, "lr_decay")
+        for name in ("beta1", "beta2", "ema_alpha"):
+            check_fraction(getattr(self, name), name, allow_zero=True, allow_one=False)
+        for name in ("ema_lambda", "aux_weight", "target"):
+            check_positive(getattr(self, name), name, allow_zero=True)
+        _check_optional_positive(self.grad_clip, "grad_clip", "disables clipping")
+        _check_optional_positive(self.max_time, "max_time", "means no time limit")
         check_fraction(self.aux_frac, "aux_frac")
         check_choice(self.aux_probe, "aux_probe", tuple(_AUX_PROBES))
         need = _AUX_PROBES[self.aux_probe] + 1
@@ -250,6 +269,16 @@ class TrainConfig:
     @property
     def torch_dtype(self) -> torch.dtype:
         return _DTYPES[self.dtype]
+
+
+def _check_optional_positive(value: Any, name: str, none_means: str) -> None:
+    """`check_positive` for a field where None is allowed; the message says so."""
+    if value is None:
+        return
+    try:
+        check_positive(value, name)
+    except ValueError as exc:
+        raise ValueError(f"{exc} (None {none_means}.)") from None
 
 
 def build_model(config: TrainConfig) -> nn.Module:

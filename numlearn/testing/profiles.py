@@ -85,22 +85,32 @@ def load_profile(name: str | None = None) -> str:
 
     Raises
     ------
+    TypeError
+        If ``name`` is not a string.
     ValueError
-        If no profile of that name is registered.
+        If no profile of that name is registered; the profile loaded before stays
+        loaded (hypothesis's own ``settings.load_profile`` would record the unknown
+        name as current, and every later registration would then fail).
 
     Examples
     --------
     >>> load_profile("numlearn-ci")
     'numlearn-ci'
     """
+    if name is not None and not isinstance(name, str):
+        raise TypeError(f"`name` must be a profile name (a string) or None, got "
+                        f"{type(name).__name__} {name!r}.")
     register_profiles()
     chosen = name if name is not None else os.environ.get(PROFILE_ENV_VAR) or CI_PROFILE
     try:
-        settings.load_profile(chosen)
+        # Look the name up before loading it: settings.load_profile sets the current
+        # profile name before it checks that the profile exists.
+        settings.get_profile(chosen)
     except Exception as exc:  # hypothesis raises InvalidArgument
         raise ValueError(
             f"unknown hypothesis profile {chosen!r} (from "
             f"{'the argument' if name is not None else PROFILE_ENV_VAR}); use "
             f"{CI_PROFILE!r}, {RANDOM_PROFILE!r} or a profile you registered."
         ) from exc
+    settings.load_profile(chosen)
     return chosen

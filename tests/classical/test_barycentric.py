@@ -314,6 +314,21 @@ def test_interpolant_class():
     assert "BarycentricInterpolant(n=40" in repr(p)
 
 
+def test_interpolant_copies_the_callers_arrays():
+    """Mutating the arrays passed in afterwards must not change the interpolant (it
+    used to keep references to float64 inputs)."""
+    x = chebyshev_points(20)
+    w = chebyshev_weights(20)
+    v = np.column_stack([np.sin(x), np.cos(x)])
+    p = BarycentricInterpolant(x, v, w)
+    before = p(np.array([0.3, -0.7]))
+    x[:] = np.linspace(-1.0, 1.0, 20)
+    w[:] = 1.0
+    v[:] = 0.0
+    np.testing.assert_array_equal(p(np.array([0.3, -0.7])), before)
+    assert p.nodes[0] == chebyshev_points(20)[0] and p.values.any()
+
+
 @given(
     seed=st.integers(0, 2**32 - 1),
     n=st.integers(2, 60),

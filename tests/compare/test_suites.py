@@ -20,6 +20,27 @@ def test_unknown_suite_lists_known():
         get_suite("nope")
 
 
+def test_register_suite_refuses_silent_overwrite_and_non_callables(monkeypatch):
+    """register_suite used to replace 'quick' silently and accept a non-callable
+    builder (which failed only when the suite ran)."""
+    from numlearn.compare import SUITES, register_suite
+
+    quick = SUITES["quick"]
+    monkeypatch.setitem(SUITES, "quick", quick)  # restored after the test
+    with pytest.raises(ValueError, match=r"'quick' is already registered.*replace=True"):
+        register_suite("quick", quick.build, "another")
+    assert SUITES["quick"] is quick
+    with pytest.raises(TypeError, match="`build` must be a callable"):
+        register_suite("tmp-suite", "not a function", "bad")
+    with pytest.raises(TypeError, match="`report` must be None or a callable"):
+        register_suite("tmp-suite", quick.build, "bad", report=42)
+    with pytest.raises(TypeError, match="`name`"):
+        register_suite("", quick.build, "bad")
+    assert "tmp-suite" not in SUITES
+    register_suite("quick", quick.build, "replaced on purpose", replace=True)
+    assert SUITES["quick"].description == "replaced on purpose"
+
+
 def test_interpolation_problem_methods_agree_on_smooth_target_regression():
     """numlearn's methods (and scipy's) interpolate exp at n = 30 to near eps.
 

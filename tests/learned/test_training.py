@@ -72,6 +72,40 @@ def test_auxiliary_probe_settings_are_validated():
         TrainConfig(aux_weight=1.0, aux_probe="residuals", n_layers=2).validate()
 
 
+@pytest.mark.parametrize(("field", "value"), [
+    ("grad_clip", -1.0), ("grad_clip", 0.0), ("grad_clip", float("nan")),
+    ("grad_clip", float("inf")), ("lr_decay", -0.5), ("lr_decay", float("nan")),
+    ("lr_decay", 0.0), ("lr_decay", 1.5), ("max_time", -1.0), ("max_time", 0.0),
+    ("max_time", float("nan")), ("ema_lambda", -2.0), ("ema_lambda", float("nan")),
+    ("ema_alpha", 1.0), ("lr", float("nan")), ("init_std", 0.0), ("adam_eps", -1e-16),
+    ("beta1", 1.0), ("beta2", -0.1), ("beta2", float("nan")), ("target", -1e-14),
+    ("target", float("nan")), ("seed", -1), ("head_dim", 0), ("inner", 0),
+])
+def test_impossible_numeric_settings_are_refused_by_name(field, value):
+    """Each numeric field is checked for its domain: e.g. grad_clip=-1 used to pass and
+    turn training into gradient ascent; NaN passed everywhere."""
+    with pytest.raises(ValueError, match=f"`{field}`"):
+        replace(TrainConfig(), **{field: value}).validate()
+
+
+def test_optional_numeric_settings_name_none_as_the_way_out():
+    with pytest.raises(ValueError, match="None disables clipping"):
+        TrainConfig(grad_clip=-1.0).validate()
+    with pytest.raises(ValueError, match="None means no time limit"):
+        TrainConfig(max_time=float("inf")).validate()
+    with pytest.raises(TypeError, match="`lr_decay`"):
+        TrainConfig(lr_decay="0.9").validate()
+
+
+def test_presets_and_boundary_values_validate():
+    for cfg in (TrainConfig(), TrainConfig.tiny(), TrainConfig.default(),
+                *(TrainConfig.for_arch(a) for a in ("linear_attention", "softmax",
+                                                    "baseconv"))):
+        cfg.validate()
+    TrainConfig(grad_clip=None, max_time=None, lr_decay=1.0, ema_alpha=0.0,
+                ema_lambda=0.0, beta1=0.0, target=0.0, head_dim=3, inner=4).validate()
+
+
 @pytest.mark.slow
 def test_auxiliary_probe_training_runs_seeded():
     cfg = TrainConfig.tiny(arch="baseconv", width=16, inner=8, n_layers=3, steps=12,

@@ -38,6 +38,21 @@ def test_profile_selection(monkeypatch, restore_profile):
         load_profile()
 
 
+def test_unknown_profile_leaves_the_loaded_one_in_place(monkeypatch, restore_profile):
+    """A mistyped name is refused clearly and does not poison later calls (it used to
+    make every later load_profile() raise KeyError until the interpreter restarted)."""
+    monkeypatch.delenv(PROFILE_ENV_VAR, raising=False)
+    load_profile(CI_PROFILE)
+    with pytest.raises(ValueError, match="unknown hypothesis profile 'x'"):
+        load_profile("x")
+    assert settings.get_current_profile_name() == CI_PROFILE
+    assert load_profile() == CI_PROFILE
+    assert load_profile(RANDOM_PROFILE) == RANDOM_PROFILE
+    with pytest.raises(TypeError, match="`name`"):
+        load_profile(3)
+    assert settings.get_current_profile_name() == RANDOM_PROFILE
+
+
 def test_this_suite_runs_the_configured_profile():
     # tests/conftest.py loads the profile from the environment, CI by default.
     import os
