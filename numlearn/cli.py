@@ -13,6 +13,17 @@ from pathlib import Path
 from typing import Any
 
 
+def _positive_int(text: str) -> int:
+    """argparse type: an integer >= 1 (checked before any suite is built)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {value}")
+    return value
+
+
 def _cmd_compare(args: argparse.Namespace) -> int:
     from numlearn.compare import format_table, get_suite, run_comparison, write_json
     from numlearn.compare.suites import SUITES
@@ -112,7 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--list", action="store_true", help="list the registered suites")
     cmp_.add_argument("--json", metavar="PATH", help="write the rows as JSON")
     cmp_.add_argument("--plot", metavar="DIR", help="write plots (needs matplotlib)")
-    cmp_.add_argument("--repeat", type=int, default=2, help="runs per method (best time)")
+    cmp_.add_argument("--repeat", type=_positive_int, default=2, help="runs per method (best time)")
     cmp_.add_argument("--verbose", "-v", action="store_true", help="print rows as they finish")
     cmp_.set_defaults(func=_cmd_compare)
 

@@ -24,3 +24,15 @@ def test_reference_build_then_tamper(tmp_path, capsys):
 def test_unknown_suite_is_a_clean_error(capsys):
     assert main(["compare", "--suite", "nope"]) == 1
     assert "known suites: least-squares, pdes-classical, quick" in capsys.readouterr().err
+
+
+def test_impossible_repeat_is_refused_before_any_suite_runs(capsys):
+    import pytest
+
+    for bad in ("0", "-3", "two"):
+        with pytest.raises(SystemExit) as exc:
+            main(["compare", "--suite", "pdes-classical", "--repeat", bad])
+        assert exc.value.code == 2
+        err = capsys.readouterr()
+        assert "--repeat" in err.err and "integer >= 1" in err.err
+        assert "pdes-classical" not in err.out  # nothing was built or run
