@@ -10,7 +10,7 @@ n = 10 and 40; noisy right-hand sides), 1000 seeded problems are solved by
 - ``numlearn.lstsq(qr)`` (classical, Householder QR: the direct-solver anchor),
 - the learned iterate of each architecture (linear attention, BaseConv, softmax
   Transformer), trained in float64 by :func:`numlearn.learned.checkpoint.trained_model`
-  with :meth:`~numlearn.learned.training.TrainConfig.for_arch` (trained once, then
+  with :meth:`~numlearn.learned.config.TrainConfig.for_arch` (trained once, then
   loaded from the checkpoint cache, ``$NUMLEARN_CACHE`` or ``~/.cache/numlearn``),
   iterated with the same steps from the same start points.
 
@@ -86,7 +86,7 @@ def _qr(case: LeastSquaresFamily) -> Result:
 
 def _train(arch: str) -> Result:
     from numlearn.learned.checkpoint import trained_model
-    from numlearn.learned.training import TrainConfig
+    from numlearn.learned.config import TrainConfig
 
     return trained_model(TrainConfig.for_arch(arch))
 
@@ -144,7 +144,7 @@ class LeastSquaresSuite:
     train : callable, optional
         ``train(arch) -> Result`` whose ``value`` is the model (default: the
         checkpoint cache's :func:`~numlearn.learned.checkpoint.trained_model` with
-        :meth:`~numlearn.learned.training.TrainConfig.for_arch`).
+        :meth:`~numlearn.learned.config.TrainConfig.for_arch`).
     """
 
     def __init__(

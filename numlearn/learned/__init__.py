@@ -10,7 +10,8 @@ cheap until a model is actually used:
   format, the learned gradient-descent iterate, exact weight constructions, and the
   study against classical GD (error decomposition, out-of-distribution table);
 - :mod:`numlearn.learned.optim`: optimisers as objects (Levenberg-Marquardt);
-- :mod:`numlearn.learned.training`: the float64 high-precision training recipe
+- :mod:`numlearn.learned.config` (what defines a run) and
+  :mod:`numlearn.learned.training`: the float64 high-precision training recipe
   (fresh batches, Adam with tiny eps, EMA gradient filter, L-BFGS / Gauss-Newton
   polishing);
 - :mod:`numlearn.learned.checkpoint`: checkpoints and the cache of trained models
@@ -38,7 +39,8 @@ _HOMES = {
         "model_gradient", "ood_row", "ood_study", "reference_gd", "sample_least_squares",
     ),
     "numlearn.learned.optim": ("LMStep", "LevenbergMarquardt"),
-    "numlearn.learned.training": ("TrainConfig", "build_model", "train"),
+    "numlearn.learned.config": ("TrainConfig", "build_model"),
+    "numlearn.learned.training": ("train",),
     "numlearn.learned.checkpoint": (
         "cache_directory", "load_checkpoint", "save_checkpoint", "trained_model",
     ),

@@ -17,7 +17,8 @@ import torch
 from torch import nn
 
 from numlearn._core.result import Result, Status
-from numlearn.learned.training import _ARCHS, TrainConfig, train
+from numlearn.learned.config import _ARCHS, TrainConfig
+from numlearn.learned.training import train
 
 __all__ = ["cache_directory", "load_checkpoint", "save_checkpoint", "trained_model"]
 

@@ -13,12 +13,13 @@ from numlearn.learned.checkpoint import (  # noqa: E402
     save_checkpoint,
     trained_model,
 )
+from numlearn.learned.config import TrainConfig, build_model  # noqa: E402
 from numlearn.learned.least_squares import (  # noqa: E402
     make_tokens,
     sample_least_squares,
 )
 from numlearn.learned.least_squares.tokens import _tokens  # noqa: E402
-from numlearn.learned.training import TrainConfig, build_model, train  # noqa: E402
+from numlearn.learned.training import train  # noqa: E402
 from numlearn.problems.least_squares import sample  # noqa: E402
 
 EXACT_TOL = 1e-14

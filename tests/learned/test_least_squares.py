@@ -19,6 +19,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from numlearn.classical.least_squares import RankDeficientWarning, gradient_descent  # noqa: E402
+from numlearn.learned.config import TrainConfig, build_model  # noqa: E402
 from numlearn.learned.layers import (  # noqa: E402
     LinearAttentionModel,
 )
@@ -32,7 +33,7 @@ from numlearn.learned.least_squares import (  # noqa: E402
     reference_gd,
     sample_least_squares,
 )
-from numlearn.learned.training import TrainConfig, build_model, train  # noqa: E402
+from numlearn.learned.training import train  # noqa: E402
 
 from ._oracles import _numpy_gradient, _numpy_problems, _rel_errors, _t  # noqa: E402
 

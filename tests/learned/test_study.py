@@ -13,6 +13,7 @@ from numlearn.classical.least_squares import gradient_descent  # noqa: E402
 from numlearn.learned.checkpoint import (  # noqa: E402
     trained_model,
 )
+from numlearn.learned.config import TrainConfig  # noqa: E402
 from numlearn.learned.layers import (  # noqa: E402
     BaseConvModel,
     LinearAttentionModel,
@@ -28,7 +29,6 @@ from numlearn.learned.least_squares import (  # noqa: E402
     ood_study,
 )
 from numlearn.learned.least_squares.tokens import _gradient  # noqa: E402
-from numlearn.learned.training import TrainConfig  # noqa: E402
 from numlearn.problems.least_squares import LeastSquaresFamily, sample  # noqa: E402
 
 EPS = np.finfo(np.float64).eps

@@ -10,6 +10,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
+from numlearn.learned.config import TrainConfig, build_model  # noqa: E402
 from numlearn.learned.layers import (  # noqa: E402
     num_parameters,
 )
@@ -18,7 +19,7 @@ from numlearn.learned.least_squares import (  # noqa: E402
     make_tokens,
     sample_least_squares,
 )
-from numlearn.learned.training import TrainConfig, build_model, train  # noqa: E402
+from numlearn.learned.training import train  # noqa: E402
 
 EXACT_TOL = 1e-14
 EPS = np.finfo(np.float64).eps

@@ -91,7 +91,7 @@ class _SequenceModel(nn.Module):
     ) -> tuple[Tensor, Tensor | tuple[Tensor, ...]]:
         """The outputs and the residual stream (batch, n+1, width) after the first
         ``layer`` blocks (0: the embedded tokens), from one pass; for probes and
-        auxiliary losses (:class:`~numlearn.learned.training.TrainConfig`
+        auxiliary losses (:class:`~numlearn.learned.config.TrainConfig`
         ``aux_weight``).  A tuple of layers gives a tuple of streams."""
         self._check_tokens(tokens)
         layers = (layer,) if isinstance(layer, int) else tuple(layer)

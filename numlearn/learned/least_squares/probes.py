@@ -35,7 +35,7 @@ class _AuxProbe:
     """Linear read-outs of a GD route's intermediate quantities from the residual
     stream (``TrainConfig.aux_probe``); seeded, and discarded after training."""
 
-    def __init__(self, config: Any) -> None:  # a numlearn.learned.training.TrainConfig
+    def __init__(self, config: Any) -> None:  # a numlearn.learned.config.TrainConfig
         d, W, L = config.d, config.width, config.n_layers
         self.kind = config.aux_probe
         depth = _AUX_PROBES[self.kind]
