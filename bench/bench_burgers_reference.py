@@ -24,7 +24,8 @@ import time
 import mpmath
 import numpy as np
 
-from numlearn.problems.burgers import NU, burgers_solution, burgers_solution_mp
+from numlearn.problems.burgers import NU, burgers_solution
+from numlearn.problems.burgers_mp import burgers_solution_mp
 from numlearn.problems.pdes import Burgers
 
 

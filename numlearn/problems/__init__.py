@@ -8,7 +8,8 @@
   Burgers, Poisson2d-C) with their exact or reference solutions; each speaks the
   harness protocol (:class:`~numlearn.problems.protocol.HarnessProblem`: ``name``,
   ``grid_name``, ``truth()``, and ``evaluate_on_grid``);
-  :mod:`numlearn.problems.burgers` (the Cole-Hopf solution and its mpmath oracle) and
+  :mod:`numlearn.problems.burgers` (the Cole-Hopf solution), its mpmath oracle
+  :mod:`numlearn.problems.burgers_mp`, and
   :mod:`numlearn.problems.poisson2d` (the geometry and the stored series) define and
   load the two references that are not closed forms (built by
   :mod:`numlearn.reference`); :class:`PDESolver` is the protocol of a PDE solver of

@@ -25,10 +25,9 @@ from numlearn.problems.burgers import (
     NU,
     REFERENCE_FILES,
     basdevant_minimum,
-    burgers_front_slope_mp,
     burgers_solution,
-    burgers_solution_mp,
 )
+from numlearn.problems.burgers_mp import burgers_front_slope_mp, burgers_solution_mp
 from numlearn.problems.pdes import Burgers
 from numlearn.reference._files import npz_bytes, write_atomic
 

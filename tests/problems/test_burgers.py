@@ -10,16 +10,15 @@ import pytest
 
 from numlearn._core.store import ReferenceIntegrityError, reference_directory
 from numlearn.precision import OracleDisagreementError
-from numlearn.problems import burgers as bg
+from numlearn.problems import burgers_mp as bmp
 from numlearn.problems.burgers import (
     NU,
     basdevant_minimum,
     burgers_front_slope,
-    burgers_front_slope_mp,
     burgers_solution,
-    burgers_solution_mp,
     load_burgers_reference,
 )
+from numlearn.problems.burgers_mp import burgers_front_slope_mp, burgers_solution_mp
 from numlearn.problems.pdes import Burgers
 
 EPS = np.finfo(float).eps
@@ -89,10 +88,10 @@ def test_pde_residual_of_the_cole_hopf_integral():
     # precision), satisfies u_t + u u_x = nu u_xx: checks the representation itself
     # (kernel width 4 nu t vs the viscosity, the factor 1/t), independent of float64.
     with mpmath.workdps(30):
-        nu = bg._mp_nu(None)
+        nu = bmp._mp_nu(None)
 
         def f(t, x):
-            return bg._mp_cole_hopf(t, x, nu)
+            return bmp._mp_cole_hopf(t, x, nu)
 
         for t, x in ((0.25, 0.4), (0.6, 0.01)):
             tm, xm = mpmath.mpf(t), mpmath.mpf(x)
@@ -179,12 +178,12 @@ def test_scalar_shape_and_problem_wiring():
 
 
 def test_oracle_disagreement_names_the_point(monkeypatch):
-    real = bg._mp_cole_hopf
+    real = bmp._mp_cole_hopf
 
     def drifting(t, x, nu, refine=1.0):  # an error that depends on the precision
         return real(t, x, nu, refine) + (mpmath.mpf(10) ** -20 if refine == 1.0 else 0)
 
-    monkeypatch.setattr(bg, "_mp_cole_hopf", drifting)
+    monkeypatch.setattr(bmp, "_mp_cole_hopf", drifting)
     with pytest.raises(OracleDisagreementError, match=r"\(t, x\) = \(0\.5, 0\.25\)"):
         burgers_solution_mp(0.5, 0.25, 30)
 

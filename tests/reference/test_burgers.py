@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from numlearn._core.store import reference_directory
-from numlearn.problems.burgers import burgers_solution_mp
+from numlearn.problems.burgers_mp import burgers_solution_mp
 from numlearn.reference import burgers as rb
 from numlearn.reference._files import npz_bytes
 
