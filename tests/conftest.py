@@ -26,8 +26,13 @@ def rng() -> np.random.Generator:
 
 
 @pytest.fixture(autouse=True, scope="session")
-def _one_torch_thread() -> None:
+def _one_torch_thread():
     """Test modules that use torch import it at collection, before this runs."""
     torch = sys.modules.get("torch")
-    if torch is not None:
-        torch.set_num_threads(1)
+    if torch is None:
+        yield
+        return
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
