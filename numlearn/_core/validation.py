@@ -11,7 +11,7 @@ that is out of range.  One function per idea:
 - scalars: :func:`check_real` (a finite real number), :func:`check_positive` (``> 0``
   or ``>= 0``), :func:`check_fraction` (in ``(0, 1]`` or another unit interval),
   :func:`check_int` (an integer in a range), :func:`check_even`,
-  :func:`check_domain` (an interval ``a < b``);
+  :func:`check_domain` (an interval ``a < b``), :func:`check_flag` (a bool);
 - names: :func:`check_choice` (one of a list of known names, listed in the message).
 
 Integer and boolean arrays are promoted to float64; float32 and complex64 are accepted
@@ -329,19 +329,48 @@ def check_choice(value: Any, name: str, choices: Sequence[str]) -> str:
     return value
 
 
+#: A domain ``[a, b]`` must be wider than this many ulps of ``max(|a|, |b|)``; a
+#: narrower one cannot hold distinct interpolation points (see :func:`check_domain`).
+MIN_DOMAIN_ULPS: float = 1024.0
+
+
 def check_domain(domain: Any, name: str = "domain") -> tuple[float, float]:
-    """Return ``(a, b)`` as floats, raising unless ``a < b`` are finite reals."""
-    try:
-        a, b = (float(v) for v in domain)
-    except (TypeError, ValueError):
-        raise TypeError(
-            f"`{name}` must be a pair (a, b) of real numbers, got {domain!r}."
-        ) from None
+    """Return ``(a, b)`` as floats, raising unless ``a < b`` are finite reals.
+
+    Refuses (with `TypeError`) anything but a pair of real numbers: strings, bools and
+    complex endpoints included.  Refuses (with `ValueError`) non-finite endpoints,
+    reversed or empty intervals, and intervals narrower than
+    ``MIN_DOMAIN_ULPS * eps * max(|a|, |b|)``: on those the affine map to ``[-1, 1]``
+    loses all but a few bits, and points placed on them round together.
+    """
+    if isinstance(domain, str | bytes) or not hasattr(domain, "__len__") or len(domain) != 2:
+        raise TypeError(f"`{name}` must be a pair (a, b) of real numbers, got {domain!r}.")
+    a, b = (_as_real(v, f"{name}[{i}]") for i, v in enumerate(domain))
     if not (np.isfinite(a) and np.isfinite(b)):
         raise ValueError(f"`{name}` endpoints must be finite, got ({a}, {b}).")
     if not a < b:
-        raise ValueError(f"`{name}` must satisfy a < b, got ({a}, {b}).")
+        raise ValueError(
+            f"`{name}` must satisfy a < b, got ({a}, {b}); pass the endpoints in "
+            "increasing order."
+        )
+    scale = max(abs(a), abs(b))
+    if b - a <= MIN_DOMAIN_ULPS * EPS * scale:
+        raise ValueError(
+            f"`{name}` = ({a!r}, {b!r}) is too narrow for its distance from 0: its width "
+            f"{b - a:.3g} is under {MIN_DOMAIN_ULPS:g} ulps of {scale:.3g}, so points on it "
+            "round together; shift the variable (x - a) so the interval sits near 0."
+        )
     return a, b
+
+
+def check_flag(value: Any, name: str) -> bool:
+    """Return ``value`` if it is a bool (Python or NumPy), else raise `TypeError`.
+
+    Strings such as ``'no'`` and numbers are refused: ``bool('no')`` is True.
+    """
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    raise TypeError(f"`{name}` must be True or False, got {value!r} ({type(value).__name__}).")
 
 
 def result_dtype(*arrays: NDArray[Any]) -> np.dtype[Any]:

@@ -12,7 +12,9 @@ from numlearn._core.validation import (
     as_kernel_array,
     as_lstsq_batch,
     check_choice,
+    check_domain,
     check_even,
+    check_flag,
     check_fraction,
     check_int,
     check_positive,
@@ -148,3 +150,35 @@ def test_drop_batch_axis_and_kernel_array() -> None:
     a = np.arange(6.0)
     assert as_kernel_array(a) is a  # already the kernel layout: no copy
     assert as_kernel_array(np.arange(6)).dtype == np.float64
+
+
+@pytest.mark.parametrize(
+    "domain",
+    [("0", "1"), (True, 2.0), (0.0, 1j), "ab", (0.0,), 5.0],
+)
+def test_check_domain_refuses_non_real_pairs(domain):
+    with pytest.raises(TypeError, match="domain"):
+        check_domain(domain)
+
+
+@pytest.mark.parametrize(
+    "domain", [(1.0, 1.0 + 2.2e-16), (1e17, 1e17 + 64.0), (2.0, 1.0), (0.0, np.inf)]
+)
+def test_check_domain_refuses_empty_narrow_reversed_infinite(domain):
+    with pytest.raises(ValueError, match="domain"):
+        check_domain(domain)
+
+
+def test_check_domain_accepts_ordinary_and_tiny_domains_near_zero():
+    assert check_domain((-1e-300, 1e-300)) == (-1e-300, 1e-300)
+    assert check_domain(np.array([2.0, 3.0])) == (2.0, 3.0)
+
+
+@pytest.mark.parametrize("value", ["no", 0, 1.0, None])
+def test_check_flag_refuses_non_bools(value):
+    with pytest.raises(TypeError, match="`extrapolate` must be True or False"):
+        check_flag(value, "extrapolate")
+
+
+def test_check_flag_accepts_numpy_bools():
+    assert check_flag(np.bool_(False), "x") is False
