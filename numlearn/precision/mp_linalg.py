@@ -26,7 +26,7 @@ from numlearn._core.validation import (
     check_positive,
     drop_batch_axis,
 )
-from numlearn.precision.oracle import OracleDisagreementError, two_precision
+from numlearn.precision.oracle import MAX_DPS, OracleDisagreementError, two_precision
 
 __all__ = ["SVDConditioning", "mp_lstsq", "svd_conditioning"]
 
@@ -142,10 +142,12 @@ def mp_lstsq(
     """
     import mpmath
 
+    if b is None:
+        raise TypeError("`b` is required (an array of shape (n,) or (B, n)), got None.")
     Am, bm, _, single = as_lstsq_batch(A, b)
-    assert bm is not None
-    dps = check_int(dps, "dps", minimum=20)
-    check_dps = 2 * dps if check_dps is None else check_int(check_dps, "check_dps", minimum=1)
+    dps = check_int(dps, "dps", minimum=20, maximum=MAX_DPS // 2)
+    check_dps = 2 * dps if check_dps is None else check_int(check_dps, "check_dps", minimum=1,
+                                                            maximum=MAX_DPS)
     if check_dps <= dps:
         raise ValueError(f"`check_dps` must exceed `dps` = {dps}, got {check_dps}.")
     digits = check_int(digits, "digits", minimum=1)

@@ -48,6 +48,18 @@ def _first(mask: NDArray[np.bool_]) -> list[int]:
     return np.flatnonzero(mask)[:_LIST].tolist()
 
 
+_LAYOUTS = {"b": "the right-hand sides, shape (n,) or (B, n)",
+            "x0": "the start points, shape (d,) or (B, d)"}
+
+
+def _require_arrays(**arrays: Any) -> None:
+    """Raise `TypeError` naming the first required array argument that is ``None``."""
+    for name, v in arrays.items():
+        if v is None:
+            layout = _LAYOUTS.get(name, "an array")
+            raise TypeError(f"`{name}` is required ({layout}), got None.")
+
+
 # ---------------------------------------------------------------------- conditioning
 
 
