@@ -161,7 +161,7 @@ def _warn_lebesgue(lam: NDArray[np.float64], xe: NDArray[Any], caller: str) -> N
     count = int(np.count_nonzero(lam > LEBESGUE_WARN))
     warnings.warn(
         f"{caller}: the second barycentric formula is ill-conditioned at {count} "
-        f"of {lam.shape[0]} points (worst: x = {xe[i]!r}, Lebesgue function "
+        f"of {lam.shape[0]} points (worst: x = {xe[i].item()!r}, Lebesgue function "
         f"lambda(x) = sum_j |l_j(x)| = {lam[i]:.3g} > {LEBESGUE_WARN:.0e}); expect errors "
         f"up to about lambda eps max|f| = {lam[i] * EPS:.1e} max|f| there. For points "
         "outside the nodes' interval use barycentric_eval_first (backward stable) or "

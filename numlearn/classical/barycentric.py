@@ -55,6 +55,7 @@ from numlearn.classical._bary_arrays import (
     _prepare_nodes,
     _warn_lebesgue,
 )
+from numlearn.classical._limits import check_alloc
 
 __all__ = [
     "LEBESGUE_WARN",
@@ -285,6 +286,7 @@ def barycentric_eval(
     xn, w, f, xe, out_dtype, shape = _prepare_eval(nodes, weights, values, x)
     f2, k = _as_2d_real_view(f, xe.dtype)
     m = xe.shape[0]
+    check_alloc((m, f2.shape[1]), xe.dtype.itemsize, "x", "the result (points x columns)")
     # Complex points exactly on a node take the node's value here (Numba's complex
     # division raises on a zero divisor, where the real kernels rely on w/0 = inf).
     hits = _complex_node_hits(xn, xe)
@@ -351,6 +353,8 @@ def barycentric_eval_first(
     factor, e = _log2_scale_from(xn, w)
     f2, k = _as_2d_real_view(f, xe.dtype)
     wf = (w * factor).astype(xe.dtype)
+    check_alloc((xe.shape[0], f2.shape[1]), xe.dtype.itemsize, "x",
+                "the result (points x columns)")
     out = np.empty((xe.shape[0], f2.shape[1]), dtype=xe.dtype)
     with threads_for(xe.shape[0]):
         _k.bary1(xn, wf, e, f2, xe, out)
@@ -392,7 +396,9 @@ def trig_barycentric_eval(
     ndarray, shape ``x.shape + values.shape[1:]``
     """
     a, b = check_domain(domain)
-    f = as_float_array(values, "values", ndim=(1, 2))
+    f = as_float_array(values, "values", ndim=(1, 2), allow_empty=True)
+    if f.shape[0] == 0:
+        raise ValueError("`values` is empty; it needs one value (row) per node, n >= 1.")
     xe = as_float_array(x, "x", allow_complex=False, allow_empty=True)
     shape = xe.shape + f.shape[1:]
     out_dtype = result_dtype(f, xe)
@@ -406,6 +412,7 @@ def trig_barycentric_eval(
     xnodes = a + period * (np.arange(n, dtype=np.float64) / n)
     scale = 2.0 * np.pi / period
     f2, k = _as_2d_real_view(f.astype(compute_dtype(f.dtype)), np.dtype(np.float64))
+    check_alloc((xr.shape[0], f2.shape[1]), 8, "x", "the result (points x columns)")
     out = np.empty((xr.shape[0], f2.shape[1]))
     with threads_for(xr.shape[0]):
         _k.trig_bary(xnodes, xr, scale, f2, n % 2 == 1, out)

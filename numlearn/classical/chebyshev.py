@@ -49,6 +49,7 @@ from numlearn.classical._chebyshev_kernels import (
     clenshaw_kernel_complex,
     clenshaw_safe,
 )
+from numlearn.classical._limits import check_alloc
 from numlearn.classical.nodes import (
     _check_kind,
     map_to_reference,
@@ -283,7 +284,8 @@ def clenshaw(
     out_dtype = result_dtype(xa, carr)
     work = compute_dtype(out_dtype)
     c = carr[:, None] if one_d else carr
-    s = map_to_reference(xa.astype(compute_dtype(xa.dtype)).ravel(), domain)
+    with np.errstate(over="ignore"):  # 2x past the largest float: s = +-inf, handled
+        s = map_to_reference(xa.astype(compute_dtype(xa.dtype)).ravel(), domain)
     s = np.ascontiguousarray(s)
     c = np.ascontiguousarray(c.astype(work, copy=False))
     out = np.empty((s.shape[0], c.shape[1]), dtype=work)
@@ -485,6 +487,7 @@ def clenshaw_curtis_weights(
     """
     n = check_int(n, "n", minimum=1)
     a, b = check_domain(domain)
+    check_alloc((n,), 8 * 4, "n", "the weights and their DCT workspace")
     if n == 1:
         return np.array([b - a])
     keven = np.arange(0, n, 2, dtype=np.float64)

@@ -32,6 +32,7 @@ from numlearn.classical._bary_arrays import (
     _prepare_nodes,
     _prepare_weights,
 )
+from numlearn.classical._limits import check_alloc
 from numlearn.classical.barycentric import barycentric_weights
 
 __all__ = ["lebesgue_constant", "lebesgue_function"]
@@ -108,6 +109,7 @@ def lebesgue_constant(
     w = barycentric_weights(xn) if weights is None else _prepare_weights(weights, xn)
     a, b = (xn.min(), xn.max()) if domain is None else check_domain(domain)
     spg = check_int(samples_per_gap, "samples_per_gap", minimum=2, maximum=MAX_SAMPLES_PER_GAP)
+    check_alloc(((xn.shape[0] + 1) * spg,), 8, "samples_per_gap", "the sampling grid")
     edges = np.unique(np.concatenate([[a], xn[(xn > a) & (xn < b)], [b]]))
     t = np.linspace(0.0, 1.0, spg + 1)[:-1]
     grid = np.concatenate([(edges[:-1, None] + t * np.diff(edges)[:, None]).ravel(), [b]])
