@@ -72,12 +72,20 @@ __all__ = [
 
 
 def _columns(a: ArrayLike, name: str) -> tuple[NDArray[Any], np.dtype[Any], bool]:
-    """Validate ``a`` as (n,) or (n, k); return it as 2-D in the compute dtype."""
-    arr = as_float_array(a, name, ndim=(1, 2))
+    """Validate ``a`` as (n,) or (n, k), ``n >= 1`` (``k = 0`` allowed, as SciPy); return
+    it as 2-D in the compute dtype."""
+    arr = _nonempty_rows(as_float_array(a, name, ndim=(1, 2), allow_empty=True), name)
     out = result_dtype(arr)
     work = arr.astype(compute_dtype(out), copy=True)
     one_d = work.ndim == 1
     return (work[:, None] if one_d else work), out, one_d
+
+
+def _nonempty_rows(arr: NDArray[Any], name: str) -> NDArray[Any]:
+    """``arr`` unless its first axis is empty (zero columns are fine)."""
+    if arr.shape[0] == 0:
+        raise ValueError(f"`{name}` is empty; it needs at least one entry (row).")
+    return arr
 
 
 def _finish(a: NDArray[Any], out: np.dtype[Any], one_d: bool) -> NDArray[Any]:
@@ -278,7 +286,8 @@ def clenshaw(
     1.0
     """
     xa = as_float_array(x, "x", allow_empty=True)
-    carr = as_float_array(coeffs, "coeffs", ndim=(1, 2))
+    carr = _nonempty_rows(as_float_array(coeffs, "coeffs", ndim=(1, 2), allow_empty=True),
+                          "coeffs")
     domain = check_domain(domain)
     one_d = carr.ndim == 1
     out_dtype = result_dtype(xa, carr)

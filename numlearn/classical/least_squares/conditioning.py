@@ -25,7 +25,7 @@ from numlearn._core.validation import (
     as_lstsq_batch,
     warn_ill_conditioned,
 )
-from numlearn.precision.mp_linalg import svd_conditioning
+from numlearn.precision.mp_linalg import _svd_conditioning
 
 __all__ = ["Conditioning", "RankDeficientWarning", "conditioning", "gd_conditioning"]
 
@@ -114,7 +114,7 @@ class Conditioning:
 
 def _conditioning(Am: NDArray[np.float64], rcond: float | None) -> Conditioning:
     B, n, d = Am.shape
-    s, cond, rank, rc = svd_conditioning(Am, rcond)
+    s, cond, rank, rc = _svd_conditioning(Am, rcond)
     smax = s[:, 0]
     smin = s[:, -1] if n >= d else np.zeros(B)  # n < d: A^T A has d - n zero eigenvalues
     with np.errstate(divide="ignore", invalid="ignore"):
