@@ -1,4 +1,5 @@
-r"""Barycentric Lagrange interpolation: weights, evaluation, Lebesgue constants.
+r"""Barycentric Lagrange interpolation: weights and evaluation (first, second and
+trigonometric formulas), with the second formula's conditioning estimate.
 
 The interpolating polynomial of degree ``n - 1`` through ``(x_j, f_j)`` is evaluated
 in barycentric form.  With weights :math:`w_j = 1/\prod_{k\ne j}(x_j - x_k)` (any
@@ -14,7 +15,9 @@ common scaling allowed in the second form):
 with :math:`\ell(x) = \prod_j (x - x_j)`.  The first form is backward stable for any
 node set; the second is forward stable for node sets with a small Lebesgue constant
 (Chebyshev, Legendre) and points inside the interval (Higham 2004), and costs no
-:math:`\ell(x)`.
+:math:`\ell(x)`.  The Lebesgue function and constant are in
+:mod:`numlearn.classical.lebesgue`, the interpolant object in
+:mod:`numlearn.classical.barycentric_interpolant`.
 
 References
 ----------
@@ -215,7 +218,7 @@ def barycentric_eval(
     interval, and grows exponentially outside the interval and for equispaced nodes.
     Where it exceeds :data:`LEBESGUE_WARN` (``1e8``, an expected error above about
     ``2e-8 max|f|``) the function warns.  The estimate costs one absolute value and
-    one addition per term (a few per cent; ``bench/bench_bary_conditioning.py``).
+    one addition per term (a few per cent of the evaluation).
 
     Cost :math:`O(mn)` time for ``m`` points and ``n`` nodes, in parallel over the
     points (Numba ``prange``, blocks of 256 points); extra memory :math:`O(m)`: no

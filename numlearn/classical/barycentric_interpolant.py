@@ -32,8 +32,8 @@ __all__ = ["BarycentricInterpolant"]
 class BarycentricInterpolant:
     r"""A polynomial interpolant in barycentric form: nodes, weights and values.
 
-    A thin class over :func:`barycentric_eval` and the differentiation kernels (as
-    :class:`numpy.polynomial.Chebyshev` binds ``chebval``).
+    A thin class over :func:`~numlearn.classical.barycentric.barycentric_eval` and the
+    differentiation kernels (as :class:`numpy.polynomial.Chebyshev` binds ``chebval``).
 
     Parameters
     ----------
@@ -42,7 +42,8 @@ class BarycentricInterpolant:
     values : array_like, shape (n,) or (n, k)
         Values at the nodes.
     weights : array_like, optional
-        Barycentric weights; by default :func:`barycentric_weights` (:math:`O(n^2)`).
+        Barycentric weights; by default
+        :func:`~numlearn.classical.barycentric.barycentric_weights` (:math:`O(n^2)`).
         Pass the closed form for Chebyshev or Legendre points.
     domain : (float, float), optional
         Interval on which the interpolant is used; defaults to the node range.
@@ -114,7 +115,9 @@ class BarycentricInterpolant:
         return int(self.nodes.shape[0])
 
     def __call__(self, x: ArrayLike) -> NDArray[Any]:
-        """Evaluate at ``x`` (any shape); see :func:`barycentric_eval`."""
+        """Evaluate at ``x`` (any shape); see
+        :func:`~numlearn.classical.barycentric.barycentric_eval` (which warns when the
+        Lebesgue function at a point exceeds ``LEBESGUE_WARN``)."""
         xe = as_float_array(x, "x", allow_empty=True)
         if self.domain is None or np.iscomplexobj(xe):
             return barycentric_eval(self.nodes, self.weights, self.values, xe)
@@ -151,7 +154,7 @@ class BarycentricInterpolant:
 
     def lebesgue_constant(self) -> float:
         """The Lebesgue constant of the nodes on :attr:`domain`; see
-        :func:`lebesgue_constant`."""
+        :func:`~numlearn.classical.lebesgue.lebesgue_constant`."""
         return lebesgue_constant(self.nodes, self.weights, domain=self.domain)
 
     def __repr__(self) -> str:
