@@ -250,7 +250,7 @@ def unit_row_scale(A: NDArray[np.float64]) -> NDArray[np.float64]:
     norms = np.linalg.norm(_matrix(A, "A"), axis=1)
     if not (norms > 0).all():
         raise ValueError(
-            f"`A` has a zero row ({int(np.argmin(norms))}): the system has an empty "
+            f"`A` has a zero row: row {int(np.argmin(norms))} is all zeros, an empty "
             "equation; remove it before scaling."
         )
     return 1.0 / norms
