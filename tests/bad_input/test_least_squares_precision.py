@@ -27,6 +27,7 @@ from numlearn.classical import (
 )
 from numlearn.classical.least_squares import RankDeficientWarning
 from numlearn.precision import (
+    ErrorDecomposition,
     metric_report,
     mp_barycentric,
     mp_evaluate,
@@ -182,13 +183,15 @@ class TestDtype:
          ("dps", lambda v: mp_lstsq(A, B, dps=v)),
          ("atol", lambda v: two_precision(mpmath.exp, [1], atol=v)),
          ("max_dps", lambda v: two_precision(mpmath.exp, [1], max_dps=v)),
-         ("n", lambda v: inverse_norm1_estimate(lambda y: y, lambda y: y, v))],
+         ("n", lambda v: inverse_norm1_estimate(lambda y: y, lambda y: y, v)),
+         ("cond", lambda v: ErrorDecomposition(*[np.ones(3)] * 4, grid_name="g", cond=v)),
+         ("norm", lambda v: ErrorDecomposition(*[np.ones(3)] * 4, grid_name="g", norm=v))],
     )
     @pytest.mark.parametrize("v", ["1e-10", True])
     def test_strings_and_bools_where_numbers_are_due(self, arg, call, v):
         # issue 13 item 15 (tol='1e-10', beta=True): refused by name.  Arguments that
         # take names too answer an unknown name with ValueError.
-        named = arg in ("step_size", "method") and isinstance(v, str)
+        named = arg in ("step_size", "method", "norm") and isinstance(v, str)
         with pytest.raises(ValueError if named else TypeError, match=f"`{arg}`"):
             call(v)
 
