@@ -312,8 +312,8 @@ def _check_series(c64: NDArray[np.float64], points: NDArray[np.float64],
         i = int(np.argmax(err))
         raise format_error(path, "chebyshev.coefficients",
                            f"do not reproduce `values.float64`: the series differs by "
-                           f"{err[i]:.3e} at x = {points[i]!r} (rounding allows {bound:.1e}); "
-                           "coefficients or values are truncated or changed")
+                           f"{err[i]:.3e} at x = {float(points[i])!r} (rounding allows "
+                           f"{bound:.1e}); coefficients or values are truncated or changed")
 
 
 def _metadata(doc: dict[str, Any]) -> dict[str, Any]:

@@ -92,7 +92,7 @@ def _recompute_target(ref: Reference, rng: random.Random, count: int) -> list[st
             v = t.mpmath_func(mpmath.mpf(ref.points[i]))
             stored = mpmath.mpf(ref.values[i])
             if abs(v - stored) > tol * abs(v):
-                problems.append(f"{ref.name}: value at x = {ref.points[i]!r} is "
+                problems.append(f"{ref.name}: value at x = {float(ref.points[i])!r} is "
                                 f"{mpmath.nstr(v, 34)}, file says {ref.values[i]}")
     n = int(ref.metadata["chebyshev"]["computations"][0]["n_points"]) - 1
     kmax = min(n - 1, ref.degree + ref.degree // 4 + 16)
@@ -127,8 +127,8 @@ def _recompute_burgers(directory: Path, rng: random.Random, count: int) -> list[
         i, j = rng.randrange(t.size), rng.randrange(x.size)
         v = burgers_solution_mp(float(t[i]), float(x[j]), 30, check_dps=60)
         if abs(mpmath.mpf(float(u[i, j])) - v) > BURGERS_ATOL:
-            problems.append(f"{where}: `u[{i}, {j}]` (t = {t[i]!r}, x = {x[j]!r}) is "
-                            f"{u[i, j]!r}; the oracle burgers_solution_mp gives "
+            problems.append(f"{where}: `u[{i}, {j}]` (t = {float(t[i])!r}, x = {float(x[j])!r}) "
+                            f"is {float(u[i, j])!r}; the oracle burgers_solution_mp gives "
                             f"{mpmath.nstr(v, 20)} (tolerance {BURGERS_ATOL:.1e})")
     points = meta["mpmath_sample"]["points"]
     for i in rng.sample(range(len(points)), min(count, len(points))):
@@ -164,8 +164,8 @@ def _recompute_poisson(directory: Path, rng: random.Random, count: int) -> list[
     if not np.max(err) <= bound:
         i = int(np.argmax(err))
         problems.append(f"{where}: `u[{i}]` differs from the stored series at "
-                        f"({ref.x[i]!r}, {ref.y[i]!r}) by {err[i]:.2e} > the certified "
-                        f"bound {bound:.2e}")
+                        f"({float(ref.x[i])!r}, {float(ref.y[i])!r}) by {err[i]:.2e} > the "
+                        f"certified bound {bound:.2e}")
     gen = np.random.default_rng(rng.randrange(2**32))
     edges, circles = _boundary_sample(gen, count)
     for z, g, what in ((edges, 1.0, "the square (u = 1)"), (circles, 0.0, "the circles (u = 0)")):
@@ -179,8 +179,9 @@ def _recompute_poisson(directory: Path, rng: random.Random, count: int) -> list[
     diff = np.abs(poisson2d_c_nystrom(ref.x[idx], ref.y[idx], **_NYSTROM) - ref.u[idx])
     if not np.max(diff) <= _NYSTROM_ATOL:
         i = int(idx[np.argmax(diff)])
-        problems.append(f"{where}: `u[{i}]` at ({ref.x[i]!r}, {ref.y[i]!r}) differs from a "
-                        f"Nystrom solve by {np.max(diff):.2e} > {_NYSTROM_ATOL:g}")
+        problems.append(f"{where}: `u[{i}]` at ({float(ref.x[i])!r}, {float(ref.y[i])!r}) "
+                        f"differs from a Nystrom solve by {np.max(diff):.2e} > "
+                        f"{_NYSTROM_ATOL:g}")
     return problems
 
 
