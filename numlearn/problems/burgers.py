@@ -417,11 +417,12 @@ def load_burgers_reference(
     :func:`numlearn._core.store.load_checked_bytes`, which refuses a file
     whose sha256 differs from ``MANIFEST.sha256``, then checks the contents: float64
     arrays ``t``, ``x`` (increasing from 0 to 1 and from -1 to 1) and ``u`` of shape
-    ``(t.size, x.size)``, all finite; ``u`` zero at ``x = +-1`` and ``-sin(pi x)`` at
-    ``t = 0`` (to ``4 eps``); and the JSON record's oracle sample: every point's float64
-    value within ``4 eps`` of its 30-digit decimal and, at grid points, equal to ``u``
-    there.  (:func:`numlearn.reference.verify_references` with ``recompute`` compares
-    a sample with the mpmath oracle.)  About 5 ms.
+    ``(t.size, x.size)``, all finite; ``u`` zero at ``x = +-1``, ``-sin(pi x)`` at
+    ``t = 0`` (to ``4 eps``) and odd in ``x`` at every grid point (to ``4 eps`` plus
+    the slope times the float64 asymmetry of ``x``); and the JSON record's oracle
+    sample: every point's float64 value within ``4 eps`` of its 30-digit decimal and,
+    at grid points, equal to ``u`` there.  (:func:`numlearn.reference.verify_references`
+    with ``recompute`` compares a sample with the mpmath oracle.)  About 10 ms.
 
     Returns
     -------
@@ -458,6 +459,16 @@ def load_burgers_reference(
     eps = float(np.finfo(np.float64).eps)
     if not np.max(np.abs(u[0] + np.sin(np.pi * x))) <= 4 * eps:
         raise format_error(npz_path, "u[0]", "is not the initial condition -sin(pi x)")
+    # u is odd in x: |u(t, x_i) + u(t, x_(n-1-i))| <= 4 eps + |u_x| |x_i + x_(n-1-i)|,
+    # |u_x| <= 152.01 (Basdevant's slope, the steepest); a value changed alone breaks it
+    if not np.max(np.abs(x + x[::-1])) <= 2 * eps:
+        raise format_error(npz_path, "x", "is not symmetric about 0")
+    excess = np.abs(u + u[:, ::-1]) - (4 * eps + 160.0 * np.abs(x + x[::-1]))
+    if np.max(excess) > 0:
+        i, j = np.unravel_index(int(np.argmax(excess)), u.shape)
+        raise format_error(npz_path, f"u[{i}, {j}]", f"= {float(u[i, j])!r} breaks the "
+                           f"symmetry u(t, -x) = -u(t, x) (u[{i}, {x.size - 1 - j}] = "
+                           f"{float(u[i, x.size - 1 - j])!r})")
     if json_field(meta, "format", str, json_path) != "numlearn-burgers-reference/1":
         raise format_error(json_path, "format", f"is {meta['format']!r}, expected "
                            "'numlearn-burgers-reference/1'")

@@ -14,7 +14,10 @@ as decimal strings with 32 significant digits, plus the float64 roundings as
 (``sha256sum`` format) lists the checksum of every file; :func:`load_reference`
 refuses a file whose checksum does not match
 (:class:`~numlearn._core.store.ReferenceIntegrityError`; the store, its manifest and
-where the directory is: :mod:`numlearn._core.store`).
+where the directory is: :mod:`numlearn._core.store`) or whose contents are
+inconsistent (:class:`~numlearn._core.store.ReferenceFormatError`, e.g. a float64
+entry that is not the rounding of its decimal); :func:`numlearn.reference.verify_references`
+also recomputes samples.
 
 How the coefficients are computed (and why not by quadrature)
 -------------------------------------------------------------
@@ -543,6 +546,8 @@ def build_references(
 
     Raises
     ------
+    TypeError
+        If ``names`` is a str (a single name must be given as a list).
     ReferenceBuildError
         If the two independent computations of some number disagree.
 
@@ -551,6 +556,9 @@ def build_references(
     The output is deterministic: a rebuild with the same mpmath version reproduces
     the files byte for byte (no dates, no host names).  About 5 s in all.
     """
+    if isinstance(names, str):
+        raise TypeError(f"`names` must be an iterable of target names, not the str "
+                        f"{names!r}; use [{names!r}].")
     d = reference_directory(directory, must_exist=False)
     d.mkdir(parents=True, exist_ok=True)
     targets = [get_target(n) for n in (TARGETS if names is None else names)]

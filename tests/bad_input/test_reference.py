@@ -26,6 +26,7 @@ from numlearn.problems.burgers import load_burgers_reference
 from numlearn.problems.poisson2d import load_poisson2d_reference
 from numlearn.reference import (
     UnknownReferenceError,
+    build_references,
     load_reference,
     reference_names,
     verify_references,
@@ -194,10 +195,21 @@ class TestTamperedFiles:
         _edit_npz(copy, BURGERS_NPZ, change)
         _refused(load_burgers_reference, copy, "burgers.npz", field)
 
+    def test_burgers_one_grid_value_changed(self, copy):
+        # Anywhere on the grid: u is odd in x, the changed value no longer is.
+        _edit_npz(copy, BURGERS_NPZ, lambda a: a["u"].__setitem__((77, 300), a["u"][77, 300]
+                                                                  + 1e-12))
+        _refused(load_burgers_reference, copy, "burgers.npz",
+                 r"u\[77, (300|210)\]` = .* breaks the symmetry u\(t, -x\) = -u\(t, x\)")
+
     def test_burgers_grid_value_changed_at_a_sample_point(self, copy):
         p = json.loads((copy / BURGERS_JSON).read_text())["mpmath_sample"]["points"][0]
         i, j = p["grid_index"]
-        _edit_npz(copy, BURGERS_NPZ, lambda a: a["u"].__setitem__((i, j), a["u"][i, j] + 1e-6))
+
+        def change(a):  # and its mirror image, so that u stays odd
+            a["u"][i, j] += 1e-6
+            a["u"][i, 510 - j] -= 1e-6
+        _edit_npz(copy, BURGERS_NPZ, change)
         _refused(load_burgers_reference, copy, "burgers.json",
                  r"mpmath_sample\.points\[0\]\.grid_index")
 
@@ -281,14 +293,16 @@ class TestTamperedFiles:
         _edit_json(copy, "exp.json", lambda d: d["values"].__setitem__("values", [
             v[:25] + ("1" if v[25] != "1" else "2") + v[26:] for v in d["values"]["values"]]))
         load_reference("exp", copy)
-        # Burgers: every grid value off the stored sample, the first row and the
-        # boundaries changed by 1e-6 relative; the 27th digit of every sample decimal.
+        # Burgers: every grid value off the stored sample (and its mirror image), the
+        # first row and the boundaries changed by 1e-6 relative; the 27th digit of
+        # every sample decimal.
         meta = json.loads((copy / BURGERS_JSON).read_text())
         keep = np.zeros((201, 511), dtype=bool)
         keep[0], keep[:, 0], keep[:, -1] = True, True, True
         for p in meta["mpmath_sample"]["points"]:
             if "grid_index" in p:
                 keep[tuple(p["grid_index"])] = True
+        keep |= keep[:, ::-1]  # the change keeps u odd in x
         _edit_npz(copy, BURGERS_NPZ,
                   lambda a: a.__setitem__("u", np.where(keep, a["u"], a["u"] * (1 + 1e-6))))
 
@@ -349,6 +363,12 @@ class TestDtype:
     def test_filename(self):
         with pytest.raises(TypeError, match="`filename`"):
             load_checked_bytes(5)
+
+    def test_build_names_as_a_str(self, tmp_path):
+        # "runge" would be iterated as 'r', 'u', ... : refused before anything is built
+        with pytest.raises(TypeError, match=r"`names` .* use \['runge'\]"):
+            build_references(tmp_path, "runge")
+        assert not any(tmp_path.iterdir())
 
 
 class TestOutOfDomain:
