@@ -96,11 +96,8 @@ References
 
 from __future__ import annotations
 
-import io
-import json
 import math
 import os
-import zipfile
 from typing import Any
 
 import numpy as np
@@ -108,7 +105,15 @@ from numba import njit, prange
 from numpy.typing import ArrayLike, NDArray
 
 from numlearn._core.compensated import neumaier_add
-from numlearn._core.store import ReferenceIntegrityError, load_checked_bytes
+from numlearn._core.store import (
+    check_decimal_rounding,
+    format_error,
+    json_field,
+    load_checked_json,
+    load_checked_npz,
+    parse_hex_float,
+    reference_path,
+)
 from numlearn._core.validation import as_float_array, check_int, check_positive
 
 __all__ = [
@@ -406,11 +411,18 @@ def basdevant_minimum(nu: float = NU) -> tuple[float, float]:
 def load_burgers_reference(
     directory: str | os.PathLike[str] | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], dict[str, Any]]:
-    """The stored Burgers reference ``(t, x, u, metadata)``, checksum-verified.
+    """The stored Burgers reference ``(t, x, u, metadata)``, checksum-verified and checked.
 
     Reads ``pdes/burgers.npz`` and ``pdes/burgers.json`` through
     :func:`numlearn._core.store.load_checked_bytes`, which refuses a file
-    whose sha256 differs from ``MANIFEST.sha256``.
+    whose sha256 differs from ``MANIFEST.sha256``, then checks the contents: float64
+    arrays ``t``, ``x`` (increasing from 0 to 1 and from -1 to 1) and ``u`` of shape
+    ``(t.size, x.size)``, all finite; ``u`` zero at ``x = +-1``, ``-sin(pi x)`` at
+    ``t = 0`` (to ``4 eps``) and odd in ``x`` at every grid point (to ``4 eps`` plus
+    the slope times the float64 asymmetry of ``x``); and the JSON record's oracle
+    sample: every point's float64 value within ``4 eps`` of its 30-digit decimal and,
+    at grid points, equal to ``u`` there.  (:func:`numlearn.reference.verify_references`
+    with ``recompute`` compares a sample with the mpmath oracle.)  About 10 ms.
 
     Returns
     -------
@@ -424,17 +436,59 @@ def load_burgers_reference(
     Raises
     ------
     numlearn._core.store.ReferenceIntegrityError
-        Missing, unlisted, altered or malformed files.
+        Missing, unlisted or altered files.
+    numlearn._core.store.ReferenceFormatError
+        (a ``ReferenceIntegrityError`` and a ``ValueError``) Malformed or inconsistent
+        contents; the message names the file and the field.
     """
     npz_name, json_name = REFERENCE_FILES
-    raw = load_checked_bytes(npz_name, directory)
-    meta_raw = load_checked_bytes(json_name, directory)
-    try:
-        with np.load(io.BytesIO(raw), allow_pickle=False) as data:
-            t, x, u = (np.array(data[k], dtype=np.float64) for k in ("t", "x", "u"))
-        meta = json.loads(meta_raw.decode("utf-8"))
-        if u.shape != (t.size, x.size) or t.ndim != 1 or x.ndim != 1:
-            raise ValueError(f"shapes t {t.shape}, x {x.shape}, u {u.shape}")
-    except (KeyError, ValueError, OSError, zipfile.BadZipFile) as exc:
-        raise ReferenceIntegrityError(f"the Burgers reference is malformed: {exc!r}.") from None
+    arrays = load_checked_npz(npz_name, directory, {"t": ("f", 1), "x": ("f", 1),
+                                                    "u": ("f", 2)})
+    meta = load_checked_json(json_name, directory)
+    npz_path, json_path = (reference_path(f, directory) for f in REFERENCE_FILES)
+    t, x, u = arrays["t"], arrays["x"], arrays["u"]
+    for name, arr, lo, hi in (("t", t, 0.0, 1.0), ("x", x, -1.0, 1.0)):
+        if arr.size < 2 or arr[0] != lo or arr[-1] != hi or not np.all(np.diff(arr) > 0):
+            raise format_error(npz_path, name, f"must increase strictly from {lo} to {hi}")
+    if u.shape != (t.size, x.size):
+        raise format_error(npz_path, "u", f"has shape {u.shape}, `t` and `x` give "
+                           f"({t.size}, {x.size})")
+    if np.any(u[:, 0] != 0) or np.any(u[:, -1] != 0):
+        raise format_error(npz_path, "u", "is not 0 at x = -1 and x = 1 (the boundary "
+                           "condition)")
+    eps = float(np.finfo(np.float64).eps)
+    if not np.max(np.abs(u[0] + np.sin(np.pi * x))) <= 4 * eps:
+        raise format_error(npz_path, "u[0]", "is not the initial condition -sin(pi x)")
+    # u is odd in x: |u(t, x_i) + u(t, x_(n-1-i))| <= 4 eps + |u_x| |x_i + x_(n-1-i)|,
+    # |u_x| <= 152.01 (Basdevant's slope, the steepest); a value changed alone breaks it
+    if not np.max(np.abs(x + x[::-1])) <= 2 * eps:
+        raise format_error(npz_path, "x", "is not symmetric about 0")
+    excess = np.abs(u + u[:, ::-1]) - (4 * eps + 160.0 * np.abs(x + x[::-1]))
+    if np.max(excess) > 0:
+        i, j = np.unravel_index(int(np.argmax(excess)), u.shape)
+        raise format_error(npz_path, f"u[{i}, {j}]", f"= {float(u[i, j])!r} breaks the "
+                           f"symmetry u(t, -x) = -u(t, x) (u[{i}, {x.size - 1 - j}] = "
+                           f"{float(u[i, x.size - 1 - j])!r})")
+    if json_field(meta, "format", str, json_path) != "numlearn-burgers-reference/1":
+        raise format_error(json_path, "format", f"is {meta['format']!r}, expected "
+                           "'numlearn-burgers-reference/1'")
+    points = json_field(meta, "mpmath_sample.points", list, json_path)
+    count = json_field(meta, "mpmath_sample.count", int, json_path)
+    if count != len(points):
+        raise format_error(json_path, "mpmath_sample.count", f"is {count}, but "
+                           f"`mpmath_sample.points` has {len(points)} entries")
+    for i, p in enumerate(points):
+        field = f"mpmath_sample.points[{i}]"
+        tp, xp, f64 = (parse_hex_float(json_field(p, k, str, json_path), json_path,
+                                       f"{field}.{k}") for k in ("t", "x", "float64"))
+        check_decimal_rounding([json_field(p, "u", str, json_path)], np.array([f64]),
+                               json_path, f"{field}.u", f"{field}.float64", atol=4 * eps)
+        if "grid_index" in p:
+            gi = json_field(p, "grid_index", list, json_path)
+            if (len(gi) != 2 or not all(type(k) is int for k in gi)
+                    or not (0 <= gi[0] < t.size and 0 <= gi[1] < x.size)
+                    or (t[gi[0]], x[gi[1]], u[gi[0], gi[1]]) != (tp, xp, f64)):
+                raise format_error(json_path, f"{field}.grid_index",
+                                   f"is {gi!r}: not the grid point of `t`, `x` and "
+                                   f"`float64` ({tp!r}, {xp!r}, {f64!r}) in {npz_path.name}")
     return t, x, u, meta
