@@ -62,6 +62,13 @@ ILL_CONDITIONED = 1e12
 #: is declared singular: beyond 1/eps no digit of the solution is determined.
 SINGULAR_COND = 1.0 / EPS
 
+#: What the BVP solvers suggest when the solution's coefficients have not decayed.
+UNRESOLVED_FIX = (
+    "Raise `n` (a layer of width w needs n of order 1/sqrt(w) to 1/w points), or, "
+    "where a coefficient or the right-hand side has a kink or jump, pass it as a "
+    "breakpoint (`breakpoints=`)."
+)
+
 Coefficient = float | Callable[[NDArray[np.float64]], ArrayLike]
 
 

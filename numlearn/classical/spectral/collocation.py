@@ -50,10 +50,12 @@ from numlearn.classical.chebyshev_series import ChebyshevSeries
 from numlearn.classical.differentiation import chebyshev_diffmat
 from numlearn.classical.linalg import inverse_norm1_estimate, power_of_two_row_scale
 from numlearn.classical.nodes import chebyshev_points, chebyshev_weights
+from numlearn.classical.spectral._resolution import relative_tail, resolution_status
 from numlearn.classical.spectral.bvp import (
     _NORM_LABEL,
     ILL_CONDITIONED,
     SINGULAR_COND,
+    UNRESOLVED_FIX,
     BoundaryCondition,
     LinearBVP,
     SingularBVPError,
@@ -325,5 +327,12 @@ def solve_collocation(
         "seconds": seconds,
     }
     tag = "collocation_rectangular" if rectangular else "collocation_square"
-    value = ChebyshevSeries(chebyshev_coefficients(u), domain)
-    return Result(value, side="classical", stats=stats, history=history, method=tag)
+    coeffs = chebyshev_coefficients(u)
+    stats["tail"] = relative_tail(coeffs)
+    status, message = resolution_status(
+        {"x": stats["tail"]}, singular_est if math.isnan(c_scaled) else c_scaled,
+        f"the {method} solution (n = {n})", UNRESOLVED_FIX,
+    )
+    value = ChebyshevSeries(coeffs, domain)
+    return Result(value, side="classical", status=status, message=message, stats=stats,
+                  history=history, method=tag)

@@ -31,6 +31,7 @@ from __future__ import annotations
 import itertools
 import math
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -412,6 +413,7 @@ def etdrk4(
                     f"the state became non-finite at t = {t_new:.6g} after "
                     f"{steps} steps; reduce `dt` or check the nonlinear term."
                 )
+                warnings.warn(f"etdrk4 diverged: {message}", RuntimeWarning, stacklevel=2)
                 break
             if callback is not None and callback(t_new, v):
                 status = Status.STOPPED_BY_CALLBACK

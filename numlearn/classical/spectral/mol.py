@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import math
 import time
+import warnings
 from typing import Any
 
 import numpy as np
@@ -39,7 +40,7 @@ import scipy.fft
 import scipy.linalg
 from numpy.typing import ArrayLike, NDArray
 
-from numlearn._core.result import Result
+from numlearn._core.result import Result, Status
 from numlearn._core.validation import (
     as_float_array,
     check_even,
@@ -47,6 +48,7 @@ from numlearn._core.validation import (
     check_positive,
     check_real,
 )
+from numlearn.classical.spectral._resolution import relative_tail, resolution_status
 from numlearn.classical.spectral.etdrk4 import (
     ETDRK4_MAX_STEPS,
     Nonlinear,
@@ -117,13 +119,55 @@ def _march(
                   contour_points=contour_points, save_at=times, max_steps=max_steps)
 
 
+#: Growth of max|state| (over its initial value) beyond which a method-of-lines solve of
+#: these bounded benchmark problems is declared unstable.
+BLOWUP_FACTOR = 1e6
+#: Largest number of Fourier modes / Chebyshev points a method-of-lines solve accepts
+#: (the dense Chebyshev wave system is 2(N - 2) square and exponentiated).
+_MAX_MODES = {"fourier": 2**24, "chebyshev": 2048}
+
+
+def _check_size(N: Any, kind: str) -> None:
+    """Refuse ``N`` beyond :data:`_MAX_MODES` before anything is allocated."""
+    if N > _MAX_MODES[kind]:
+        raise ValueError(
+            f"`N` = {N} is too large for the {kind} method of lines (limit "
+            f"{_MAX_MODES[kind]}): the state and its work arrays would not fit in memory."
+        )
+
+
 def _finish(
     res: Result, u: NDArray[np.float64], inverse: NDArray[np.intp], method: str,
-    stats: dict[str, Any], seconds_from: float
+    stats: dict[str, Any], seconds_from: float, spectrum: NDArray[Any] | None = None,
 ) -> Result:
+    """The MOL result: values at the output points, and the status the march earned.
+
+    Beyond :func:`etdrk4`'s own DIVERGED (a non-finite state), growth of the state by
+    more than :data:`BLOWUP_FACTOR` is UNSTABLE, and a ``spectrum`` (Fourier or
+    Chebyshev coefficients in x, one row per saved time) whose tail has not decayed at
+    some time is UNRESOLVED; each with a `RuntimeWarning`.
+    """
     stats = {**res.stats, **stats, "seconds": time.perf_counter() - seconds_from}
-    return Result(value=u[inverse], side="classical", status=res.status,
-                  message=res.message, stats=stats, history=res.history, method=method)
+    status, message = res.status, res.message
+    peaks = np.asarray(res.history.get("max_abs", []), dtype=np.float64)
+    if status is Status.SUCCESS and peaks.size:
+        growth = float(peaks.max()) / max(float(peaks[0]), np.finfo(np.float64).tiny)
+        if not np.isfinite(u).all() or growth > BLOWUP_FACTOR:
+            status = Status.UNSTABLE
+            message = (
+                f"{method}: the state grew by a factor {growth:.3g} (limit "
+                f"{BLOWUP_FACTOR:g}); the time stepping is unstable for this `dt` and `N`: "
+                "reduce `dt`."
+            )
+            warnings.warn(message, RuntimeWarning, stacklevel=3)
+    if status is Status.SUCCESS and spectrum is not None:
+        stats["tail"] = max(relative_tail(row) for row in np.atleast_2d(spectrum))
+        status, message = resolution_status(
+            {"x": stats["tail"]}, math.nan, f"the {method} solution",
+            "Raise `N` (and reduce `dt` with it).", stacklevel=4,
+        )
+    return Result(value=u[inverse], side="classical", status=status,
+                  message=message, stats=stats, history=res.history, method=method)
 
 
 # ------------------------------------------------------------------ Fourier problems
@@ -137,6 +181,7 @@ def _fourier_setup(
     """Validated ``N, dt, contour_points``, the output grid ``times, inverse, x`` and the
     periodic grid :math:`x_j = a + (b - a) j / N` of a Fourier MOL solve of ``problem``."""
     N = _check_modes(N)
+    _check_size(N, "fourier")
     dt = check_positive(dt, "dt")
     M = _check_contour_points(contour_points)
     times, inverse, x = _output_grid(problem, t_out, x_out)
@@ -247,7 +292,8 @@ def solve_burgers_mol(
     res, u = _fourier_mol(symbol, nonlinear, problem.initial_condition(grid),
                           problem.x_domain, times, x, dt, M, max_steps)
     return _finish(res, u, inverse, "etdrk4-fourier burgers",
-                   {"N": N, "nu": nu, "contour_points": M, "dealias": False}, start)
+                   {"N": N, "nu": nu, "contour_points": M, "dealias": False}, start,
+                   spectrum=res.value)
 
 
 def solve_reaction_diffusion_mol(
@@ -312,7 +358,8 @@ def solve_reaction_diffusion_mol(
     res, u = _fourier_mol(symbol, nonlinear, problem.initial_condition(grid),
                           problem.x_domain, times, x, dt, M, max_steps)
     return _finish(res, u, inverse, "etdrk4-fourier reaction-diffusion",
-                   {"N": N, "nu": nu, "rho": rho, "contour_points": M}, start)
+                   {"N": N, "nu": nu, "rho": rho, "contour_points": M}, start,
+                   spectrum=res.value)
 
 
 def _solve_convection_mol(
@@ -337,7 +384,8 @@ def _solve_convection_mol(
     res, u = _fourier_mol(symbol, nonlinear, problem.initial_condition(grid),
                           problem.x_domain, times, x, dt, M, max_steps)
     return _finish(res, u, inverse, "etdrk4-fourier convection",
-                   {"N": N, "beta": beta, "contour_points": M}, start)
+                   {"N": N, "beta": beta, "contour_points": M}, start,
+                   spectrum=res.value)
 
 
 # ------------------------------------------------------------------ pointwise / Chebyshev
@@ -452,12 +500,14 @@ def solve_wave_mol(
         ``value[i_t, i_x]``; ``stats`` as in :func:`etdrk4` plus ``N``.
     """
     from numlearn.classical.barycentric import barycentric_eval
+    from numlearn.classical.chebyshev import chebyshev_coefficients
     from numlearn.classical.differentiation import chebyshev_diffmat
     from numlearn.classical.nodes import chebyshev_points, chebyshev_weights
     from numlearn.problems.pdes import Wave
 
     start = time.perf_counter()
     N = check_int(N, "N", minimum=8)
+    _check_size(N, "chebyshev")
     dt = check_positive(dt, "dt")
     c = check_real(c, "c")
     beta = check_real(beta, "beta")
@@ -480,7 +530,8 @@ def solve_wave_mol(
     full[:, 1:-1] = np.real(res.value[:, :m])
     u = barycentric_eval(nodes, chebyshev_weights(N), full.T, x).T
     return _finish(res, np.asarray(u, dtype=np.float64), inverse,
-                   "etdrk4-chebyshev wave (exact propagator)", {"N": N}, start)
+                   "etdrk4-chebyshev wave (exact propagator)", {"N": N}, start,
+                   spectrum=chebyshev_coefficients(full.T).T)
 
 
 # ------------------------------------------------------------------ dispatch

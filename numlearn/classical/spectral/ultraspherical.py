@@ -72,10 +72,12 @@ from numlearn.classical.spectral._almost_banded import (
     SingularFactor,
     abs_sums,
 )
+from numlearn.classical.spectral._resolution import relative_tail, resolution_status
 from numlearn.classical.spectral.bvp import (
     _NORM_LABEL,
     ILL_CONDITIONED,
     SINGULAR_COND,
+    UNRESOLVED_FIX,
     BoundaryCondition,
     Coefficient,
     LinearBVP,
@@ -590,6 +592,10 @@ def solve_ultraspherical(
         "rhs_length": int(fc.shape[0]),
         "rhs_resolved": resolved,
         "coefficient_lengths": [len(s) for s in series],
+        "tail": relative_tail(u),
     }
-    return Result(ChebyshevSeries(u, bvp.domain), side="classical", stats=stats,
-                  history=history, method="ultraspherical")
+    status, message = resolution_status(
+        {"x": stats["tail"]}, c_pre, f"the ultraspherical solution (n = {n})", UNRESOLVED_FIX
+    )
+    return Result(ChebyshevSeries(u, bvp.domain), side="classical", status=status,
+                  message=message, stats=stats, history=history, method="ultraspherical")

@@ -27,6 +27,7 @@ from numlearn._core.validation import (
     warn_ill_conditioned,
 )
 from numlearn.classical.linalg import qr_lstsq, triangular_extreme_singular_values
+from numlearn.classical.spectral._resolution import spacetime_resolution
 from numlearn.classical.spectral.spacetime.discretisation import (
     _COND_WARN,
     _DERIVS,
@@ -400,6 +401,11 @@ def _solve_newton(problem: Any, nt: Any, nx: Any, **options: Any) -> Result:
     }
     value = SpaceTimeInterpolant._from_nodal(V, problem.t_domain, problem.x_domain,
                                              disc.x_basis)
+    tails, status, message = spacetime_resolution(
+        V, disc.x_basis, kappa,
+        f"the {problem.name} space-time solution ({V.shape[0]} x {V.shape[1]})",
+        status, message)
+    stats["tail_t"], stats["tail_x"] = tails["t"], tails["x"]
     return Result(value=value, side="classical", status=status, message=message,
                   stats=stats, history=history,
                   method="spacetime collocation Gauss-Newton (QR)")

@@ -18,6 +18,7 @@ import scipy.linalg as sla
 from numlearn._core.result import Result, Status
 from numlearn._core.validation import check_choice, warn_ill_conditioned
 from numlearn.classical.linalg import qr_lstsq
+from numlearn.classical.spectral._resolution import spacetime_resolution
 from numlearn.classical.spectral.spacetime.discretisation import (
     _COND_WARN,
     _check_cond,
@@ -127,7 +128,13 @@ def _lstsq(system: CollocationSystem, method: str, cond: str) -> Result:
         "weighting": system.weighting, "collocation": system.collocation,
         "x_basis": system.x_basis, "seconds": elapsed,
     }
-    return Result(value=system._interpolant(v), side="classical", status=status,
+    value = system._interpolant(v)
+    tails, status, message = spacetime_resolution(
+        value.values, system.x_basis, kappa,
+        f"the {system.problem.name} space-time solution ({value.shape[0]} x "
+        f"{value.shape[1]})", status, message)
+    stats["tail_t"], stats["tail_x"] = tails["t"], tails["x"]
+    return Result(value=value, side="classical", status=status,
                   message=message, stats=stats,
                   method=f"spacetime collocation least squares ({method})")
 
