@@ -66,18 +66,23 @@ def fourier_tail(values: NDArray[np.float64], axis: int) -> float:
 
 
 def resolution_status(
-    tails: dict[str, float], cond: float, what: str, fix: str, *, stacklevel: int = 3
+    tails: dict[str, float], cond: float, what: str, fix: str, *, stacklevel: int = 3,
+    data_tails: dict[str, float] | None = None,
 ) -> tuple[Status, str]:
     """``(Status.SUCCESS, "")`` if every tail is below the threshold, else
     ``(Status.UNRESOLVED, message)`` after warning with the message.
 
     ``tails`` maps a direction ("x", "t") to its relative tail; ``cond`` is the
     condition number the solve reports (NaN if none); ``what`` names the solution,
-    ``fix`` says what to do.
+    ``fix`` says what to do.  ``data_tails`` are the tails of the problem's data (a
+    coefficient or right-hand side sampled on the solver's grid), held to
+    :data:`RESOLUTION_TOL` alone: a kink in the data spoils the solution even where
+    the solution's own coefficients look decayed.
     """
     floor = cond * EPS if math.isfinite(cond) else 0.0
     threshold = max(RESOLUTION_TOL, floor)
     bad = {k: v for k, v in tails.items() if not v <= threshold}
+    bad.update({k: v for k, v in (data_tails or {}).items() if not v <= RESOLUTION_TOL})
     if not bad:
         return Status.SUCCESS, ""
     where = ", ".join(f"{v:.2g} in {k}" for k, v in bad.items())

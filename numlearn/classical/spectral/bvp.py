@@ -369,6 +369,19 @@ def _sample(c: Coefficient, x: NDArray[np.float64], name: str) -> NDArray[np.flo
 # ------------------------------------------------------------------ solver checks
 
 
+def data_tails(bvp: LinearBVP, n: int, domain: tuple[float, float]) -> dict[str, float]:
+    """Relative tails of each callable coefficient and right-hand side, sampled at the
+    ``n`` second-kind Chebyshev points of ``domain`` (a kink there leaves them large)."""
+    from numlearn.classical.chebyshev import chebyshev_coefficients
+    from numlearn.classical.nodes import chebyshev_points
+    from numlearn.classical.spectral._resolution import relative_tail
+
+    x = chebyshev_points(n, 2, domain)
+    named = [(f"coeffs[{k}]", c) for k, c in enumerate(bvp.coeffs)] + [("rhs", bvp.rhs)]
+    return {name: relative_tail(chebyshev_coefficients(_sample(c, x, name)))
+            for name, c in named if callable(c)}
+
+
 def _check_n(n: Any, m: int, rectangular: bool = False) -> int:
     n = check_int(n, "n", minimum=1)
     if n <= m:
