@@ -208,8 +208,8 @@ class BoundaryCondition:
         x0 = float(self.point)
         if not a <= x0 <= b:
             raise ValueError(
-                f"boundary condition point {x0} lies outside the domain [{a}, {b}]; "
-                "conditions must hold at a point of the interval."
+                f"`point` = {x0} of the boundary condition lies outside the domain "
+                f"[{a}, {b}]; conditions must hold at a point of the interval."
             )
         return x0
 
@@ -294,7 +294,19 @@ class LinearBVP:
                     f"`bcs[{i}]` involves the derivative of order {bc.order}; conditions on "
                     f"an order-{m} ODE may involve derivatives up to order {m - 1}."
                 )
-            bc.location(domain)
+            try:
+                bc.location(domain)
+            except ValueError as exc:
+                raise ValueError(f"`bcs[{i}]`: {exc}") from None
+        for i in range(len(bcs)):
+            for j in range(i):
+                same_place = bcs[i].location(domain) == bcs[j].location(domain)
+                if same_place and bcs[i].weights == bcs[j].weights:
+                    raise ValueError(
+                        f"`bcs[{j}]` and `bcs[{i}]` constrain the same quantity at the same "
+                        "point; the conditions must be independent (replace one, e.g. by a "
+                        "condition at the other end)."
+                    )
         object.__setattr__(self, "coeffs", coeffs)
         object.__setattr__(self, "rhs", rhs)
         object.__setattr__(self, "bcs", bcs)

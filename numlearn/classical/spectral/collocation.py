@@ -49,6 +49,7 @@ from numlearn.classical.spectral._collocation_core import (
     _ode_rows,
 )
 from numlearn.classical.spectral._resolution import relative_tail, resolution_status
+from numlearn.classical.spectral._sizes import check_dense_size
 from numlearn.classical.spectral.bvp import (
     UNRESOLVED_FIX,
     BoundaryCondition,
@@ -219,6 +220,7 @@ def solve_collocation(
     cond = _check_cond_option(cond)
     rectangular = check_flag(rectangular, "rectangular")
     refine = check_flag(refine, "refine")
+    check_dense_size(n, n, f"`n` = {n} is", copies=m + 4)
     if breakpoints is not None:
         return solve_collocation_piecewise(bvp, n, breakpoints, rectangular=rectangular,
                                            cond=cond, refine=refine)

@@ -53,6 +53,7 @@ from numlearn.classical.spectral._collocation_core import (
     _ode_rows,
 )
 from numlearn.classical.spectral._resolution import relative_tail, resolution_status
+from numlearn.classical.spectral._sizes import MAX_ULTRASPHERICAL_N, check_dense_size
 from numlearn.classical.spectral.bvp import (
     _NORM_LABEL,
     ILL_CONDITIONED,
@@ -82,9 +83,6 @@ __all__ = [
 
 #: Most pieces a piecewise solve accepts (breakpoints + 1).
 MAX_PIECES = 1024
-#: Largest number of unknowns (pieces x n) of a dense piecewise collocation solve: its
-#: matrix takes 8 (P n)^2 bytes (2 GB at this size).
-_MAX_DENSE_UNKNOWNS = 16384
 
 
 class PiecewiseChebyshevSeries:
@@ -265,11 +263,7 @@ def solve_collocation_piecewise(
     bp = check_breakpoints(breakpoints, bvp.domain)
     pieces = _pieces(bvp.domain, bp)
     P = len(pieces)
-    if P * n > _MAX_DENSE_UNKNOWNS:
-        raise ValueError(
-            f"`n` x pieces = {n} x {P} = {P * n} unknowns is too large for dense "
-            f"collocation (limit {_MAX_DENSE_UNKNOWNS}); use solve_ultraspherical."
-        )
+    check_dense_size(P * n, P * n, f"`n` x pieces = {n} x {P} is", copies=m + 4)
     t0 = time.perf_counter()
     grids = [_ode_rows(bvp, n, dom, rectangular) for dom in pieces]
     keep = np.arange(n) if rectangular else np.arange(-(-m // 2), n - m // 2)
@@ -324,6 +318,11 @@ def solve_ultraspherical_piecewise(
     bp = check_breakpoints(breakpoints, bvp.domain)
     pieces = _pieces(bvp.domain, bp)
     P = len(pieces)
+    if P * n > MAX_ULTRASPHERICAL_N:
+        raise ValueError(
+            f"`n` x pieces = {n} x {P} is too large: at most {MAX_ULTRASPHERICAL_N} "
+            "coefficients in all."
+        )
     t0 = time.perf_counter()
     ops, rhss, rdiags, resolved, lengths = [], [], [], True, []
     for dom in pieces:

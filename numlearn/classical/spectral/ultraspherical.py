@@ -70,6 +70,7 @@ from numlearn.classical.spectral._almost_banded import (
     abs_sums,
 )
 from numlearn.classical.spectral._resolution import relative_tail, resolution_status
+from numlearn.classical.spectral._sizes import MAX_ULTRASPHERICAL_N
 from numlearn.classical.spectral.bvp import (
     _NORM_LABEL,
     ILL_CONDITIONED,
@@ -220,6 +221,11 @@ def solve_ultraspherical(
     n = _check_n(n, m)
     cond = _check_cond_option(cond)
     refine = check_flag(refine, "refine")
+    if n > MAX_ULTRASPHERICAL_N:
+        raise ValueError(
+            f"`n` = {n} is too large: the ultraspherical solver takes at most "
+            f"{MAX_ULTRASPHERICAL_N} coefficients (about 40 float64 each in work arrays)."
+        )
     if breakpoints is not None:
         return solve_ultraspherical_piecewise(bvp, n, breakpoints, cond=cond, refine=refine)
     if cond == "exact" and n > _EXACT_COND_LIMIT:

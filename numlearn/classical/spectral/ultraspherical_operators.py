@@ -24,7 +24,7 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
 from numlearn._core.result import Result
-from numlearn._core.validation import as_float_array, check_int
+from numlearn._core.validation import as_float_array, check_domain, check_int
 from numlearn.classical.adaptive import chebyshev_adaptive, chebyshev_interpolate
 from numlearn.classical.chebyshev import chebyshev_values
 from numlearn.classical.spectral.bvp import BoundaryCondition, Coefficient, LinearBVP
@@ -228,6 +228,10 @@ def boundary_row(bc: BoundaryCondition, n: int, domain: tuple[float, float]) -> 
     point :math:`x_0 = \cos\theta` from :math:`T_k(x_0) = \cos k\theta` and the transposed
     coefficient-derivative recurrence; each derivative times :math:`2/(b-a)`.  O(n j).
     """
+    if not isinstance(bc, BoundaryCondition):
+        raise TypeError(f"`bc` must be a BoundaryCondition, got {type(bc).__name__}.")
+    n = check_int(n, "n", minimum=1)
+    domain = check_domain(domain)
     a, b = domain
     x0 = bc.location(domain)
     scale = 2.0 / (b - a)

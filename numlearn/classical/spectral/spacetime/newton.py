@@ -283,7 +283,11 @@ def _solve_newton(problem: Any, nt: Any, nx: Any, **options: Any) -> Result:
             if unknown:
                 raise ValueError(f"`continuation` names unknown coefficients {sorted(unknown)}"
                                  f"; {problem.name} has {sorted(problem.params)}.")
-            stages.append(_resolve_problem(type(problem)(params={**problem.params, **over})))
+            try:
+                stage = _resolve_problem(type(problem)(params={**problem.params, **over}))
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"`continuation` stage {i}: {exc}") from None
+            stages.append(stage)
     stages.append(problem)
 
     t0 = time.perf_counter()
