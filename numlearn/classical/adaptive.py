@@ -464,7 +464,7 @@ def chebyshev_interpolate(
     f : callable
         Vectorised; returns shape (n,) or (n, k).  NaN/inf raise ``ValueError``.
     n : int
-        Number of points, ``>= 1``.
+        Number of points, ``1 <= n <= ADAPTIVE_MAX_N``.
     kind : {1, 2}
     domain : (float, float)
 
@@ -478,7 +478,7 @@ def chebyshev_interpolate(
     >>> np.round(chebyshev_interpolate(lambda x: 4 * x**3, 4, kind=1), 14) + 0.0
     array([0., 3., 0., 1.])
     """
-    n = check_int(n, "n", minimum=1)
+    n = check_int(n, "n", minimum=1, maximum=ADAPTIVE_MAX_N)
     kind = _check_kind(kind)
     x = chebyshev_points(n, kind, domain)
     return chebyshev_coefficients(_sample(f, x, n), kind)

@@ -27,7 +27,12 @@ from numlearn._core.result import Result
 from numlearn._core.validation import as_float_array, check_domain, check_int
 from numlearn.classical.adaptive import chebyshev_adaptive, chebyshev_interpolate
 from numlearn.classical.chebyshev import chebyshev_values
+from numlearn.classical.spectral._sizes import MAX_ULTRASPHERICAL_N
 from numlearn.classical.spectral.bvp import BoundaryCondition, Coefficient, LinearBVP
+
+#: Largest size ``n`` the operators accept (the solver's limit plus room for the exact
+#: truncation it assembles with): O(n) sparse storage, refused beyond before allocating.
+MAX_OPERATOR_N = 2 * MAX_ULTRASPHERICAL_N
 
 __all__ = [
     "boundary_row",
@@ -76,7 +81,7 @@ def conversion_operator(lam: int, n: int) -> sp.csr_matrix:
            [ 0. ,  0. ,  0. ,  0.5]])
     """
     lam = check_int(lam, "lam", minimum=0)
-    n = check_int(n, "n", minimum=1)
+    n = check_int(n, "n", minimum=1, maximum=MAX_OPERATOR_N)
     k = np.arange(n, dtype=np.float64)
     if lam == 0:
         main = np.full(n, 0.5)
@@ -106,7 +111,7 @@ def differentiation_operator(order: int, n: int) -> sp.csr_matrix:
            [0., 0., 0., 0.]])
     """
     order = check_int(order, "order", minimum=0)
-    n = check_int(n, "n", minimum=1)
+    n = check_int(n, "n", minimum=1, maximum=MAX_OPERATOR_N)
     if order == 0:
         return sp.identity(n, format="csr")
     if order >= n:
@@ -169,7 +174,7 @@ def multiplication_operator(coeffs: ArrayLike, lam: int, n: int) -> sp.csr_matri
     """
     a = as_float_array(coeffs, "coeffs", ndim=1, allow_complex=False).astype(np.float64)
     lam = check_int(lam, "lam", minimum=0)
-    n = check_int(n, "n", minimum=1)
+    n = check_int(n, "n", minimum=1, maximum=MAX_OPERATOR_N)
     d = a.shape[0]
     if d == 1:
         return sp.identity(n, format="csr") * a[0]
@@ -230,7 +235,7 @@ def boundary_row(bc: BoundaryCondition, n: int, domain: tuple[float, float]) -> 
     """
     if not isinstance(bc, BoundaryCondition):
         raise TypeError(f"`bc` must be a BoundaryCondition, got {type(bc).__name__}.")
-    n = check_int(n, "n", minimum=1)
+    n = check_int(n, "n", minimum=1, maximum=MAX_OPERATOR_N)
     domain = check_domain(domain)
     a, b = domain
     x0 = bc.location(domain)
