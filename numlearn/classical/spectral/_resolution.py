@@ -12,7 +12,7 @@ perfect (residual at rounding level).  The solvers of this package measure the
     \tau = \frac{\max_{k \ge n - \max(2,\, \lfloor n/8 \rfloor)} |c_k|}{\max_k |c_k|}
 
 (the last eighth of the coefficients, at least two so that a solution of one parity
-is seen; for Fourier coefficients the highest wavenumbers), and report
+is seen, at most half of them on the tiniest grids; for Fourier coefficients the highest wavenumbers), and report
 ``Status.UNRESOLVED`` with a `RuntimeWarning` when :math:`\tau` exceeds both
 :data:`RESOLUTION_TOL` (:math:`\sqrt{\varepsilon}`, the agreement Chebfun's
 ``sampleTest`` asks of a constructed function: half the digits) and the rounding floor
@@ -48,14 +48,16 @@ def relative_tail(coeffs: NDArray[Any], axis: int = 0) -> float:
     (at least 2 entries) over the largest of all; 0 for a zero array."""
     c = np.abs(np.moveaxis(np.asarray(coeffs), axis, 0))
     n = c.shape[0]
-    if n < 3 or c.size == 0:
+    if n < 2 or c.size == 0:
         return 0.0
     cmax = float(c.max())
     if not math.isfinite(cmax):
         return math.inf
     if cmax == 0.0:
         return 0.0
-    k = max(2, n // 8)
+    # the last eighth, at least 2 (one parity is not enough), at most half (a 3-mode
+    # Fourier series is not judged by its fundamental)
+    k = min(max(2, n // 8), max(1, n // 2))
     return float(c[n - k :].max()) / cmax
 
 

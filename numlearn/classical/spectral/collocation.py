@@ -189,6 +189,13 @@ def solve_collocation(
     -----
     IllConditionedWarning
         If the row-scaled condition number exceeds 1e12.
+    RuntimeWarning
+        With ``status`` :attr:`Status.UNRESOLVED` when the solution is not resolved:
+        the relative tail of its Chebyshev coefficients (``stats["tail"]``, the largest
+        of the last eighth over the largest) exceeds :math:`\sqrt{\varepsilon}` and
+        the rounding floor ``cond * eps``, or a callable coefficient or right-hand
+        side sampled on the grid has a tail above :math:`\sqrt{\varepsilon}`
+        (``stats["data_tail"]``: a kink there; pass it in ``breakpoints``).
 
     References
     ----------

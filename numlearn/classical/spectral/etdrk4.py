@@ -322,8 +322,8 @@ def etdrk4(
         output shape), ``dt`` (requested), ``dt_min``,
         ``dt_max`` (used), ``coefficient_method``, ``seconds``.  ``history``: ``t``
         (times saved) and ``max_abs`` (:math:`\max|v|` there).  ``status`` is
-        ``"success"``, ``"diverged: ..."`` when the state becomes non-finite, or
-        ``"stopped_by_callback"``.
+        ``"success"``, ``"diverged: ..."`` when the state becomes non-finite (with a
+        `RuntimeWarning`), or ``"stopped_by_callback"``.
 
     Examples
     --------

@@ -18,7 +18,11 @@ the requested output times and points, like the learned solvers.  The integrator
 :func:`numlearn.classical.spectral.etdrk4.etdrk4`; every solver takes its
 ``max_steps`` (default :data:`~numlearn.classical.spectral.etdrk4.ETDRK4_MAX_STEPS`,
 10**7) and refuses, before any stepping, a ``dt`` that implies more steps to the
-last output time.
+last output time.  A march that blows up (the state grows by more than a factor
+1e6 over the initial one: these benchmark solutions are bounded) is reported
+``Status.UNSTABLE``, one whose spatial coefficients have not decayed (relative tail
+above :math:`\sqrt{\varepsilon}` at some saved time) ``Status.UNRESOLVED``; each
+with a `RuntimeWarning`.  ``N`` beyond a size limit is refused before allocating.
 
 References
 ----------
@@ -122,7 +126,11 @@ def solve_burgers_mol(
     -------
     Result
         ``value`` of shape ``(len(t_out), len(x_out))``; ``stats`` as in
-        :func:`etdrk4` plus ``N`` and ``nu``.
+        :func:`etdrk4` plus ``N``, ``nu`` and ``tail`` (the largest relative tail of
+        the Fourier coefficients over the saved times).  ``status``: as
+        :func:`etdrk4`'s, or :attr:`Status.UNSTABLE` when max|state| grows by more
+        than ``BLOWUP_FACTOR`` (1e6), or :attr:`Status.UNRESOLVED` when ``tail``
+        exceeds :math:`\sqrt{\varepsilon}`; each with a `RuntimeWarning`.
     """
     from numlearn.problems.pdes import Burgers
 

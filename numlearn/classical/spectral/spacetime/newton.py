@@ -232,13 +232,18 @@ def solve_spacetime_newton(
     -------
     Result
         ``value``: :class:`SpaceTimeInterpolant`; ``status``: :attr:`Status.SUCCESS`,
-        :attr:`Status.MAX_ITERATIONS`, :attr:`Status.LINE_SEARCH_FAILED` or
-        :attr:`Status.DIVERGED`; ``stats``: ``iterations`` (Gauss-Newton iterations,
-        all stages), ``residual_norm`` :math:`\|WF\|_2` (``residual_norm_of``),
+        :attr:`Status.MAX_ITERATIONS`, :attr:`Status.LINE_SEARCH_FAILED`,
+        :attr:`Status.DIVERGED`, or :attr:`Status.UNRESOLVED` (with a `RuntimeWarning`)
+        when Newton converged but the solution's coefficients have not decayed
+        (``stats["tail_t"]``, ``stats["tail_x"]``, as in
+        :func:`~numlearn.classical.spectral.spacetime.solve_spacetime_lstsq`);
+        ``stats``: ``iterations`` (Gauss-Newton iterations, all stages),
+        ``residual_norm`` :math:`\|WF\|_2` (``residual_norm_of``),
         ``cond`` (2-norm condition number of the weighted Gauss-Newton Jacobian at the
         solution, block diagonal over independent groups; ``cond_of`` says so),
         ``rank``, ``groups``, ``separable``, ``shape``, ``n_rows``, ``n_unknowns``,
-        ``weighting``, ``collocation``, ``x_basis``, ``stages``, ``seconds``;
+        ``weighting``, ``collocation``, ``x_basis``, ``stages``, ``seconds``, ``tail_t``,
+        ``tail_x``;
         ``history``:
         ``residual_norm`` (initial, then after each iteration), ``step_norm``,
         ``damping``, ``stage``.

@@ -66,7 +66,11 @@ def solve_spacetime_lstsq(
         ``n_rows``, ``n_unknowns``, ``weighting``, ``collocation``, ``x_basis``,
         ``seconds``; ``status`` :attr:`Status.SUCCESS` or
         :attr:`Status.RANK_DEFICIENT` (then the basic solution of the leading ``rank``
-        pivoted columns, and an :class:`IllConditionedWarning`).
+        pivoted columns, and an :class:`IllConditionedWarning`), or
+        :attr:`Status.UNRESOLVED` with a `RuntimeWarning` when the solution's
+        Chebyshev (t) or Fourier/Chebyshev (x) coefficients have not decayed
+        (``stats["tail_t"]``, ``stats["tail_x"]``: the largest of the last eighth over
+        the largest, above :math:`\sqrt{\varepsilon}` and ``cond * eps``).
 
     Notes
     -----
