@@ -99,3 +99,19 @@ def test_etdrk4_divergence_warns() -> None:
             pytest.warns(RuntimeWarning, match="etdrk4 diverged"):
         res = etdrk4([0.0], lambda v, t: v**3, [1.0], (0.0, 1.0), 0.01)
     assert res.status is Status.DIVERGED
+
+
+def test_mol_growth_beyond_the_blowup_factor_is_unstable() -> None:
+    # The benchmark solutions are bounded; a march whose state grows by more than
+    # BLOWUP_FACTOR (1e6) is reported UNSTABLE (here a synthetic march result).
+    import time
+
+    from numlearn._core.result import Result
+    from numlearn.classical.spectral._mol_core import BLOWUP_FACTOR, _finish
+
+    march = Result(np.ones((2, 4)), side="classical", stats={"iterations": 3},
+                   history={"t": [0.0, 1.0], "max_abs": [1.0, 10 * BLOWUP_FACTOR]})
+    u = np.ones((2, 3))
+    with pytest.warns(RuntimeWarning, match="unstable"):
+        res = _finish(march, u, np.arange(2), "test", {}, time.perf_counter())
+    assert res.status is Status.UNSTABLE and "reduce `dt`" in res.message
