@@ -12,7 +12,8 @@ perfect (residual at rounding level).  The solvers of this package measure the
     \tau = \frac{\max_{k \ge n - \max(2,\, \lfloor n/8 \rfloor)} |c_k|}{\max_k |c_k|}
 
 (the last eighth of the coefficients, at least two so that a solution of one parity
-is seen, at most half of them on the tiniest grids; for Fourier coefficients the highest wavenumbers), and report
+is seen, at most half of them on the tiniest grids; for Fourier coefficients the
+highest wavenumbers), and report
 ``Status.UNRESOLVED`` with a `RuntimeWarning` when :math:`\tau` exceeds both
 :data:`RESOLUTION_TOL` (:math:`\sqrt{\varepsilon}`, the agreement Chebfun's
 ``sampleTest`` asks of a constructed function: half the digits) and the rounding floor
