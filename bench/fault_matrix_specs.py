@@ -49,7 +49,7 @@ def classical_specs() -> dict[str, dict[str, Any]]:
     return {
         "BarycentricInterpolant": dict(
             base=dict(nodes=nodes, values=vals), kinds=nodes_k,
-            wrap=lambda f: f(X5),
+            wrap=lambda f: f(X5), names=("x", "order"),
             extra=[("out-of-domain", "call outside, extrapolate=False",
                     lambda: C.BarycentricInterpolant(nodes, vals)(np.array([3.0])), EXPECT_ANY),
                    ("non-finite", "call at NaN",
@@ -59,7 +59,7 @@ def classical_specs() -> dict[str, dict[str, Any]]:
                     lambda: C.BarycentricInterpolant(nodes, vals).derivative(-1),
                     EXPECT_REFUSE)]),
         "ChebyshevSeries": dict(
-            base=dict(coefficients=coeffs), wrap=lambda s: s(X5),
+            base=dict(coefficients=coeffs), wrap=lambda s: s(X5), names=("x", "order", "tol"),
             extra=[("non-finite", "call at NaN",
                     lambda: C.ChebyshevSeries(coeffs)(np.array([NAN])), EXPECT_REFUSE),
                    ("impossible", "derivative(-1)",
@@ -182,7 +182,7 @@ def precision_specs() -> dict[str, dict[str, Any]]:
                     EXPECT_WARN)]),
         "mp_lstsq": dict(base=dict(A=np.eye(3)[:, :2] + 0.1, b=np.ones(3))),
         "round_to_float64": dict(base=dict(v=mpmath.mpf(1) / 3), kinds=dict(v="real")),
-        "svd_conditioning": dict(base=dict(A=np.eye(3)), kinds=dict(rcond="positive")),
+        "svd_conditioning": dict(base=dict(A=np.eye(3)[None]), kinds=dict(rcond="positive")),
         "two_precision": dict(base=dict(fn=mpmath.exp, args=[0.5]), kinds=dict(args="skip")),
         "ulp_distance": dict(base=dict(a=u, b=u + 1e-15), kinds=dict(a="array", b="array")),
     }
@@ -278,12 +278,6 @@ def reference_specs(tmp: Path) -> tuple[dict[str, Any], list[Case]]:
             return ["runge.json"]
         return edit
 
-    def f64(doc: dict[str, Any], key: str) -> list[Any]:
-        for k in (key, "values_float64", "coefficients_float64"):
-            if k in doc:
-                return doc[k]
-        return doc.setdefault(key, [])
-
     tampered("byte changed, manifest stale", lambda d: (
         (d / "runge.json").write_text((d / "runge.json").read_text().replace("1", "2", 1)),
         ["runge.json"])[1], False)
@@ -291,13 +285,15 @@ def reference_specs(tmp: Path) -> tuple[dict[str, Any], list[Case]]:
         (d / "runge.json").write_text((d / "runge.json").read_text()[:200]),
         ["runge.json"])[1], True)
     tampered("float64 value +1e-6, re-registered", jedit(
-        lambda doc: f64(doc, "values_float64").__setitem__(
-            0, float(f64(doc, "values_float64")[0]) + 1e-6)), True)
+        lambda doc: doc["values"]["float64"].__setitem__(
+            0, (float.fromhex(doc["values"]["float64"][0]) + 1e-6).hex())), True)
     tampered("float64 list one short, re-registered", jedit(
-        lambda doc: f64(doc, "values_float64").pop()), True)
+        lambda doc: doc["values"]["float64"].pop()), True)
     tampered("coefficient list truncated, re-registered", jedit(
-        lambda doc: doc["coefficients"].__delitem__(slice(-5, None))
-        if "coefficients" in doc else None), True)
+        lambda doc: doc["chebyshev"]["coefficients"].__delitem__(slice(-5, None))), True)
+    tampered("coefficients doubled, re-registered", jedit(
+        lambda doc: doc["chebyshev"].__setitem__("float64", [
+            (2 * float.fromhex(v)).hex() for v in doc["chebyshev"]["float64"]])), True)
     tampered("manifest deleted", lambda d: ((d / "MANIFEST.sha256").unlink(),
                                             ["runge.json"])[1], False)
 
@@ -378,8 +374,11 @@ def learned_specs(tmp: Path) -> tuple[dict[str, Any], list[Case]]:
                                          steps=5),
                                kinds=dict(model="obj", problems="obj", eta="positive",
                                           checkpoints="skip")),
+        # config=None trains the default config (1000 steps): only a wrong type here.
         "train": dict(base=dict(config=cfg, progress=False),
-                      kinds=dict(config="obj", model="skip", callback="skip")),
+                      kinds=dict(config="skip", model="skip", callback="skip"),
+                      extra=[("dtype", "config='abc'", lambda: L.train("abc", progress=False),
+                              EXPECT_REFUSE)]),
         "trained_model": "skip: trains and caches; the checkpoint cases cover its files",
         "ood_study": "skip: trains nothing but runs 8 families x 1000 problems",
         "num_parameters": dict(base=dict(model=model), kinds=dict(model="obj")),
@@ -584,18 +583,19 @@ def testing_specs() -> tuple[dict[str, Any], list[Case]]:
                                              min_separation="positive"), wrap=draw)
     specs["chebyshev_series"] = dict(base={}, kinds=dict(decay="choice", rho="skip",
                                                          power="skip"), wrap=draw)
-    specs["evaluation_points"] = dict(base=dict(nodes=_cheb(5)), kinds=dict(nodes="nodes"),
+    specs["evaluation_points"] = dict(base=dict(nodes=_cheb(5)), kinds=dict(nodes="x"),
                                       wrap=draw)
     specs["matrices_with_condition"] = dict(base=dict(shape=(4, 3)), kinds=dict(
         shape="skip", cond="positive", normalize="choice"), wrap=draw)
     specs["SeriesCase"] = dict(base=dict(coeffs=np.array([1.0, 0.5])),
                                wrap=lambda s: s(X5))
     specs["assert_ulp_close"] = dict(base=dict(actual=X5, desired=X5, max_ulp=1),
-                                     kinds=dict(actual="array", desired="array"))
+                                     kinds=dict(actual="array", desired="array", max_ulp="int"),
+                                     broadcast_ok=("actual", "desired"))
     specs["assert_close_to_oracle"] = dict(
         base=dict(actual=np.exp(X5), x=X5, f_mp=__import__("mpmath").exp, ulp=2),
         kinds=dict(actual="array", x="array", rtol="positive", atol="positive",
-                   ulp="size", f_mp="callable"))
+                   ulp="int", f_mp="callable"))
     specs["load_profile"] = dict(base=dict(name="numlearn-ci"), kinds=dict(name="choice"))
     specs["register_profiles"] = dict(base={})
     cases = [

@@ -54,6 +54,10 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         for s in SUITES.values():
             print(f"{s.name:<16} {s.description}")
         return 0
+    if args.suite not in SUITES:
+        print(f"numlearn: error: argument --suite: no suite named {args.suite!r}; known "
+              f"suites: {', '.join(sorted(SUITES))} (see --list)", file=sys.stderr)
+        return 1
     suite = get_suite(args.suite)
     print(f"numlearn compare --suite {suite.name}: {suite.description}")
     t0 = time.perf_counter()
@@ -165,7 +169,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``numlearn`` command."""
     parser = build_parser()
-    args = parser.parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    if given and given[0].startswith("-") and given[0] not in ("-h", "--help"):
+        parser.error(f"unrecognized argument {given[0]!r} before the command; give a "
+                     "command first: numlearn compare ... or numlearn reference ...")
+    args = parser.parse_args(given)
     if args.command == "compare":
         _check_compare_paths(args.parser, args)
     elif args.dir is not None and Path(args.dir).exists() and not Path(args.dir).is_dir():

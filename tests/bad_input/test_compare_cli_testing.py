@@ -321,6 +321,8 @@ class TestDtype:
         (["compare", "--repeat", "x"], "--repeat"),
         (["reference", "verify", "--recompute", "x"], "--recompute"),
         (["reference", "frobnicate"], "action"),
+        (["--bogus"], "--bogus"),
+        (["compare", "--bogus"], "--bogus"),
     ])
     def test_cli_argument_types(self, argv, option, capsys):
         code, err = _cli(argv, capsys)
