@@ -5,9 +5,7 @@ the command line)."""
 
 from __future__ import annotations
 
-import contextlib
 import importlib
-import io
 import json
 import shutil
 from pathlib import Path
@@ -19,7 +17,6 @@ from fault_matrix import (
     EXPECT_REFUSE,
     EXPECT_WARN,
     Case,
-    _CliExit,
     _Lazy,
     generic_cases,
 )
@@ -318,375 +315,6 @@ def _copy(src: Path, dst: Path) -> Path:
     return dst
 
 
-def learned_specs(tmp: Path) -> tuple[dict[str, Any], list[Case]]:
-    import torch
-
-    import numlearn.learned as L
-    torch.set_num_threads(1)
-    cfg = L.TrainConfig(steps=2, batch_size=8, polish_iters=0, eval_batch=8, eval_every=1,
-                        polish="none" if "none" in _polish_choices() else "gauss_newton")
-    model = _Lazy(lambda: L.linear_attention_gd_construction())
-    tb = L.sample_least_squares(4, seed=0)
-    A, b, x0 = tb.A, tb.b, tb.x0
-    specs = {
-        "TrainConfig": dict(base={}, kinds=dict(arch="choice", positional="choice",
-                                                conv="choice", dtype="choice",
-                                                device="choice", lr_schedule="choice",
-                                                aux_probe="choice", polish="choice",
-                                                grad_clip="positive", lr="positive",
-                                                lr_decay="positive", max_time="positive",
-                                                ema_lambda="real", target="positive",
-                                                seed="int", lr_step="size", beta1="real",
-                                                beta2="real", adam_eps="positive"),
-                            wrap=lambda c: c.validate() or c),
-        "build_model": dict(base=dict(config=cfg), kinds=dict(config="obj")),
-        "LinearAttentionModel": dict(base={}, kinds=dict(device="skip", dtype="skip",
-                                                         positional="choice",
-                                                         init_std="positive")),
-        "SoftmaxTransformer": dict(base={}, kinds=dict(device="skip", dtype="skip",
-                                                       positional="choice",
-                                                       init_std="positive")),
-        "BaseConvModel": dict(base={}, kinds=dict(device="skip", dtype="skip",
-                                                  positional="choice", conv="choice",
-                                                  init_std="positive")),
-        "AttentionBlock": dict(base=dict(width=8, n_heads=2, head_dim=4, seq_len=6),
-                               kinds=dict(device="skip", dtype="skip")),
-        "BaseConvBlock": dict(base=dict(width=8, seq_len=6, inner=8),
-                              kinds=dict(device="skip", dtype="skip", conv="choice")),
-        "linear_attention_gd_construction": dict(base={}, kinds=dict(
-            device="skip", dtype="skip", positional="choice")),
-        "baseconv_gd_construction": dict(base={}, kinds=dict(
-            device="skip", dtype="skip", positional="choice", conv="choice")),
-        "LevenbergMarquardt": dict(base={}, kinds=dict(mu="positive", factor="positive",
-                                                       mu_min="positive", mu_max="positive")),
-        "LearnedGradientDescent": dict(base=dict(model=model), kinds=dict(
-            model="obj", on_unstable="choice")),
-        "sample_least_squares": dict(base=dict(batch=4, seed=0),
-                                     kinds=dict(generator="skip", device="skip",
-                                                dtype="skip", seed="int")),
-        "evaluate": dict(base=dict(model=model, batch=8, steps=5),
-                         kinds=dict(model="obj", seed="int", eta="positive")),
-        "gd_iterate": dict(base=dict(model=model, A=A, b=b, x0=x0, steps=5, eta=0.5),
-                           kinds=dict(model="obj", eta="positive", on_unstable="choice")),
-        "reference_gd": dict(base=dict(A=A, b=b, x0=x0, steps=5, eta=0.5),
-                             kinds=dict(eta="positive", on_unstable="choice")),
-        "iterated_study": dict(base=dict(model=model, problems=_Lazy(lambda: _sample(4)),
-                                         steps=5),
-                               kinds=dict(model="obj", problems="obj", eta="positive",
-                                          checkpoints="skip")),
-        # config=None trains the default config (1000 steps): only a wrong type here.
-        "train": dict(base=dict(config=cfg, progress=False),
-                      kinds=dict(config="skip", model="skip", callback="skip"),
-                      extra=[("dtype", "config='abc'", lambda: L.train("abc", progress=False),
-                              EXPECT_REFUSE)]),
-        "trained_model": "skip: trains and caches; the checkpoint cases cover its files",
-        "ood_study": "skip: trains nothing but runs 8 families x 1000 problems",
-        "num_parameters": dict(base=dict(model=model), kinds=dict(model="obj")),
-        "save_checkpoint": dict(base=dict(path=str(tmp / "ok.pt"), model=model, config=cfg),
-                                kinds=dict(model="obj", config="obj", path="path",
-                                           history="skip", stats="skip")),
-        "load_checkpoint": dict(base=dict(path=_Lazy(lambda: _ckpt(tmp, cfg))),
-                                kinds=dict(device="choice", path="path")),
-    }
-    for nm in ("gradient_target", "make_tokens", "model_gradient"):
-        specs[nm] = dict(base=dict(A=A, b=b, x=x0, **({"model": model} if nm ==
-                                                       "model_gradient" else {})),
-                         kinds=dict(model="obj"))
-    cases = []
-    bad = {"tensor NaN in A": (A.clone().index_fill_(1, torch.tensor([0]), NAN), b, x0),
-           "b of another n": (A, b[:, :-1], x0), "x0 of another d": (A, b, x0[:, :-1]),
-           "float32 A": (A.float(), b, x0), "empty batch": (A[:0], b[:0], x0[:0])}
-    for label, (a_, b_, x_) in bad.items():
-        cat = "non-finite" if "NaN" in label else "empty" if "empty" in label else \
-            "dtype" if "float32" in label else "shape"
-        for nm, f in (("gd_iterate", lambda a_=a_, b_=b_, x_=x_: L.gd_iterate(
-                model(), a_, b_, x_, 5, 0.5)),
-                ("reference_gd", lambda a_=a_, b_=b_, x_=x_: L.reference_gd(a_, b_, x_, 5, 0.5)),
-                ("model_gradient", lambda a_=a_, b_=b_, x_=x_: L.model_gradient(
-                    model(), a_, b_, x_))):
-            cases.append(Case("learned", nm, cat, label, f, EXPECT_REFUSE,
-                              ("A", "b", "x0", "x")))
-    cases.append(Case("learned", "gd_iterate", "ill-conditioning", "eta=50 diverges, warn",
-                      lambda: L.gd_iterate(model(), A, b, x0, 50, 50.0, on_unstable="warn"),
-                      EXPECT_WARN))
-    cases.append(Case("learned", "iterated_study", "ill-conditioning", "float32 model",
-                      lambda: L.iterated_study(L.linear_attention_gd_construction(
-                          dtype=torch.float32), _sample(4), steps=5), EXPECT_ANY))
-    cases += checkpoint_cases(tmp, cfg)
-    return specs, cases
-
-
-def _polish_choices() -> tuple[str, ...]:
-    import numlearn.learned.config as c
-    return tuple(getattr(c, "POLISH_METHODS", ("gauss_newton",)))
-
-
-def _ckpt(tmp: Path, cfg: Any, **change: Any) -> str:
-    import numlearn.learned as L
-    p = tmp / f"ck-{len(list(tmp.glob('ck-*')))}.pt"
-    L.save_checkpoint(p, L.build_model(cfg), cfg)
-    return str(p)
-
-
-def checkpoint_cases(tmp: Path, cfg: Any) -> list[Case]:
-    import dataclasses
-
-    import torch
-
-    import numlearn.learned as L
-
-    def doc_edit(fn: Any) -> Any:
-        def run() -> Any:
-            p = _ckpt(tmp, cfg)
-            d = torch.load(p, weights_only=True)
-            fn(d)
-            torch.save(d, p)
-            return L.load_checkpoint(p)
-        return run
-
-    def nan_w(d: dict[str, Any]) -> None:
-        k = next(iter(d["state_dict"]))
-        d["state_dict"][k] = d["state_dict"][k].clone().fill_(NAN)
-
-    def f32(d: dict[str, Any]) -> None:
-        d["state_dict"] = {k: v.float() for k, v in d["state_dict"].items()}
-
-    def raw(data: bytes) -> Any:
-        def run() -> Any:
-            p = tmp / f"raw-{len(data)}.pt"
-            p.write_bytes(data)
-            return L.load_checkpoint(p)
-        return run
-
-    class Evil:
-        def __reduce__(self) -> Any:
-            return (print, ("pwned",))
-
-    import pickle
-    good = Path(_ckpt(tmp, cfg)).read_bytes()
-    cases = [
-        ("model n=10 under a config n=20", doc_edit(lambda d: d["config"].update(n=10))),
-        ("config width changed", doc_edit(lambda d: d["config"].update(width=16))),
-        ("NaN weights", doc_edit(nan_w)), ("float32 weights, float64 config", doc_edit(f32)),
-        ("format string changed", doc_edit(lambda d: d.update(format="other/9"))),
-        ("random bytes", raw(b"\x00garbage" * 10)), ("truncated file", raw(good[:200])),
-        ("malicious pickle", raw(pickle.dumps(Evil()))),
-    ]
-
-    def cached_other() -> Any:
-        d = tmp / "cache"
-        res = L.trained_model(cfg, cache_dir=d, progress=False)
-        path = Path(res.stats["checkpoint"])
-        other = dataclasses.replace(cfg, width=16)
-        L.save_checkpoint(path, L.build_model(other), other)
-        return L.trained_model(cfg, cache_dir=d, progress=False)
-    cases.append(("trained_model serves a cached width-16 model for width 12", cached_other))
-    return [Case("learned", "load_checkpoint" if "trained" not in lab else "trained_model",
-                 "checkpoint", lab, f, EXPECT_REFUSE,
-                 ("path", "checkpoint", "config", "n", "width", "state_dict", "format",
-                  "dtype", "weights")) for lab, f in cases]
-
-
-def compare_specs(tmp: Path) -> tuple[dict[str, Any], list[Case]]:
-    import numlearn.compare as K
-    from numlearn.problems import TARGETS, InterpolationProblem
-    prob = InterpolationProblem(TARGETS["exp"], 8, grid_size=20)
-    meth = K.Method("m", "classical", lambda p: p.truth())
-    rows = _Lazy(lambda: K.run_comparison([prob], [meth]))
-    nan_meth = K.Method("nan", "classical", lambda p: np.full_like(p.truth(), NAN))
-    specs = {
-        "run_comparison": dict(base=dict(problems=[prob], methods=[meth]),
-                               kinds=dict(problems="obj", methods="obj")),
-        "Method": dict(base=dict(name="m", side="classical", run=lambda p: p.truth()),
-                       kinds=dict(side="choice", name="text", run="hook",
-                                  decompose="hook")),
-        "Row": dict(base=dict(problem="p", method="m", side="classical", rel_l2=0.0, rmse=0.0,
-                              max_abs=0.0, seconds=0.0, grid="g"),
-                    kinds=dict(rel_l2="positive", rmse="positive", max_abs="positive",
-                               seconds="positive", side="choice", problem="text",
-                               method="text", grid="text", decomposition="skip",
-                               extra="skip"),
-                    nonfinite_ok=("rel_l2", "rmse", "max_abs"),
-                    wrap=lambda r: r.side),
-        "format_table": dict(base=dict(rows=rows), kinds=dict(rows="obj")),
-        "get_suite": dict(base=dict(name="quick"), kinds=dict(name="choice"),
-                          wrap=lambda s: s.name),
-        "register_suite": dict(base=dict(name="matrix-tmp", build=lambda: ([], [], None),
-                                         description="d", replace=True),
-                               kinds=dict(name="text", description="text", build="hook")),
-        "write_json": dict(base=dict(rows=rows, path=str(tmp / "rows.json")),
-                           kinds=dict(rows="obj", path="path")),
-    }
-    cases = [
-        Case("compare", "register_suite", "impossible", "overwrite quick, replace=False",
-             lambda: K.register_suite("quick", lambda: ([], [], None), "d"), EXPECT_REFUSE,
-             ("name", "replace")),
-        Case("compare", "run_comparison", "non-finite", "method returns NaN",
-             lambda: K.run_comparison([prob], [nan_meth]), EXPECT_ANY, ("methods",)),
-        Case("compare", "run_comparison", "empty", "no problems",
-             lambda: K.run_comparison([], [meth]), EXPECT_REFUSE, ("problems",)),
-        Case("compare", "run_comparison", "empty", "no methods",
-             lambda: K.run_comparison([prob], []), EXPECT_REFUSE, ("methods",)),
-        Case("compare", "run_comparison", "shape", "method returns the wrong length",
-             lambda: K.run_comparison([prob], [K.Method("short", "classical",
-                                                        lambda p: p.truth()[:-1])]),
-             EXPECT_REFUSE, ("methods", "short")),
-        Case("compare", "write_json", "non-finite", "NaN row -> valid JSON",
-             lambda: _json_ok(K, prob, nan_meth, tmp), EXPECT_ANY, ("rows",)),
-        Case("compare", "write_json", "out-of-domain", "path is a directory",
-             lambda: K.write_json(K.run_comparison([prob], [meth]), tmp), EXPECT_REFUSE,
-             ("path",)),
-    ]
-    try:
-        from numlearn.compare.plots import plot_rows
-        specs["plot_rows"] = dict(base=dict(rows=rows, directory=str(tmp / "plots")),
-                                  kinds=dict(rows="obj", directory="path"))
-        cases.append(Case("compare", "plot_rows", "empty", "no rows",
-                          lambda: plot_rows([], tmp / "p2"), EXPECT_ANY, ("rows",)))
-    except ImportError:
-        pass
-    return specs, cases
-
-
-def _json_ok(K: Any, prob: Any, meth: Any, tmp: Path) -> Any:
-    p = tmp / "nan.json"
-    K.write_json(K.run_comparison([prob], [meth]), p)
-    json.loads(p.read_text(), parse_constant=lambda c: (_ for _ in ()).throw(
-        ValueError(f"`rows` wrote {c}")))
-    return 0.0
-
-
-def testing_specs() -> tuple[dict[str, Any], list[Case]]:
-    import numlearn.testing as T
-
-    def draw(s: Any) -> Any:
-        import warnings
-
-        from hypothesis import HealthCheck, given, settings
-        out = []
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-
-            @settings(max_examples=3, database=None, derandomize=True, deadline=None,
-                      suppress_health_check=list(HealthCheck))
-            @given(s)
-            def t(v: Any) -> None:
-                out.append(v)
-            t()
-        return out[-1] if out else None
-    node_kinds = dict(domain="domain", near="skip", kind="int")
-    specs: dict[str, Any] = {}
-    for nm in ("chebyshev_nodes", "clustered_nodes", "nearly_coincident_nodes", "node_sets",
-               "random_distinct_nodes"):
-        specs[nm] = dict(base={}, kinds=dict(node_kinds, max_power="positive",
-                                             max_relative_gap="positive",
-                                             min_separation="positive"), wrap=draw)
-    specs["chebyshev_series"] = dict(base={}, kinds=dict(decay="choice", rho="skip",
-                                                         power="skip"), wrap=draw)
-    specs["evaluation_points"] = dict(base=dict(nodes=_cheb(5)), kinds=dict(nodes="x"),
-                                      wrap=draw)
-    specs["matrices_with_condition"] = dict(base=dict(shape=(4, 3)), kinds=dict(
-        shape="skip", cond="positive", normalize="choice"), wrap=draw)
-    specs["SeriesCase"] = dict(base=dict(coeffs=np.array([1.0, 0.5])),
-                               wrap=lambda s: s(X5))
-    specs["assert_ulp_close"] = dict(base=dict(actual=X5, desired=X5, max_ulp=1),
-                                     kinds=dict(actual="array", desired="array", max_ulp="int"),
-                                     broadcast_ok=("actual", "desired"))
-    specs["assert_close_to_oracle"] = dict(
-        base=dict(actual=np.exp(X5), x=X5, f_mp=__import__("mpmath").exp, ulp=2),
-        kinds=dict(actual="array", x="array", rtol="positive", atol="positive",
-                   ulp="int", f_mp="callable"))
-    specs["load_profile"] = dict(base=dict(name="numlearn-ci"), kinds=dict(name="choice"))
-    specs["register_profiles"] = dict(base={})
-    cases = [
-        Case("testing", fn, "impossible", "min_n > max_n",
-             lambda fn=fn: getattr(T, fn)(min_n=10, max_n=5), EXPECT_REFUSE,
-             ("min_n", "max_n")) for fn in ("chebyshev_nodes", "clustered_nodes", "node_sets",
-                                            "nearly_coincident_nodes", "random_distinct_nodes")]
-    cases += [
-        Case("testing", "chebyshev_series", "impossible", "min_degree > max_degree",
-             lambda: T.chebyshev_series(min_degree=9, max_degree=2), EXPECT_REFUSE,
-             ("min_degree", "max_degree")),
-        Case("testing", "chebyshev_series", "impossible", "rho=(0.5, 2)",
-             lambda: T.chebyshev_series(rho=(0.5, 2.0)), EXPECT_REFUSE, ("rho",)),
-        Case("testing", "chebyshev_series", "dtype", "rho='x'",
-             lambda: T.chebyshev_series(rho="x"), EXPECT_REFUSE, ("rho",)),
-        Case("testing", "matrices_with_condition", "impossible", "cond=0.5",
-             lambda: T.matrices_with_condition(cond=0.5), EXPECT_REFUSE, ("cond",)),
-        Case("testing", "matrices_with_condition", "shape", "shape=(-1, 3)",
-             lambda: T.matrices_with_condition(shape=(-1, 3)), EXPECT_REFUSE, ("shape",)),
-        Case("testing", "matrices_with_condition", "dtype", "shape='x'",
-             lambda: T.matrices_with_condition(shape="x"), EXPECT_REFUSE, ("shape",)),
-        Case("testing", "load_profile", "impossible", "load_profile('x') then load_profile()",
-             lambda: _profile_twice(T), EXPECT_ANY, ("name",)),
-        Case("testing", "random_distinct_nodes", "impossible", "min_separation too large",
-             lambda: T.random_distinct_nodes(min_n=10, min_separation=1.0), EXPECT_REFUSE,
-             ("min_separation",)),
-        Case("testing", "assert_ulp_close", "shape", "shapes not broadcastable",
-             lambda: T.assert_ulp_close(np.ones(3), np.ones(4), 1), EXPECT_REFUSE,
-             ("actual", "desired")),
-    ]
-    return specs, cases
-
-
-def _profile_twice(T: Any) -> Any:
-    with contextlib.suppress(ValueError):
-        T.load_profile("x")
-    return T.load_profile()
-
-
-def cli_cases(tmp: Path) -> list[Case]:
-    from numlearn import cli
-    from numlearn.compare import Method, register_suite
-    from numlearn.problems import TARGETS, InterpolationProblem
-    register_suite("matrix-tiny", lambda: ([InterpolationProblem(TARGETS["exp"], 8,
-                                                                 grid_size=20)],
-                                           [Method("m", "classical", lambda p: p.truth())],
-                                           lambda p: {}), "tiny", replace=True)
-    (tmp / "afile").write_text("x")
-
-    def run(argv: list[str]) -> Any:
-        def go() -> Any:
-            err = io.StringIO()
-            with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
-                try:
-                    rc = cli.main(argv)
-                except SystemExit as exc:
-                    rc = exc.code
-            if rc == 0:
-                return {"cli_exit": 0}
-            raise _CliExit(int(rc or 0) if not isinstance(rc, str) else 1,
-                           ValueError(err.getvalue().strip().splitlines()[-1]
-                                      if err.getvalue().strip() else f"exit {rc}, no message"))
-        return go
-    argvs = [
-        ("dtype", ["compare", "--suite", "nope"], ("--suite", "nope")),
-        ("impossible", ["compare", "--repeat", "0"], ("--repeat",)),
-        ("dtype", ["compare", "--repeat", "x"], ("--repeat",)),
-        ("huge", ["compare", "--suite", "matrix-tiny", "--repeat", str(2**63)], ("--repeat",)),
-        ("out-of-domain", ["compare", "--suite", "matrix-tiny", "--json",
-                           str(tmp / "missing" / "x.json")], ("--json",)),
-        ("out-of-domain", ["compare", "--suite", "matrix-tiny", "--json", str(tmp)],
-         ("--json",)),
-        ("out-of-domain", ["compare", "--suite", "matrix-tiny", "--plot",
-                           str(tmp / "afile")], ("--plot",)),
-        ("empty", [], ("command",)), ("dtype", ["--bogus"], ("--bogus",)),
-        ("dtype", ["reference", "frobnicate"], ("action",)),
-        ("out-of-domain", ["reference", "verify", "--dir", str(tmp / "missing")],
-         ("--dir", str(tmp / "missing"))),
-        ("impossible", ["reference", "verify", "--recompute", "-1"], ("--recompute",)),
-        ("dtype", ["reference", "verify", "--recompute", "x"], ("--recompute",)),
-        ("huge", ["reference", "verify", "--recompute", str(2**63)], ("--recompute",)),
-        ("out-of-domain", ["reference", "verify", "--dir", str(tmp / "afile")], ("--dir",)),
-        ("dtype", ["compare", "--suite", ""], ("--suite",)),
-    ]
-    out = [Case("cli", "main", cat, " ".join(a) or "(no arguments)", run(a), EXPECT_REFUSE,
-                names) for cat, a, names in argvs]
-    out.append(Case("cli", "main", "baseline", "compare --suite matrix-tiny",
-                    run(["compare", "--suite", "matrix-tiny", "--repeat", "1"]), EXPECT_ANY))
-    return out
-
-
 def build_cases(modules: tuple[str, ...], tmp: Path) -> tuple[list[Case], list[str]]:
     """Every case of the chosen modules, and the names skipped (with why)."""
     cases: list[Case] = []
@@ -696,6 +324,8 @@ def build_cases(modules: tuple[str, ...], tmp: Path) -> tuple[list[Case], list[s
         if mod == "core":
             continue  # numlearn.__all__: Result, Status, EPS ... (constants and types)
         if mod == "cli":
+            from fault_matrix_tools import cli_cases
+
             cases += cli_cases(tmp)
             continue
         if mod == "classical":
@@ -707,10 +337,16 @@ def build_cases(modules: tuple[str, ...], tmp: Path) -> tuple[list[Case], list[s
         elif mod == "reference":
             specs, extra = reference_specs(tmp)
         elif mod == "learned":
+            from fault_matrix_learned import learned_specs
+
             specs, extra = learned_specs(tmp)
         elif mod == "compare":
+            from fault_matrix_tools import compare_specs
+
             specs, extra = compare_specs(tmp)
         else:
+            from fault_matrix_tools import testing_specs
+
             specs, extra = testing_specs()
         pkg = importlib.import_module(f"numlearn.{mod}")
         for name in list(getattr(pkg, "__all__", ())) + [n for n in specs
