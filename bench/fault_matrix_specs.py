@@ -87,7 +87,7 @@ def classical_specs() -> dict[str, dict[str, Any]]:
                    ("ill-conditioning", "np.abs, default max_n",
                     lambda: C.chebyshev_adaptive(np.abs), EXPECT_WARN)]),
         "chebyshev_coefficients": dict(base=dict(values=vals), kinds=dict(kind="int")),
-        "chebyshev_derivative_coefficients": dict(base=dict(coeffs=coeffs)),
+        "chebyshev_derivative_coefficients": dict(base=dict(coeffs=coeffs), huge_ok=("order",)),
         "chebyshev_diffmat": dict(base=dict(n=8), kinds=dict(kind="int")),
         "chebyshev_integral_coefficients": dict(base=dict(coeffs=coeffs)),
         "chebyshev_interpolate": dict(base=dict(f=np.exp, n=8), kinds=dict(kind="int")),
@@ -106,7 +106,7 @@ def classical_specs() -> dict[str, dict[str, Any]]:
             base=dict(A=A), kinds=dict(rcond="positive"),
             extra=[("ill-conditioning", "rank-deficient A",
                     lambda: C.conditioning(np.ones((6, 3))), EXPECT_WARN)]),
-        "derivative_values": dict(base=dict(nb), kinds=nodes_k),
+        "derivative_values": dict(base=dict(nb), kinds=nodes_k, huge_ok=("order",)),
         "equispaced_points": dict(base=dict(n=8)),
         "equispaced_weights": dict(base=dict(n=8)),
         "fourier_diffmat": dict(base=dict(n=8)),
@@ -119,7 +119,7 @@ def classical_specs() -> dict[str, dict[str, Any]]:
         "gradient_descent_solver": dict(
             base=dict(problems=_Lazy(lambda: _sample(4)), steps=5),
             kinds=dict(problems="obj", step_size="real")),
-        "interpolant_derivative": dict(base=dict(nb, x=X5), kinds=nodes_k),
+        "interpolant_derivative": dict(base=dict(nb, x=X5), kinds=nodes_k, huge_ok=("order",)),
         "inverse_norm1_estimate": dict(
             base=dict(solve=lambda v: v, solve_transpose=lambda v: v, n=4)),
         "lebesgue_constant": dict(base=dict(nodes=nodes), kinds=nodes_k),
