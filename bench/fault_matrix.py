@@ -31,6 +31,7 @@ import json
 import os
 import re
 import resource
+import shutil
 import signal
 import sys
 import tempfile
@@ -159,6 +160,10 @@ def classify(case: Case, run: dict[str, Any]) -> tuple[str, str]:
 def execute(case: Case, timeout: int) -> dict[str, Any]:
     """Run one case in this process under an alarm; returns the run record."""
     rec: dict[str, Any] = {}
+    # State a case may leave behind (an interrupted torch.no_grad(), np.seterr).
+    torch = sys.modules.get("torch")
+    grad = torch.is_grad_enabled() if torch is not None else None
+    err = np.geterr()
     signal.signal(signal.SIGALRM, _alarm)
     signal.alarm(timeout)
     try:
@@ -193,6 +198,9 @@ def execute(case: Case, timeout: int) -> dict[str, Any]:
             if exc.__traceback__ else ""
     finally:
         signal.alarm(0)
+        np.seterr(**err)
+        if torch is not None and grad is not None:
+            torch.set_grad_enabled(grad)
     return rec
 
 
@@ -254,8 +262,13 @@ def array_mutations(name: str, base: Any, kind: str, paired: bool = True
     return muts
 
 
-#: A directory that does not exist (below the run's temporary directory, which main sets).
-MISSING = Path(tempfile.gettempdir()) / "numlearn-matrix-missing" / "sub"
+_MISSING_COUNT = iter(range(10**9))
+
+
+def _missing() -> Path:
+    """A fresh path in a directory that does not exist (a case may create it)."""
+    root = Path(tempfile.gettempdir()) / f"numlearn-matrix-missing-{os.getpid()}"
+    return root / str(next(_MISSING_COUNT)) / "f"
 
 
 def scalar_mutations(name: str, kind: str, default: Any) -> list[tuple[str, str, Any, str]]:
@@ -319,7 +332,7 @@ def scalar_mutations(name: str, kind: str, default: Any) -> list[tuple[str, str,
                   EXPECT_REFUSE)]
     elif kind == "path":
         muts += [("dtype", "an int", 1, EXPECT_REFUSE),
-                 ("out-of-domain", "missing directory", str(MISSING / "f"),
+                 ("out-of-domain", "missing directory", str(_missing()),
                   EXPECT_REFUSE)]
     elif kind == "obj":
         muts += [("dtype", "None", None, EXPECT_REFUSE), ("dtype", "a string", "abc",
@@ -477,6 +490,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="numlearn-matrix-") as tmp:
         cases, skipped = build_cases(args.module or MODULES, Path(tmp))
         outcomes = run_cases(cases, args.timeout, args.verbose)
+    shutil.rmtree(_missing().parent.parent, ignore_errors=True)
     import numlearn
 
     head = (f"numlearn fault matrix ({numlearn.__file__}); {time.strftime('%Y-%m-%d %H:%M')}; "
