@@ -57,7 +57,7 @@ from torch import nn
 from numlearn._core.result import Result
 from numlearn._core.validation import check_int
 from numlearn.classical.least_squares import gradient_descent
-from numlearn.learned.least_squares.iterate import _check_model_shape
+from numlearn.learned.least_squares.iterate import _check_model_shape, iterates_status
 from numlearn.learned.least_squares.tokens import _check_problem, _gradient, _model_gradient
 from numlearn.precision.decomposition import least_squares_decomposition
 from numlearn.problems.least_squares import LeastSquaresBatch, LeastSquaresFamily
@@ -154,19 +154,33 @@ def iterated_study(
     Returns
     -------
     Result
-        ``value``: the learned iterate :math:`\hat x_K` (B, d) as NumPy float64.
+        ``value``: the learned iterate :math:`\hat x_K` (B, d) as NumPy, in the
+        model's dtype.  ``status``: SUCCESS, or DIVERGED when some learned iterate is
+        NaN or inf, UNSTABLE when some learned trajectory grows
+        (:func:`~numlearn.learned.least_squares.iterate.iterates_status`; with a
+        RuntimeWarning).
         ``stats``: scalars at ``K`` (``median_rel_learned``, ``q25_rel_learned``,
         ``q75_rel_learned``, the same for ``_gd``, ``median_mse_learned``/``_gd``
         (:math:`\|x-x^\star\|^2/d`), ``median_optimization`` (learned vs classical
         GD), ``median_grad_rel_x0`` (single step at :math:`x_0`), ``median_floor``
-        (cond(A) eps), ``ratio_learned_gd`` (of the medians), ``batch``,
-        ``iterations`` (``K``)), and ``checkpoints``: a list of dicts, one per iterate
+        (cond(A) eps, with the eps of the model's dtype), ``ratio_learned_gd`` (of
+        the medians), ``batch``, ``iterations`` (``K``), ``dtype`` (the model's),
+        ``diverged_learned`` (problems whose final learned iterate is NaN or inf),
+        ``grown_learned`` (problems whose learned trajectory grows)), and
+        ``checkpoints``: a list of dicts, one per iterate
         count ``k``, each with ``rel_learned``, ``rel_gd`` (conditioning/algorithmic
         part), ``optimization``,
         ``mse_learned``, ``mse_gd``, ``grad_rel`` (single-step error at
         :math:`\hat x_k`) and ``grad_abs`` (:math:`\|\hat g - g\|`), each a dict of
         median / q25 / q75 / max over the problems, and ``floor`` (median cond eps).
-        ``history``: ``{"learned": (B, K+1, d), "gd": (B, K+1, d)}`` NumPy arrays.
+        ``history``: ``{"learned": (B, K+1, d), "gd": (B, K+1, d)}`` NumPy arrays
+        (the learned ones in the model's dtype, classical GD in float64).
+
+    Warns
+    -----
+    RuntimeWarning
+        With a DIVERGED or UNSTABLE status (the statistics then hold inf, printed as
+        "diverged" by :func:`format_checkpoints`).
 
     Notes
     -----
@@ -217,14 +231,19 @@ def iterated_study(
                 break
             x = x - eta_t * gh
             xs.append(x)
-    x_l = torch.stack(xs, dim=1).double().cpu().numpy()
+    x_l = torch.stack(xs, dim=1).cpu().numpy()  # the model's dtype
+    method = f"iterated[{getattr(model, 'arch', type(model).__name__)}]"
+    status, message, n_bad = iterates_status(x_l, method, stacklevel=3)
 
     xstar = problems.x_star
     d = xstar.shape[1]
+    # the floor the learned iterate can reach: cond(A) times its own dtype's eps
+    floor = np.asarray(gd.stats["cond"], dtype=np.float64) * float(torch.finfo(dtype).eps)
     rows: list[dict[str, Any]] = []
     for k in marks:
-        dec = least_squares_decomposition(xstar, x_disc=x_gd[:, k], x_learned=x_l[:, k],
-                                          cond=gd.stats["cond"])
+        with np.errstate(invalid="ignore", over="ignore"):
+            dec = least_squares_decomposition(xstar, x_disc=x_gd[:, k],
+                                              x_learned=x_l[:, k].astype(np.float64))
         el, eg = dec["total"], dec["conditioning"]
         rows.append({
             "k": k,
@@ -233,7 +252,7 @@ def iterated_study(
             "optimization": _summary(dec["rel_optimization"]),
             "mse_learned": _summary(el**2 / d), "mse_gd": _summary(eg**2 / d),
             "grad_rel": _summary(grad_rel[k]), "grad_abs": _summary(grad_abs[k]),
-            "floor": float(np.median(dec["floor"])),
+            "floor": float(np.median(floor)),
         })
     last = rows[-1]
     stats: dict[str, Any] = {
@@ -245,6 +264,8 @@ def iterated_study(
         "median_optimization": last["optimization"]["median"],
         "median_floor": last["floor"],
         "diverged_learned": last["rel_learned"]["diverged"],
+        "grown_learned": n_bad if status.code == "unstable" else 0,
+        "dtype": str(dtype).removeprefix("torch."),
         "checkpoints": rows,
     }
     for side in ("learned", "gd"):
@@ -253,10 +274,8 @@ def iterated_study(
         stats[f"median_mse_{side}"] = last[f"mse_{side}"]["median"]
     stats["ratio_learned_gd"] = stats["median_rel_learned"] / max(
         stats["median_rel_gd"], np.finfo(np.float64).tiny)
-    return Result(value=x_l[:, -1], stats=stats,
-                  history={"learned": x_l, "gd": x_gd},
-                  method=f"iterated[{getattr(model, 'arch', type(model).__name__)}]",
-                  side="learned")
+    return Result(value=x_l[:, -1], stats=stats, status=status, message=message,
+                  history={"learned": x_l, "gd": x_gd}, method=method, side="learned")
 
 
 def format_checkpoints(result: Result) -> str:
@@ -325,8 +344,10 @@ def ood_study(
         ``median_rel_learned``, ``q25_rel_learned``, ``q75_rel_learned``,
         ``median_rel_gd``, ``median_optimization``, ``median_grad_rel_x0``,
         ``gap_grad`` and ``gap_optimization`` (ratios of the medians to the
-        in-distribution row of the same model); ``status`` ``"ok"``, or
-        ``"not_applicable: ..."`` when the model cannot run at that length.
+        in-distribution row of the same model); ``status`` ``"ok"`` (the row was
+        measured), or ``"not_applicable: ..."`` when the model cannot run at that
+        length; ``learned_status``: the code of the learned iterates' status
+        (``"success"``, ``"diverged"``, ``"unstable"``; :func:`iterated_study`).
 
     Notes
     -----
@@ -377,6 +398,7 @@ def ood_row(
         "median_optimization", "median_grad_rel_x0", "median_floor",
         "diverged_learned", "batch")})
     row["status"] = "ok"
+    row["learned_status"] = result.status.code
     if reference is not None:
         row["gap_grad"] = row["median_grad_rel_x0"] / reference["median_grad_rel_x0"]
         row["gap_optimization"] = (row["median_optimization"]
