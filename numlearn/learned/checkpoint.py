@@ -30,6 +30,7 @@ from numlearn._core.result import Result, Status
 from numlearn._core.validation import check_flag
 from numlearn.learned import _checkpoint_format as fmt
 from numlearn.learned.config import TrainConfig
+from numlearn.learned.least_squares.tokens import _check_device
 from numlearn.learned.training import train
 
 __all__ = ["cache_directory", "load_checkpoint", "save_checkpoint", "trained_model"]
@@ -152,7 +153,8 @@ def load_checkpoint(
             raise TypeError(f"`config` must be a TrainConfig or None, got "
                             f"{type(config).__name__}.")
         config.validate()
-    model, stored, history, _ = _load(path, config, _check_device(device))
+    model, stored, history, _ = _load(path, config,
+                                      None if device is None else _check_device(device))
     return model, stored, history
 
 
@@ -189,19 +191,6 @@ def _check_path(path: Any) -> Path:
     if not isinstance(path, (str, os.PathLike)) or isinstance(path, bytes):
         raise TypeError(f"`path` must be a str or os.PathLike, got {type(path).__name__}.")
     return Path(path)
-
-
-def _check_device(device: Any) -> torch.device | None:
-    if device is None or isinstance(device, torch.device):
-        return device
-    if not isinstance(device, str):
-        raise TypeError(f"`device` must be a str, a torch.device or None, got "
-                        f"{type(device).__name__}.")
-    try:
-        return torch.device(device)
-    except RuntimeError:
-        raise ValueError(f"`device` must name a torch device ('cpu', 'cuda', 'cuda:0'), "
-                         f"got {device!r}.") from None
 
 
 def cache_directory() -> Path:

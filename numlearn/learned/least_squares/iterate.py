@@ -21,13 +21,14 @@ import torch
 from torch import Tensor, nn
 
 from numlearn._core.result import Result, Status
-from numlearn._core.validation import check_choice, check_int
+from numlearn._core.validation import check_choice, check_int, check_positive
 from numlearn.classical.least_squares import (
     check_step_size,
     conditioning,
     gd_conditioning,
 )
 from numlearn.learned.least_squares.tokens import (
+    _check_model,
     _check_problem,
     _gradient,
     _model_gradient,
@@ -105,6 +106,7 @@ def gd_iterate(
     A, b, x0 = _check_problem(A, b, x0, "x0")
     _check_model_shape(model, A)
     steps = check_int(steps, "steps", minimum=0)
+    _check_history(A.shape[0], steps, A.shape[2], A.element_size())
     eta, etas = _check_step(A, eta, on_unstable, "gd_iterate")
     xs = [x0]
     with torch.no_grad():
@@ -128,6 +130,7 @@ def reference_gd(
     (``side="classical"``)."""
     A, b, x0 = _check_problem(A, b, x0, "x0")
     steps = check_int(steps, "steps", minimum=0)
+    _check_history(A.shape[0], steps, A.shape[2], A.element_size())
     eta, etas = _check_step(A, eta, on_unstable, "reference_gd")
     xs = [x0]
     x = x0
@@ -211,7 +214,7 @@ class LearnedGradientDescent:
         if not isinstance(problems, LeastSquaresBatch):
             raise TypeError("`problems` must be a numlearn.problems.least_squares."
                             f"LeastSquaresBatch, got {type(problems).__name__}.")
-        p = next(self.model.parameters())
+        p = _check_model(self.model)
         A, b, x0 = (torch.tensor(a, device=p.device).to(p.dtype)  # copies (read-only batch)
                     for a in (problems.A, problems.b, problems.x0))
         if isinstance(step_size, str):
@@ -220,14 +223,30 @@ class LearnedGradientDescent:
                                  f"(B,) or 'optimal', got {step_size!r}.")
             step_size = torch.as_tensor(conditioning(problems.A).step_optimal,
                                         dtype=p.dtype, device=p.device)
-        elif np.ndim(step_size):
+        elif np.ndim(step_size) == 0:
+            step_size = check_positive(step_size, "step_size")
+        else:
             step_size = torch.as_tensor(np.asarray(step_size, dtype=np.float64),
                                         dtype=p.dtype, device=p.device)
         return gd_iterate(self.model, A, b, x0, steps, step_size,
                           on_unstable=self.on_unstable)
 
 
+#: Largest history of iterates (batch x (steps + 1) x d values) kept, checked before
+#: iterating.
+MAX_HISTORY_BYTES = 8 * 2**30
+
+
+def _check_history(B: int, steps: int, d: int, itemsize: int) -> None:
+    nbytes = B * (steps + 1) * d * itemsize
+    if nbytes > MAX_HISTORY_BYTES:
+        raise ValueError(f"`steps` = {steps} iterates of {B} problems (d={d}) keep "
+                         f"{nbytes / 2**30:.3g} GiB of history, more than the limit of "
+                         f"{MAX_HISTORY_BYTES / 2**30:.0f} GiB; run fewer steps or problems.")
+
+
 def _check_model_shape(model: nn.Module, A: Tensor) -> None:
+    _check_model(model, A)
     n, d = A.shape[1], A.shape[2]
     md, mn = getattr(model, "d", None), getattr(model, "n", None)
     supports = getattr(model, "supports_rows", None)
@@ -246,6 +265,10 @@ def _check_step(A: Tensor, eta: Any, on_unstable: str, caller: str
     ``(B, 1)`` tensor) and the per-problem steps as float64 NumPy."""
     check_choice(on_unstable, "on_unstable", ("raise", "warn"))
     B = A.shape[0]
+    if isinstance(eta, (str, bool, np.bool_)) or (
+            isinstance(eta, Tensor) and not eta.is_floating_point()):
+        raise TypeError(f"`eta` must be a positive float or a float tensor of shape "
+                        f"(batch,), got {type(eta).__name__} {eta!r}.")
     if isinstance(eta, Tensor) or hasattr(eta, "__len__"):
         eta_t = torch.as_tensor(eta, dtype=A.dtype, device=A.device)
         if eta_t.ndim == 0:
@@ -307,9 +330,17 @@ def evaluate(
     (which uses ``config.seed + 1``).  Cost: ``steps + 1`` forward passes on ``batch``
     problems.
     """
-    p = next(model.parameters())
+    p = _check_model(model)
+    if not isinstance(getattr(model, "n", None), int) or not isinstance(
+            getattr(model, "d", None), int):
+        raise TypeError("`model` must have integer attributes `n` and `d` (a sequence model "
+                        f"of numlearn.learned.layers), got {type(model).__name__}.")
+    batch = check_int(batch, "batch", minimum=1)
+    seed = check_int(seed, "seed", minimum=0, maximum=2**62)
+    steps = check_int(steps, "steps", minimum=0)
     P = sample_least_squares(batch, model.n, model.d, seed=seed, device=p.device,
                              dtype=p.dtype)
+    _check_history(batch, steps, model.d, 8)
     with torch.no_grad():
         g = _gradient(P.A, P.b, P.x0)
         gh = _model_gradient(model, P.A, P.b, P.x0)

@@ -55,10 +55,19 @@ from numpy.typing import NDArray
 from torch import nn
 
 from numlearn._core.result import Result
-from numlearn._core.validation import check_int
+from numlearn._core.validation import as_float_array, check_int, check_positive
 from numlearn.classical.least_squares import gradient_descent
-from numlearn.learned.least_squares.iterate import _check_model_shape, iterates_status
-from numlearn.learned.least_squares.tokens import _check_problem, _gradient, _model_gradient
+from numlearn.learned.least_squares.iterate import (
+    _check_history,
+    _check_model_shape,
+    iterates_status,
+)
+from numlearn.learned.least_squares.tokens import (
+    _check_model,
+    _check_problem,
+    _gradient,
+    _model_gradient,
+)
 from numlearn.precision.decomposition import least_squares_decomposition
 from numlearn.problems.least_squares import LeastSquaresBatch, LeastSquaresFamily
 
@@ -84,6 +93,9 @@ PAPER_FLOAT32: dict[str, float] = {
 }
 
 _QUANTILES = (0.25, 0.5, 0.75)
+
+#: Most problems per family of :func:`ood_study` (2^20).
+MAX_OOD_BATCH = 2**20
 
 
 def _summary(v: NDArray[np.float64]) -> dict[str, float]:
@@ -119,10 +131,18 @@ def _default_checkpoints(steps: int) -> list[int]:
 def _step_arg(eta: Any) -> Any:
     """``eta`` as :func:`~numlearn.classical.least_squares.gradient_descent` takes it
     (it validates and resolves ``"optimal"``)."""
-    if isinstance(eta, str) and eta != "optimal":
-        raise ValueError(f"`eta` must be a positive float, an array of shape (B,) or "
-                         f"'optimal' (2/(L+mu) per problem), got {eta!r}.")
-    return eta
+    if isinstance(eta, str):
+        if eta != "optimal":
+            raise ValueError(f"`eta` must be a positive float, an array of shape (B,) or "
+                             f"'optimal' (2/(L+mu) per problem), got {eta!r}.")
+        return eta
+    if np.ndim(eta) == 0:
+        return check_positive(eta, "eta")
+    arr = as_float_array(eta, "eta", ndim=1, allow_complex=False)
+    if not (arr > 0).all():
+        raise ValueError(f"`eta` must be positive, got {float(arr[arr <= 0][0])} at problem "
+                         f"{int(np.flatnonzero(arr <= 0)[0])}.")
+    return arr
 
 
 def iterated_study(
@@ -193,10 +213,14 @@ def iterated_study(
     K = check_int(steps, "steps", minimum=0)
     marks = _default_checkpoints(K) if checkpoints is None else sorted(
         {check_int(k, "checkpoints", minimum=0) for k in checkpoints})
-    if marks and marks[-1] > K:
+    if not marks:
+        raise ValueError("`checkpoints` is empty; pass the iterate counts to report "
+                         "(or None for the default ones).")
+    if marks[-1] > K:
         raise ValueError(f"`checkpoints` must be <= steps = {K}, got {marks[-1]}.")
-    p = next(model.parameters())
+    p = _check_model(model)
     dev, dtype = p.device, p.dtype
+    _check_history(problems.A.shape[0], K, problems.A.shape[2], 8 + p.element_size())
     A, b, x0 = (torch.tensor(a, device=dev).to(dtype)  # copies (the batch is read-only)
                 for a in (problems.A, problems.b, problems.x0))
     A, b, x0 = _check_problem(A, b, x0, "x0")
@@ -286,6 +310,9 @@ def format_checkpoints(result: Result) -> str:
     head = (f"{'k':>5} {'learned [q25, q75]':>31} {'GD (algorithmic)':>17} "
             f"{'optimization':>15} {'|g^ - g|':>10} {'MSE learned':>12} "
             f"{'MSE GD':>10} {'floor':>9}")
+    if not isinstance(result, Result) or "checkpoints" not in result.stats:
+        raise TypeError("`result` must be the Result of iterated_study, got "
+                        f"{type(result).__name__}.")
     lines = [head, "-" * len(head)]
     for r in result.stats["checkpoints"]:
         rl = r["rel_learned"]
@@ -333,7 +360,8 @@ def ood_study(
     families : sequence of LeastSquaresFamily
         The first is the reference for the generalization gap (in distribution).
     batch : int
-        Problems per family (the same problems for every model).
+        Problems per family (the same problems for every model), at most
+        :data:`MAX_OOD_BATCH`.
     seed : int
         Seed of the problem draws (family ``i`` uses ``seed + i``).
 
@@ -353,7 +381,16 @@ def ood_study(
     -----
     Cost: ``sum(steps)`` model calls on ``batch`` problems per model.
     """
-    batch = check_int(batch, "batch", minimum=1)
+    batch = check_int(batch, "batch", minimum=1, maximum=MAX_OOD_BATCH)
+    if not isinstance(models, Mapping):
+        raise TypeError(f"`models` must be a mapping of label to model, got "
+                        f"{type(models).__name__}.")
+    if not models:
+        raise ValueError("`models` is empty; pass at least one {label: model}.")
+    for label, model in models.items():
+        if not isinstance(model, nn.Module):
+            raise TypeError(f"`models`[{label!r}] must be a torch.nn.Module, got "
+                            f"{type(model).__name__}.")
     if not families:
         raise ValueError("`families` is empty; pass at least the in-distribution family.")
     rows: list[dict[str, Any]] = []
@@ -410,6 +447,10 @@ def format_ood(rows: Sequence[Mapping[str, Any]]) -> str:
     """:func:`ood_study` rows as a text table (errors relative to ``||x*||``)."""
     head = (f"{'family':<18} {'model':<18} {'K':>5} {'learned [q25, q75]':>31} "
             f"{'GD':>9} {'optim.':>9} {'grad err':>9} {'gap grad':>9} {'gap optim':>9}")
+    if isinstance(rows, (str, Mapping)) or not isinstance(rows, Sequence) or not all(
+            isinstance(r, Mapping) for r in rows):
+        raise TypeError("`rows` must be the list of dicts of ood_study, got "
+                        f"{type(rows).__name__}.")
     lines = [head, "-" * len(head)]
     for r in rows:
         if r.get("status") != "ok":
