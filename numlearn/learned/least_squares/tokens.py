@@ -233,8 +233,8 @@ def _check_model(model: Any, A: Tensor | None = None) -> Tensor:
     if p is None:
         raise ValueError("`model` has no parameters; its dtype and device are undefined.")
     if A is not None and p.dtype != A.dtype:
-        raise TypeError(f"`model` is {p.dtype} but `A` is {A.dtype}; convert the problems "
-                        f"with .to({p.dtype}) or use a {A.dtype} model.")
+        raise TypeError(f"`model` has dtype {p.dtype} but `A` has dtype {A.dtype}; convert "
+                        f"the problems with .to({p.dtype}) or use a {A.dtype} model.")
     return p
 
 
