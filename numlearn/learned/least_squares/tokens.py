@@ -224,15 +224,18 @@ def model_gradient(model: nn.Module, A: Tensor, b: Tensor, x: Tensor) -> Tensor:
 
 
 def _check_model(model: Any, A: Tensor | None = None) -> Tensor:
-    """``model`` is an nn.Module with parameters (in ``A``'s dtype and device, when
-    given); returns its first parameter (the dtype and device its inputs take)."""
+    """``model`` is an nn.Module; with ``A``, its parameters (if any) must be in
+    ``A``'s dtype; without, it must have parameters.  Returns its first parameter (the
+    dtype and device its inputs take), or None for a parameter-free module with ``A``."""
     if not isinstance(model, nn.Module):
         raise TypeError(f"`model` must be a torch.nn.Module (a sequence model of "
                         f"numlearn.learned.layers), got {type(model).__name__}.")
     p = next(model.parameters(), None)
-    if p is None:
-        raise ValueError("`model` has no parameters; its dtype and device are undefined.")
-    if A is not None and p.dtype != A.dtype:
+    if p is None and A is None:
+        raise ValueError("`model` has no parameters, so the dtype and device of its "
+                         "problems are undefined; give it one (or call gd_iterate with "
+                         "tensors).")
+    if A is not None and p is not None and p.dtype != A.dtype:
         raise TypeError(f"`model` has dtype {p.dtype} but `A` has dtype {A.dtype}; convert "
                         f"the problems with .to({p.dtype}) or use a {A.dtype} model.")
     return p
