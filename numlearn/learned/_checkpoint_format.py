@@ -56,6 +56,12 @@ REQUIRED = {
 OLD_STATS_KEYS = {"time": "seconds", "time_adam": "seconds_adam",
                   "time_polish": "seconds_polish", "steps": "eval_iterations"}
 
+#: TrainConfig fields added after format version 2, each with the value that reproduces
+#: the runs written before it existed: a file that lacks such a field is read with that
+#: value, and :func:`cache_key` leaves the field out while it has that value, so the
+#: files cached before it still serve.  (Empty so far; a new field goes here.)
+ADDED_FIELDS: dict[str, Any] = {}
+
 #: The probe of version 2: this many problems of the paper's distribution, this seed.
 PROBE_PROBLEMS, PROBE_SEED = 256, 20261205
 
@@ -133,7 +139,7 @@ def digest(ckpt: dict[str, Any]) -> str:
 def stored_config(ckpt: dict[str, Any], where: str) -> TrainConfig:
     """The checkpoint's :class:`TrainConfig`: every field present, none unknown, valid."""
     known = [f.name for f in fields(TrainConfig)]
-    stored = ckpt["config"]
+    stored = {**{k: v for k, v in ADDED_FIELDS.items() if k in known}, **ckpt["config"]}
     missing = [k for k in known if k not in stored]
     unknown = [k for k in stored if k not in known]
     if missing:
@@ -150,6 +156,14 @@ def stored_config(ckpt: dict[str, Any], where: str) -> TrainConfig:
     except (TypeError, ValueError) as exc:
         raise CheckpointError(f"{where}: its stored config is invalid: {exc}") from None
     return config
+
+
+def cache_key(config: TrainConfig) -> str:
+    """SHA-256 of the config's fields as sorted JSON, without the :data:`ADDED_FIELDS`
+    that hold their old value."""
+    values = {k: v for k, v in asdict(config).items()
+              if not (k in ADDED_FIELDS and v == ADDED_FIELDS[k])}
+    return hashlib.sha256(json.dumps(values, sort_keys=True).encode()).hexdigest()
 
 
 def compare_configs(stored: TrainConfig, requested: TrainConfig, where: str) -> None:

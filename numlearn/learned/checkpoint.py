@@ -214,7 +214,9 @@ def trained_model(
     config was trained before, else trained by :func:`train` and cached.
 
     The cache key is a SHA-256 of the config's fields (seeded runs are reproducible, so a
-    config determines its model up to the platform's rounding).  A cached file is read
+    config determines its model up to the platform's rounding); a field added to
+    TrainConfig later is left out of the key while it holds the value that reproduces
+    the older runs, so their cached files keep serving.  A cached file is read
     as :func:`load_checkpoint` reads it and must hold this very config (every field),
     so a file of another configuration under this name is refused, not served.
 
@@ -240,9 +242,6 @@ def trained_model(
         The cached file fails a check of :func:`load_checkpoint` (the message names
         what, and says to delete the file or pass ``retrain=True``).
     """
-    import hashlib
-    import json
-
     if not isinstance(config, TrainConfig):
         raise TypeError(f"`config` must be a TrainConfig, got {type(config).__name__}.")
     config.validate()
@@ -252,7 +251,7 @@ def trained_model(
                                   or isinstance(cache_dir, bytes)):
         raise TypeError(f"`cache_dir` must be a str, os.PathLike or None, got "
                         f"{type(cache_dir).__name__}.")
-    key = hashlib.sha256(json.dumps(asdict(config), sort_keys=True).encode()).hexdigest()
+    key = fmt.cache_key(config)
     directory = Path(cache_dir) if cache_dir is not None else cache_directory()
     path = directory / f"{config.arch}-{key[:16]}.pt"
     if path.exists() and not retrain:

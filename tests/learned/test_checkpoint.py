@@ -123,3 +123,30 @@ def test_trained_model_refuses_a_cached_file_of_another_config(tmp_path):
     res = trained_model(c12, cache_dir=tmp_path, retrain=True, progress=False)
     assert res.value.width == 12 and res.stats["cached"] is False
     assert trained_model(c12, cache_dir=tmp_path, progress=False).stats["cached"] is True
+
+
+def test_a_field_added_later_keeps_older_files_serving(tmp_path, monkeypatch):
+    """A TrainConfig field listed in ADDED_FIELDS with the value that reproduces older
+    runs: files without it load with that value, and the cache key leaves it out while
+    it holds that value (here ``lr_step`` plays the new field)."""
+    import hashlib
+    import json
+    from dataclasses import asdict, replace
+
+    from numlearn.learned import _checkpoint_format as fmt
+
+    monkeypatch.setattr(fmt, "ADDED_FIELDS", {"lr_step": 3000})
+    cfg = TrainConfig.tiny(steps=0, polish="none", eval_batch=128)
+    old = {k: v for k, v in asdict(cfg).items() if k != "lr_step"}
+    assert fmt.cache_key(cfg) == hashlib.sha256(
+        json.dumps(old, sort_keys=True).encode()).hexdigest()
+    assert fmt.cache_key(replace(cfg, lr_step=10)) != fmt.cache_key(cfg)
+    path = trained_model(cfg, cache_dir=tmp_path, progress=False).stats["checkpoint"]
+    raw = torch.load(path, weights_only=True)
+    del raw["config"]["lr_step"]  # as written before the field existed
+    raw["digest"] = fmt.digest(raw)
+    torch.save(raw, path)
+    res = trained_model(cfg, cache_dir=tmp_path, progress=False)
+    assert res.stats["cached"] is True
+    _, stored, _ = load_checkpoint(path, config=cfg)
+    assert stored.lr_step == 3000
