@@ -106,6 +106,16 @@ def _is_symmetric(x: NDArray[Any], w: NDArray[Any]) -> bool:
     return bool(np.array_equal(w, w[::-1]) or np.array_equal(w, -w[::-1]))
 
 
+def _refuse_bools(**arrays: Any) -> None:
+    """`TypeError` naming the argument if an array argument is boolean (numbers are due)."""
+    for name, a in arrays.items():
+        if a is not None and np.asarray(a).dtype == np.bool_:
+            raise TypeError(
+                f"`{name}` must be numeric, got a boolean array; pass numbers (e.g. "
+                f"`{name}.astype(float)` if that is really meant)."
+            )
+
+
 def _finish(d: NDArray[Any], order: int, n: int) -> NDArray[Any]:
     """Refuse (naming `order`) a matrix whose entries overflowed."""
     if not np.isfinite(d).all():
@@ -150,6 +160,7 @@ def barycentric_diffmat(
     --------
     chebyshev_diffmat, fourier_diffmat
     """
+    _refuse_bools(nodes=nodes, weights=weights)
     xn = _prepare_nodes(nodes)
     n = xn.shape[0]
     _check_size(n, "nodes", square=True)
@@ -349,6 +360,7 @@ def derivative_values(
     ndarray, shape of ``values``
     """
     order = check_int(order, "order", minimum=0)
+    _refuse_bools(nodes=nodes, weights=weights, values=values)
     return nodal_derivative(nodes, weights, values, order)
 
 
@@ -366,5 +378,6 @@ def interpolant_derivative(
     derivative of the interpolant, as BWLer computes it.  Cost
     :math:`O(k n^2 + m n)`.
     """
+    _refuse_bools(x=x)
     d = derivative_values(nodes, weights, values, order)
     return barycentric_eval(nodes, weights, d, as_float_array(x, "x", allow_empty=True))

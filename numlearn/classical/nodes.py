@@ -254,7 +254,7 @@ def fourier_points(
     """
     n = _check_n(n)
     a, b = check_domain(domain)
-    with _memory_guard("n", n):
+    with _memory_guard("n", n), np.errstate(over="ignore", invalid="ignore"):
         return _check_resolved(a + (b - a) * (np.arange(n, dtype=np.float64) / n), (a, b))
 
 
