@@ -156,6 +156,22 @@ def barycentric_diffmat(
     Rounding errors grow like :math:`\varepsilon\, n^{2k}` in the worst case for
     Chebyshev-like node sets (the matrix norm grows like :math:`n^{2k}`).
 
+    Symmetric node sets (``nodes[n-1-i] == -nodes[i]`` exactly, e.g.
+    :func:`~numlearn.classical.nodes.legendre_points` on ``(-1, 1)``) with weights
+    symmetric up to one sign (the default weights are made so) give matrices that
+    are exactly antisymmetric (odd ``k``) or centro-symmetric (even ``k``) under
+    flipping both axes: only the first ``ceil(n/2)`` rows are computed, as in
+    Chebfun's ``diffmat``.  For ``order >= n`` the matrix is exactly zero and is
+    returned at once.
+
+    Raises
+    ------
+    ValueError
+        Non-finite, empty, repeated nodes; more nodes than an ``n x n`` matrix of
+        ``MAX_ARRAY_BYTES`` holds; a matrix whose entries overflow (naming `order`).
+    TypeError
+        Non-numeric or boolean nodes or weights, non-integer ``order``.
+
     See Also
     --------
     chebyshev_diffmat, fourier_diffmat
@@ -194,14 +210,19 @@ def chebyshev_diffmat(
               \sin\tfrac{\theta_i - \theta_j}{2},
 
     free of the cancellation in :math:`s_i - s_j` near the ends (Don and Solomonoff
-    1995).  Scaled by :math:`(2/(b-a))^k` for ``domain = (a, b)``.  Cost
-    :math:`O(k n^2)`.  Same as Trefethen's ``cheb(N)`` (``N = n - 1``) up to the
-    ordering of the points (``cheb`` lists them decreasing).
+    1995).  Only the first ``ceil(n/2)`` rows are computed; the others follow from
+    :math:`D_{n-1-i,\,n-1-j} = (-1)^k D_{ij}`, so the matrix is exactly antisymmetric
+    (odd ``k``; the middle entry of an odd ``n`` is exactly 0) or centro-symmetric
+    (even ``k``) under flipping both axes, as Chebfun's.  Scaled by
+    :math:`(2/(b-a))^k` for ``domain = (a, b)``.  Cost :math:`O(k n^2)`.  Same as
+    Trefethen's ``cheb(N)`` (``N = n - 1``) up to the ordering of the points (``cheb``
+    lists them decreasing).  ``order >= n`` gives the zero matrix at once.
 
     Parameters
     ----------
     n : int
-        Number of points, ``n >= 1``.
+        Number of points, ``n >= 1``, at most 46340 (an ``n x n`` matrix of
+        ``MAX_ARRAY_BYTES``).
     order : int, default 1
     domain : (float, float), default (-1, 1)
     kind : {1, 2}, default 2
@@ -209,6 +230,12 @@ def chebyshev_diffmat(
     Returns
     -------
     ndarray, shape (n, n)
+
+    Raises
+    ------
+    ValueError
+        ``n`` out of range, a domain whose points round together or whose width
+        overflows, or a matrix whose entries overflow (naming `order`).
     """
     n = check_int(n, "n", minimum=1)
     _check_size(n, "n", square=True)
