@@ -31,6 +31,7 @@ References
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -40,7 +41,14 @@ from scipy.linalg import toeplitz
 from numlearn._core.validation import as_float_array, check_domain, check_int
 from numlearn.classical._bary_arrays import _prepare_nodes, _prepare_weights, nodal_derivative
 from numlearn.classical.barycentric import barycentric_eval, barycentric_weights
-from numlearn.classical.nodes import _check_kind, chebyshev_weights
+from numlearn.classical.nodes import (
+    _check_kind,
+    _check_size,
+    _memory_guard,
+    chebyshev_points,
+    chebyshev_weights,
+    fourier_points,
+)
 
 __all__ = [
     "barycentric_diffmat",
@@ -51,22 +59,71 @@ __all__ = [
 ]
 
 
-def _welfert(dx: NDArray[np.float64], w: NDArray[Any], order: int) -> NDArray[Any]:
-    """The barycentric recursion given the difference matrix ``dx[i, j] = x_i - x_j``."""
+def _welfert(dx: NDArray[Any], w: NDArray[Any], order: int, symmetric: bool) -> NDArray[Any]:
+    """The barycentric recursion given the difference matrix ``dx[i, j] = x_i - x_j``.
+
+    With ``symmetric`` (nodes with ``x[n-1-i] == -x[i]`` and weights with
+    ``|w[n-1-j]| == |w[j]|``), ``dx`` holds only the first ``ceil(n/2)`` rows: the
+    recursion is row by row, so only those rows are computed, and the others are filled
+    by the symmetry ``D[n-1-i, n-1-j] = (-1)^k D[i, j]`` (Chebfun's "flipping trick"):
+    the result is exactly antisymmetric (odd ``k``) or centro-symmetric (even ``k``)
+    under flipping both axes.  The middle row of an odd ``n`` is made exactly
+    (anti)symmetric at every order, its odd-order diagonal exactly 0.
+    """
     n = w.shape[0]
-    ii = np.arange(n)
-    dxi = np.zeros_like(dx)
-    off = ~np.eye(n, dtype=bool)
-    dxi[off] = 1.0 / dx[off]
-    dw = w[None, :] / w[:, None]
+    rows = dx.shape[0]
+    ii = np.arange(rows)
+    with np.errstate(divide="ignore"):
+        dxi = 1.0 / dx
+    dxi[ii, ii] = 0.0
+    dw = w[None, :] / w[:rows, None]
     dw[ii, ii] = 0.0
     d = dw * dxi
-    d[ii, ii] = 0.0
-    d[ii, ii] = -d.sum(axis=1)
-    for k in range(2, order + 1):
-        d = k * dxi * (dw * d[ii, ii][:, None] - d)
+    mid = n // 2 if symmetric and n % 2 else -1
+    for k in range(1, order + 1):
+        if k > 1:
+            d = k * dxi * (dw * d[ii, ii][:, None] - d)
         d[ii, ii] = 0.0
-        d[ii, ii] = -d.sum(axis=1)
+        if mid >= 0:  # the middle row: right half = (-1)^k times the left half, flipped
+            d[mid, mid + 1 :] = (-1.0) ** k * d[mid, :mid][::-1]
+        d[ii, ii] = -d.sum(axis=1)  # the negative-sum trick
+        if mid >= 0 and k % 2:
+            d[mid, mid] = 0.0
+    if rows == n:
+        return d
+    full = np.empty((n, n), dtype=d.dtype)
+    full[:rows] = d
+    full[rows:] = d[: n - rows][::-1, ::-1]
+    if order % 2:
+        full[rows:] *= -1.0
+    return full
+
+
+def _is_symmetric(x: NDArray[Any], w: NDArray[Any]) -> bool:
+    """Whether ``x[n-1-i] == -x[i]`` and ``w[n-1-j] == +-w[j]`` (one sign) exactly."""
+    if not np.array_equal(x, -x[::-1]):
+        return False
+    return bool(np.array_equal(w, w[::-1]) or np.array_equal(w, -w[::-1]))
+
+
+def _refuse_bools(**arrays: Any) -> None:
+    """`TypeError` naming the argument if an array argument is boolean (numbers are due)."""
+    for name, a in arrays.items():
+        if a is not None and np.asarray(a).dtype == np.bool_:
+            raise TypeError(
+                f"`{name}` must be numeric, got a boolean array; pass numbers (e.g. "
+                f"`{name}.astype(float)` if that is really meant)."
+            )
+
+
+def _finish(d: NDArray[Any], order: int, n: int) -> NDArray[Any]:
+    """Refuse (naming `order`) a matrix whose entries overflowed."""
+    if not np.isfinite(d).all():
+        raise ValueError(
+            f"`order` = {order} on {n} points: the differentiation matrix overflows "
+            "float64 (its entries grow like n^(2 order), or (2/(b - a))^order for a "
+            "narrow domain); use a lower order, fewer points or a rescaled domain."
+        )
     return d
 
 
@@ -99,17 +156,45 @@ def barycentric_diffmat(
     Rounding errors grow like :math:`\varepsilon\, n^{2k}` in the worst case for
     Chebyshev-like node sets (the matrix norm grows like :math:`n^{2k}`).
 
+    Symmetric node sets (``nodes[n-1-i] == -nodes[i]`` exactly, e.g.
+    :func:`~numlearn.classical.nodes.legendre_points` on ``(-1, 1)``) with weights
+    symmetric up to one sign (the default weights are made so) give matrices that
+    are exactly antisymmetric (odd ``k``) or centro-symmetric (even ``k``) under
+    flipping both axes: only the first ``ceil(n/2)`` rows are computed, as in
+    Chebfun's ``diffmat``.  For ``order >= n`` the matrix is exactly zero and is
+    returned at once.
+
+    Raises
+    ------
+    ValueError
+        Non-finite, empty, repeated nodes; more nodes than an ``n x n`` matrix of
+        ``MAX_ARRAY_BYTES`` holds; a matrix whose entries overflow (naming `order`).
+    TypeError
+        Non-numeric or boolean nodes or weights, non-integer ``order``.
+
     See Also
     --------
     chebyshev_diffmat, fourier_diffmat
     """
+    _refuse_bools(nodes=nodes, weights=weights)
     xn = _prepare_nodes(nodes)
+    n = xn.shape[0]
+    _check_size(n, "nodes", square=True)
     order = check_int(order, "order", minimum=0)
     w = barycentric_weights(xn) if weights is None else _prepare_weights(weights, xn)
-    if order == 0:
-        return np.eye(xn.shape[0], dtype=xn.dtype)
-    dx = xn[:, None] - xn[None, :]
-    return _welfert(dx, w, order)
+    if weights is None and np.array_equal(xn, -xn[::-1]):
+        # weights of symmetric nodes are symmetric up to (-1)^(n-1): use one half
+        w = w.copy()
+        w[n - n // 2 :] = (-1.0) ** (n - 1) * w[: n // 2][::-1]
+    with _memory_guard("nodes", n), np.errstate(over="ignore", invalid="ignore"):
+        if order == 0:
+            return np.eye(n, dtype=xn.dtype)
+        if order >= n:  # the interpolant has degree n - 1
+            return np.zeros((n, n), dtype=np.result_type(xn, w))
+        symmetric = _is_symmetric(xn, w)
+        rows = (n + 1) // 2 if symmetric else n
+        dx = xn[:rows, None] - xn[None, :]
+        return _finish(_welfert(dx, w, order, symmetric), order, n)
 
 
 def chebyshev_diffmat(
@@ -125,14 +210,19 @@ def chebyshev_diffmat(
               \sin\tfrac{\theta_i - \theta_j}{2},
 
     free of the cancellation in :math:`s_i - s_j` near the ends (Don and Solomonoff
-    1995).  Scaled by :math:`(2/(b-a))^k` for ``domain = (a, b)``.  Cost
-    :math:`O(k n^2)`.  Same as Trefethen's ``cheb(N)`` (``N = n - 1``) up to the
-    ordering of the points (``cheb`` lists them decreasing).
+    1995).  Only the first ``ceil(n/2)`` rows are computed; the others follow from
+    :math:`D_{n-1-i,\,n-1-j} = (-1)^k D_{ij}`, so the matrix is exactly antisymmetric
+    (odd ``k``; the middle entry of an odd ``n`` is exactly 0) or centro-symmetric
+    (even ``k``) under flipping both axes, as Chebfun's.  Scaled by
+    :math:`(2/(b-a))^k` for ``domain = (a, b)``.  Cost :math:`O(k n^2)`.  Same as
+    Trefethen's ``cheb(N)`` (``N = n - 1``) up to the ordering of the points (``cheb``
+    lists them decreasing).  ``order >= n`` gives the zero matrix at once.
 
     Parameters
     ----------
     n : int
-        Number of points, ``n >= 1``.
+        Number of points, ``n >= 1``, at most 46340 (an ``n x n`` matrix of
+        ``MAX_ARRAY_BYTES``).
     order : int, default 1
     domain : (float, float), default (-1, 1)
     kind : {1, 2}, default 2
@@ -140,21 +230,36 @@ def chebyshev_diffmat(
     Returns
     -------
     ndarray, shape (n, n)
+
+    Raises
+    ------
+    ValueError
+        ``n`` out of range, a domain whose points round together or whose width
+        overflows, or a matrix whose entries overflow (naming `order`).
     """
     n = check_int(n, "n", minimum=1)
+    _check_size(n, "n", square=True)
     order = check_int(order, "order", minimum=0)
-    a, b = check_domain(domain)
     kind = _check_kind(kind)
-    if order == 0 or n == 1:
-        return np.eye(n) if order == 0 else np.zeros((1, 1))
-    j = np.arange(n)
-    # Angles of the increasing points s_j = -cos(theta_j).
-    theta = np.pi * j / (n - 1) if kind == 2 else np.pi * (2 * j + 1) / (2 * n)
-    dx = 2.0 * np.sin(0.5 * (theta[:, None] + theta[None, :])) * np.sin(
-        0.5 * (theta[:, None] - theta[None, :])
-    )
-    d = _welfert(dx, chebyshev_weights(n, kind), order)
-    return d * (2.0 / (b - a)) ** order
+    domain = check_domain(domain)
+    chebyshev_points(n, kind, domain)  # refuses a domain whose points round together
+    a, b = domain
+    with _memory_guard("n", n), np.errstate(over="ignore", invalid="ignore"):
+        if order == 0:
+            return np.eye(n)
+        if order >= n:  # the interpolant has degree n - 1
+            return np.zeros((n, n))
+        j = np.arange((n + 1) // 2)  # the first half of the rows; the rest by symmetry
+        # Angles of the increasing points s_j = -cos(theta_j).
+        theta = np.pi * np.arange(n) / (n - 1) if kind == 2 else np.pi * (2 * np.arange(n) + 1) / (
+            2 * n
+        )
+        ti = theta[j]
+        dx = 2.0 * np.sin(0.5 * (ti[:, None] + theta[None, :])) * np.sin(
+            0.5 * (ti[:, None] - theta[None, :])
+        )
+        d = _welfert(dx, chebyshev_weights(n, kind), order, symmetric=True)
+        return _finish(_scale(d, 2.0, a, b, order), order, n)
 
 
 def fourier_diffmat(
@@ -192,12 +297,20 @@ def fourier_diffmat(
     ndarray, shape (n, n)
     """
     n = check_int(n, "n", minimum=1)
+    _check_size(n, "n", square=True)
     order = check_int(order, "order", minimum=0)
-    a, b = check_domain(domain)
-    if order == 0:
-        return np.eye(n)
-    if n == 1:
-        return np.zeros((1, 1))
+    domain = check_domain(domain)
+    fourier_points(n, domain)  # refuses a domain whose points round together
+    with _memory_guard("n", n), np.errstate(over="ignore", invalid="ignore"):
+        if order == 0:
+            return np.eye(n)
+        if n == 1:
+            return np.zeros((1, 1))
+        return _finish(_fourier_diffmat(n, order, domain), order, n)
+
+
+def _fourier_diffmat(n: int, order: int, domain: tuple[float, float]) -> NDArray[np.float64]:
+    a, b = domain
     h = 2.0 * np.pi / n
     k = np.arange(1, n)
     sign = np.where(k % 2 == 0, 1.0, -1.0)
@@ -218,7 +331,33 @@ def fourier_diffmat(
         col = np.real(np.fft.ifft(sym))
         # Circulant: D[i, j] = col[(i - j) mod n].
         d = col[(np.arange(n)[:, None] - np.arange(n)[None, :]) % n]
-    return d * (2.0 * np.pi / (b - a)) ** order
+    return _scale(d, 2.0 * np.pi, a, b, order)
+
+
+def _scale(d: NDArray[np.float64], length: float, a: float, b: float, order: int) -> NDArray[Any]:
+    """``d * (length / (b - a))**order``, one factor at a time (an entry underflows or
+    overflows only if its true value does); `ValueError` naming `domain` if ``b - a``
+    overflows."""
+    width = b - a
+    if not np.isfinite(width):
+        raise ValueError(
+            f"`domain` = ({a}, {b}) is too wide: b - a overflows float64; rescale the "
+            "variable."
+        )
+    f = length / width
+    if f == 1.0:
+        return d
+    # chunks of f**m that stay in range; once every entry is 0 or one is inf, more
+    # chunks (all < 1 or all > 1) change nothing
+    step = max(1, int(900.0 / abs(math.log2(f))))
+    left = order
+    while left > 0:
+        m = min(step, left)
+        d *= f**m
+        left -= m
+        if not (np.isfinite(d).all() and d.any()):
+            break
+    return d
 
 
 def derivative_values(
@@ -248,6 +387,7 @@ def derivative_values(
     ndarray, shape of ``values``
     """
     order = check_int(order, "order", minimum=0)
+    _refuse_bools(nodes=nodes, weights=weights, values=values)
     return nodal_derivative(nodes, weights, values, order)
 
 
@@ -265,5 +405,6 @@ def interpolant_derivative(
     derivative of the interpolant, as BWLer computes it.  Cost
     :math:`O(k n^2 + m n)`.
     """
+    _refuse_bools(x=x)
     d = derivative_values(nodes, weights, values, order)
     return barycentric_eval(nodes, weights, d, as_float_array(x, "x", allow_empty=True))

@@ -6,6 +6,7 @@ import pytest
 
 from numlearn import EPS, IllConditionedWarning
 from numlearn.classical import (
+    barycentric_eval,
     barycentric_weights,
     chebyshev_points,
     chebyshev_weights,
@@ -15,6 +16,8 @@ from numlearn.classical import (
     legendre_points,
     legendre_weights,
 )
+from numlearn.classical._legendre import _stieltjes_constant, gauss_legendre
+from numlearn.classical.nodes import MAX_ARRAY_BYTES
 
 
 @pytest.mark.parametrize("kind", [1, 2])
@@ -137,6 +140,130 @@ def test_equispaced_and_legendre_weights():
         # Legendre weights come from scipy's quadrature weights (accurate to a few
         # eps each) through a square root.
         np.testing.assert_allclose(wl, legendre_weights(n), rtol=50 * n * EPS, atol=0)
+
+
+def _mp_legendre_roots(n, guesses, dps):
+    """Roots of P_n (Newton in mpmath from the float guesses) and their quadrature
+    weights 2 / ((1 - x^2) P_n'(x)^2): the oracle, independent of our recurrence and
+    asymptotic formulas."""
+    xs, ws = [], []
+    with mpmath.workdps(dps):
+        for g in guesses:
+            x = mpmath.mpf(float(g))
+            for _ in range(4):
+                p, q = mpmath.legendre(n, x), mpmath.legendre(n - 1, x)
+                x -= p / (n * (x * p - q) / (x * x - 1))
+            p, q = mpmath.legendre(n, x), mpmath.legendre(n - 1, x)
+            dp = n * (x * p - q) / (x * x - 1)
+            xs.append(x)
+            ws.append(2 / ((1 - x * x) * dp * dp))
+    return xs, ws
+
+
+def _legendre_sample(n, seed):
+    """Node indices: the ends (recurrence and the switch to the expansion at node 8),
+    the middle, and random interior nodes."""
+    rng = np.random.default_rng(seed)
+    return np.unique(np.r_[np.arange(12), np.arange(n - 12, n),
+                           np.arange(n // 2 - 2, n // 2 + 2), rng.integers(0, n, 12)])
+
+
+@pytest.mark.parametrize("n", [2, 3, 7, 64, 100, 101, 300, 1000,
+                               pytest.param(5000, marks=pytest.mark.slow)])
+def test_gauss_legendre_against_mpmath(n):
+    """Nodes to 2 eps absolute, quadrature weights to 10 eps relative (the issue:
+    scipy's weights were off by up to 1e-10 relative at the end nodes).  Error budget:
+    the angle carries a few roundings (the expansion sums O(1) terms with relative
+    rounding each, the recurrence runs in double-double), cos(theta) one more; the
+    weight 2 / (C_n S')^2 about 6 roundings."""
+    x, lam, _ = gauss_legendre(n)
+    idx = _legendre_sample(n, n) if n > 30 else np.arange(n)
+    xs, ws = _mp_legendre_roots(n, x[idx], 34)
+    xs2, ws2 = _mp_legendre_roots(n, x[idx], 50)
+    assert max(abs(a - b) for a, b in zip(xs, xs2, strict=True)) < 1e-25
+    assert max(abs((a - b) / b) for a, b in zip(ws, ws2, strict=True)) < 1e-25
+    node_err = max(abs(mpmath.mpf(float(a)) - b) for a, b in zip(x[idx], xs2, strict=True))
+    weight_err = max(abs((mpmath.mpf(float(a)) - b) / b)
+                     for a, b in zip(lam[idx], ws2, strict=True))
+    assert node_err <= 2 * EPS
+    assert weight_err <= 10 * EPS
+
+
+@pytest.mark.parametrize("n", [1, 2, 5, 100, 101, 1000, 1001])
+def test_gauss_legendre_symmetry_and_sum(n):
+    x, lam, v = gauss_legendre(n)
+    np.testing.assert_array_equal(x, -x[::-1])
+    np.testing.assert_array_equal(lam, lam[::-1])
+    np.testing.assert_array_equal(np.abs(v), np.abs(v[::-1]))
+    assert np.all(np.diff(x) > 0) and np.max(np.abs(v)) == 1.0
+    assert np.all(np.sign(v) == np.where(np.arange(n) % 2 == 0, 1.0, -1.0))
+    if n % 2:
+        assert x[n // 2] == 0.0
+    # the weights integrate constants: sum 2 to the rounding of the sum
+    assert abs(lam.sum() - 2.0) <= 4 * EPS
+    np.testing.assert_array_equal(legendre_points(n), x)
+    np.testing.assert_array_equal(legendre_weights(n), v)
+
+
+def test_legendre_weights_against_mpmath_barycentric():
+    """Barycentric weights sin(theta)/|dP/dtheta| against the mpmath roots, relative
+    to 8 eps (normalised at the largest weight, which carries its own error)."""
+    n = 1000
+    x, _, v = gauss_legendre(n)
+    idx = _legendre_sample(n, 7)
+    xs, ws = _mp_legendre_roots(n, x[idx], 34)
+    with mpmath.workdps(34):
+        # |v_j| proportional to sqrt((1 - x_j^2) lam_j) at the exact roots; the
+        # largest is at the middle, which the sample contains
+        exact = [mpmath.sqrt((1 - r * r) * w) for r, w in zip(xs, ws, strict=True)]
+        top = max(exact)
+        rel = max(abs(abs(mpmath.mpf(float(v[j]))) - e / top) / (e / top)
+                  for j, e in zip(idx, exact, strict=True))
+    assert rel <= 8 * EPS
+
+
+def test_legendre_interpolation_reproducer():
+    """Issue 13: interpolating at 251..1024 Legendre points erred by 7e-14..1.5e-13
+    with the weights from scipy's quadrature weights; with weights accurate to a few
+    eps the error is the interpolation's rounding level, ~Lebesgue constant * eps
+    (the Lebesgue constant of Legendre points is O(sqrt(n)): <= 50 here)."""
+    rng = np.random.default_rng(13)
+    xe = rng.uniform(-1.0, 1.0, 1000)
+    fe = np.exp(xe) * np.cos(3 * xe)
+    for n in (251, 512, 1024):
+        x = legendre_points(n)
+        err = np.max(np.abs(barycentric_eval(x, legendre_weights(n), np.exp(x) * np.cos(3 * x),
+                                             xe) - fe))
+        assert err <= 50 * EPS * 3.0  # max |f| <= e
+
+
+def test_stieltjes_constant_against_mpmath():
+    for n in (101, 1000, 12345, 10**6):
+        with mpmath.workdps(40):
+            exact = 2 / mpmath.sqrt(mpmath.pi) * mpmath.exp(
+                mpmath.loggamma(n + 1) - mpmath.loggamma(mpmath.mpf(n) + 1.5))
+            assert abs((_stieltjes_constant(n) - exact) / exact) <= 2 * EPS
+
+
+@pytest.mark.parametrize("func", [chebyshev_points, equispaced_points, legendre_points,
+                                  fourier_points])
+def test_points_far_from_zero_round_together_refused(func):
+    # 2000 ulps wide passes check_domain, but 5000 points cannot be distinct on it
+    a = 1e6
+    dom = (a, a + 2000 * np.spacing(a))
+    with pytest.raises(ValueError, match="`domain`"):
+        func(5000, domain=dom)
+    assert np.all(np.diff(func(5, domain=dom)) > 0)  # few points fit
+
+
+def test_huge_n_refused_before_allocation():
+    # chebyshev_points(2**63) returned an empty array (issue 13, item 14)
+    for func in (chebyshev_points, chebyshev_weights, legendre_points, legendre_weights,
+                 equispaced_points, equispaced_weights, fourier_points):
+        with pytest.raises(ValueError, match=r"`n`.*MAX_ARRAY_BYTES"):
+            func(2**63)
+        with pytest.raises(ValueError, match="`n`"):
+            func(MAX_ARRAY_BYTES // 8 + 1)
 
 
 def test_fourier_points():
