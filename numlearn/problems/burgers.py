@@ -408,9 +408,10 @@ def burgers_solution(
         ) from None
     if (tb < 0).any():
         bad = np.unravel_index(int(np.argmax(tb < 0)), tb.shape)
+        where = "" if tb.ndim == 0 else f"entry {bad if len(bad) > 1 else bad[0]} "
         raise ValueError(
-            f"`t` must be >= 0 (the solution is defined forward in time); entry "
-            f"{bad if len(bad) > 1 else bad[0]} is {tb[bad]}."
+            f"`t` must be >= 0 (the solution is defined forward in time); {where}is "
+            f"{float(tb[bad])!r}."
         )
     res, win = _check_quadrature(nu_f, resolution, window, float(tb.max()))
     tf = np.ascontiguousarray(tb).ravel()
