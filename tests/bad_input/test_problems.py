@@ -379,3 +379,11 @@ class TestNoSilentNaN:
 
     def test_burgers_large_nu_small_t(self):
         assert np.all(np.isfinite(burgers_solution(1e-3, np.linspace(-1, 1, 11), nu=100.0)))
+
+
+def test_burgers_nu_limits_named():
+    from numlearn.problems.burgers import NU_MAX
+
+    with pytest.raises(ValueError, match="`nu` = 1e\\+308 is above NU_MAX"):
+        burgers_solution(5e-324, 0.3, nu=1e308)
+    assert np.isfinite(burgers_solution(5e-324, 0.3, nu=NU_MAX))
