@@ -32,11 +32,12 @@ _MAX_SCALE = 1e150
 MAX_KAPPA: float = 1e15
 
 
-def check_sizes(batch: Any, n: Any, d: Any) -> tuple[int, int, int]:
+def check_sizes(batch: Any, n: Any, d: Any, *, tall: bool = True) -> tuple[int, int, int]:
+    """``(batch, n, d)`` as ints >= 1 (``n >= d`` if ``tall``) whose ``A`` fits MAX_BYTES."""
     B = check_int(batch, "batch", minimum=1)
     n = check_int(n, "n", minimum=1)
     d = check_int(d, "d", minimum=1)
-    if n < d:
+    if tall and n < d:
         raise ValueError(
             f"`n` = {n} < `d` = {d}: the samplers make overdetermined or square systems "
             "(n >= d), which have a unique least-squares solution; swap or raise `n`."

@@ -166,9 +166,21 @@ class LeastSquaresBatch:
         return np.mean((xs.astype(np.float64) - ref) ** 2, axis=-1)
 
     def subset(self, index: Any) -> LeastSquaresBatch:
-        """The problems ``index`` selects (an int array, a slice or a boolean mask)."""
-        idx = np.arange(self.batch_size)[index]
-        idx = np.atleast_1d(idx)
+        """The problems ``index`` selects (an int array, a slice or a boolean mask).
+
+        Raises `ValueError` naming ``index`` for an index out of range, a mask of the
+        wrong length, or a selection of no problem, and `TypeError` for another kind.
+        """
+        try:
+            idx = np.atleast_1d(np.arange(self.batch_size)[index])
+        except IndexError as exc:
+            raise ValueError(f"`index` does not fit the batch of {self.batch_size}: {exc}.") \
+                from None
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"`index` must be an int array, a slice or a boolean mask: "
+                            f"{exc}.") from None
+        if idx.size == 0:
+            raise ValueError(f"`index` selects no problem of the batch of {self.batch_size}.")
         return LeastSquaresBatch(
             self.A[idx], self.b[idx], self.x_star[idx], self.x0[idx],
             {**self.meta, "subset_of": self.batch_size},
@@ -204,7 +216,13 @@ def paper_draws(normal: Callable[[tuple[int, ...]], Any], batch: int, n: int, d:
     ``x0 (B, d)``, and ``b = A x*`` is one batched matmul (``@``) in the draws'
     precision.  The random stream is the library's: the same seed gives the same
     distribution on both sides, not the same numbers.
+
+    Raises `TypeError` for a non-callable ``normal`` or non-integer sizes and
+    `ValueError` for sizes < 1 or an ``A`` over ``MAX_BYTES`` (``n < d`` is allowed).
     """
+    if not callable(normal):
+        raise TypeError(f"`normal` must be callable normal(shape), got {normal!r}.")
+    batch, n, d = check_sizes(batch, n, d, tall=False)
     A, x_star, x0 = _draw(batch, n, d, normal)
     return A, _matvec(A, x_star), x_star, x0
 

@@ -28,6 +28,7 @@ from numlearn.problems.burgers import (
 )
 from numlearn.problems.burgers_mp import burgers_solution_mp
 from numlearn.problems.least_squares import (
+    paper_draws,
     sample_cond,
     sample_noisy,
     sample_scaled,
@@ -211,6 +212,8 @@ DTYPE = [
      TypeError, "`eta`"),
     ("LeastSquaresFamily params list", lambda: LeastSquaresFamily("x", "paper", [1]),
      TypeError, "`params`"),
+    ("paper_draws normal", lambda: paper_draws(3, 2, 4, 2), TypeError, "`normal`"),
+    ("paper_draws batch float", lambda: paper_draws(np.ones, 2.0, 4, 2), TypeError, "`batch`"),
     ("LeastSquaresBatch A complex",
      lambda: LeastSquaresBatch(np.ones((1, 2, 1), complex), np.ones((1, 2)), np.ones((1, 1)),
                                np.ones((1, 1))), TypeError, "`A`"),
@@ -324,6 +327,11 @@ IMPOSSIBLE = [
      ValueError, "`kappa`"),
     ("LeastSquaresFamily unknown parameter",
      lambda: LeastSquaresFamily("x", "paper", {"kappa": 2.0}), ValueError, "`params`"),
+    ("LeastSquaresBatch.subset out of range", lambda: sample_paper(3, seed=0).subset([5]),
+     ValueError, "`index`"),
+    ("LeastSquaresBatch.subset empty", lambda: sample_paper(3, seed=0).subset([]),
+     ValueError, "`index`"),
+    ("paper_draws d 0", lambda: paper_draws(np.ones, 2, 4, 0), ValueError, "`d`"),
     ("LeastSquaresFamily steps negative", lambda: LeastSquaresFamily("x", "paper", steps=-1),
      ValueError, "`steps`"),
 ]
@@ -352,6 +360,8 @@ HUGE = [
     ("burgers_front_slope t huge", lambda: burgers_front_slope(1e300), ValueError, "`t`"),
     ("sample_paper 2**63", lambda: sample_paper(2**62, n=2**62, d=2), ValueError, "`batch`"),
     ("sample_shape too big", lambda: sample_shape(10**6, n=1000, d=1000), ValueError, "`n`"),
+    ("paper_draws huge", lambda: paper_draws(np.ones, 2**40, 2**20, 2), ValueError,
+     "`batch`"),
     ("LeastSquaresFamily batch huge", lambda: LeastSquaresFamily("x", "paper", batch=2**60),
      ValueError, "`batch`"),
     ("InterpolationProblem grid_size huge",
