@@ -26,7 +26,7 @@ from numlearn.problems.burgers import (
     burgers_front_slope,
     burgers_solution,
 )
-from numlearn.problems.burgers_mp import burgers_solution_mp
+from numlearn.problems.burgers_mp import burgers_front_slope_mp, burgers_solution_mp
 from numlearn.problems.least_squares import (
     paper_draws,
     sample_cond,
@@ -173,6 +173,14 @@ DTYPE = [
      lambda: burgers_solution(0.1, 0.2, resolution=40.0), TypeError, "`resolution`"),
     ("burgers_solution_mp dps float", lambda: burgers_solution_mp(0.1, 0.2, 30.0), TypeError,
      "`dps`"),
+    ("burgers_solution_mp t bool", lambda: burgers_solution_mp(True, 0.1), TypeError, "`t`"),
+    ("burgers_solution_mp nu bool", lambda: burgers_solution_mp(0.1, 0.1, nu=True), TypeError,
+     "`nu`"),
+    ("burgers_solution_mp x list", lambda: burgers_solution_mp(0.1, [0.1]), TypeError, "`x`"),
+    ("burgers_solution_mp x not a number", lambda: burgers_solution_mp(0.1, "abc"),
+     ValueError, "`x`"),
+    ("burgers_front_slope_mp t complex", lambda: burgers_front_slope_mp(0.5j), TypeError,
+     "`t`"),
     ("solution t complex", lambda: get_pde("wave").solution(0.5j, 0.5), TypeError, "`t`"),
     ("Poisson2dC margin string", lambda: Poisson2dC(margin="0.1"), TypeError, "`margin`"),
     ("Poisson2dC oracle not callable", lambda: Poisson2dC(margin=0.1, oracle=3), TypeError,
@@ -234,6 +242,7 @@ OUT_OF_DOMAIN = [
     ("sine below 0", lambda: get_target("sine")(-0.5), ValueError, "`x`"),
     ("burgers_solution t < 0", lambda: burgers_solution(-1e-3, 0.2), ValueError, "`t`"),
     ("burgers_front_slope t = 0", lambda: burgers_front_slope(0.0), ValueError, "`t`"),
+    ("burgers_front_slope_mp t < 0", lambda: burgers_front_slope_mp(-1.0), ValueError, "`t`"),
     ("Poisson2dC.solution in a hole", lambda: Poisson2dC().solution(0.3, 0.3), ValueError,
      "outside"),
     ("convection phase overflow", lambda: get_pde("convection").solution(1e308, 0.0),
