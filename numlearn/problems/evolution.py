@@ -181,6 +181,12 @@ class EvolutionProblem:
         self, t: ArrayLike | None = None, x: ArrayLike | None = None
     ) -> NDArray[np.float64]:
         """The solution on the tensor grid ``u[i_t, i_x]`` (default: evaluation grid)."""
+        if (t is None) != (x is None):
+            missing = "x" if x is None else "t"
+            raise ValueError(
+                f"pass both `t` and `x` (or neither, for the evaluation grid); `{missing}` "
+                "is missing."
+            )
         if t is None or x is None:
             t, x = self.evaluation_grid()
         tt = as_float_array(t, "t").reshape(-1, 1)

@@ -138,6 +138,8 @@ SHAPE = [
     ("Convection domain length", lambda: Convection(x_domain=(0.0, 1.0, 2.0)), TypeError,
      "`x_domain`"),
     ("grid_shape", lambda: Wave(grid_shape=(10,)), TypeError, "`grid_shape`"),
+    ("solution_on_grid t without x", lambda: get_pde("wave").solution_on_grid([0.1]),
+     ValueError, "`x`"),
     ("LeastSquaresBatch b",
      lambda: LeastSquaresBatch(np.ones((1, 2, 1)), np.ones((1, 3)), np.ones((1, 1)),
                                np.ones((1, 1))), ValueError, "`b`"),
