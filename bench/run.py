@@ -4,8 +4,8 @@ Each benchmark prints ratios against an anchor (SciPy, NumPy, torch) measured in
 same run, on the same machine, so the numbers are comparable across machines.
 
     python bench/run.py                 # all
-    python bench/run.py bvp burgers     # a selection: barycentric, bvp, burgers,
-                                        # least_squares
+    python bench/run.py bvp burgers     # a selection: barycentric,
+                                        # bary_conditioning, bvp, burgers, least_squares
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import bench_bary_conditioning
 import bench_barycentric
 import bench_burgers_reference
 import bench_bvp
@@ -24,6 +25,7 @@ import bench_spacetime
 
 BENCHES = {
     "barycentric": bench_barycentric.main,
+    "bary_conditioning": bench_bary_conditioning.main,
     "bvp": bench_bvp.main,
     "burgers": bench_burgers_reference.main,
     "least_squares": bench_least_squares.main,

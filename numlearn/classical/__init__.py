@@ -9,14 +9,12 @@ from numlearn.classical.adaptive import (
     standard_chop,
 )
 from numlearn.classical.barycentric import (
-    BarycentricInterpolant,
     barycentric_eval,
     barycentric_eval_first,
     barycentric_weights,
-    lebesgue_constant,
-    lebesgue_function,
     trig_barycentric_eval,
 )
+from numlearn.classical.barycentric_interpolant import BarycentricInterpolant
 from numlearn.classical.barycentric_matrix import barycentric_matrix
 from numlearn.classical.chebyshev import (
     chebyshev_coefficients,
@@ -43,6 +41,7 @@ from numlearn.classical.least_squares import (
     gradient_descent_solver,
     lstsq_reference,
 )
+from numlearn.classical.lebesgue import lebesgue_constant, lebesgue_function
 from numlearn.classical.linalg import (
     LstsqSolution,
     inverse_norm1_estimate,

@@ -8,18 +8,28 @@ the other's internals: the dependency between the two public modules goes one wa
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from numlearn._core.validation import (
+    EPS,
+    IllConditionedWarning,
     as_float_array,
     check_distinct,
     compute_dtype,
     result_dtype,
 )
 from numlearn.classical import _bary_kernels as _k
+
+#: Warning threshold on the Lebesgue function (:func:`barycentric_weights` on the
+#: nodes' gap midpoints, :func:`barycentric_eval` at its evaluation points): above
+#: it, errors in the data, and the rounding errors of the evaluation, can be
+#: amplified by more than 1e8 (the expected error ``lambda eps max|f|`` exceeds
+#: about ``2e-8 max|f|``: half the digits are lost).
+LEBESGUE_WARN: float = 1e8
 
 
 def _prepare_nodes(nodes: ArrayLike, *, allow_complex: bool = True) -> NDArray[Any]:
@@ -53,7 +63,9 @@ def _prepare_eval(
     """Validate and cast to one compute dtype; returns flattened points."""
     xn = as_float_array(nodes, "nodes", ndim=1)
     w = as_float_array(weights, "weights", ndim=1)
-    f = as_float_array(values, "values", ndim=(1, 2))
+    # Zero columns (n, 0) are allowed, as in SciPy: the result has an empty
+    # trailing axis.  An empty first axis cannot match the (non-empty) nodes.
+    f = as_float_array(values, "values", ndim=(1, 2), allow_empty=True)
     xe = as_float_array(x, "x", allow_empty=True)
     if f.shape[0] != xn.shape[0]:
         raise ValueError(
@@ -75,6 +87,23 @@ def _prepare_eval(
         out_dtype,
         shape,
     )
+
+
+def _complex_node_hits(xn: NDArray[Any], xe: NDArray[Any]) -> NDArray[np.intp] | None:
+    """For a complex geometry, the node index each point equals exactly (-1: none).
+
+    ``None`` for a real geometry, whose kernels detect exact hits by IEEE ``w / 0 =
+    inf``; Numba's complex division raises on a zero divisor instead, so complex
+    points on a node must be taken out before the kernels run.  Cost
+    O((m + n) log n).
+    """
+    if xe.dtype.kind != "c" or xe.shape[0] == 0:
+        return None
+    order = np.lexsort((xn.imag, xn.real))
+    s = xn[order]
+    # complex comparison is lexicographic (real, then imag) in searchsorted
+    pos = np.clip(np.searchsorted(s, xe), 0, s.shape[0] - 1)
+    return np.where(s[pos] == xe, order[pos], -1)
 
 
 def _as_2d_real_view(f: NDArray[Any], geo: np.dtype[Any]) -> tuple[NDArray[Any], int]:
@@ -122,3 +151,22 @@ def nodal_derivative(
         _k.derivative_at_nodes(xn, w, f2, out)
         f2 = out
     return _finish(f2, k, out_dtype, f.shape, f)
+
+
+def _warn_lebesgue(lam: NDArray[np.float64], xe: NDArray[Any], caller: str) -> None:
+    """Warn if the Lebesgue function at the evaluation points exceeds the threshold."""
+    if not lam.max() > LEBESGUE_WARN:  # NaN cannot occur: the kernels give inf
+        return
+    i = int(np.argmax(lam))
+    count = int(np.count_nonzero(lam > LEBESGUE_WARN))
+    warnings.warn(
+        f"{caller}: the second barycentric formula is ill-conditioned at {count} "
+        f"of {lam.shape[0]} points (worst: x = {xe[i].item()!r}, Lebesgue function "
+        f"lambda(x) = sum_j |l_j(x)| = {lam[i]:.3g} > {LEBESGUE_WARN:.0e}); expect errors "
+        f"up to about lambda eps max|f| = {lam[i] * EPS:.1e} max|f| there. For points "
+        "outside the nodes' interval use barycentric_eval_first (backward stable) or "
+        "BarycentricInterpolant(..., extrapolate=True); for badly distributed nodes "
+        "(equispaced, n > 35) interpolate in Chebyshev points instead.",
+        IllConditionedWarning,
+        stacklevel=3,
+    )

@@ -48,7 +48,8 @@ def _repair_point(nodes, weights, values, xi, out_row):
     Multiplying numerator and denominator by ``d = xi - x_near`` gives terms
     ``w_j d / (xi - x_j)`` of magnitude <= |w_j| (x_near is the nearest node), so
     nothing overflows; at an exact hit (``d == 0``) only the nearest term survives
-    and the node value is returned exactly.
+    and the node value is returned exactly.  Returns the Lebesgue function at ``xi``
+    from the same scaled terms (exactly 1 at a node).
     """
     n = nodes.shape[0]
     k = values.shape[1]
@@ -57,18 +58,21 @@ def _repair_point(nodes, weights, values, xi, out_row):
     if d == 0:
         for c in range(k):
             out_row[c] = values[jn, c]
-        return
+        return 1.0
     den = weights[jn] + 0 * d
+    mag = abs(weights[jn])
     for c in range(k):
         out_row[c] = weights[jn] * values[jn, c]
     for j in range(n):
         if j != jn:
             t = weights[j] * (d / (xi - nodes[j]))
             den += t
+            mag += abs(t)
             for c in range(k):
                 out_row[c] += t * values[j, c]
     for c in range(k):
         out_row[c] = out_row[c] / den
+    return mag / abs(den)
 
 
 @njit(cache=True, inline="always")
@@ -92,14 +96,17 @@ def _acc(d, cd, s, cs, t, f):
 
 
 @njit(parallel=True, cache=True)
-def bary2(nodes, weights, values, x, out, compensated):
+def bary2(nodes, weights, values, x, out, lam, compensated):
     """Second (true) barycentric formula; values (n, k), x (m,), out (m, k).
 
     If ``compensated``, numerator and denominator are summed in groups of four terms
-    whose sums are added by TwoSum (see :func:`bary2_scalar`)."""
+    whose sums are added by TwoSum (see :func:`bary2_scalar`).  If ``lam`` has
+    length ``m``, the Lebesgue function at each point is written into it (see
+    :func:`bary2_scalar`); a length-0 ``lam`` skips it."""
     n = nodes.shape[0]
     m = x.shape[0]
     k = values.shape[1]
+    track = lam.shape[0] > 0
     nblocks = (m + BLOCK - 1) // BLOCK
     for b in prange(nblocks):
         i0 = b * BLOCK
@@ -107,6 +114,7 @@ def bary2(nodes, weights, values, x, out, compensated):
         xb = x[i0 : i0 + cnt]
         den = np.zeros(cnt, dtype=x.dtype)
         cden = np.zeros(cnt, dtype=x.dtype)
+        mag = np.zeros(cnt, dtype=np.float64)
         num = np.zeros((k, cnt), dtype=x.dtype)
         cnum = np.zeros((k, cnt), dtype=x.dtype)
         t = np.empty(cnt, dtype=x.dtype)
@@ -127,6 +135,9 @@ def bary2(nodes, weights, values, x, out, compensated):
                 t2[i] = w2 / (xi - x2)
                 t3[i] = w3 / (xi - x3)
                 den[i], cden[i] = _sum2_step(den[i], cden[i], (t[i] + t1[i]) + (t2[i] + t3[i]))
+            if track:
+                for i in range(cnt):
+                    mag[i] += (abs(t[i]) + abs(t1[i])) + (abs(t2[i]) + abs(t3[i]))
             for c in range(k):
                 f0, f1 = values[j, c], values[j + 1, c]
                 f2, f3 = values[j + 2, c], values[j + 3, c]
@@ -141,6 +152,9 @@ def bary2(nodes, weights, values, x, out, compensated):
             wj = weights[j]
             for i in range(cnt):
                 t[i] = wj / (xb[i] - xj)
+            if track:
+                for i in range(cnt):
+                    mag[i] += abs(t[i])
             if compensated:
                 for i in range(cnt):
                     den[i], cden[i] = _sum2_step(den[i], cden[i], t[i])
@@ -167,17 +181,28 @@ def bary2(nodes, weights, values, x, out, compensated):
                 if not np.isfinite(v):
                     bad = True
             if bad:
-                _repair_point(nodes, weights, values, xb[i], out[i0 + i])
+                li = _repair_point(nodes, weights, values, xb[i], out[i0 + i])
+                if track:
+                    lam[i0 + i] = li
+            elif track:
+                lam[i0 + i] = mag[i] / abs(d)
 
 
 @njit(parallel=True, cache=True)
-def bary2_scalar(nodes, weights, values, x, out, compensated):
+def bary2_scalar(nodes, weights, values, x, out, lam, compensated):
     """Second formula for one value per node: values (n,), out (m,).  The k = 1 case
     of :func:`bary2` with the accumulators kept one-dimensional.  With
     ``compensated=False`` the sums are plain, term by term (n eps instead of eps
-    error growth in the sums)."""
+    error growth in the sums).
+
+    If ``lam`` has length ``m`` it receives the Lebesgue function
+    ``sum_j |t_j| / |sum_j t_j|`` (``t_j = w_j / (x - x_j)``) at each point, from the
+    terms already computed: one absolute value and one addition per term, the
+    conditioning estimate of :func:`~numlearn.classical.barycentric.barycentric_eval`.
+    A length-0 ``lam`` skips it (the loop is unswitched on the flag)."""
     n = nodes.shape[0]
     m = x.shape[0]
+    track = lam.shape[0] > 0
     nblocks = (m + BLOCK - 1) // BLOCK
     v2 = values.reshape((n, 1))
     for b in prange(nblocks):
@@ -188,6 +213,7 @@ def bary2_scalar(nodes, weights, values, x, out, compensated):
         num = np.zeros(cnt, dtype=x.dtype)
         cden = np.zeros(cnt, dtype=x.dtype)
         cnum = np.zeros(cnt, dtype=x.dtype)
+        mag = np.zeros(cnt, dtype=np.float64)
         if not compensated:
             for j in range(n):
                 xj = nodes[j]
@@ -197,6 +223,8 @@ def bary2_scalar(nodes, weights, values, x, out, compensated):
                     t = wj / (xb[i] - xj)
                     den[i] += t
                     num[i] += t * fj
+                    if track:
+                        mag[i] += abs(t)
         # Compensated: four nodes per sweep.  The four terms are added in pairs in
         # plain arithmetic (one rounding of at most eps |group sum|, and consecutive
         # Chebyshev terms have alternating signs, so the group sum is small unless x
@@ -219,20 +247,27 @@ def bary2_scalar(nodes, weights, values, x, out, compensated):
                 num[i], cnum[i] = _sum2_step(
                     num[i], cnum[i], (t0 * f0 + t1 * f1) + (t2 * f2 + t3 * f3)
                 )
+                if track:
+                    mag[i] += (abs(t0) + abs(t1)) + (abs(t2) + abs(t3))
         for j in range(n4, n if compensated else 0):
             xj = nodes[j]
             wj = weights[j]
             fj = values[j]
             for i in range(cnt):
-                den[i], cden[i], num[i], cnum[i] = _acc(
-                    den[i], cden[i], num[i], cnum[i], wj / (xb[i] - xj), fj
-                )
+                t = wj / (xb[i] - xj)
+                den[i], cden[i], num[i], cnum[i] = _acc(den[i], cden[i], num[i], cnum[i], t, fj)
+                if track:
+                    mag[i] += abs(t)
         for i in range(cnt):
             d = den[i] + cden[i]
             v = (num[i] + cnum[i]) / d
             out[i0 + i] = v
             if not np.isfinite(v) or d == 0:
-                _repair_point(nodes, weights, v2, xb[i], out[i0 + i : i0 + i + 1])
+                li = _repair_point(nodes, weights, v2, xb[i], out[i0 + i : i0 + i + 1])
+                if track:
+                    lam[i0 + i] = li
+            elif track:
+                lam[i0 + i] = mag[i] / abs(d)
 
 
 @njit(parallel=True, cache=True)

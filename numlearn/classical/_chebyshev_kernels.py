@@ -17,6 +17,8 @@ class runs its own vectorised loop.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from numba import njit, prange
 
@@ -125,3 +127,59 @@ def clenshaw_kernel_complex(s, c, out):  # pragma: no cover - compiled
         idx = np.arange(cnt)
         for j in range(k):
             _standard(c, j, sb, idx, cnt, out, i0)
+
+
+@njit(cache=True)
+def _times_pow2(v, e):  # pragma: no cover - compiled
+    """``v * 2**e`` for any integer ``e``, in exact power-of-two steps (inf/0 when the
+    result overflows/underflows; subnormal results rounded once more per step)."""
+    while e > 0:
+        step = min(e, 1000)
+        v = v * math.ldexp(1.0, step)
+        e -= step
+    while e < 0:
+        step = max(e, -1000)
+        v = v * math.ldexp(1.0, step)
+        e -= step
+    return v
+
+
+@njit(cache=True)
+def clenshaw_safe(s, c, j):  # pragma: no cover - compiled
+    """``sum_k c[k, j] T_k(s)`` as ``(p, e)``, value ``p * 2**e``, by the standard
+    recurrence in scaled arithmetic.
+
+    The repair path of :func:`~numlearn.classical.chebyshev.clenshaw` for the points
+    where the fast kernel overflowed (``inf - inf = NaN`` for huge ``|s|``): the
+    coefficients are scaled by a power of two to ``max |c| <= 1``, and whenever the
+    running ``b_{k+1}`` grows past ``2**960 / (1 + |s|)`` both ``b_{k+1}`` and
+    ``b_{k+2}`` are scaled down by a power of two (exact), so ``2 s b_{k+1}`` never
+    overflows; the caller applies the common factor ``2**e`` once (``ldexp``, per
+    real and imaginary part), giving ``+-inf`` only when the value itself overflows.
+    Coefficients that the scaling pushes below ``2**-1074`` are negligible against
+    the running sums.  ``s`` must be finite.
+    """
+    n = c.shape[0]
+    top = n - 1
+    while top > 0 and c[top, j] == 0:
+        top -= 1
+    cmax = 0.0
+    for k in range(top + 1):
+        cmax = max(cmax, abs(c[k, j]))
+    if cmax == 0:
+        return 0 * c[0, j] + 0 * s, 0
+    e = -math.frexp(cmax)[1]  # stored value = true value * 2**e
+    limit = math.ldexp(1.0, 960) / (1.0 + abs(s))
+    b1 = 0 * c[0, j] + 0 * s
+    b2 = b1
+    for kk in range(top, 0, -1):
+        t = _times_pow2(c[kk, j], e) + 2.0 * s * b1 - b2
+        b2 = b1
+        b1 = t
+        a = abs(b1)
+        if a > limit:
+            sh = math.frexp(a)[1] + 4  # brings |b1| into [2**-5, 2**-4)
+            b1 = _times_pow2(b1, -sh)
+            b2 = _times_pow2(b2, -sh)
+            e -= sh
+    return _times_pow2(c[0, j], e) + s * b1 - b2, -e

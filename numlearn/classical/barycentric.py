@@ -1,4 +1,5 @@
-r"""Barycentric Lagrange interpolation: weights, evaluation, Lebesgue constants.
+r"""Barycentric Lagrange interpolation: weights and evaluation (first, second and
+trigonometric formulas), with the second formula's conditioning estimate.
 
 The interpolating polynomial of degree ``n - 1`` through ``(x_j, f_j)`` is evaluated
 in barycentric form.  With weights :math:`w_j = 1/\prod_{k\ne j}(x_j - x_k)` (any
@@ -14,7 +15,9 @@ common scaling allowed in the second form):
 with :math:`\ell(x) = \prod_j (x - x_j)`.  The first form is backward stable for any
 node set; the second is forward stable for node sets with a small Lebesgue constant
 (Chebyshev, Legendre) and points inside the interval (Higham 2004), and costs no
-:math:`\ell(x)`.
+:math:`\ell(x)`.  The Lebesgue function and constant are in
+:mod:`numlearn.classical.lebesgue`, the interpolant object in
+:mod:`numlearn.classical.barycentric_interpolant`.
 
 References
 ----------
@@ -31,7 +34,6 @@ References
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -41,31 +43,28 @@ from numlearn._core.threads import threads_for
 from numlearn._core.validation import (
     as_float_array,
     check_domain,
-    check_int,
+    check_flag,
     compute_dtype,
     result_dtype,
     warn_ill_conditioned,
 )
 from numlearn.classical import _bary_kernels as _k
 from numlearn.classical._bary_arrays import (
+    LEBESGUE_WARN,
     _as_2d_real_view,
+    _complex_node_hits,
     _finish,
     _prepare_eval,
     _prepare_nodes,
-    _prepare_weights,
-    nodal_derivative,
+    _warn_lebesgue,
 )
-
-# Warn when data errors can be amplified by more than 1e8 (half the digits).
-_LEBESGUE_WARN = 1e8
+from numlearn.classical._limits import check_alloc
 
 __all__ = [
-    "BarycentricInterpolant",
+    "LEBESGUE_WARN",
     "barycentric_eval",
     "barycentric_eval_first",
     "barycentric_weights",
-    "lebesgue_constant",
-    "lebesgue_function",
     "trig_barycentric_eval",
 ]
 
@@ -152,12 +151,12 @@ def barycentric_weights(nodes: ArrayLike) -> NDArray[Any]:
             float(lam.max()),
             "Polynomial interpolation in these nodes (Lebesgue constant estimated at the "
             "gap midpoints)",
-            threshold=_LEBESGUE_WARN,
+            threshold=LEBESGUE_WARN,
         )
     elif x.dtype.kind != "c" and n > 2:
         warn_ill_conditioned(
             np.inf, "Polynomial interpolation in these nodes (some weights underflow to 0)",
-            threshold=_LEBESGUE_WARN,
+            threshold=LEBESGUE_WARN,
         )
     return w
 
@@ -202,9 +201,24 @@ def barycentric_eval(
     the interval, or for badly distributed nodes (equispaced, large ``n``), use
     :func:`barycentric_eval_first`.
 
-    A point equal to a node returns that node's value exactly; a point so close to a
-    node that :math:`w_j/(x - x_j)` overflows is evaluated with the nearest node's
-    factor divided out (no overflow, no NaN).
+    A point equal to a node returns that node's value exactly (real or complex); a
+    point so close to a node that :math:`w_j/(x - x_j)` overflows is evaluated with the
+    nearest node's factor divided out (no overflow, no NaN).
+
+    Conditioning.  The kernel also sums :math:`|w_j/(x - x_j)|`, which gives the
+    Lebesgue function at every evaluation point,
+
+    .. math:: \lambda(x) = \frac{\sum_j |w_j/(x - x_j)|}{|\sum_j w_j/(x - x_j)|}
+              = \sum_j |\ell_j(x)|,
+
+    the factor by which errors in the values, and the formula's own rounding errors,
+    reach :math:`p(x)` (Higham 2004, Theorem 3.1; Mascarenhas & Camargo 2014): the
+    expected error is about :math:`\lambda(x)\,\varepsilon\max|f|`.  It is small
+    (:math:`\le 1 + \tfrac{2}{\pi}\log n`) for Chebyshev points inside their
+    interval, and grows exponentially outside the interval and for equispaced nodes.
+    Where it exceeds :data:`LEBESGUE_WARN` (``1e8``, an expected error above about
+    ``2e-8 max|f|``) the function warns.  The estimate costs one absolute value and
+    one addition per term (a few per cent of the evaluation).
 
     Cost :math:`O(mn)` time for ``m`` points and ``n`` nodes, in parallel over the
     points (Numba ``prange``, blocks of 256 points); extra memory :math:`O(m)`: no
@@ -218,7 +232,8 @@ def barycentric_eval(
         Barycentric weights, any common scaling (e.g. :func:`barycentric_weights`,
         :func:`~numlearn.classical.nodes.chebyshev_weights`).
     values : array_like, shape (n,) or (n, k)
-        Values at the nodes; columns of a 2-D array are interpolated together.
+        Values at the nodes; columns of a 2-D array are interpolated together
+        (``k = 0`` gives an empty trailing axis, as SciPy).
     x : array_like, any shape
         Evaluation points.
     compensated : bool, default True
@@ -239,7 +254,21 @@ def barycentric_eval(
         Empty, non-finite or repeated nodes; NaN/inf in weights, values or x;
         mismatched lengths; zero weights.
     TypeError
-        Non-numeric input.
+        Non-numeric input; ``compensated`` not a bool.
+
+    Warns
+    -----
+    IllConditionedWarning
+        If the Lebesgue function exceeds :data:`LEBESGUE_WARN` at some evaluation
+        point; the message names the worst point and the expected error.
+
+    References
+    ----------
+    .. [1] N. J. Higham, IMA J. Numer. Anal. 24, 547-556, 2004 (forward error of the
+       second formula, in terms of :math:`\lambda(x)`).
+    .. [2] W. F. Mascarenhas and A. de Camargo, "On the backward stability of the
+       second barycentric formula for interpolation", Dolomites Res. Notes Approx. 7,
+       1-12, 2014.
 
     See Also
     --------
@@ -256,15 +285,35 @@ def barycentric_eval(
     >>> bool(abs(p[0] - np.exp(0.3)) < 1e-15)
     True
     """
+    flag = check_flag(compensated, "compensated")
     xn, w, f, xe, out_dtype, shape = _prepare_eval(nodes, weights, values, x)
     f2, k = _as_2d_real_view(f, xe.dtype)
     m = xe.shape[0]
-    out = np.empty((m, f2.shape[1]), dtype=xe.dtype)
-    with threads_for(m):
-        if f2.shape[1] == 1:
-            _k.bary2_scalar(xn, w, f2[:, 0].copy(), xe, out[:, 0], bool(compensated))
-        else:
-            _k.bary2(xn, w, f2, xe, out, bool(compensated))
+    check_alloc((m, f2.shape[1]), xe.dtype.itemsize, "x", "the result (points x columns)")
+    # Complex points exactly on a node take the node's value here (Numba's complex
+    # division raises on a zero divisor, where the real kernels rely on w/0 = inf).
+    hits = _complex_node_hits(xn, xe)
+    if hits is None:
+        out = np.empty((m, f2.shape[1]), dtype=xe.dtype)
+        lam = np.empty(m if f2.shape[1] else 0)
+        xs, part, lpart = xe, out, lam
+    else:
+        out = np.empty((m, f2.shape[1]), dtype=xe.dtype)
+        lam = np.ones(m)
+        on = hits >= 0
+        out[on] = f2[hits[on]]
+        xs = np.ascontiguousarray(xe[~on])
+        part = np.empty((xs.shape[0], f2.shape[1]), dtype=xe.dtype)
+        lpart = np.empty(xs.shape[0])
+    if f2.shape[1] and xs.shape[0]:
+        with threads_for(xs.shape[0]):
+            if f2.shape[1] == 1:
+                _k.bary2_scalar(xn, w, f2[:, 0].copy(), xs, part[:, 0], lpart, flag)
+            else:
+                _k.bary2(xn, w, f2, xs, part, lpart, flag)
+        if hits is not None:
+            out[~on], lam[~on] = part, lpart
+        _warn_lebesgue(lam, xe, "barycentric_eval")
     return _finish(out, k, out_dtype, shape, f)
 
 
@@ -307,6 +356,8 @@ def barycentric_eval_first(
     factor, e = _log2_scale_from(xn, w)
     f2, k = _as_2d_real_view(f, xe.dtype)
     wf = (w * factor).astype(xe.dtype)
+    check_alloc((xe.shape[0], f2.shape[1]), xe.dtype.itemsize, "x",
+                "the result (points x columns)")
     out = np.empty((xe.shape[0], f2.shape[1]), dtype=xe.dtype)
     with threads_for(xe.shape[0]):
         _k.bary1(xn, wf, e, f2, xe, out)
@@ -348,7 +399,9 @@ def trig_barycentric_eval(
     ndarray, shape ``x.shape + values.shape[1:]``
     """
     a, b = check_domain(domain)
-    f = as_float_array(values, "values", ndim=(1, 2))
+    f = as_float_array(values, "values", ndim=(1, 2), allow_empty=True)
+    if f.shape[0] == 0:
+        raise ValueError("`values` is empty; it needs one value (row) per node, n >= 1.")
     xe = as_float_array(x, "x", allow_complex=False, allow_empty=True)
     shape = xe.shape + f.shape[1:]
     out_dtype = result_dtype(f, xe)
@@ -362,205 +415,8 @@ def trig_barycentric_eval(
     xnodes = a + period * (np.arange(n, dtype=np.float64) / n)
     scale = 2.0 * np.pi / period
     f2, k = _as_2d_real_view(f.astype(compute_dtype(f.dtype)), np.dtype(np.float64))
+    check_alloc((xr.shape[0], f2.shape[1]), 8, "x", "the result (points x columns)")
     out = np.empty((xr.shape[0], f2.shape[1]))
     with threads_for(xr.shape[0]):
         _k.trig_bary(xnodes, xr, scale, f2, n % 2 == 1, out)
     return _finish(out, k, out_dtype, shape, f)
-
-
-# ----------------------------------------------------------------- Lebesgue constant
-
-
-def lebesgue_function(nodes: ArrayLike, weights: ArrayLike, x: ArrayLike) -> NDArray[np.float64]:
-    r"""The Lebesgue function :math:`\lambda(x) = \sum_j |\ell_j(x)|`.
-
-    In barycentric form :math:`\lambda(x) = \sum_j |w_j/(x-x_j)| / |\sum_j w_j/(x-x_j)|`.
-    Cost :math:`O(mn)`.
-    """
-    xn, w, _, xe, _, shape = _prepare_eval(nodes, weights, np.zeros(np.shape(nodes)), x)
-    out = np.empty(xe.shape[0])
-    _k.lebesgue_function(xn, w.astype(xe.dtype), xe, out)
-    return out.reshape(shape)
-
-
-def lebesgue_constant(
-    nodes: ArrayLike,
-    weights: ArrayLike | None = None,
-    *,
-    domain: tuple[float, float] | None = None,
-    samples_per_gap: int = 32,
-) -> float:
-    r"""The Lebesgue constant :math:`\Lambda_n = \max_{x\in[a,b]} \lambda(x)`.
-
-    Estimated by sampling :math:`\lambda` at ``samples_per_gap`` points in each gap
-    between consecutive nodes (and between the domain ends and the outer nodes), then
-    refining around the largest sample with a golden-section search.  It bounds the
-    amplification of data errors: :math:`\|p - p^*\|_\infty \le
-    (1 + \Lambda_n) \|f - p^*\|_\infty`.  Chebyshev points give
-    :math:`\Lambda_n \sim (2/\pi)\log n`; equispaced points
-    :math:`\sim 2^n/(e\,n\log n)`.  Cost :math:`O(n^2 \cdot \text{samples\_per\_gap})`.
-
-    Parameters
-    ----------
-    nodes : array_like, shape (n,)
-        Distinct real nodes.
-    weights : array_like, optional
-        Barycentric weights; computed by :func:`barycentric_weights` if omitted.
-    domain : (float, float), optional
-        Interval of the maximum; defaults to ``(min(nodes), max(nodes))``.
-    samples_per_gap : int, default 32
-    """
-    xn = _prepare_nodes(nodes, allow_complex=False)
-    w = barycentric_weights(xn) if weights is None else _prepare_weights(weights, xn)
-    a, b = (xn.min(), xn.max()) if domain is None else check_domain(domain)
-    spg = check_int(samples_per_gap, "samples_per_gap", minimum=2)
-    edges = np.unique(np.concatenate([[a], xn[(xn > a) & (xn < b)], [b]]))
-    t = np.linspace(0.0, 1.0, spg + 1)[:-1]
-    grid = np.concatenate([(edges[:-1, None] + t * np.diff(edges)[:, None]).ravel(), [b]])
-    lam = lebesgue_function(xn, w, grid)
-    i = int(np.argmax(lam))
-    lo, hi = grid[max(i - 1, 0)], grid[min(i + 1, grid.size - 1)]
-    g = (math.sqrt(5.0) - 1.0) / 2.0
-    best = float(lam[i])
-    for _ in range(60):  # golden section: the maximum of lambda is smooth in a gap
-        c, d = hi - g * (hi - lo), lo + g * (hi - lo)
-        fc, fd = lebesgue_function(xn, w, np.array([c, d]))
-        if fc > fd:
-            hi = d
-        else:
-            lo = c
-        best = max(best, float(fc), float(fd))
-    return best
-
-
-# ---------------------------------------------------------------------- the class
-
-
-class BarycentricInterpolant:
-    r"""A polynomial interpolant in barycentric form: nodes, weights and values.
-
-    A thin class over :func:`barycentric_eval` and the differentiation kernels (as
-    :class:`numpy.polynomial.Chebyshev` binds ``chebval``).
-
-    Parameters
-    ----------
-    nodes : array_like, shape (n,)
-        Distinct finite nodes.
-    values : array_like, shape (n,) or (n, k)
-        Values at the nodes.
-    weights : array_like, optional
-        Barycentric weights; by default :func:`barycentric_weights` (:math:`O(n^2)`).
-        Pass the closed form for Chebyshev or Legendre points.
-    domain : (float, float), optional
-        Interval on which the interpolant is used; defaults to the node range.
-    extrapolate : bool, default False
-        If False, evaluating outside ``domain`` raises `ValueError`; if True, such
-        points are evaluated with the first (backward stable) formula.
-
-    Notes
-    -----
-    ``nodes``, ``values`` and ``weights`` are copied on construction (:math:`O(nk)`,
-    cheap beside the evaluation), so changing the caller's arrays afterwards does not
-    change the interpolant.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from numlearn.classical import BarycentricInterpolant, chebyshev_points
-    >>> from numlearn.classical import chebyshev_weights
-    >>> x = chebyshev_points(30)
-    >>> p = BarycentricInterpolant(x, np.sin(x), chebyshev_weights(30))
-    >>> bool(abs(p(0.5) - np.sin(0.5)) < 1e-15)
-    True
-    """
-
-    def __init__(
-        self,
-        nodes: ArrayLike,
-        values: ArrayLike,
-        weights: ArrayLike | None = None,
-        *,
-        domain: tuple[float, float] | None = None,
-        extrapolate: bool = False,
-    ) -> None:
-        # Copies: the validators return the caller's array when it is already float64.
-        self.nodes = np.array(_prepare_nodes(nodes), copy=True)
-        self.values = np.array(as_float_array(values, "values", ndim=(1, 2)), copy=True)
-        if self.values.shape[0] != self.nodes.shape[0]:
-            raise ValueError(
-                f"`values` has {self.values.shape[0]} rows but there are "
-                f"{self.nodes.shape[0]} nodes; pass one value (row) per node."
-            )
-        self.weights = (
-            barycentric_weights(self.nodes)
-            if weights is None
-            else np.array(_prepare_weights(weights, self.nodes), copy=True)
-        )
-        real = self.nodes.dtype.kind != "c"
-        if domain is None:
-            self.domain = (
-                (float(self.nodes.min()), float(self.nodes.max())) if real else None
-            )
-        else:
-            self.domain = check_domain(domain)
-        self.extrapolate = bool(extrapolate)
-        self._wl: NDArray[Any] | None = None
-
-    def _lagrange_weights(self) -> NDArray[Any]:
-        # The first formula needs the weights of the floating-point nodes (see
-        # barycentric_eval_first); computed once, O(n^2), only if extrapolating.
-        if self._wl is None:
-            self._wl = barycentric_weights(self.nodes)
-        return self._wl
-
-    @property
-    def n(self) -> int:
-        """Number of nodes (degree + 1)."""
-        return int(self.nodes.shape[0])
-
-    def __call__(self, x: ArrayLike) -> NDArray[Any]:
-        """Evaluate at ``x`` (any shape); see :func:`barycentric_eval`."""
-        xe = as_float_array(x, "x", allow_empty=True)
-        if self.domain is None or np.iscomplexobj(xe):
-            return barycentric_eval(self.nodes, self.weights, self.values, xe)
-        a, b = self.domain
-        outside = (xe < a) | (xe > b)
-        if not outside.any():
-            return barycentric_eval(self.nodes, self.weights, self.values, xe)
-        if not self.extrapolate:
-            bad = xe[outside].flat[0]
-            raise ValueError(
-                f"`x` has {int(outside.sum())} point(s) outside the domain [{a}, {b}] "
-                f"(e.g. {bad}); pass `extrapolate=True` to evaluate them with the "
-                "first barycentric formula, or map them into the domain."
-            )
-        out = barycentric_eval(self.nodes, self.weights, self.values, np.where(outside, a, xe))
-        out[outside] = barycentric_eval_first(
-            self.nodes, self.values, xe[outside], self._lagrange_weights()
-        )
-        return out
-
-    def derivative(self, order: int = 1) -> BarycentricInterpolant:
-        """The interpolant of the ``order``-th derivative, on the same nodes.
-
-        Its values at the nodes are the exact derivative of this polynomial, computed
-        by the barycentric differentiation formula (:math:`O(n^2)` per order, matrix-
-        free, negative-sum trick), the computation of
-        :func:`numlearn.classical.differentiation.derivative_values`.
-        """
-        order = check_int(order, "order", minimum=0)
-        d = nodal_derivative(self.nodes, self.weights, self.values, order)
-        return BarycentricInterpolant(
-            self.nodes, d, self.weights, domain=self.domain, extrapolate=self.extrapolate
-        )
-
-    def lebesgue_constant(self) -> float:
-        """The Lebesgue constant of the nodes on :attr:`domain`; see
-        :func:`lebesgue_constant`."""
-        return lebesgue_constant(self.nodes, self.weights, domain=self.domain)
-
-    def __repr__(self) -> str:
-        return (
-            f"BarycentricInterpolant(n={self.n}, domain={self.domain}, "
-            f"values_shape={self.values.shape}, dtype={self.values.dtype})"
-        )

@@ -17,7 +17,8 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from numlearn._core.validation import as_float_array
-from numlearn.classical._bary_arrays import _prepare_nodes, _prepare_weights
+from numlearn.classical._bary_arrays import _prepare_nodes, _prepare_weights, _warn_lebesgue
+from numlearn.classical._limits import check_alloc
 
 __all__ = ["barycentric_matrix"]
 
@@ -65,6 +66,19 @@ def barycentric_matrix(
     -------
     ndarray, shape (m, n), float64
 
+    Raises
+    ------
+    ValueError
+        Empty, non-finite or repeated nodes, NaN/inf points, zero weights, or a
+        matrix over 16 GiB (``m n > 2**31``; build it in blocks of rows).
+
+    Warns
+    -----
+    IllConditionedWarning
+        If a row's absolute sum, the Lebesgue function :math:`\sum_j |P_{ij}|` at
+        ``y_i``, exceeds :data:`~numlearn.classical.barycentric.LEBESGUE_WARN`, as in
+        :func:`~numlearn.classical.barycentric.barycentric_eval`.
+
     References
     ----------
     .. [1] J.-P. Berrut and L. N. Trefethen, "Barycentric Lagrange interpolation",
@@ -84,6 +98,7 @@ def barycentric_matrix(
     y = as_float_array(x_eval, "x_eval", ndim=1, allow_complex=False, allow_empty=True)
     xn, w, y = (np.asarray(a, dtype=np.float64) for a in (xn, w, y))
     n = xn.shape[0]
+    check_alloc((y.shape[0], n), 8, "x_eval", "the interpolation matrix")
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         t = w[None, :] / (y[:, None] - xn[None, :])
         den = np.zeros(y.shape[0])
@@ -121,4 +136,7 @@ def barycentric_matrix(
                 acc += term
                 p[i, j] = term
         p[i] /= acc
+    if y.shape[0]:
+        # Row sums of |P| are the Lebesgue function at the points (cheap beside P).
+        _warn_lebesgue(np.abs(p).sum(axis=1), y, "barycentric_matrix")
     return p

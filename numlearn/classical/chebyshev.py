@@ -44,7 +44,12 @@ from numlearn._core.validation import (
     compute_dtype,
     result_dtype,
 )
-from numlearn.classical._chebyshev_kernels import clenshaw_kernel, clenshaw_kernel_complex
+from numlearn.classical._chebyshev_kernels import (
+    clenshaw_kernel,
+    clenshaw_kernel_complex,
+    clenshaw_safe,
+)
+from numlearn.classical._limits import check_alloc
 from numlearn.classical.nodes import (
     _check_kind,
     map_to_reference,
@@ -67,12 +72,20 @@ __all__ = [
 
 
 def _columns(a: ArrayLike, name: str) -> tuple[NDArray[Any], np.dtype[Any], bool]:
-    """Validate ``a`` as (n,) or (n, k); return it as 2-D in the compute dtype."""
-    arr = as_float_array(a, name, ndim=(1, 2))
+    """Validate ``a`` as (n,) or (n, k), ``n >= 1`` (``k = 0`` allowed, as SciPy); return
+    it as 2-D in the compute dtype."""
+    arr = _nonempty_rows(as_float_array(a, name, ndim=(1, 2), allow_empty=True), name)
     out = result_dtype(arr)
     work = arr.astype(compute_dtype(out), copy=True)
     one_d = work.ndim == 1
     return (work[:, None] if one_d else work), out, one_d
+
+
+def _nonempty_rows(arr: NDArray[Any], name: str) -> NDArray[Any]:
+    """``arr`` unless its first axis is empty (zero columns are fine)."""
+    if arr.shape[0] == 0:
+        raise ValueError(f"`{name}` is empty; it needs at least one entry (row).")
+    return arr
 
 
 def _finish(a: NDArray[Any], out: np.dtype[Any], one_d: bool) -> NDArray[Any]:
@@ -273,13 +286,15 @@ def clenshaw(
     1.0
     """
     xa = as_float_array(x, "x", allow_empty=True)
-    carr = as_float_array(coeffs, "coeffs", ndim=(1, 2))
+    carr = _nonempty_rows(as_float_array(coeffs, "coeffs", ndim=(1, 2), allow_empty=True),
+                          "coeffs")
     domain = check_domain(domain)
     one_d = carr.ndim == 1
     out_dtype = result_dtype(xa, carr)
     work = compute_dtype(out_dtype)
     c = carr[:, None] if one_d else carr
-    s = map_to_reference(xa.astype(compute_dtype(xa.dtype)).ravel(), domain)
+    with np.errstate(over="ignore"):  # 2x past the largest float: s = +-inf, handled
+        s = map_to_reference(xa.astype(compute_dtype(xa.dtype)).ravel(), domain)
     s = np.ascontiguousarray(s)
     c = np.ascontiguousarray(c.astype(work, copy=False))
     out = np.empty((s.shape[0], c.shape[1]), dtype=work)
@@ -289,8 +304,41 @@ def clenshaw(
                 clenshaw_kernel_complex(s, c, out)
             else:
                 clenshaw_kernel(s, c, out)
+        _repair_overflow(s, c, out)
     shape = xa.shape if one_d else (*xa.shape, c.shape[1])
     return out.reshape(shape).astype(out_dtype, copy=False)[()]
+
+
+def _repair_overflow(s: NDArray[Any], c: NDArray[Any], out: NDArray[Any]) -> None:
+    """Recompute, in scaled arithmetic, the values the fast kernel left non-finite.
+
+    For huge ``|s|`` the recurrence's ``2 s b_{k+1} - b_{k+2}`` overflows to
+    ``inf - inf = NaN`` although the value is just ``+-inf`` (or even finite): those
+    entries are redone by :func:`._chebyshev_kernels.clenshaw_safe` (powers of two
+    factored out as the recurrence runs).  An infinite ``s`` (``x`` so large that its
+    map to [-1, 1] overflowed) gets the limit: ``c_0`` for a constant, else ``+-inf``
+    with the sign of the leading term ``c_d T_d(s)``.  Costs nothing when every value
+    is finite (one ``isfinite`` pass).
+    """
+    bad = ~np.isfinite(out)
+    if not bad.any():
+        return
+    for i, j in zip(*np.nonzero(bad), strict=True):
+        si = s[i]
+        if np.isfinite(si):
+            v, e = clenshaw_safe(si, c, j)
+            # ldexp per part (a complex product with inf would make NaN of a 0 part);
+            # overflow to +-inf is the correctly rounded value here.
+            with np.errstate(over="ignore"):
+                re, im = float(np.ldexp(v.real, e)), float(np.ldexp(v.imag, e))
+            out[i, j] = complex(re, im) if np.iscomplexobj(out) else re
+            continue
+        nz = np.flatnonzero(c[:, j])
+        d = int(nz[-1]) if nz.size else 0
+        if d == 0:
+            out[i, j] = c[0, j]
+        else:  # real s = +-inf: T_d(s) ~ 2**(d-1) s**d
+            out[i, j] = np.sign(c[d, j]) * np.sign(si) ** d * np.inf
 
 
 # --------------------------------------------------------------------------------------
@@ -448,6 +496,7 @@ def clenshaw_curtis_weights(
     """
     n = check_int(n, "n", minimum=1)
     a, b = check_domain(domain)
+    check_alloc((n,), 8 * 4, "n", "the weights and their DCT workspace")
     if n == 1:
         return np.array([b - a])
     keven = np.arange(0, n, 2, dtype=np.float64)

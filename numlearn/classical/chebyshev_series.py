@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from numlearn._core.validation import EPS, as_float_array, check_domain
+from numlearn._core.validation import EPS, as_float_array, check_domain, check_positive
 from numlearn.classical.adaptive import standard_chop
 from numlearn.classical.chebyshev import (
     chebyshev_derivative_coefficients,
@@ -82,6 +82,7 @@ class ChebyshevSeries:
 
     def simplify(self, tol: float = EPS) -> ChebyshevSeries:
         """The series chopped by :func:`~numlearn.classical.adaptive.standard_chop`."""
+        tol = check_positive(tol, "tol")
         return ChebyshevSeries(self._c[: standard_chop(self._c, tol)], self._domain)
 
     def __repr__(self) -> str:

@@ -48,7 +48,13 @@ import numpy as np
 import scipy.linalg as sla
 from numpy.typing import NDArray
 
-from numlearn._core.validation import EPS
+from numlearn._core.validation import (
+    EPS,
+    as_float_array,
+    check_choice,
+    check_flag,
+    check_int,
+)
 
 __all__ = [
     "LstsqSolution",
@@ -94,7 +100,11 @@ def triangular_extreme_singular_values(
     solves), relative tolerance 1e-6, :math:`O(n^2)` per iteration; ``"auto"``: exact
     up to :data:`SVD_MAX_N` unknowns.
     """
+    check_choice(method, "method", COND_METHODS[:3])
+    R = _matrix(R, "R")
     n = R.shape[0]
+    if R.shape != (n, n):
+        raise ValueError(f"`R` must be square, got shape {R.shape}.")
     if method == "svd" or (method == "auto" and n <= SVD_MAX_N):
         s = sla.svdvals(R)
         return float(s[0]), float(s[-1]), "svd"
@@ -130,7 +140,7 @@ def qr_lstsq(
     Parameters
     ----------
     A : ndarray, shape (m, n), float64
-        Validated by the caller (finite, ``m >= 1``, ``n >= 1``).
+        Finite, ``m >= 1``, ``n >= 1``.
     b : ndarray, shape (m,)
     row_scale : ndarray, shape (m,), optional
         Diagonal row scaling ``S`` (e.g. :func:`unit_row_scale`); default none.  For a
@@ -150,7 +160,14 @@ def qr_lstsq(
     Cost :math:`2mn^2 - \tfrac23 n^3` flops for the factorisation, plus the condition
     number (:math:`O(n^3)` exact).  Golub and Van Loan §5.4; LAPACK ``dgelsy``.
     """
+    check_choice(cond, "cond", COND_METHODS)
+    A = _matrix(A, "A")
+    b = _vector(b, "b", A.shape[0])
     if row_scale is not None:
+        row_scale = _vector(row_scale, "row_scale", A.shape[0])
+        if not (row_scale > 0).all():
+            i = int(np.argmin(row_scale > 0))
+            raise ValueError(f"`row_scale` must be positive; entry {i} is {row_scale[i]}.")
         A = A * row_scale[:, None]
         b = b * row_scale
     m, n = A.shape
@@ -191,6 +208,11 @@ def inverse_norm1_estimate(
     at n = 1e6 the latter's bookkeeping takes over a second, the solves 20 ms.
     The 1-norm condition number is then :math:`\|A\|_1` times the estimate.
     """
+    n = check_int(n, "n", minimum=1)
+    max_iter = check_int(max_iter, "max_iter", minimum=1, maximum=1000)
+    for name, fn in (("solve", solve), ("solve_transpose", solve_transpose)):
+        if not callable(fn):
+            raise TypeError(f"`{name}` must be callable (a solve with A or A^T), got {fn!r}.")
     if n == 1:
         return float(abs(solve(np.ones(1))[0]))
     x = np.full(n, 1.0 / n)
@@ -225,9 +247,12 @@ def unit_row_scale(A: NDArray[np.float64]) -> NDArray[np.float64]:
     2-norm condition number.  Raises `ValueError` on a zero row (the system has an
     empty equation).  Cost :math:`O(mn)`.
     """
-    norms = np.linalg.norm(A, axis=1)
+    norms = np.linalg.norm(_matrix(A, "A"), axis=1)
     if not (norms > 0).all():
-        raise ValueError(f"row {int(np.argmin(norms))} of the system is zero")
+        raise ValueError(
+            f"`A` has a zero row: row {int(np.argmin(norms))} is all zeros, an empty "
+            "equation; remove it before scaling."
+        )
     return 1.0 / norms
 
 
@@ -244,9 +269,23 @@ def power_of_two_row_scale(
     ``s_i = 1/2`` (``nearest=False``) or ``s_i = 1``.
     Cost :math:`O(mn)`.
     """
-    big = np.abs(A).max(axis=1)
+    nearest = check_flag(nearest, "nearest")
+    big = np.abs(_matrix(A, "A")).max(axis=1)
     if nearest:
         return np.ldexp(1.0, -np.round(np.log2(np.where(big > 0, big, 1.0))).astype(int))
     big[big == 0] = 1.0
     _, e = np.frexp(big)
     return np.ldexp(1.0, -e)
+
+
+def _matrix(A: NDArray[np.float64], name: str) -> NDArray[np.float64]:
+    """``A`` as a finite, real, non-empty 2-D float64 array (else a named error)."""
+    return as_float_array(A, name, ndim=2, allow_complex=False).astype(np.float64, copy=False)
+
+
+def _vector(v: NDArray[np.float64], name: str, m: int) -> NDArray[np.float64]:
+    """``v`` as a finite real float64 vector of length ``m`` (else a named error)."""
+    out = as_float_array(v, name, ndim=1, allow_complex=False).astype(np.float64, copy=False)
+    if out.shape != (m,):
+        raise ValueError(f"`{name}` must have shape ({m},) to match `A`, got {out.shape}.")
+    return out

@@ -25,7 +25,12 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from numlearn._core.validation import as_float_array, result_dtype
+from numlearn._core.validation import (
+    as_float_array,
+    check_choice,
+    check_positive,
+    result_dtype,
+)
 
 __all__ = [
     "NORMS",
@@ -226,8 +231,7 @@ class ErrorDecomposition:
     ) -> None:
         if not isinstance(grid_name, str) or not grid_name:
             raise TypeError(f"`grid_name` must be a non-empty string, got {grid_name!r}.")
-        if norm not in NORMS:
-            raise ValueError(f"`norm` must be one of {sorted(NORMS)}, got {norm!r}.")
+        check_choice(norm, "norm", sorted(NORMS))
         names = ("u", "u_best", "u_disc", "u_learned")
         arrs = [as_float_array(a, n) for a, n in zip((u, u_best, u_disc, u_learned), names,
                                                     strict=True)]
@@ -242,7 +246,7 @@ class ErrorDecomposition:
         if unknown:
             raise ValueError(f"`labels` keys must be among {TERMS}, got {sorted(unknown)}.")
         if cond is not None:
-            cond = float(cond)
+            cond = check_positive(cond, "cond")  # refuses strings and bools (item 15)
             if not cond >= 1.0:
                 raise ValueError(f"`cond` must be a condition number >= 1, got {cond}.")
 

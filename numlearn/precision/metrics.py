@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from numlearn._core.validation import as_float_array
+from numlearn._core.validation import as_float_array, check_flag
 
 __all__ = ["METRICS", "max_abs", "metric_report", "mse", "rel_l2", "rmse", "ulp_distance"]
 
@@ -232,6 +232,7 @@ def metric_report(
     """
     if not isinstance(grid_name, str) or not grid_name:
         raise TypeError(f"`grid_name` must be a non-empty string, got {grid_name!r}.")
+    ulp = check_flag(ulp, "ulp")
     a, b = _pair(u_true, u)
     try:
         rel: float | None = rel_l2(a, b)

@@ -26,7 +26,7 @@ from numlearn._core.validation import (
     check_positive,
     drop_batch_axis,
 )
-from numlearn.precision.oracle import OracleDisagreementError, two_precision
+from numlearn.precision.oracle import MAX_DPS, OracleDisagreementError, two_precision
 
 __all__ = ["SVDConditioning", "mp_lstsq", "svd_conditioning"]
 
@@ -44,13 +44,11 @@ class SVDConditioning(NamedTuple):
     """The relative cutoff used."""
 
 
-def svd_conditioning(
-    A: NDArray[np.float64], rcond: float | None = None
-) -> SVDConditioning:
+def svd_conditioning(A: ArrayLike, rcond: float | None = None) -> SVDConditioning:
     r"""Exact 2-norm condition numbers and numerical ranks of a batch, by one batched SVD.
 
-    ``A`` is a validated float64 batch ``(B, n, d)``
-    (:func:`numlearn._core.validation.as_lstsq_batch`).  ``cond = s_max / s_min``
+    ``A`` is a batch ``(B, n, d)`` or one matrix ``(n, d)`` (then ``B = 1``), finite
+    and real.  ``cond = s_max / s_min``
     (``inf`` for ``n < d``, where :math:`A^{\mathsf T}A` has ``d - n`` zero
     eigenvalues, or ``s_min = 0``); the rank counts ``s > rcond * s_max`` with default
     ``rcond = eps * max(n, d)`` (as ``numpy.linalg.matrix_rank``).
@@ -64,8 +62,14 @@ def svd_conditioning(
     (``numlearn.classical.linalg.inverse_norm1_estimate``).
 
     Cost: :math:`O(B n d^2)`.  Raises `ValueError` for a negative or non-finite
-    ``rcond``.
+    ``rcond`` and for ``A`` not finite, empty or not 2- or 3-dimensional;
+    `TypeError` for complex or non-numeric ``A``.
     """
+    return _svd_conditioning(as_lstsq_batch(A)[0], rcond)
+
+
+def _svd_conditioning(A: NDArray[np.float64], rcond: float | None) -> SVDConditioning:
+    """:func:`svd_conditioning` of a validated float64 batch ``(B, n, d)``."""
     B, n, d = A.shape
     s = np.linalg.svd(A, compute_uv=False)
     rc = EPS * max(n, d) if rcond is None else check_positive(rcond, "rcond", allow_zero=True)
@@ -142,17 +146,19 @@ def mp_lstsq(
     """
     import mpmath
 
+    if b is None:
+        raise TypeError("`b` is required (an array of shape (n,) or (B, n)), got None.")
     Am, bm, _, single = as_lstsq_batch(A, b)
-    assert bm is not None
-    dps = check_int(dps, "dps", minimum=20)
-    check_dps = 2 * dps if check_dps is None else check_int(check_dps, "check_dps", minimum=1)
+    dps = check_int(dps, "dps", minimum=20, maximum=MAX_DPS // 2)
+    check_dps = 2 * dps if check_dps is None else check_int(check_dps, "check_dps", minimum=1,
+                                                            maximum=MAX_DPS)
     if check_dps <= dps:
         raise ValueError(f"`check_dps` must exceed `dps` = {dps}, got {check_dps}.")
     digits = check_int(digits, "digits", minimum=1)
     if digits > dps:
         raise ValueError(f"`digits` = {digits} cannot exceed `dps` = {dps}; raise `dps`.")
     B, _, d = Am.shape
-    cond, rank = svd_conditioning(Am)[1:3]
+    cond, rank = _svd_conditioning(Am, None)[1:3]
     if np.any(rank < d):
         i = int(np.flatnonzero(rank < d)[0])
         raise ValueError(

@@ -36,9 +36,10 @@ References
 
 from __future__ import annotations
 
+import dataclasses
 import math
+import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import mpmath
@@ -51,11 +52,21 @@ from mpmath.libmp import (
     mpf_mul,
     mpf_sub,
     round_nearest,
-    to_float,
 )
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
-from numlearn._core.validation import as_float_array, check_int
+from numlearn._core.validation import (
+    as_float_array,
+    check_distinct,
+    check_int,
+    check_positive,
+)
+from numlearn.precision.certify import (
+    OracleDisagreementError,
+    OracleResult,
+    _check,
+    round_to_float64,
+)
 
 __all__ = [
     "OracleDisagreementError",
@@ -66,158 +77,8 @@ __all__ = [
     "two_precision",
 ]
 
-_TINY = 2.0**-1022  # smallest normal float64
-
-
-class OracleDisagreementError(ArithmeticError):
-    """The two working precisions of the oracle disagree at a point.
-
-    Attributes
-    ----------
-    index : int or tuple of int
-        Index of the first offending point in the input array.
-    point : float
-        The point itself.
-    low, high : mpmath.mpf
-        The values at the working and at the check precision.
-    count : int
-        How many points disagree in total.
-    """
-
-    def __init__(
-        self, message: str, *, index: Any, point: float, low: Any, high: Any, count: int
-    ) -> None:
-        super().__init__(message)
-        self.index = index
-        self.point = point
-        self.low = low
-        self.high = high
-        self.count = count
-
-
-@dataclass(frozen=True)
-class OracleResult:
-    """What the oracle returns.
-
-    Attributes
-    ----------
-    values : ndarray of float64
-        The check-precision values rounded to float64 (correctly rounded where
-        ``rounding_certified``), same shape as the points.
-    mp_values : ndarray of object
-        The check-precision values as ``mpmath.mpf``, same shape.
-    rel_disagreement : ndarray of float64
-        ``|low - high| / |high|`` per point: an estimate of the relative error of the
-        working-precision value (0 where both are exactly equal).
-    rounding_certified : ndarray of bool
-        Whether ``values`` is proven (up to the error estimate) to be the correctly
-        rounded float64 of the true value.
-    dps, check_dps : int
-        The two working precisions, in decimal digits.
-    digits : int
-        The agreement demanded, in significant decimal digits.
-    """
-
-    values: NDArray[np.float64]
-    mp_values: NDArray[np.object_]
-    rel_disagreement: NDArray[np.float64]
-    rounding_certified: NDArray[np.bool_]
-    dps: int
-    check_dps: int
-    digits: int
-
-    @property
-    def agreement_digits(self) -> float:
-        """The worst agreement over all points, in decimal digits (``inf`` if exact)."""
-        worst = float(np.max(self.rel_disagreement, initial=0.0))
-        return math.inf if worst == 0.0 else -math.log10(worst)
-
-
-def round_to_float64(v: Any) -> float:
-    """Round an ``mpmath.mpf`` to the nearest float64 (ties to even), once.
-
-    ``float(mpf)`` in mpmath rounds the binary mantissa of the mpf to 53 bits with
-    round-to-nearest-even and scales it exactly with ``math.ldexp``: it is the correct
-    rounding of the mpf's binary value for normal results.  In the subnormal range the
-    53-bit rounding would be followed by a second rounding inside ``ldexp`` (double
-    rounding), so there we round once, to the grid of multiples of ``2**-1074``.
-
-    Note that the mpf is itself a rounding of the true value to the working precision:
-    true -> p bits -> 53 bits.  That double rounding differs from the direct rounding
-    only when the true value lies within ``2**-p`` (relative) of a float64 rounding
-    boundary; the oracle's certificate (:class:`OracleResult`, ``rounding_certified``)
-    excludes exactly these cases.
-    """
-    f = float(v)
-    if abs(f) >= _TINY or math.isinf(f) or not v:
-        return f
-    # Subnormal or underflowed: one rounding to an integer multiple of 2**-1074.
-    # ldexp by a power of two is exact; nint rounds half to even.
-    n = int(mpmath.nint(mpmath.ldexp(v, 1074)))
-    return math.copysign(math.ldexp(n, -1074), v)
-
-
 # A function that returns the values at the given mpf points at the current precision.
 _Compute = Callable[[Sequence[Any]], list[Any]]
-
-
-def _exact_check(lo: Any, hi: Any, prec: int) -> tuple[float, float, bool]:
-    """Slow path of :func:`_check` in full mpmath: relative difference, float, certificate.
-
-    Used where float arithmetic on the differences could underflow or overflow (zero,
-    subnormal, huge or infinite values).
-    """
-    diff = abs(lo - hi)
-    rel = float(diff / abs(hi)) if hi else (0.0 if not lo else math.inf)
-    # Ziv's test: the true value is assumed within `bound` of `hi` (the observed
-    # disagreement, plus a few ulps of `hi` in case the two coincide); certified if
-    # that whole interval rounds to a single float64.
-    bound = diff + abs(hi) * mpmath.ldexp(1, 8 - prec)
-    f = round_to_float64(hi)
-    cert = f == round_to_float64(hi - bound) == round_to_float64(hi + bound)
-    return rel, f, bool(cert)
-
-
-def _check(
-    lo_vals: Sequence[Any], hi_vals: Sequence[Any], prec: int
-) -> tuple[NDArray[np.float64], ...]:
-    """Relative disagreement, float64 rounding, rounding certificate of ``hi_vals``, and
-    the absolute disagreement ``|lo - hi|`` (to 64 bits).
-
-    The fast path works on mpmath's raw ``(sign, man, exp, bc)`` tuples (``libmp``),
-    which avoids the ~1 microsecond of wrapper overhead per mpf operation, and then
-    decides in NumPy: the true value ``y`` is assumed to satisfy
-    ``|y - hi| <= B = |lo - hi| + 2**(8 - prec) |hi|``; the float64 ``f`` nearest to
-    ``hi`` is then the correct rounding of ``y`` if the interval ``hi +- B`` stays
-    strictly between the midpoints from ``f`` to its two float64 neighbours (Ziv's
-    rounding test).
-    """
-    n = len(hi_vals)
-    d = np.empty(n)  # lo - hi
-    f = np.empty(n)  # hi rounded to float64
-    r = np.empty(n)  # hi - f, the rounding residual
-    for k, (lo, hi) in enumerate(zip(lo_vals, hi_vals, strict=True)):
-        h = hi._mpf_
-        fk = to_float(h, rnd=round_nearest)
-        f[k] = fk
-        # 64 bits are plenty for a difference that only enters tolerance tests.
-        d[k] = to_float(mpf_sub(lo._mpf_, h, 64, round_nearest))
-        r[k] = to_float(mpf_sub(h, from_float(fk), 64, round_nearest))
-    af = np.abs(f)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        rel = np.abs(d) / af
-        # Residual and the float64 gaps, measured in the direction of growing magnitude.
-        res = r * np.sign(f)
-        up = np.nextafter(af, np.inf) - af
-        down = af - np.nextafter(af, 0.0)
-        # The factor 1 + 1e-14 covers the float rounding of this very test.
-        bound = (np.abs(d) + af * 2.0 ** (8 - prec)) * (1.0 + 1e-14) + np.abs(r) * 1e-14
-        cert = (res + bound < 0.5 * up) & (res - bound > -0.5 * down)
-    # Zero, subnormal-range, huge and infinite values take the exact mpmath path.
-    slow = ~((af >= 2.0**-900) & (af <= 2.0**1000))
-    for k in np.flatnonzero(slow).tolist():
-        rel[k], f[k], cert[k] = _exact_check(lo_vals[k], hi_vals[k], prec)
-    return rel, f, cert, np.abs(d)
 
 
 def _as_mpf(v: Any) -> Any:
@@ -233,12 +94,20 @@ def _as_mpf(v: Any) -> Any:
         ) from None
 
 
-def _components(v: Any) -> tuple[tuple[int, ...], list[Any]]:
-    """The shape of one returned value and its entries as mpf, in C order."""
+def _is_float(v: Any) -> bool:
+    """Whether ``v`` is a binary floating-point number of fixed precision (a Python or
+    NumPy float): a value the working precision cannot have reached."""
+    return isinstance(v, float | np.floating)
+
+
+def _components(v: Any) -> tuple[tuple[int, ...], list[Any], list[bool]]:
+    """The shape of one returned value, its entries as mpf in C order, and which
+    entries came back as fixed-precision floats."""
     if isinstance(v, list | tuple | np.ndarray):
         a = np.asarray(v, dtype=object)
-        return a.shape, [_as_mpf(e) for e in a.ravel().tolist()]
-    return (), [_as_mpf(v)]
+        flat = a.ravel().tolist()
+        return a.shape, [_as_mpf(e) for e in flat], [_is_float(e) for e in flat]
+    return (), [_as_mpf(v)], [_is_float(v)]
 
 
 def two_precision(
@@ -337,20 +206,21 @@ def two_precision(
     True
     """
     lo0, hi0 = dps
-    dps0 = check_int(lo0, "dps", minimum=16)
-    check_dps = check_int(hi0, "check_dps", minimum=1)
+    dps0 = check_int(lo0, "dps", minimum=16, maximum=MAX_DPS)
+    check_dps = check_int(hi0, "check_dps", minimum=1, maximum=MAX_DPS)
     if check_dps <= dps0:
         raise ValueError(f"`check_dps` must exceed `dps` = {dps0}, got {check_dps}.")
     digits = check_int(digits, "digits", minimum=1)
-    atol = float(atol)
-    if not (math.isfinite(atol) and atol >= 0):
-        raise ValueError(f"`atol` must be a finite number >= 0, got {atol}.")
+    atol = check_positive(atol, "atol", allow_zero=True)
+    if not callable(fn):
+        raise TypeError(f"`fn` must be callable, got {fn!r}.")
     if digits > dps0:
         raise ValueError(
             f"`digits` = {digits} cannot exceed the working precision `dps` = {dps0}; "
             "raise `dps` to claim more digits."
         )
-    limit = check_dps if max_dps is None else check_int(max_dps, "max_dps", minimum=check_dps)
+    limit = check_dps if max_dps is None else check_int(max_dps, "max_dps", minimum=check_dps,
+                                                        maximum=MAX_DPS)
     args = list(args)
     m = len(args)
     shape = (m,) if shape is None else tuple(shape)
@@ -360,11 +230,14 @@ def two_precision(
 
     vshape: tuple[int, ...] | None = None
 
+    floats: set[int] = set()  # flat indices of values fn returned as float64
+
     def run(sub: Sequence[int]) -> list[Any]:
         nonlocal vshape
         flat: list[Any] = []
         for i in sub:
-            s, vals = _components(fn(args[i]))
+            s, vals, isf = _components(fn(args[i]))
+            floats.update(i * len(vals) + j for j, f in enumerate(isf) if f)
             if vshape is None:
                 vshape = s
             elif s != vshape:
@@ -428,6 +301,21 @@ def two_precision(
             "`max_dps` to escalate automatically, or lower `digits`.",
             index=idx, point=point, low=low[i], high=high[i], count=int(bad.size),
         )
+    if floats:
+        # A float64 returned at both precisions agrees with itself exactly: the check
+        # says nothing about it, so it is not certified (issue 13 item 9).
+        cert[sorted(floats)] = False
+        rel[sorted(floats)] = np.nan  # agreement unknown, not infinite
+        first = min(floats)
+        warnings.warn(
+            f"two_precision: `fn` returned fixed-precision floats ({len(floats)} of "
+            f"{m * k} values, first at point {labels[first // k]!r}); the two precisions "
+            "cannot check a value that does not depend on them, so these are not "
+            "certified (rounding_certified=False). Compute in mpmath (mpmath.exp, not "
+            "np.exp or math.exp; no float() of the argument).",
+            RuntimeWarning,
+            stacklevel=2,
+        )
     mp_values = np.empty(m * k, dtype=object)
     mp_values[:] = high
     return OracleResult(
@@ -441,10 +329,17 @@ def two_precision(
     )
 
 
+#: Largest precision, in decimal digits, the oracle works at (``dps``, ``check_dps``,
+#: ``max_dps``): mpmath's cost grows faster than linearly in the digits, and a
+#: hundred thousand digits of a single value already take seconds.
+MAX_DPS: int = 100_000
+
+
 def _dps_pair(dps: int, check_dps: int | None) -> tuple[int, int]:
     """``(dps, check_dps)`` of the front ends: ``dps >= 30``, check default ``2 dps``."""
-    dps = check_int(dps, "dps", minimum=30)
-    return dps, 2 * dps if check_dps is None else check_int(check_dps, "check_dps", minimum=1)
+    dps = check_int(dps, "dps", minimum=30, maximum=MAX_DPS // 2)
+    return dps, 2 * dps if check_dps is None else check_int(
+        check_dps, "check_dps", minimum=1, maximum=MAX_DPS)
 
 
 def mp_evaluate(
@@ -492,6 +387,18 @@ def mp_evaluate(
     ------
     OracleDisagreementError
         If the two precisions disagree at some point; the message names the first one.
+    TypeError, ValueError
+        ``func`` not callable, ``x`` not real and finite, precisions not integers in
+        range (``dps <= MAX_DPS``).
+
+    Warns
+    -----
+    RuntimeWarning
+        If ``func`` computes in float64, which two precisions cannot check: it returned
+        Python or NumPy floats, or (an mpf wrapped around a float64) every value came
+        out identical at both precisions, is a float64 number, and does not move when
+        a nonzero point is moved by ``2**-64`` relative.  Those values are returned
+        with ``rounding_certified=False`` and ``rel_disagreement`` NaN.
 
     Examples
     --------
@@ -509,8 +416,56 @@ def mp_evaluate(
     flat = xs.reshape(-1).tolist()
     # float64 -> mpf is exact at any precision >= 53 bits, so convert once.
     pts = [mpmath.mp.make_mpf(from_float(v)) for v in flat]
-    return two_precision(f, pts, dps=_dps_pair(dps, check_dps), digits=digits,
-                         max_dps=max_dps, shape=xs.shape, points=flat)
+    pair = _dps_pair(dps, check_dps)
+    r = two_precision(f, pts, dps=pair, digits=digits, max_dps=max_dps, shape=xs.shape,
+                      points=flat)
+    if r.rounding_certified.any() and _computes_in_float64(f, pts, r, pair[1]):
+        warnings.warn(
+            "mp_evaluate: every value is a float64 that came out identical at both "
+            "precisions, and moving a point by 2**-64 relative does not change its "
+            "value: `func` evaluates in float64 (np.exp(float(x)) instead of "
+            "mpmath.exp(x)), and the oracle cannot check it. The values are returned "
+            "uncertified (rounding_certified=False); compute in mpmath.",
+            RuntimeWarning,
+            stacklevel=2,
+        )
+        r = dataclasses.replace(r, rounding_certified=np.zeros_like(r.rounding_certified),
+                                rel_disagreement=np.full_like(r.rel_disagreement, np.nan))
+    return r
+
+
+#: Points :func:`mp_evaluate` moves to tell a float64 function from an exact one.
+_PROBES = 3
+
+
+def _computes_in_float64(
+    f: Callable[[Any], Any], pts: Sequence[Any], r: OracleResult, check_dps: int
+) -> bool:
+    """Whether ``f`` looks like a float64 computation wrapped in mpf.
+
+    Such a function agrees with itself exactly at both precisions, its values are
+    float64 numbers, and it ignores bits of its argument beyond the 53rd.  A genuine
+    mpmath function shows the first two only at special points (``exp(0) = 1``) and
+    never the third: moving ``x`` by ``2**-64`` relative moves ``f(x)`` by about
+    ``2**-64 x f'(x)``, visible at the check precision.  Probes up to ``_PROBES``
+    nonzero points, one evaluation each.
+    """
+    vals = r.mp_values.reshape(-1)
+    exact = r.rel_disagreement.reshape(-1) == 0
+    if not exact.all() or any(mpmath.mpf(float(v)) != v for v in vals.tolist()):
+        return False
+    probes = [i for i, p in enumerate(pts) if p != 0][:_PROBES]
+    if not probes:
+        return False
+    with mpmath.workdps(check_dps):
+        for i in probes:
+            moved = pts[i] * (1 + mpmath.ldexp(1, -64))
+            try:
+                if _as_mpf(f(moved)) != vals[i]:
+                    return False
+            except Exception:  # the moved point is outside f's domain: no verdict
+                return False
+    return True
 
 
 def mp_barycentric(
@@ -554,6 +509,14 @@ def mp_barycentric(
     -------
     OracleResult
 
+    Raises
+    ------
+    ValueError
+        Empty, non-finite or repeated ``nodes``, zero or non-finite ``weights``,
+        non-finite ``values`` or ``x``, lengths that differ.
+    TypeError
+        Non-numeric or complex input.
+
     References
     ----------
     .. [1] J.-P. Berrut and L. N. Trefethen, "Barycentric Lagrange interpolation",
@@ -567,6 +530,17 @@ def mp_barycentric(
         raise ValueError(
             f"`nodes`, `weights` and `values` must have the same length, got "
             f"{xn.size}, {wn.size} and {fn.size}."
+        )
+    # Duplicate nodes make the formula 0/0 at the repeated node and a different
+    # rational function elsewhere; a zero weight drops its node: neither is an
+    # interpolant, and the oracle would "verify" it all the same.
+    check_distinct(xn, "nodes")
+    if (wn == 0).any():
+        j = int(np.flatnonzero(wn == 0)[0])
+        raise ValueError(
+            f"`weights[{j}]` is zero; barycentric weights of distinct nodes are never "
+            "zero (a zero weight removes its node from the interpolant). Recompute them "
+            "with `barycentric_weights(nodes)`."
         )
     # Exact conversion, valid at every precision; a dict finds exact node hits.
     # Raw libmp tuples: this O(n) inner loop is the whole cost, and mpmath's wrapper

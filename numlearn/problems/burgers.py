@@ -109,12 +109,8 @@ References
 
 from __future__ import annotations
 
-import io
-import json
 import math
 import os
-import warnings
-import zipfile
 from typing import Any
 
 import numpy as np
@@ -122,8 +118,24 @@ from numba import njit, prange
 from numpy.typing import ArrayLike, NDArray
 
 from numlearn._core.compensated import neumaier_add
-from numlearn._core.store import ReferenceIntegrityError, load_checked_bytes
-from numlearn._core.validation import as_float_array, check_int, check_positive
+from numlearn._core.store import (
+    check_decimal_rounding,
+    format_error,
+    json_field,
+    load_checked_json,
+    load_checked_npz,
+    parse_hex_float,
+    reference_path,
+)
+from numlearn._core.validation import as_float_array
+from numlearn.problems._burgers_rule import (
+    MAX_NODES,
+    NU_MAX,
+    NU_MIN,
+    check_nu,
+    check_quadrature,
+    window_for,
+)
 
 __all__ = [
     "MAX_NODES",
@@ -142,23 +154,7 @@ NU = 0.01 / math.pi
 """The viscosity of the benchmark, float64 ``0.01/pi`` (``1/(2 pi NU)`` is 50.0)."""
 
 RESOLUTION = 40  # nodes per sqrt(4 nu t) (or per 0.05 in z, whichever is finer)
-WINDOW = 14.0  # |x - y| <= WINDOW sqrt(4 nu t), at least (see window_for)
 _CUT = 60.0  # skip terms below exp(-_CUT) times the largest
-_TAIL = 60.0  # the window's truncation bound: relative e^(2a - L^2) <= e^(-_TAIL)
-
-NU_MIN = 1e-5
-"""The smallest viscosity :func:`burgers_solution` accepts (``a = 1/(2 pi nu)`` = 15915);
-verified against the mpmath oracle down to it, inside the front included."""
-
-NU_MAX = 1e100
-"""The largest viscosity :func:`burgers_solution` accepts: it keeps the scale
-``4 nu / sqrt(4 nu t)`` finite for every positive float64 ``t`` (a larger ``t`` is
-refused by ``MAX_NODES`` long before)."""
-
-MAX_NODES = 10**7
-"""The most quadrature nodes per point :func:`burgers_solution` uses (about
-``11200 sqrt(4 nu t)`` for ``sqrt(4 nu t) > 0.05``, ``40 sqrt(2a + 60)`` for small
-``nu``); a time and viscosity that need more are refused before anything is allocated."""
 
 REFERENCE_FILES = ("pdes/burgers.npz", "pdes/burgers.json")
 """The stored reference, relative to the reference directory."""
@@ -256,75 +252,6 @@ def _cole_hopf_kernel(t_unique, starts, order, x, nu, resolution, window, out):
             out[j] = scale * ((num + num_c) / (den + den_c))
 
 
-def window_for(nu: float) -> float:
-    r"""The default half-width of the quadrature window, in units of :math:`\sqrt{4\nu t}`.
-
-    :math:`L = \max(14, \sqrt{2a + 60})`, :math:`a = 1/(2\pi\nu)`: the integrand is at
-    most :math:`e^{a - \zeta^2}` and the denominator at least :math:`e^{-a}\sqrt\pi`, so
-    cutting at :math:`|\zeta| = L` changes ``u`` by a relative
-    :math:`e^{2a - L^2}/(L\sqrt\pi) \le e^{-60}`.  14 for the benchmark's ``nu``
-    (:math:`a = 50`), 57 for ``nu = 1e-4``, 179 for ``nu = 1e-5``.
-    """
-    a = 1.0 / (2.0 * math.pi * nu)
-    return max(WINDOW, math.sqrt(2.0 * a + _TAIL))
-
-
-def _check_nu(nu: Any) -> float:
-    """``nu`` as a float in ``[NU_MIN, NU_MAX]``, else `TypeError`/`ValueError` naming it."""
-    nu_f = check_positive(nu, "nu")
-    if nu_f > NU_MAX:
-        raise ValueError(
-            f"`nu` = {nu_f!r} is above NU_MAX = {NU_MAX:g}: the quadrature's scale "
-            "4 nu / sqrt(4 nu t) would overflow for small t; use a smaller `nu`."
-        )
-    if nu_f < NU_MIN:
-        raise ValueError(
-            f"`nu` = {nu_f!r} is below NU_MIN = {NU_MIN:g}, the smallest viscosity the "
-            "float64 Cole-Hopf quadrature is verified for (its window grows like "
-            "1/sqrt(nu) and its exponents like 1/nu); use "
-            "numlearn.problems.burgers_mp.burgers_solution_mp for smaller `nu`."
-        )
-    return nu_f
-
-
-def _check_quadrature(
-    nu: float, resolution: Any, window: Any, t_max: float
-) -> tuple[int, float]:
-    r"""Validated ``(resolution, window)``; refuses a rule of more than MAX_NODES nodes.
-
-    ``window=None`` is :func:`window_for`; an explicit window narrower than
-    :math:`\sqrt{2a + 60}` is used as given, with a `RuntimeWarning` (its
-    truncation error is not negligible).
-    """
-    res = check_int(resolution, "resolution", minimum=1)
-    need = window_for(nu)
-    if window is None:
-        win = need
-    else:
-        win = check_positive(window, "window")
-        floor = math.sqrt(2.0 / (2.0 * math.pi * nu) + _TAIL)
-        if win < floor:
-            warnings.warn(
-                f"`window` = {win:g} is narrower than sqrt(2a + 60) = {floor:.4g} for "
-                f"`nu` = {nu:g}: the truncated tails may change u by up to "
-                f"exp(2a - window^2) relative; pass window=None for the default "
-                f"{need:.4g}.",
-                RuntimeWarning,
-                stacklevel=3,
-            )
-    if t_max > 0.0:
-        s = math.sqrt(nu) * 2.0 * math.sqrt(t_max)
-        nodes = win * res * max(1.0, s / 0.05) + 1.0  # as the kernel's ceil(win/eta) + 1
-        if not nodes <= MAX_NODES:  # inf for nu near the float64 limit
-            raise ValueError(
-                f"`t` = {t_max:g} with `nu` = {nu:g}, `resolution` = {res} and `window` = "
-                f"{win:.4g} needs {nodes:.3g} quadrature nodes per point, more than "
-                f"MAX_NODES = {MAX_NODES:.0e} (about 11200 sqrt(4 nu t) nodes once "
-                "sqrt(4 nu t) > 0.05); use a smaller `t` or `nu`."
-            )
-    return res, win
-
-
 def burgers_solution(
     t: ArrayLike,
     x: ArrayLike,
@@ -413,7 +340,7 @@ def burgers_solution(
     """
     tt = as_float_array(t, "t", allow_complex=False)
     xx = as_float_array(x, "x", allow_complex=False)
-    nu_f = _check_nu(nu)
+    nu_f = check_nu(nu)
     try:
         tb, xb = np.broadcast_arrays(tt.astype(np.float64), xx.astype(np.float64))
     except ValueError:
@@ -428,7 +355,7 @@ def burgers_solution(
             f"`t` must be >= 0 (the solution is defined forward in time); {where}is "
             f"{float(tb[bad])!r}."
         )
-    res, win = _check_quadrature(nu_f, resolution, window, float(tb.max()))
+    res, win = check_quadrature(nu_f, resolution, window, float(tb.max()))
     tf = np.ascontiguousarray(tb).ravel()
     xf = np.ascontiguousarray(xb).ravel()
     order = np.argsort(tf, kind="stable")
@@ -469,10 +396,10 @@ def burgers_front_slope(
     ndarray of float64 (NumPy scalar for scalar input)
     """
     tt = as_float_array(t, "t", allow_complex=False).astype(np.float64)
-    nu_f = _check_nu(nu)
+    nu_f = check_nu(nu)
     if (tt <= 0).any():
         raise ValueError("`t` must be > 0 for the front slope (u_x(0, 0) = -pi).")
-    res, win = _check_quadrature(nu_f, resolution, window, float(tt.max()))
+    res, win = check_quadrature(nu_f, resolution, window, float(tt.max()))
     a = 1.0 / (2.0 * math.pi * nu_f)
     out = np.empty(tt.shape)
     for idx, tv in np.ndenumerate(tt):
@@ -502,7 +429,7 @@ def basdevant_minimum(nu: float = NU) -> tuple[float, float]:
     """
     from scipy.optimize import minimize_scalar
 
-    nu_f = _check_nu(nu)
+    nu_f = check_nu(nu)
     r = minimize_scalar(lambda tv: float(burgers_front_slope(tv, nu_f)), bounds=(0.3, 0.8),
                         method="bounded", options={"xatol": 1e-12})
     return float(r.x), float(r.fun)
@@ -515,11 +442,18 @@ def basdevant_minimum(nu: float = NU) -> tuple[float, float]:
 def load_burgers_reference(
     directory: str | os.PathLike[str] | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], dict[str, Any]]:
-    """The stored Burgers reference ``(t, x, u, metadata)``, checksum-verified.
+    """The stored Burgers reference ``(t, x, u, metadata)``, checksum-verified and checked.
 
     Reads ``pdes/burgers.npz`` and ``pdes/burgers.json`` through
     :func:`numlearn._core.store.load_checked_bytes`, which refuses a file
-    whose sha256 differs from ``MANIFEST.sha256``.
+    whose sha256 differs from ``MANIFEST.sha256``, then checks the contents: float64
+    arrays ``t``, ``x`` (increasing from 0 to 1 and from -1 to 1) and ``u`` of shape
+    ``(t.size, x.size)``, all finite; ``u`` zero at ``x = +-1``, ``-sin(pi x)`` at
+    ``t = 0`` (to ``4 eps``) and odd in ``x`` at every grid point (to ``4 eps`` plus
+    the slope times the float64 asymmetry of ``x``); and the JSON record's oracle
+    sample: every point's float64 value within ``4 eps`` of its 30-digit decimal and,
+    at grid points, equal to ``u`` there.  (:func:`numlearn.reference.verify_references`
+    with ``recompute`` compares a sample with the mpmath oracle.)  About 10 ms.
 
     Returns
     -------
@@ -533,17 +467,59 @@ def load_burgers_reference(
     Raises
     ------
     numlearn._core.store.ReferenceIntegrityError
-        Missing, unlisted, altered or malformed files.
+        Missing, unlisted or altered files.
+    numlearn._core.store.ReferenceFormatError
+        (a ``ReferenceIntegrityError`` and a ``ValueError``) Malformed or inconsistent
+        contents; the message names the file and the field.
     """
     npz_name, json_name = REFERENCE_FILES
-    raw = load_checked_bytes(npz_name, directory)
-    meta_raw = load_checked_bytes(json_name, directory)
-    try:
-        with np.load(io.BytesIO(raw), allow_pickle=False) as data:
-            t, x, u = (np.array(data[k], dtype=np.float64) for k in ("t", "x", "u"))
-        meta = json.loads(meta_raw.decode("utf-8"))
-        if u.shape != (t.size, x.size) or t.ndim != 1 or x.ndim != 1:
-            raise ValueError(f"shapes t {t.shape}, x {x.shape}, u {u.shape}")
-    except (KeyError, ValueError, OSError, zipfile.BadZipFile) as exc:
-        raise ReferenceIntegrityError(f"the Burgers reference is malformed: {exc!r}.") from None
+    arrays = load_checked_npz(npz_name, directory, {"t": ("f", 1), "x": ("f", 1),
+                                                    "u": ("f", 2)})
+    meta = load_checked_json(json_name, directory)
+    npz_path, json_path = (reference_path(f, directory) for f in REFERENCE_FILES)
+    t, x, u = arrays["t"], arrays["x"], arrays["u"]
+    for name, arr, lo, hi in (("t", t, 0.0, 1.0), ("x", x, -1.0, 1.0)):
+        if arr.size < 2 or arr[0] != lo or arr[-1] != hi or not np.all(np.diff(arr) > 0):
+            raise format_error(npz_path, name, f"must increase strictly from {lo} to {hi}")
+    if u.shape != (t.size, x.size):
+        raise format_error(npz_path, "u", f"has shape {u.shape}, `t` and `x` give "
+                           f"({t.size}, {x.size})")
+    if np.any(u[:, 0] != 0) or np.any(u[:, -1] != 0):
+        raise format_error(npz_path, "u", "is not 0 at x = -1 and x = 1 (the boundary "
+                           "condition)")
+    eps = float(np.finfo(np.float64).eps)
+    if not np.max(np.abs(u[0] + np.sin(np.pi * x))) <= 4 * eps:
+        raise format_error(npz_path, "u[0]", "is not the initial condition -sin(pi x)")
+    # u is odd in x: |u(t, x_i) + u(t, x_(n-1-i))| <= 4 eps + |u_x| |x_i + x_(n-1-i)|,
+    # |u_x| <= 152.01 (Basdevant's slope, the steepest); a value changed alone breaks it
+    if not np.max(np.abs(x + x[::-1])) <= 2 * eps:
+        raise format_error(npz_path, "x", "is not symmetric about 0")
+    excess = np.abs(u + u[:, ::-1]) - (4 * eps + 160.0 * np.abs(x + x[::-1]))
+    if np.max(excess) > 0:
+        i, j = np.unravel_index(int(np.argmax(excess)), u.shape)
+        raise format_error(npz_path, f"u[{i}, {j}]", f"= {float(u[i, j])!r} breaks the "
+                           f"symmetry u(t, -x) = -u(t, x) (u[{i}, {x.size - 1 - j}] = "
+                           f"{float(u[i, x.size - 1 - j])!r})")
+    if json_field(meta, "format", str, json_path) != "numlearn-burgers-reference/1":
+        raise format_error(json_path, "format", f"is {meta['format']!r}, expected "
+                           "'numlearn-burgers-reference/1'")
+    points = json_field(meta, "mpmath_sample.points", list, json_path)
+    count = json_field(meta, "mpmath_sample.count", int, json_path)
+    if count != len(points):
+        raise format_error(json_path, "mpmath_sample.count", f"is {count}, but "
+                           f"`mpmath_sample.points` has {len(points)} entries")
+    for i, p in enumerate(points):
+        field = f"mpmath_sample.points[{i}]"
+        tp, xp, f64 = (parse_hex_float(json_field(p, k, str, json_path), json_path,
+                                       f"{field}.{k}") for k in ("t", "x", "float64"))
+        check_decimal_rounding([json_field(p, "u", str, json_path)], np.array([f64]),
+                               json_path, f"{field}.u", f"{field}.float64", atol=4 * eps)
+        if "grid_index" in p:
+            gi = json_field(p, "grid_index", list, json_path)
+            if (len(gi) != 2 or not all(type(k) is int for k in gi)
+                    or not (0 <= gi[0] < t.size and 0 <= gi[1] < x.size)
+                    or (t[gi[0]], x[gi[1]], u[gi[0], gi[1]]) != (tp, xp, f64)):
+                raise format_error(json_path, f"{field}.grid_index",
+                                   f"is {gi!r}: not the grid point of `t`, `x` and "
+                                   f"`float64` ({tp!r}, {xp!r}, {f64!r}) in {npz_path.name}")
     return t, x, u, meta

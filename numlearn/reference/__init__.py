@@ -5,8 +5,9 @@ The checksummed store itself (the directory, ``MANIFEST.sha256``, checked reads)
 computes the files, checks them against independent methods and registers them:
 
 - :mod:`~numlearn.reference.targets`: the 1-D targets' Chebyshev coefficients and
-  values (:func:`build_references`, :func:`verify_references`,
-  :func:`load_reference`);
+  values (:func:`build_references`, :func:`load_reference`);
+- :mod:`~numlearn.reference.verify`: :func:`verify_references`, the checksums and
+  contents of every file and, on request, recomputed samples of every data set;
 - :mod:`~numlearn.reference.burgers`: the Burgers solution on its evaluation grid
   (:func:`build_burgers_reference`);
 - :mod:`~numlearn.reference.poisson2d`: the certified Poisson2d-C series
@@ -15,6 +16,7 @@ computes the files, checks them against independent methods and registers them:
 
 from numlearn._core.store import (
     ReferenceBuildError,
+    ReferenceFormatError,
     ReferenceIntegrityError,
     load_checked_bytes,
     reference_directory,
@@ -25,17 +27,20 @@ from numlearn.reference.poisson2d import build_poisson2d_reference
 from numlearn.reference.targets import (
     FORMAT,
     Reference,
+    UnknownReferenceError,
     build_references,
     load_reference,
     reference_names,
-    verify_references,
 )
+from numlearn.reference.verify import verify_references
 
 __all__ = [
     "FORMAT",
     "Reference",
     "ReferenceBuildError",
+    "ReferenceFormatError",
     "ReferenceIntegrityError",
+    "UnknownReferenceError",
     "build_burgers_reference",
     "build_poisson2d_reference",
     "build_references",

@@ -203,7 +203,7 @@ def build_burgers_reference(
             "over": "the whole 201 x 511 grid",
         },
         "mpmath_sample": {
-            "oracle": "numlearn.problems.burgers.burgers_solution_mp: direct (unpaired) "
+            "oracle": "numlearn.problems.burgers_mp.burgers_solution_mp: direct (unpaired) "
                       "trapezoidal rule with a priori window and step, at 30 (+10 guard) "
                       "digits and at 60 (+10) digits with a finer rule (step / 1.3, wider "
                       "window); values accepted where both agree to 1e-30 absolutely; "

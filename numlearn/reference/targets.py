@@ -14,7 +14,10 @@ as decimal strings with 32 significant digits, plus the float64 roundings as
 (``sha256sum`` format) lists the checksum of every file; :func:`load_reference`
 refuses a file whose checksum does not match
 (:class:`~numlearn._core.store.ReferenceIntegrityError`; the store, its manifest and
-where the directory is: :mod:`numlearn._core.store`).
+where the directory is: :mod:`numlearn._core.store`) or whose contents are
+inconsistent (:class:`~numlearn._core.store.ReferenceFormatError`, e.g. a float64
+entry that is not the rounding of its decimal); :func:`numlearn.reference.verify_references`
+also recomputes samples.
 
 How the coefficients are computed (and why not by quadrature)
 -------------------------------------------------------------
@@ -57,7 +60,6 @@ from __future__ import annotations
 
 import json
 import os
-import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,12 +72,18 @@ from numpy.typing import NDArray
 from numlearn._core.store import (
     ReferenceBuildError,
     ReferenceIntegrityError,
+    check_decimal_rounding,
     checked_bytes,
+    format_error,
+    json_field,
+    parse_hex_floats,
+    parse_json,
     read_manifest,
     reference_directory,
     sha256_of,
     write_manifest,
 )
+from numlearn._core.validation import EPS
 from numlearn.precision.oracle import (
     OracleDisagreementError,
     mp_evaluate,
@@ -87,10 +95,10 @@ from numlearn.problems.functions import TARGETS, TargetFunction, get_target
 __all__ = [
     "FORMAT",
     "Reference",
+    "UnknownReferenceError",
     "build_references",
     "load_reference",
     "reference_names",
-    "verify_references",
 ]
 
 #: The layout of a 1-D target's file (``<name>.json``).
@@ -171,17 +179,36 @@ def reference_names(directory: str | os.PathLike[str] | None = None) -> list[str
     )
 
 
+class UnknownReferenceError(KeyError, ValueError):
+    """No reference file for the requested name (a ``KeyError`` and a ``ValueError``)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
 def load_reference(name: str, directory: str | os.PathLike[str] | None = None) -> Reference:
     """Load and check the reference data of target ``name``.
 
-    The file's sha256 is compared with ``MANIFEST.sha256`` before it is parsed.
+    The file's sha256 is compared with ``MANIFEST.sha256`` before it is parsed; then
+    its contents are checked (:func:`_check_document`): the layout and types, the
+    lengths (one float64 per decimal, ``K + 1`` coefficients, one value per point),
+    finite numbers, points increasing from one end of the domain to the other, each
+    float64 field the rounding of its decimal field
+    (:func:`numlearn._core.store.check_decimal_rounding`), and the float64 series
+    reproducing the float64 values to its rounding error.  About 3 ms per file.
 
     Raises
     ------
-    KeyError
-        If there is no reference for ``name`` (the message lists those that exist).
+    TypeError
+        If ``name`` is not a str.
+    UnknownReferenceError
+        (a ``KeyError`` and a ``ValueError``) If there is no reference for ``name``
+        (the message lists those that exist).
     ReferenceIntegrityError
-        If the file is missing, altered, or not in the expected format.
+        If the file is missing, unlisted or altered.
+    numlearn._core.store.ReferenceFormatError
+        (a ``ReferenceIntegrityError`` and a ``ValueError``) If its contents are
+        malformed or inconsistent; the message names the file and the field.
 
     Examples
     --------
@@ -189,33 +216,107 @@ def load_reference(name: str, directory: str | os.PathLike[str] | None = None) -
     >>> ref.coefficients[0]                    # doctest: +SKIP
     '1.9611613513818403806205233955041e-1'
     """
+    if not isinstance(name, str):
+        raise TypeError(f"`name` must be a target name (a str such as 'runge'), got "
+                        f"{type(name).__name__} {name!r}.")
     d = reference_directory(directory)
     manifest = read_manifest(d)
     filename = f"{name}.json"
-    if filename not in manifest and not (d / filename).exists():
-        known = sorted(f[:-5] for f in manifest if f.endswith(".json"))
-        raise KeyError(f"no reference data for {name!r} in {d}; available: {known}.")
-    text = checked_bytes(d, filename, manifest).decode("utf-8")
-    try:
-        doc = json.loads(text)
-        if doc["format"] != FORMAT:
-            raise ValueError(f"format {doc['format']!r}, expected {FORMAT!r}")
-        cheb, vals = doc["chebyshev"], doc["values"]
-        return Reference(
-            name=doc["name"],
-            domain=(float.fromhex(doc["domain"][0]), float.fromhex(doc["domain"][1])),
-            coefficients=tuple(cheb["coefficients"]),
-            coefficients_float64=np.array([float.fromhex(h) for h in cheb["float64"]]),
-            points=np.array([float.fromhex(h) for h in vals["points"]]),
-            values=tuple(vals["values"]),
-            values_float64=np.array([float.fromhex(h) for h in vals["float64"]]),
-            metadata=_metadata(doc),
-            path=d / filename,
+    unsafe = not name or any(c in name for c in "/\\\0") or name.startswith(".")
+    if unsafe or (filename not in manifest and not (d / filename).exists()):
+        known = sorted(f[:-5] for f in manifest if f.endswith(".json") and "/" not in f)
+        raise UnknownReferenceError(
+            f"`name`: no reference data for {name!r} in {d}; available: {known}."
         )
-    except (KeyError, ValueError, TypeError, IndexError) as exc:
-        raise ReferenceIntegrityError(
-            f"{d / filename} does not have the {FORMAT} layout: {exc!r}."
-        ) from None
+    doc = parse_json(checked_bytes(d, filename, manifest), d / filename)
+    return _check_document(doc, name, d / filename)
+
+
+def _check_document(doc: dict[str, Any], name: str, path: Path) -> Reference:
+    """The :class:`Reference` of a parsed ``<name>.json``, after the checks of
+    :func:`load_reference`."""
+    fmt = json_field(doc, "format", str, path)
+    if fmt != FORMAT:
+        raise format_error(path, "format", f"is {fmt!r}, expected {FORMAT!r}")
+    if json_field(doc, "name", str, path) != name:
+        raise format_error(path, "name", f"is {doc['name']!r}, but the file is {name}.json")
+    domain = parse_hex_floats(json_field(doc, "domain", list, path), path, "domain")
+    if domain.size != 2 or not domain[0] < domain[1]:
+        raise format_error(path, "domain", f"is {domain.tolist()}, expected [a, b] with a < b")
+    for key in ("provenance", "chebyshev.computations", "values.computations"):
+        json_field(doc, key, (dict, list), path)
+    n_lo = json_field(doc, "chebyshev.computations", list, path)
+    if not n_lo or not isinstance(n_lo[0], dict) or not isinstance(
+            n_lo[0].get("n_points"), int) or isinstance(n_lo[0].get("n_points"), bool):
+        raise format_error(path, "chebyshev.computations[0].n_points",
+                           "is missing or not an integer")
+    # coefficients: K + 1 decimals, one float64 each, the rounding of each decimal
+    coefficients = json_field(doc, "chebyshev.coefficients", list, path)
+    c64 = parse_hex_floats(json_field(doc, "chebyshev.float64", list, path), path,
+                           "chebyshev.float64")
+    k = json_field(doc, "chebyshev.K", int, path)
+    if not 0 <= k == len(coefficients) - 1 < n_lo[0]["n_points"] - 1:
+        raise format_error(path, "chebyshev.coefficients",
+                           f"has {len(coefficients)} entries; `chebyshev.K` = {k} demands "
+                           f"K + 1 = {k + 1} (and K < N = "
+                           f"{n_lo[0]['n_points'] - 1}, the grid of the computation)")
+    check_decimal_rounding(coefficients, c64, path, "chebyshev.coefficients",
+                           "chebyshev.float64")
+    tail = json_field(doc, "chebyshev.tail_over_max", str, path)
+    try:
+        tail_ok = 0 <= float(tail) <= _TAIL
+    except ValueError:
+        tail_ok = False
+    if not tail_ok:
+        raise format_error(path, "chebyshev.tail_over_max",
+                           f"is {tail!r}, expected a number in [0, {_TAIL:g}]")
+    # values: one point, one decimal and one float64 each
+    points = parse_hex_floats(json_field(doc, "values.points", list, path), path,
+                              "values.points")
+    values = json_field(doc, "values.values", list, path)
+    v64 = parse_hex_floats(json_field(doc, "values.float64", list, path), path,
+                           "values.float64")
+    if len(values) != points.size or points.size < 2:
+        raise format_error(path, "values.values", f"has {len(values)} entries, "
+                           f"`values.points` {points.size}; one value per point (at least 2)")
+    if points[0] != domain[0] or points[-1] != domain[1] or not np.all(np.diff(points) > 0):
+        raise format_error(path, "values.points", "must increase strictly from the first "
+                           "endpoint of `domain` to the last")
+    check_decimal_rounding(values, v64, path, "values.values", "values.float64")
+    _check_series(c64, points, v64, domain, path)
+    return Reference(
+        name=name,
+        domain=(float(domain[0]), float(domain[1])),
+        coefficients=tuple(coefficients),
+        coefficients_float64=c64,
+        points=points,
+        values=tuple(values),
+        values_float64=v64,
+        metadata=_metadata(doc),
+        path=path,
+    )
+
+
+def _check_series(c64: NDArray[np.float64], points: NDArray[np.float64],
+                  v64: NDArray[np.float64], domain: NDArray[np.float64], path: Path) -> None:
+    """The float64 series must reproduce the float64 values to within its rounding
+    error, ``4 eps sum_k (k + 1)^2 |a_k|`` (Clenshaw's error and that of the mapped
+    point ``s`` times ``|T_k'| <= k^2``), plus the stored tail ``<= 1e-17 max|a_k|``.
+    Catches coefficients or values that were truncated, scaled or swapped together
+    with their decimals; a truncation below this bound is caught by
+    :func:`~numlearn.reference.verify_references` with ``recompute``."""
+    a, b = domain
+    s = (2 * points - a - b) / (b - a)
+    k = np.arange(c64.size)
+    bound = 4 * EPS * float(np.sum((k + 1.0) ** 2 * np.abs(c64)))
+    bound += _TAIL * float(np.max(np.abs(c64)))
+    err = np.abs(np.polynomial.chebyshev.chebval(s, c64) - v64)
+    if not np.max(err) <= bound:
+        i = int(np.argmax(err))
+        raise format_error(path, "chebyshev.coefficients",
+                           f"do not reproduce `values.float64`: the series differs by "
+                           f"{err[i]:.3e} at x = {float(points[i])!r} (rounding allows "
+                           f"{bound:.1e}); coefficients or values are truncated or changed")
 
 
 def _metadata(doc: dict[str, Any]) -> dict[str, Any]:
@@ -445,6 +546,8 @@ def build_references(
 
     Raises
     ------
+    TypeError
+        If ``names`` is a str (a single name must be given as a list).
     ReferenceBuildError
         If the two independent computations of some number disagree.
 
@@ -453,6 +556,9 @@ def build_references(
     The output is deterministic: a rebuild with the same mpmath version reproduces
     the files byte for byte (no dates, no host names).  About 5 s in all.
     """
+    if isinstance(names, str):
+        raise TypeError(f"`names` must be an iterable of target names, not the str "
+                        f"{names!r}; use [{names!r}].")
     d = reference_directory(directory, must_exist=False)
     d.mkdir(parents=True, exist_ok=True)
     targets = [get_target(n) for n in (TARGETS if names is None else names)]
@@ -473,82 +579,3 @@ def build_references(
                      f"{len(doc['values']['points'])} values, sha256 {manifest[path.name][:12]}")
     write_manifest(d, manifest)
     return dict(sorted(manifest.items()))
-
-
-def _recompute_sample(ref: Reference, rng: random.Random, count: int) -> list[str]:
-    """Recompute ``count`` values and coefficients of ``ref`` at a third precision
-    (45 digits, a different grid size) and list the mismatches."""
-    problems = []
-    t = get_target(ref.name)
-    with mpmath.workdps(45):
-        tol = mpmath.mpf(10) ** -(_DIGITS - 2)
-        for i in rng.sample(range(len(ref.values)), min(count, len(ref.values))):
-            v = t.mpmath_func(mpmath.mpf(ref.points[i]))
-            stored = mpmath.mpf(ref.values[i])
-            if abs(v - stored) > tol * abs(v):
-                problems.append(f"{ref.name}: value at x = {ref.points[i]!r} is "
-                                f"{mpmath.nstr(v, 34)}, file says {ref.values[i]}")
-    n = int(ref.metadata["chebyshev"]["computations"][0]["n_points"]) - 1
-    ks = rng.sample(range(ref.degree + 1), min(count, ref.degree + 1))
-    coef = _cheb_coefficients(t.mpmath_func, ref.domain, n + n // 4, max(ks), 64)
-    mp_ref = ref.mp_coefficients()
-    with mpmath.workdps(64):
-        scale = max(abs(c) for c in mp_ref)
-        for k in ks:
-            bound = max(tol * abs(coef[k]), scale * mpmath.mpf(10) ** -(_RESOLUTION_EXP - 2))
-            if abs(coef[k] - mp_ref[k]) > bound:
-                problems.append(f"{ref.name}: a_{k} recomputes to {mpmath.nstr(coef[k], 34)}, "
-                                f"file says {ref.coefficients[k]}")
-    return problems
-
-
-def verify_references(
-    directory: str | os.PathLike[str] | None = None,
-    *,
-    recompute: int = 0,
-    seed: int = 0,
-) -> dict[str, str]:
-    """Check every reference file against the manifest; optionally recompute a sample.
-
-    Parameters
-    ----------
-    directory : path, optional
-        Default :func:`reference_directory`.
-    recompute : int, default 0
-        Per file, how many values and how many coefficients to recompute at a third
-        precision (45 / 64 digits, another grid size) and compare with the stored
-        digits; this also detects a target whose definition changed since the build.
-    seed : int, default 0
-        Seed of the sample.
-
-    Returns
-    -------
-    dict of str to str
-        ``{filename: sha256}`` of the verified files.
-
-    Raises
-    ------
-    ReferenceIntegrityError
-        Listing every problem found: a missing manifest, missing, altered, unlisted or
-        malformed files, recomputation mismatches.
-    """
-    d = reference_directory(directory)
-    manifest = read_manifest(d)
-    problems: list[str] = []
-    for path in sorted([*d.glob("*.json"), *d.glob("pdes/*")]):
-        if path.relative_to(d).as_posix() not in manifest:
-            problems.append(f"{path} is not listed in the manifest")
-    rng = random.Random(seed)
-    for filename in sorted(manifest):
-        try:
-            checked_bytes(d, filename, manifest)
-            if filename.endswith(".json") and "/" not in filename and recompute > 0:
-                problems += _recompute_sample(load_reference(filename[:-5], d), rng, recompute)
-        except (ReferenceIntegrityError, KeyError) as exc:
-            problems.append(str(exc))
-    if problems:
-        raise ReferenceIntegrityError(
-            f"{len(problems)} problem(s) in {d}:\n  " + "\n  ".join(problems)
-        )
-    return dict(sorted(manifest.items()))
-

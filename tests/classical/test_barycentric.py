@@ -381,7 +381,10 @@ def test_plain_sums_cancelling_to_zero_outside_the_interval_do_not_raise():
     w = chebyshev_weights(137)
     f = np.sin(x)
     xe = np.array([1.1057807088949352, 1.0832949982673286])
-    assert not np.isfinite(barycentric_eval(x, w, f, xe, compensated=False)).any()
-    assert not np.isfinite(barycentric_eval(x, w, np.c_[f, f], xe, compensated=False)).any()
+    # ... and warn: the Lebesgue function there is infinite (issue 13 item 8).
+    with pytest.warns(IllConditionedWarning, match="lambda\\(x\\).* = inf"):
+        assert not np.isfinite(barycentric_eval(x, w, f, xe, compensated=False)).any()
+    with pytest.warns(IllConditionedWarning, match="2 of 2 points"):
+        assert not np.isfinite(barycentric_eval(x, w, np.c_[f, f], xe, compensated=False)).any()
     # the first formula, the one for extrapolation, is finite there
     assert np.isfinite(barycentric_eval_first(x, f, xe)).all()

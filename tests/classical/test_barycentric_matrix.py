@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import mpmath as mp
 import numpy as np
+import pytest
 
 from numlearn.classical import (
     barycentric_eval,
@@ -19,6 +20,9 @@ from numlearn.classical import (
 )
 
 
+# Random nodes are ill-conditioned at the points outside their range; both functions
+# warn alike there (issue 13 item 8), which is not what this test is about.
+@pytest.mark.filterwarnings("ignore::numlearn.IllConditionedWarning")
 def test_equals_the_evaluation_kernel_bitwise(rng: np.random.Generator) -> None:
     for n in (1, 2, 3, 4, 5, 7, 12, 33):
         x = chebyshev_points(n)

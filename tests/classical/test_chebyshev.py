@@ -10,6 +10,7 @@ beside each.
 
 from __future__ import annotations
 
+import math
 import warnings
 from fractions import Fraction
 
@@ -435,3 +436,50 @@ def test_no_warnings_on_ordinary_use() -> None:
         clenshaw_curtis_weights(7)
         standard_chop(np.r_[1.0, np.zeros(30)])
         chebyshev_adaptive(lambda x: 0.0 * x)
+
+
+def _series_mp(c, x, domain=(-1.0, 1.0)):
+    """sum_k c_k T_k(s) in mpmath at 50 digits, T_k(s) = +-cosh(k acosh|s|) for |s| >= 1,
+    rounded once to float64 (+-inf past the largest float, as IEEE rounding does)."""
+    a, b = domain
+    with mpmath.workdps(50):
+        s = (2 * mpmath.mpf(x) - a - b) / (b - a)
+        t = mpmath.acosh(abs(s))
+        v = sum(mpmath.mpf(ck) * (1 if s > 0 or k % 2 == 0 else -1) * mpmath.cosh(k * t)
+                for k, ck in enumerate(c))
+        if abs(v) > mpmath.mpf(np.finfo(np.float64).max):
+            return math.copysign(math.inf, v)
+        return float(v)
+
+
+@pytest.mark.parametrize("x", [1e300, -1e300, 1e150, -3e61, 1e77, 2.0**1000])
+@pytest.mark.parametrize("c", [[1.0] * 5, [0.0, 0.0, 0.0, 0.0, -1.0], [1e-300, 0, 0, 0, 0, 1e-300],
+                               [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0], [0.5, -1e200, 0, 3e100]])
+def test_clenshaw_far_outside_gives_inf_not_nan_vs_mpmath(x, c):
+    # Issue 13 item 10: the recurrence's 2 s b_1 - b_2 overflowed to inf - inf = NaN at
+    # 1e300.  Now the value is the float64 rounding of the true one: +-inf where it
+    # overflows, the finite value (to a few ulps) where it does not.
+    got = float(clenshaw(x, c))
+    want = _series_mp(c, x)
+    if math.isinf(want):
+        assert got == want
+    else:
+        assert got == pytest.approx(want, rel=16 * EPS)
+
+
+def test_clenshaw_overflow_repair_keeps_columns_and_the_rest_of_the_points():
+    c = np.array([[1.0, 1.0], [1.0, 0.0], [1.0, 0.0], [1.0, 0.0], [1.0, 0.0]])
+    x = np.array([0.3, 1e300, -1e300, 1e10])
+    got = clenshaw(x, c)
+    assert got.shape == (4, 2) and not np.isnan(got).any()
+    np.testing.assert_array_equal(got[:, 1], 1.0)
+    for i, xi in enumerate(x):
+        want = _series_mp(c[:, 0], xi) if abs(xi) >= 1 else float(clenshaw(xi, c[:, 0]))
+        assert got[i, 0] == (want if math.isinf(want) else pytest.approx(want, rel=16 * EPS))
+    # a point whose map to [-1, 1] overflows (2 x > max float): the limit
+    assert clenshaw(1.7e308, [1.0, 2.0, 3.0], domain=(0.0, 1.0)) == math.inf
+    assert clenshaw(-1.7e308, [1.0, 2.0, -3.0], domain=(0.0, 1.0)) == -math.inf
+    assert clenshaw(-1.7e308, [1.0, 2.0, 0.0, 3.0], domain=(0.0, 1.0)) == -math.inf
+    assert clenshaw(1.7e308, [4.0], domain=(0.0, 1.0)) == 4.0
+    # the complex kernel too: no NaN in the real part of a real-axis point
+    assert clenshaw(np.array([1e300 + 0j]), [1.0] * 5)[0].real == math.inf

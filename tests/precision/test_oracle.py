@@ -260,3 +260,43 @@ def test_two_precision_absolute_agreement_for_a_zero_truth():
         two_precision(f, [0.5, 3], dps=(30, 60))
     r = two_precision(f, [0.5, 3], dps=(30, 60), atol=1e-25)
     assert r.values[0] == 1.0 and abs(r.values[1]) < 1e-55
+
+
+# ------------------------------------------------- what the oracle cannot check (item 9)
+
+
+def test_a_function_returning_float64_is_not_certified():
+    # Issue 13 item 9: np.exp(float(x)) returned a float64 at both precisions, which
+    # "agreed" exactly; it was certified with infinite agreement.
+    with pytest.warns(RuntimeWarning, match="fixed-precision floats.*not certified"):
+        r = mp_evaluate(lambda x: np.exp(float(x)), [0.1, 0.7])
+    assert not r.rounding_certified.any()
+    assert np.isnan(r.rel_disagreement).all() and np.isnan(r.agreement_digits)
+    with pytest.warns(RuntimeWarning, match="fixed-precision floats"):
+        r = two_precision(lambda k: [mpmath.mpf(1) / 3, 0.25 * k], [1, 2])
+    assert r.rounding_certified[:, 0].all() and not r.rounding_certified[:, 1].any()
+
+
+def test_an_mpf_wrapped_float64_function_is_caught_by_the_probe():
+    with pytest.warns(RuntimeWarning, match="evaluates in float64"):
+        r = mp_evaluate(lambda x: mpmath.mpf(math.exp(float(x))), [0.1, 0.7, -2.5])
+    assert not r.rounding_certified.any() and np.isnan(r.agreement_digits)
+
+
+def test_exact_mpmath_functions_stay_certified():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        # values exact at both precisions, but the function sees every bit of x
+        r = mp_evaluate(lambda x: 2 * x, [0.1, 0.7])
+        assert r.rounding_certified.all() and r.values.tolist() == [0.2, 1.4]
+        assert mp_evaluate(mpmath.exp, [0.0]).rounding_certified.all()
+        assert mp_evaluate(mpmath.exp, [0.0, 1.0]).rounding_certified.all()
+
+
+def test_mp_barycentric_refuses_repeated_nodes_and_zero_weights():
+    with pytest.raises(ValueError, match="`nodes` must be distinct"):
+        mp_barycentric([0.5], [0.0, 0.0, 1.0], [1.0, 1.0, 1.0], [1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match=r"`weights\[1\]` is zero"):
+        mp_barycentric([0.5], [0.0, 0.5, 1.0], [1.0, 0.0, 1.0], [1.0, 2.0, 3.0])

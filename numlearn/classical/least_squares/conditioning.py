@@ -25,7 +25,7 @@ from numlearn._core.validation import (
     as_lstsq_batch,
     warn_ill_conditioned,
 )
-from numlearn.precision.mp_linalg import svd_conditioning
+from numlearn.precision.mp_linalg import _svd_conditioning
 
 __all__ = ["Conditioning", "RankDeficientWarning", "conditioning", "gd_conditioning"]
 
@@ -46,6 +46,18 @@ class RankDeficientWarning(IllConditionedWarning):
 
 def _first(mask: NDArray[np.bool_]) -> list[int]:
     return np.flatnonzero(mask)[:_LIST].tolist()
+
+
+_LAYOUTS = {"b": "the right-hand sides, shape (n,) or (B, n)",
+            "x0": "the start points, shape (d,) or (B, d)"}
+
+
+def _require_arrays(**arrays: Any) -> None:
+    """Raise `TypeError` naming the first required array argument that is ``None``."""
+    for name, v in arrays.items():
+        if v is None:
+            layout = _LAYOUTS.get(name, "an array")
+            raise TypeError(f"`{name}` is required ({layout}), got None.")
 
 
 # ---------------------------------------------------------------------- conditioning
@@ -102,7 +114,7 @@ class Conditioning:
 
 def _conditioning(Am: NDArray[np.float64], rcond: float | None) -> Conditioning:
     B, n, d = Am.shape
-    s, cond, rank, rc = svd_conditioning(Am, rcond)
+    s, cond, rank, rc = _svd_conditioning(Am, rcond)
     smax = s[:, 0]
     smin = s[:, -1] if n >= d else np.zeros(B)  # n < d: A^T A has d - n zero eigenvalues
     with np.errstate(divide="ignore", invalid="ignore"):

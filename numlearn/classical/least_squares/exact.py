@@ -17,11 +17,19 @@ from numlearn._core.validation import (
     drop_batch_axis,
 )
 from numlearn.classical import _ls_kernels as _k
-from numlearn.classical.least_squares.conditioning import _conditioning, _warn_conditioning
+from numlearn.classical.least_squares.conditioning import (
+    _conditioning,
+    _require_arrays,
+    _warn_conditioning,
+)
 
 __all__ = ["lstsq_reference"]
 
 _METHODS = ("qr", "svd", "lsqr", "qr_refined")
+# Refinement converges in a few sweeps or not at all (factor cond^2 eps per sweep);
+# LSQR in exact arithmetic stops by d steps.  Larger limits only buy hangs.
+_MAX_REFINE = 1000
+_MAX_ITER_LIM = 10**7
 
 
 def lstsq_reference(
@@ -70,9 +78,18 @@ def lstsq_reference(
     rcond : float, optional
         Relative singular-value cutoff for the rank, default ``eps * max(n, d)``.
     iter_lim : int, optional
-        LSQR iteration limit.
+        LSQR iteration limit (default ``10 d + 10``).
     max_refine : int, default 10
-        Maximum refinement sweeps for ``"qr_refined"``.
+        Maximum refinement sweeps for ``"qr_refined"``, at most 1000.
+
+    Raises
+    ------
+    TypeError
+        ``b`` is None; a non-string ``method``; a bool, float or string where an
+        integer is due.
+    ValueError
+        Bad shapes, NaN/inf, an unknown ``method``, ``iter_lim`` outside
+        ``[1, 10**7]``, ``max_refine`` outside ``[0, 1000]``, a negative ``rcond``.
 
     Returns
     -------
@@ -96,8 +113,11 @@ def lstsq_reference(
     [1.0, 2.0]
     """
     check_choice(method, "method", _METHODS)
+    _require_arrays(b=b)
+    max_refine = check_int(max_refine, "max_refine", minimum=0, maximum=_MAX_REFINE)
+    if iter_lim is not None:
+        iter_lim = check_int(iter_lim, "iter_lim", minimum=1, maximum=_MAX_ITER_LIM)
     Am, bm, _, single = as_lstsq_batch(A, b)
-    assert bm is not None
     B, _, d = Am.shape
     c = _conditioning(Am, rcond)
     deficient = _warn_conditioning(c, d, f"lstsq_reference(method={method!r})")
@@ -126,8 +146,7 @@ def lstsq_reference(
             xf = np.stack([np.linalg.lstsq(a, v, rcond=c.rcond)[0]
                            for a, v in zip(Af, bf, strict=True)])
         else:
-            xf, istop, itn = _lsqr(Af, bf, 10 * d + 10 if iter_lim is None
-                                   else check_int(iter_lim, "iter_lim", minimum=1))
+            xf, istop, itn = _lsqr(Af, bf, 10 * d + 10 if iter_lim is None else iter_lim)
             stats["istop"] = np.zeros(B, dtype=np.int64)
             stats["iterations"] = np.zeros(B, dtype=np.int64)
             stats["istop"][full], stats["iterations"][full] = istop, itn
@@ -159,7 +178,6 @@ def _refine(
 
     Returns ``x`` and the sweeps per problem (``max_refine + 1`` where not converged).
     """
-    max_refine = check_int(max_refine, "max_refine", minimum=0)
     B, _, d = A.shape
     x = x.copy()
     sweeps = np.full(B, max_refine + 1, dtype=np.int64)

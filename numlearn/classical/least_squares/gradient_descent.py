@@ -15,13 +15,16 @@ from numlearn._core.validation import (
     as_kernel_array,
     as_lstsq_batch,
     check_choice,
+    check_flag,
     check_int,
     drop_batch_axis,
 )
 from numlearn.classical import _ls_kernels as _k
+from numlearn.classical._limits import check_alloc
 from numlearn.classical.least_squares.conditioning import (
     Conditioning,
     _first,
+    _require_arrays,
     _smallest_nonzero,
     gd_conditioning,
 )
@@ -30,6 +33,10 @@ from numlearn.problems.least_squares import LeastSquaresBatch
 __all__ = ["check_step_size", "gradient_descent", "gradient_descent_solver"]
 
 _ON_UNSTABLE = ("raise", "warn")
+
+#: Largest ``steps`` of :func:`gradient_descent`: 10**8 steps of the smallest problem
+#: already take minutes, and GD reaches its floor in far fewer (module notes).
+MAX_STEPS: int = 10**8
 
 
 def gradient_descent(
@@ -59,14 +66,15 @@ def gradient_descent(
     x0 : array_like, shape (B, d) or (d,)
         Start points.
     steps : int
-        Number of iterations ``K >= 0``.
+        Number of iterations, ``0 <= K <= MAX_STEPS`` (``10**8``).
     step_size : "optimal", float or array_like of shape (B,)
         ``"optimal"``: ``2 / (L + mu)`` per problem (needs ``A``'s extreme
         eigenvalues, computed anyway for the stats); a float: the same step for every
         problem (the paper iterates with 0.5); an array: one step per problem.
     history : bool, default True
         Record every iterate: ``history["iterates"]`` of shape ``(B, K + 1, d)``
-        (``8 B (K+1) d`` bytes: 80 MB for ``B = 10^4``, ``K = 200``, ``d = 5``).
+        (``8 B (K+1) d`` bytes: 80 MB for ``B = 10^4``, ``K = 200``, ``d = 5``; over
+        16 GiB is refused before allocating).
     on_unstable : {"raise", "warn"}
         What to do when ``eta >= 2 / L`` for some problem, where GD does not
         converge (:func:`check_step_size`): ``"raise"`` (default) a ValueError naming
@@ -86,9 +94,12 @@ def gradient_descent(
 
     Raises
     ------
+    TypeError
+        ``b`` or ``x0`` is None; a bool or string where a number or flag is due.
     ValueError
-        Bad shapes, NaN/inf, ``steps < 0``, a non-positive step, a zero matrix, or
-        (with ``on_unstable="raise"``) a step at or beyond the stability limit ``2/L``.
+        Bad shapes, NaN/inf, ``steps`` outside ``[0, MAX_STEPS]``, a history over
+        16 GiB, a non-positive step, a zero matrix, or (with ``on_unstable="raise"``) a
+        step at or beyond the stability limit ``2/L``.
 
     Warns
     -----
@@ -116,11 +127,14 @@ def gradient_descent(
     >>> np.allclose(r.value, [1.0, 1.0])
     True
     """
+    _require_arrays(b=b, x0=x0)
     Am, bm, xm, single = as_lstsq_batch(A, b, x0)
-    assert bm is not None and xm is not None
-    K = check_int(steps, "steps", minimum=0)
+    K = check_int(steps, "steps", minimum=0, maximum=MAX_STEPS)
     check_choice(on_unstable, "on_unstable", _ON_UNSTABLE)
+    history = check_flag(history, "history")
     B, n, d = Am.shape
+    check_alloc((B, K + 1 if history else 1, d), 8, "steps",
+                "the iterate history (B, steps + 1, d)" if history else "the iterates")
     c = gd_conditioning(Am, caller="gradient_descent", stacklevel=3)
     eta = _step_sizes(step_size, c, B)
     unstable = check_step_size(eta, c.L, on_unstable=on_unstable, name="step_size")
@@ -220,13 +234,18 @@ def check_step_size(
 
 
 def _step_sizes(step_size: Any, c: Conditioning, B: int) -> NDArray[np.float64]:
-    if isinstance(step_size, str):
+    if isinstance(step_size, str | bytes):
         if step_size != "optimal":
             raise ValueError(
                 f"`step_size` must be 'optimal', a positive float or an array of shape "
                 f"(B,), got {step_size!r}."
             )
         return as_kernel_array(c.step_optimal)
+    if isinstance(step_size, bool | np.bool_) or np.asarray(step_size).dtype == bool:
+        raise TypeError(
+            f"`step_size` must be 'optimal', a positive float or an array of shape (B,), "
+            f"got a bool ({step_size!r})."
+        )
     eta = as_float_array(step_size, "step_size", ndim=(0, 1), allow_complex=False)
     if eta.ndim == 1 and eta.shape != (B,):
         raise ValueError(
