@@ -12,16 +12,38 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+#: Largest ``--repeat`` and ``--recompute`` accepted (more is a typo that would never end).
+MAX_REPEAT = 1000
+MAX_RECOMPUTE = 10_000
 
-def _positive_int(text: str) -> int:
-    """argparse type: an integer >= 1 (checked before any suite is built)."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {value}")
-    return value
+
+def _int_in(low: int, high: int) -> Any:
+    """argparse type: an integer in ``[low, high]`` (checked before any work starts)."""
+
+    def parse(text: str) -> int:
+        want = f"expected an integer >= {low} and <= {high}"
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{want}, got {text!r}") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{want}, got {value}")
+        return value
+
+    parse.__name__ = "integer"  # argparse names the type in its messages
+    return parse
+
+
+def _check_compare_paths(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """Refuse an unusable --json / --plot before the suite runs (exit status 2)."""
+    if args.json:
+        p = Path(args.json)
+        if p.is_dir():
+            parser.error(f"argument --json: {args.json!r} is a directory; give a file name")
+        if not p.parent.is_dir():
+            parser.error(f"argument --json: the directory of {args.json!r} does not exist")
+    if args.plot and Path(args.plot).exists() and not Path(args.plot).is_dir():
+        parser.error(f"argument --plot: {args.plot!r} is a file; give a directory")
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
@@ -32,6 +54,10 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         for s in SUITES.values():
             print(f"{s.name:<16} {s.description}")
         return 0
+    if args.suite not in SUITES:
+        print(f"numlearn: error: argument --suite: no suite named {args.suite!r}; known "
+              f"suites: {', '.join(sorted(SUITES))} (see --list)", file=sys.stderr)
+        return 1
     suite = get_suite(args.suite)
     print(f"numlearn compare --suite {suite.name}: {suite.description}")
     t0 = time.perf_counter()
@@ -123,24 +149,36 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--list", action="store_true", help="list the registered suites")
     cmp_.add_argument("--json", metavar="PATH", help="write the rows as JSON")
     cmp_.add_argument("--plot", metavar="DIR", help="write plots (needs matplotlib)")
-    cmp_.add_argument("--repeat", type=_positive_int, default=2, help="runs per method (best time)")
+    cmp_.add_argument("--repeat", type=_int_in(1, MAX_REPEAT), default=2,
+                      help=f"runs per method (best time), 1 to {MAX_REPEAT}")
     cmp_.add_argument("--verbose", "-v", action="store_true", help="print rows as they finish")
-    cmp_.set_defaults(func=_cmd_compare)
+    cmp_.set_defaults(func=_cmd_compare, parser=cmp_)
 
     ref = sub.add_parser("reference", help="build or verify the golden reference data")
     ref.add_argument("action", choices=["build", "verify"])
     ref.add_argument("--dir", help="reference directory (default: the repository's reference/)")
     ref.add_argument("--pdes", action="store_true",
                      help="build: also the PDE references (Burgers, Poisson2d-C; ~2 min)")
-    ref.add_argument("--recompute", type=int, default=0, metavar="N",
-                     help="verify: also recompute N stored values per file with mpmath")
-    ref.set_defaults(func=_cmd_reference)
+    ref.add_argument("--recompute", type=_int_in(0, MAX_RECOMPUTE), default=0, metavar="N",
+                     help="verify: also recompute N stored values per file with mpmath "
+                          f"(0 to {MAX_RECOMPUTE})")
+    ref.set_defaults(func=_cmd_reference, parser=ref)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``numlearn`` command."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    given = list(sys.argv[1:] if argv is None else argv)
+    if given and given[0].startswith("-") and given[0] not in ("-h", "--help"):
+        parser.error(f"unrecognized argument {given[0]!r} before the command; give a "
+                     "command first: numlearn compare ... or numlearn reference ...")
+    args = parser.parse_args(given)
+    if args.command == "compare":
+        _check_compare_paths(args.parser, args)
+    elif args.dir is not None and Path(args.dir).exists() and not Path(args.dir).is_dir():
+        args.parser.error(
+            f"argument --dir: {args.dir!r} is a file; give the reference directory")
     from numlearn._core.store import ReferenceBuildError, ReferenceIntegrityError
 
     try:

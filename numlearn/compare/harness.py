@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import time
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -23,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from numlearn._core.result import Result, Status
-from numlearn._core.validation import check_int
+from numlearn._core.validation import check_choice, check_int
 from numlearn.precision.metrics import max_abs, rel_l2, rmse
 from numlearn.problems.protocol import HarnessProblem
 
@@ -34,6 +36,10 @@ __all__ = [
     "run_comparison",
     "write_json",
 ]
+
+#: Most runs per method :func:`run_comparison` accepts (the best time of 1000 runs is
+#: as good as it gets; more is a typo, e.g. ``2**63``, that would never finish).
+MAX_REPEAT = 1000
 
 
 @dataclass(frozen=True)
@@ -58,8 +64,12 @@ class Method:
     decompose: Callable[[Any, NDArray[Any]], Any] | None = None
 
     def __post_init__(self) -> None:
-        if self.side not in ("classical", "learned"):
-            raise ValueError(f"`side` must be 'classical' or 'learned', got {self.side!r}.")
+        _check_label(self.name, "name")
+        check_choice(self.side, "side", ("classical", "learned"))
+        _check_callable(self.run, "run", "run(problem) -> values on the grid")
+        if self.decompose is not None:
+            _check_callable(self.decompose, "decompose",
+                            "decompose(problem, values) -> ErrorDecomposition")
 
 
 @dataclass
@@ -76,6 +86,27 @@ class Row:
     grid: str
     decomposition: dict[str, Any] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in ("problem", "method", "grid"):
+            _check_label(getattr(self, name), name)
+        check_choice(self.side, "side", ("classical", "learned"))
+        # The metrics may be NaN (the method does not apply) or inf (it diverged);
+        # they are never negative.
+        for name in ("rel_l2", "rmse", "max_abs", "seconds"):
+            v = getattr(self, name)
+            if isinstance(v, bool | np.bool_) or not isinstance(v, int | float | np.number) \
+                    or isinstance(v, complex | np.complexfloating):
+                raise TypeError(f"`{name}` must be a real number, got "
+                                f"{type(v).__name__} {v!r}.")
+            if v < 0 or (name == "seconds" and not math.isfinite(v)):
+                raise ValueError(f"`{name}` must be >= 0"
+                                 f"{' and finite' if name == 'seconds' else ''}, got {v!r}.")
+        if self.decomposition is not None and not isinstance(self.decomposition, dict):
+            raise TypeError(f"`decomposition` must be None or a dict, got "
+                            f"{type(self.decomposition).__name__}.")
+        if not isinstance(self.extra, dict):
+            raise TypeError(f"`extra` must be a dict, got {type(self.extra).__name__}.")
 
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -100,8 +131,9 @@ def run_comparison(
         Each names itself and its grid and returns its truth on that grid.
     methods : sequence of Method
     repeat : int, default 1
-        Runs per method, ``>= 1``; the reported time is the best (the first run of a
-        Numba kernel includes loading its cache, so use ``repeat >= 2`` for timings).
+        Runs per method, ``1 <= repeat <= MAX_REPEAT`` (1000); the reported time is
+        the best (the first run of a Numba kernel includes loading its cache, so use
+        ``repeat >= 2`` for timings).
     extra : callable, optional
         ``extra(problem) -> dict`` of problem keys added to every row (e.g. ``n``).
     progress : callable, optional
@@ -115,8 +147,27 @@ def run_comparison(
         non-finite values (diverged), NaN when it returned a Result whose ``status``
         is ``not_applicable`` (the method does not apply to the problem);
         :func:`write_json` writes both as ``null``, beside the row's ``status``.
+        A method that returns non-finite values without a Result saying so (or under
+        status ``success``) gets a `RuntimeWarning` and the row's status ``diverged``.
+
+    Raises
+    ------
+    TypeError
+        If ``problems`` or ``methods`` is not a sequence of problems / of
+        :class:`Method`, or ``extra`` / ``progress`` is not callable.
+    ValueError
+        If ``problems`` or ``methods`` is empty, ``repeat`` is out of range, or a
+        method returns values of another shape than the problem's truth.
     """
-    repeat = check_int(repeat, "repeat", minimum=1)
+    repeat = check_int(repeat, "repeat", minimum=1, maximum=MAX_REPEAT)
+    problems = _check_items(problems, "problems", lambda p: callable(getattr(p, "truth", None)),
+                            "problems with a truth() method (HarnessProblem)")
+    methods = _check_items(methods, "methods", lambda m: isinstance(m, Method),
+                           "numlearn.compare.Method")
+    if extra is not None:
+        _check_callable(extra, "extra", "extra(problem) -> dict")
+    if progress is not None:
+        _check_callable(progress, "progress", "progress(line: str)")
     rows: list[Row] = []
     for prob in problems:
         truth = np.asarray(prob.truth())
@@ -129,15 +180,28 @@ def run_comparison(
                 best = min(best, time.perf_counter() - t0)
                 values = out.value if isinstance(out, Result) else out
             values = np.asarray(values)
+            na = isinstance(out, Result) and out.status is Status.NOT_APPLICABLE
+            if values.shape != truth.shape and not na:
+                raise ValueError(
+                    f"`methods`: {meth.name!r} returned values of shape {values.shape} on "
+                    f"problem {prob.name!r}, whose truth has shape {truth.shape}; a method "
+                    "must return one value per point of the problem's grid.")
             dec = meth.decompose(prob, values) if meth.decompose is not None else None
-            row_extra = dict(extra(prob)) if extra is not None else {}
+            row_extra = _extra_keys(extra, prob)
             if isinstance(out, Result):
                 row_extra["status"] = out.status.code
                 row_extra["solver_stats"] = scalar_stats(out.stats)
-            if np.all(np.isfinite(values)):
+            finite = bool(np.all(np.isfinite(values)))
+            if not finite and not na and (not isinstance(out, Result)
+                                          or out.status is Status.SUCCESS):
+                warnings.warn(
+                    f"method {meth.name!r} returned non-finite values on problem "
+                    f"{prob.name!r} without a status saying so; its row's errors are inf "
+                    "and its status 'diverged'.", RuntimeWarning, stacklevel=2)
+                row_extra["status"] = Status.DIVERGED.code
+            if finite:
                 errs = (rel_l2(truth, values), rmse(truth, values), max_abs(truth, values))
             else:  # not applicable (NaN, with a status saying so) or diverged (inf)
-                na = isinstance(out, Result) and out.status is Status.NOT_APPLICABLE
                 errs = (math.nan,) * 3 if na else (math.inf,) * 3
             row = Row(
                 problem=prob.name,
@@ -155,6 +219,71 @@ def run_comparison(
             if progress is not None:
                 progress(_format_line(row))
     return rows
+
+
+def _check_label(value: Any, name: str) -> None:
+    if not isinstance(value, str) or not value:
+        raise TypeError(f"`{name}` must be a non-empty string, got "
+                        f"{type(value).__name__} {value!r}.")
+
+
+def _check_callable(value: Any, name: str, what: str) -> None:
+    if not callable(value):
+        raise TypeError(f"`{name}` must be a callable {what}, got "
+                        f"{type(value).__name__} {value!r}.")
+
+
+def _check_items(items: Any, name: str, ok: Callable[[Any], bool], what: str) -> list[Any]:
+    """``items`` as a list, refusing strings, non-sequences, empty ones and wrong items."""
+    if isinstance(items, str | bytes) or not isinstance(items, Sequence):
+        raise TypeError(f"`{name}` must be a sequence of {what}, got "
+                        f"{type(items).__name__} {items!r:.80}.")
+    items = list(items)
+    if not items:
+        raise ValueError(f"`{name}` is empty; pass at least one.")
+    for i, it in enumerate(items):
+        if not ok(it):
+            raise TypeError(f"`{name}[{i}]` must be one of {what}, got "
+                            f"{type(it).__name__} {it!r:.80}.")
+    return items
+
+
+def check_rows(rows: Any) -> list[Row]:
+    """``rows`` as a list of :class:`Row` (possibly empty), else `TypeError`."""
+    if isinstance(rows, str | bytes) or not isinstance(rows, Sequence):
+        raise TypeError(f"`rows` must be a sequence of Row (from run_comparison), got "
+                        f"{type(rows).__name__}.")
+    rows = list(rows)
+    for i, r in enumerate(rows):
+        if not isinstance(r, Row):
+            raise TypeError(f"`rows[{i}]` must be a Row (from run_comparison), got "
+                            f"{type(r).__name__} {r!r:.80}.")
+    return rows
+
+
+def check_output_path(path: Any, name: str = "path") -> Path:
+    """``path`` as a :class:`~pathlib.Path` to a file that can be written: a string or
+    path-like, not an existing directory, in a directory that exists."""
+    if not isinstance(path, str | os.PathLike) or not str(path):
+        raise TypeError(f"`{name}` must be a file path (str or os.PathLike), got "
+                        f"{type(path).__name__} {path!r}.")
+    p = Path(path)
+    if p.is_dir():
+        raise ValueError(f"`{name}` = {str(p)!r} is a directory; give a file name in it.")
+    if not p.parent.is_dir():
+        raise ValueError(f"`{name}` = {str(p)!r}: the directory {str(p.parent)!r} does not "
+                         "exist; create it first.")
+    return p
+
+
+def _extra_keys(extra: Callable[[Any], Any] | None, prob: Any) -> dict[str, Any]:
+    if extra is None:
+        return {}
+    keys = extra(prob)
+    if not isinstance(keys, dict):
+        raise TypeError(f"`extra` must return a dict of row keys, got "
+                        f"{type(keys).__name__} {keys!r:.80}.")
+    return dict(keys)
 
 
 def scalar_stats(stats: dict[str, Any]) -> dict[str, Any]:
@@ -182,6 +311,7 @@ def _format_line(r: Row) -> str:
 
 def format_table(rows: Sequence[Row]) -> str:
     """Rows as a fixed-width text table (errors on each row's named grid)."""
+    rows = check_rows(rows)
     grids = sorted({r.grid for r in rows})
     lines = [_HEADER, "-" * len(_HEADER)]
     lines += [_format_line(r) for r in rows]
@@ -198,9 +328,14 @@ def write_json(rows: Sequence[Row], path: str | Path) -> None:
     is written as ``null``.  The row's ``status`` says why a metric is missing
     (``not_applicable``: the method does not apply, NaN in the rows; ``diverged``:
     non-finite values, inf in the rows).
+
+    Raises `TypeError` if ``rows`` is not a sequence of :class:`Row` or ``path`` not a
+    path, `ValueError` if ``path`` is a directory or its directory does not exist.
     """
+    rows = check_rows(rows)
+    out = check_output_path(path)
     doc = _jsonable([r.as_dict() for r in rows])
-    Path(path).write_text(json.dumps(doc, indent=2, allow_nan=False))
+    out.write_text(json.dumps(doc, indent=2, allow_nan=False))
 
 
 def _jsonable(o: Any) -> Any:

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from numlearn.compare.harness import Row
+from numlearn.compare.harness import Row, check_output_path, check_rows
 
 __all__ = ["plot_coefficient_decay", "plot_error_vs_n", "plot_rows"]
 
@@ -35,6 +35,8 @@ def plot_error_vs_n(rows: Sequence[Row], path: str | Path) -> Path:
 
     Uses rows that carry ``target`` and ``n`` keys (the interpolation suites).
     """
+    rows = check_rows(rows)
+    out = check_output_path(path)
     plt = _pyplot()
     by_target: dict[str, dict[str, list[tuple[int, float]]]] = defaultdict(
         lambda: defaultdict(list)
@@ -43,7 +45,7 @@ def plot_error_vs_n(rows: Sequence[Row], path: str | Path) -> Path:
         if "target" in r.extra and "n" in r.extra:
             by_target[r.extra["target"]][r.method].append((r.extra["n"], r.max_abs))
     if not by_target:
-        raise ValueError("no rows with `target` and `n` keys to plot")
+        raise ValueError("`rows` has no row with `target` and `n` keys to plot.")
     k = len(by_target)
     ncol = min(4, k)
     nrow = -(-k // ncol)
@@ -61,14 +63,18 @@ def plot_error_vs_n(rows: Sequence[Row], path: str | Path) -> Path:
         ax.set_visible(False)
     axes.flat[0].legend(fontsize=7)
     fig.tight_layout()
-    out = Path(path)
     fig.savefig(out, dpi=110)
     plt.close(fig)
     return out
 
 
 def plot_coefficient_decay(n: int, path: str | Path) -> Path:
-    """|Chebyshev coefficients| of every reference target at ``n`` points (semilogy)."""
+    """|Chebyshev coefficients| of every reference target at ``n`` points (semilogy);
+    ``1 <= n <= 2**20``."""
+    from numlearn._core.validation import check_int
+
+    n = check_int(n, "n", minimum=1, maximum=2**20)
+    out = check_output_path(path)
     plt = _pyplot()
     from numlearn.classical import chebyshev_points
     from numlearn.classical.chebyshev import chebyshev_coefficients
@@ -83,15 +89,35 @@ def plot_coefficient_decay(n: int, path: str | Path) -> Path:
     ax.set_title(f"Chebyshev coefficients, n = {n}")
     ax.legend(fontsize=7)
     fig.tight_layout()
-    out = Path(path)
     fig.savefig(out, dpi=110)
     plt.close(fig)
     return out
 
 
-def plot_rows(rows: Sequence[Row], directory: str | Path) -> list[Path]:
-    """Write the standard plots for ``rows`` into ``directory``; returns the paths."""
+def check_directory(directory: Any, name: str = "directory") -> Path:
+    """``directory`` as a Path that is (or can be made) a directory."""
+    import os
+
+    if not isinstance(directory, str | os.PathLike) or not str(directory):
+        raise TypeError(f"`{name}` must be a directory path (str or os.PathLike), got "
+                        f"{type(directory).__name__} {directory!r}.")
     d = Path(directory)
+    if d.exists() and not d.is_dir():
+        raise ValueError(f"`{name}` = {str(d)!r} is a file, not a directory; give a "
+                         "directory for the plots.")
+    return d
+
+
+def plot_rows(rows: Sequence[Row], directory: str | Path) -> list[Path]:
+    """Write the standard plots for ``rows`` into ``directory`` (created if missing);
+    returns the paths.
+
+    Raises `TypeError` for ``rows`` that are not :class:`Row` or a ``directory`` that is
+    not a path, `ValueError` if ``directory`` is an existing file or ``rows`` has no row
+    with ``target`` and ``n`` keys.
+    """
+    rows = check_rows(rows)
+    d = check_directory(directory)
     d.mkdir(parents=True, exist_ok=True)
     written = [plot_error_vs_n(rows, d / "error_vs_n.png")]
     ns = [r.extra["n"] for r in rows if "n" in r.extra]

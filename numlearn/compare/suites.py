@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from numlearn._core.result import Result
+from numlearn._core.validation import check_flag
 from numlearn.classical import (
     barycentric_eval,
     chebyshev_points,
@@ -38,6 +39,7 @@ __all__ = [
     "INTERPOLATION_SOLVERS",
     "SUITES",
     "Suite",
+    "UnknownSuiteError",
     "get_suite",
     "register_suite",
 ]
@@ -59,6 +61,14 @@ class Suite:
 SUITES: dict[str, Suite] = {}
 
 
+class UnknownSuiteError(KeyError, ValueError):
+    """No suite is registered under the name asked for (a `ValueError`, and a
+    `KeyError` as a failed lookup); the message lists the known names."""
+
+    def __str__(self) -> str:  # KeyError would show the message in quotes
+        return str(self.args[0]) if self.args else ""
+
+
 def register_suite(
     name: str,
     build: SuiteBuilder,
@@ -69,12 +79,18 @@ def register_suite(
 ) -> None:
     """Register a suite under ``name``.
 
-    ``build`` and ``report`` (if given) must be callables.  A name that is already
-    registered raises `ValueError` unless ``replace=True`` (so that a new suite cannot
-    silently take the place of ``quick`` or another track's suite).
+    ``build`` and ``report`` (if given) must be callables, ``description`` a string,
+    ``replace`` a bool.  A name that is already registered raises `ValueError` unless
+    ``replace=True`` (so that a new suite cannot silently take the place of ``quick``
+    or another track's suite).
     """
-    if not isinstance(name, str) or not name:
-        raise TypeError(f"`name` must be a non-empty string, got {name!r}.")
+    if not isinstance(name, str) or not name or name != name.strip():
+        raise TypeError(f"`name` must be a non-empty string without surrounding spaces, "
+                        f"got {name!r}.")
+    if not isinstance(description, str):
+        raise TypeError(f"`description` must be a string, got {type(description).__name__} "
+                        f"{description!r}.")
+    replace = check_flag(replace, "replace")
     if not callable(build):
         raise TypeError(f"`build` must be a callable returning (problems, methods, "
                         f"extra), got {type(build).__name__} {build!r}.")
@@ -88,12 +104,21 @@ def register_suite(
 
 
 def get_suite(name: str) -> Suite:
-    """The suite registered under ``name``; `KeyError` lists the known names."""
+    """The suite registered under ``name``.
+
+    Raises `TypeError` if ``name`` is not a string and :class:`UnknownSuiteError` (a
+    `ValueError` and a `KeyError`) if no suite has that name; the message lists the
+    known names.
+    """
+    if not isinstance(name, str):
+        raise TypeError(f"`name` must be a suite name (a string), got "
+                        f"{type(name).__name__} {name!r}.")
     try:
         return SUITES[name]
     except KeyError:
-        raise KeyError(
-            f"no suite named {name!r}; known suites: {', '.join(sorted(SUITES))}"
+        raise UnknownSuiteError(
+            f"no suite named {name!r} (the `name` argument); known suites: "
+            f"{', '.join(sorted(SUITES))}"
         ) from None
 
 

@@ -13,6 +13,7 @@ from torch import nn
 
 from numlearn._core.validation import (
     check_choice,
+    check_flag,
     check_fraction,
     check_int,
     check_positive,
@@ -180,21 +181,43 @@ class TrainConfig:
         ``beta1``, ``beta2`` and ``ema_alpha`` in [0, 1); ``ema_lambda``, ``aux_weight``
         and ``target`` finite and ``>= 0``; ``grad_clip`` and ``max_time`` None or
         finite and ``> 0`` (a negative clip would turn descent into ascent).  NaN and
-        infinity are refused everywhere; the message names the field.
+        infinity are refused everywhere; the message names the field.  Counts are at
+        most 2^31 - 1 and ``seed`` at most 2^62; ``width`` must be divisible by
+        ``n_heads`` when ``head_dim`` is None (attention); one activation of the
+        largest batch (``max(batch_size, polish_batch, eval_batch) * (n + 1) *
+        width`` values) must fit in 16 GiB, checked before anything is allocated.
+        ``device`` must be a string torch reads as a device, ``causal`` a bool,
+        ``positional`` and ``conv`` one of their choices.
         """
         check_choice(self.arch, "arch", sorted(_ARCHS))
         check_choice(self.dtype, "dtype", sorted(_DTYPES))
+        _check_device_name(self.device)
+        check_flag(self.causal, "causal")
+        check_choice(self.positional, "positional", ("learned", "segment", "none"))
+        check_choice(self.conv, "conv", ("direct", "fft"))
         check_choice(self.lr_schedule, "lr_schedule", ("cosine", "step", "constant"))
         check_choice(self.polish, "polish", ("gauss_newton", "lbfgs", "none"))
         for name in ("d", "n", "width", "n_heads", "batch_size", "polish_batch",
                      "eval_batch", "eval_every", "lr_step", "lbfgs_iters", "lbfgs_history"):
-            check_int(getattr(self, name), name, minimum=1)
+            check_int(getattr(self, name), name, minimum=1, maximum=_MAX_COUNT)
         for name in ("n_layers", "steps", "polish_iters"):
-            check_int(getattr(self, name), name, minimum=0)
+            check_int(getattr(self, name), name, minimum=0, maximum=_MAX_COUNT)
         for name in ("head_dim", "inner"):
             if getattr(self, name) is not None:
-                check_int(getattr(self, name), name, minimum=1)
-        check_int(self.seed, "seed", minimum=0)
+                check_int(getattr(self, name), name, minimum=1, maximum=_MAX_COUNT)
+        check_int(self.seed, "seed", minimum=0, maximum=_MAX_SEED)
+        if self.arch != "baseconv" and self.head_dim is None and self.width % self.n_heads:
+            raise ValueError(f"`width` ({self.width}) must be divisible by `n_heads` "
+                             f"({self.n_heads}) unless `head_dim` is given.")
+        batch = max(self.batch_size, self.polish_batch, self.eval_batch)
+        nbytes = batch * (self.n + 1) * max(self.width, self.d + 1) * (
+            4 if self.dtype == "float32" else 8)
+        if nbytes > _MAX_ACTIVATION_BYTES:
+            raise ValueError(
+                f"one activation of the largest batch ({batch} problems of `n`={self.n} "
+                f"rows at `width`={self.width}) takes {nbytes / 2**30:.3g} GiB, more than "
+                f"the limit of {_MAX_ACTIVATION_BYTES / 2**30:.0f} GiB; lower `batch_size`/"
+                "`polish_batch`/`eval_batch`, `n` or `width`.")
         for name in ("lr", "init_std", "adam_eps"):
             check_positive(getattr(self, name), name)
         check_fraction(self.lr_decay, "lr_decay")
@@ -217,6 +240,27 @@ class TrainConfig:
         return _DTYPES[self.dtype]
 
 
+#: Upper bound of every count of the config (sizes, steps, periods): 2^31 - 1.
+_MAX_COUNT = 2**31 - 1
+#: The training data derive their seeds from ``seed`` (``seed + 1`` ... ``seed + 3``).
+_MAX_SEED = 2**62
+#: One activation tensor (batch x (n+1) x width) of the largest batch, at most 16 GiB,
+#: checked before anything is allocated.
+_MAX_ACTIVATION_BYTES = 16 * 2**30
+
+
+def _check_device_name(device: Any) -> None:
+    """``device`` is a string torch parses as a device ('cpu', 'cuda', 'cuda:1', ...)."""
+    if not isinstance(device, str):
+        raise TypeError(f"`device` must be a string such as 'cpu' or 'cuda', got "
+                        f"{type(device).__name__} {device!r}.")
+    try:
+        torch.device(device)
+    except RuntimeError:
+        raise ValueError(f"`device` must name a torch device ('cpu', 'cuda', 'cuda:0', "
+                         f"'mps'), got {device!r}.") from None
+
+
 def _check_optional_positive(value: Any, name: str, none_means: str) -> None:
     """`check_positive` for a field where None is allowed; the message says so."""
     if value is None:
@@ -234,7 +278,13 @@ def build_model(config: TrainConfig) -> nn.Module:
     model is then moved, so a seed gives the same weights on every device and the global
     RNG state is left untouched.
     """
+    if not isinstance(config, TrainConfig):
+        raise TypeError(f"`config` must be a TrainConfig, got {type(config).__name__}.")
     config.validate()
+    kind = torch.device(config.device).type
+    if kind == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"`device` is {config.device!r} but this torch has no CUDA device; "
+                         "use device='cpu'.")
     common = {"width": config.width, "n_layers": config.n_layers,
               "positional": config.positional, "init_std": config.init_std,
               "dtype": config.torch_dtype}

@@ -20,9 +20,13 @@ import mpmath
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from numlearn._core.validation import as_float_array, check_int, check_positive
 from numlearn.precision.metrics import ulp_distance
 
 __all__ = ["assert_close_to_oracle", "assert_ulp_close"]
+
+#: Most mpmath digits :func:`assert_close_to_oracle` accepts (more would not finish).
+MAX_DPS = 10_000
 
 
 def _ulp_distance(a: ArrayLike, b: ArrayLike) -> NDArray[np.uint64]:
@@ -40,6 +44,24 @@ def _ulp_distance(a: ArrayLike, b: ArrayLike) -> NDArray[np.uint64]:
     dist[ok] = ulp_distance(x[ok], y[ok])
     dist[nan_x ^ nan_y] = np.iinfo(np.uint64).max
     return dist.reshape(np.broadcast_shapes(np.shape(a), np.shape(b)))
+
+
+def _real_array(a: ArrayLike, name: str) -> NDArray[Any]:
+    """``a`` as a numeric array (NaN and inf allowed: they are compared), else TypeError."""
+    arr = np.asarray(a) if not isinstance(a, str | bytes) else np.asarray(a, dtype=object)
+    if arr.dtype.kind not in "biufc":
+        raise TypeError(f"`{name}` must be an array of numbers, got dtype {arr.dtype}.")
+    return arr
+
+
+def _broadcast(actual: ArrayLike, desired: ArrayLike) -> tuple[NDArray[Any], NDArray[Any]]:
+    act, des = _real_array(actual, "actual"), _real_array(desired, "desired")
+    try:
+        return tuple(np.broadcast_arrays(act, des))  # type: ignore[return-value]
+    except ValueError:
+        raise ValueError(f"`actual` (shape {act.shape}) and `desired` (shape {des.shape}) "
+                         "do not broadcast to one shape; compare arrays of the same "
+                         "shape.") from None
 
 
 def _fmt(v: Any) -> str:
@@ -81,9 +103,8 @@ def assert_ulp_close(actual: ArrayLike, desired: ArrayLike, max_ulp: int) -> Non
     ...
     AssertionError: 1 of 1 elements differ by more than 2 ULP; worst at index 0: ...
     """
-    if isinstance(max_ulp, bool) or int(max_ulp) != max_ulp or max_ulp < 0:
-        raise ValueError(f"`max_ulp` must be a non-negative integer, got {max_ulp!r}.")
-    act, des = np.broadcast_arrays(np.asarray(actual), np.asarray(desired))
+    max_ulp = check_int(max_ulp, "max_ulp", minimum=0, maximum=2**64 - 1)
+    act, des = _broadcast(actual, desired)
     dist = _ulp_distance(act, des)
     bad = dist > np.uint64(max_ulp)
     if not bad.any():
@@ -168,11 +189,17 @@ def assert_close_to_oracle(
     """
     if rtol is None and atol is None and ulp is None:
         raise ValueError("give at least one tolerance: `rtol`, `atol` or `ulp`.")
-    for name, tol in (("rtol", rtol), ("atol", atol), ("ulp", ulp)):
-        if tol is not None and not (np.isfinite(tol) and tol >= 0):
-            raise ValueError(f"`{name}` must be finite and >= 0, got {tol!r}.")
-    act = np.asarray(actual)
-    xs = np.asarray(x, dtype=np.float64)
+    for name, tol in (("rtol", rtol), ("atol", atol)):
+        if tol is not None:
+            check_positive(tol, name, allow_zero=True)
+    if ulp is not None:
+        ulp = check_int(ulp, "ulp", minimum=0, maximum=2**64 - 1)
+    if not callable(f_mp):
+        raise TypeError(f"`f_mp` must be a callable mpf -> mpf, got {type(f_mp).__name__}.")
+    dps = check_int(dps, "dps", minimum=1, maximum=MAX_DPS)
+    act = _real_array(actual, "actual")
+    xs = as_float_array(x, "x", ndim=None, allow_complex=False, allow_empty=True)
+    xs = xs.astype(np.float64)
     if act.shape != xs.shape:
         raise ValueError(
             f"`actual` has shape {act.shape} but `x` has shape {xs.shape}; pass one value "

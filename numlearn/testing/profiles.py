@@ -109,7 +109,7 @@ def load_profile(name: str | None = None) -> str:
     except Exception as exc:  # hypothesis raises InvalidArgument
         raise ValueError(
             f"unknown hypothesis profile {chosen!r} (from "
-            f"{'the argument' if name is not None else PROFILE_ENV_VAR}); use "
+            f"{'the argument `name`' if name is not None else PROFILE_ENV_VAR}); use "
             f"{CI_PROFILE!r}, {RANDOM_PROFILE!r} or a profile you registered."
         ) from exc
     settings.load_profile(chosen)

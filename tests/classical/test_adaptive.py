@@ -268,3 +268,78 @@ def test_adaptive_stats_speak_the_vocabulary() -> None:
             res = chebyshev_adaptive(f, max_n=65)
         check_stats(res.stats)
         assert res.side == "classical" and res.method == "chebyshev_adaptive"
+
+
+# --------------------------------------------------------------------------------------
+# issue 13 item 5: non-smooth functions are not reported resolved
+# --------------------------------------------------------------------------------------
+
+
+def test_adaptive_abs_is_unresolved_not_chopped_at_a_false_plateau() -> None:
+    # |x| = 2/pi - (4/pi) sum (-1)^k T_2k / (4k^2 - 1): coefficients ~ k^-2, and the
+    # truncation after N terms errs by ~ 2/(pi N) at x = 0 (closed form).  At 2^20 + 1
+    # points standard_chop finds a "plateau" at 154,919 terms (max error 3.7e-6); the
+    # chop check refuses it, so the constructor refines to max_n and says so.
+    with pytest.warns(RuntimeWarning, match=r"unresolved.*absolute"):
+        res = chebyshev_adaptive(np.abs, max_n=2**20 + 1)
+    assert res.status is Status.UNRESOLVED and res.stats["happiness"] is False
+    # the rejected chop of the last grid: its error on the grid is the 1/N truncation
+    # error, against the closed-form coefficients' tail sum 4/pi sum_{k > N/2} 1/(4k^2-1)
+    cut = int(res.history["cutoff"][-1])
+    assert cut < res.stats["n_samples"]
+    k = np.arange(cut // 2 + 1, 10**7)
+    tail_sum = 4 / np.pi * np.sum(1.0 / (4.0 * k**2 - 1))
+    assert 0.5 * tail_sum <= res.stats["chop_error"] <= 2 * tail_sum
+    # the unchopped interpolant on 2^20 + 1 points is what comes back: its error at 0
+    # (a grid point) is rounding, and off the grid at most the 1/n interpolation error
+    x = np.linspace(-1e-3, 1e-3, 2001)
+    err = np.max(np.abs(clenshaw(x, res.value) - np.abs(x)))
+    assert err <= 2.0 / res.stats["n_samples"]
+
+
+@pytest.mark.parametrize(
+    ("f", "name"),
+    [
+        (lambda x: np.abs(x) ** 3, "|x|^3"),  # C^2: chopped at 1,259 terms, error 5e-10
+        (lambda x: np.sqrt(np.maximum(1.0 - x * x, 0.0)), "sqrt(1-x^2)"),  # endpoint
+    ],
+)
+def test_adaptive_algebraic_decay_is_unresolved(f, name: str) -> None:
+    with pytest.warns(RuntimeWarning, match="unresolved"):
+        res = chebyshev_adaptive(f, max_n=2**14 + 1)
+    assert res.status is Status.UNRESOLVED, name
+    # every refused chop left an error far above tol^(2/3) = 3.7e-11
+    errs = res.history["chop_error"][np.isfinite(res.history["chop_error"])]
+    assert np.all(errs > EPS ** (2 / 3)), name
+
+
+def test_adaptive_resolved_means_resolved_against_closed_forms() -> None:
+    # |x|^7 (c_k ~ k^-8) and a smooth function are resolved; the claimed chop error
+    # bounds the true error against the closed form on a fine grid (within a factor
+    # 4: the grid maximum misses the off-grid one by at most the Lebesgue-like factor
+    # of the degree-n tail plus rounding).
+    x = np.linspace(-1, 1, 20001)
+    for f in (lambda t: np.abs(t) ** 7, lambda t: np.exp(np.sin(5 * t))):
+        res = chebyshev_adaptive(f, max_n=2**14 + 1)
+        assert res.success
+        err = np.max(np.abs(clenshaw(x, res.value) - f(x))) / res.stats["vscale"]
+        assert err <= max(4 * res.stats["chop_error"], 8 * EPS)
+        assert res.stats["chop_error"] <= EPS ** (2 / 3)
+
+
+def test_adaptive_refuses_sizes_that_cannot_fit() -> None:
+    from numlearn.classical.adaptive import ADAPTIVE_MAX_N
+
+    for max_n in (2**28 + 1, 2**63, ADAPTIVE_MAX_N + 1):
+        with pytest.raises(ValueError, match=r"`max_n` = \d+ is too large.*GiB"):
+            chebyshev_adaptive(np.abs, max_n=max_n)
+
+
+def test_adaptive_non_finite_value_names_the_function() -> None:
+    def spiky(x):
+        return 1.0 / (x - x[len(x) // 2])
+
+    with np.errstate(divide="ignore"), pytest.raises(ValueError, match=r"`f` \(.*spiky\)"):
+        chebyshev_adaptive(spiky)
+    with pytest.raises(ValueError, match=r"`f` \(.*<lambda>\) returned a non-finite value nan"):
+        chebyshev_adaptive(lambda x: np.where(x > 0.5, np.nan, x))

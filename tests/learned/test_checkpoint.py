@@ -1,5 +1,6 @@
-"""Tests for numlearn.learned.checkpoint: round trips, the cache of trained runs, and
-checkpoints written before the stats vocabulary."""
+"""Tests for numlearn.learned.checkpoint: round trips, the cache of trained runs, what a
+checkpoint carries, and checkpoints written before the stats vocabulary (the refusals are
+in tests/bad_input/test_learned.py)."""
 
 from __future__ import annotations
 
@@ -79,3 +80,73 @@ def test_checkpoint_with_old_stats_keys_loads_translated(tmp_path):
     assert res.stats["seconds"] == 12.5 and res.stats["seconds_adam"] == 2.5
     assert res.stats["seconds_polish"] == 10.0 and res.stats["eval_iterations"] == 100
     assert not {"time", "time_adam", "time_polish", "steps"} & res.stats.keys()
+
+
+def test_checkpoint_carries_its_full_config_and_format_version(tmp_path):
+    """Issue 13 item 2: every TrainConfig field, the format version, the dtype, the
+    probe error and a digest; a reload with the expected config checks them all."""
+    from dataclasses import asdict, fields
+
+    from numlearn.learned import _checkpoint_format as fmt
+
+    cfg = TrainConfig.tiny(steps=0, polish="none", width=10, n_heads=2)
+    model = build_model(cfg)
+    path = tmp_path / "c.pt"
+    save_checkpoint(path, model, cfg)
+    raw = torch.load(path, weights_only=True)
+    assert raw["format"] == "numlearn.sequence/2" and raw["dtype"] == "float64"
+    assert set(raw["config"]) == {f.name for f in fields(TrainConfig)}
+    assert raw["config"] == asdict(cfg)
+    assert raw["digest"] == fmt.digest(raw)
+    assert raw["probe"]["grad_rel_l2"] == fmt.probe_error(
+        model, batch=raw["probe"]["problems"], seed=raw["probe"]["seed"])
+    again, cfg2, _ = load_checkpoint(path, config=cfg)
+    assert cfg2 == cfg
+    for (k, v), (k2, v2) in zip(model.state_dict().items(), again.state_dict().items(),
+                                strict=True):
+        assert k == k2 and torch.equal(v, v2)
+
+
+def test_trained_model_refuses_a_cached_file_of_another_config(tmp_path):
+    """Issue 13 item 2's reproducer: a width-16 model under the cache name of the
+    width-12 config was served; now refused, naming the field, and retrain=True
+    replaces it."""
+    import shutil
+
+    c12 = TrainConfig.tiny(steps=0, polish="none", eval_batch=128)
+    c16 = TrainConfig.tiny(steps=0, polish="none", eval_batch=128, width=16)
+    p12 = trained_model(c12, cache_dir=tmp_path, progress=False).stats["checkpoint"]
+    p16 = trained_model(c16, cache_dir=tmp_path, progress=False).stats["checkpoint"]
+    shutil.copy(p16, p12)
+    with pytest.raises(ValueError, match=r"width: checkpoint 16, requested 12.*retrain=True"):
+        trained_model(c12, cache_dir=tmp_path, progress=False)
+    res = trained_model(c12, cache_dir=tmp_path, retrain=True, progress=False)
+    assert res.value.width == 12 and res.stats["cached"] is False
+    assert trained_model(c12, cache_dir=tmp_path, progress=False).stats["cached"] is True
+
+
+def test_a_field_added_later_keeps_older_files_serving(tmp_path, monkeypatch):
+    """A TrainConfig field listed in ADDED_FIELDS with the value that reproduces older
+    runs: files without it load with that value, and the cache key leaves it out while
+    it holds that value (here ``lr_step`` plays the new field)."""
+    import hashlib
+    import json
+    from dataclasses import asdict, replace
+
+    from numlearn.learned import _checkpoint_format as fmt
+
+    monkeypatch.setattr(fmt, "ADDED_FIELDS", {"lr_step": 3000})
+    cfg = TrainConfig.tiny(steps=0, polish="none", eval_batch=128)
+    old = {k: v for k, v in asdict(cfg).items() if k != "lr_step"}
+    assert fmt.cache_key(cfg) == hashlib.sha256(
+        json.dumps(old, sort_keys=True).encode()).hexdigest()
+    assert fmt.cache_key(replace(cfg, lr_step=10)) != fmt.cache_key(cfg)
+    path = trained_model(cfg, cache_dir=tmp_path, progress=False).stats["checkpoint"]
+    raw = torch.load(path, weights_only=True)
+    del raw["config"]["lr_step"]  # as written before the field existed
+    raw["digest"] = fmt.digest(raw)
+    torch.save(raw, path)
+    res = trained_model(cfg, cache_dir=tmp_path, progress=False)
+    assert res.stats["cached"] is True
+    _, stored, _ = load_checkpoint(path, config=cfg)
+    assert stored.lr_step == 3000

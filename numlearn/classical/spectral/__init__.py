@@ -4,6 +4,8 @@
   :math:`\\sum_k a_k(x) u^{(k)} = f` by square or rectangular Chebyshev collocation.
 - :mod:`~numlearn.classical.spectral.ultraspherical`: the same problems by the
   ultraspherical (Olver-Townsend) method, sparse and well conditioned.
+- :mod:`~numlearn.classical.spectral.piecewise`: both on a domain split at breakpoints
+  (``breakpoints=``), the pieces joined by continuity.
 - :mod:`~numlearn.classical.spectral.spacetime`: space-time collocation of the
   benchmark evolution PDEs (a package): the least-squares system an explicit BWLer
   minimises, solved by QR, and Gauss-Newton for the nonlinear ones.
@@ -33,6 +35,7 @@ from numlearn.classical.spectral.mol import (
     solve_reaction_mol,
     solve_wave_mol,
 )
+from numlearn.classical.spectral.piecewise import PiecewiseChebyshevSeries
 from numlearn.classical.spectral.spacetime import (
     CollocationSystem,
     SpaceTimeInterpolant,
@@ -49,6 +52,7 @@ __all__ = [
     "BoundaryCondition",
     "CollocationSystem",
     "LinearBVP",
+    "PiecewiseChebyshevSeries",
     "Poisson2dCExpansion",
     "SingularBVPError",
     "SpaceTimeInterpolant",

@@ -62,6 +62,13 @@ ILL_CONDITIONED = 1e12
 #: is declared singular: beyond 1/eps no digit of the solution is determined.
 SINGULAR_COND = 1.0 / EPS
 
+#: What the BVP solvers suggest when the solution's coefficients have not decayed.
+UNRESOLVED_FIX = (
+    "Raise `n` (a layer of width w needs n of order 1/sqrt(w) to 1/w points), or, "
+    "where a coefficient or the right-hand side has a kink or jump, pass it as a "
+    "breakpoint (`breakpoints=`)."
+)
+
 Coefficient = float | Callable[[NDArray[np.float64]], ArrayLike]
 
 
@@ -201,8 +208,8 @@ class BoundaryCondition:
         x0 = float(self.point)
         if not a <= x0 <= b:
             raise ValueError(
-                f"boundary condition point {x0} lies outside the domain [{a}, {b}]; "
-                "conditions must hold at a point of the interval."
+                f"`point` = {x0} of the boundary condition lies outside the domain "
+                f"[{a}, {b}]; conditions must hold at a point of the interval."
             )
         return x0
 
@@ -287,7 +294,19 @@ class LinearBVP:
                     f"`bcs[{i}]` involves the derivative of order {bc.order}; conditions on "
                     f"an order-{m} ODE may involve derivatives up to order {m - 1}."
                 )
-            bc.location(domain)
+            try:
+                bc.location(domain)
+            except ValueError as exc:
+                raise ValueError(f"`bcs[{i}]`: {exc}") from None
+        for i in range(len(bcs)):
+            for j in range(i):
+                same_place = bcs[i].location(domain) == bcs[j].location(domain)
+                if same_place and bcs[i].weights == bcs[j].weights:
+                    raise ValueError(
+                        f"`bcs[{j}]` and `bcs[{i}]` constrain the same quantity at the same "
+                        "point; the conditions must be independent (replace one, e.g. by a "
+                        "condition at the other end)."
+                    )
         object.__setattr__(self, "coeffs", coeffs)
         object.__setattr__(self, "rhs", rhs)
         object.__setattr__(self, "bcs", bcs)
@@ -360,6 +379,19 @@ def _sample(c: Coefficient, x: NDArray[np.float64], name: str) -> NDArray[np.flo
 
 
 # ------------------------------------------------------------------ solver checks
+
+
+def data_tails(bvp: LinearBVP, n: int, domain: tuple[float, float]) -> dict[str, float]:
+    """Relative tails of each callable coefficient and right-hand side, sampled at the
+    ``n`` second-kind Chebyshev points of ``domain`` (a kink there leaves them large)."""
+    from numlearn.classical.chebyshev import chebyshev_coefficients
+    from numlearn.classical.nodes import chebyshev_points
+    from numlearn.classical.spectral._resolution import relative_tail
+
+    x = chebyshev_points(n, 2, domain)
+    named = [(f"coeffs[{k}]", c) for k, c in enumerate(bvp.coeffs)] + [("rhs", bvp.rhs)]
+    return {name: relative_tail(chebyshev_coefficients(_sample(c, x, name)))
+            for name, c in named if callable(c)}
 
 
 def _check_n(n: Any, m: int, rectangular: bool = False) -> int:

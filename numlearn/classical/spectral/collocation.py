@@ -32,65 +32,35 @@ References
 
 from __future__ import annotations
 
-import math
 import time
-import warnings
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
-import scipy.linalg as sla
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from numlearn._core.result import Result
-from numlearn._core.validation import warn_ill_conditioned
-from numlearn.classical.barycentric_matrix import barycentric_matrix
+from numlearn._core.validation import check_flag
 from numlearn.classical.chebyshev import chebyshev_coefficients
 from numlearn.classical.chebyshev_series import ChebyshevSeries
-from numlearn.classical.differentiation import chebyshev_diffmat
-from numlearn.classical.linalg import inverse_norm1_estimate, power_of_two_row_scale
-from numlearn.classical.nodes import chebyshev_points, chebyshev_weights
+from numlearn.classical.spectral._collocation_core import (
+    _dense_solve,
+    _functional_row,
+    _method_name,
+    _ode_rows,
+)
+from numlearn.classical.spectral._resolution import relative_tail, resolution_status
+from numlearn.classical.spectral._sizes import check_dense_size
 from numlearn.classical.spectral.bvp import (
-    _NORM_LABEL,
-    ILL_CONDITIONED,
-    SINGULAR_COND,
+    UNRESOLVED_FIX,
     BoundaryCondition,
     LinearBVP,
-    SingularBVPError,
     _check_cond_option,
     _check_n,
-    _cond_kind,
-    _inf_norm,
-    _sample,
-    _singular_message,
+    data_tails,
 )
+from numlearn.classical.spectral.piecewise import solve_collocation_piecewise
 
 __all__ = ["solve_collocation"]
-
-
-def _functional_row(
-    bc: BoundaryCondition,
-    domain: tuple[float, float],
-    x: NDArray[np.float64],
-    wbar: NDArray[np.float64],
-    dmats: list[NDArray[np.float64]],
-) -> NDArray[np.float64]:
-    """The row ``r`` with ``r @ u_values = sum_j w_j u^(j)(x0)`` for the interpolant."""
-    x0 = bc.location(domain)
-    n = x.shape[0]
-    if x0 == domain[0]:
-        ell = np.zeros(n)
-        ell[0] = 1.0
-    elif x0 == domain[1]:
-        ell = np.zeros(n)
-        ell[-1] = 1.0
-    else:
-        ell = barycentric_matrix(np.array([x0]), x, wbar)[0]
-    row = np.zeros(n)
-    for j, wj in enumerate(bc.weights):
-        if wj != 0.0:
-            row += wj * (ell if j == 0 else ell @ dmats[j])
-    return row
 
 
 def _replaced_rows(bcs: Sequence[BoundaryCondition], domain: tuple[float, float],
@@ -124,6 +94,7 @@ def solve_collocation(
     rectangular: bool = False,
     cond: str = "auto",
     refine: bool = False,
+    breakpoints: ArrayLike | None = None,
 ) -> Result:
     r"""Solve a linear BVP by Chebyshev collocation: square (Trefethen) or rectangular.
 
@@ -183,6 +154,14 @@ def solve_collocation(
         residual :math:`b - Au` is computed no more accurately than the solve itself
         (the ODE rows are of size :math:`n^{2m}`), so refinement can make the solution
         less accurate (measured in the notes, *Spectral solvers*).
+    breakpoints : array_like, optional
+        Interior points of the domain where a coefficient or the right-hand side is not
+        smooth (a kink or a jump).  The domain is split there into pieces, ``n`` points
+        on each, joined by continuity of :math:`u, u', \dots, u^{(m-1)}` (Chebfun's
+        piecewise ``chebop``); see
+        :func:`~numlearn.classical.spectral.piecewise.solve_collocation_piecewise`.
+        The value is then a
+        :class:`~numlearn.classical.spectral.piecewise.PiecewiseChebyshevSeries`.
 
     Returns
     -------
@@ -210,6 +189,13 @@ def solve_collocation(
     -----
     IllConditionedWarning
         If the row-scaled condition number exceeds 1e12.
+    RuntimeWarning
+        With ``status`` :attr:`Status.UNRESOLVED` when the solution is not resolved:
+        the relative tail of its Chebyshev coefficients (``stats["tail"]``, the largest
+        of the last eighth over the largest) exceeds :math:`\sqrt{\varepsilon}` and
+        the rounding floor ``cond * eps``, or a callable coefficient or right-hand
+        side sampled on the grid has a tail above :math:`\sqrt{\varepsilon}`
+        (``stats["data_tail"]``: a kink there; pass it in ``breakpoints``).
 
     References
     ----------
@@ -239,91 +225,38 @@ def solve_collocation(
     m = bvp.order
     n = _check_n(n, m)
     cond = _check_cond_option(cond)
+    rectangular = check_flag(rectangular, "rectangular")
+    refine = check_flag(refine, "refine")
+    check_dense_size(n, n, f"`n` = {n} is", copies=m + 4)
+    if breakpoints is not None:
+        return solve_collocation_piecewise(bvp, n, breakpoints, rectangular=rectangular,
+                                           cond=cond, refine=refine)
     t0 = time.perf_counter()
     domain = bvp.domain
-    x = chebyshev_points(n, 2, domain)
-    wbar = chebyshev_weights(n, 2)
-    dmats = [np.eye(n)] + [chebyshev_diffmat(n, k, domain) for k in range(1, m + 1)]
+    op, rhs, x, wbar, dmats = _ode_rows(bvp, n, domain, rectangular)
     bc_rows = np.array([_functional_row(bc, domain, x, wbar, dmats) for bc in bvp.bcs])
     bc_vals = np.array([bc.value for bc in bvp.bcs])
     if rectangular:
-        y = chebyshev_points(n - m, 1, domain)
-        p = barycentric_matrix(y, x, wbar)
-        const = all(not callable(c) for c in bvp.coeffs)
-        if const:
-            op = p @ sum(float(c) * d for c, d in zip(bvp.coeffs, dmats, strict=True) if c)
-        else:
-            op = np.zeros((n - m, n))
-            for k, c in enumerate(bvp.coeffs):
-                if callable(c) or c != 0.0:
-                    op += _sample(c, y, f"coeffs[{k}]")[:, None] * (p if k == 0 else p @ dmats[k])
         a = np.vstack([bc_rows, op])
-        b = np.concatenate([bc_vals, _sample(bvp.rhs, y, "rhs")])
-        method = "rectangular collocation (Driscoll-Hale)"
+        b = np.concatenate([bc_vals, rhs])
     else:
-        a = np.zeros((n, n))
-        for k, c in enumerate(bvp.coeffs):
-            if callable(c) or c != 0.0:
-                a += _sample(c, x, f"coeffs[{k}]")[:, None] * dmats[k]
-        b = _sample(bvp.rhs, x, "rhs")
+        a, b = op, rhs
         rows = _replaced_rows(bvp.bcs, domain, x)
         a[rows] = bc_rows
         b[rows] = bc_vals
-        method = "square collocation (row replacement)"
-    s = power_of_two_row_scale(a)
-    a_s = a * s[:, None]
-    b_s = b * s
-    with warnings.catch_warnings():
-        # An exactly zero pivot is reported below as a SingularBVPError.
-        warnings.simplefilter("ignore", sla.LinAlgWarning)
-        lu = sla.lu_factor(a_s, check_finite=False)
-    anorm_s = float(np.abs(a_s).sum(axis=0).max())
-    rcond_s = float(sla.lapack.dgecon(lu[0], anorm_s, norm="1")[0])
-    singular_est = np.inf if rcond_s == 0.0 else 1.0 / rcond_s
-    if not np.isfinite(singular_est) or singular_est > SINGULAR_COND:
-        raise SingularBVPError(_singular_message(singular_est, bvp))
-    u = sla.lu_solve(lu, b_s, check_finite=False)
-    history: dict[str, list[Any]] = {"residual_norm": [_inf_norm(b - a @ u)]}
-    if refine:
-        u = u + sla.lu_solve(lu, (b - a @ u) * s, check_finite=False)
-        history["residual_norm"].append(_inf_norm(b - a @ u))
-    seconds = time.perf_counter() - t0
-    if not np.all(np.isfinite(u)):
-        raise SingularBVPError(_singular_message(np.inf, bvp))
-
-    cond_norm = _cond_kind(cond, n)
-    if cond_norm == "exact":
-        c_full, c_scaled = float(np.linalg.cond(a)), float(np.linalg.cond(a_s))
-    elif cond_norm == "estimate":
-        c_scaled = singular_est
-        # A^{-1} = (S A)^{-1} S with S the row scaling.
-        c_full = float(np.abs(a).sum(axis=0).max()) * inverse_norm1_estimate(
-            lambda v: sla.lu_solve(lu, s * v, check_finite=False),
-            lambda v: s * sla.lu_solve(lu, v, trans=1, check_finite=False),
-            n,
-        )
-    else:
-        c_full = c_scaled = math.nan
-    warn_ill_conditioned(
-        singular_est if math.isnan(c_scaled) else c_scaled,
-        f"the {method} system (n = {n})",
-        threshold=ILL_CONDITIONED,
-    )
-    r = history["residual_norm"][-1]
-    norm_label = _NORM_LABEL[cond_norm]
-    stats = {
-        "n": n,
-        "order": m,
-        "method": method,
-        "cond": c_scaled,
-        "cond_of": f"A row-scaled by powers of two (the matrix factored); norm {norm_label}",
-        "cond_assembled": c_full,
-        "cond_norm": norm_label,
-        "residual_norm": r,
-        "residual_norm_of": "||b - A u||_inf, assembled system",
-        "backward_error": r / (_inf_norm(a, matrix=True) * _inf_norm(u) + _inf_norm(b)),
-        "seconds": seconds,
-    }
+    u, stats, history = _dense_solve(a, b, bvp, _method_name(rectangular), cond, refine, t0)
     tag = "collocation_rectangular" if rectangular else "collocation_square"
-    value = ChebyshevSeries(chebyshev_coefficients(u), domain)
-    return Result(value, side="classical", stats=stats, history=history, method=tag)
+    coeffs = chebyshev_coefficients(u)
+    stats["tail"] = relative_tail(coeffs)
+    dtails = data_tails(bvp, n, domain)
+    stats["data_tail"] = max(dtails.values(), default=0.0)
+    status, message = resolution_status(
+        {"x": stats["tail"]}, stats["cond_for_floor"],
+        f"the {stats['method']} solution (n = {n})", UNRESOLVED_FIX, data_tails=dtails,
+    )
+    del stats["cond_for_floor"]
+    value = ChebyshevSeries(coeffs, domain)
+    return Result(value, side="classical", status=status, message=message, stats=stats,
+                  history=history, method=tag)
+
+

@@ -31,6 +31,7 @@ from __future__ import annotations
 import itertools
 import math
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -321,8 +322,8 @@ def etdrk4(
         output shape), ``dt`` (requested), ``dt_min``,
         ``dt_max`` (used), ``coefficient_method``, ``seconds``.  ``history``: ``t``
         (times saved) and ``max_abs`` (:math:`\max|v|` there).  ``status`` is
-        ``"success"``, ``"diverged: ..."`` when the state becomes non-finite, or
-        ``"stopped_by_callback"``.
+        ``"success"``, ``"diverged: ..."`` when the state becomes non-finite (with a
+        `RuntimeWarning`), or ``"stopped_by_callback"``.
 
     Examples
     --------
@@ -412,6 +413,7 @@ def etdrk4(
                     f"the state became non-finite at t = {t_new:.6g} after "
                     f"{steps} steps; reduce `dt` or check the nonlinear term."
                 )
+                warnings.warn(f"etdrk4 diverged: {message}", RuntimeWarning, stacklevel=2)
                 break
             if callback is not None and callback(t_new, v):
                 status = Status.STOPPED_BY_CALLBACK

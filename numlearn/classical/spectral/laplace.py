@@ -62,6 +62,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from numlearn._core.validation import EPS, as_float_array, check_int, warn_ill_conditioned
+from numlearn.classical.spectral._sizes import check_dense_size
 from numlearn.problems.poisson2d import (
     CENTERS,
     CORNERS,
@@ -229,9 +230,11 @@ def fit_poisson2d_c(
     ncol = 2 + k + n
     if ne + na < ncol:
         raise ValueError(
-            f"n_edge + n_arc = {ne + na} fit points cannot determine {ncol} coefficients "
-            f"(2 + n_laurent + n_poly); use at least 5 * {ncol} points in all."
+            f"`n_edge` + `n_arc` = {ne + na} fit points cannot determine {ncol} "
+            f"coefficients (2 + `n_laurent` + `n_poly`); use at least 5 * {ncol} points in all."
         )
+    check_dense_size(ne + na, ncol, "`n_edge` + `n_arc` and `n_laurent` + `n_poly` are",
+                     copies=4)
     z, g, w, z_edge = _fit_samples(ne, na)
     # Arnoldi on the whole right edge (the half-edge and its mirror image): closed under
     # conjugation, so the recurrence is real.
@@ -252,6 +255,10 @@ def fit_poisson2d_c(
 
 # ---------------------------------------------------------------------------------
 # certificate
+
+
+#: Most points per boundary piece :func:`poisson2d_c_boundary_error` evaluates.
+_MAX_BOUNDARY_POINTS = 2**22
 
 
 def _boundary_pieces(n_edge: int, n_circle: int) -> list[tuple[str, NDArray[np.complex128],
@@ -302,8 +309,13 @@ def poisson2d_c_boundary_error(
     Cost: ``4 (n_edge + n_circle)`` evaluations of the expansion and its gradient,
     about 5-10 s at the defaults.
     """
-    ne = check_int(n_edge, "n_edge", minimum=1)
-    nc = check_int(n_circle, "n_circle", minimum=4)
+    if not isinstance(expansion, Poisson2dCExpansion):
+        raise TypeError(
+            f"`expansion` must be a Poisson2dCExpansion (from fit_poisson2d_c), got "
+            f"{type(expansion).__name__}."
+        )
+    ne = check_int(n_edge, "n_edge", minimum=1, maximum=_MAX_BOUNDARY_POINTS)
+    nc = check_int(n_circle, "n_circle", minimum=4, maximum=_MAX_BOUNDARY_POINTS)
     per_piece: dict[str, dict[str, float]] = {}
     for name, z, tangent, value, h in _boundary_pieces(ne, nc):
         err = np.abs(expansion(z.real, z.imag) - value)
@@ -404,6 +416,9 @@ def poisson2d_c_nystrom(
     lv = check_int(levels, "levels", minimum=0)
     q = check_int(order, "order", minimum=2)
     nc = check_int(n_circle, "n_circle", minimum=8)
+    n_nodes = 4 * (nu + 2 * lv) * q + 4 * nc
+    check_dense_size(n_nodes + 4, n_nodes + 4,
+                     "`n_uniform`, `levels`, `order` and `n_circle` are", copies=4)
     eta, dz, n_square = _nystrom_nodes(nu, lv, q, nc)
     n = eta.size
     diff = eta[None, :] - eta[:, None]

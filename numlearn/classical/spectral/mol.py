@@ -18,7 +18,11 @@ the requested output times and points, like the learned solvers.  The integrator
 :func:`numlearn.classical.spectral.etdrk4.etdrk4`; every solver takes its
 ``max_steps`` (default :data:`~numlearn.classical.spectral.etdrk4.ETDRK4_MAX_STEPS`,
 10**7) and refuses, before any stepping, a ``dt`` that implies more steps to the
-last output time.
+last output time.  A march that blows up (the state grows by more than a factor
+1e6 over the initial one: these benchmark solutions are bounded) is reported
+``Status.UNSTABLE``, one whose spatial coefficients have not decayed (relative tail
+above :math:`\sqrt{\varepsilon}` at some saved time) ``Status.UNRESOLVED``; each
+with a `RuntimeWarning`.  ``N`` beyond a size limit is refused before allocating.
 
 References
 ----------
@@ -41,18 +45,21 @@ from numpy.typing import ArrayLike, NDArray
 
 from numlearn._core.result import Result
 from numlearn._core.validation import (
-    as_float_array,
-    check_even,
     check_int,
     check_positive,
     check_real,
 )
+from numlearn.classical.spectral._mol_core import (
+    _check_size,
+    _finish,
+    _fourier_mol,
+    _fourier_setup,
+    _march,
+    _output_grid,
+)
 from numlearn.classical.spectral.etdrk4 import (
     ETDRK4_MAX_STEPS,
-    Nonlinear,
     _check_contour_points,
-    _check_max_steps,
-    etdrk4,
 )
 
 __all__ = [
@@ -62,113 +69,6 @@ __all__ = [
     "solve_reaction_mol",
     "solve_wave_mol",
 ]
-
-def _check_modes(N: Any) -> int:
-    return check_even(N, "N", minimum=8, reason="the real FFT keeps a Nyquist mode")
-
-
-def _output_grid(
-    problem: Any, t_out: ArrayLike | None, x_out: ArrayLike | None
-) -> tuple[NDArray[np.float64], NDArray[np.intp], NDArray[np.float64]]:
-    """Validate output times/points (default: the problem's evaluation grid): sorted
-    unique times, the inverse map, x."""
-    if t_out is None or x_out is None:
-        t_grid, x_grid = problem.evaluation_grid()
-        t_out = t_grid if t_out is None else t_out
-        x_out = x_grid if x_out is None else x_out
-    t0 = problem.t_domain[0]
-    tt = as_float_array(t_out, "t_out", ndim=(0, 1), allow_complex=False).reshape(-1)
-    xx = as_float_array(x_out, "x_out", ndim=(0, 1), allow_complex=False).reshape(-1)
-    tt = tt.astype(np.float64)
-    xx = xx.astype(np.float64)
-    if tt.min() < t0:
-        raise ValueError(f"`t_out` must be >= the initial time {t0}; got {tt.min()}.")
-    a, b = problem.x_domain
-    if xx.min() < a or xx.max() > b:
-        raise ValueError(
-            f"`x_out` must lie in the problem's domain [{a}, {b}]; got "
-            f"[{xx.min()}, {xx.max()}]."
-        )
-    times, inverse = np.unique(tt, return_inverse=True)
-    return times, inverse.reshape(-1), xx
-
-
-def _march(
-    L: NDArray[Any],
-    nonlinear: Nonlinear,
-    v0: NDArray[Any],
-    times: NDArray[np.float64],
-    t0: float,
-    dt: float,
-    contour_points: int,
-    max_steps: Any,
-) -> Result:
-    """Run :func:`etdrk4` to the sorted ``times`` (all of them may equal ``t0``)."""
-    max_steps = _check_max_steps(max_steps)
-    if times[-1] == t0:  # nothing to integrate
-        return Result(
-            value=np.repeat(v0[None, :], times.size, axis=0),
-            stats={"iterations": 0, "nonlinear_evaluations": 0, "dt": dt, "seconds": 0.0},
-            history={"t": list(times), "max_abs": [float(np.max(np.abs(v0)))] * times.size},
-            method="etdrk4",
-            side="classical",
-        )
-    return etdrk4(L, nonlinear, v0, (t0, float(times[-1])), dt,
-                  contour_points=contour_points, save_at=times, max_steps=max_steps)
-
-
-def _finish(
-    res: Result, u: NDArray[np.float64], inverse: NDArray[np.intp], method: str,
-    stats: dict[str, Any], seconds_from: float
-) -> Result:
-    stats = {**res.stats, **stats, "seconds": time.perf_counter() - seconds_from}
-    return Result(value=u[inverse], side="classical", status=res.status,
-                  message=res.message, stats=stats, history=res.history, method=method)
-
-
-# ------------------------------------------------------------------ Fourier problems
-
-
-def _fourier_setup(
-    problem: Any, N: Any, dt: Any, contour_points: Any, t_out: ArrayLike | None,
-    x_out: ArrayLike | None,
-) -> tuple[int, float, int, NDArray[np.float64], NDArray[np.intp], NDArray[np.float64],
-           NDArray[np.float64]]:
-    """Validated ``N, dt, contour_points``, the output grid ``times, inverse, x`` and the
-    periodic grid :math:`x_j = a + (b - a) j / N` of a Fourier MOL solve of ``problem``."""
-    N = _check_modes(N)
-    dt = check_positive(dt, "dt")
-    M = _check_contour_points(contour_points)
-    times, inverse, x = _output_grid(problem, t_out, x_out)
-    a, b = problem.x_domain
-    grid = a + (b - a) * (np.arange(N, dtype=np.float64) / N)
-    return N, dt, M, times, inverse, x, grid
-
-
-def _fourier_mol(
-    symbol: NDArray[Any],
-    nonlinear: Nonlinear,
-    u0: NDArray[np.float64],
-    period: tuple[float, float],
-    times: NDArray[np.float64],
-    x: NDArray[np.float64],
-    dt: float,
-    contour_points: int,
-    max_steps: Any,
-) -> tuple[Result, NDArray[np.float64]]:
-    """ETDRK4 on real-FFT coefficients; values at ``x`` by trigonometric interpolation."""
-    from numlearn.classical.barycentric import trig_barycentric_eval
-
-    N = u0.shape[0]
-    res = _march(symbol, nonlinear, scipy.fft.rfft(u0), times, 0.0, dt, contour_points,
-                 max_steps)
-    grid_values = scipy.fft.irfft(res.value, n=N, axis=1)  # (n_t, N)
-    u = np.full((times.size, x.size), np.nan)
-    ok = np.isfinite(grid_values).all(axis=1)  # rows not reached (failure) stay NaN
-    if ok.any():
-        u[ok] = trig_barycentric_eval(grid_values[ok].T, x, domain=period).T
-    return res, u
-
 
 def solve_burgers_mol(
     nu: float = 0.01 / math.pi,
@@ -226,7 +126,11 @@ def solve_burgers_mol(
     -------
     Result
         ``value`` of shape ``(len(t_out), len(x_out))``; ``stats`` as in
-        :func:`etdrk4` plus ``N`` and ``nu``.
+        :func:`etdrk4` plus ``N``, ``nu`` and ``tail`` (the largest relative tail of
+        the Fourier coefficients over the saved times).  ``status``: as
+        :func:`etdrk4`'s, or :attr:`Status.UNSTABLE` when max|state| grows by more
+        than ``BLOWUP_FACTOR`` (1e6), or :attr:`Status.UNRESOLVED` when ``tail``
+        exceeds :math:`\sqrt{\varepsilon}`; each with a `RuntimeWarning`.
     """
     from numlearn.problems.pdes import Burgers
 
@@ -247,7 +151,8 @@ def solve_burgers_mol(
     res, u = _fourier_mol(symbol, nonlinear, problem.initial_condition(grid),
                           problem.x_domain, times, x, dt, M, max_steps)
     return _finish(res, u, inverse, "etdrk4-fourier burgers",
-                   {"N": N, "nu": nu, "contour_points": M, "dealias": False}, start)
+                   {"N": N, "nu": nu, "contour_points": M, "dealias": False}, start,
+                   spectrum=res.value)
 
 
 def solve_reaction_diffusion_mol(
@@ -312,7 +217,8 @@ def solve_reaction_diffusion_mol(
     res, u = _fourier_mol(symbol, nonlinear, problem.initial_condition(grid),
                           problem.x_domain, times, x, dt, M, max_steps)
     return _finish(res, u, inverse, "etdrk4-fourier reaction-diffusion",
-                   {"N": N, "nu": nu, "rho": rho, "contour_points": M}, start)
+                   {"N": N, "nu": nu, "rho": rho, "contour_points": M}, start,
+                   spectrum=res.value)
 
 
 def _solve_convection_mol(
@@ -337,7 +243,8 @@ def _solve_convection_mol(
     res, u = _fourier_mol(symbol, nonlinear, problem.initial_condition(grid),
                           problem.x_domain, times, x, dt, M, max_steps)
     return _finish(res, u, inverse, "etdrk4-fourier convection",
-                   {"N": N, "beta": beta, "contour_points": M}, start)
+                   {"N": N, "beta": beta, "contour_points": M}, start,
+                   spectrum=res.value)
 
 
 # ------------------------------------------------------------------ pointwise / Chebyshev
@@ -452,12 +359,14 @@ def solve_wave_mol(
         ``value[i_t, i_x]``; ``stats`` as in :func:`etdrk4` plus ``N``.
     """
     from numlearn.classical.barycentric import barycentric_eval
+    from numlearn.classical.chebyshev import chebyshev_coefficients
     from numlearn.classical.differentiation import chebyshev_diffmat
     from numlearn.classical.nodes import chebyshev_points, chebyshev_weights
     from numlearn.problems.pdes import Wave
 
     start = time.perf_counter()
     N = check_int(N, "N", minimum=8)
+    _check_size(N, "chebyshev")
     dt = check_positive(dt, "dt")
     c = check_real(c, "c")
     beta = check_real(beta, "beta")
@@ -480,7 +389,8 @@ def solve_wave_mol(
     full[:, 1:-1] = np.real(res.value[:, :m])
     u = barycentric_eval(nodes, chebyshev_weights(N), full.T, x).T
     return _finish(res, np.asarray(u, dtype=np.float64), inverse,
-                   "etdrk4-chebyshev wave (exact propagator)", {"N": N}, start)
+                   "etdrk4-chebyshev wave (exact propagator)", {"N": N}, start,
+                   spectrum=chebyshev_coefficients(full.T).T)
 
 
 # ------------------------------------------------------------------ dispatch
@@ -516,10 +426,16 @@ def solve_mol(
     """
     from numlearn.problems.pdes import EvolutionProblem, get_pde
 
-    p = get_pde(problem) if isinstance(problem, str) else problem
+    try:
+        p = get_pde(problem) if isinstance(problem, str) else problem
+    except KeyError as exc:
+        from numlearn.classical.spectral.spacetime.discretisation import UnknownProblemError
+
+        raise UnknownProblemError(f"`problem`: {exc.args[0]}") from None
     if not isinstance(p, EvolutionProblem):
         raise ValueError(
-            f"solve_mol integrates evolution problems in (t, x); {getattr(p, 'name', p)!r} "
+            f"`problem`: solve_mol integrates evolution problems in (t, x); "
+            f"{getattr(p, 'name', p)!r} "
             "is not one (for poisson2d_c use a steady solver)."
         )
     name = p.name

@@ -54,7 +54,6 @@ from __future__ import annotations
 
 import math
 import time
-import warnings
 from typing import Any
 
 import numpy as np
@@ -62,9 +61,7 @@ import scipy.sparse as sp
 from numpy.typing import ArrayLike, NDArray
 
 from numlearn._core.result import Result
-from numlearn._core.validation import as_float_array, check_int, warn_ill_conditioned
-from numlearn.classical.adaptive import chebyshev_adaptive, chebyshev_interpolate
-from numlearn.classical.chebyshev import chebyshev_values
+from numlearn._core.validation import check_flag, warn_ill_conditioned
 from numlearn.classical.chebyshev_series import ChebyshevSeries
 from numlearn.classical.linalg import inverse_norm1_estimate, power_of_two_row_scale
 from numlearn.classical.spectral._almost_banded import (
@@ -72,12 +69,13 @@ from numlearn.classical.spectral._almost_banded import (
     SingularFactor,
     abs_sums,
 )
+from numlearn.classical.spectral._resolution import relative_tail, resolution_status
+from numlearn.classical.spectral._sizes import MAX_ULTRASPHERICAL_N
 from numlearn.classical.spectral.bvp import (
     _NORM_LABEL,
     ILL_CONDITIONED,
     SINGULAR_COND,
-    BoundaryCondition,
-    Coefficient,
+    UNRESOLVED_FIX,
     LinearBVP,
     SingularBVPError,
     _check_cond_option,
@@ -85,6 +83,17 @@ from numlearn.classical.spectral.bvp import (
     _cond_kind,
     _inf_norm,
     _singular_message,
+    data_tails,
+)
+from numlearn.classical.spectral.piecewise import solve_ultraspherical_piecewise
+from numlearn.classical.spectral.ultraspherical_operators import (
+    _assemble,
+    _preconditioner,
+    _rhs,
+    boundary_row,
+    conversion_operator,
+    differentiation_operator,
+    multiplication_operator,
 )
 
 __all__ = [
@@ -99,300 +108,12 @@ __all__ = [
 _EXACT_COND_LIMIT = 8192
 
 
-# ------------------------------------------------------------------------- operators
-
-
-def conversion_operator(lam: int, n: int) -> sp.csr_matrix:
-    r"""The ``n x n`` conversion :math:`\mathcal S_\lambda`: coefficients in
-    :math:`C^{(\lambda)}` to coefficients in :math:`C^{(\lambda+1)}` (``lam = 0``: from
-    Chebyshev :math:`T`).
-
-    Upper triangular with two nonzero diagonals:
-
-    .. math::
-
-        \mathcal S_0 = \begin{pmatrix} 1 & 0 & -\frac12 & & \\ & \frac12 & 0 & -\frac12
-        & \\ & & \frac12 & 0 & \ddots \end{pmatrix}, \qquad
-        (\mathcal S_\lambda)_{kk} = \frac{\lambda}{\lambda+k}, \quad
-        (\mathcal S_\lambda)_{k,k+2} = -\frac{\lambda}{\lambda+k+2}.
-
-    Cost O(n).  Chebfun ``ultraS.convertmat``.
-
-    Parameters
-    ----------
-    lam : int
-        ``>= 0``.
-    n : int
-        ``>= 1``.
-
-    Returns
-    -------
-    scipy.sparse.csr_matrix, shape (n, n)
-
-    Examples
-    --------
-    >>> conversion_operator(0, 4).toarray()
-    array([[ 1. ,  0. , -0.5,  0. ],
-           [ 0. ,  0.5,  0. , -0.5],
-           [ 0. ,  0. ,  0.5,  0. ],
-           [ 0. ,  0. ,  0. ,  0.5]])
-    """
-    lam = check_int(lam, "lam", minimum=0)
-    n = check_int(n, "n", minimum=1)
-    k = np.arange(n, dtype=np.float64)
-    if lam == 0:
-        main = np.full(n, 0.5)
-        main[0] = 1.0
-        upper = np.full(max(n - 2, 0), -0.5)
-    else:
-        main = lam / (lam + k)
-        upper = -lam / (lam + k[2:])
-    return sp.diags_array([main, upper], offsets=[0, 2], shape=(n, n), format="csr")
-
-
-def differentiation_operator(order: int, n: int) -> sp.csr_matrix:
-    r"""The ``n x n`` differentiation :math:`\mathcal D_\lambda`: :math:`T` coefficients
-    to the :math:`C^{(\lambda)}` coefficients of the ``order``-th derivative on [-1, 1].
-
-    One nonzero diagonal, the ``order``-th superdiagonal:
-    :math:`(\mathcal D_\lambda)_{k,k+\lambda} = 2^{\lambda-1}(\lambda-1)!\,(k+\lambda)`
-    (``order = 0`` gives the identity).  For ``domain = (a, b)`` multiply by
-    :math:`(2/(b-a))^\lambda`.  Cost O(n).  Chebfun ``ultraS.diffmat``.
-
-    Examples
-    --------
-    >>> differentiation_operator(2, 4).toarray()   # T_2'' = 4 = 4 C^(2)_0, T_3'' = 24x
-    array([[0., 0., 4., 0.],
-           [0., 0., 0., 6.],
-           [0., 0., 0., 0.],
-           [0., 0., 0., 0.]])
-    """
-    order = check_int(order, "order", minimum=0)
-    n = check_int(n, "n", minimum=1)
-    if order == 0:
-        return sp.identity(n, format="csr")
-    if order >= n:
-        return sp.csr_matrix((n, n))
-    const = 2.0 ** (order - 1) * math.factorial(order - 1)
-    diag = const * np.arange(order, n, dtype=np.float64)
-    return sp.diags_array([diag], offsets=[order], shape=(n, n), format="csr")
-
-
-def _jacobi_operator(lam: int, n: int) -> sp.csr_matrix:
-    r"""Multiplication by ``x`` in the :math:`C^{(\lambda)}` basis, ``lam >= 1``:
-    :math:`x C_k = \frac{(k+1) C_{k+1} + (k + 2\lambda - 1) C_{k-1}}{2(k+\lambda)}`."""
-    k = np.arange(n, dtype=np.float64)
-    lower = (k[:-1] + 1) / (2 * (k[:-1] + lam))  # X[k+1, k]
-    upper = (k[1:] + 2 * lam - 1) / (2 * (k[1:] + lam))  # X[k-1, k]
-    return sp.diags_array([lower, upper], offsets=[-1, 1], shape=(n, n), format="csr")
-
-
-def multiplication_operator(coeffs: ArrayLike, lam: int, n: int) -> sp.csr_matrix:
-    r"""The ``n x n`` multiplication :math:`\mathcal M_\lambda[a]` in the
-    :math:`C^{(\lambda)}` basis, for :math:`a = \sum_{j<d} a_j T_j` (Chebyshev coefficients).
-
-    :math:`\mathcal M_\lambda[a]\,\mathbf c` are the :math:`C^{(\lambda)}` coefficients of
-    :math:`a(s)\sum_k c_k C^{(\lambda)}_k(s)`; banded with bandwidth ``d - 1``.
-
-    * ``lam = 0`` (from :math:`T_jT_k = \tfrac12(T_{j+k} + T_{|j-k|})`): Toeplitz plus
-      Hankel, :math:`M_{jk} = \tfrac12(\tilde a_{|j-k|} + a_{j+k})` for ``j >= 1``,
-      :math:`M_{0k} = \tfrac12\tilde a_k`, :math:`\tilde a_0 = 2a_0`.
-    * ``lam = 1`` (Olver & Townsend 2013): :math:`M_{jk} = \tfrac12(\tilde a_{|j-k|}
-      - a_{j+k+2})`.
-    * ``lam >= 2``: :math:`a(X)` for the Jacobi operator :math:`X` (multiplication by
-      ``x``, tridiagonal) by Clenshaw's recurrence on matrices,
-      :math:`B_j = a_j I + 2XB_{j+1} - B_{j+2}`, :math:`a(X) = a_0I + XB_1 - B_2`, built at
-      size ``n + d`` so that the truncation to ``n x n`` is exact.  This is the
-      ApproxFun construction; Olver & Townsend give an explicit but longer formula
-      through linearisation coefficients.
-
-    Cost O(n d) for ``lam <= 1``, O(n d^2) for ``lam >= 2``.
-
-    Parameters
-    ----------
-    coeffs : array_like, shape (d,)
-        Chebyshev coefficients of ``a`` (on [-1, 1], or on the problem's domain: the
-        operator acts on coefficients and does not see the interval).
-    lam : int
-        ``>= 0``.
-    n : int
-        ``>= 1``.
-
-    Returns
-    -------
-    scipy.sparse.csr_matrix, shape (n, n)
-
-    Examples
-    --------
-    >>> multiplication_operator([0.0, 1.0], 0, 3).toarray()   # x T_0 = T_1, x T_1 = ...
-    array([[0. , 0.5, 0. ],
-           [1. , 0. , 0.5],
-           [0. , 0.5, 0. ]])
-    """
-    a = as_float_array(coeffs, "coeffs", ndim=1, allow_complex=False).astype(np.float64)
-    lam = check_int(lam, "lam", minimum=0)
-    n = check_int(n, "n", minimum=1)
-    d = a.shape[0]
-    if d == 1:
-        return sp.identity(n, format="csr") * a[0]
-    if lam <= 1:
-        # Toeplitz part: diagonal o has a_{|o|}/2 (a_0 on the main diagonal).
-        offs = [o for o in range(-(d - 1), d) if abs(o) < n]
-        diags = [np.full(n - abs(o), a[abs(o)] * (1.0 if o == 0 else 0.5)) for o in offs]
-        toe = sp.diags_array(diags, offsets=offs, shape=(n, n), format="csr")
-        # Hankel part, nonzero only in the top-left corner j + k + shift < d.
-        shift, sign, first = (0, 0.5, 1) if lam == 0 else (2, -0.5, 0)
-        j, k = np.meshgrid(np.arange(n if n < d else d), np.arange(n if n < d else d),
-                           indexing="ij")
-        keep = (j + k + shift < d) & (j >= first)
-        vals = sign * a[(j + k + shift)[keep]]
-        han = sp.csr_matrix((vals, (j[keep], k[keep])), shape=(n, n))
-        return (toe + han).tocsr()
-    big = n + d
-    x = _jacobi_operator(lam, big)
-    eye = sp.identity(big, format="csr")
-    b1 = sp.csr_matrix((big, big))
-    b2 = sp.csr_matrix((big, big))
-    for j in range(d - 1, 0, -1):
-        b1, b2 = a[j] * eye + 2.0 * (x @ b1) - b2, b1
-    out = a[0] * eye + x @ b1 - b2
-    return out[:n, :n].tocsr()
-
-
-def _chebyshev_derivative_transpose(r: NDArray[np.float64]) -> NDArray[np.float64]:
-    r"""``D^T r`` for ``D`` the T-to-T derivative on coefficients (Chebfun ``diff``).
-
-    ``(Dc)_i = (2 - \delta_{i0}) \sum_{p > i,\, p - i \text{ odd}} p\, c_p`` (halved at
-    ``i = 0``), so ``(D^T r)_p = 2p \sum_{i < p,\, p - i \text{ odd}} \tilde r_i`` with
-    :math:`\tilde r_0 = r_0/2`: two running sums, one per parity.  O(n).
-    """
-    q = r.copy()
-    q[0] *= 0.5
-    n = q.shape[0]
-    out = np.zeros(n)
-    even = np.cumsum(q[0::2])  # sums over even i <= 2t
-    odd = np.cumsum(q[1::2])  # sums over odd i <= 2t + 1
-    p = np.arange(n, dtype=np.float64)
-    out[1::2] = even[: out[1::2].shape[0]]
-    out[2::2] = odd[: out[2::2].shape[0]]
-    return 2.0 * p * out
-
-
-def boundary_row(bc: BoundaryCondition, n: int, domain: tuple[float, float]) -> NDArray[Any]:
-    r"""The row ``r`` with ``r @ c`` = :math:`\sum_j w_j u^{(j)}(x_0)` for :math:`u = \sum_k
-    c_k T_k`.
-
-    At the endpoints in closed form,
-
-    .. math:: T_k^{(j)}(\pm 1) = (\pm1)^{k+j} \prod_{i=0}^{j-1} \frac{k^2 - i^2}{2i + 1},
-
-    (so :math:`T_k(\pm1) = (\pm1)^k`, :math:`T_k'(\pm1) = (\pm1)^{k+1}k^2`); at an interior
-    point :math:`x_0 = \cos\theta` from :math:`T_k(x_0) = \cos k\theta` and the transposed
-    coefficient-derivative recurrence; each derivative times :math:`2/(b-a)`.  O(n j).
-    """
-    a, b = domain
-    x0 = bc.location(domain)
-    scale = 2.0 / (b - a)
-    k = np.arange(n, dtype=np.float64)
-    row = np.zeros(n)
-    if x0 in (a, b):
-        sign = np.where(np.arange(n) % 2 == 0, 1.0, -1.0) if x0 == a else np.ones(n)
-        prod = np.ones(n)
-        for j, w in enumerate(bc.weights):
-            if j:
-                prod = prod * (k * k - (j - 1) ** 2) / (2 * j - 1)
-            if w:
-                s_j = sign * (-1.0) ** j if x0 == a else sign
-                row += w * scale**j * s_j * prod
-        return row
-    s0 = (2.0 * x0 - a - b) / (b - a)
-    r = np.cos(k * math.acos(s0))
-    for j, w in enumerate(bc.weights):
-        if j:
-            r = _chebyshev_derivative_transpose(r)
-        if w:
-            row += w * scale**j * r
-    return row
-
-
 # --------------------------------------------------------------------------- solver
 
 
-def _adaptive(f: Any, domain: tuple[float, float], name: str) -> Result:
-    """:func:`chebyshev_adaptive` with its messages naming the coefficient."""
-    try:
-        with warnings.catch_warnings():
-            # Not converging is reported by the callers (their own message or stats).
-            warnings.simplefilter("ignore", RuntimeWarning)
-            return chebyshev_adaptive(f, domain)
-    except ValueError as exc:
-        raise ValueError(
-            f"`{name}` must be finite on the whole domain and vectorised: {exc}"
-        ) from None
-
-
-def _series(c: Coefficient, domain: tuple[float, float], name: str) -> NDArray[np.float64]:
-    """Chebyshev coefficients of a constant or a smooth callable (Chebfun's constructor)."""
-    if not callable(c):
-        return np.array([float(c)])
-    res = _adaptive(c, domain, name)
-    if not res.success:
-        raise ValueError(
-            f"`{name}` is not resolved by a Chebyshev series of up to {res.stats['n_samples']} "
-            "terms on the domain; the ultraspherical method needs smooth (analytic) "
-            "coefficients. Use solve_collocation, or split the domain where it is not smooth."
-        )
-    out = np.asarray(res.value, dtype=np.float64)
-    if out.ndim != 1:
-        raise ValueError(f"`{name}` must be scalar-valued, got values of shape {out.shape[1:]}.")
-    nz = np.flatnonzero(out)
-    return out[: nz[-1] + 1] if nz.size else out[:1]
-
-
-def _rhs_series(f: Coefficient, domain: tuple[float, float], n: int) -> tuple[NDArray[Any], bool]:
-    """Chebyshev coefficients of ``f``: adaptive if it resolves, else the n-point interpolant."""
-    if not callable(f):
-        return np.array([float(f)]), True
-    res = _adaptive(f, domain, "rhs")
-    if res.success and np.asarray(res.value).ndim == 1:
-        return np.asarray(res.value, dtype=np.float64), True
-    c = np.asarray(chebyshev_interpolate(f, max(n, 2), 2, domain), dtype=np.float64)
-    if c.ndim != 1:
-        raise ValueError(f"`rhs` must be scalar-valued, got values of shape {c.shape[1:]}.")
-    return c, False
-
-
-def _assemble(
-    bvp: LinearBVP, n: int
-) -> tuple[sp.csr_matrix, list[NDArray[np.float64]], float]:
-    """The first ``n - m`` rows and ``n`` columns of the operator, exactly truncated."""
-    m = bvp.order
-    a, b = bvp.domain
-    scale = 2.0 / (b - a)
-    series = [_series(c, bvp.domain, f"coeffs[{k}]") for k, c in enumerate(bvp.coeffs)]
-    big = n + 2 * m + max(len(s) for s in series)  # room for exact truncation
-    conv = [conversion_operator(lam, big) for lam in range(m)]
-    op = sp.csr_matrix((big, big))
-    for k, c in enumerate(series):
-        if len(c) == 1 and c[0] == 0.0:
-            continue
-        term = differentiation_operator(k, big) * scale**k
-        if len(c) > 1:
-            term = multiplication_operator(c, k, big) @ term
-        elif c[0] != 1.0:
-            term = term * c[0]
-        for lam in range(k, m):
-            term = conv[lam] @ term
-        op = op + term
-    lead = series[m]
-    lead_max = float(np.max(np.abs(chebyshev_values(lead)))) if len(lead) > 1 else abs(lead[0])
-    if lead_max == 0.0:
-        raise ValueError(f"the leading coefficient coeffs[{m}] vanishes on the domain.")
-    return op[: n - m, :n].tocsr(), series, lead_max
-
-
 def solve_ultraspherical(
-    bvp: LinearBVP, n: int, *, cond: str = "auto", refine: bool = True
+    bvp: LinearBVP, n: int, *, cond: str = "auto", refine: bool = True,
+    breakpoints: ArrayLike | None = None,
 ) -> Result:
     r"""Solve a linear BVP by the ultraspherical spectral method (Olver & Townsend 2013).
 
@@ -436,6 +157,14 @@ def solve_ultraspherical(
     refine : bool, default True
         One step of iterative refinement (it removes what the block elimination
         may lose when the banded block is only moderately conditioned).
+    breakpoints : array_like, optional
+        Interior points where a coefficient or the right-hand side is not smooth; the
+        domain is split there (``n`` coefficients per piece) and the pieces are joined
+        by continuity of :math:`u, \dots, u^{(m-1)}`, so each coefficient is expanded
+        only where it is smooth (see
+        :func:`~numlearn.classical.spectral.piecewise.solve_ultraspherical_piecewise`).
+        The value is then a
+        :class:`~numlearn.classical.spectral.piecewise.PiecewiseChebyshevSeries`.
 
     Returns
     -------
@@ -463,6 +192,13 @@ def solve_ultraspherical(
     -----
     IllConditionedWarning
         If the preconditioned condition number exceeds 1e12.
+    RuntimeWarning
+        With ``status`` :attr:`Status.UNRESOLVED` when the solution is not resolved:
+        the relative tail of its Chebyshev coefficients (``stats["tail"]``, the largest
+        of the last eighth over the largest) exceeds :math:`\sqrt{\varepsilon}` and
+        the rounding floor ``cond * eps``, or a callable coefficient or right-hand
+        side sampled on the grid has a tail above :math:`\sqrt{\varepsilon}`
+        (``stats["data_tail"]``: a kink there; pass it in ``breakpoints``).
 
     References
     ----------
@@ -491,29 +227,26 @@ def solve_ultraspherical(
     m = bvp.order
     n = _check_n(n, m)
     cond = _check_cond_option(cond)
+    refine = check_flag(refine, "refine")
+    if n > MAX_ULTRASPHERICAL_N:
+        raise ValueError(
+            f"`n` = {n} is too large: the ultraspherical solver takes at most "
+            f"{MAX_ULTRASPHERICAL_N} coefficients (about 40 float64 each in work arrays)."
+        )
+    if breakpoints is not None:
+        return solve_ultraspherical_piecewise(bvp, n, breakpoints, cond=cond, refine=refine)
     if cond == "exact" and n > _EXACT_COND_LIMIT:
         raise ValueError(
             f"`cond='exact'` needs an SVD of the dense {n} x {n} matrix; use "
             f"cond='estimate' (or 'auto') for n > {_EXACT_COND_LIMIT}."
         )
     t0 = time.perf_counter()
-    a_dom, b_dom = bvp.domain
-    scale = 2.0 / (b_dom - a_dom)
     op, series, lead_max = _assemble(bvp, n)
     top = np.array([boundary_row(bc, n, bvp.domain) for bc in bvp.bcs])
     g = np.array([bc.value for bc in bvp.bcs])
-    fc, resolved = _rhs_series(bvp.rhs, bvp.domain, n)
-    fpad = np.zeros(n + 2 * m)
-    nf = min(fc.shape[0], fpad.shape[0])
-    fpad[:nf] = fc[:nf]
-    for lam in range(m):
-        fpad = conversion_operator(lam, fpad.shape[0]) @ fpad
-    rhs = np.concatenate([g, fpad[: n - m]])
-    # Right preconditioner: column k >= m scaled by 1/(sigma_m k), the size of the
-    # leading term's (D_m) entry in that column.
-    sigma = 2.0 ** (m - 1) * math.factorial(m - 1) * scale**m * lead_max
-    rdiag = np.ones(n)
-    rdiag[m:] = 1.0 / (sigma * np.arange(m, n, dtype=np.float64))
+    frhs, resolved, rhs_length = _rhs(bvp, n, bvp.domain)
+    rhs = np.concatenate([g, frhs])
+    rdiag = _preconditioner(m, n, bvp.domain, lead_max)
     op_r = (op @ sp.diags_array(rdiag)).tocsr()
     # Left preconditioner on the boundary rows only: a power of two (exact) near the
     # row's largest entry.  Dirichlet rows of AR have largest entry 1 and are left
@@ -587,9 +320,16 @@ def solve_ultraspherical(
         "seconds": seconds,
         "solver": solver.kind,
         "bandwidth": solver.bandwidth,
-        "rhs_length": int(fc.shape[0]),
+        "rhs_length": rhs_length,
         "rhs_resolved": resolved,
         "coefficient_lengths": [len(s) for s in series],
+        "tail": relative_tail(u),
     }
-    return Result(ChebyshevSeries(u, bvp.domain), side="classical", stats=stats,
-                  history=history, method="ultraspherical")
+    dtails = data_tails(bvp, n, bvp.domain)
+    stats["data_tail"] = max(dtails.values(), default=0.0)
+    status, message = resolution_status(
+        {"x": stats["tail"]}, c_pre, f"the ultraspherical solution (n = {n})", UNRESOLVED_FIX,
+        data_tails=dtails,
+    )
+    return Result(ChebyshevSeries(u, bvp.domain), side="classical", status=status,
+                  message=message, stats=stats, history=history, method="ultraspherical")

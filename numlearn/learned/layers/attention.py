@@ -20,7 +20,7 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
-from numlearn._core.validation import check_int
+from numlearn._core.validation import check_flag, check_int
 from numlearn.learned.layers.base import _SequenceModel
 
 __all__ = ["AttentionBlock", "LinearAttentionModel", "SoftmaxTransformer"]
@@ -169,10 +169,10 @@ class LinearAttentionModel(_SequenceModel):
                 )
             head_dim = self.width // self.n_heads
         self.head_dim = check_int(head_dim, "head_dim", minimum=1)
-        self.causal = bool(causal)
-        self.layer_norm = bool(layer_norm)
-        self.mlp_ratio = check_int(mlp_ratio, "mlp_ratio", minimum=0)
-        self.init_std = float(init_std)
+        self.causal = check_flag(causal, "causal")
+        self.layer_norm = check_flag(layer_norm, "layer_norm")
+        self.mlp_ratio = check_int(mlp_ratio, "mlp_ratio", minimum=0, maximum=64)
+        self.init_std = self._check_init_std(init_std)
         for _ in range(self.n_layers):
             self.blocks.append(
                 AttentionBlock(

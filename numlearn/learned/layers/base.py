@@ -14,9 +14,13 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
-from numlearn._core.validation import check_int
+from numlearn._core.validation import check_int, check_positive
 
 __all__ = ["num_parameters"]
+
+#: Largest model the layers build: about this many parameters (2 GiB in float64),
+#: checked from the sizes before anything is allocated.
+MAX_PARAMETERS = 2**28
 
 
 def _check_dtype(dtype: Any, name: str = "dtype") -> torch.dtype:
@@ -45,6 +49,8 @@ def _check_positional(positional: Any) -> str:
 
 def num_parameters(model: nn.Module) -> int:
     """Number of trainable scalars of ``model``."""
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"`model` must be a torch.nn.Module, got {type(model).__name__}.")
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
 
 
@@ -72,6 +78,15 @@ class _SequenceModel(nn.Module):
         self.seq_len = self.n + 1
         self.positional = _check_positional(positional)
         dtype = _check_dtype(dtype)
+        # read-in/out, embedding and per layer a few width^2 matrices and a filter
+        est = (2 * self.d + 2 + self.seq_len) * self.width + self.n_layers * (
+            8 * self.width * self.width + self.seq_len * self.width)
+        if est > MAX_PARAMETERS:
+            raise ValueError(
+                f"a model with `width`={self.width}, `n_layers`={self.n_layers}, "
+                f"`n`={self.n}, `d`={self.d} would have about {est:.2e} parameters, more "
+                f"than the limit {MAX_PARAMETERS:.2e} (MAX_PARAMETERS); choose smaller sizes."
+            )
         fk = {"device": device, "dtype": dtype}
         self.read_in = nn.Linear(self.d + 1, self.width, **fk)
         rows = {"learned": self.seq_len, "segment": 2, "none": 0}[self.positional]
@@ -154,6 +169,10 @@ class _SequenceModel(nn.Module):
     def config(self) -> dict[str, Any]:
         """Constructor arguments (without device/dtype), enough to rebuild the model."""
         raise NotImplementedError
+
+    @staticmethod
+    def _check_init_std(init_std: Any) -> float:
+        return check_positive(init_std, "init_std", allow_zero=True)
 
     def _init_common(self, std: float) -> None:
         nn.init.normal_(self.read_in.weight, std=std)

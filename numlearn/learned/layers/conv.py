@@ -33,13 +33,20 @@ def causal_conv(z: Tensor, filt: Tensor, method: str = "direct") -> Tensor:
         rounding per product and a plain sum.  ``"fft"``: zero-padded real FFT of length
         2L, :math:`O(BCL\log L)`, rounding :math:`\sim \epsilon\log L\,\|z\|`.
     """
+    for name, t, nd in (("z", z, 3), ("filt", filt, 2)):
+        if not isinstance(t, Tensor) or not t.is_floating_point() or t.ndim != nd:
+            raise TypeError(f"`{name}` must be a {nd}-dimensional real floating tensor, got "
+                            f"{type(t).__name__} {tuple(getattr(t, 'shape', ()))}.")
+    check_choice(method, "method", ("direct", "fft"))
     L = z.shape[1]
+    if filt.shape[0] != z.shape[2] or filt.shape[1] < L:
+        raise ValueError(f"`filt` must have shape (C, K) = ({z.shape[2]}, >= {L}) for `z` of "
+                         f"shape {tuple(z.shape)}, got {tuple(filt.shape)}.")
     h = filt[:, :L]
     if method == "fft":
         zf = torch.fft.rfft(z, n=2 * L, dim=1)
         hf = torch.fft.rfft(h.transpose(0, 1), n=2 * L, dim=0)
         return torch.fft.irfft(zf * hf.unsqueeze(0), n=2 * L, dim=1)[:, :L]
-    check_choice(method, "method", ("direct", "fft"))
     t = torch.arange(L, device=z.device)
     lag = t[:, None] - t[None, :]
     toeplitz = h[:, lag.clamp(min=0)] * (lag >= 0).to(h.dtype)  # (C, L, L)
@@ -129,8 +136,8 @@ class BaseConvModel(_SequenceModel):
     ) -> None:
         super().__init__(d, n, width, n_layers, positional, device, dtype)
         self.inner = check_int(self.width if inner is None else inner, "inner", minimum=1)
-        self.conv = conv
-        self.init_std = float(init_std)
+        self.conv = check_choice(conv, "conv", ("direct", "fft"))
+        self.init_std = self._check_init_std(init_std)
         for _ in range(self.n_layers):
             self.blocks.append(
                 BaseConvBlock(self.width, self.seq_len, self.inner, conv=conv, device=device,

@@ -13,20 +13,22 @@ with NumPy arrays (converted at the boundary), as
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 import torch
 from torch import Tensor, nn
 
-from numlearn._core.result import Result
-from numlearn._core.validation import check_choice, check_int
+from numlearn._core.result import Result, Status
+from numlearn._core.validation import check_choice, check_int, check_positive
 from numlearn.classical.least_squares import (
     check_step_size,
     conditioning,
     gd_conditioning,
 )
 from numlearn.learned.least_squares.tokens import (
+    _check_model,
     _check_problem,
     _gradient,
     _model_gradient,
@@ -81,10 +83,15 @@ def gd_iterate(
         ``history["iterates"]``: :math:`x_0, \dots, x_{\text{steps}}`, NumPy
         ``(batch, steps + 1, d)`` (the layout of
         ``gradient_descent(...).history["iterates"]``); ``stats``: ``iterations``
-        (``steps``) and ``step_size`` (per problem).  ``side="learned"``.
+        (``steps``), ``step_size`` (per problem) and ``diverged`` (problems whose
+        iterates diverged or grew); ``status`` SUCCESS, or DIVERGED (non-finite
+        iterates) or UNSTABLE (growing iterates), see :func:`iterates_status`.
+        ``side="learned"``.
 
     Warns
     -----
+    RuntimeWarning
+        With a DIVERGED or UNSTABLE status.
     RankDeficientWarning, IllConditionedWarning
         When some ``A`` is numerically rank deficient (estimated rank in the message):
         GD then converges to the least-squares solution nearest ``x0`` (the minimum-norm
@@ -99,6 +106,7 @@ def gd_iterate(
     A, b, x0 = _check_problem(A, b, x0, "x0")
     _check_model_shape(model, A)
     steps = check_int(steps, "steps", minimum=0)
+    _check_history(A.shape[0], steps, A.shape[2], A.element_size())
     eta, etas = _check_step(A, eta, on_unstable, "gd_iterate")
     xs = [x0]
     with torch.no_grad():
@@ -122,6 +130,7 @@ def reference_gd(
     (``side="classical"``)."""
     A, b, x0 = _check_problem(A, b, x0, "x0")
     steps = check_int(steps, "steps", minimum=0)
+    _check_history(A.shape[0], steps, A.shape[2], A.element_size())
     eta, etas = _check_step(A, eta, on_unstable, "reference_gd")
     xs = [x0]
     x = x0
@@ -132,11 +141,57 @@ def reference_gd(
 
 
 def _iterates_result(xs: Tensor, etas: np.ndarray, method: str, side: str) -> Result:
-    """The torch iterates ``(B, K+1, d)`` as a Result of NumPy arrays (the boundary)."""
+    """The torch iterates ``(B, K+1, d)`` as a Result of NumPy arrays (the boundary),
+    with the status of :func:`iterates_status` (and its warning)."""
     hist = xs.detach().cpu().numpy()
-    return Result(value=hist[:, -1], side=side, method=method,
-                  stats={"iterations": hist.shape[1] - 1, "step_size": etas},
+    status, message, bad = iterates_status(hist, method, stacklevel=4)
+    return Result(value=hist[:, -1], side=side, method=method, status=status,
+                  message=message,
+                  stats={"iterations": hist.shape[1] - 1, "step_size": etas,
+                         "diverged": bad},
                   history={"iterates": hist})
+
+
+#: A trajectory whose last step is this many times its first one (plus rounding) grows:
+#: a stable GD's step norms never increase.
+_GROWTH = 100.0
+
+
+def iterates_status(xs: np.ndarray, method: str, *, stacklevel: int = 3
+                    ) -> tuple[Status, str, int]:
+    r"""Status of a batch of GD trajectories ``(B, K+1, d)``; warns unless SUCCESS.
+
+    ``DIVERGED`` when some iterate is NaN or inf; ``UNSTABLE`` when some trajectory
+    grows: its last step is more than 100 times its first one,
+    :math:`\|x_K - x_{K-1}\| > 100\,(\|x_1 - x_0\| + \epsilon\|x_0\|)` with the
+    dtype's :math:`\epsilon` (for stable GD on a quadratic every eigencomponent of the
+    step shrinks, so the step norms never increase; a learned gradient adds only noise
+    at rounding level).  Returns ``(status, message, number of problems affected)``.
+    """
+    B, K1 = xs.shape[0], xs.shape[1]
+    with np.errstate(invalid="ignore", over="ignore"):
+        nonfinite = ~np.isfinite(xs).reshape(B, -1).all(axis=1)
+        growing = np.zeros(B, dtype=bool)
+        if K1 >= 3:
+            eps = float(np.finfo(xs.dtype).eps)
+            first = np.linalg.norm(xs[:, 1] - xs[:, 0], axis=1)
+            last = np.linalg.norm(xs[:, -1] - xs[:, -2], axis=1)
+            growing = ~nonfinite & (last > _GROWTH * (first + eps * np.linalg.norm(
+                xs[:, 0], axis=1)))
+    if nonfinite.any():
+        bad = nonfinite
+        status, what = Status.DIVERGED, "have non-finite (NaN or inf) iterates"
+    elif growing.any():
+        bad = growing
+        status, what = Status.UNSTABLE, "have growing iterates (last step > 100x the first)"
+    else:
+        return Status.SUCCESS, "", 0
+    n_bad = int(bad.sum())
+    message = (f"{n_bad} of {B} problems {what} (first: problem "
+               f"{int(np.flatnonzero(bad)[0])})")
+    warnings.warn(f"{method}: {message}; {status.hint}.", RuntimeWarning,
+                  stacklevel=stacklevel)
+    return status, message, n_bad
 
 
 class LearnedGradientDescent:
@@ -159,7 +214,7 @@ class LearnedGradientDescent:
         if not isinstance(problems, LeastSquaresBatch):
             raise TypeError("`problems` must be a numlearn.problems.least_squares."
                             f"LeastSquaresBatch, got {type(problems).__name__}.")
-        p = next(self.model.parameters())
+        p = _check_model(self.model)
         A, b, x0 = (torch.tensor(a, device=p.device).to(p.dtype)  # copies (read-only batch)
                     for a in (problems.A, problems.b, problems.x0))
         if isinstance(step_size, str):
@@ -168,14 +223,30 @@ class LearnedGradientDescent:
                                  f"(B,) or 'optimal', got {step_size!r}.")
             step_size = torch.as_tensor(conditioning(problems.A).step_optimal,
                                         dtype=p.dtype, device=p.device)
-        elif np.ndim(step_size):
+        elif np.ndim(step_size) == 0:
+            step_size = check_positive(step_size, "step_size")
+        else:
             step_size = torch.as_tensor(np.asarray(step_size, dtype=np.float64),
                                         dtype=p.dtype, device=p.device)
         return gd_iterate(self.model, A, b, x0, steps, step_size,
                           on_unstable=self.on_unstable)
 
 
+#: Largest history of iterates (batch x (steps + 1) x d values) kept, checked before
+#: iterating.
+MAX_HISTORY_BYTES = 8 * 2**30
+
+
+def _check_history(B: int, steps: int, d: int, itemsize: int) -> None:
+    nbytes = B * (steps + 1) * d * itemsize
+    if nbytes > MAX_HISTORY_BYTES:
+        raise ValueError(f"`steps` = {steps} iterates of {B} problems (d={d}) keep "
+                         f"{nbytes / 2**30:.3g} GiB of history, more than the limit of "
+                         f"{MAX_HISTORY_BYTES / 2**30:.0f} GiB; run fewer steps or problems.")
+
+
 def _check_model_shape(model: nn.Module, A: Tensor) -> None:
+    _check_model(model, A)
     n, d = A.shape[1], A.shape[2]
     md, mn = getattr(model, "d", None), getattr(model, "n", None)
     supports = getattr(model, "supports_rows", None)
@@ -194,6 +265,10 @@ def _check_step(A: Tensor, eta: Any, on_unstable: str, caller: str
     ``(B, 1)`` tensor) and the per-problem steps as float64 NumPy."""
     check_choice(on_unstable, "on_unstable", ("raise", "warn"))
     B = A.shape[0]
+    if isinstance(eta, (str, bool, np.bool_)) or (
+            isinstance(eta, Tensor) and not eta.is_floating_point()):
+        raise TypeError(f"`eta` must be a positive float or a float tensor of shape "
+                        f"(batch,), got {type(eta).__name__} {eta!r}.")
     if isinstance(eta, Tensor) or hasattr(eta, "__len__"):
         eta_t = torch.as_tensor(eta, dtype=A.dtype, device=A.device)
         if eta_t.ndim == 0:
@@ -238,7 +313,16 @@ def evaluate(
         (:func:`gd_iterate`, ``steps`` = K, step ``eta``)
         against classical GD from the same :math:`x_0`; ``iter_err_learned`` and
         ``iter_err_gd``: :math:`\|x_K - x^\star\|_F/\|x^\star\|_F` for both;
-        ``iterations`` (K), ``eta``, ``batch``.
+        ``iterations`` (K), ``eta``, ``batch``; ``diverged`` (problems whose learned
+        iterates became non-finite or grew) and ``iterate_status`` (the code of the
+        learned iterates' :class:`~numlearn.Status`: ``"success"``, ``"diverged"`` or
+        ``"unstable"``).
+
+    Warns
+    -----
+    RuntimeWarning
+        When the learned iterates diverge or grow, or the model's gradient is
+        non-finite: the numbers above are then NaN or inf, never silently.
 
     Notes
     -----
@@ -246,18 +330,30 @@ def evaluate(
     (which uses ``config.seed + 1``).  Cost: ``steps + 1`` forward passes on ``batch``
     problems.
     """
-    p = next(model.parameters())
+    p = _check_model(model)
+    if not isinstance(getattr(model, "n", None), int) or not isinstance(
+            getattr(model, "d", None), int):
+        raise TypeError("`model` must have integer attributes `n` and `d` (a sequence model "
+                        f"of numlearn.learned.layers), got {type(model).__name__}.")
+    batch = check_int(batch, "batch", minimum=1)
+    seed = check_int(seed, "seed", minimum=0, maximum=2**62)
+    steps = check_int(steps, "steps", minimum=0)
     P = sample_least_squares(batch, model.n, model.d, seed=seed, device=p.device,
                              dtype=p.dtype)
+    _check_history(batch, steps, model.d, 8)
     with torch.no_grad():
         g = _gradient(P.A, P.b, P.x0)
         gh = _model_gradient(model, P.A, P.b, P.x0)
     per = (gh - g).norm(dim=1) / g.norm(dim=1)
     # back to torch exactly (the Results hold NumPy copies of the iterates)
-    xs = torch.from_numpy(gd_iterate(model, P.A, P.b, P.x0, steps, eta).history["iterates"])
+    learned = gd_iterate(model, P.A, P.b, P.x0, steps, eta)  # warns when it diverges
+    xs = torch.from_numpy(learned.history["iterates"])
     ref = torch.from_numpy(reference_gd(P.A, P.b, P.x0, steps, eta).history["iterates"])
     xs, ref = xs.to(p.device), ref.to(p.device)
     dev = ((xs - ref).norm(dim=(0, 2)) / ref.norm(dim=(0, 2))).max()
+    if learned.success and not bool(torch.isfinite(gh).all()):
+        warnings.warn("evaluate: the model's gradient is NaN or inf on some problems.",
+                      RuntimeWarning, stacklevel=2)
     xs_norm = P.x_star.norm()
     return {
         "grad_rel_l2": float((gh - g).norm() / g.norm()),
@@ -269,4 +365,6 @@ def evaluate(
         "iterations": steps,
         "eta": eta,
         "batch": batch,
+        "diverged": learned.stats["diverged"],
+        "iterate_status": learned.status.code,
     }

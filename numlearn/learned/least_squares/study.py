@@ -55,10 +55,19 @@ from numpy.typing import NDArray
 from torch import nn
 
 from numlearn._core.result import Result
-from numlearn._core.validation import check_int
+from numlearn._core.validation import as_float_array, check_int, check_positive
 from numlearn.classical.least_squares import gradient_descent
-from numlearn.learned.least_squares.iterate import _check_model_shape
-from numlearn.learned.least_squares.tokens import _check_problem, _gradient, _model_gradient
+from numlearn.learned.least_squares.iterate import (
+    _check_history,
+    _check_model_shape,
+    iterates_status,
+)
+from numlearn.learned.least_squares.tokens import (
+    _check_model,
+    _check_problem,
+    _gradient,
+    _model_gradient,
+)
 from numlearn.precision.decomposition import least_squares_decomposition
 from numlearn.problems.least_squares import LeastSquaresBatch, LeastSquaresFamily
 
@@ -84,6 +93,9 @@ PAPER_FLOAT32: dict[str, float] = {
 }
 
 _QUANTILES = (0.25, 0.5, 0.75)
+
+#: Most problems per family of :func:`ood_study` (2^20).
+MAX_OOD_BATCH = 2**20
 
 
 def _summary(v: NDArray[np.float64]) -> dict[str, float]:
@@ -119,10 +131,18 @@ def _default_checkpoints(steps: int) -> list[int]:
 def _step_arg(eta: Any) -> Any:
     """``eta`` as :func:`~numlearn.classical.least_squares.gradient_descent` takes it
     (it validates and resolves ``"optimal"``)."""
-    if isinstance(eta, str) and eta != "optimal":
-        raise ValueError(f"`eta` must be a positive float, an array of shape (B,) or "
-                         f"'optimal' (2/(L+mu) per problem), got {eta!r}.")
-    return eta
+    if isinstance(eta, str):
+        if eta != "optimal":
+            raise ValueError(f"`eta` must be a positive float, an array of shape (B,) or "
+                             f"'optimal' (2/(L+mu) per problem), got {eta!r}.")
+        return eta
+    if np.ndim(eta) == 0:
+        return check_positive(eta, "eta")
+    arr = as_float_array(eta, "eta", ndim=1, allow_complex=False)
+    if not (arr > 0).all():
+        raise ValueError(f"`eta` must be positive, got {float(arr[arr <= 0][0])} at problem "
+                         f"{int(np.flatnonzero(arr <= 0)[0])}.")
+    return arr
 
 
 def iterated_study(
@@ -154,19 +174,33 @@ def iterated_study(
     Returns
     -------
     Result
-        ``value``: the learned iterate :math:`\hat x_K` (B, d) as NumPy float64.
+        ``value``: the learned iterate :math:`\hat x_K` (B, d) as NumPy, in the
+        model's dtype.  ``status``: SUCCESS, or DIVERGED when some learned iterate is
+        NaN or inf, UNSTABLE when some learned trajectory grows
+        (:func:`~numlearn.learned.least_squares.iterate.iterates_status`; with a
+        RuntimeWarning).
         ``stats``: scalars at ``K`` (``median_rel_learned``, ``q25_rel_learned``,
         ``q75_rel_learned``, the same for ``_gd``, ``median_mse_learned``/``_gd``
         (:math:`\|x-x^\star\|^2/d`), ``median_optimization`` (learned vs classical
         GD), ``median_grad_rel_x0`` (single step at :math:`x_0`), ``median_floor``
-        (cond(A) eps), ``ratio_learned_gd`` (of the medians), ``batch``,
-        ``iterations`` (``K``)), and ``checkpoints``: a list of dicts, one per iterate
+        (cond(A) eps, with the eps of the model's dtype), ``ratio_learned_gd`` (of
+        the medians), ``batch``, ``iterations`` (``K``), ``dtype`` (the model's),
+        ``diverged_learned`` (problems whose final learned iterate is NaN or inf),
+        ``grown_learned`` (problems whose learned trajectory grows)), and
+        ``checkpoints``: a list of dicts, one per iterate
         count ``k``, each with ``rel_learned``, ``rel_gd`` (conditioning/algorithmic
         part), ``optimization``,
         ``mse_learned``, ``mse_gd``, ``grad_rel`` (single-step error at
         :math:`\hat x_k`) and ``grad_abs`` (:math:`\|\hat g - g\|`), each a dict of
         median / q25 / q75 / max over the problems, and ``floor`` (median cond eps).
-        ``history``: ``{"learned": (B, K+1, d), "gd": (B, K+1, d)}`` NumPy arrays.
+        ``history``: ``{"learned": (B, K+1, d), "gd": (B, K+1, d)}`` NumPy arrays
+        (the learned ones in the model's dtype, classical GD in float64).
+
+    Warns
+    -----
+    RuntimeWarning
+        With a DIVERGED or UNSTABLE status (the statistics then hold inf, printed as
+        "diverged" by :func:`format_checkpoints`).
 
     Notes
     -----
@@ -179,10 +213,14 @@ def iterated_study(
     K = check_int(steps, "steps", minimum=0)
     marks = _default_checkpoints(K) if checkpoints is None else sorted(
         {check_int(k, "checkpoints", minimum=0) for k in checkpoints})
-    if marks and marks[-1] > K:
+    if not marks:
+        raise ValueError("`checkpoints` is empty; pass the iterate counts to report "
+                         "(or None for the default ones).")
+    if marks[-1] > K:
         raise ValueError(f"`checkpoints` must be <= steps = {K}, got {marks[-1]}.")
-    p = next(model.parameters())
+    p = _check_model(model)
     dev, dtype = p.device, p.dtype
+    _check_history(problems.A.shape[0], K, problems.A.shape[2], 8 + p.element_size())
     A, b, x0 = (torch.tensor(a, device=dev).to(dtype)  # copies (the batch is read-only)
                 for a in (problems.A, problems.b, problems.x0))
     A, b, x0 = _check_problem(A, b, x0, "x0")
@@ -217,14 +255,19 @@ def iterated_study(
                 break
             x = x - eta_t * gh
             xs.append(x)
-    x_l = torch.stack(xs, dim=1).double().cpu().numpy()
+    x_l = torch.stack(xs, dim=1).cpu().numpy()  # the model's dtype
+    method = f"iterated[{getattr(model, 'arch', type(model).__name__)}]"
+    status, message, n_bad = iterates_status(x_l, method, stacklevel=3)
 
     xstar = problems.x_star
     d = xstar.shape[1]
+    # the floor the learned iterate can reach: cond(A) times its own dtype's eps
+    floor = np.asarray(gd.stats["cond"], dtype=np.float64) * float(torch.finfo(dtype).eps)
     rows: list[dict[str, Any]] = []
     for k in marks:
-        dec = least_squares_decomposition(xstar, x_disc=x_gd[:, k], x_learned=x_l[:, k],
-                                          cond=gd.stats["cond"])
+        with np.errstate(invalid="ignore", over="ignore"):
+            dec = least_squares_decomposition(xstar, x_disc=x_gd[:, k],
+                                              x_learned=x_l[:, k].astype(np.float64))
         el, eg = dec["total"], dec["conditioning"]
         rows.append({
             "k": k,
@@ -233,7 +276,7 @@ def iterated_study(
             "optimization": _summary(dec["rel_optimization"]),
             "mse_learned": _summary(el**2 / d), "mse_gd": _summary(eg**2 / d),
             "grad_rel": _summary(grad_rel[k]), "grad_abs": _summary(grad_abs[k]),
-            "floor": float(np.median(dec["floor"])),
+            "floor": float(np.median(floor)),
         })
     last = rows[-1]
     stats: dict[str, Any] = {
@@ -245,6 +288,8 @@ def iterated_study(
         "median_optimization": last["optimization"]["median"],
         "median_floor": last["floor"],
         "diverged_learned": last["rel_learned"]["diverged"],
+        "grown_learned": n_bad if status.code == "unstable" else 0,
+        "dtype": str(dtype).removeprefix("torch."),
         "checkpoints": rows,
     }
     for side in ("learned", "gd"):
@@ -253,10 +298,8 @@ def iterated_study(
         stats[f"median_mse_{side}"] = last[f"mse_{side}"]["median"]
     stats["ratio_learned_gd"] = stats["median_rel_learned"] / max(
         stats["median_rel_gd"], np.finfo(np.float64).tiny)
-    return Result(value=x_l[:, -1], stats=stats,
-                  history={"learned": x_l, "gd": x_gd},
-                  method=f"iterated[{getattr(model, 'arch', type(model).__name__)}]",
-                  side="learned")
+    return Result(value=x_l[:, -1], stats=stats, status=status, message=message,
+                  history={"learned": x_l, "gd": x_gd}, method=method, side="learned")
 
 
 def format_checkpoints(result: Result) -> str:
@@ -267,6 +310,9 @@ def format_checkpoints(result: Result) -> str:
     head = (f"{'k':>5} {'learned [q25, q75]':>31} {'GD (algorithmic)':>17} "
             f"{'optimization':>15} {'|g^ - g|':>10} {'MSE learned':>12} "
             f"{'MSE GD':>10} {'floor':>9}")
+    if not isinstance(result, Result) or "checkpoints" not in result.stats:
+        raise TypeError("`result` must be the Result of iterated_study, got "
+                        f"{type(result).__name__}.")
     lines = [head, "-" * len(head)]
     for r in result.stats["checkpoints"]:
         rl = r["rel_learned"]
@@ -314,7 +360,8 @@ def ood_study(
     families : sequence of LeastSquaresFamily
         The first is the reference for the generalization gap (in distribution).
     batch : int
-        Problems per family (the same problems for every model).
+        Problems per family (the same problems for every model), at most
+        :data:`MAX_OOD_BATCH`.
     seed : int
         Seed of the problem draws (family ``i`` uses ``seed + i``).
 
@@ -325,14 +372,25 @@ def ood_study(
         ``median_rel_learned``, ``q25_rel_learned``, ``q75_rel_learned``,
         ``median_rel_gd``, ``median_optimization``, ``median_grad_rel_x0``,
         ``gap_grad`` and ``gap_optimization`` (ratios of the medians to the
-        in-distribution row of the same model); ``status`` ``"ok"``, or
-        ``"not_applicable: ..."`` when the model cannot run at that length.
+        in-distribution row of the same model); ``status`` ``"ok"`` (the row was
+        measured), or ``"not_applicable: ..."`` when the model cannot run at that
+        length; ``learned_status``: the code of the learned iterates' status
+        (``"success"``, ``"diverged"``, ``"unstable"``; :func:`iterated_study`).
 
     Notes
     -----
     Cost: ``sum(steps)`` model calls on ``batch`` problems per model.
     """
-    batch = check_int(batch, "batch", minimum=1)
+    batch = check_int(batch, "batch", minimum=1, maximum=MAX_OOD_BATCH)
+    if not isinstance(models, Mapping):
+        raise TypeError(f"`models` must be a mapping of label to model, got "
+                        f"{type(models).__name__}.")
+    if not models:
+        raise ValueError("`models` is empty; pass at least one {label: model}.")
+    for label, model in models.items():
+        if not isinstance(model, nn.Module):
+            raise TypeError(f"`models`[{label!r}] must be a torch.nn.Module, got "
+                            f"{type(model).__name__}.")
     if not families:
         raise ValueError("`families` is empty; pass at least the in-distribution family.")
     rows: list[dict[str, Any]] = []
@@ -377,6 +435,7 @@ def ood_row(
         "median_optimization", "median_grad_rel_x0", "median_floor",
         "diverged_learned", "batch")})
     row["status"] = "ok"
+    row["learned_status"] = result.status.code
     if reference is not None:
         row["gap_grad"] = row["median_grad_rel_x0"] / reference["median_grad_rel_x0"]
         row["gap_optimization"] = (row["median_optimization"]
@@ -388,6 +447,10 @@ def format_ood(rows: Sequence[Mapping[str, Any]]) -> str:
     """:func:`ood_study` rows as a text table (errors relative to ``||x*||``)."""
     head = (f"{'family':<18} {'model':<18} {'K':>5} {'learned [q25, q75]':>31} "
             f"{'GD':>9} {'optim.':>9} {'grad err':>9} {'gap grad':>9} {'gap optim':>9}")
+    if isinstance(rows, (str, Mapping)) or not isinstance(rows, Sequence) or not all(
+            isinstance(r, Mapping) for r in rows):
+        raise TypeError("`rows` must be the list of dicts of ood_study, got "
+                        f"{type(rows).__name__}.")
     lines = [head, "-" * len(head)]
     for r in rows:
         if r.get("status") != "ok":

@@ -82,6 +82,22 @@ def _check_problem(A: Any, b: Any, x: Any, xname: str = "x") -> tuple[Tensor, Te
     return A, b, x
 
 
+#: Largest batch of problems drawn at once (A and b in float64), checked before drawing.
+MAX_BATCH_BYTES = 8 * 2**30
+
+
+def _check_device(device: Any) -> torch.device:
+    if isinstance(device, torch.device):
+        return device
+    if not isinstance(device, str):
+        raise TypeError(f"`device` must be a str or torch.device, got {type(device).__name__}.")
+    try:
+        return torch.device(device)
+    except RuntimeError:
+        raise ValueError(f"`device` must name a torch device ('cpu', 'cuda', 'cuda:0'), got "
+                         f"{device!r}.") from None
+
+
 class LeastSquaresTorchBatch(NamedTuple):
     """A batch of consistent least-squares problems as torch tensors.
 
@@ -130,17 +146,24 @@ def sample_least_squares(
 
     Notes
     -----
-    Cost: :math:`O(\text{batch}\cdot n d)`.  Reference: arXiv 2503.12295, §"numerical
+    Cost: :math:`O(\text{batch}\cdot n d)`; at most :data:`MAX_BATCH_BYTES` (8 GiB)
+    of A and b, refused before drawing.  Reference: arXiv 2503.12295, §"numerical
     least squares" (``LeastSquaresSampler`` of the official code).
     """
     batch = check_int(batch, "batch", minimum=1)
     n = check_int(n, "n", minimum=1)
     d = check_int(d, "d", minimum=1)
+    if batch * n * (d + 1) * 8 > MAX_BATCH_BYTES:
+        raise ValueError(f"`batch` = {batch} problems of n={n}, d={d} take "
+                         f"{batch * n * (d + 1) * 8 / 2**30:.3g} GiB in float64, more than "
+                         f"the limit of {MAX_BATCH_BYTES / 2**30:.0f} GiB; draw fewer.")
     dtype = _check_dtype(dtype)
-    device = torch.device(device)
+    device = _check_device(device)
+    if seed is not None:
+        seed = check_int(seed, "seed", minimum=0, maximum=2**63 - 1)
     if generator is None:
         generator = torch.Generator(device=device)
-        generator.manual_seed(0 if seed is None else int(seed))
+        generator.manual_seed(0 if seed is None else seed)
     elif seed is not None:
         raise ValueError("pass either `generator` or `seed`, not both.")
     kw: dict[str, Any] = {"generator": generator, "device": device, "dtype": torch.float64}
@@ -196,7 +219,26 @@ def _gradient(A: Tensor, b: Tensor, x: Tensor) -> Tensor:
 def model_gradient(model: nn.Module, A: Tensor, b: Tensor, x: Tensor) -> Tensor:
     """The model's estimate of :math:`A^T(Ax-b)/n`: its output at the last position."""
     A, b, x = _check_problem(A, b, x)
+    _check_model(model, A)
     return _model_gradient(model, A, b, x)
+
+
+def _check_model(model: Any, A: Tensor | None = None) -> Tensor:
+    """``model`` is an nn.Module; with ``A``, its parameters (if any) must be in
+    ``A``'s dtype; without, it must have parameters.  Returns its first parameter (the
+    dtype and device its inputs take), or None for a parameter-free module with ``A``."""
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"`model` must be a torch.nn.Module (a sequence model of "
+                        f"numlearn.learned.layers), got {type(model).__name__}.")
+    p = next(model.parameters(), None)
+    if p is None and A is None:
+        raise ValueError("`model` has no parameters, so the dtype and device of its "
+                         "problems are undefined; give it one (or call gd_iterate with "
+                         "tensors).")
+    if A is not None and p is not None and p.dtype != A.dtype:
+        raise TypeError(f"`model` has dtype {p.dtype} but `A` has dtype {A.dtype}; convert "
+                        f"the problems with .to({p.dtype}) or use a {A.dtype} model.")
+    return p
 
 
 def _model_gradient(model: nn.Module, A: Tensor, b: Tensor, x: Tensor) -> Tensor:

@@ -31,6 +31,8 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor
 
+from numlearn._core.validation import check_positive
+
 __all__ = ["LMStep", "LevenbergMarquardt"]
 
 
@@ -78,13 +80,17 @@ class LevenbergMarquardt:
 
     def __init__(self, mu: float = 1e-2, *, factor: float = 5.0, mu_min: float = 1e-15,
                  mu_max: float = 1e12) -> None:
-        if not (mu > 0 and factor > 1 and 0 < mu_min <= mu_max):
-            raise ValueError(f"need mu > 0, factor > 1 and 0 < mu_min <= mu_max; got mu={mu},"
-                             f" factor={factor}, mu_min={mu_min}, mu_max={mu_max}.")
-        self.mu = float(mu)
-        self.factor = float(factor)
-        self.mu_min = float(mu_min)
-        self.mu_max = float(mu_max)
+        mu, mu_min, mu_max = (check_positive(v, name) for v, name in (
+            (mu, "mu"), (mu_min, "mu_min"), (mu_max, "mu_max")))
+        factor = check_positive(factor, "factor")
+        if factor <= 1:
+            raise ValueError(f"`factor` must be > 1 (it scales the damping), got {factor}.")
+        if mu_min > mu_max:
+            raise ValueError(f"`mu_min` ({mu_min}) must be <= `mu_max` ({mu_max}).")
+        self.mu = mu
+        self.factor = factor
+        self.mu_min = mu_min
+        self.mu_max = mu_max
 
     def step(
         self,

@@ -9,9 +9,14 @@ import numpy as np
 from hypothesis import strategies as st
 from numpy.typing import NDArray
 
-from numlearn._core.validation import check_int
+from numlearn._core.validation import check_flag, check_int, check_real
+from numlearn.testing.strategies._checks import check_pair
 
 __all__ = ["matrices_with_condition"]
+
+#: Largest side ``m`` or ``n`` drawn (a 1000 x 1000 draw already takes two QRs of
+#: that size per example).
+MAX_SIDE = 1_000
 
 
 # --------------------------------------------------------------------------- matrices
@@ -52,7 +57,8 @@ def matrices_with_condition(
     Parameters
     ----------
     shape : (int, int) or strategy of (int, int), optional
-        ``(m, n)`` with ``min(m, n) >= 2`` (or 1 if ``cond`` is 1).
+        ``(m, n)`` with ``min(m, n) >= 2`` (or 1 if ``cond`` is 1) and
+        ``max(m, n) <= 1000``.
     cond : float or (float, float), optional
         :math:`\kappa \ge 1`, or a range drawn log-uniformly.
     normalize : {"largest", "smallest"}, optional
@@ -78,17 +84,21 @@ def matrices_with_condition(
     ...     assert abs(np.linalg.cond(A) / 1e3 - 1) < 2 * 10 * 2.3e-16 * 1e3
     >>> test_cond()
     """
-    if isinstance(cond, tuple):
-        lo, hi = (float(v) for v in cond)
+    if isinstance(cond, tuple | list):
+        lo, hi = check_pair(cond, "cond")
     else:
-        lo = hi = float(cond)
+        lo = hi = check_real(cond, "cond")
     if not 1.0 <= lo <= hi < np.inf:
         raise ValueError(f"`cond` must be a number >= 1 or a range (lo, hi), got {cond!r}.")
     if normalize not in ("largest", "smallest"):
         raise ValueError(f"`normalize` must be 'largest' or 'smallest', got {normalize!r}.")
+    return_factors = check_flag(return_factors, "return_factors")
 
-    def _check_shape(mn: tuple[int, int]) -> tuple[int, int]:
-        m, n = (check_int(v, "shape", minimum=1) for v in mn)
+    def _check_shape(mn: Any) -> tuple[int, int]:
+        if isinstance(mn, str | bytes) or not isinstance(mn, tuple | list) or len(mn) != 2:
+            raise TypeError(f"`shape` must be a pair (m, n) of integers or a strategy of "
+                            f"them, got {mn!r}.")
+        m, n = (check_int(v, "shape", minimum=1, maximum=MAX_SIDE) for v in mn)
         if min(m, n) < 2 and hi > 1.0:
             raise ValueError(
                 f"`shape` {mn} has one singular value, so its condition number is 1, "
@@ -99,7 +109,7 @@ def matrices_with_condition(
     if isinstance(shape, st.SearchStrategy):
         shapes = shape.map(_check_shape)
     else:
-        shapes = st.just(_check_shape(tuple(shape)))  # type: ignore[arg-type]
+        shapes = st.just(_check_shape(shape))
     # exp(log(hi)) can exceed hi by a few ulps (the rounding of log(hi) is
     # amplified by log(hi)): clamp, so the drawn kappa is in [lo, hi].
     kappas = (

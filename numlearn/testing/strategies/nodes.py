@@ -18,8 +18,16 @@ from hypothesis import assume
 from hypothesis import strategies as st
 from numpy.typing import ArrayLike, NDArray
 
-from numlearn._core.validation import EPS, check_domain, check_int, check_positive, check_real
+from numlearn._core.validation import (
+    EPS,
+    as_float_array,
+    check_domain,
+    check_int,
+    check_positive,
+    check_real,
+)
 from numlearn.classical.nodes import chebyshev_points
+from numlearn.testing.strategies._checks import MAX_DRAW, check_sizes
 
 __all__ = [
     "chebyshev_nodes",
@@ -31,14 +39,6 @@ __all__ = [
 ]
 
 Domain = tuple[float, float]
-
-
-def _check_sizes(min_n: int, max_n: int, *, minimum: int = 1) -> tuple[int, int]:
-    min_n = check_int(min_n, "min_n", minimum=minimum)
-    max_n = check_int(max_n, "max_n", minimum=minimum)
-    if max_n < min_n:
-        raise ValueError(f"`max_n` must be >= `min_n`, got min_n={min_n}, max_n={max_n}.")
-    return min_n, max_n
 
 
 def _rounding_pad(domain: Domain) -> float:
@@ -97,7 +97,7 @@ def chebyshev_nodes(
     ...     assert x[0] == -1.0 and x[-1] == 1.0
     >>> test_endpoints()
     """
-    min_n, max_n = _check_sizes(min_n, max_n)
+    min_n, max_n = check_sizes(min_n, max_n)
     domain = check_domain(domain)
     if kind is None:
         kinds: st.SearchStrategy[int] = st.sampled_from([1, 2])
@@ -176,7 +176,7 @@ def random_distinct_nodes(
     ...     assert np.diff(x).min() >= 1e-3
     >>> test_gaps()
     """
-    min_n, max_n = _check_sizes(min_n, max_n)
+    min_n, max_n = check_sizes(min_n, max_n)
     domain = check_domain(domain)
     min_separation = check_positive(min_separation, "min_separation", allow_zero=True)
     a, b = domain
@@ -239,7 +239,7 @@ def clustered_nodes(
     ...     assert x[1] - x[0] <= x[-1] - x[-2]
     >>> test_crowded_left()
     """
-    min_n, max_n = _check_sizes(min_n, max_n, minimum=2)
+    min_n, max_n = check_sizes(min_n, max_n, minimum=2)
     a, b = domain = check_domain(domain)
     _check_width(domain)
     max_power = check_real(max_power, "max_power")
@@ -344,10 +344,10 @@ def nearly_coincident_nodes(
     ...     assert 0 < np.diff(x).min() <= 1e-8
     >>> test_some_pair_is_close()
     """
-    min_n, max_n = _check_sizes(min_n, max_n, minimum=2)
+    min_n, max_n = check_sizes(min_n, max_n, minimum=2)
     a, b = domain = check_domain(domain)
     scale = max(abs(a), abs(b))
-    max_relative_gap = float(max_relative_gap)
+    max_relative_gap = check_real(max_relative_gap, "max_relative_gap")
     # Lower limit: a 16-ulp pair is 3.6e-15 relative, and must fit under it.
     if not 1e-14 <= max_relative_gap <= 1e-3:
         raise ValueError(f"`max_relative_gap` must be in [1e-14, 1e-3], got {max_relative_gap}.")
@@ -408,7 +408,7 @@ def node_sets(
     ...     assert (np.diff(x) > 0).all()
     >>> test_sorted_distinct()
     """
-    min_n, max_n = _check_sizes(min_n, max_n, minimum=2)
+    min_n, max_n = check_sizes(min_n, max_n, minimum=2)
     return st.one_of(
         chebyshev_nodes(min_n, max_n, domain=domain),
         random_distinct_nodes(min_n, max_n, domain),
@@ -486,8 +486,9 @@ def evaluation_points(
     ...     assert (-1 <= t).all() and (t <= 1).all()
     >>> test_points_in_domain()
     """
-    x = np.asarray(nodes, dtype=np.float64).ravel()
+    x = as_float_array(nodes, "nodes", ndim=1, allow_complex=False, allow_empty=True)
+    x = x.astype(np.float64)
     domain = check_domain(domain)
-    max_random = check_int(max_random, "max_random", minimum=1)
-    max_special = check_int(max_special, "max_special", minimum=0)
+    max_random = check_int(max_random, "max_random", minimum=1, maximum=MAX_DRAW)
+    max_special = check_int(max_special, "max_special", minimum=0, maximum=MAX_DRAW)
     return _evaluation_points(x, domain, max_random, max_special)

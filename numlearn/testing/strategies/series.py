@@ -13,8 +13,13 @@ from hypothesis import strategies as st
 from numpy.polynomial import chebyshev as npcheb
 from numpy.typing import ArrayLike, NDArray
 
-from numlearn._core.validation import check_domain, check_int
+from numlearn._core.validation import as_float_array, check_domain, check_int
 from numlearn.classical.nodes import map_to_reference
+from numlearn.testing.strategies._checks import MAX_DRAW, check_pair, check_sizes
+
+#: Most decimal digits :meth:`SeriesCase.mp_eval` accepts (more is a typo that would
+#: not finish).
+MAX_DPS = 10_000
 
 __all__ = ["SeriesCase", "chebyshev_series"]
 
@@ -60,11 +65,8 @@ class SeriesCase:
     _mp_coeffs: tuple[mpmath.mpf, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        c = np.array(self.coeffs, dtype=np.float64, ndmin=1)
-        if c.ndim != 1 or c.size == 0 or not np.isfinite(c).all():
-            raise ValueError(
-                f"`coeffs` must be a non-empty 1-D array of finite numbers, got {self.coeffs!r}."
-            )
+        c = np.array(as_float_array(self.coeffs, "coeffs", ndim=(0, 1), allow_complex=False),
+                     dtype=np.float64, ndmin=1)
         c.setflags(write=False)
         object.__setattr__(self, "coeffs", c)
         object.__setattr__(self, "domain", check_domain(self.domain))
@@ -124,7 +126,7 @@ class SeriesCase:
             An ``mpf`` for a scalar ``x``, else an object array of ``mpf`` of the
             shape of ``x``.
         """
-        digits = mpmath.mp.dps if dps is None else check_int(dps, "dps", minimum=1)
+        digits = mpmath.mp.dps if dps is None else check_int(dps, "dps", minimum=1, maximum=MAX_DPS)
         if isinstance(x, mpmath.mpf) or np.ndim(x) == 0:
             return self._mp_eval_scalar(x, digits)
         arr = np.asarray(x, dtype=np.float64)
@@ -194,19 +196,14 @@ def chebyshev_series(
     ...     assert abs(f(0.3)) <= f.abs_sum
     >>> test_bounded()
     """
-    min_degree, max_degree = (
-        check_int(min_degree, "min_degree"),
-        check_int(max_degree, "max_degree"),
-    )
-    if max_degree < min_degree:
-        raise ValueError(
-            f"`max_degree` must be >= `min_degree`, got {min_degree} and {max_degree}."
-        )
+    min_degree, max_degree = check_sizes(min_degree, max_degree, minimum=0,
+                                         names=("min_degree", "max_degree"),
+                                         maximum=MAX_DRAW - 1)
     domain = check_domain(domain)
-    rho_lo, rho_hi = (float(v) for v in rho)
+    rho_lo, rho_hi = check_pair(rho, "rho")
     if not 1.0 < rho_lo <= rho_hi < np.inf:
         raise ValueError(f"`rho` must be a range (lo, hi) with 1 < lo <= hi, got {rho!r}.")
-    p_lo, p_hi = (float(v) for v in power)
+    p_lo, p_hi = check_pair(power, "power")
     if not 0.0 < p_lo <= p_hi < np.inf:
         raise ValueError(f"`power` must be a range (lo, hi) with 0 < lo <= hi, got {power!r}.")
     if decay not in (None, "geometric", "algebraic"):

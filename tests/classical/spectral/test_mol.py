@@ -15,6 +15,7 @@ import math
 import numpy as np
 import pytest
 
+from numlearn import Status
 from numlearn._core.result import check_stats
 from numlearn._core.validation import EPS
 from numlearn.classical.spectral.mol import (
@@ -46,8 +47,11 @@ NU = 0.01 / math.pi
 def test_burgers_matches_cole_hopf(N: int, dt: float, tol_half: float, tol_one: float) -> None:
     t = np.array([0.5, 1.0])
     x = np.linspace(-1.0, 1.0, 511)
-    res = solve_burgers_mol(NU, N, dt, t, x)
-    assert res.success and res.value.shape == (2, 511)
+    # Under-resolved shock layer: the solver says so (issue 13 item 7; the Fourier
+    # tail, 6.3e-5 at N = 512 and 3.2e-8 at N = 1024, is above sqrt(eps)).
+    with pytest.warns(RuntimeWarning, match="not resolved"):
+        res = solve_burgers_mol(NU, N, dt, t, x)
+    assert res.status is Status.UNRESOLVED and res.value.shape == (2, 511)
     err = np.abs(res.value - burgers_solution(t[:, None], x[None, :], nu=NU)).max(axis=1)
     assert err[0] <= tol_half and err[1] <= tol_one, err
 

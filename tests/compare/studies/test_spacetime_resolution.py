@@ -30,7 +30,9 @@ def test_resolution_study_error_falls_at_the_bessel_rate() -> None:
     ratios = [r["rel_l2"] / abs(jv(r["nt"], 20.0)) for r in rows]
     assert all(1.0 <= q <= 5.0 for q in ratios), ratios
     for r in rows:
-        assert r["status"] == "success"
+        # the study's sizes are not resolved (rel L2 3e-4 ... 3e-10, the t tail above
+        # sqrt(eps)), which the solver says since issue 13 item 7
+        assert r["status"] == "unresolved"
         assert r["cond_of"] == "A row-equilibrated (unit 2-norm rows)"
 
 

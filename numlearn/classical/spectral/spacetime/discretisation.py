@@ -143,11 +143,22 @@ def _residual_keys(problem: Any) -> tuple[str, ...]:
     return ("u", *sorted(rec.used - {"u"}))
 
 
+class UnknownProblemError(KeyError, ValueError):
+    """No benchmark problem has this name (a `KeyError` as ``get_pde`` raises, and a
+    `ValueError` as every other bad argument)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
 def _resolve_problem(problem: Any) -> Any:
     from numlearn.problems.pdes import EvolutionProblem, get_pde
 
     if isinstance(problem, str):
-        problem = get_pde(problem)
+        try:
+            problem = get_pde(problem)
+        except KeyError as exc:
+            raise UnknownProblemError(f"`problem`: {exc.args[0]}") from None
     if not isinstance(problem, EvolutionProblem):
         name = getattr(problem, "name", type(problem).__name__)
         raise TypeError(
@@ -259,8 +270,8 @@ def _check_grid(problem: Any, nt: Any, nx: Any, collocation: Any,
     if rows * nt * nx > _MAX_ENTRIES:
         raise ValueError(
             f"the dense system would have {rows} x {nt * nx} entries "
-            f"({rows * nt * nx * 8 / 2**30:.1f} GiB); reduce nt, nx or the "
-            "collocation refinement."
+            f"({rows * nt * nx * 8 / 2**30:.1f} GiB); reduce `nt`, `nx` or the "
+            "`collocation` refinement."
         )
     return grid
 

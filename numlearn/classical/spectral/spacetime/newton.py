@@ -27,6 +27,7 @@ from numlearn._core.validation import (
     warn_ill_conditioned,
 )
 from numlearn.classical.linalg import qr_lstsq, triangular_extreme_singular_values
+from numlearn.classical.spectral._resolution import spacetime_resolution
 from numlearn.classical.spectral.spacetime.discretisation import (
     _COND_WARN,
     _DERIVS,
@@ -231,13 +232,18 @@ def solve_spacetime_newton(
     -------
     Result
         ``value``: :class:`SpaceTimeInterpolant`; ``status``: :attr:`Status.SUCCESS`,
-        :attr:`Status.MAX_ITERATIONS`, :attr:`Status.LINE_SEARCH_FAILED` or
-        :attr:`Status.DIVERGED`; ``stats``: ``iterations`` (Gauss-Newton iterations,
-        all stages), ``residual_norm`` :math:`\|WF\|_2` (``residual_norm_of``),
+        :attr:`Status.MAX_ITERATIONS`, :attr:`Status.LINE_SEARCH_FAILED`,
+        :attr:`Status.DIVERGED`, or :attr:`Status.UNRESOLVED` (with a `RuntimeWarning`)
+        when Newton converged but the solution's coefficients have not decayed
+        (``stats["tail_t"]``, ``stats["tail_x"]``, as in
+        :func:`~numlearn.classical.spectral.spacetime.solve_spacetime_lstsq`);
+        ``stats``: ``iterations`` (Gauss-Newton iterations, all stages),
+        ``residual_norm`` :math:`\|WF\|_2` (``residual_norm_of``),
         ``cond`` (2-norm condition number of the weighted Gauss-Newton Jacobian at the
         solution, block diagonal over independent groups; ``cond_of`` says so),
         ``rank``, ``groups``, ``separable``, ``shape``, ``n_rows``, ``n_unknowns``,
-        ``weighting``, ``collocation``, ``x_basis``, ``stages``, ``seconds``;
+        ``weighting``, ``collocation``, ``x_basis``, ``stages``, ``seconds``, ``tail_t``,
+        ``tail_x``;
         ``history``:
         ``residual_norm`` (initial, then after each iteration), ``step_norm``,
         ``damping``, ``stage``.
@@ -282,7 +288,11 @@ def _solve_newton(problem: Any, nt: Any, nx: Any, **options: Any) -> Result:
             if unknown:
                 raise ValueError(f"`continuation` names unknown coefficients {sorted(unknown)}"
                                  f"; {problem.name} has {sorted(problem.params)}.")
-            stages.append(_resolve_problem(type(problem)(params={**problem.params, **over})))
+            try:
+                stage = _resolve_problem(type(problem)(params={**problem.params, **over}))
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"`continuation` stage {i}: {exc}") from None
+            stages.append(stage)
     stages.append(problem)
 
     t0 = time.perf_counter()
@@ -400,6 +410,11 @@ def _solve_newton(problem: Any, nt: Any, nx: Any, **options: Any) -> Result:
     }
     value = SpaceTimeInterpolant._from_nodal(V, problem.t_domain, problem.x_domain,
                                              disc.x_basis)
+    tails, status, message = spacetime_resolution(
+        V, disc.x_basis, kappa,
+        f"the {problem.name} space-time solution ({V.shape[0]} x {V.shape[1]})",
+        status, message)
+    stats["tail_t"], stats["tail_x"] = tails["t"], tails["x"]
     return Result(value=value, side="classical", status=status, message=message,
                   stats=stats, history=history,
                   method="spacetime collocation Gauss-Newton (QR)")

@@ -18,6 +18,7 @@ import scipy.linalg as sla
 from numlearn._core.result import Result, Status
 from numlearn._core.validation import check_choice, warn_ill_conditioned
 from numlearn.classical.linalg import qr_lstsq
+from numlearn.classical.spectral._resolution import spacetime_resolution
 from numlearn.classical.spectral.spacetime.discretisation import (
     _COND_WARN,
     _check_cond,
@@ -65,7 +66,11 @@ def solve_spacetime_lstsq(
         ``n_rows``, ``n_unknowns``, ``weighting``, ``collocation``, ``x_basis``,
         ``seconds``; ``status`` :attr:`Status.SUCCESS` or
         :attr:`Status.RANK_DEFICIENT` (then the basic solution of the leading ``rank``
-        pivoted columns, and an :class:`IllConditionedWarning`).
+        pivoted columns, and an :class:`IllConditionedWarning`), or
+        :attr:`Status.UNRESOLVED` with a `RuntimeWarning` when the solution's
+        Chebyshev (t) or Fourier/Chebyshev (x) coefficients have not decayed
+        (``stats["tail_t"]``, ``stats["tail_x"]``: the largest of the last eighth over
+        the largest, above :math:`\sqrt{\varepsilon}` and ``cond * eps``).
 
     Notes
     -----
@@ -127,7 +132,13 @@ def _lstsq(system: CollocationSystem, method: str, cond: str) -> Result:
         "weighting": system.weighting, "collocation": system.collocation,
         "x_basis": system.x_basis, "seconds": elapsed,
     }
-    return Result(value=system._interpolant(v), side="classical", status=status,
+    value = system._interpolant(v)
+    tails, status, message = spacetime_resolution(
+        value.values, system.x_basis, kappa,
+        f"the {system.problem.name} space-time solution ({value.shape[0]} x "
+        f"{value.shape[1]})", status, message)
+    stats["tail_t"], stats["tail_x"] = tails["t"], tails["x"]
+    return Result(value=value, side="classical", status=status,
                   message=message, stats=stats,
                   method=f"spacetime collocation least squares ({method})")
 

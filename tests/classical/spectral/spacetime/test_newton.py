@@ -7,6 +7,7 @@ convergence rates from Newton's theory (quadratic once in the local phase).
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from numlearn import Status
 from numlearn._core.result import check_stats
@@ -58,9 +59,13 @@ def test_newton_converges_quadratically_on_square_burgers_manufactured() -> None
 
 
 def test_newton_reaction_history_quadratic_tail() -> None:
-    res = solve_spacetime_newton("reaction", 15, 21, collocation="square", cond="none")
+    # Newton converges (residual at rounding level); 21 x nodes do not resolve the
+    # Gaussian profile (relative Chebyshev tail 9e-4, rel L2 error 2.6e-4),
+    # which the solver now says (issue 13 item 7).
+    with pytest.warns(RuntimeWarning, match="not resolved"):
+        res = solve_spacetime_newton("reaction", 15, 21, collocation="square", cond="none")
     r = np.asarray(res.history["residual_norm"])
-    assert res.success and r[-1] < 1e-13
+    assert res.status is Status.UNRESOLVED and r[-1] < 1e-13
     k = int(np.argmax(r < 1e-2))  # the local (quadratic) phase
     assert r[k + 1] <= 10 * r[k] ** 2 and r[k + 2] <= 10 * r[k + 1] ** 2, r
 
@@ -69,9 +74,12 @@ def test_newton_burgers_benchmark_converges_with_continuation() -> None:
     """nu = 0.01/pi at 13 x 25 nodes: Newton (square) converges to the discrete
     solution (residual at rounding level) through a continuation in nu; the
     discretisation error is large at affordable sizes (see the module report)."""
-    res = solve_spacetime_newton("burgers", 13, 25, collocation="square",
-                                 continuation={"nu": [0.1, 0.03]}, cond="none")
-    assert res.success, res.status
+    with pytest.warns(RuntimeWarning, match="not resolved"):
+        res = solve_spacetime_newton("burgers", 13, 25, collocation="square",
+                                     continuation={"nu": [0.1, 0.03]}, cond="none")
+    # converged, but the discretisation error (rel L2 0.17, x tail 0.05) is visible in
+    # the coefficients and reported (issue 13 item 7)
+    assert res.status is Status.UNRESOLVED, res.status
     assert res.stats["stages"] == 3
     assert res.history["residual_norm"][-1] < 1e-12
 

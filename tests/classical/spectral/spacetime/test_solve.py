@@ -202,9 +202,13 @@ def test_ill_conditioned_system_warns() -> None:
 
 
 def test_no_warning_at_benchmark_sizes() -> None:
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        solve_spacetime("convection", 21, 8, cond="svd")
+    # No ill-conditioning warning; 21 time nodes do not resolve beta = 40 (rel L2 0.83),
+    # which is reported as unresolved (issue 13 item 7), and nothing else.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = solve_spacetime("convection", 21, 8, cond="svd")
+    assert [type(w.message) for w in caught] == [RuntimeWarning]
+    assert "not resolved" in str(caught[0].message) and res.status is Status.UNRESOLVED
 
 
 def test_stats_speak_the_vocabulary() -> None:
