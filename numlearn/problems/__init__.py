@@ -13,10 +13,17 @@
   :mod:`numlearn.problems.poisson2d` (the geometry and the stored series) define and
   load the two references that are not closed forms (built by
   :mod:`numlearn.reference`); :class:`PDESolver` is the protocol of a PDE solver of
-  either side.
+  either side; :mod:`numlearn.problems.evolution` holds the common part of the
+  time-dependent problems (:class:`EvolutionProblem`, with the validation of every
+  field).
 - :mod:`numlearn.problems.least_squares`: seeded, batched least-squares samplers (the
   paper's distribution and out-of-distribution families) and
   :class:`LeastSquaresSolver`, the protocol of a least-squares iteration.
+
+Every constructor and getter checks its input (types, finite values, domains,
+impossible coefficients, sizes) and raises `TypeError`/`ValueError` naming the
+argument; unknown names raise :class:`~numlearn.problems.protocol.UnknownProblemError`
+(a `KeyError` and a `ValueError`).
 """
 
 from numlearn.problems.functions import (

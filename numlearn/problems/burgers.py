@@ -62,11 +62,16 @@ exact reduction of ``x`` to [-1/2, 1/2] (so :math:`u(t, \pm 1) = 0` exactly and
 tiny ``t`` (down to the smallest subnormal) free of underflow.
 
 Quadrature parameters (in :math:`z = x - y` units):
-step :math:`h = s\eta = \min(s, 0.05)/40`, window :math:`|z| \le 14 s`.
+step :math:`h = s\eta = \min(s, 0.05)/40`, window :math:`|z| \le L s` with
+:math:`L = \max(14, \sqrt{2a + 60})` (:func:`window_for`; 14 for the benchmark).
 
 Error.  *Truncation*: the integrand is at most :math:`e^{a}e^{-\zeta^2}` and the
-denominator at least :math:`e^{-a}\sqrt\pi`, so cutting at :math:`|\zeta| = 14`
-changes ``u`` by a relative :math:`e^{2a - 196} \approx 10^{-42}`.
+denominator at least :math:`e^{-a}\sqrt\pi`, so cutting at :math:`|\zeta| = L`
+changes ``u`` by a relative :math:`e^{2a - L^2} \le e^{-60}` (:math:`10^{-42}` for
+the benchmark).  A fixed window fails for small ``nu``: the peak of the integrand
+sits where the characteristic from :math:`y` reaches :math:`x`, at
+:math:`|\zeta| = |x - y|/s` up to :math:`\sqrt{t/(4\nu)}` (91 for ``nu = 1e-4``,
+``t = 0.3``), far outside :math:`|\zeta| \le 14`.
 *Discretisation*: the trapezoidal rule on the line errs by the Fourier transform of
 the integrand at :math:`2\pi/\eta \ge 80\pi` (Poisson summation); with
 :math:`e^{-a\cos\theta} = \sum_n (-1)^n I_n(a) e^{in\theta}` that is at most
@@ -77,6 +82,14 @@ size up to ~300 carries an absolute error of a few :math:`10^{-14}`, which enter
 ``u`` averaged over the nodes: a few units of :math:`10^{-16}` (the measurements
 against the oracle and the self-convergence of the grid values are in the
 documentation's notes on the PDE references, and in ``reference/pdes/burgers.json``).
+For smaller ``nu`` the exponents grow like :math:`a`, but in the paired form the
+front's two peaks are weighed through :math:`c_k`, which is small near :math:`x = 0`,
+and the exponents' rounding enters ``u`` scaled by :math:`4\nu/s`: measured against
+the oracle, the error stays below :math:`3\times 10^{-15}` down to ``NU_MIN = 1e-5``
+(:math:`a = 15915`), the front included (largest at small ``t``, where the factor
+:math:`4\nu a/s = 2/(\pi s)` is largest).  Smaller ``nu`` is refused.  The step
+:math:`\eta = 1/40` needs no change: in :math:`\zeta` the log-integrand's curvature
+is :math:`-2 + 2\pi t\cos\pi(x - s\zeta)`, independent of ``nu``.
 
 Check: :math:`\min_t u_x(0, t) = -152.00516160` at :math:`t = 0.51046976`
 (:func:`basdevant_minimum`), Basdevant et al. [3]_ give 152.00516.
@@ -114,22 +127,33 @@ from numlearn._core.store import (
     parse_hex_float,
     reference_path,
 )
-from numlearn._core.validation import as_float_array, check_int, check_positive
+from numlearn._core.validation import as_float_array
+from numlearn.problems._burgers_rule import (
+    MAX_NODES,
+    NU_MAX,
+    NU_MIN,
+    check_nu,
+    check_quadrature,
+    window_for,
+)
 
 __all__ = [
+    "MAX_NODES",
     "NU",
+    "NU_MAX",
+    "NU_MIN",
     "REFERENCE_FILES",
     "basdevant_minimum",
     "burgers_front_slope",
     "burgers_solution",
     "load_burgers_reference",
+    "window_for",
 ]
 
 NU = 0.01 / math.pi
 """The viscosity of the benchmark, float64 ``0.01/pi`` (``1/(2 pi NU)`` is 50.0)."""
 
 RESOLUTION = 40  # nodes per sqrt(4 nu t) (or per 0.05 in z, whichever is finer)
-WINDOW = 14.0  # |x - y| <= WINDOW sqrt(4 nu t)
 _CUT = 60.0  # skip terms below exp(-_CUT) times the largest
 
 REFERENCE_FILES = ("pdes/burgers.npz", "pdes/burgers.json")
@@ -184,7 +208,7 @@ def _cole_hopf_kernel(t_unique, starts, order, x, nu, resolution, window, out):
                 j = order[p]
                 out[j] = -_sinpi(_reduce2(x[j]))
             continue
-        s = math.sqrt(4.0 * nu) * math.sqrt(t)  # no underflow for subnormal t
+        s = 2.0 * math.sqrt(nu) * math.sqrt(t)  # no under/overflow (= sqrt(4 nu t))
         eta = min(1.0, 0.05 / s) / resolution
         n = math.ceil(window / eta) + 1
         zeta = np.empty(n)
@@ -228,18 +252,13 @@ def _cole_hopf_kernel(t_unique, starts, order, x, nu, resolution, window, out):
             out[j] = scale * ((num + num_c) / (den + den_c))
 
 
-def _check_quadrature(resolution: Any, window: Any) -> tuple[int, float]:
-    res = check_int(resolution, "resolution", minimum=1)
-    return res, check_positive(window, "window")
-
-
 def burgers_solution(
     t: ArrayLike,
     x: ArrayLike,
     nu: float = NU,
     *,
     resolution: int = RESOLUTION,
-    window: float = WINDOW,
+    window: float | None = None,
 ) -> Any:
     r"""Exact solution of the Burgers benchmark by Cole–Hopf quadrature, in float64.
 
@@ -252,7 +271,8 @@ def burgers_solution(
     the solution of :math:`u_t + uu_x = \nu u_{xx}`, :math:`u(0, x) = -\sin\pi x`,
     evaluated by the symmetric, log-sum-exp scaled trapezoidal rule of the module
     docstring (step :math:`\min(s, 0.05)/40` in :math:`x - y`, window
-    :math:`|x - y| \le 14 s`).  Accurate to a few units of 1e-16 everywhere in
+    :math:`|x - y| \le L s`, :func:`window_for`).  For the default ``nu``, accurate
+    to a few units of 1e-16 everywhere in
     :math:`t \in [0, 1]`, :math:`x \in [-1, 1]`, including the front at
     :math:`x = 0` (checked against
     :func:`~numlearn.problems.burgers_mp.burgers_solution_mp`); ``t = 0`` returns the
@@ -268,13 +288,19 @@ def burgers_solution(
         (the Cole–Hopf formula on the whole line), which is the solution on
         [-1, 1] with ``u(t, ±1) = 0``.
     nu : float, default ``0.01/pi``
-        Viscosity, > 0.  Other values give Burgers' equation with the same initial
-        condition; the accuracy claims are verified for the default only, and very
-        small ``nu`` (``a = 1/(2 pi nu)`` beyond ~300) overflows the scaling.
+        Viscosity, in ``[NU_MIN, NU_MAX] = [1e-5, 1e100]``.  Other values than the
+        default give Burgers' equation with the same initial condition; measured
+        against the oracle at ``nu`` from 1e-5 to 3 (the front included) the error
+        stays below 3e-15 (at most 12 eps; largest at small ``t`` and ``nu``, where the
+        exponents' rounding is scaled by :math:`2/(\pi s)`).  Large ``nu`` costs
+        ``11200 sqrt(4 nu t)`` nodes per point: a ``(t, nu)`` that needs more than
+        ``MAX_NODES`` is refused.
     resolution : int, default 40
         Nodes per :math:`\min(s, 0.05)`; for convergence studies.
-    window : float, default 14
-        Half-width of the window in units of :math:`s`; for convergence studies.
+    window : float, optional
+        Half-width of the window in units of :math:`s`, default :func:`window_for`
+        (14 for the benchmark's ``nu``); for convergence studies.  A window narrower
+        than :math:`\sqrt{2a + 60}` warns (`RuntimeWarning`).
 
     Returns
     -------
@@ -284,14 +310,18 @@ def burgers_solution(
     Raises
     ------
     ValueError
-        NaN/inf or empty input, ``t < 0``, shapes that do not broadcast, ``nu <= 0``.
+        NaN/inf or empty input, ``t < 0``, shapes that do not broadcast,
+        ``nu`` outside ``[NU_MIN, NU_MAX]`` (naming ``nu``), a ``t`` that needs more
+        than ``MAX_NODES`` nodes (naming ``t``).
     TypeError
-        Non-numeric or complex input.
+        Non-numeric or complex input (bools and strings for ``nu`` included).
 
     Notes
     -----
-    Cost: about ``560`` nodes per point for ``t <= 0.2`` and ``11200 sqrt(4 nu t)``
-    beyond (1267 at ``t = 1``), two exponentials per node above the cut-off; the
+    Cost: about ``40 L`` nodes per point (:math:`L` from :func:`window_for`; 560 nodes for
+    the benchmark, 2290 for ``nu = 1e-4``) while :math:`s \le 0.05`, and
+    ``800 L sqrt(4 nu t)`` beyond (1267 at ``t = 1``), two exponentials per node above
+    the cut-off; the
     nodes' sines and cosines are shared by points with equal ``t`` (Numba, parallel
     over times).
 
@@ -310,8 +340,7 @@ def burgers_solution(
     """
     tt = as_float_array(t, "t", allow_complex=False)
     xx = as_float_array(x, "x", allow_complex=False)
-    nu_f = check_positive(nu, "nu")
-    res, win = _check_quadrature(resolution, window)
+    nu_f = check_nu(nu)
     try:
         tb, xb = np.broadcast_arrays(tt.astype(np.float64), xx.astype(np.float64))
     except ValueError:
@@ -321,10 +350,12 @@ def burgers_solution(
         ) from None
     if (tb < 0).any():
         bad = np.unravel_index(int(np.argmax(tb < 0)), tb.shape)
+        where = "" if tb.ndim == 0 else f"entry {bad if len(bad) > 1 else bad[0]} "
         raise ValueError(
-            f"`t` must be >= 0 (the solution is defined forward in time); entry "
-            f"{bad if len(bad) > 1 else bad[0]} is {tb[bad]}."
+            f"`t` must be >= 0 (the solution is defined forward in time); {where}is "
+            f"{float(tb[bad])!r}."
         )
+    res, win = check_quadrature(nu_f, resolution, window, float(tb.max()))
     tf = np.ascontiguousarray(tb).ravel()
     xf = np.ascontiguousarray(xb).ravel()
     order = np.argsort(tf, kind="stable")
@@ -337,7 +368,7 @@ def burgers_solution(
 
 
 def burgers_front_slope(
-    t: ArrayLike, nu: float = NU, *, resolution: int = RESOLUTION, window: float = WINDOW
+    t: ArrayLike, nu: float = NU, *, resolution: int = RESOLUTION, window: float | None = None
 ) -> Any:
     r"""The slope :math:`u_x(t, 0)` at the centre of the front, ``t > 0``.
 
@@ -358,21 +389,21 @@ def burgers_front_slope(
     t : array_like
         Times, ``> 0``.
     nu, resolution, window
-        As in :func:`burgers_solution`.
+        As in :func:`burgers_solution` (same limits).
 
     Returns
     -------
     ndarray of float64 (NumPy scalar for scalar input)
     """
     tt = as_float_array(t, "t", allow_complex=False).astype(np.float64)
-    nu_f = check_positive(nu, "nu")
-    res, win = _check_quadrature(resolution, window)
+    nu_f = check_nu(nu)
     if (tt <= 0).any():
         raise ValueError("`t` must be > 0 for the front slope (u_x(0, 0) = -pi).")
+    res, win = check_quadrature(nu_f, resolution, window, float(tt.max()))
     a = 1.0 / (2.0 * math.pi * nu_f)
     out = np.empty(tt.shape)
     for idx, tv in np.ndenumerate(tt):
-        s = math.sqrt(4.0 * nu_f) * math.sqrt(float(tv))
+        s = 2.0 * math.sqrt(nu_f) * math.sqrt(float(tv))
         eta = min(1.0, 0.05 / s) / res
         z = np.arange(math.ceil(win / eta) + 1) * eta
         e = -z * z - a * np.cos(np.pi * s * z)
@@ -398,7 +429,7 @@ def basdevant_minimum(nu: float = NU) -> tuple[float, float]:
     """
     from scipy.optimize import minimize_scalar
 
-    nu_f = check_positive(nu, "nu")
+    nu_f = check_nu(nu)
     r = minimize_scalar(lambda tv: float(burgers_front_slope(tv, nu_f)), bounds=(0.3, 0.8),
                         method="bounded", options={"xatol": 1e-12})
     return float(r.x), float(r.fun)

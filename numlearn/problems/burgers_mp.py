@@ -9,9 +9,11 @@ Burgers data are verified.
 
 from __future__ import annotations
 
+import numbers
 from typing import Any
 
 import mpmath
+import numpy as np
 
 from numlearn._core.validation import check_int
 from numlearn.precision.oracle import OracleDisagreementError, two_precision
@@ -60,6 +62,27 @@ def _mp_cole_hopf(t: Any, x: Any, nu: Any, refine: float = 1.0) -> Any:
         num += z * w
         den += w
     return (4 * nu / s) * (num / den)
+
+
+def _as_mpf(value: Any, name: str) -> Any:
+    """``value`` (a real number, a decimal string or an mpf) as a finite ``mpf``, exactly.
+
+    Bools, complex numbers, sequences and strings that are not numbers are refused
+    (`TypeError`/`ValueError` naming ``name``), as are NaN and infinities.
+    """
+    if isinstance(value, bool | np.bool_) or not isinstance(
+            value, numbers.Real | str | mpmath.mpf):
+        raise TypeError(
+            f"`{name}` must be a real number, a decimal string or an mpf, got "
+            f"{type(value).__name__} {value!r}."
+        )
+    try:
+        v = mpmath.mpf(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"`{name}` must be a number, got the string {value!r}.") from None
+    if not mpmath.isfinite(v):
+        raise ValueError(f"`{name}` must be finite, got {value!r}.")
+    return v
 
 
 def _mp_nu(nu: Any) -> Any:
@@ -133,11 +156,8 @@ def burgers_solution_mp(
     dps = check_int(dps, "dps", minimum=15)
     check = 2 * dps if check_dps is None else check_int(check_dps, "check_dps", minimum=dps + 1)
     with mpmath.workdps(max(check, 30) + 20):
-        tm, xm = mpmath.mpf(t), mpmath.mpf(x)
-        num = _mp_nu(nu)
-    for name, v in (("t", tm), ("x", xm), ("nu", num)):
-        if not mpmath.isfinite(v):
-            raise ValueError(f"`{name}` must be finite, got {v}.")
+        tm, xm = _as_mpf(t, "t"), _as_mpf(x, "x")
+        num = _mp_nu(None) if nu is None else _as_mpf(nu, "nu")
     if tm < 0:
         raise ValueError(f"`t` must be >= 0, got {t!r}.")
     if num <= 0:
@@ -179,5 +199,7 @@ def burgers_front_slope_mp(t: float | str | Any, dps: int = 30) -> Any:
     dps = check_int(dps, "dps", minimum=15)
     with mpmath.workdps(dps):
         nu = _mp_nu(None)
-        tm = mpmath.mpf(t)
+        tm = _as_mpf(t, "t")
+        if tm <= 0:
+            raise ValueError(f"`t` must be > 0 for the front slope, got {t!r}.")
         return mpmath.diff(lambda xv: _mp_cole_hopf(tm, xv, nu), 0)

@@ -37,6 +37,7 @@ References
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -45,13 +46,15 @@ import mpmath
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from numlearn._core.validation import as_float_array
+from numlearn._core.validation import EPS, as_float_array, check_domain, check_int
+from numlearn.problems.protocol import UnknownProblemError
 
 if TYPE_CHECKING:
     from numlearn._core.result import Result
 
 __all__ = [
     "CATEGORIES",
+    "DOMAIN_SLACK",
     "TARGETS",
     "InterpolationProblem",
     "InterpolationSolver",
@@ -60,6 +63,10 @@ __all__ = [
 ]
 
 CATEGORIES = ("entire", "runge", "near_singular", "oscillatory")
+
+#: The largest ``n`` and ``grid_size`` of an :class:`InterpolationProblem` (10**7 points:
+#: 80 MB per float64 array; the mpmath truth costs about 10 us per point).
+MAX_GRID: int = 10**7
 
 # Exact binary constants shared by the two implementations (see the module docstring).
 _POLE = 1.05  # near_pole: 1/(1.05 - x)
@@ -130,14 +137,66 @@ class TargetFunction:
     singularity: str = "none (entire)"
 
     def __post_init__(self) -> None:
-        if self.category not in CATEGORIES:
+        for name in ("name", "description", "latex", "singularity"):
+            if not isinstance(getattr(self, name), str):
+                raise TypeError(f"`{name}` must be a string, got {getattr(self, name)!r}.")
+        for name in ("numpy_func", "mpmath_func"):
+            if not callable(getattr(self, name)):
+                raise TypeError(f"`{name}` must be callable, got {getattr(self, name)!r}.")
+        object.__setattr__(self, "domain", check_domain(self.domain, "domain"))
+        if not isinstance(self.category, str) or self.category not in CATEGORIES:
             raise ValueError(
                 f"`category` must be one of {CATEGORIES}, got {self.category!r}."
             )
+        rho = _as_rho(self.rho)
+        object.__setattr__(self, "rho", rho)
 
     def __call__(self, x: ArrayLike) -> NDArray[np.float64]:
-        """Evaluate the NumPy implementation at ``x`` (converted to float64)."""
-        return self.numpy_func(as_float_array(x, "x", allow_complex=False).astype(np.float64))
+        """Evaluate the NumPy implementation at ``x`` (converted to float64).
+
+        Raises
+        ------
+        ValueError
+            NaN/inf or empty ``x``, or a point outside :attr:`domain` (by more than
+            :data:`DOMAIN_SLACK` ulps of the endpoints' size, the rounding of an affine
+            map onto the domain): several targets are NaN, infinite or overflow there
+            (``sqrt(1.01 - x)`` beyond 1.01, ``1/(1.05 - x)`` at 1.05), and the
+            analytic facts (:attr:`rho`) hold on the domain only.  The raw
+            :attr:`numpy_func` evaluates anywhere.
+        TypeError
+            Non-numeric, complex, string or bool-only input.
+        """
+        xx = as_float_array(x, "x", allow_complex=False).astype(np.float64)
+        a, b = self.domain
+        slack = DOMAIN_SLACK * EPS * max(abs(a), abs(b))
+        outside = (xx < a - slack) | (xx > b + slack)
+        if outside.any():
+            k = int(np.argmax(outside.ravel()))
+            raise ValueError(
+                f"`x` must lie in the domain [{a!r}, {b!r}] of {self.name!r}; "
+                f"{int(outside.sum())} of {xx.size} points lie outside (the first is "
+                f"{float(xx.ravel()[k])!r}). Map the points onto the domain, or call "
+                "`numpy_func` directly to evaluate the formula anywhere."
+            )
+        return self.numpy_func(xx)
+
+
+#: Points within this many ulps (of the endpoints' size) outside a target's domain are
+#: accepted by :meth:`TargetFunction.__call__`: the rounding of an affine map onto it.
+DOMAIN_SLACK: float = 8.0
+
+
+def _as_rho(value: Any) -> float:
+    """The Bernstein parameter: a real number > 1 (``math.inf`` for entire functions)."""
+    if isinstance(value, bool | np.bool_) or not isinstance(value, numbers.Real):
+        raise TypeError(f"`rho` must be a real number > 1 (or math.inf), got {value!r}.")
+    rho = float(value)
+    if not rho > 1.0:
+        raise ValueError(
+            f"`rho` must be > 1 (a Bernstein ellipse parameter; math.inf for an entire "
+            f"function), got {value!r}."
+        )
+    return rho
 
 
 def _targets() -> dict[str, TargetFunction]:
@@ -226,14 +285,23 @@ def get_target(name: str) -> TargetFunction:
 
     Raises
     ------
-    KeyError
-        If there is no such target; the message lists the available names.
+    TypeError
+        If ``name`` is not a string.
+    UnknownProblemError
+        If there is no such target (a `KeyError` and a `ValueError`); the message
+        lists the available names.
     """
+    if not isinstance(name, str):
+        raise TypeError(
+            f"`name` must be a target name (a string), one of {', '.join(sorted(TARGETS))}; "
+            f"got {type(name).__name__} {name!r}."
+        )
     try:
         return TARGETS[name]
-    except (KeyError, TypeError):
-        raise KeyError(
-            f"no target function named {name!r}; available: {', '.join(sorted(TARGETS))}."
+    except KeyError:
+        raise UnknownProblemError(
+            f"`name`: no target function named {name!r}; available: "
+            f"{', '.join(sorted(TARGETS))}."
         ) from None
 
 
@@ -258,6 +326,16 @@ class InterpolationProblem:
     grid_size: int = 1000
     seed: int = 20261123
     _truth: NDArray[np.float64] | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.target, TargetFunction):
+            raise TypeError(
+                "`target` must be a TargetFunction (e.g. get_target('runge')), got "
+                f"{type(self.target).__name__} {self.target!r}."
+            )
+        self.n = check_int(self.n, "n", minimum=1, maximum=MAX_GRID)
+        self.grid_size = check_int(self.grid_size, "grid_size", minimum=0, maximum=MAX_GRID)
+        self.seed = check_int(self.seed, "seed", minimum=0)
 
     @property
     def name(self) -> str:

@@ -52,14 +52,25 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from numlearn._core.validation import as_float_array, check_int, check_positive, check_real
+from numlearn._core.validation import as_float_array, check_int, check_positive
 from numlearn.precision.mp_linalg import mp_lstsq
+from numlearn.problems._ls_checks import (
+    MAX_BYTES,
+    MAX_KAPPA,
+    check_family_params,
+    check_kappa,
+    check_scale,
+    check_sigma,
+    check_sizes,
+)
 
 if TYPE_CHECKING:
     from numlearn._core.result import Result
 
 __all__ = [
     "LS_FAMILIES",
+    "MAX_BYTES",
+    "MAX_KAPPA",
     "LeastSquaresBatch",
     "LeastSquaresFamily",
     "LeastSquaresSolver",
@@ -155,9 +166,21 @@ class LeastSquaresBatch:
         return np.mean((xs.astype(np.float64) - ref) ** 2, axis=-1)
 
     def subset(self, index: Any) -> LeastSquaresBatch:
-        """The problems ``index`` selects (an int array, a slice or a boolean mask)."""
-        idx = np.arange(self.batch_size)[index]
-        idx = np.atleast_1d(idx)
+        """The problems ``index`` selects (an int array, a slice or a boolean mask).
+
+        Raises `ValueError` naming ``index`` for an index out of range, a mask of the
+        wrong length, or a selection of no problem, and `TypeError` for another kind.
+        """
+        try:
+            idx = np.atleast_1d(np.arange(self.batch_size)[index])
+        except IndexError as exc:
+            raise ValueError(f"`index` does not fit the batch of {self.batch_size}: {exc}.") \
+                from None
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"`index` must be an int array, a slice or a boolean mask: "
+                            f"{exc}.") from None
+        if idx.size == 0:
+            raise ValueError(f"`index` selects no problem of the batch of {self.batch_size}.")
         return LeastSquaresBatch(
             self.A[idx], self.b[idx], self.x_star[idx], self.x0[idx],
             {**self.meta, "subset_of": self.batch_size},
@@ -184,18 +207,6 @@ def _rng(seed: Seed) -> np.random.Generator:
         ) from None
 
 
-def _sizes(batch: Any, n: Any, d: Any) -> tuple[int, int, int]:
-    B = check_int(batch, "batch", minimum=1)
-    n = check_int(n, "n", minimum=1)
-    d = check_int(d, "d", minimum=1)
-    if n < d:
-        raise ValueError(
-            f"`n` = {n} < `d` = {d}: the samplers make overdetermined or square systems "
-            "(n >= d), which have a unique least-squares solution; swap or raise `n`."
-        )
-    return B, n, d
-
-
 def paper_draws(normal: Callable[[tuple[int, ...]], Any], batch: int, n: int, d: int):
     r"""The paper's problem formula, for any array library: ``(A, b, x_star, x0)``.
 
@@ -205,7 +216,13 @@ def paper_draws(normal: Callable[[tuple[int, ...]], Any], batch: int, n: int, d:
     ``x0 (B, d)``, and ``b = A x*`` is one batched matmul (``@``) in the draws'
     precision.  The random stream is the library's: the same seed gives the same
     distribution on both sides, not the same numbers.
+
+    Raises `TypeError` for a non-callable ``normal`` or non-integer sizes and
+    `ValueError` for sizes < 1 or an ``A`` over ``MAX_BYTES`` (``n < d`` is allowed).
     """
+    if not callable(normal):
+        raise TypeError(f"`normal` must be callable normal(shape), got {normal!r}.")
+    batch, n, d = check_sizes(batch, n, d, tall=False)
     A, x_star, x0 = _draw(batch, n, d, normal)
     return A, _matvec(A, x_star), x_star, x0
 
@@ -271,7 +288,7 @@ def sample_paper(batch: int, n: int = 20, d: int = 5, *, seed: Seed = None) -> L
     >>> p.A.shape, p.b.shape, p.x_star.shape
     ((3, 20, 5), (3, 20), (3, 5))
     """
-    B, n, d = _sizes(batch, n, d)
+    B, n, d = check_sizes(batch, n, d)
     A, b, x_star, x0 = paper_draws(_rng(seed).standard_normal, B, n, d)
     return LeastSquaresBatch(A, b, x_star, x0, _meta("paper", n, d, seed, x_star="drawn"))
 
@@ -297,7 +314,8 @@ def sample_cond(
     batch, n, d, seed
         As in :func:`sample_paper` (same draws for the same seed).
     kappa : float, default 10
-        Target condition number of ``A``, ``>= 1`` (``cond(A^T A) = kappa^2``).
+        Target condition number of ``A``, in ``[1, MAX_KAPPA = 1e15]``
+        (``cond(A^T A) = kappa^2``).
 
     Returns
     -------
@@ -312,10 +330,8 @@ def sample_cond(
     .. [1] Liu et al., arXiv:2503.12295; ``scale_cond`` in ``LeastSquaresSampler``
        (a training config uses ``kappa = 5``).
     """
-    B, n, d = _sizes(batch, n, d)
-    kappa = check_real(kappa, "kappa")
-    if kappa < 1.0:
-        raise ValueError(f"`kappa` must be >= 1, got {kappa!r}.")
+    B, n, d = check_sizes(batch, n, d)
+    kappa = check_kappa(kappa)
     A, x_star, x0 = _draw(B, n, d, _rng(seed).standard_normal)
     U, s, Vt = np.linalg.svd(A, full_matrices=False)
     lo, hi = s[:, -1:], s[:, :1]
@@ -343,15 +359,15 @@ def sample_scaled(
     batch, n, d, seed
         As in :func:`sample_paper` (same draws for the same seed).
     scale : float, default 4
-        Factor, ``> 0``; the OOD protocol of the paper's notebooks uses
+        Factor, in ``[1e-150, 1e150]``; the OOD protocol of the paper's notebooks uses
         ``{1/16, 1/4, 1, 4, 16}``.
 
     Returns
     -------
     LeastSquaresBatch
     """
-    B, n, d = _sizes(batch, n, d)
-    scale = check_positive(scale, "scale")
+    B, n, d = check_sizes(batch, n, d)
+    scale = check_scale(scale)
     A, x_star, x0 = _draw(B, n, d, _rng(seed).standard_normal)
     x_star = scale * x_star
     return LeastSquaresBatch(
@@ -368,7 +384,7 @@ def sample_shape(batch: int, n: int = 40, d: int = 10, *, seed: Seed = None) -> 
     ``[(1 - sqrt(d/n))^2, (1 + sqrt(d/n))^2]`` (Marchenko-Pastur), so the aspect
     ratio ``d / n``, not the size, sets GD's rate.
     """
-    B, n, d = _sizes(batch, n, d)
+    B, n, d = check_sizes(batch, n, d)
     A, x_star, x0 = _draw(B, n, d, _rng(seed).standard_normal)
     return LeastSquaresBatch(
         A, _matvec(A, x_star), x_star, x0, _meta("shape", n, d, seed, x_star="drawn")
@@ -393,7 +409,7 @@ def sample_noisy(
     batch, n, d, seed
         As in :func:`sample_paper` (same ``A``, ``x_gen``, ``x0`` for the same seed).
     sigma : float, default 1e-2
-        Noise standard deviation, ``>= 0`` (0 gives the paper's ``b`` with the
+        Noise standard deviation, in ``[0, 1e150]`` (0 gives the paper's ``b`` with the
         computed least-squares solution as ``x_star``).
 
     Returns
@@ -405,8 +421,8 @@ def sample_noisy(
     -----
     Cost: the mpmath solve, about 10 ms per 20 x 5 problem (10 s for 1000).
     """
-    B, n, d = _sizes(batch, n, d)
-    sigma = check_positive(sigma, "sigma", allow_zero=True)
+    B, n, d = check_sizes(batch, n, d)
+    sigma = check_sigma(sigma)
     rng = _rng(seed)
     A, x_gen, x0 = _draw(B, n, d, rng.standard_normal)
     b = _matvec(A, x_gen) + sigma * rng.standard_normal((B, n))
@@ -447,9 +463,14 @@ def sample(family: str, batch: int, seed: Seed = None, **kwargs: Any) -> LeastSq
     >>> sample("cond", 2, seed=1, kappa=100.0).meta["kappa"]
     100.0
     """
+    if not isinstance(family, str):
+        raise TypeError(
+            f"`family` must be a family name (a string), one of {sorted(LS_FAMILIES)}; "
+            f"got {type(family).__name__} {family!r}."
+        )
     try:
         sampler = LS_FAMILIES[family]
-    except (KeyError, TypeError):
+    except KeyError:
         raise ValueError(
             f"unknown least-squares family {family!r}; choose one of {sorted(LS_FAMILIES)}."
         ) from None
@@ -521,6 +542,27 @@ class LeastSquaresFamily:
     batch: int = 1000
     seed: int = 20261123
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.label, str):
+            raise TypeError(f"`label` must be a string, got {self.label!r}.")
+        if not isinstance(self.family, str) or self.family not in LS_FAMILIES:
+            raise ValueError(
+                f"`family` must be one of {sorted(LS_FAMILIES)}, got {self.family!r}."
+            )
+        if not isinstance(self.params, Mapping):
+            raise TypeError(f"`params` must be a mapping, got {self.params!r}.")
+        set_ = object.__setattr__
+        set_(self, "steps", check_int(self.steps, "steps", minimum=0, maximum=10**9))
+        set_(self, "batch", check_int(self.batch, "batch", minimum=1))
+        set_(self, "seed", check_int(self.seed, "seed", minimum=0))
+        if isinstance(self.eta, str):
+            if self.eta != "optimal":
+                raise ValueError(f"`eta` must be a positive number or 'optimal', got {self.eta!r}.")
+        else:
+            set_(self, "eta", check_positive(self.eta, "eta"))
+        # Draws nothing: the sampler's own checks of the parameters and sizes, now.
+        check_family_params(self.family, self.batch, dict(self.params))
+
     @property
     def name(self) -> str:
         return f"{self.label} (K={self.steps})"
@@ -536,3 +578,4 @@ class LeastSquaresFamily:
 
     def truth(self) -> NDArray[np.float64]:
         return self.problems.x_star.ravel()
+

@@ -53,12 +53,14 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from numlearn._core.validation import as_float_array
+from numlearn._core.validation import as_float_array, check_positive, check_real
+from numlearn.problems.evolution import TWO_PI, EvolutionProblem, broadcast_tx, finite_phase
+from numlearn.problems.protocol import UnknownProblemError
 
 if TYPE_CHECKING:
     from numlearn._core.result import Result
@@ -71,116 +73,11 @@ __all__ = [
     "PDESolver",
     "Poisson2dC",
     "Reaction",
+    "UnknownProblemError",
     "Wave",
     "get_pde",
 ]
 
-TWO_PI = 2.0 * math.pi
-
-
-def _grid(t: ArrayLike, x: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Broadcast ``t`` and ``x`` (validated float64) against each other."""
-    tt = as_float_array(t, "t")
-    xx = as_float_array(x, "x")
-    return np.broadcast_arrays(tt, xx)  # type: ignore[return-value]
-
-
-@dataclass(frozen=True)
-class EvolutionProblem:
-    """Common part of the time-dependent benchmark problems in ``(t, x)``.
-
-    Attributes
-    ----------
-    name : str
-        Registry name.
-    equation : str
-        The PDE in words/ASCII.
-    t_domain, x_domain : (float, float)
-        Time interval and spatial interval.
-    periodic : bool
-        Whether ``x`` is periodic (then the x-interval's right end is excluded).
-    order_t : int
-        Highest time derivative (1, or 2 for the wave equation).
-    linear : bool
-        Whether the residual is linear in ``u``.
-    params : dict
-        The coefficients (``beta``, ``rho``, ``c``, ``nu``).
-    reference : dict
-        How the truth is computed and its verified accuracy
-        (keys ``kind``, ``method``, ``accuracy``).
-    """
-
-    name: str
-    equation: str
-    t_domain: tuple[float, float]
-    x_domain: tuple[float, float]
-    periodic: bool
-    order_t: int
-    linear: bool
-    params: dict[str, float] = field(default_factory=dict)
-    reference: dict[str, Any] = field(default_factory=dict)
-    grid_shape: tuple[int, int] = (200, 200)
-
-    # ---------------------------------------------------------------- data
-    def initial_condition(self, x: ArrayLike) -> NDArray[np.float64]:
-        """``u(0, x)``."""
-        return self.solution(np.zeros_like(as_float_array(x, "x")), x)
-
-    def initial_velocity(self, x: ArrayLike) -> NDArray[np.float64]:
-        """``u_t(0, x)`` (second order in time only)."""
-        raise NotImplementedError(f"{self.name} is first order in time")
-
-    def boundary_values(self, t: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        """``(u(t, a), u(t, b))`` for Dirichlet problems."""
-        if self.periodic:
-            raise ValueError(f"{self.name} is periodic in x: it has no boundary values.")
-        tt = as_float_array(t, "t")
-        a, b = self.x_domain
-        return self.solution(tt, np.full_like(tt, a)), self.solution(tt, np.full_like(tt, b))
-
-    def solution(self, t: ArrayLike, x: ArrayLike) -> NDArray[np.float64]:
-        """The exact (or reference) solution at broadcast ``(t, x)``."""
-        raise NotImplementedError
-
-    def residual(self, u: Any, d: Mapping[str, Any]) -> Any:
-        """The PDE residual from ``u`` and its derivatives ``d`` (see module docs)."""
-        raise NotImplementedError
-
-    def evaluation_grid(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        """The reporting grid ``(t, x)`` as two 1-D arrays (see module docstring)."""
-        nt, nx = self.grid_shape
-        t = np.linspace(*self.t_domain, nt)
-        if self.periodic:
-            x = np.linspace(*self.x_domain, nx + 1)[:-1]
-        else:
-            x = np.linspace(*self.x_domain, nx)
-        return t, x
-
-    def solution_on_grid(
-        self, t: ArrayLike | None = None, x: ArrayLike | None = None
-    ) -> NDArray[np.float64]:
-        """The solution on the tensor grid ``u[i_t, i_x]`` (default: evaluation grid)."""
-        if t is None or x is None:
-            t, x = self.evaluation_grid()
-        tt = as_float_array(t, "t").reshape(-1, 1)
-        xx = as_float_array(x, "x").reshape(1, -1)
-        return self.solution(tt, xx)
-
-    # ---------------------------------------------------------------- harness protocol
-    @property
-    def grid_name(self) -> str:
-        """``"<name>.evaluation_grid (<nt>x<nx>)"``."""
-        t, x = self.evaluation_grid()
-        return f"{self.name}.evaluation_grid ({t.size}x{x.size})"
-
-    def truth(self) -> NDArray[np.float64]:
-        """The exact or reference solution on the evaluation grid, ``u[i_t, i_x]``."""
-        return self.solution_on_grid()
-
-    def evaluate_on_grid(self, u: Any) -> NDArray[np.float64]:
-        """A solver's value on the evaluation grid: ``u(t, x)`` of the grid's 1-D
-        arrays if ``u`` is callable (returning ``u[i_t, i_x]``), else ``u`` itself."""
-        return np.asarray(u(*self.evaluation_grid()) if callable(u) else u)
 
 
 @dataclass(frozen=True)
@@ -203,9 +100,15 @@ class Convection(EvolutionProblem):
                                  "accuracy": "float64 rounding"}
     )
 
+    _PARAM_NAMES: ClassVar[tuple[str, ...]] = ("beta",)
+    _X_DOMAIN: ClassVar[tuple[float, float] | None] = (0.0, TWO_PI)
+
     def solution(self, t: ArrayLike, x: ArrayLike) -> NDArray[np.float64]:
-        tt, xx = _grid(t, x)
-        return np.sin(xx - self.params["beta"] * tt)
+        """``sin(x - beta t)``; any real ``beta`` (negative: transport to the left)."""
+        tt, xx = broadcast_tx(t, x)
+        with np.errstate(over="ignore", invalid="ignore"):
+            phase = xx - self.params["beta"] * tt
+        return np.sin(finite_phase(phase, "x - beta t"))
 
     def residual(self, u: Any, d: Mapping[str, Any]) -> Any:
         return d["u_t"] + self.params["beta"] * d["u_x"]
@@ -239,15 +142,45 @@ class Reaction(EvolutionProblem):
         nt, nx = self.grid_shape
         return np.linspace(*self.t_domain, nt), np.linspace(*self.x_domain, nx)
 
+    _PARAM_NAMES: ClassVar[tuple[str, ...]] = ("rho",)
+    _X_DOMAIN: ClassVar[tuple[float, float] | None] = (0.0, TWO_PI)
+
     def initial_condition(self, x: ArrayLike) -> NDArray[np.float64]:
-        xx = as_float_array(x, "x")
-        return np.exp(-((xx - math.pi) ** 2) / (2.0 * (math.pi / 4.0) ** 2))
+        xx = as_float_array(x, "x", allow_complex=False).astype(np.float64, copy=False)
+        with np.errstate(over="ignore"):
+            return np.exp(-((xx - math.pi) ** 2) / (2.0 * (math.pi / 4.0) ** 2))
 
     def solution(self, t: ArrayLike, x: ArrayLike) -> NDArray[np.float64]:
-        tt, xx = _grid(t, x)
+        r"""The logistic solution :math:`h e^{\rho t} / (h e^{\rho t} + 1 - h)`.
+
+        Any real ``rho`` (negative: decay towards 0).  Where :math:`\rho t > 700`
+        (:math:`e^{\rho t}` would overflow) or :math:`\rho t < 0` (:math:`h e + 1 - h`
+        would cancel, to 0/0 at :math:`h = 1`) it is evaluated as
+        :math:`\sigma(\rho t + \operatorname{logit} h)`, :math:`\sigma(z) = 1/(1 + e^{-z})`,
+        :math:`\operatorname{logit} h = -q - \log(-\operatorname{expm1}(-q))` for
+        :math:`h = e^{-q}`, with the fixed points :math:`h = 0` and :math:`h = 1` kept
+        exactly; so it is never NaN (``rho = 1000`` at ``t = 1``, ``x = 3`` gives 1.0).
+        The benchmark (``rho = 5``, ``t`` in [0, 1]) uses the direct formula.
+        """
+        tt, xx = broadcast_tx(t, x)
         h = self.initial_condition(xx)
-        e = np.exp(self.params["rho"] * tt)
-        return h * e / (h * e + 1.0 - h)
+        rho = self.params["rho"]
+        with np.errstate(over="ignore", invalid="ignore"):
+            z = rho * tt
+        # The direct formula where it is exact to a few ulps: 0 <= rho t <= 700.  For
+        # rho t < 0, h e + 1 - h cancels near x = pi (0/0 once e < eps at h = 1).
+        safe = (z >= 0.0) & (z <= 700.0)
+        e = np.exp(np.where(safe, z, 0.0))
+        u = h * e / (h * e + 1.0 - h)
+        if not safe.all():
+            q = (xx - math.pi) ** 2 / (2.0 * (math.pi / 4.0) ** 2)
+            with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+                zt = z - q - np.log(-np.expm1(-q))
+                ez = np.exp(-np.abs(zt))
+                sig = np.where(zt >= 0.0, 1.0 / (1.0 + ez), ez / (1.0 + ez))
+            sig = np.where(h == 0.0, 0.0, np.where(h == 1.0, 1.0, sig))
+            u = np.where(safe, u, sig)
+        return u
 
     def residual(self, u: Any, d: Mapping[str, Any]) -> Any:
         return d["u_t"] - self.params["rho"] * u * (1.0 - u)
@@ -275,18 +208,35 @@ class Wave(EvolutionProblem):
                                  "accuracy": "float64 rounding"}
     )
 
+    _PARAM_NAMES: ClassVar[tuple[str, ...]] = ("c", "beta")
+    _X_DOMAIN: ClassVar[tuple[float, float] | None] = (0.0, 1.0)
+
+    def _check_params(self, params: dict[str, float]) -> None:
+        """``c > 0`` (the wave speed); ``beta`` an integer (``sin(beta pi x)`` must
+        vanish at ``x = 1``, the Dirichlet condition)."""
+        check_positive(params["c"], "c")
+        b = params["beta"]
+        if b != math.floor(b) or abs(b) > 2.0**53:
+            raise ValueError(
+                f"`beta` must be an integer (a whole number such as 5.0) below 2**53, got "
+                f"{b!r}: the mode sin(beta pi x) must vanish at x = 1, where u = 0."
+            )
+
     def solution(self, t: ArrayLike, x: ArrayLike) -> NDArray[np.float64]:
-        tt, xx = _grid(t, x)
+        tt, xx = broadcast_tx(t, x)
         c, b = self.params["c"], self.params["beta"]
-        return (np.sin(math.pi * xx) * np.cos(c * math.pi * tt)
-                + 0.5 * np.sin(b * math.pi * xx) * np.cos(c * b * math.pi * tt))
+        with np.errstate(over="ignore", invalid="ignore"):
+            phases = [math.pi * xx, c * math.pi * tt, b * math.pi * xx, c * b * math.pi * tt]
+        px, pt, bx, bt = (finite_phase(p, "pi x, c pi t, beta pi x or c beta pi t")
+                          for p in phases)
+        return np.sin(px) * np.cos(pt) + 0.5 * np.sin(bx) * np.cos(bt)
 
     def initial_velocity(self, x: ArrayLike) -> NDArray[np.float64]:
-        return np.zeros_like(as_float_array(x, "x"))
+        return np.zeros_like(as_float_array(x, "x", allow_complex=False), dtype=np.float64)
 
     def boundary_values(self, t: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        tt = as_float_array(t, "t")
-        return np.zeros_like(tt), np.zeros_like(tt)
+        tt = as_float_array(t, "t", allow_complex=False)
+        return np.zeros_like(tt, dtype=np.float64), np.zeros_like(tt, dtype=np.float64)
 
     def residual(self, u: Any, d: Mapping[str, Any]) -> Any:
         return d["u_tt"] - self.params["c"] ** 2 * d["u_xx"]
@@ -314,17 +264,31 @@ class Burgers(EvolutionProblem):
     )
     grid_shape: tuple[int, int] = (201, 511)
 
+    _PARAM_NAMES: ClassVar[tuple[str, ...]] = ("nu",)
+    _X_DOMAIN: ClassVar[tuple[float, float] | None] = (-1.0, 1.0)
+
+    def _check_params(self, params: dict[str, float]) -> None:
+        """``nu > 0``; :meth:`solution` takes ``nu >= NU_MIN`` (1e-5) only (see
+        :func:`numlearn.problems.burgers.burgers_solution`)."""
+        check_positive(params["nu"], "nu")
+        if self.t_domain[0] < 0.0:
+            raise ValueError(
+                f"`t_domain` must start at t >= 0, got {self.t_domain}: the Cole-Hopf "
+                "solution is defined forward in time."
+            )
+
     def initial_condition(self, x: ArrayLike) -> NDArray[np.float64]:
-        return -np.sin(math.pi * as_float_array(x, "x"))
+        xx = as_float_array(x, "x", allow_complex=False).astype(np.float64, copy=False)
+        return -np.sin(math.pi * xx)
 
     def boundary_values(self, t: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        tt = as_float_array(t, "t")
-        return np.zeros_like(tt), np.zeros_like(tt)
+        tt = as_float_array(t, "t", allow_complex=False)
+        return np.zeros_like(tt, dtype=np.float64), np.zeros_like(tt, dtype=np.float64)
 
     def solution(self, t: ArrayLike, x: ArrayLike) -> NDArray[np.float64]:
         from numlearn.problems.burgers import burgers_solution
 
-        tt, xx = _grid(t, x)
+        tt, xx = broadcast_tx(t, x)
         return burgers_solution(tt, xx, nu=self.params["nu"])
 
     def residual(self, u: Any, d: Mapping[str, Any]) -> Any:
@@ -368,8 +332,19 @@ class Poisson2dC:
         field(default=None, compare=False, repr=False))
 
     def __post_init__(self) -> None:
-        if not (math.isfinite(self.margin) and self.margin >= 0.0):
-            raise ValueError(f"`margin` must be finite and >= 0, got {self.margin!r}.")
+        # The geometry is the benchmark's (the stored reference is for it): only the
+        # scoring options `margin` and `oracle` may differ from the defaults.
+        default = Poisson2dC.__dataclass_fields__
+        for name in ("box", "centers", "radius", "outer_value", "hole_value"):
+            if getattr(self, name) != default[name].default:
+                raise ValueError(
+                    f"`{name}` of poisson2d_c is fixed at {default[name].default!r} (the "
+                    f"stored reference is for that geometry), got {getattr(self, name)!r}."
+                )
+        object.__setattr__(self, "margin", check_positive(self.margin, "margin",
+                                                          allow_zero=True))
+        if self.oracle is not None and not callable(self.oracle):
+            raise TypeError(f"`oracle` must be callable oracle(x, y), got {self.oracle!r}.")
         if self.oracle is not None and self.margin <= 0.0:
             raise ValueError(
                 "an `oracle` needs `margin` > 0: the evaluation points closer to the "
@@ -379,7 +354,7 @@ class Poisson2dC:
 
     def contains(self, x: ArrayLike, y: ArrayLike) -> NDArray[np.bool_]:
         """Whether ``(x, y)`` lies in the closed domain."""
-        xx, yy = _grid(x, y)
+        xx, yy = broadcast_tx(x, y, ("x", "y"))
         inside_box = (np.abs(xx) <= 0.5) & (np.abs(yy) <= 0.5)
         out_of_holes = np.ones_like(inside_box)
         for cx, cy in self.centers:
@@ -394,7 +369,7 @@ class Poisson2dC:
         """The reference solution at broadcast ``(x, y)`` inside the domain."""
         from numlearn.problems.poisson2d import poisson2d_c_solution
 
-        xx, yy = _grid(x, y)
+        xx, yy = broadcast_tx(x, y, ("x", "y"))
         return poisson2d_c_solution(xx, yy)
 
     def evaluation_points(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -486,16 +461,31 @@ PDE_PROBLEMS: dict[str, type] = {
 def get_pde(name: str, **params: float) -> Any:
     """The benchmark problem ``name``, with coefficients overridden by ``params``.
 
+    Raises
+    ------
+    TypeError
+        ``name`` not a string; a coefficient not a real number (bools, strings).
+    UnknownProblemError
+        An unknown ``name`` (a `KeyError` and a `ValueError`).
+    ValueError
+        Unknown, non-finite or impossible coefficients (each problem's own limits:
+        ``nu > 0``; ``c > 0`` and an integer ``beta`` for the wave).
+
     Examples
     --------
     >>> get_pde("convection", beta=80.0).params["beta"]
     80.0
     """
+    if not isinstance(name, str):
+        raise TypeError(
+            f"`name` must be a PDE problem name (a string), one of "
+            f"{', '.join(PDE_PROBLEMS)}; got {type(name).__name__} {name!r}."
+        )
     try:
         cls = PDE_PROBLEMS[name]
     except KeyError:
-        raise KeyError(
-            f"no PDE problem named {name!r}; known: {', '.join(PDE_PROBLEMS)}"
+        raise UnknownProblemError(
+            f"`name`: no PDE problem named {name!r}; known: {', '.join(PDE_PROBLEMS)}"
         ) from None
     if not params:
         return cls()
@@ -507,7 +497,6 @@ def get_pde(name: str, **params: float) -> Any:
         raise ValueError(
             f"{name} has coefficients {sorted(default)}; got unknown {sorted(unknown)}."
         )
-    for k, v in params.items():
-        if not (isinstance(v, (int, float)) and math.isfinite(v)):
-            raise ValueError(f"coefficient {k} must be a finite number, got {v!r}.")
-    return cls(params={**default, **{k: float(v) for k, v in params.items()}})
+    values = {k: check_real(v, k) for k, v in params.items()}
+    return cls(params={**default, **values})
+

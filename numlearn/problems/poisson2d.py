@@ -83,7 +83,7 @@ from numlearn._core.store import (
     reference_directory,
     reference_path,
 )
-from numlearn._core.validation import as_float_array
+from numlearn._core.validation import as_float_array, check_flag, check_int
 
 __all__ = [
     "CENTERS",
@@ -137,7 +137,14 @@ def poisson2d_c_basis(
     docstring), ``N`` the number of columns of ``hessenberg`` (shape ``(N + 1, N)``).
     Returns ``(phi, dphi)``: ``phi`` real ``(z.size, 2 + K + N)``, ``dphi`` the complex
     derivatives :math:`F_j'(z)` if ``derivative`` else None.  No domain check.
+
+    Raises `TypeError`/`ValueError` naming the argument for a ``z`` that is not a
+    finite 1-D array, a negative ``n_laurent``, a ``hessenberg`` that is not a finite
+    ``(N + 1, N)`` array with a nonzero subdiagonal, or a non-bool ``derivative``.
     """
+    z = as_float_array(z, "z", ndim=1, allow_empty=True).astype(np.complex128, copy=False)
+    n_laurent, hessenberg = _check_series(n_laurent, hessenberg)
+    derivative = check_flag(derivative, "derivative")
     n_poly = hessenberg.shape[1]
     ncol = 2 + n_laurent + n_poly
     phi = np.zeros((z.size, ncol))
@@ -175,8 +182,7 @@ def poisson2d_c_basis_blocks(
 ) -> Iterator[tuple[int, tuple[NDArray[np.float64], NDArray[np.complex128] | None]]]:
     """Yield ``(start, (phi, dphi))`` over blocks of 4096 of the flattened broadcast
     points (:func:`poisson2d_c_basis` on each), so that memory stays bounded."""
-    xx, yy = np.broadcast_arrays(np.asarray(x, dtype=np.float64),
-                                 np.asarray(y, dtype=np.float64))
+    xx, yy = _points(x, y)
     z = (xx + 1j * yy).ravel()
     for i in range(0, z.size, _CHUNK):
         yield i, poisson2d_c_basis(z[i:i + _CHUNK], n_laurent, hessenberg, derivative)
@@ -190,7 +196,18 @@ def poisson2d_c_series(
     ``y``; no domain check (outside :math:`\\Omega` it is the harmonic continuation,
     singular at the hole centres).  Cost: about ``4 K + N^2 / 2`` complex
     multiply-adds per point."""
-    shape = np.broadcast_shapes(np.shape(x), np.shape(y))
+    xx, yy = _points(x, y)
+    n_laurent, hessenberg = _check_series(n_laurent, hessenberg)
+    coefficients = as_float_array(coefficients, "coefficients", ndim=1, allow_complex=False)
+    ncol = 2 + n_laurent + hessenberg.shape[1]
+    if coefficients.size != ncol:
+        raise ValueError(
+            f"`coefficients` must have 2 + n_laurent + N = {ncol} entries for "
+            f"`n_laurent` = {n_laurent} and `hessenberg` of shape {hessenberg.shape}, got "
+            f"{coefficients.size}."
+        )
+    x, y = xx, yy
+    shape = xx.shape
     out = np.empty(int(np.prod(shape)))
     for i, (phi, _) in poisson2d_c_basis_blocks(x, y, n_laurent, hessenberg):
         out[i:i + phi.shape[0]] = phi @ coefficients
@@ -209,8 +226,36 @@ def _outside(x: NDArray[np.float64], y: NDArray[np.float64], tol: float) -> NDAr
     return bad
 
 
-def distance_to_boundary(x: NDArray[np.float64], y: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Signed distance of ``(x, y)`` to the boundary (positive inside the domain)."""
+def _points(x: ArrayLike, y: ArrayLike) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Broadcast real, finite float64 ``x`` and ``y``; errors name them."""
+    xx = as_float_array(x, "x", allow_complex=False, allow_empty=True).astype(np.float64)
+    yy = as_float_array(y, "y", allow_complex=False, allow_empty=True).astype(np.float64)
+    try:
+        return np.broadcast_arrays(xx, yy)  # type: ignore[return-value]
+    except ValueError:
+        raise ValueError(
+            f"`x` (shape {xx.shape}) and `y` (shape {yy.shape}) do not broadcast."
+        ) from None
+
+
+def _check_series(n_laurent: Any, hessenberg: Any) -> tuple[int, NDArray[np.float64]]:
+    """Validated ``(n_laurent, hessenberg)`` of the series (see :func:`poisson2d_c_basis`)."""
+    k = check_int(n_laurent, "n_laurent", minimum=0, maximum=10**4)
+    h = as_float_array(hessenberg, "hessenberg", ndim=2, allow_complex=False,
+                       allow_empty=True).astype(np.float64, copy=False)
+    if h.shape[0] != h.shape[1] + 1 or (h.shape[1] and not np.all(np.diag(h, -1) != 0.0)):
+        raise ValueError(
+            f"`hessenberg` must be an (N + 1, N) Hessenberg matrix with a nonzero "
+            f"subdiagonal (the Arnoldi recurrence divides by it), got shape {h.shape}."
+        )
+    return k, h
+
+
+def distance_to_boundary(x: ArrayLike, y: ArrayLike) -> NDArray[np.float64]:
+    """Signed distance of ``(x, y)`` to the boundary (positive inside the domain).
+
+    ``x`` and ``y`` are broadcast real finite arrays (errors name them)."""
+    x, y = _points(x, y)
     d = np.minimum(_HALF - np.abs(x), _HALF - np.abs(y))
     for c in CENTERS:
         d = np.minimum(d, np.hypot(x - c.real, y - c.imag) - RADIUS)
@@ -421,9 +466,7 @@ def poisson2d_c_solution(x: ArrayLike, y: ArrayLike) -> NDArray[np.float64]:
     >>> bool(abs(u[1] - 1.0) < 1e-14)
     True
     """
-    xx = as_float_array(x, "x", allow_complex=False, allow_empty=True)
-    yy = as_float_array(y, "y", allow_complex=False, allow_empty=True)
-    xx, yy = np.broadcast_arrays(xx.astype(np.float64), yy.astype(np.float64))
+    xx, yy = _points(x, y)
     bad = _outside(xx, yy, _TOL)
     if bad.any():
         i = np.unravel_index(int(np.argmax(bad)), bad.shape)

@@ -12,7 +12,7 @@ from typing import Any, Protocol, runtime_checkable
 
 from numpy.typing import NDArray
 
-__all__ = ["HarnessProblem"]
+__all__ = ["HarnessProblem", "UnknownProblemError"]
 
 
 @runtime_checkable
@@ -32,3 +32,11 @@ class HarnessProblem(Protocol):
     def truth(self) -> NDArray[Any]:
         """The reference values on the evaluation grid, from an independent oracle."""
         ...
+
+
+class UnknownProblemError(KeyError, ValueError):
+    """An unknown problem or target name: a `KeyError` (a failed registry lookup) and a
+    `ValueError` (bad input); the message names the argument and lists the known names."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""

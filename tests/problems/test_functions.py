@@ -94,3 +94,19 @@ def test_interpolation_problem_speaks_the_harness_protocol():
     assert x.shape == (12,) and x[0] == -1.0 and x[-1] == 1.0 and np.all(np.diff(x) > 0)
     # the truth is the oracle's, not the float64 implementation's
     np.testing.assert_array_equal(p.truth(), mp_evaluate(get_target("runge"), x).values)
+
+
+@pytest.mark.parametrize("name", sorted(TARGETS))
+def test_call_refuses_points_outside_the_domain(name):
+    # Issue 13 item 10: near_pole was inf at 1.05, near_branch NaN beyond 1.01.
+    t = get_target(name)
+    a, b = t.domain
+    for x in (a - 0.5 * (b - a), b + 0.01 * (b - a), [a, b, b + 1.0]):
+        with pytest.raises(ValueError, match="`x` must lie in the domain"):
+            t(x)
+    # the closed domain, and a rounding beyond its ends, are accepted
+    x = np.array([a, np.nextafter(a, -np.inf), b, np.nextafter(b, np.inf)])
+    assert np.all(np.isfinite(t(x)))
+    # the raw formula still evaluates anywhere (documented)
+    assert np.isfinite(t.numpy_func(np.array([a - 0.5 * (b - a)]))).all() or name in (
+        "near_branch",)

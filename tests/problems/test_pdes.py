@@ -162,3 +162,42 @@ def test_poisson_harness_points_and_oracle() -> None:
         dataclasses.replace(p, oracle=oracle)
     with pytest.raises(ValueError, match="margin"):
         dataclasses.replace(p, margin=-1.0)
+
+
+def test_reaction_large_rho_matches_mpmath() -> None:
+    # Issue 13 item 10: rho = 1000 gave NaN (inf/inf).  Truth: the logistic formula in
+    # mpmath at 50 digits with the same float64 constants.  Error: z = rho t + logit(h)
+    # carries ~(|rho t| + q + 4) eps of rounding, which moves u = sigma(z) by
+    # u (1 - u) dz; plus the last rounding of u.
+
+    x = np.linspace(0.0, 2.0 * math.pi, 41)
+    for rho in (1000.0, -1000.0, 800.0, -750.0):
+        for t in (0.75, 1.0):
+            u = get_pde("reaction", rho=rho).solution(t, x)
+            assert np.all(np.isfinite(u))
+            with mpmath.workdps(50):
+                for xv, uv in zip(x, u, strict=True):
+                    q = (mpmath.mpf(xv) - mpmath.mpf(math.pi)) ** 2 / (
+                        2 * (mpmath.mpf(math.pi) / 4) ** 2)
+                    h = mpmath.exp(-q)
+                    e = mpmath.exp(mpmath.mpf(rho) * t)
+                    ex = h * e / (h * e + (1 - h))
+                    tol = (ex * (1 - ex) * 4 * (abs(rho * t) + q + 4) + 2 * ex) * EPS
+                    assert abs(uv - ex) <= tol + 1e-300, (rho, t, xv, uv, ex)
+    assert float(get_pde("reaction", rho=1000.0).solution(1.0, 3.0)) == 1.0
+
+
+def test_reaction_default_values_unchanged() -> None:
+    # The benchmark (rho = 5) still uses the direct formula, bit for bit.
+    p = get_pde("reaction")
+    t, x = p.evaluation_grid()
+    h = np.exp(-((x[None, :] - math.pi) ** 2) / (2.0 * (math.pi / 4.0) ** 2))
+    e = np.exp(5.0 * t[:, None])
+    np.testing.assert_array_equal(p.truth(), h * e / (h * e + 1.0 - h))
+
+
+def test_solution_refuses_overflowing_phase() -> None:
+    with pytest.raises(ValueError, match="`t` and `x` are too large"):
+        get_pde("convection").solution(1e308, 0.0)
+    with pytest.raises(ValueError, match="`t` and `x` are too large"):
+        get_pde("wave").solution(1e308, 0.5)
