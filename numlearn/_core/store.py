@@ -88,13 +88,16 @@ def reference_directory(directory: str | os.PathLike[str] | None = None, *,
     Raises
     ------
     TypeError
-        If ``directory`` is neither None, a str nor an ``os.PathLike``.
+        If ``directory`` is neither None, a str nor an ``os.PathLike``, or
+        ``must_exist`` is not a bool.
     FileNotFoundError
         If ``must_exist`` and the directory does not exist; the message says how to
         point numlearn to one or how to build one.
     NotADirectoryError
         If ``must_exist`` and the path is a file.
     """
+    if not isinstance(must_exist, bool):
+        raise TypeError(f"`must_exist` must be True or False, got {must_exist!r}.")
     if directory is not None:
         if not isinstance(directory, str | os.PathLike):
             raise TypeError("`directory` must be a path (str or os.PathLike) of a reference "

@@ -478,6 +478,8 @@ def chebyshev_interpolate(
     >>> np.round(chebyshev_interpolate(lambda x: 4 * x**3, 4, kind=1), 14) + 0.0
     array([0., 3., 0., 1.])
     """
+    if not callable(f):
+        raise TypeError(f"`f` must be callable, got {type(f).__name__}.")
     n = check_int(n, "n", minimum=1, maximum=ADAPTIVE_MAX_N)
     kind = _check_kind(kind)
     x = chebyshev_points(n, kind, domain)

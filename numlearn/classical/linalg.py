@@ -55,6 +55,7 @@ from numlearn._core.validation import (
     check_flag,
     check_int,
 )
+from numlearn.classical._limits import check_alloc
 
 __all__ = [
     "LstsqSolution",
@@ -207,12 +208,19 @@ def inverse_norm1_estimate(
     instead of :func:`scipy.sparse.linalg.onenormest` (block version, t = 2) because
     at n = 1e6 the latter's bookkeeping takes over a second, the solves 20 ms.
     The 1-norm condition number is then :math:`\|A\|_1` times the estimate.
+
+    Raises `ValueError` if ``n`` is too large to allocate (see
+    ``numlearn.classical._limits``) or if a solve returns a vector of the wrong shape
+    or with NaN/inf entries (a singular matrix).
     """
     n = check_int(n, "n", minimum=1)
     max_iter = check_int(max_iter, "max_iter", minimum=1, maximum=1000)
     for name, fn in (("solve", solve), ("solve_transpose", solve_transpose)):
         if not callable(fn):
             raise TypeError(f"`{name}` must be callable (a solve with A or A^T), got {fn!r}.")
+    check_alloc((n,), 8, "n", "each solve's vector")
+    solve = _finite_solve(solve, "solve", n)
+    solve_transpose = _finite_solve(solve_transpose, "solve_transpose", n)
     if n == 1:
         return float(abs(solve(np.ones(1))[0]))
     x = np.full(n, 1.0 / n)
@@ -237,6 +245,22 @@ def inverse_norm1_estimate(
             break
     alt = np.where(np.arange(n) % 2 == 0, 1.0, -1.0) * (1.0 + np.arange(n) / (n - 1))
     return max(est, 2.0 * float(np.abs(solve(alt)).sum()) / (3.0 * n))
+
+
+def _finite_solve(fn: Callable[[NDArray[np.float64]], NDArray[np.float64]], name: str,
+                  n: int) -> Callable[[NDArray[np.float64]], NDArray[np.float64]]:
+    """``fn`` checked: each answer must be a finite vector of length ``n``."""
+    def checked(v: NDArray[np.float64]) -> NDArray[np.float64]:
+        out = np.asarray(fn(v), dtype=np.float64)
+        if out.shape != (n,):
+            raise ValueError(f"`{name}` must return a vector of shape ({n},), got shape "
+                             f"{out.shape}.")
+        if not np.isfinite(out).all():
+            raise ValueError(f"`{name}` returned NaN/inf (entry {int(np.argmin(np.isfinite(out)))}"
+                             f"); the matrix is singular or the solve failed, so its "
+                             "inverse norm is not defined.")
+        return out
+    return checked
 
 
 def unit_row_scale(A: NDArray[np.float64]) -> NDArray[np.float64]:

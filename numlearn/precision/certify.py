@@ -16,6 +16,7 @@ References
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -110,7 +111,16 @@ def round_to_float64(v: Any) -> float:
     only when the true value lies within ``2**-p`` (relative) of a float64 rounding
     boundary; the oracle's certificate (:class:`OracleResult`, ``rounding_certified``)
     excludes exactly these cases.
+
+    ``v`` may also be an int or a float (returned rounded the same way); infinities
+    round to themselves.  Raises `TypeError` for anything else (bools, strings,
+    complex, None) and `ValueError` for NaN, which has no nearest float64 to certify.
     """
+    if isinstance(v, bool | np.bool_) or not isinstance(v, mpmath.mpf | numbers.Real):
+        raise TypeError(f"`v` must be a real number (an mpmath.mpf, int or float), got "
+                        f"{type(v).__name__} {v!r}.")
+    if mpmath.isnan(v):
+        raise ValueError("`v` is NaN; only a real number can be rounded to float64.")
     f = float(v)
     if abs(f) >= _TINY or math.isinf(f) or not v:
         return f

@@ -129,6 +129,9 @@ def collocation_decomposition(
     .. [1] J. Liu et al., "BWLer: Barycentric Weight Layer Elucidates a
        Precision-Conditioning Tradeoff for PINNs", arXiv:2506.23024, 2025.
     """
+    if not isinstance(cond_of, str):
+        raise TypeError(f"`cond_of` must be a string (which matrix `cond` belongs to), got "
+                        f"{type(cond_of).__name__} {cond_of!r}.")
     learned = u_disc if u_learned is None else u_learned
     labels = {
         "representation": "interpolation of the truth at the nodes",

@@ -195,6 +195,10 @@ def two_precision(
     OracleDisagreementError
         If the two precisions disagree on some value (after escalation); the message
         names the first one, its argument and both values.
+    ValueError
+        If ``fn`` returns NaN (naming the argument), or an argument is out of range.
+    TypeError
+        If ``dps`` is not a pair of integers or ``fn`` is not callable.
 
     Examples
     --------
@@ -205,6 +209,17 @@ def two_precision(
     >>> r.agreement_digits > 20
     True
     """
+    return _two_precision(fn, args, dps=dps, digits=digits, atol=atol, max_dps=max_dps,
+                          shape=shape, points=points)
+
+
+def _two_precision(fn: Callable[[Any], Any], args: Sequence[Any], *, dps: Any, digits: int,
+                   atol: float, max_dps: int | None, shape: tuple[int, ...] | None,
+                   points: Sequence[Any] | None, fn_name: str = "fn") -> OracleResult:
+    """:func:`two_precision`; ``fn_name`` is the caller's name of ``fn`` (messages)."""
+    if isinstance(dps, str | bytes) or not hasattr(dps, "__len__") or len(dps) != 2:
+        raise TypeError("`dps` must be a pair (dps, check_dps) of integers, e.g. (30, 60); "
+                        f"got {type(dps).__name__} {dps!r}.")
     lo0, hi0 = dps
     dps0 = check_int(lo0, "dps", minimum=16, maximum=MAX_DPS)
     check_dps = check_int(hi0, "check_dps", minimum=1, maximum=MAX_DPS)
@@ -213,7 +228,7 @@ def two_precision(
     digits = check_int(digits, "digits", minimum=1)
     atol = check_positive(atol, "atol", allow_zero=True)
     if not callable(fn):
-        raise TypeError(f"`fn` must be callable, got {fn!r}.")
+        raise TypeError(f"`{fn_name}` must be callable, got {fn!r}.")
     if digits > dps0:
         raise ValueError(
             f"`digits` = {digits} cannot exceed the working precision `dps` = {dps0}; "
@@ -237,6 +252,11 @@ def two_precision(
         flat: list[Any] = []
         for i in sub:
             s, vals, isf = _components(fn(args[i]))
+            if any(mpmath.isnan(v) for v in vals):
+                raise ValueError(
+                    f"`{fn_name}` returned NaN at argument {i} (x = {labels[i]!r}); the "
+                    "oracle needs a real value there. Is the point outside the function's "
+                    "domain?")
             floats.update(i * len(vals) + j for j, f in enumerate(isf) if f)
             if vshape is None:
                 vshape = s
@@ -417,8 +437,8 @@ def mp_evaluate(
     # float64 -> mpf is exact at any precision >= 53 bits, so convert once.
     pts = [mpmath.mp.make_mpf(from_float(v)) for v in flat]
     pair = _dps_pair(dps, check_dps)
-    r = two_precision(f, pts, dps=pair, digits=digits, max_dps=max_dps, shape=xs.shape,
-                      points=flat)
+    r = _two_precision(f, pts, dps=pair, digits=digits, atol=0.0, max_dps=max_dps,
+                       shape=xs.shape, points=flat, fn_name="func")
     if r.rounding_certified.any() and _computes_in_float64(f, pts, r, pair[1]):
         warnings.warn(
             "mp_evaluate: every value is a float64 that came out identical at both "

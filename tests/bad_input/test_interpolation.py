@@ -24,6 +24,7 @@ from numlearn.classical import (
     chebyshev_coefficients,
     chebyshev_derivative_coefficients,
     chebyshev_integral_coefficients,
+    chebyshev_interpolate,
     chebyshev_points,
     chebyshev_values,
     chebyshev_weights,
@@ -336,3 +337,10 @@ class TestHugeSizes:
             barycentric_eval(X, W, vals, xe)
         with pytest.raises(ValueError, match="`x_eval` is too large"):
             barycentric_matrix(np.broadcast_to(np.float64(0.1), (2**31,)), X, W)
+
+
+class TestCallables:
+    @pytest.mark.parametrize("f", [None, 1])
+    def test_chebyshev_interpolate_needs_a_callable(self, f):
+        with pytest.raises(TypeError, match="`f` must be callable"):
+            chebyshev_interpolate(f, 8)

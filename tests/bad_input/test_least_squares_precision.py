@@ -14,10 +14,12 @@ import mpmath
 import numpy as np
 import pytest
 
-from numlearn import IllConditionedWarning, Status
+from numlearn import EPS, IllConditionedWarning, Status
 from numlearn.classical import (
+    check_step_size,
     conditioning,
     gradient_descent,
+    gradient_descent_solver,
     inverse_norm1_estimate,
     lstsq_reference,
     power_of_two_row_scale,
@@ -28,11 +30,13 @@ from numlearn.classical import (
 from numlearn.classical.least_squares import RankDeficientWarning
 from numlearn.precision import (
     ErrorDecomposition,
+    collocation_decomposition,
     metric_report,
     mp_barycentric,
     mp_evaluate,
     mp_lstsq,
     rel_l2,
+    round_to_float64,
     svd_conditioning,
     two_precision,
 )
@@ -310,3 +314,95 @@ class TestHugeSizes:
     def test_precisions_and_iteration_limits_are_capped(self, arg, call):
         with pytest.raises(ValueError, match=f"`{arg}` must be <="):
             call()
+
+
+# ---- issue 13, the fault matrix's remaining cases (classical least squares, oracle)
+
+
+class TestStepSizeCheck:
+    """`check_step_size`: real finite steps, non-NaN L, a str `name`."""
+
+    @pytest.mark.parametrize("arg", ["eta", "L"])
+    @pytest.mark.parametrize("v, err", [(True, TypeError), ("1e-10", TypeError),
+                                        (1j, TypeError), (None, TypeError),
+                                        (math.nan, ValueError)])
+    def test_bad_values_are_refused(self, arg, v, err):
+        kw = {"eta": 0.1, "L": 1.0, arg: v}
+        with pytest.raises(err, match=f"`{arg}`"):
+            check_step_size(**kw)
+
+    def test_inf_step_is_refused_and_inf_L_is_unstable(self):
+        with pytest.raises(ValueError, match="`eta`"):
+            check_step_size(math.inf, 1.0)
+        with pytest.warns(RuntimeWarning, match="stability limit"):
+            assert check_step_size(0.1, math.inf, on_unstable="warn").all()
+
+    def test_name_must_be_a_string(self):
+        with pytest.raises(TypeError, match="`name`"):
+            check_step_size(0.1, 1.0, name=1)
+
+    def test_lengths_must_agree(self):
+        with pytest.raises(ValueError, match="`eta` and `L`"):
+            check_step_size(np.full(2, 0.1), np.ones(3))
+
+    def test_scalar_step_against_a_batch_names_the_problem(self):
+        with pytest.raises(ValueError, match="problem 1"):
+            check_step_size(0.1, np.array([1.0, 30.0]))
+
+
+class TestCallbacksAndProblems:
+    @pytest.mark.parametrize("arg", ["solve", "solve_transpose"])
+    def test_a_solve_returning_nan_is_refused(self, arg):
+        kw = {"solve": lambda v: v, "solve_transpose": lambda v: v, arg:
+              lambda v: np.full_like(v, np.nan)}
+        with pytest.raises(ValueError, match=f"`{arg}` returned NaN"):
+            inverse_norm1_estimate(kw["solve"], kw["solve_transpose"], 4)
+
+    def test_a_solve_of_the_wrong_shape_is_refused(self):
+        with pytest.raises(ValueError, match="`solve`"):
+            inverse_norm1_estimate(lambda v: v[:-1], lambda v: v, 4)
+
+    @pytest.mark.parametrize("n", [2**40, 2**63])
+    def test_huge_n_is_refused_before_allocating(self, n):
+        with pytest.raises(ValueError, match="`n` is too large"):
+            inverse_norm1_estimate(lambda v: v, lambda v: v, n)
+
+    @pytest.mark.parametrize("v", [None, "abc"])
+    def test_solver_needs_a_batch(self, v):
+        with pytest.raises(TypeError, match="`problems`"):
+            gradient_descent_solver(v, 5)
+
+    def test_rank_deficient_conditioning_warns_with_the_rank(self):
+        with pytest.warns(IllConditionedWarning, match="rank 1 < d = 3"):
+            c = conditioning(np.ones((6, 3)))
+        assert c.rank[0] == 1 and not c.cond[0] < 1 / EPS
+
+
+class TestOracleArguments:
+    @pytest.mark.parametrize("dps", [math.nan, True, "8", 2.5, 1j, -1, None, 2**40])
+    def test_dps_must_be_a_pair(self, dps):
+        with pytest.raises(TypeError, match="`dps`"):
+            two_precision(mpmath.exp, [0.5], dps=dps)
+
+    def test_fn_returning_nan_is_named(self):
+        with pytest.raises(ValueError, match="`fn` returned NaN at argument 0"):
+            two_precision(lambda a: mpmath.mpf("nan"), [0.5])
+
+    def test_mp_evaluate_names_func(self):
+        with pytest.raises(ValueError, match="`func` returned NaN"):
+            mp_evaluate(lambda a: mpmath.mpf("nan"), [0.5])
+
+    @pytest.mark.parametrize("v", [True, "1e-10", 1j, None])
+    def test_round_to_float64_needs_a_real_number(self, v):
+        with pytest.raises(TypeError, match="`v`"):
+            round_to_float64(v)
+
+    def test_round_to_float64_nan_and_inf(self):
+        with pytest.raises(ValueError, match="`v` is NaN"):
+            round_to_float64(mpmath.mpf("nan"))
+        assert round_to_float64(mpmath.mpf("inf")) == math.inf  # inf is its own rounding
+
+    def test_cond_of_must_be_a_string(self):
+        u = np.linspace(1.0, 2.0, 4)
+        with pytest.raises(TypeError, match="`cond_of`"):
+            collocation_decomposition(u, u_best=u, u_disc=u, grid_name="g", cond_of=1)

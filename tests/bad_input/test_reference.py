@@ -370,6 +370,11 @@ class TestDtype:
             build_references(tmp_path, "runge")
         assert not any(tmp_path.iterdir())
 
+    @pytest.mark.parametrize("flag", ["no", 1, None])
+    def test_must_exist_is_a_bool(self, flag):
+        with pytest.raises(TypeError, match="`must_exist`"):
+            reference_directory(must_exist=flag)
+
 
 class TestOutOfDomain:
     @pytest.mark.parametrize("name", ["no_such_target", "../runge", "pdes/burgers", "",

@@ -145,8 +145,15 @@ def conditioning(A: ArrayLike, *, rcond: float | None = None) -> Conditioning:
     Returns
     -------
     Conditioning
-        Arrays of shape ``(B,)`` (``(1,)`` for a single matrix).  Quiet: the solvers
-        warn, this diagnostic does not.
+        Arrays of shape ``(B,)`` (``(1,)`` for a single matrix).
+
+    Warns
+    -----
+    IllConditionedWarning
+        If some ``A`` is rank-deficient (numerical rank below ``d``, by ``rcond``):
+        its ``cond`` is huge or inf and ``mu`` about 0, so GD has no linear rate
+        there.  Ill-conditioned full-rank matrices are not warned about (the solvers
+        do that).
 
     Notes
     -----
@@ -164,7 +171,17 @@ def conditioning(A: ArrayLike, *, rcond: float | None = None) -> Conditioning:
     (3.0, 0.4)
     """
     Am, _, _, _ = as_lstsq_batch(A)
-    return _conditioning(Am, rcond)
+    c = _conditioning(Am, rcond)
+    d = Am.shape[2]
+    low = np.flatnonzero(c.rank < d)
+    if low.size:
+        i = int(low[0])
+        warnings.warn(
+            f"`A` is rank-deficient in {low.size} of {c.rank.size} problems (problem {i}: "
+            f"rank {int(c.rank[i])} < d = {d}, cond = {float(c.cond[i]):.3g}); least "
+            "squares has no unique solution there and GD no linear rate.",
+            IllConditionedWarning, stacklevel=2)
+    return c
 
 
 def _smallest_nonzero(c: Conditioning) -> NDArray[np.float64]:

@@ -181,6 +181,10 @@ def gradient_descent_solver(
     """:func:`gradient_descent` on a :class:`~numlearn.problems.least_squares.LeastSquaresBatch`
     from its start points ``x0``, with history: the classical
     :class:`~numlearn.problems.least_squares.LeastSquaresSolver`."""
+    if not all(hasattr(problems, k) for k in ("A", "b", "x0")):
+        raise TypeError("`problems` must be a LeastSquaresBatch (e.g. from "
+                        "numlearn.problems.sample), got "
+                        f"{type(problems).__name__} {problems!r:.60}.")
     return gradient_descent(problems.A, problems.b, problems.x0, steps=steps,
                             step_size=step_size, history=True, on_unstable=on_unstable)
 
@@ -210,10 +214,26 @@ def check_step_size(
     -------
     ndarray of bool, shape (B,)
         The unstable mask (only returned when it is empty or ``on_unstable="warn"``).
+
+    Raises
+    ------
+    TypeError
+        If ``eta`` or ``L`` is not real (bools, strings, complex, None) or ``name`` is
+        not a str.
+    ValueError
+        If ``eta`` is not finite, ``L`` is NaN, their lengths differ, or (with
+        ``on_unstable="raise"``) some problem is unstable.
     """
     check_choice(on_unstable, "on_unstable", _ON_UNSTABLE)
-    eta = np.asarray(eta, dtype=np.float64)
-    L = np.asarray(L, dtype=np.float64)
+    if not isinstance(name, str):
+        raise TypeError(f"`name` must be a str (the caller's name of the step argument), "
+                        f"got {type(name).__name__} {name!r}.")
+    eta = _real_vector(eta, "eta", allow_inf=False)
+    L = _real_vector(L, "L", allow_inf=True)
+    if eta.shape != L.shape and 1 not in (eta.size, L.size):
+        raise ValueError(f"`eta` and `L` must have the same length (one per problem), got "
+                         f"{eta.size} and {L.size}.")
+    eta, L = np.broadcast_arrays(eta, L)
     unstable = eta * L >= 2.0
     if unstable.any():
         with np.errstate(divide="ignore"):
@@ -231,6 +251,21 @@ def check_step_size(
             raise ValueError(msg)
         warnings.warn(msg, RuntimeWarning, stacklevel=stacklevel)
     return unstable
+
+
+def _real_vector(v: ArrayLike, name: str, *, allow_inf: bool) -> NDArray[np.float64]:
+    """``v`` as a 1-D float64 array of real numbers (a scalar -> shape (1,)): bools,
+    strings, complex and NaN refused (inf too unless ``allow_inf``)."""
+    if np.asarray(v).dtype.kind == "b":
+        raise TypeError(f"`{name}` must be real numbers, got bools ({v!r}).")
+    arr = as_float_array(v, name, ndim=(0, 1), allow_complex=False, finite=False)
+    arr = np.atleast_1d(arr.astype(np.float64))
+    bad = np.isnan(arr) if allow_inf else ~np.isfinite(arr)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise ValueError(f"`{name}` must be {'non-NaN' if allow_inf else 'finite'}; entry "
+                         f"{i} is {arr[i]}.")
+    return arr
 
 
 def _step_sizes(step_size: Any, c: Conditioning, B: int) -> NDArray[np.float64]:
