@@ -136,7 +136,9 @@ def classify(case: Case, run: dict[str, Any]) -> tuple[str, str]:
             return "HANDLED", "assertion failed (its job): " + msg[:120]
         if name in ("SystemError", "RecursionError"):
             return "CRASH", short
-        clearish = "ValueError" in bases or "TypeError" in bases or name in FILE_ERRORS
+        # A missing file or directory is clear when the message names the argument.
+        clearish = ("ValueError" in bases or "TypeError" in bases or name in FILE_ERRORS
+                    or name in ("FileNotFoundError", "NotADirectoryError"))
         ticked = set(re.findall(r"`([^`]+)`", msg))
         named = any(w in ticked or re.search(rf"(?<![\w.]){re.escape(w)}(?!\w)", msg)
                     for w in case.names if w)
@@ -408,6 +410,10 @@ def generic_cases(module: str, qual: str, fn: Any, spec: dict[str, Any]) -> list
                 expect = EXPECT_ANY  # e.g. a derivative order past the degree: zeros
             if cat == "shape" and pname in spec.get("broadcast_ok", ()):
                 expect = EXPECT_ANY  # documented: broadcast
+            if label == "one entry short" and pname in spec.get("any_length", ()):
+                expect = EXPECT_ANY  # every length is valid: nothing to detect
+            if label == "None" and p.default is None:
+                expect = EXPECT_ANY  # None is the documented default
             kw = dict(base)
             kw[pname] = value
             cases.append(Case(module, qual, cat, f"{pname}={label}", make(kw), expect,
