@@ -350,7 +350,8 @@ def test_svd_conditioning_is_the_shared_exact_cond_and_rank():
     assert np.array_equal(s, np.linalg.svd(A, compute_uv=False))
     assert np.array_equal(cond[:4], s[:4, 0] / s[:4, -1])
     assert rank.tolist() == [3, 3, 3, 3, 2] == np.linalg.matrix_rank(A).tolist()
-    c = conditioning(A)
+    with pytest.warns(IllConditionedWarning, match="rank 2 < d = 3"):
+        c = conditioning(A)
     assert np.array_equal(c.cond, cond) and np.array_equal(c.rank, rank) and c.rcond == rc
     with pytest.raises(ValueError, match="`rcond` must be a finite non-negative"):
         svd_conditioning(A, rcond=-1.0)
