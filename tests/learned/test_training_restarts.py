@@ -75,9 +75,9 @@ def test_gauss_newton_stall_restarts():
 def test_a_restart_that_reaches_the_target_succeeds():
     """Attempt 0 starts from an all-zero model: every product of weights has zero
     gradient there (a saddle, the extreme plateau), only the biases move, and the
-    output stays independent of the problem, relative error >= 1 - O(bias); the
-    plateau check (0.999) abandons it and the restart, from a random initialisation, gets below the target 0.98 within 30 Adam steps: SUCCESS, one
-    restart, and the message says so."""
+    output stays independent of the problem, relative error near 1; the plateau check
+    (0.999) abandons it and the restart, from a random initialisation, gets below the
+    target 0.98 within 30 Adam steps: SUCCESS, one restart, and the message says so."""
     cfg = _tiny(max_restarts=3, plateau_check=0.5, plateau_error=0.999, target=0.98,
                 polish="none", steps=30)
     zero = build_model(cfg)
