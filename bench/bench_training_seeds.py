@@ -36,7 +36,8 @@ def _log(arch: str, seed: int):
     return callback
 
 
-def run_one(arch: str, seed: int, verbose: bool = False) -> dict:
+def run_one(arch: str, seed: int, verbose: bool = False,
+            max_time: float | None = -1.0) -> dict:
     import torch
 
     from numlearn.learned.config import TrainConfig
@@ -44,10 +45,11 @@ def run_one(arch: str, seed: int, verbose: bool = False) -> dict:
 
     torch.set_num_threads(1)
     load0 = os.getloadavg()[0]
-    t0 = time.perf_counter()
+    over = {} if max_time is not None and max_time < 0 else {"max_time": max_time}
+    t0, c0 = time.perf_counter(), time.process_time()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        res = train(TrainConfig.for_arch(arch, seed=seed), progress=False,
+        res = train(TrainConfig.for_arch(arch, seed=seed, **over), progress=False,
                     callback=_log(arch, seed) if verbose else None)
     return {
         "arch": arch, "seed": seed, "status": res.status.code,
@@ -57,22 +59,24 @@ def run_one(arch: str, seed: int, verbose: bool = False) -> dict:
         "attempt_seeds": [int(s) for s in res.stats["attempt_seeds"]],
         "attempt_reasons": list(res.stats["attempt_reasons"]),
         "attempt_errors": [float(e) for e in res.stats["attempt_errors"]],
-        "seconds": time.perf_counter() - t0, "load_start": load0,
+        "seconds": time.perf_counter() - t0, "cpu_seconds": time.process_time() - c0,
+        "load_start": load0,
         "load_end": os.getloadavg()[0], "warned": len(caught) > 0,
         "message": res.message,
     }
 
 
 def table(rows: list[dict]) -> str:
-    out = ["| arch | seed | single-step error | status | restarts (why, error) | time | "
-           "load (start/end) |", "|---|---|---|---|---|---|---|"]
+    out = ["| arch | seed | single-step error | status | restarts (why, error) | wall | "
+           "CPU | load (start/end) |", "|---|---|---|---|---|---|---|---|"]
     for r in sorted(rows, key=lambda r: (r["arch"], r["seed"])):
         why = ", ".join(f"{a} {e:.1e}" for a, e in
                         zip(r["attempt_reasons"][:-1], r["attempt_errors"][:-1],
                             strict=True))
         out.append(f"| {r['arch']} | {r['seed']} | {r['grad_rel_l2']:.1e} | {r['status']} "
                    f"| {r['restarts']}{' (' + why + ')' if why else ''} "
-                   f"| {r['seconds']:.0f} s | {r['load_start']:.1f} / {r['load_end']:.1f} |")
+                   f"| {r['seconds']:.0f} s | {r['cpu_seconds']:.0f} s "
+                   f"| {r['load_start']:.1f} / {r['load_end']:.1f} |")
     return "\n".join(out)
 
 
@@ -83,6 +87,9 @@ def main() -> None:
     ap.add_argument("--out", help="append one JSON line per run to this file")
     ap.add_argument("-v", "--verbose", action="store_true",
                     help="print every evaluation to stderr")
+    ap.add_argument("--max-time", type=float, default=-1.0,
+                    help="override the preset's max_time (seconds; 0: no limit, for "
+                    "measuring on a loaded machine, where wall time is not CPU time)")
     ap.add_argument("--table", help="only print the table of this JSON-lines file")
     args = ap.parse_args()
     if args.table:
@@ -92,7 +99,8 @@ def main() -> None:
     rows = []
     for arch in args.arch:
         for seed in args.seeds:
-            row = run_one(arch, seed, args.verbose)
+            row = run_one(arch, seed, args.verbose,
+                          None if args.max_time == 0 else args.max_time)
             rows.append(row)
             print(json.dumps(row), flush=True)
             if args.out:
