@@ -30,6 +30,16 @@ on problems drawn fresh from the paper's distribution
    - ``"lbfgs"``: ``torch.optim.LBFGS`` with strong Wolfe line search on a large fixed
      batch, refreshed every round (any P; converges much more slowly here).
 
+3. **Restarts** (``max_restarts``): an attempt that ends above the target is abandoned
+   and the run starts again from a fresh initialisation and fresh data, seeded with
+   :func:`restart_seed` (deterministic given the seed).  Two cheap detectors end a
+   hopeless attempt early: the *Adam plateau* (evaluation error still above
+   ``plateau_error`` after ``plateau_check`` of the Adam steps) and the *Gauss-Newton
+   stall* (the evaluation error not divided by ``stall_factor`` over the last
+   ``stall_window`` iterations: far from the quadratic convergence of a good start).
+   The run returns the best attempt; if none reached the target, the status is
+   ``TARGET_NOT_REACHED`` and a ``RuntimeWarning`` says so.
+
 The measurements behind the presets (which seeds and widths reach rounding level, the
 auxiliary probes that move BaseConv off its plateau) are in the documentation,
 the notes, *Learned least squares*.
@@ -118,6 +128,7 @@ def train(
     model : nn.Module, optional
         Start from this model (e.g. loaded from a checkpoint) instead of
         :func:`build_model`; it must match ``config``'s d, n, dtype and device.
+        Restarts start from :func:`build_model` with the derived seed.
     progress : bool
         Show tqdm progress bars.
     callback : callable, optional
@@ -132,9 +143,19 @@ def train(
         ``seconds`` (the whole run), ``config`` (a dict), ``final_eval_rel_error``;
         ``history`` with ``step, phase, loss, lr, grad_norm`` (every step) and
         ``eval_step, eval_rel_error, time`` (every evaluation; in the Gauss-Newton phase
-        ``lr`` holds the damping mu and ``grad_norm`` the norm of J^T r); ``status``
-        ``"success"`` when the evaluation error reached ``config.target``, else a
-        message saying what to change.
+        ``lr`` holds the damping mu and ``grad_norm`` the norm of J^T r), and
+        ``restart_step, restart_seed, restart_reason`` (one entry per restart: the
+        last step of the abandoned attempt, the new seed, why); ``stats`` also
+        ``restarts`` and ``attempt_seeds, attempt_errors, attempt_reasons`` (one entry
+        per attempt); ``value`` is the best attempt's model; ``status``
+        ``"success"`` when the evaluation error reached ``config.target``, else
+        ``TARGET_NOT_REACHED`` with a ``RuntimeWarning`` and a message that lists the
+        attempts and says what to change.
+
+    Warns
+    -----
+    RuntimeWarning
+        When no attempt reached ``config.target``.
     """
     config = TrainConfig.default() if config is None else config
     if not isinstance(config, TrainConfig):

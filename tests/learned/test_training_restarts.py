@@ -18,7 +18,7 @@ from numlearn.learned.training import _stalled, restart_seed, train  # noqa: E40
 
 def _tiny(**kw):
     base = {"steps": 10, "eval_every": 5, "eval_batch": 128, "polish_iters": 3,
-            "polish_batch": 384}
+            "polish_batch": 288}  # 288 * d = 1440 residuals >= 1421 parameters
     return TrainConfig.tiny(**{**base, **kw})
 
 
@@ -117,6 +117,5 @@ def test_baseconv_preset_seed_2_restarts_off_the_plateau():
     # restarts: see the training notes (time depends on the machine's load)
     res = train(TrainConfig.for_arch("baseconv", seed=2), progress=False)
     assert res.stats["restarts"] >= 1 and res.stats["attempt_reasons"][0] == "plateau"
-    assert res.success, res.message
+    assert res.success, res.message  # within the preset's max_time (30 minutes)
     assert res.stats["grad_rel_l2"] <= 1e-12
-    assert res.stats["seconds"] <= 1800
