@@ -172,14 +172,14 @@ class TrainConfig:
           2048, seed 1.  Not every initialisation gets there (some stay on the Adam
           plateau near 0.2, some stall in Gauss-Newton near 1e-6; the training notes in
           the documentation), so an attempt whose evaluation error is above 0.05 after
-          60 % of the Adam steps, or that does not gain a factor 10 in 5 Gauss-Newton
+          60 % of the Adam steps, or that does not gain a factor 10 in 10 Gauss-Newton
           iterations, is abandoned and restarted from a derived seed (up to 4
           restarts, within the 30-minute budget).
         - ``"linear_attention"`` restarts an attempt that ends above the target or
           does not gain a factor 10 in 20 Gauss-Newton iterations (up to 4 times);
           ``"softmax"`` does not restart (it stalls near 0.1: the contrast).
         """
-        restarts = {"max_restarts": 4, "stall_window": 5, "stall_factor": 10.0}
+        restarts = {"max_restarts": 4, "stall_window": 10, "stall_factor": 10.0}
         if arch == "linear_attention":
             return cls.default(**{**restarts, "stall_window": 20, **overrides})
         if arch == "softmax":
