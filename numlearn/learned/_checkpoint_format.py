@@ -59,8 +59,16 @@ OLD_STATS_KEYS = {"time": "seconds", "time_adam": "seconds_adam",
 #: TrainConfig fields added after format version 2, each with the value that reproduces
 #: the runs written before it existed: a file that lacks such a field is read with that
 #: value, and :func:`cache_key` leaves the field out while it has that value, so the
-#: files cached before it still serve.  (Empty so far; a new field goes here.)
-ADDED_FIELDS: dict[str, Any] = {}
+#: files cached before it still serve.
+ADDED_FIELDS: dict[str, Any] = {
+    # The restart rules of train() (issue 13); these values switch them off, which is
+    # how every earlier file was trained.
+    "max_restarts": 0,
+    "plateau_check": 0.0,
+    "plateau_error": 0.05,
+    "stall_window": 0,
+    "stall_factor": 10.0,
+}
 
 #: The probe of version 2: this many problems of the paper's distribution, this seed.
 PROBE_PROBLEMS, PROBE_SEED = 256, 20261205
