@@ -63,6 +63,7 @@ import torch
 from torch import Tensor, nn
 
 from numlearn._core.result import Result, Status
+from numlearn._core.validation import check_flag
 from numlearn.learned.config import TrainConfig, build_model
 from numlearn.learned.layers import (
     num_parameters,
@@ -161,9 +162,16 @@ def train(
     if not isinstance(config, TrainConfig):
         raise TypeError(f"`config` must be a TrainConfig, got {type(config).__name__}.")
     config.validate()
+    progress = check_flag(progress, "progress")
+    if callback is not None and not callable(callback):
+        raise TypeError(f"`callback` must be callable (it is called with a dict at every "
+                        f"evaluation) or None, got {type(callback).__name__}.")
     from tqdm.auto import tqdm
 
     if model is not None:
+        if not isinstance(model, nn.Module):
+            raise TypeError(f"`model` must be a torch.nn.Module (e.g. from build_model or "
+                            f"load_checkpoint) or None, got {type(model).__name__}.")
         p0 = next(model.parameters())
         if p0.dtype != config.torch_dtype or model.d != config.d or model.n != config.n:
             raise ValueError(
