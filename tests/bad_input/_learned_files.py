@@ -4,19 +4,18 @@ that must never run."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import pathlib
 import shutil
-from dataclasses import asdict
 
 import torch
 
+from numlearn.learned._checkpoint_format import cache_key
 from numlearn.learned.checkpoint import load_checkpoint, trained_model
 
 
 def key_path(cfg, directory):
-    key = hashlib.sha256(json.dumps(asdict(cfg), sort_keys=True).encode()).hexdigest()
+    """Where trained_model looks for ``cfg``'s file (the cache's own naming rule)."""
+    key = cache_key(cfg)
     return pathlib.Path(directory) / f"{cfg.arch}-{key[:16]}.pt"
 
 
