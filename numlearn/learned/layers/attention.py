@@ -21,9 +21,27 @@ import torch
 from torch import Tensor, nn
 
 from numlearn._core.validation import check_flag, check_int
-from numlearn.learned.layers.base import _SequenceModel
+from numlearn.learned.layers.base import (
+    _check_budget,
+    _check_dtype,
+    _check_size,
+    _SequenceModel,
+)
 
 __all__ = ["AttentionBlock", "LinearAttentionModel", "SoftmaxTransformer"]
+
+
+def _block_count(width: int, n_heads: int, head_dim: int, seq_len: int, layer_norm: bool,
+                 mlp_ratio: int) -> int:
+    """Parameters of one :class:`AttentionBlock` (Python ints), plus its boolean
+    ``(seq_len, seq_len)`` mask at its size in float64 words."""
+    inner = n_heads * head_dim
+    count = 4 * width * inner + 3 * inner + width + -(-seq_len * seq_len // 8)
+    if layer_norm:
+        count += 4 * width if mlp_ratio else 2 * width
+    if mlp_ratio:
+        count += 2 * mlp_ratio * width * width + mlp_ratio * width + width
+    return count
 
 
 class AttentionBlock(nn.Module):
@@ -55,10 +73,20 @@ class AttentionBlock(nn.Module):
         dtype: torch.dtype = torch.float64,
     ) -> None:
         super().__init__()
-        fk = {"device": device, "dtype": dtype}
-        self.n_heads, self.head_dim = n_heads, head_dim
+        width = _check_size(width, "width")
+        self.n_heads = n_heads = _check_size(n_heads, "n_heads")
+        self.head_dim = head_dim = _check_size(head_dim, "head_dim")
+        seq_len = _check_size(seq_len, "seq_len")
+        self.softmax = check_flag(softmax, "softmax")
+        self.causal = check_flag(causal, "causal")
+        layer_norm = check_flag(layer_norm, "layer_norm")
+        mlp_ratio = check_int(mlp_ratio, "mlp_ratio", minimum=0, maximum=64)
+        _check_budget(
+            _block_count(width, n_heads, head_dim, seq_len, layer_norm, mlp_ratio),
+            {"width": width, "n_heads": n_heads, "head_dim": head_dim, "seq_len": seq_len,
+             "mlp_ratio": mlp_ratio}, "an attention block")
+        fk = {"device": device, "dtype": _check_dtype(dtype)}
         inner = n_heads * head_dim
-        self.softmax, self.causal = bool(softmax), bool(causal)
         self.q = nn.Linear(width, inner, **fk)
         self.k = nn.Linear(width, inner, **fk)
         self.v = nn.Linear(width, inner, **fk)
@@ -159,8 +187,8 @@ class LinearAttentionModel(_SequenceModel):
         device: str | torch.device | None = None,
         dtype: torch.dtype = torch.float64,
     ) -> None:
-        super().__init__(d, n, width, n_layers, positional, device, dtype)
-        self.n_heads = check_int(n_heads, "n_heads", minimum=1)
+        super().__init__(d, n, width, n_layers, positional, dtype)
+        self.n_heads = _check_size(n_heads, "n_heads")
         if head_dim is None:
             if self.width % self.n_heads:
                 raise ValueError(
@@ -168,17 +196,22 @@ class LinearAttentionModel(_SequenceModel):
                     "unless `head_dim` is given."
                 )
             head_dim = self.width // self.n_heads
-        self.head_dim = check_int(head_dim, "head_dim", minimum=1)
+        self.head_dim = _check_size(head_dim, "head_dim")
         self.causal = check_flag(causal, "causal")
         self.layer_norm = check_flag(layer_norm, "layer_norm")
         self.mlp_ratio = check_int(mlp_ratio, "mlp_ratio", minimum=0, maximum=64)
         self.init_std = self._check_init_std(init_std)
+        self._build(
+            _block_count(self.width, self.n_heads, self.head_dim, self.seq_len,
+                         self.layer_norm, self.mlp_ratio),
+            {"n_heads": self.n_heads, "head_dim": self.head_dim, "mlp_ratio": self.mlp_ratio},
+            device)
         for _ in range(self.n_layers):
             self.blocks.append(
                 AttentionBlock(
                     self.width, self.n_heads, self.head_dim, self.seq_len,
                     softmax=self._softmax, causal=self.causal, layer_norm=self.layer_norm,
-                    mlp_ratio=self.mlp_ratio, device=device, dtype=dtype,
+                    mlp_ratio=self.mlp_ratio, device=device, dtype=self._dtype,
                 )
             )
         self.reset_parameters(self.init_std)

@@ -18,9 +18,33 @@ from numlearn._core.validation import check_int, check_positive
 
 __all__ = ["num_parameters"]
 
-#: Largest model the layers build: about this many parameters (2 GiB in float64),
-#: checked from the sizes before anything is allocated.
+#: Largest model the layers build: this many parameters (2 GiB in float64), counted
+#: from the sizes in Python integers before anything is allocated; every single size
+#: (width, heads, sequence length, ...) is also at most this.
 MAX_PARAMETERS = 2**28
+
+
+def _check_size(value: Any, name: str, *, minimum: int = 1) -> int:
+    """``value`` as an int in ``[minimum, MAX_PARAMETERS]``: a size past the parameter
+    budget cannot be built (refused before any product overflows or allocates)."""
+    value = check_int(value, name, minimum=minimum)
+    if value > MAX_PARAMETERS:
+        raise ValueError(
+            f"`{name}` = {value} is more than the limit of {MAX_PARAMETERS} parameters of a "
+            f"model (MAX_PARAMETERS), so no model with it fits; choose a smaller `{name}`."
+        )
+    return value
+
+
+def _check_budget(count: int, sizes: dict[str, int], what: str = "a model") -> None:
+    """Refuse a parameter ``count`` (a Python int) over :data:`MAX_PARAMETERS`, naming
+    the ``sizes`` that produced it."""
+    if count > MAX_PARAMETERS:
+        named = ", ".join(f"`{k}`={v}" for k, v in sizes.items())
+        raise ValueError(
+            f"{what} with {named} would have {count:.3g} parameters, more than the limit "
+            f"{MAX_PARAMETERS:.3g} (MAX_PARAMETERS); choose smaller sizes."
+        )
 
 
 def _check_dtype(dtype: Any, name: str = "dtype") -> torch.dtype:
@@ -67,35 +91,36 @@ class _SequenceModel(nn.Module):
         width: int,
         n_layers: int,
         positional: bool | str,
-        device: str | torch.device | None,
         dtype: torch.dtype,
     ) -> None:
         super().__init__()
-        self.d = check_int(d, "d", minimum=1)
-        self.n = check_int(n, "n", minimum=1)
-        self.width = check_int(width, "width", minimum=1)
-        self.n_layers = check_int(n_layers, "n_layers", minimum=0)
+        self.d = _check_size(d, "d")
+        self.n = _check_size(n, "n")
+        self.width = _check_size(width, "width")
+        self.n_layers = _check_size(n_layers, "n_layers", minimum=0)
         self.seq_len = self.n + 1
         self.positional = _check_positional(positional)
-        dtype = _check_dtype(dtype)
-        # read-in/out, embedding and per layer a few width^2 matrices and a filter
-        est = (2 * self.d + 2 + self.seq_len) * self.width + self.n_layers * (
-            8 * self.width * self.width + self.seq_len * self.width)
-        if est > MAX_PARAMETERS:
-            raise ValueError(
-                f"a model with `width`={self.width}, `n_layers`={self.n_layers}, "
-                f"`n`={self.n}, `d`={self.d} would have about {est:.2e} parameters, more "
-                f"than the limit {MAX_PARAMETERS:.2e} (MAX_PARAMETERS); choose smaller sizes."
-            )
-        fk = {"device": device, "dtype": dtype}
-        self.read_in = nn.Linear(self.d + 1, self.width, **fk)
+        self._dtype = _check_dtype(dtype)
+
+    def _build(self, per_layer: int, sizes: dict[str, int],
+               device: str | torch.device | None) -> None:
+        """Check the parameter count (``per_layer`` for each block, counted by the
+        subclass from its validated sizes) against :data:`MAX_PARAMETERS`, then allocate
+        the read-in, the positional embedding and the read-out; the subclass appends
+        its blocks to ``self.blocks``."""
         rows = {"learned": self.seq_len, "segment": 2, "none": 0}[self.positional]
+        W, d = self.width, self.d
+        count = (d + 1) * W + W + rows * W + self.n_layers * per_layer + W * d + d
+        _check_budget(count, {"width": W, "n_layers": self.n_layers, "n": self.n, "d": d,
+                              **sizes})
+        fk = {"device": device, "dtype": self._dtype}
+        self.read_in = nn.Linear(d + 1, W, **fk)
         if rows:
-            self.pos_emb = nn.Parameter(torch.zeros(rows, self.width, **fk))
+            self.pos_emb = nn.Parameter(torch.zeros(rows, W, **fk))
         else:
             self.register_parameter("pos_emb", None)
         self.blocks = nn.ModuleList()
-        self.read_out = nn.Linear(self.width, self.d, **fk)
+        self.read_out = nn.Linear(W, d, **fk)
 
     def forward(self, tokens: Tensor) -> Tensor:
         """Map tokens (batch, n+1, d+1) to outputs (batch, n+1, d)."""

@@ -14,10 +14,20 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
-from numlearn._core.validation import check_choice, check_int
-from numlearn.learned.layers.base import _SequenceModel
+from numlearn._core.validation import check_choice
+from numlearn.learned.layers.base import (
+    _check_budget,
+    _check_dtype,
+    _check_size,
+    _SequenceModel,
+)
 
 __all__ = ["BaseConvBlock", "BaseConvModel", "causal_conv"]
+
+
+def _block_count(width: int, seq_len: int, inner: int) -> int:
+    """Parameters of one :class:`BaseConvBlock` (Python ints)."""
+    return 3 * width * inner + 2 * inner + width + inner * seq_len
 
 
 def causal_conv(z: Tensor, filt: Tensor, method: str = "direct") -> Tensor:
@@ -77,9 +87,13 @@ class BaseConvBlock(nn.Module):
         dtype: torch.dtype = torch.float64,
     ) -> None:
         super().__init__()
-        check_choice(conv, "conv", ("direct", "fft"))
-        fk = {"device": device, "dtype": dtype}
-        self.conv = conv
+        width = _check_size(width, "width")
+        seq_len = _check_size(seq_len, "seq_len")
+        inner = _check_size(inner, "inner")
+        self.conv = check_choice(conv, "conv", ("direct", "fft"))
+        _check_budget(_block_count(width, seq_len, inner),
+                      {"width": width, "seq_len": seq_len, "inner": inner}, "a BaseConv block")
+        fk = {"device": device, "dtype": _check_dtype(dtype)}
         self.in_proj = nn.Linear(width, inner, **fk)
         self.proj = nn.Linear(width, inner, **fk)
         self.out_proj = nn.Linear(inner, width, **fk)
@@ -134,14 +148,16 @@ class BaseConvModel(_SequenceModel):
         device: str | torch.device | None = None,
         dtype: torch.dtype = torch.float64,
     ) -> None:
-        super().__init__(d, n, width, n_layers, positional, device, dtype)
-        self.inner = check_int(self.width if inner is None else inner, "inner", minimum=1)
+        super().__init__(d, n, width, n_layers, positional, dtype)
+        self.inner = _check_size(self.width if inner is None else inner, "inner")
         self.conv = check_choice(conv, "conv", ("direct", "fft"))
         self.init_std = self._check_init_std(init_std)
+        self._build(_block_count(self.width, self.seq_len, self.inner),
+                    {"inner": self.inner}, device)
         for _ in range(self.n_layers):
             self.blocks.append(
                 BaseConvBlock(self.width, self.seq_len, self.inner, conv=conv, device=device,
-                              dtype=dtype)
+                              dtype=self._dtype)
             )
         self.reset_parameters(self.init_std)
 

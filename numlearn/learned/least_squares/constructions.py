@@ -15,9 +15,8 @@ from typing import Any
 import torch
 from torch import nn
 
-from numlearn._core.validation import check_int
 from numlearn.learned.layers.attention import LinearAttentionModel
-from numlearn.learned.layers.base import _check_positional
+from numlearn.learned.layers.base import _check_positional, _check_size
 from numlearn.learned.layers.conv import BaseConvModel
 
 __all__ = ["baseconv_gd_construction", "linear_attention_gd_construction"]
@@ -101,14 +100,17 @@ def linear_attention_gd_construction(
     (one linear self-attention layer = one GD step once x is in every token);
     arXiv 2503.12295 (token format).
     """
-    d = check_int(d, "d", minimum=1)
-    width = 2 * d + 2 if width is None else check_int(width, "width", minimum=1)
+    d = _check_size(d, "d")
+    width = 2 * d + 2 if width is None else _check_size(width, "width")
     if width < 2 * d + 2:
         raise ValueError(f"`width` must be >= 2d+2 = {2 * d + 2} for the construction.")
+    n_layers = _check_size(n_layers, "n_layers")
+    n_heads = _check_size(n_heads, "n_heads")
     if n_layers < 2 or n_heads < 2:
         raise ValueError("the construction needs `n_layers` >= 2 and `n_heads` >= 2.")
     if head_dim is None:
         head_dim = width // n_heads if width % n_heads == 0 else d + 1
+    head_dim = _check_size(head_dim, "head_dim")
     if head_dim < d + 1:
         raise ValueError(f"`head_dim` must be >= d+1 = {d + 1} for the construction.")
     model = LinearAttentionModel(
@@ -219,14 +221,15 @@ def baseconv_gd_construction(
     Arora et al., "Zoology: measuring and improving recall in efficient language
     models", arXiv 2312.04927 (BaseConv); arXiv 2503.12295 (BaseConv expresses GD).
     """
-    d = check_int(d, "d", minimum=1)
-    n = check_int(n, "n", minimum=1)
-    width = 2 * d + 3 if width is None else check_int(width, "width", minimum=1)
+    d = _check_size(d, "d")
+    n = _check_size(n, "n")
+    width = 2 * d + 3 if width is None else _check_size(width, "width")
     if width < 2 * d + 3:
         raise ValueError(f"`width` must be >= 2d+3 = {2 * d + 3} for the construction.")
-    inner = width if inner is None else check_int(inner, "inner", minimum=1)
+    inner = width if inner is None else _check_size(inner, "inner")
     if inner < d + 1:
         raise ValueError(f"`inner` must be >= d+1 = {d + 1} for the construction.")
+    n_layers = _check_size(n_layers, "n_layers")
     if n_layers < 4:
         raise ValueError("the construction needs `n_layers` >= 4.")
     model = BaseConvModel(d, n, width=width, n_layers=n_layers, inner=inner, conv=conv,

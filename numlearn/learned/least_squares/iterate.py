@@ -203,11 +203,16 @@ class LearnedGradientDescent:
     ``problems.x0`` and returns its :class:`~numlearn.Result` (NumPy arrays).
     ``step_size="optimal"`` is ``2 / (L + mu)`` per problem
     (:func:`numlearn.classical.least_squares.conditioning`).
+
+    Raises `TypeError` at construction unless ``model`` is a ``torch.nn.Module`` with
+    parameters, and `TypeError`/`ValueError` unless ``on_unstable`` is ``"raise"`` or
+    ``"warn"`` (see :func:`gd_iterate`).
     """
 
     def __init__(self, model: nn.Module, *, on_unstable: str = "raise") -> None:
+        _check_model(model)
         self.model = model
-        self.on_unstable = on_unstable
+        self.on_unstable = check_choice(on_unstable, "on_unstable", ("raise", "warn"))
 
     def __call__(self, problems: LeastSquaresBatch, steps: int,
                  step_size: Any = "optimal") -> Result:

@@ -136,7 +136,9 @@ def sample_least_squares(
     generator : torch.Generator, optional
         Source of randomness (advanced in place); must live on ``device``.
     seed : int, optional
-        Used to seed a fresh generator when ``generator`` is None.
+        Used to seed a fresh generator when ``generator`` is None; None (the default)
+        seeds it with 0, so that the draws are reproducible either way.  Not allowed
+        together with ``generator``.
     device, dtype
         Where and in which precision to return the tensors (default float64).
 
