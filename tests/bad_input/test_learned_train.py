@@ -7,7 +7,7 @@ import pytest
 
 pytest.importorskip("torch")
 
-from numlearn.learned import TrainConfig, train  # noqa: E402
+from numlearn.learned import TrainConfig, train
 
 
 class TestDtype:
