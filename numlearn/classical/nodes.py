@@ -33,6 +33,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from numlearn._core.validation import as_float_array, check_domain, check_int
 from numlearn.classical._legendre import gauss_legendre
+from numlearn.classical._limits import MAX_ALLOC_BYTES
 
 __all__ = [
     "chebyshev_points",
@@ -49,8 +50,9 @@ __all__ = [
 #: The largest array (in bytes) the functions of this module and of
 #: :mod:`numlearn.classical.differentiation` allocate: 16 GiB, i.e. ``2**31`` points
 #: or an ``n x n`` float64 matrix with ``n <= 46340``.  Larger requests are refused
-#: with a `ValueError` before any allocation.
-MAX_ARRAY_BYTES: int = 2**34
+#: with a `ValueError` before any allocation.  The same limit as every classical
+#: function's (:data:`numlearn.classical._limits.MAX_ALLOC_BYTES`).
+MAX_ARRAY_BYTES: int = MAX_ALLOC_BYTES
 
 
 def _check_size(n: int, name: str, *, square: bool = False) -> None:
