@@ -48,6 +48,7 @@ def _check_compare_paths(parser: argparse.ArgumentParser, args: argparse.Namespa
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     from numlearn.compare import format_table, get_suite, run_comparison, write_json
+    from numlearn.compare.parallel import executor_from_args
     from numlearn.compare.suites import SUITES
 
     if args.list:
@@ -64,10 +65,11 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     problems, methods, extra = suite.build()
     print(f"{len(problems)} problems x {len(methods)} methods; times are best of "
           f"{args.repeat} runs")
-    rows = run_comparison(
-        problems, methods, repeat=args.repeat, extra=extra,
-        progress=print if args.verbose else None,
-    )
+    with executor_from_args(args) as executor:
+        rows = run_comparison(
+            problems, methods, repeat=args.repeat, extra=extra,
+            progress=print if args.verbose else None, executor=executor,
+        )
     print(format_table(rows))
     _print_solver_stats(rows)
     decs = [r for r in rows if r.decomposition is not None]
@@ -138,6 +140,8 @@ def _cmd_reference(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``numlearn`` command."""
+    from numlearn.compare.parallel import add_parallel_arguments
+
     parser = argparse.ArgumentParser(
         prog="numlearn",
         description="Classical numerical references and learned models, side by side.",
@@ -152,6 +156,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--repeat", type=_int_in(1, MAX_REPEAT), default=2,
                       help=f"runs per method (best time), 1 to {MAX_REPEAT}")
     cmp_.add_argument("--verbose", "-v", action="store_true", help="print rows as they finish")
+    add_parallel_arguments(cmp_)
     cmp_.set_defaults(func=_cmd_compare, parser=cmp_)
 
     ref = sub.add_parser("reference", help="build or verify the golden reference data")

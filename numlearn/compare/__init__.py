@@ -8,6 +8,7 @@ from numlearn.compare import (
     pde_suites,  # noqa: F401  (registers "pdes-classical")
 )
 from numlearn.compare.harness import Method, Row, format_table, run_comparison, write_json
+from numlearn.compare.parallel import limit_threads, task_threads
 from numlearn.compare.suites import SUITES, get_suite, register_suite
 
 __all__ = [
@@ -16,7 +17,9 @@ __all__ = [
     "Row",
     "format_table",
     "get_suite",
+    "limit_threads",
     "register_suite",
     "run_comparison",
+    "task_threads",
     "write_json",
 ]

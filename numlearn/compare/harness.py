@@ -17,6 +17,7 @@ import os
 import time
 import warnings
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from numlearn._core.result import Result, Status
-from numlearn._core.validation import check_choice, check_int
+from numlearn._core.validation import check_choice, check_flag, check_int
+from numlearn.compare.parallel import run_tasks
 from numlearn.precision.metrics import max_abs, rel_l2, rmse
 from numlearn.problems.protocol import HarnessProblem
 
@@ -56,12 +58,17 @@ class Method:
         ``value`` is those values.
     decompose : callable, optional
         ``decompose(problem, values) -> ErrorDecomposition`` (not timed).
+    in_process : bool, default False
+        True for a method that keeps state in the calling process (models it trains
+        once, studies a suite's report reads): :func:`run_comparison` with an
+        ``executor`` still runs it in the calling process, after the parallel work.
     """
 
     name: str
     side: str
     run: Callable[[Any], Any]
     decompose: Callable[[Any, NDArray[Any]], Any] | None = None
+    in_process: bool = False
 
     def __post_init__(self) -> None:
         _check_label(self.name, "name")
@@ -70,6 +77,7 @@ class Method:
         if self.decompose is not None:
             _check_callable(self.decompose, "decompose",
                             "decompose(problem, values) -> ErrorDecomposition")
+        object.__setattr__(self, "in_process", check_flag(self.in_process, "in_process"))
 
 
 @dataclass
@@ -122,6 +130,8 @@ def run_comparison(
     repeat: int = 1,
     extra: Callable[[Any], dict[str, Any]] | None = None,
     progress: Callable[[str], None] | None = None,
+    executor: Executor | None = None,
+    on_row: Callable[[Row], None] | None = None,
 ) -> list[Row]:
     """Run every method on every problem and score it on the problem's grid.
 
@@ -138,6 +148,25 @@ def run_comparison(
         ``extra(problem) -> dict`` of problem keys added to every row (e.g. ``n``).
     progress : callable, optional
         Called with a line of text after each row (the CLI prints it).
+    executor : concurrent.futures.Executor, optional
+        Run the problems in parallel on it (a ``ProcessPoolExecutor``, a
+        ``ThreadPoolExecutor``, a Dask ``Client.get_executor()``); ``None`` runs
+        them here, one after the other.  One task per problem: it computes the
+        truth once and runs the methods one after the other, as the serial loop does,
+        so each method's time is its own (on the worker's share of the cores,
+        :func:`numlearn.compare.parallel.task_threads`).  The rows come back in the
+        serial order with the same metrics, to the bit; only ``seconds`` differs.
+        Methods marked ``in_process`` run here, after the parallel work.  Tasks on
+        threads of this process (a thread pool, a Dask cluster with
+        ``processes=False``) run one at a time, with a warning: mpmath's working
+        precision, which the truths and decompositions set, is global to a process.  A
+        process pool needs picklable problems, methods and ``extra`` (module-level
+        functions, :func:`functools.partial`; no lambdas or closures); a Dask cluster
+        pickles with cloudpickle.  Warnings raised in worker processes are raised
+        again here.
+    on_row : callable, optional
+        ``on_row(row)``, called here with each :class:`Row` as it finishes (after
+        ``progress``); with an executor, in the order the problems finish.
 
     Returns
     -------
@@ -154,71 +183,132 @@ def run_comparison(
     ------
     TypeError
         If ``problems`` or ``methods`` is not a sequence of problems / of
-        :class:`Method`, or ``extra`` / ``progress`` is not callable.
+        :class:`Method`, ``extra`` / ``progress`` / ``on_row`` is not callable,
+        ``executor`` is not a ``concurrent.futures.Executor``, or (with a process
+        pool) a problem, method or ``extra`` cannot be pickled.
     ValueError
         If ``problems`` or ``methods`` is empty, ``repeat`` is out of range, or a
         method returns values of another shape than the problem's truth.
+
+    Notes
+    -----
+    Like ``joblib.Parallel`` and Dask's ``Client.map``, the parallel run submits
+    independent tasks and gathers them in submission order; the harness adds the
+    per-task thread limit that keeps ``workers x threads`` within the cores.
     """
     repeat = check_int(repeat, "repeat", minimum=1, maximum=MAX_REPEAT)
     problems = _check_items(problems, "problems", lambda p: callable(getattr(p, "truth", None)),
                             "problems with a truth() method (HarnessProblem)")
     methods = _check_items(methods, "methods", lambda m: isinstance(m, Method),
                            "numlearn.compare.Method")
-    if extra is not None:
-        _check_callable(extra, "extra", "extra(problem) -> dict")
-    if progress is not None:
-        _check_callable(progress, "progress", "progress(line: str)")
-    rows: list[Row] = []
-    for prob in problems:
+    for fn, name, what in ((extra, "extra", "extra(problem) -> dict"),
+                           (progress, "progress", "progress(line: str)"),
+                           (on_row, "on_row", "on_row(row: Row)")):
+        if fn is not None:
+            _check_callable(fn, name, what)
+
+    def finished(row: Row) -> None:
+        if progress is not None:
+            progress(_format_line(row))
+        if on_row is not None:
+            on_row(row)
+
+    if executor is None:
+        rows: list[Row] = []
+        for prob in problems:
+            truth = np.asarray(prob.truth())
+            for meth in methods:
+                row = _run_method(prob, truth, meth, repeat, extra)
+                rows.append(row)
+                finished(row)
+        return rows
+    if not isinstance(executor, Executor):
+        raise TypeError("`executor` must be None or a concurrent.futures.Executor (a "
+                        "ProcessPoolExecutor, a dask Client.get_executor()), got "
+                        f"{type(executor).__name__} {executor!r:.80}.")
+    away = [j for j, m in enumerate(methods) if not m.in_process]
+    here = [j for j, m in enumerate(methods) if m.in_process]
+    table: list[list[Row | None]] = [[None] * len(methods) for _ in problems]
+
+    def done(k: int, part: list[Row]) -> None:
+        for j, row in zip(away, part, strict=True):
+            table[k][j] = row
+            finished(row)
+
+    if away:
+        sent = [methods[j] for j in away]
+        run_tasks(executor, _run_problem, [(p, sent, repeat, extra) for p in problems],
+                  done, named=_named(problems, sent, extra))
+    for k, prob in enumerate(problems if here else ()):  # methods keeping state here
         truth = np.asarray(prob.truth())
-        for meth in methods:
-            best = math.inf
-            values: Any = None
-            for _ in range(repeat):
-                t0 = time.perf_counter()
-                out = meth.run(prob)
-                best = min(best, time.perf_counter() - t0)
-                values = out.value if isinstance(out, Result) else out
-            values = np.asarray(values)
-            na = isinstance(out, Result) and out.status is Status.NOT_APPLICABLE
-            if values.shape != truth.shape and not na:
-                raise ValueError(
-                    f"`methods`: {meth.name!r} returned values of shape {values.shape} on "
-                    f"problem {prob.name!r}, whose truth has shape {truth.shape}; a method "
-                    "must return one value per point of the problem's grid.")
-            dec = meth.decompose(prob, values) if meth.decompose is not None else None
-            row_extra = _extra_keys(extra, prob)
-            if isinstance(out, Result):
-                row_extra["status"] = out.status.code
-                row_extra["solver_stats"] = scalar_stats(out.stats)
-            finite = bool(np.all(np.isfinite(values)))
-            if not finite and not na and (not isinstance(out, Result)
-                                          or out.status is Status.SUCCESS):
-                warnings.warn(
-                    f"method {meth.name!r} returned non-finite values on problem "
-                    f"{prob.name!r} without a status saying so; its row's errors are inf "
-                    "and its status 'diverged'.", RuntimeWarning, stacklevel=2)
-                row_extra["status"] = Status.DIVERGED.code
-            if finite:
-                errs = (rel_l2(truth, values), rmse(truth, values), max_abs(truth, values))
-            else:  # not applicable (NaN, with a status saying so) or diverged (inf)
-                errs = (math.nan,) * 3 if na else (math.inf,) * 3
-            row = Row(
-                problem=prob.name,
-                method=meth.name,
-                side=meth.side,
-                rel_l2=errs[0],
-                rmse=errs[1],
-                max_abs=errs[2],
-                seconds=best,
-                grid=prob.grid_name,
-                decomposition=None if dec is None else dec.as_dict(),
-                extra=row_extra,
-            )
-            rows.append(row)
-            if progress is not None:
-                progress(_format_line(row))
-    return rows
+        for j in here:
+            table[k][j] = row = _run_method(prob, truth, methods[j], repeat, extra)
+            finished(row)
+    return [row for line in table for row in line if row is not None]
+
+
+def _run_problem(prob: Any, methods: Sequence[Method], repeat: int,
+                 extra: Callable[[Any], Any] | None) -> list[Row]:
+    """One parallel task: the problem's truth once, then each method in turn."""
+    truth = np.asarray(prob.truth())
+    return [_run_method(prob, truth, meth, repeat, extra) for meth in methods]
+
+
+def _named(problems: Sequence[Any], methods: Sequence[Method],
+                extra: Any) -> list[tuple[str, Any]]:
+    """What a process pool must pickle, each named as the error message names it."""
+    named = [(f"`problems[{i}]` ({getattr(p, 'name', '?')!r})", p)
+             for i, p in enumerate(problems)]
+    named += [(f"`methods` ({m.name!r})", m) for m in methods]
+    return [*named, ("`extra`", extra)]
+
+
+def _run_method(prob: Any, truth: NDArray[Any], meth: Method, repeat: int,
+                extra: Callable[[Any], Any] | None) -> Row:
+    """Time ``meth`` on ``prob`` (best of ``repeat``) and score it against ``truth``."""
+    best = math.inf
+    values: Any = None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = meth.run(prob)
+        best = min(best, time.perf_counter() - t0)
+        values = out.value if isinstance(out, Result) else out
+    values = np.asarray(values)
+    na = isinstance(out, Result) and out.status is Status.NOT_APPLICABLE
+    if values.shape != truth.shape and not na:
+        raise ValueError(
+            f"`methods`: {meth.name!r} returned values of shape {values.shape} on "
+            f"problem {prob.name!r}, whose truth has shape {truth.shape}; a method "
+            "must return one value per point of the problem's grid.")
+    dec = meth.decompose(prob, values) if meth.decompose is not None else None
+    row_extra = _extra_keys(extra, prob)
+    if isinstance(out, Result):
+        row_extra["status"] = out.status.code
+        row_extra["solver_stats"] = scalar_stats(out.stats)
+    finite = bool(np.all(np.isfinite(values)))
+    if not finite and not na and (not isinstance(out, Result)
+                                  or out.status is Status.SUCCESS):
+        warnings.warn(
+            f"method {meth.name!r} returned non-finite values on problem "
+            f"{prob.name!r} without a status saying so; its row's errors are inf "
+            "and its status 'diverged'.", RuntimeWarning, stacklevel=3)
+        row_extra["status"] = Status.DIVERGED.code
+    if finite:
+        errs = (rel_l2(truth, values), rmse(truth, values), max_abs(truth, values))
+    else:  # not applicable (NaN, with a status saying so) or diverged (inf)
+        errs = (math.nan,) * 3 if na else (math.inf,) * 3
+    return Row(
+        problem=prob.name,
+        method=meth.name,
+        side=meth.side,
+        rel_l2=errs[0],
+        rmse=errs[1],
+        max_abs=errs[2],
+        seconds=best,
+        grid=prob.grid_name,
+        decomposition=None if dec is None else dec.as_dict(),
+        extra=row_extra,
+    )
 
 
 def _check_label(value: Any, name: str) -> None:

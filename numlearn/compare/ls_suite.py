@@ -178,7 +178,9 @@ class LeastSquaresSuite:
         self.training, self.studies = {}, {}
         methods = [Method("numlearn.gradient_descent", "classical", _gd),
                    Method("numlearn.lstsq(qr)", "classical", _qr)]
-        methods += [Method(f"learned.{a}", "learned", _Learned(a, self)) for a in self.archs]
+        # in_process: the models and studies stay in this suite object (the report).
+        methods += [Method(f"learned.{a}", "learned", _Learned(a, self), in_process=True)
+                    for a in self.archs]
         return self.cases, methods, _extra
 
     def report(self, rows: Sequence[Any]) -> str:

@@ -35,6 +35,7 @@ speaking the same protocol joins them as one more
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -106,9 +107,7 @@ def _method_of_lines(problem: Problem) -> Result:
 def _problems() -> list[Any]:
     from numlearn.classical.spectral.laplace import poisson2d_c_nystrom
 
-    def nystrom(x: Any, y: Any) -> Any:
-        return poisson2d_c_nystrom(x, y, **_NYSTROM)
-
+    nystrom = functools.partial(poisson2d_c_nystrom, **_NYSTROM)  # picklable
     poisson = dataclasses.replace(
         get_pde("poisson2d_c"), margin=_NYSTROM_MARGIN, oracle=nystrom,
         reference={"kind": "nystrom",

@@ -208,7 +208,11 @@ INTERPOLATION_METHODS = tuple(
 def _quick() -> tuple[list[InterpolationProblem], tuple[Method, ...], Callable]:
     problems = [InterpolationProblem(t, n) for t in TARGETS.values() for n in (16, 64, 256)]
     problems.append(InterpolationProblem(TARGETS["runge"], 1024))
-    return problems, INTERPOLATION_METHODS, lambda p: {"n": p.n, "target": p.target.name}
+    return problems, INTERPOLATION_METHODS, _quick_extra
+
+
+def _quick_extra(p: InterpolationProblem) -> dict[str, Any]:
+    return {"n": p.n, "target": p.target.name}
 
 
 register_suite(

@@ -151,6 +151,13 @@ class TargetFunction:
         rho = _as_rho(self.rho)
         object.__setattr__(self, "rho", rho)
 
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        # A registered target pickles by name (for worker processes): its functions are
+        # lambdas and mpmath's wrappers, which pickle cannot send.
+        if TARGETS.get(self.name) is self:
+            return (get_target, (self.name,))
+        return super().__reduce_ex__(protocol)
+
     def __call__(self, x: ArrayLike) -> NDArray[np.float64]:
         """Evaluate the NumPy implementation at ``x`` (converted to float64).
 
