@@ -23,7 +23,11 @@ def compare_specs(tmp: Path) -> tuple[dict[str, Any], list[Case]]:
     nan_meth = K.Method("nan", "classical", lambda p: np.full_like(p.truth(), NAN))
     specs = {
         "run_comparison": dict(base=dict(problems=[prob], methods=[meth]),
-                               kinds=dict(problems="obj", methods="obj")),
+                               kinds=dict(problems="obj", methods="obj", on_row="hook",
+                                          executor="skip")),
+        "task_threads": dict(base=dict(tasks_at_once=2), kinds=dict(tasks_at_once="size",
+                                                                    cores="size")),
+        "limit_threads": dict(base=dict(n=2), kinds=dict(n="size")),
         "Method": dict(base=dict(name="m", side="classical", run=lambda p: p.truth()),
                        kinds=dict(side="choice", name="text", run="hook",
                                   decompose="hook")),

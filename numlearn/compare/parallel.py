@@ -12,8 +12,8 @@ it is installed; else :func:`executor_from_args` sets ``OMP_NUM_THREADS`` and
 is already imported).  A Dask worker process has its BLAS pools at one thread already
 (Dask's nanny sets ``OMP_NUM_THREADS=1``).
 
-This module imports nothing beyond the standard library when loaded: Dask
-(``pip install 'numlearn[distributed]'``) only when ``--scheduler`` is used.
+Dask (``pip install 'numlearn[distributed]'``) is imported only when ``--scheduler``
+is used.
 """
 
 from __future__ import annotations
@@ -39,6 +39,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from numlearn._core.validation import check_int
+
 __all__ = [
     "add_parallel_arguments",
     "executor_from_args",
@@ -49,6 +51,8 @@ __all__ = [
 
 #: Largest ``--workers`` accepted (more processes than this on one machine is a typo).
 MAX_WORKERS = 1024
+#: Largest thread or task count :func:`task_threads` and :func:`limit_threads` accept.
+MAX_COUNT = 1 << 20
 #: Seconds ``--scheduler`` waits for the Dask scheduler before giving up.
 CONNECT_TIMEOUT = 5
 #: The environment variables that size the BLAS / OpenMP pools of a new process.
@@ -69,12 +73,13 @@ def task_threads(tasks_at_once: int, cores: int | None = None) -> int:
     cores: ``max(1, cores // tasks_at_once)``.
 
     ``cores`` defaults to :func:`machine_cores`.  Two workers on two cores get one
-    thread each; one worker gets both.
+    thread each; one worker gets both.  Both must be integers in ``[1, MAX_COUNT]``
+    (`TypeError` / `ValueError` naming the argument otherwise).
     """
-    if isinstance(tasks_at_once, bool) or not isinstance(tasks_at_once, int) \
-            or tasks_at_once < 1:
-        raise ValueError(f"`tasks_at_once` must be an integer >= 1, got {tasks_at_once!r}.")
-    return max(1, (machine_cores() if cores is None else cores) // tasks_at_once)
+    tasks_at_once = check_int(tasks_at_once, "tasks_at_once", minimum=1, maximum=MAX_COUNT)
+    cores = machine_cores() if cores is None else check_int(cores, "cores", minimum=1,
+                                                             maximum=MAX_COUNT)
+    return max(1, cores // tasks_at_once)
 
 
 def limit_threads(n: int) -> None:
@@ -84,8 +89,9 @@ def limit_threads(n: int) -> None:
     ``NUMBA_NUM_THREADS``), the BLAS/OpenMP pools through ``threadpoolctl`` if it is
     installed (else only the environment of processes started later limits them) and
     torch's intra-op pool if torch is already imported.  For a worker process only:
-    the limits are not undone.
+    the limits are not undone.  ``n``: an integer in ``[1, MAX_COUNT]``.
     """
+    n = check_int(n, "n", minimum=1, maximum=MAX_COUNT)
     import numba
 
     numba.set_num_threads(max(1, min(n, numba.config.NUMBA_NUM_THREADS)))

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from numlearn.cli import main
-from numlearn.compare import Method, run_comparison, task_threads
+from numlearn.compare import Method, limit_threads, run_comparison, task_threads
 from numlearn.compare import parallel as parallel_mod
 from numlearn.compare.parallel import executor_from_args
 
@@ -49,10 +49,30 @@ def test_in_process_must_be_a_bool(flag):
         Method("m", "classical", _exact, in_process=flag)
 
 
-@pytest.mark.parametrize("tasks", [0, -1, 1.5, True, "2"])
-def test_task_threads_refuses_a_non_positive_or_non_integer_count(tasks):
-    with pytest.raises(ValueError, match="`tasks_at_once` must be an integer >= 1"):
-        task_threads(tasks)
+@pytest.mark.parametrize("args, exc, match", [
+    ((0,), ValueError, "`tasks_at_once` must be >= 1"),
+    ((-1,), ValueError, "`tasks_at_once` must be >= 1"),
+    ((2**40,), ValueError, "`tasks_at_once` must be <="),
+    ((1.5,), TypeError, "`tasks_at_once` must be an integer"),
+    ((True,), TypeError, "`tasks_at_once` must be an integer"),
+    (("2",), TypeError, "`tasks_at_once` must be an integer"),
+    ((2, 0), ValueError, "`cores` must be >= 1"),
+    ((2, 2.0), TypeError, "`cores` must be an integer"),
+])
+def test_task_threads_refuses_a_non_positive_or_non_integer_count(args, exc, match):
+    with pytest.raises(exc, match=match):
+        task_threads(*args)
+
+
+@pytest.mark.parametrize("n, exc", [(0, ValueError), (-2, ValueError), (2**63, ValueError),
+                                    (1.0, TypeError), ("1", TypeError), (None, TypeError)])
+def test_limit_threads_refuses_a_bad_count_before_changing_anything(n, exc):
+    import numba
+
+    before = numba.get_num_threads()
+    with pytest.raises(exc, match="`n` must be"):
+        limit_threads(n)
+    assert numba.get_num_threads() == before
 
 
 def test_an_unpicklable_problem_is_refused_before_the_pool_starts():
