@@ -287,8 +287,9 @@ def executor_from_args(args: argparse.Namespace) -> Iterator[Executor | None]:
     ``forkserver``'s long-lived server does not), each limited to
     ``max(1, cores // N)`` threads (:func:`limit_threads`; ``OMP_NUM_THREADS``,
     ``OPENBLAS_NUM_THREADS``, ``MKL_NUM_THREADS`` and ``NUMBA_NUM_THREADS`` are set for
-    them while the block runs).  ``--scheduler ADDRESS``: a Dask
-    ``Client(ADDRESS).get_executor(pure=False)``; a scheduler that does not answer within
+    them while they start, and restored here as soon as all have started).
+    ``--scheduler ADDRESS``: a Dask ``Client(ADDRESS).get_executor(pure=False)``; a
+    scheduler that does not answer within
     :data:`CONNECT_TIMEOUT` seconds is an argument error (``args.parser.error`` when
     ``args`` has the parser, else `OSError`).
     """
@@ -316,30 +317,41 @@ def executor_from_args(args: argparse.Namespace) -> Iterator[Executor | None]:
         yield None
         return
     threads = task_threads(workers)
-    with _thread_env(threads), ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context("spawn"),
-            initializer=limit_threads, initargs=(threads,)) as pool:
-        try:
-            yield pool
-        except BaseException:
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
+    saved: dict[str, str | None] | None = _set_thread_env(threads)
+    try:
+        pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=limit_threads, initargs=(threads,))
+        launch = getattr(pool, "_launch_processes", None)  # Python >= 3.11
+        if callable(launch):
+            # Start every worker now, under the limits, and give this process its own
+            # environment back at once (torch, imported later here, would read it).
+            launch()
+            _restore_env(saved)
+            saved = None
+        with pool:
+            try:
+                yield pool
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+    finally:
+        if saved is not None:
+            _restore_env(saved)
 
 
-@contextlib.contextmanager
-def _thread_env(n: int) -> Iterator[None]:
+def _set_thread_env(n: int) -> dict[str, str | None]:
     """Set :data:`THREAD_ENV` to ``n`` (or keep a smaller value already set) for the
-    processes started inside the block; restore the environment after."""
+    processes started next; return the old values for :func:`_restore_env`."""
     saved = {k: os.environ.get(k) for k in THREAD_ENV}
     for k, old in saved.items():
         keep = old is not None and old.strip().isdigit() and 0 < int(old) < n
         os.environ[k] = old if keep and old is not None else str(n)
-    try:
-        yield
-    finally:
-        for k, old in saved.items():
-            if old is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = old
+    return saved
 
+
+def _restore_env(saved: dict[str, str | None]) -> None:
+    for k, old in saved.items():
+        if old is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = old
