@@ -156,10 +156,12 @@ def run_comparison(
         so each method's time is its own (on the worker's share of the cores,
         :func:`numlearn.compare.parallel.task_threads`).  The rows come back in the
         serial order with the same metrics, to the bit; only ``seconds`` differs.
-        Methods marked ``in_process`` run here, after the parallel work.  Tasks on
-        threads of this process (a thread pool, a Dask cluster with
-        ``processes=False``) run one at a time, with a warning: mpmath's working
-        precision, which the truths and decompositions set, is global to a process.  A
+        Methods marked ``in_process`` run here, after the parallel work.  One task
+        at a time runs in each process, since mpmath's working precision, which the
+        truths and decompositions set, is global to a process: use worker processes
+        (a process pool; a Dask cluster of one-thread workers); a thread pool or a
+        Dask cluster with ``processes=False`` runs the tasks one after another, with
+        a warning.  A
         process pool needs picklable problems, methods and ``extra`` (module-level
         functions, :func:`functools.partial`; no lambdas or closures); a Dask cluster
         pickles with cloudpickle.  Warnings raised in worker processes are raised

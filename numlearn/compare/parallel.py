@@ -4,7 +4,7 @@
 :func:`numlearn.compare.run_comparison` with ``executor=`` sends one task per problem
 to a ``concurrent.futures.Executor`` (:func:`run_tasks`).  Each task first limits the
 compute threads of its worker to its share of the machine's cores
-(:func:`task_threads`: ``max(1, cores // tasks at once on that machine)``), so that
+(:func:`task_threads`: ``max(1, cores // worker processes on that machine)``), so that
 ``workers x threads`` does not exceed the cores: Numba's pool
 (:func:`numba.set_num_threads`), the BLAS/OpenMP pools (through ``threadpoolctl`` when
 it is installed; else :func:`executor_from_args` sets ``OMP_NUM_THREADS`` and
@@ -106,34 +106,27 @@ def limit_threads(n: int) -> None:
 
 @dataclass(frozen=True)
 class _Plan:
-    """How a task limits its threads: ``share`` is the number of tasks at once on its
-    machine (an int for a local pool, ``{host: threads}`` for a Dask cluster, None if
-    unknown: no limit); ``parent`` the calling process's id; ``capture``: record the
-    task's warnings to raise them again in the caller (one task at a time per
-    process only: :class:`warnings.catch_warnings` is not thread-safe); ``in_caller``:
-    the tasks run on threads of the calling process."""
+    """How a task limits its threads: ``share`` is the number of worker processes on
+    its machine (an int for a local pool, ``{host: processes}`` for a Dask cluster,
+    None if unknown: no limit); ``parent`` the calling process's id."""
 
     share: int | dict[str, int] | None
     parent: int
-    capture: bool
-    in_caller: bool
 
 
-def _plan(executor: Executor) -> _Plan:
+def _plan(executor: Executor) -> tuple[_Plan, bool]:
+    """The tasks' plan, and whether they run on threads of the calling process."""
     client = getattr(executor, "_client", None)  # a Dask ClientExecutor
     if client is not None:
-        per_worker = dict(client.nthreads())
+        workers = list(client.nthreads())
         hosts: dict[str, int] = {}
-        for address, threads in per_worker.items():
-            host = _host(address)
-            hosts[host] = hosts.get(host, 0) + int(threads)
-        single = bool(per_worker) and max(per_worker.values()) == 1
-        inproc = bool(per_worker) and all(a.startswith("inproc://") for a in per_worker)
-        return _Plan(hosts, os.getpid(), single, inproc)
-    workers = getattr(executor, "_max_workers", None)
-    share = workers if isinstance(workers, int) and workers >= 1 else None
-    return _Plan(share, os.getpid(), isinstance(executor, ProcessPoolExecutor),
-                 isinstance(executor, ThreadPoolExecutor))
+        for address in workers:
+            hosts[_host(address)] = hosts.get(_host(address), 0) + 1
+        inproc = bool(workers) and all(a.startswith("inproc://") for a in workers)
+        return _Plan(hosts, os.getpid()), inproc
+    count = getattr(executor, "_max_workers", None)
+    share = count if isinstance(count, int) and count >= 1 else None
+    return _Plan(share, os.getpid()), isinstance(executor, ThreadPoolExecutor)
 
 
 def _host(address: str) -> str:
@@ -149,35 +142,35 @@ def _threads_here(share: int | dict[str, int] | None) -> int | None:
         from distributed import get_worker
 
         try:
-            tasks = share.get(_host(get_worker().address))
+            processes = share.get(_host(get_worker().address))
         except ValueError:  # not inside a Dask worker
             return None
-        return task_threads(tasks) if tasks else None
+        return task_threads(processes) if processes else None
     return None
 
 
 def _call(fn: Callable[..., Any], args: tuple[Any, ...], plan: _Plan) -> tuple[Any, list]:
-    """Run ``fn(*args)`` as a task under ``plan``; return its result and the warnings
+    """Run ``fn(*args)`` as a task under ``plan``, one at a time per process
+    (:data:`_ONE_AT_A_TIME`); return its result and, in a worker process, the warnings
     to raise again in the caller (``(category, message)`` pairs)."""
-    if os.getpid() == plan.parent:  # a thread of the caller: one task at a time
-        with _CALLER:
+    with _ONE_AT_A_TIME:
+        if os.getpid() == plan.parent:  # a thread of the caller: leave its limits alone
             return fn(*args), []
-    n = _threads_here(plan.share)
-    if n is not None:
-        limit_threads(n)
-    if not plan.capture:
-        return fn(*args), []
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        out = fn(*args)
-    return out, [(w.category, str(w.message)) for w in caught]
+        n = _threads_here(plan.share)
+        if n is not None:
+            limit_threads(n)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            out = fn(*args)
+        return out, [(w.category, str(w.message)) for w in caught]
 
 
-#: Held by a task that runs on a thread of the calling process.  mpmath's working
-#: precision (``mpmath.workdps``: the oracle's truths, the decompositions) is one
-#: setting for the whole process, so two such tasks at once corrupt each other's
-#: digits; they run one after the other.
-_CALLER = threading.Lock()
+#: Held by every task while it runs.  mpmath's working precision (``mpmath.workdps``:
+#: the oracle's truths, the decompositions) is one setting for the whole process, so
+#: two tasks on threads of one process (a thread pool, a Dask worker with several
+#: threads) would corrupt each other's digits; they run one after the other.  (It also
+#: keeps :class:`warnings.catch_warnings`, which is not thread-safe, to one task.)
+_ONE_AT_A_TIME = threading.Lock()
 
 
 def run_tasks(
@@ -194,10 +187,12 @@ def run_tasks(
     Each task limits its threads first (module docstring).  ``named``: ``(label,
     object)`` pairs a process pool must pickle, checked before anything is submitted
     (a `TypeError` naming the label and the fix).  A task's exception cancels the
-    tasks not yet started and is raised here; so is ``KeyboardInterrupt``.  Tasks on
-    threads of this process (a ``ThreadPoolExecutor``, a Dask ``LocalCluster`` with
-    ``processes=False``) run one at a time, with a `UserWarning` saying so: mpmath's
-    working precision is one setting per process (:data:`_CALLER`).
+    tasks not yet started and is raised here; so is ``KeyboardInterrupt``.  One task
+    at a time runs in each process (:data:`_ONE_AT_A_TIME`: mpmath's working precision
+    is one setting per process): a Dask worker with several threads runs one task at a
+    time, and a ``ThreadPoolExecutor`` or a Dask ``LocalCluster(processes=False)``,
+    whose threads are this process's, runs the tasks one after the other, with a
+    `UserWarning` saying so.
     """
     if isinstance(executor, ProcessPoolExecutor):
         for label, obj in named:
@@ -208,8 +203,8 @@ def run_tasks(
                     f"{label} cannot be sent to the worker processes ({exc}); define its "
                     "functions at module level (functools.partial for bound arguments, "
                     "not lambdas or closures), or run without `executor`.") from None
-    plan = _plan(executor)
-    if plan.in_caller:
+    plan, in_caller = _plan(executor)
+    if in_caller:
         warnings.warn(
             "`executor` runs its tasks on threads of this process, so they run one at a "
             "time: mpmath's working precision (the truths, the decompositions) is one "

@@ -76,8 +76,10 @@ def test_thread_pool_gives_the_serial_rows_one_task_at_a_time(serial):
 
 
 def test_dask_local_cluster_gives_the_serial_rows(serial):
+    # Two worker processes of two threads each: each process runs one task at a time
+    # (mpmath's precision is per process), the two processes in parallel.
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=2, processes=True,
                                   dashboard_address=None) as cluster, \
             distributed.Client(cluster) as client:
         _same_as_serial(serial, client.get_executor(pure=False))
