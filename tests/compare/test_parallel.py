@@ -19,7 +19,7 @@ from numlearn.compare.suites import SUITES
 # A reduced quick suite: four targets at n = 16 (the whole suite takes a minute).
 _QUICK = ("exp/n=16", "sine/n=16", "runge/n=16", "oscillatory/n=16")
 _THREADS = task_threads(2)
-_OMP_HERE = os.environ.get("OMP_NUM_THREADS")
+_ENV: dict[str, str | None] = {}  # OMP_NUM_THREADS here, before / once the pool started
 
 
 def _quick() -> tuple[list, tuple[Method, ...], object]:
@@ -50,7 +50,9 @@ def serial() -> list[str]:
 @pytest.fixture(scope="module")
 def pool():
     """``numlearn compare --workers 2``'s pool (spawned processes, limited threads)."""
+    _ENV["before"] = os.environ.get("OMP_NUM_THREADS")
     with executor_from_args(argparse.Namespace(workers=2, scheduler=None)) as ex:
+        _ENV["started"] = os.environ.get("OMP_NUM_THREADS")
         yield ex
 
 
@@ -79,10 +81,15 @@ def test_dask_local_cluster_gives_the_serial_rows(serial):
     # Two worker processes of two threads each: each process runs one task at a time
     # (mpmath's precision is per process), the two processes in parallel.
     distributed = pytest.importorskip("distributed")
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=2, processes=True,
-                                  dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
-        _same_as_serial(serial, client.get_executor(pure=False))
+    environ = dict(os.environ)  # Dask's nanny sets OMP_NUM_THREADS=1 ... here for good
+    try:
+        with distributed.LocalCluster(n_workers=2, threads_per_worker=2, processes=True,
+                                      dashboard_address=None) as cluster, \
+                distributed.Client(cluster) as client:
+            _same_as_serial(serial, client.get_executor(pure=False))
+    finally:
+        os.environ.clear()
+        os.environ.update(environ)
 
 
 # -------------------------------------------------------------- toy problems and methods
@@ -142,7 +149,7 @@ def test_workers_run_on_their_share_of_the_cores(pool):
     assert {s["pid"] for s in stats}.isdisjoint({os.getpid()})
     assert all(s["numba"] == _THREADS and s["omp"] == str(_THREADS) for s in stats)
     # The limits were set for the workers only: this process has its own back.
-    assert os.environ.get("OMP_NUM_THREADS") == _OMP_HERE
+    assert _ENV["started"] == _ENV["before"]
 
 
 def test_workers_1_is_a_serial_run():
