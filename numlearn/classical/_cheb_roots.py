@@ -9,7 +9,9 @@ matrix :math:`C` (tridiagonal with 1/2 off the diagonal, first row ``(0, 1)``, p
 rank-one row :math:`-c_{0..d-1}/(2c_d)` in the last row; Good 1961).  Its QR eigensolve
 costs :math:`O(d^3)`, so longer series are first restricted to two subintervals of
 [-1, 1] (split near, not at, 0) where they need fewer terms, recursively (Boyd 2002;
-Chebfun ``chebtech/roots.m`` splits when the length exceeds 50).
+Chebfun ``chebtech/roots.m`` splits when the length exceeds 50).  Each root then gets one
+Newton step on the whole series, kept where it lowers ``|p|`` (chebpy's
+``newtonroots``), which takes the eigenvalues' error of a few ``n eps`` down to rounding.
 
 References
 ----------
@@ -28,8 +30,11 @@ import numpy as np
 from numpy.typing import NDArray
 
 from numlearn._core.validation import EPS
-from numlearn.classical._chebyshev_kernels import clenshaw_kernel
-from numlearn.classical.chebyshev import chebyshev_coefficients
+from numlearn.classical.chebyshev import (
+    _clenshaw,
+    chebyshev_coefficients,
+    chebyshev_derivative_coefficients,
+)
 from numlearn.classical.nodes import chebyshev_points
 
 #: Longest series solved by one eigenvalue problem (Chebfun's value).
@@ -45,16 +50,39 @@ def unit_roots(c: NDArray[np.float64], htol: float = 100 * EPS) -> NDArray[np.fl
     """Sorted real roots in [-1, 1] of the real series ``c`` (1-D), duplicates merged.
 
     Eigenvalues whose imaginary part exceeds ``htol`` or whose real part lies outside
-    ``[-1 - htol, 1 + htol]`` are dropped; the rest are clipped to [-1, 1].  A double
+    ``[-1 - htol, 1 + htol]`` are dropped; the rest are clipped to [-1, 1] and polished
+    by one Newton step where that lowers ``|p|``.  A double
     root splits into a pair with imaginary parts near ``sqrt(eps)`` and is not reported
     (as in Chebfun).  An identically zero series has no isolated roots: empty result.
     """
-    r = _roots(np.asarray(c, dtype=np.float64), htol, 0.0, 0)
-    r = np.sort(np.clip(r, -1.0, 1.0))
+    c = np.asarray(c, dtype=np.float64)
+    r = _polish(c, np.clip(_roots(c, htol, 0.0, 0), -1.0, 1.0))
+    r = np.sort(r)
     if r.size > 1:  # a root on a split point is found from both sides
         keep = np.concatenate(([True], np.diff(r) > 4 * htol))
         r = r[keep]
     return r
+
+
+def _polish(c: NDArray[np.float64], r: NDArray[np.float64]) -> NDArray[np.float64]:
+    """One Newton step per root, kept only where it lowers ``|p|`` (as chebpy does)."""
+    if r.size == 0 or c.shape[0] < 2:
+        return r
+    dc = chebyshev_derivative_coefficients(c)
+    cols = np.stack([c, _pad(dc, c.shape[0])], axis=1)
+    vals = _clenshaw(r, cols, (-1.0, 1.0), extrapolate=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        new = np.clip(r - vals[:, 0] / vals[:, 1], -1.0, 1.0)
+    ok = np.isfinite(new)
+    new = np.where(ok, new, r)
+    after = _clenshaw(new, cols, (-1.0, 1.0), extrapolate=True)
+    return np.where(ok & (np.abs(after[:, 0]) < np.abs(vals[:, 0])), new, r)
+
+
+def _pad(c: NDArray[np.float64], n: int) -> NDArray[np.float64]:
+    out = np.zeros(n)
+    out[: c.shape[0]] = c
+    return out
 
 
 def _roots(c: NDArray[np.float64], htol: float, noise: float, depth: int) -> NDArray[np.float64]:
@@ -80,10 +108,8 @@ def _roots(c: NDArray[np.float64], htol: float, noise: float, depth: int) -> NDA
         parts = []
         for lo, hi in ((-1.0, SPLIT_POINT), (SPLIT_POINT, 1.0)):
             half = 0.5 * (hi - lo)
-            t = np.ascontiguousarray(lo + half * (s + 1.0))
-            v = np.empty((n, 1))
-            clenshaw_kernel(t, np.ascontiguousarray(c[:, None]), v)
-            sub = _roots(chebyshev_coefficients(v[:, 0]), 2 * htol, floor, depth + 1)
+            v = _clenshaw(lo + half * (s + 1.0), c, (-1.0, 1.0), extrapolate=True)
+            sub = _roots(chebyshev_coefficients(v), 2 * htol, floor, depth + 1)
             parts.append(lo + half * (sub + 1.0))
         return np.concatenate(parts)
     r = r[np.abs(r.imag) <= htol]

@@ -86,8 +86,6 @@ class ChebyshevSeries:
 
     def __init__(self, coefficients: ArrayLike, domain: tuple[float, float] = (-1.0, 1.0)):
         c = as_float_array(coefficients, "coefficients", ndim=(1, 2))
-        if c.ndim == 2 and c.shape[1] == 0:
-            raise ValueError("`coefficients` has no columns; it needs shape (n,) or (n, k >= 1).")
         self._c = np.array(c, dtype=np.complex128 if np.iscomplexobj(c) else np.float64)
         self._c.flags.writeable = False
         self._domain = check_domain(domain)
@@ -166,7 +164,8 @@ class ChebyshevSeries:
         (Boyd 2002; Chebfun's ``roots``).  Coefficients below ``eps * sum|c_k|`` are
         dropped first; eigenvalues with imaginary part above ``100 eps`` or real part
         outside the domain by more than ``100 eps`` (on the [-1, 1] scale) are discarded,
-        and roots closer than ``400 eps`` merged.  Cost about :math:`O(n^2 \log n)`.
+        the rest polished by one Newton step where it lowers ``|p|``, and roots closer
+        than ``400 eps`` merged.  Cost about :math:`O(n^2 \log n)`.
         A double root (``(x - r)^2``) splits into a complex pair with imaginary parts
         near :math:`\sqrt{\varepsilon}` and is not reported, as in Chebfun; an
         identically zero series has no isolated roots (empty result).
