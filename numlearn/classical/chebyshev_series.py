@@ -198,13 +198,13 @@ class ChebyshevSeries:
                 f"{other._domain}; construct both on one domain."
             )
         if other._c.shape[1:] != self._c.shape[1:]:
-            raise ValueError(
-                "the operands have different numbers of columns, "
-                f"{self._c.shape[1:] or 1} and {other._c.shape[1:] or 1}."
-            )
+            k1, k2 = (c.shape[1] if c.ndim == 2 else "one (1-D)" for c in (self._c, other._c))
+            raise ValueError(f"the operands have different numbers of columns, {k1} and {k2}.")
 
     def _scalar(self, other: Any, op: str) -> complex | float | None:
         """``other`` as a finite scalar, ``None`` if it is not a number at all."""
+        if isinstance(other, np.ndarray) and other.ndim == 0:
+            other = other[()]  # a 0-d array is a scalar
         if isinstance(other, bool | np.bool_):
             raise TypeError(f"cannot {op} a ChebyshevSeries and a bool.")
         if isinstance(other, np.ndarray | list | tuple):

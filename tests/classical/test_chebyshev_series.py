@@ -130,7 +130,7 @@ def test_arithmetic_against_numpy() -> None:
     # scalars, on either side, numpy scalars included (__array_ufunc__ = None)
     assert np.allclose((2.0 - p)(x), 2.0 - p(x), rtol=0, atol=8 * EPS * np.sum(np.abs(a)))
     assert np.allclose((p + 1)(x), p(x) + 1, rtol=0, atol=8 * EPS * np.sum(np.abs(a)))
-    for r in (np.float64(3.0) * p, p * 3, 3 * p):
+    for r in (np.float64(3.0) * p, p * 3, 3 * p, p * np.array(3.0)):
         assert isinstance(r, ChebyshevSeries)
         np.testing.assert_array_equal(r.coefficients, 3 * a)
     np.testing.assert_array_equal((p / 4).coefficients, a / 4)
