@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from numlearn._core.threads import PAIR_COST, threads_for
 from numlearn._core.validation import (
     EPS,
     IllConditionedWarning,
@@ -148,7 +149,8 @@ def nodal_derivative(
     f2, k = _as_2d_real_view(f, xn.dtype)
     for _ in range(order):
         out = np.empty_like(f2)
-        _k.derivative_at_nodes(xn, w, f2, out)
+        with threads_for(PAIR_COST["bary2"] * xn.shape[0] ** 2 * f2.shape[1]):
+            _k.derivative_at_nodes(xn, w, f2, out)
         f2 = out
     return _finish(f2, k, out_dtype, f.shape, f)
 

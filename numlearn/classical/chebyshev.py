@@ -37,7 +37,7 @@ import numpy as np
 import scipy.fft
 from numpy.typing import ArrayLike, NDArray
 
-from numlearn._core.threads import threads_for
+from numlearn._core.threads import PAIR_COST, threads_for
 from numlearn._core.validation import (
     as_float_array,
     check_domain,
@@ -331,7 +331,7 @@ def _clenshaw(
     c = np.ascontiguousarray(c.astype(work, copy=False))
     out = np.empty((s.shape[0], c.shape[1]), dtype=work)
     if s.shape[0]:
-        with threads_for(s.shape[0]):
+        with threads_for(PAIR_COST["clenshaw"] * c.shape[0] * s.shape[0] * c.shape[1]):
             if np.iscomplexobj(s):
                 clenshaw_kernel_complex(s, c, out)
             else:
