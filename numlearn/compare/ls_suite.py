@@ -110,6 +110,18 @@ class _Learned:
         return training.value
 
     def __call__(self, case: LeastSquaresFamily) -> Result:
+        import torch
+
+        # One intra-op thread: the tensors are small (n x d = 20 x 5), and suites run
+        # beside other jobs (--workers) whose threads the pool would fight.
+        before = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            return self._run(case)
+        finally:
+            torch.set_num_threads(before)
+
+    def _run(self, case: LeastSquaresFamily) -> Result:
         from numlearn.learned.least_squares import iterated_study
 
         model = self.model()
