@@ -1,17 +1,19 @@
 """Run a parallel Numba kernel on one thread when the work is too small to split.
 
-numlearn's evaluation kernels (barycentric formulas, Clenshaw's recurrence) loop over
-the evaluation points in parallel (Numba ``prange``).  Waking Numba's thread pool
-costs a few microseconds on an idle machine, but several milliseconds on a machine
-where another multi-threaded job runs (the pool's threads wait for a time slice
-behind the other job's threads): on the two-core development machine a barycentric
-evaluation of 1002 points at ``n = 16`` took 14 us on one thread and 7 ms on the pool
-when another job ran.  So a kernel runs on the pool only when its work, counted in
-pairs (``n`` nodes or coefficients x ``m`` points, times the kernel's cost of a
-pair relative to the barycentric formula's), is at least :data:`PARALLEL_WORK`:
-the work one thread does in the time the loaded pool takes to wake.  Below it one
+numlearn's evaluation kernels (barycentric formulas, Clenshaw's recurrence, the
+Lebesgue function, the nodal derivative, batched gradient descent) loop over points
+or problems in parallel (Numba ``prange``).  Waking Numba's thread pool costs a few
+microseconds on an idle machine, but milliseconds on a machine where another
+multi-threaded job runs (the pool's threads wait for a time slice behind the other
+job's threads): on the two-core development machine a barycentric evaluation of 1002
+points at ``n = 16`` took 14 us on one thread and 7 to 28 ms on the pool when other
+jobs ran.  So a kernel runs on the pool only when its work, counted in pairs (``n``
+nodes or coefficients x ``m`` points, times the kernel's cost of a pair relative to
+the barycentric formula's, :data:`PAIR_COST`), is at least :data:`PARALLEL_WORK`: the
+work one thread does in the time the loaded pool takes to wake.  Below it one
 thread loses at most that time on an idle machine; above it the pool costs at most
-twice one thread on a loaded one.  ``bench/bench_threads.py`` measures both sides.
+twice one thread on a loaded one.  ``bench/bench_threads.py`` measures both sides;
+the notes page *Threads* keeps the numbers.
 
 Thread count
 ------------
