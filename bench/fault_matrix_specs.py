@@ -44,16 +44,16 @@ def classical_specs() -> dict[str, dict[str, Any]]:
     coeffs = np.array([1.0, 0.5, 0.25, 0.125])
     nodes_k = {"nodes": "nodes", "x": "x", "x_eval": "x"}
     return {
-        "BarycentricInterpolant": dict(
+        "BarycentricInterpolator": dict(
             base=dict(nodes=nodes, values=vals), kinds=nodes_k,
             wrap=lambda f: f(X5), names=("x", "order"),
             extra=[("out-of-domain", "call outside, extrapolate=False",
-                    lambda: C.BarycentricInterpolant(nodes, vals)(np.array([3.0])), EXPECT_ANY),
+                    lambda: C.BarycentricInterpolator(nodes, vals)(np.array([3.0])), EXPECT_ANY),
                    ("non-finite", "call at NaN",
-                    lambda: C.BarycentricInterpolant(nodes, vals)(np.array([NAN])),
+                    lambda: C.BarycentricInterpolator(nodes, vals)(np.array([NAN])),
                     EXPECT_REFUSE),
                    ("impossible", "derivative(order=-1)",
-                    lambda: C.BarycentricInterpolant(nodes, vals).derivative(-1),
+                    lambda: C.BarycentricInterpolator(nodes, vals).derivative(-1),
                     EXPECT_REFUSE)]),
         "ChebyshevSeries": dict(
             base=dict(coefficients=coeffs), wrap=lambda s: s(X5), names=("x", "order", "tol"),
