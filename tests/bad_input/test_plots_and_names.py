@@ -10,7 +10,7 @@ import pytest
 
 pytest.importorskip("matplotlib")
 
-from numlearn.compare.plots import plot_convergence, plot_error_vs_n  # noqa: E402
+from numlearn.compare.plots import plot_convergence, plot_error_vs_n
 
 
 @pytest.mark.parametrize(
@@ -37,7 +37,7 @@ def test_plot_convergence_refuses(kw, exc, arg):
 
 
 def test_plot_error_vs_n_checks_the_path_first(tmp_path):
-    with pytest.raises(ValueError, match="`path`.*directory"):
+    with pytest.raises(ValueError, match=r"`path`.*directory"):
         plot_error_vs_n([], tmp_path)
     with pytest.raises(ValueError, match="`rows` has no row"):
         plot_error_vs_n([], tmp_path / "x.png")
