@@ -167,7 +167,7 @@ def _warn_lebesgue(lam: NDArray[np.float64], xe: NDArray[Any], caller: str) -> N
         f"lambda(x) = sum_j |l_j(x)| = {lam[i]:.3g} > {LEBESGUE_WARN:.0e}); expect errors "
         f"up to about lambda eps max|f| = {lam[i] * EPS:.1e} max|f| there. For points "
         "outside the nodes' interval use barycentric_eval_first (backward stable) or "
-        "BarycentricInterpolant(..., extrapolate=True); for badly distributed nodes "
+        "BarycentricInterpolator(..., extrapolate=True); for badly distributed nodes "
         "(equispaced, n > 35) interpolate in Chebyshev points instead.",
         IllConditionedWarning,
         stacklevel=3,

@@ -274,7 +274,7 @@ def barycentric_eval(
     See Also
     --------
     scipy.interpolate.barycentric_interpolate : forms an ``(m, n)`` temporary.
-    numlearn.classical.BarycentricInterpolant : binds nodes, weights and values.
+    numlearn.classical.BarycentricInterpolator : binds nodes, weights and values.
 
     Examples
     --------

@@ -154,7 +154,7 @@ def _numlearn_bary_decompose(p: InterpolationProblem, values: NDArray[np.float64
     exact_interp = mp_barycentric(p.grid, nodes, w, _node_values(p), max_dps=240)
     return interpolation_decomposition(
         p.truth(),
-        u_best=exact_interp.values,
+        u_best=exact_interp,
         u_disc=values,
         grid_name=p.grid_name,
         cond=lebesgue_constant(nodes, w, domain=p.target.domain),
