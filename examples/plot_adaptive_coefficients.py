@@ -64,7 +64,7 @@ ax.set_xlabel("degree $k$ (dotted: where the series was chopped)")
 ax.set_ylabel(r"$|c_k|$")
 ax.set_title("Chebyshev coefficients of the adaptive constructions")
 ax.set_ylim(1e-19, 10.0)
-ax.legend(loc="upper right", fontsize="small")
+ax.legend(loc="lower left", bbox_to_anchor=(0.36, 0.03), fontsize="small")
 plt.show()
 
 # %%

@@ -79,7 +79,7 @@ for n in ns:
 rows = np.array(rows)
 print(f"\nThe whole decomposition at n = {ns[-1]}:\n{d}")
 
-fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(9.6, 3.9), layout="constrained")
+fig, ax0 = plt.subplots(figsize=(6.4, 4.2), layout="constrained")
 ax0.semilogy(ns, rows[:, 0], "o-", ms=4, label="representation")
 ax0.semilogy(ns, rows[:, 1], "s-", ms=4, label="conditioning (kernel rounding)")
 ax0.semilogy(ns, rows[:, 2], "k:", lw=1.5, label="total")
@@ -90,6 +90,7 @@ ax0.set_ylabel(f"relative $L^2$ error on {grid_name}")
 ax0.set_title("float64 barycentric kernel")
 ax0.set_ylim(1e-18, 1.0)
 ax0.legend(fontsize="small")
+plt.show()
 
 # %%
 # 2. A barycentric layer trained by gradient descent
@@ -131,6 +132,7 @@ for k in ks:
 terms = np.array(terms)
 print(f"after {steps} steps: {d}")
 
+fig, ax1 = plt.subplots(figsize=(6.4, 4.2), layout="constrained")
 for j, (label, style) in enumerate(
     [("representation", "o-"), ("conditioning / discretization", "s-"), ("optimization", "^-")]
 ):
