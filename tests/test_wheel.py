@@ -21,6 +21,9 @@ from pathlib import Path
 
 import pytest
 
+setuptools = pytest.importorskip("setuptools", minversion="77",
+                                 reason="the build needs setuptools>=77 (the `test` extra)")
+
 ROOT = Path(__file__).resolve().parents[1]
 # What a build needs from the checkout (pyproject.toml names README.md and LICENSE).
 SOURCES = ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md", "LICENSE", "numlearn",
