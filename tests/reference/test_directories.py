@@ -188,8 +188,8 @@ def test_files_without_a_rule_must_be_byte_identical(tmp_path):
 @pytest.mark.slow
 def test_a_poisson_rebuild_on_one_blas_thread_agrees_within_tolerance(tmp_path):
     # One BLAS thread changes LAPACK's rounding in the fit: measured 110 eps in u and a
-    # certified bound of 2.6e-14 instead of 3.6e-15; within the stated 256 eps.  About
-    # 3 minutes.
+    # certified bound of 2.6e-14 instead of 3.6e-15; within the stated 256 eps.  21 s on
+    # a quiet machine, about 3 minutes on a loaded one.
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
            "PYTHONPATH": str(ROOT)}
     env.pop("NUMLEARN_REFERENCE_DIR", None)
