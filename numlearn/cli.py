@@ -117,21 +117,33 @@ def _print_solver_stats(rows: Sequence[Any]) -> None:
 
 def _cmd_reference(args: argparse.Namespace) -> int:
     from numlearn import reference
+    from numlearn._core.store import ENV_VAR, build_directory, shipped_directory
 
     directory = Path(args.dir) if args.dir else None
-    where = reference.reference_directory(directory, must_exist=args.action == "verify")
     if args.action == "build":
-        written = reference.build_references(directory, progress=print)
-        count = len(written)
-        if args.pdes:
-            count += len(reference.build_burgers_reference(directory, progress=print))
-            count += len(reference.build_poisson2d_reference(directory, progress=print))
-        print(f"wrote {count} files and the manifest in {where}")
+        try:  # default: the user cache, never the data installed with numlearn
+            where = build_directory(directory)
+            written = reference.build_references(where, progress=print)
+            count = len(written)
+            if args.pdes:
+                count += len(reference.build_burgers_reference(where, progress=print))
+                count += len(reference.build_poisson2d_reference(where, progress=print))
+        except PermissionError as exc:
+            print(f"numlearn: error: {exc}", file=sys.stderr)
+            return 1
+        print(f"wrote {count} files and the manifest in {where}\n"
+              f"compare them with the shipped data: numlearn reference verify --dir {where}\n"
+              f"read them instead of the shipped data: export {ENV_VAR}={where}")
         return 0
-    checked = reference.verify_references(directory, recompute=args.recompute)
+    where = reference.reference_directory(directory)
+    checked = reference.verify_references(directory, recompute=args.recompute,
+                                          against_shipped=True)
     for name, digest in sorted(checked.items()):
         print(f"ok  {digest[:16]}  {name}")
     extra = f", {args.recompute} value(s) per file recomputed" if args.recompute else ""
+    shipped = shipped_directory()
+    if shipped is not None and shipped.resolve() != where.resolve():
+        extra += " and agree with the data installed with numlearn (MANIFEST.tolerances)"
     print(f"{len(checked)} reference files in {where} match the manifest{extra}")
     return 0
 
@@ -156,7 +168,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     ref = sub.add_parser("reference", help="build or verify the golden reference data")
     ref.add_argument("action", choices=["build", "verify"])
-    ref.add_argument("--dir", help="reference directory (default: the repository's reference/)")
+    ref.add_argument("--dir", help="reference directory (build: default $NUMLEARN_CACHE/reference "
+                     "or ~/.cache/numlearn/reference; verify: default $NUMLEARN_REFERENCE_DIR, "
+                     "else the data installed with numlearn)")
     ref.add_argument("--pdes", action="store_true",
                      help="build: also the PDE references (Burgers, Poisson2d-C; ~2 min)")
     ref.add_argument("--recompute", type=_int_in(0, MAX_RECOMPUTE), default=0, metavar="N",
