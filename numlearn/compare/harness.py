@@ -122,6 +122,7 @@ def run_comparison(
     repeat: int = 1,
     extra: Callable[[Any], dict[str, Any]] | None = None,
     progress: Callable[[str], None] | None = None,
+    on_row: Callable[[Row], None] | None = None,
 ) -> list[Row]:
     """Run every method on every problem and score it on the problem's grid.
 
@@ -138,6 +139,9 @@ def run_comparison(
         ``extra(problem) -> dict`` of problem keys added to every row (e.g. ``n``).
     progress : callable, optional
         Called with a line of text after each row (the CLI prints it).
+    on_row : callable, optional
+        Called with each :class:`Row` as it finishes (the CLI streams the rows to
+        the table and the ``--json`` file).
 
     Returns
     -------
@@ -168,6 +172,8 @@ def run_comparison(
         _check_callable(extra, "extra", "extra(problem) -> dict")
     if progress is not None:
         _check_callable(progress, "progress", "progress(line: str)")
+    if on_row is not None:
+        _check_callable(on_row, "on_row", "on_row(row: Row)")
     rows: list[Row] = []
     for prob in problems:
         truth = np.asarray(prob.truth())
@@ -218,6 +224,8 @@ def run_comparison(
             rows.append(row)
             if progress is not None:
                 progress(_format_line(row))
+            if on_row is not None:
+                on_row(row)
     return rows
 
 
