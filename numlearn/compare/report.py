@@ -36,11 +36,7 @@ __all__ = [
     "JsonReport",
     "atomic_write_text",
     "check_report",
-    "format_footer",
-    "format_header",
-    "format_row",
     "machine_info",
-    "stream_to",
 ]
 
 _NUM = (int, float, type(None))  # a metric: a number, or null when not finite
