@@ -167,6 +167,6 @@ register_suite(
     "of lines, the Poisson series) on the five benchmark PDEs, errors against the "
     "exact or an independent reference solution on each paper's evaluation grid",
     check=check_reference_data,
-    data="the PDE reference data (Burgers, Poisson2d-C)",
+    data="the PDE reference data (Burgers, Poisson2d-C; installed with numlearn)",
     typical_seconds=150,
 )
