@@ -32,6 +32,7 @@ from numlearn._core.store import (
 )
 from numlearn.reference.burgers import build_burgers_reference
 from numlearn.reference.poisson2d import build_poisson2d_reference
+from numlearn.reference.reproduce import TOLERANCES, compare_with_shipped
 from numlearn.reference.targets import (
     FORMAT,
     Reference,
@@ -48,10 +49,12 @@ __all__ = [
     "ReferenceBuildError",
     "ReferenceFormatError",
     "ReferenceIntegrityError",
+    "TOLERANCES",
     "UnknownReferenceError",
     "build_burgers_reference",
     "build_poisson2d_reference",
     "build_references",
+    "compare_with_shipped",
     "load_checked_bytes",
     "load_reference",
     "reference_directory",
