@@ -44,16 +44,16 @@ def classical_specs() -> dict[str, dict[str, Any]]:
     coeffs = np.array([1.0, 0.5, 0.25, 0.125])
     nodes_k = {"nodes": "nodes", "x": "x", "x_eval": "x"}
     return {
-        "BarycentricInterpolant": dict(
+        "BarycentricInterpolator": dict(
             base=dict(nodes=nodes, values=vals), kinds=nodes_k,
             wrap=lambda f: f(X5), names=("x", "order"),
             extra=[("out-of-domain", "call outside, extrapolate=False",
-                    lambda: C.BarycentricInterpolant(nodes, vals)(np.array([3.0])), EXPECT_ANY),
+                    lambda: C.BarycentricInterpolator(nodes, vals)(np.array([3.0])), EXPECT_ANY),
                    ("non-finite", "call at NaN",
-                    lambda: C.BarycentricInterpolant(nodes, vals)(np.array([NAN])),
+                    lambda: C.BarycentricInterpolator(nodes, vals)(np.array([NAN])),
                     EXPECT_REFUSE),
                    ("impossible", "derivative(order=-1)",
-                    lambda: C.BarycentricInterpolant(nodes, vals).derivative(-1),
+                    lambda: C.BarycentricInterpolator(nodes, vals).derivative(-1),
                     EXPECT_REFUSE)]),
         "ChebyshevSeries": dict(
             base=dict(coefficients=coeffs), wrap=lambda s: s(X5), names=("x", "order", "tol"),
@@ -179,7 +179,8 @@ def precision_specs() -> dict[str, dict[str, Any]]:
         "max_abs": dict(base=dict(pair)), "mse": dict(base=dict(pair)),
         "rel_l2": dict(base=dict(pair)), "rmse": dict(base=dict(pair)),
         "metric_report": dict(base=dict(pair, grid_name="g"),
-                              kinds=dict(grid_name="skip", ulp="flag")),  # a bool
+                              kinds=dict(grid_name="skip", ulp="flag",  # a bool
+                                         ulp_scale="positive")),
         "mp_barycentric": dict(
             base=dict(x=X5, nodes=nodes, weights=w, values=np.exp(nodes)),
             kinds=dict(nodes="nodes", x="x"),
@@ -200,6 +201,8 @@ def precision_specs() -> dict[str, dict[str, Any]]:
         # documented: inf is the number after the largest float (NaN is refused).
         "ulp_distance": dict(base=dict(a=u, b=u + 1e-15), kinds=dict(a="array", b="array"),
                              nonfinite_ok=("a", "b")),
+        "ulp_error": dict(base=dict(u_true=u, u=u + 1e-15),
+                          kinds=dict(u_true="array", u="array", scale="positive")),
     }
 
 

@@ -22,6 +22,7 @@ import bench_burgers_reference
 import bench_bvp
 import bench_least_squares
 import bench_spacetime
+import bench_threads
 
 BENCHES = {
     "barycentric": bench_barycentric.main,
@@ -30,6 +31,7 @@ BENCHES = {
     "burgers": bench_burgers_reference.main,
     "least_squares": bench_least_squares.main,
     "spacetime": bench_spacetime.main,
+    "threads": bench_threads.main,
 }
 
 

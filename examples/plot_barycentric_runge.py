@@ -15,7 +15,7 @@ and Approximation Practice*, ch. 8):
     \approx 1.2198 .
 
 We evaluate the interpolants with the second barycentric formula,
-:func:`numlearn.classical.barycentric.barycentric_eval`, using the closed-form
+:func:`numlearn.classical.barycentric_eval`, using the closed-form
 weights of the Chebyshev points (:func:`numlearn.classical.chebyshev_weights`),
 and measure the maximum error on a fine grid.
 """
@@ -24,12 +24,12 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from numlearn.classical import (
+    barycentric_eval,
     chebyshev_points,
     chebyshev_weights,
     equispaced_points,
     equispaced_weights,
 )
-from numlearn.classical.barycentric import barycentric_eval
 
 
 def runge(x):

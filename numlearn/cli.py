@@ -46,31 +46,80 @@ def _check_compare_paths(parser: argparse.ArgumentParser, args: argparse.Namespa
         parser.error(f"argument --plot: {args.plot!r} is a file; give a directory")
 
 
+def _suites_text() -> str:
+    """The registered suites, what each needs and how long it takes (for --help)."""
+    import textwrap
+
+    from numlearn.compare.suites import SUITES
+
+    pad = " " * 19
+    lines = ["suites:"]
+    for s in SUITES.values():
+        lines.append(textwrap.fill(s.description, 88, initial_indent=f"  {s.name:<16} ",
+                                   subsequent_indent=pad))
+        for what, text in (("needs", s.needs_text()), ("time", s.time_text()),
+                           ("plots", "yes (--plot)" if s.can_plot else "no")):
+            lines.append(textwrap.fill(f"{what}: {text}", 88, initial_indent=pad,
+                                       subsequent_indent=pad + "  "))
+    lines.append("\nenvironment: NUMLEARN_REFERENCE_DIR (reference data), NUMLEARN_CACHE "
+                 "(trained\ncheckpoints), NUMBA_NUM_THREADS (threads of the kernels)")
+    return "\n".join(lines)
+
+
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from numlearn.compare import format_table, get_suite, run_comparison, write_json
+    from numlearn.compare import get_suite, run_comparison
     from numlearn.compare.parallel import executor_from_args
+    from numlearn.compare.report import JsonReport, format_footer, format_header, stream_to
     from numlearn.compare.suites import SUITES
 
     if args.list:
-        for s in SUITES.values():
-            print(f"{s.name:<16} {s.description}")
+        print(_suites_text())
         return 0
     if args.suite not in SUITES:
         print(f"numlearn: error: argument --suite: no suite named {args.suite!r}; known "
               f"suites: {', '.join(sorted(SUITES))} (see --list)", file=sys.stderr)
         return 1
     suite = get_suite(args.suite)
+    suite.check_prerequisites(plot=bool(args.plot))  # before any computing
     print(f"numlearn compare --suite {suite.name}: {suite.description}")
+    print(f"typically {suite.time_text()}")
     t0 = time.perf_counter()
     problems, methods, extra = suite.build()
     print(f"{len(problems)} problems x {len(methods)} methods; times are best of "
-          f"{args.repeat} runs")
-    with executor_from_args(args) as executor:
-        rows = run_comparison(
-            problems, methods, repeat=args.repeat, extra=extra,
-            progress=print if args.verbose else None, executor=executor,
-        )
-    print(format_table(rows))
+          f"{args.repeat} runs; rows as they finish:\n")
+    report = (JsonReport(args.json, suite.name, {"repeat": args.repeat})
+              if args.json else None)
+    print(format_header(), flush=True)
+    try:
+        with executor_from_args(args) as executor:
+            rows = run_comparison(problems, methods, repeat=args.repeat, extra=extra,
+                                  on_row=stream_to(report, _print_row), executor=executor)
+    except KeyboardInterrupt:
+        kept = "" if report is None else (
+            f"; {args.json} keeps the {len(report.doc['rows'])} finished rows "
+            '("complete": false)')
+        print(f"numlearn: interrupted (Ctrl-C){kept}", file=sys.stderr)
+        return 130
+    print(format_footer(rows))
+    _print_summaries(suite, rows)
+    if report is not None:
+        report.finish()
+        print(f"wrote {len(rows)} rows to {args.json}")
+    if args.plot:
+        for path in _plot(rows, Path(args.plot)):
+            print(f"wrote {path}")
+    print(f"done in {time.perf_counter() - t0:.1f} s")
+    return 0
+
+
+def _print_row(row: Any) -> None:
+    from numlearn.compare.report import format_row
+
+    print(format_row(row), flush=True)
+
+
+def _print_summaries(suite: Any, rows: Sequence[Any]) -> None:
+    """What follows the table: solver statistics, decompositions, the suite's report."""
     _print_solver_stats(rows)
     decs = [r for r in rows if r.decomposition is not None]
     if decs:
@@ -89,16 +138,27 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if suite.report is not None:
         print()
         print(suite.report(rows))
-    if args.json:
-        write_json(rows, args.json)
-        print(f"wrote {len(rows)} rows to {args.json}")
-    if args.plot:
-        from numlearn.compare.plots import plot_rows
 
-        for path in plot_rows(rows, args.plot):
-            print(f"wrote {path}")
-    print(f"done in {time.perf_counter() - t0:.1f} s")
-    return 0
+
+def _plot(rows: Sequence[Any], directory: Path) -> list[Path]:
+    """The plots, drawn into a temporary folder beside ``directory`` and then moved in
+    (an interrupted run leaves no half-written image)."""
+    import os
+    import shutil
+    import tempfile
+
+    from numlearn.compare.plots import plot_rows
+
+    directory.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".plots-", dir=directory))
+    try:
+        out = []
+        for path in plot_rows(rows, tmp):
+            os.replace(path, directory / path.name)
+            out.append(directory / path.name)
+        return out
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 _STAT_COLUMNS = ("nt", "nx", "N", "dt", "K", "cond", "iterations", "rank")
@@ -110,58 +170,89 @@ def _print_solver_stats(rows: Sequence[Any]) -> None:
     if not with_stats:
         return
     print("\nsolver statistics:")
+    w = max(len("problem"), *(len(r.problem) for r in with_stats))
+    print(f"{'problem':<{w}} {'method':<24} {'status':<20} statistics")
     for r in with_stats:
         st = r.extra["solver_stats"]
         parts = [f"{k}={st[k]:.3g}" if isinstance(st[k], float) else f"{k}={st[k]}"
                  for k in _STAT_COLUMNS if k in st]
-        print(f"{r.problem:<40} {r.extra.get('status', '')[:30]:<30} {' '.join(parts)}")
+        print(f"{r.problem:<{w}} {r.method:<24} {r.extra.get('status', '')[:20]:<20} "
+              f"{' '.join(parts)}")
 
 
 def _cmd_reference(args: argparse.Namespace) -> int:
     from numlearn import reference
+    from numlearn._core.store import ENV_VAR, build_directory, shipped_directory
 
     directory = Path(args.dir) if args.dir else None
-    where = reference.reference_directory(directory, must_exist=args.action == "verify")
     if args.action == "build":
-        written = reference.build_references(directory, progress=print)
-        count = len(written)
-        if args.pdes:
-            count += len(reference.build_burgers_reference(directory, progress=print))
-            count += len(reference.build_poisson2d_reference(directory, progress=print))
-        print(f"wrote {count} files and the manifest in {where}")
+        try:  # default: the user cache, never the data installed with numlearn
+            where = build_directory(directory)
+            written = reference.build_references(where, progress=print)
+            count = len(written)
+            if args.pdes:
+                count += len(reference.build_burgers_reference(where, progress=print))
+                count += len(reference.build_poisson2d_reference(where, progress=print))
+        except PermissionError as exc:
+            print(f"numlearn: error: {exc}", file=sys.stderr)
+            return 1
+        print(f"wrote {count} files and the manifest in {where}\n"
+              f"compare them with the shipped data: numlearn reference verify --dir {where}\n"
+              f"read them instead of the shipped data: export {ENV_VAR}={where}")
         return 0
-    checked = reference.verify_references(directory, recompute=args.recompute)
+    where = reference.reference_directory(directory)
+    checked = reference.verify_references(directory, recompute=args.recompute,
+                                          against_shipped=True)
     for name, digest in sorted(checked.items()):
         print(f"ok  {digest[:16]}  {name}")
     extra = f", {args.recompute} value(s) per file recomputed" if args.recompute else ""
+    shipped = shipped_directory()
+    if shipped is not None and shipped.resolve() != where.resolve():
+        extra += " and agree with the data installed with numlearn (MANIFEST.tolerances)"
     print(f"{len(checked)} reference files in {where} match the manifest{extra}")
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``numlearn`` command."""
-    from numlearn.compare.parallel import add_parallel_arguments
+def build_parser(*, list_suites: bool = False) -> argparse.ArgumentParser:
+    """The argument parser of the ``numlearn`` command (``list_suites``: the help of
+    ``compare`` lists the suites, which imports them)."""
+    import numlearn
 
     parser = argparse.ArgumentParser(
         prog="numlearn",
         description="Classical numerical references and learned models, side by side.",
     )
+    parser.add_argument("--version", action="version",
+                        version=f"numlearn {numlearn.__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    cmp_ = sub.add_parser("compare", help="run a comparison suite and print the table")
+    cmp_ = sub.add_parser(
+        "compare", help="run a comparison suite and print the table",
+        description="Run a suite: its prerequisites are checked first, then each row\n"
+                    "is printed as it finishes, then the summaries.",
+        epilog=_suites_text() if list_suites else None,
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     cmp_.add_argument("--suite", default="quick", help="suite name (see --list)")
-    cmp_.add_argument("--list", action="store_true", help="list the registered suites")
-    cmp_.add_argument("--json", metavar="PATH", help="write the rows as JSON")
+    cmp_.add_argument("--list", action="store_true",
+                      help="list the suites, what each needs and how long it takes")
+    cmp_.add_argument("--json", metavar="PATH",
+                      help="write the rows as JSON (an envelope; rewritten as each row "
+                           "finishes)")
     cmp_.add_argument("--plot", metavar="DIR", help="write plots (needs matplotlib)")
     cmp_.add_argument("--repeat", type=_int_in(1, MAX_REPEAT), default=2,
                       help=f"runs per method (best time), 1 to {MAX_REPEAT}")
-    cmp_.add_argument("--verbose", "-v", action="store_true", help="print rows as they finish")
+    cmp_.add_argument("--verbose", "-v", action="store_true",
+                      help="accepted for compatibility: rows always print as they finish")
+    from numlearn.compare.parallel import add_parallel_arguments
+
     add_parallel_arguments(cmp_)
     cmp_.set_defaults(func=_cmd_compare, parser=cmp_)
 
     ref = sub.add_parser("reference", help="build or verify the golden reference data")
     ref.add_argument("action", choices=["build", "verify"])
-    ref.add_argument("--dir", help="reference directory (default: the repository's reference/)")
+    ref.add_argument("--dir", help="reference directory (build: default $NUMLEARN_CACHE/reference "
+                     "or ~/.cache/numlearn/reference; verify: default $NUMLEARN_REFERENCE_DIR, "
+                     "else the data installed with numlearn)")
     ref.add_argument("--pdes", action="store_true",
                      help="build: also the PDE references (Burgers, Poisson2d-C; ~2 min)")
     ref.add_argument("--recompute", type=_int_in(0, MAX_RECOMPUTE), default=0, metavar="N",
@@ -173,9 +264,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``numlearn`` command."""
-    parser = build_parser()
     given = list(sys.argv[1:] if argv is None else argv)
-    if given and given[0].startswith("-") and given[0] not in ("-h", "--help"):
+    help_ = given[:1] == ["compare"] and not {"-h", "--help"}.isdisjoint(given)
+    parser = build_parser(list_suites=help_)
+    if given and given[0].startswith("-") and given[0] not in ("-h", "--help", "--version"):
         parser.error(f"unrecognized argument {given[0]!r} before the command; give a "
                      "command first: numlearn compare ... or numlearn reference ...")
     args = parser.parse_args(given)
@@ -186,9 +278,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"argument --dir: {args.dir!r} is a file; give the reference directory")
     from numlearn._core.store import ReferenceBuildError, ReferenceIntegrityError
 
+    expected: tuple[type[Exception], ...] = (
+        ReferenceIntegrityError, ReferenceBuildError, FileNotFoundError, KeyError)
+    if args.command == "compare":
+        from numlearn.compare.suites import PrerequisiteError
+
+        expected = (*expected, PrerequisiteError)
     try:
         return int(args.func(args))
-    except (ReferenceIntegrityError, ReferenceBuildError, FileNotFoundError, KeyError) as exc:
+    except KeyboardInterrupt:
+        print("numlearn: interrupted (Ctrl-C); no file is left half written",
+              file=sys.stderr)
+        return 130
+    except expected as exc:
         # Expected failures: one clear line, exit status 1, no traceback.
         msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         print(f"numlearn: error: {msg}", file=sys.stderr)

@@ -25,14 +25,24 @@ def rng() -> np.random.Generator:
     return np.random.default_rng(20240611)
 
 
-@pytest.fixture(autouse=True, scope="session")
+_TORCH_THREADS_BEFORE: list[int] = []
+
+
+@pytest.fixture(autouse=True)
 def _one_torch_thread():
-    """Test modules that use torch import it at collection, before this runs."""
+    """One intra-op thread for every test once torch is imported (at collection by
+    the torch test modules, or by a test itself); torch is never imported here."""
     torch = sys.modules.get("torch")
-    if torch is None:
-        yield
-        return
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
+    if torch is not None and torch.get_num_threads() != 1:
+        _TORCH_THREADS_BEFORE.append(torch.get_num_threads())
+        torch.set_num_threads(1)
     yield
-    torch.set_num_threads(before)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _restore_torch_threads():
+    """Give torch its first thread count back when the session ends."""
+    yield
+    torch = sys.modules.get("torch")
+    if torch is not None and _TORCH_THREADS_BEFORE:
+        torch.set_num_threads(_TORCH_THREADS_BEFORE[0])

@@ -8,9 +8,21 @@ altered (:class:`ReferenceIntegrityError`); builders add their files with
 :func:`register_files`.  What the files mean is known to the layers above
 (:mod:`numlearn.reference` builds and verifies them, the problems load them).
 
-Where the directory is: :func:`reference_directory`: the ``directory`` argument if
-given, else the environment variable ``NUMLEARN_REFERENCE_DIR``, else ``reference/``
-next to the ``numlearn`` package (a source checkout or an editable install).
+Where the data are read from, :func:`reference_directory`, first match wins:
+
+1. the ``directory`` argument of the loader or command (``--dir``);
+2. the environment variable ``NUMLEARN_REFERENCE_DIR``, if set and not empty;
+3. the ``reference/`` folder of the source checkout ``numlearn`` is imported from (the
+   folder holding the ``numlearn`` package and ``pyproject.toml``: a plain checkout on
+   ``PYTHONPATH``, an editable install);
+4. the data installed inside the package: the data package ``numlearn._reference_data``
+   through ``importlib.resources`` (a wheel, an install from the sdist; the build maps
+   the repository's top-level ``reference/`` folder into the package).
+
+Where builds go, :func:`build_directory`: the ``directory`` argument, else
+``$NUMLEARN_CACHE/reference``, else ``~/.cache/numlearn/reference``; never the
+installed package (:func:`check_writable_directory` refuses it).  To read a rebuilt
+directory, point ``NUMLEARN_REFERENCE_DIR`` (or ``--dir``) to it.
 
 A checksum only says that a file is the one registered, not that what was registered
 is right.  The readers of the formats (:func:`load_checked_json`,
@@ -23,12 +35,14 @@ that each float64 field is the rounding of its decimal field; a file that fails 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import io
 import json
 import os
 import zipfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation, localcontext
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +55,9 @@ __all__ = [
     "ReferenceBuildError",
     "ReferenceFormatError",
     "ReferenceIntegrityError",
+    "build_directory",
     "check_decimal_rounding",
+    "check_writable_directory",
     "checked_bytes",
     "format_error",
     "json_field",
@@ -56,11 +72,14 @@ __all__ = [
     "reference_path",
     "register_files",
     "sha256_of",
+    "shipped_directory",
     "write_manifest",
 ]
 
 MANIFEST = "MANIFEST.sha256"
 ENV_VAR = "NUMLEARN_REFERENCE_DIR"
+#: The data package the build maps the repository's ``reference/`` folder to.
+DATA_PACKAGE = "numlearn._reference_data"
 
 
 class ReferenceIntegrityError(RuntimeError):
@@ -81,9 +100,43 @@ class ReferenceBuildError(ArithmeticError):
     """The two independent computations of a reference value disagree."""
 
 
+def _installed_data() -> Path | None:
+    """The data package ``numlearn._reference_data`` through ``importlib.resources``
+    (a wheel, an sdist install, an editable install), or None."""
+    if importlib.util.find_spec(DATA_PACKAGE) is None:
+        return None
+    data = resources.files(DATA_PACKAGE)
+    return data if isinstance(data, Path) and (data / MANIFEST).is_file() else None
+
+
+def _checkout_data() -> Path | None:
+    """``reference/`` of the source checkout numlearn is imported from, or None."""
+    root = Path(__file__).resolve().parents[2]  # numlearn/_core/store.py -> the checkout
+    data = root / "reference"
+    return data if (root / "pyproject.toml").is_file() and (data / MANIFEST).is_file() else None
+
+
+def shipped_directory() -> Path | None:
+    """The reference data that came with numlearn, or None if there are none.
+
+    The ``reference/`` folder of the source checkout numlearn is imported from (a plain
+    checkout on ``PYTHONPATH``, an editable install), else the data package
+    ``numlearn._reference_data`` through ``importlib.resources`` (an installed wheel or
+    sdist).  Steps 3 and 4 of :func:`reference_directory`; the environment variable is
+    not consulted.
+    """
+    return _checkout_data() or _installed_data()
+
+
 def reference_directory(directory: str | os.PathLike[str] | None = None, *,
                         must_exist: bool = True) -> Path:
-    """The reference directory: ``directory``, ``$NUMLEARN_REFERENCE_DIR`` or the repo's.
+    """The reference directory loaders read from.
+
+    First match wins: (1) ``directory``; (2) ``$NUMLEARN_REFERENCE_DIR`` if set and not
+    empty; (3) ``reference/`` of the source checkout numlearn is imported from (a plain
+    checkout, an editable install); (4) the data installed in the package
+    (``numlearn._reference_data`` through ``importlib.resources``: a wheel, an sdist
+    install).  Steps 3 and 4 are :func:`shipped_directory`.
 
     Raises
     ------
@@ -105,22 +158,68 @@ def reference_directory(directory: str | os.PathLike[str] | None = None, *,
         path, origin = Path(directory), "the `directory` argument"
     elif os.environ.get(ENV_VAR):
         path, origin = Path(os.environ[ENV_VAR]), f"${ENV_VAR}"
-    else:  # numlearn/_core/store.py -> the folder that holds the numlearn package
-        path = Path(__file__).resolve().parents[2] / "reference"
-        origin = "the numlearn source tree"
+    else:
+        shipped = shipped_directory()
+        path = shipped if shipped is not None else Path(__file__).resolve().parents[1] / (
+            "_reference_data")
+        origin = "the data installed with numlearn"
     if must_exist and path.exists() and not path.is_dir():
         raise NotADirectoryError(
             f"reference directory {path} (from {origin}) is a file, not a directory. Set "
-            f"{ENV_VAR} to (or pass as `directory`) the `reference/` folder of a numlearn "
-            "checkout."
+            f"{ENV_VAR} to (or pass as `directory`) a reference directory (one built by "
+            "`numlearn reference build`, or the `reference/` folder of a numlearn checkout)."
         )
     if must_exist and not path.is_dir():
         raise FileNotFoundError(
             f"reference directory {path} (from {origin}) does not exist. Set {ENV_VAR} "
-            "to the `reference/` folder of a numlearn checkout, or create the data with "
+            "to a reference directory (the `reference/` folder of a numlearn checkout), "
+            "reinstall numlearn (its wheel carries the data), or create the data with "
             "`numlearn reference build` (numlearn.reference.build_references)."
         )
     return path
+
+
+def build_directory(directory: str | os.PathLike[str] | None = None) -> Path:
+    """Where a build writes: ``directory``, else ``$NUMLEARN_CACHE/reference``, else
+    ``~/.cache/numlearn/reference`` (never the installed package; nothing is created).
+
+    Raises
+    ------
+    TypeError
+        If ``directory`` is neither None, a str nor an ``os.PathLike``.
+    PermissionError
+        If the directory is the data installed inside the numlearn package
+        (:func:`check_writable_directory`).
+    """
+    if directory is not None:
+        path = reference_directory(directory, must_exist=False)
+    else:
+        root = os.environ.get("NUMLEARN_CACHE")
+        path = (Path(root) if root else Path.home() / ".cache" / "numlearn") / "reference"
+    check_writable_directory(path)
+    return path
+
+
+def check_writable_directory(path: Path) -> None:
+    """Refuse to write into the reference data installed inside the numlearn package.
+
+    The repository's own ``reference/`` folder (a source checkout or an editable
+    install: ``pyproject.toml`` beside it) may be rebuilt in place.
+
+    Raises
+    ------
+    PermissionError
+        If ``path`` is the installed package's data directory.
+    """
+    installed = _installed_data()
+    if (installed is not None and path.resolve() == installed.resolve()
+            and not (installed.parent / "pyproject.toml").is_file()):
+        raise PermissionError(
+            f"{path} is the reference data installed with numlearn; builds never write "
+            "there. Build into a directory of your own (`numlearn reference build --dir "
+            f"DIR`, default $NUMLEARN_CACHE/reference or ~/.cache/numlearn/reference) and "
+            f"point {ENV_VAR} to it."
+        )
 
 
 def sha256_of(path: Path) -> str:
@@ -159,9 +258,11 @@ def register_files(
     """Add (or refresh) the sha256 of existing data files in ``MANIFEST.sha256``.
 
     ``filenames`` are relative to the reference directory, with ``/`` as separator.
-    Returns the manifest after the update.
+    Returns the manifest after the update.  Refuses the data installed with numlearn
+    (:func:`check_writable_directory`).
     """
     d = reference_directory(directory)
+    check_writable_directory(d)
     try:
         manifest = read_manifest(d)
     except ReferenceIntegrityError:

@@ -1,20 +1,31 @@
 """Classical references: NumPy in, NumPy out, Numba kernels, float64.
 
-This package never imports torch.
+This package never imports torch.  The spectral solvers of
+:mod:`numlearn.classical.spectral` (the BVP solvers :func:`solve_collocation` and
+:func:`solve_ultraspherical` with :class:`LinearBVP` and :class:`BoundaryCondition`,
+space-time collocation, the method of lines, ETDRK4) are re-exported here and loaded
+on first access.  ``BarycentricInterpolant``, the old name of
+:class:`BarycentricInterpolator`, still works for one release, with a
+`DeprecationWarning`.
 """
 
+from typing import Any
+
+from numlearn._core.lazy import lazy_exports
 from numlearn.classical.adaptive import (
+    ADAPTIVE_MAX_N,
     chebyshev_adaptive,
     chebyshev_interpolate,
     standard_chop,
 )
 from numlearn.classical.barycentric import (
+    LEBESGUE_WARN,
     barycentric_eval,
     barycentric_eval_first,
     barycentric_weights,
     trig_barycentric_eval,
 )
-from numlearn.classical.barycentric_interpolant import BarycentricInterpolant
+from numlearn.classical.barycentric_interpolant import BarycentricInterpolator
 from numlearn.classical.barycentric_matrix import barycentric_matrix
 from numlearn.classical.chebyshev import (
     chebyshev_coefficients,
@@ -34,9 +45,11 @@ from numlearn.classical.differentiation import (
     interpolant_derivative,
 )
 from numlearn.classical.least_squares import (
+    Conditioning,
     RankDeficientWarning,
     check_step_size,
     conditioning,
+    gd_conditioning,
     gradient_descent,
     gradient_descent_solver,
     lstsq_reference,
@@ -58,11 +71,16 @@ from numlearn.classical.nodes import (
     fourier_points,
     legendre_points,
     legendre_weights,
+    map_from_reference,
+    map_to_reference,
 )
 
 __all__ = [
-    "BarycentricInterpolant",
+    "ADAPTIVE_MAX_N",
+    "LEBESGUE_WARN",
+    "BarycentricInterpolator",
     "ChebyshevSeries",
+    "Conditioning",
     "LstsqSolution",
     "RankDeficientWarning",
     "barycentric_diffmat",
@@ -89,6 +107,7 @@ __all__ = [
     "equispaced_weights",
     "fourier_diffmat",
     "fourier_points",
+    "gd_conditioning",
     "gradient_descent",
     "gradient_descent_solver",
     "interpolant_derivative",
@@ -98,6 +117,8 @@ __all__ = [
     "legendre_points",
     "legendre_weights",
     "lstsq_reference",
+    "map_from_reference",
+    "map_to_reference",
     "power_of_two_row_scale",
     "qr_lstsq",
     "standard_chop",
@@ -105,3 +126,31 @@ __all__ = [
     "trig_barycentric_eval",
     "unit_row_scale",
 ]
+
+
+# The spectral names load numlearn.classical.spectral on first access (it costs an
+# import of its own that most users of the interpolation functions do not need).
+_SPECTRAL = (
+    "BoundaryCondition", "CollocationSystem", "ETDRK4Coefficients", "ETDRK4_MAX_STEPS",
+    "LinearBVP", "MAX_PIECES", "PiecewiseChebyshevSeries", "Poisson2dCExpansion",
+    "SingularBVPError", "SpaceTimeInterpolant", "boundary_row", "conversion_operator",
+    "default_x_basis", "differentiation_operator", "etdrk4", "etdrk4_coefficients",
+    "fit_poisson2d_c", "multiplication_operator", "poisson2d_c_boundary_error",
+    "poisson2d_c_nystrom", "solve_burgers_mol", "solve_collocation",
+    "solve_collocation_piecewise", "solve_mol", "solve_reaction_diffusion_mol",
+    "solve_reaction_mol", "solve_spacetime", "solve_spacetime_lstsq",
+    "solve_spacetime_newton", "solve_ultraspherical", "solve_ultraspherical_piecewise",
+    "solve_wave_mol", "spacetime_system",
+)
+__all__ += _SPECTRAL
+_lazy_getattr, __dir__ = lazy_exports(__name__, {"numlearn.classical.spectral": _SPECTRAL})
+
+
+def __getattr__(name: str) -> Any:
+    """The spectral re-exports (on first access) and the deprecated aliases
+    (``BarycentricInterpolant``, with a warning)."""
+    if name in _SPECTRAL:
+        return _lazy_getattr(name)
+    from numlearn.classical.barycentric_interpolant import _deprecated_alias
+
+    return _deprecated_alias(__name__, name)

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from numlearn._core.threads import PAIR_COST, threads_for
 from numlearn._core.validation import (
     EPS,
     IllConditionedWarning,
@@ -148,7 +149,8 @@ def nodal_derivative(
     f2, k = _as_2d_real_view(f, xn.dtype)
     for _ in range(order):
         out = np.empty_like(f2)
-        _k.derivative_at_nodes(xn, w, f2, out)
+        with threads_for(PAIR_COST["bary2"] * xn.shape[0] ** 2 * f2.shape[1]):
+            _k.derivative_at_nodes(xn, w, f2, out)
         f2 = out
     return _finish(f2, k, out_dtype, f.shape, f)
 
@@ -165,7 +167,7 @@ def _warn_lebesgue(lam: NDArray[np.float64], xe: NDArray[Any], caller: str) -> N
         f"lambda(x) = sum_j |l_j(x)| = {lam[i]:.3g} > {LEBESGUE_WARN:.0e}); expect errors "
         f"up to about lambda eps max|f| = {lam[i] * EPS:.1e} max|f| there. For points "
         "outside the nodes' interval use barycentric_eval_first (backward stable) or "
-        "BarycentricInterpolant(..., extrapolate=True); for badly distributed nodes "
+        "BarycentricInterpolator(..., extrapolate=True); for badly distributed nodes "
         "(equispaced, n > 35) interpolate in Chebyshev points instead.",
         IllConditionedWarning,
         stacklevel=3,

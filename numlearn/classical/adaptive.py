@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -37,8 +37,12 @@ from numlearn._core.validation import (
     check_real,
     compute_dtype,
 )
+from numlearn.classical._chop import _chop_one, chop_columns
 from numlearn.classical.chebyshev import chebyshev_coefficients, chebyshev_values, clenshaw
 from numlearn.classical.nodes import _check_kind, chebyshev_points, map_from_reference
+
+if TYPE_CHECKING:
+    from numlearn.classical.chebyshev_series import ChebyshevSeries
 
 __all__ = ["ADAPTIVE_MAX_N", "chebyshev_adaptive", "chebyshev_interpolate", "standard_chop"]
 
@@ -108,51 +112,7 @@ def standard_chop(coeffs: ArrayLike, tol: float = EPS) -> int:
     """
     arr = as_float_array(coeffs, "coeffs", ndim=(1, 2))
     tol = check_positive(tol, "tol")
-    a = np.abs(arr.astype(compute_dtype(arr.dtype)))
-    if a.ndim == 2:
-        return max(_chop_one(a[:, j], tol) for j in range(a.shape[1]))
-    return _chop_one(a, tol)
-
-
-def _chop_one(b: NDArray[np.float64], tol: float) -> int:
-    n = b.shape[0]
-    if tol >= 1:
-        return 1
-    if n < 17:
-        return n
-    # Step 1: nonincreasing envelope, normalised to start at 1.
-    env = np.maximum.accumulate(b[::-1])[::-1].copy()
-    if env[0] == 0:
-        return 1
-    env /= env[0]
-    # Step 2: first plateau.  j is 1-based as in the paper; j2 = round(1.25 j + 5) with
-    # halves rounded up (MATLAB's round, not Python's round-half-even).
-    j = np.arange(1, n + 1)
-    j2 = np.floor(1.25 * j + 5.5).astype(np.int64)
-    valid = j2 <= n  # a prefix, since j2 increases with j
-    j, j2 = j[valid], j2[valid]
-    e1 = env[j - 1]
-    e2 = env[j2 - 1]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        r = 3.0 * (1.0 - np.log(e1) / np.log(tol))
-        plateau = (e1 == 0) | (e2 / e1 > r)
-    if not plateau.any():
-        return n
-    first = int(np.argmax(plateau))
-    plateau_point = int(j[first]) - 1
-    jj2 = int(j2[first])
-    # Step 3: chop where log10(envelope) plus a gently rising line is smallest.
-    if env[plateau_point - 1] == 0:
-        return plateau_point
-    floor_level = tol ** (7.0 / 6.0)
-    j3 = int(np.sum(env >= floor_level))
-    if j3 < jj2:
-        jj2 = j3 + 1
-        env[jj2 - 1] = floor_level
-    with np.errstate(divide="ignore"):
-        cc = np.log10(env[:jj2]) + np.linspace(0.0, (-1.0 / 3.0) * np.log10(tol), jj2)
-    d = int(np.argmin(cc)) + 1
-    return max(d - 1, 1)
+    return chop_columns(arr, tol)
 
 
 def _name_of(f: Callable[..., Any]) -> str:
@@ -260,7 +220,9 @@ def chebyshev_adaptive(
     Returns
     -------
     Result
-        ``value``: the chopped coefficients (full length if not converged).
+        ``value``: a :class:`~numlearn.classical.ChebyshevSeries` on ``domain`` holding
+        the chopped coefficients (all ``n_samples`` of them if not converged); its
+        ``sum()``, ``roots()``, ``derivative()`` etc. act on the function.
         ``status``: ``Status.SUCCESS``, or ``Status.UNRESOLVED`` with the
         particulars in ``message``.  ``stats`` (keys of this solver; none of them is a
         quantity of :data:`numlearn.STATS_VOCABULARY`): ``n`` (coefficients kept),
@@ -295,6 +257,11 @@ def chebyshev_adaptive(
     >>> res = chebyshev_adaptive(np.exp)
     >>> res.status.code, res.stats["n"], res.stats["n_samples"]
     ('success', 15, 33)
+    >>> f = chebyshev_adaptive(np.log, domain=(1, 3)).value
+    >>> f
+    ChebyshevSeries on [1, 3]: length 27, endpoint values 1.11022e-16, 1.09861
+    >>> bool(abs(f(2.0) - np.log(2.0)) < 1e-15), bool(abs(f.sum() - (3 * np.log(3) - 2)) < 1e-15)
+    (True, True)
     """
     a, b = check_domain(domain)
     tol = check_positive(tol, "tol")
@@ -359,9 +326,11 @@ def chebyshev_adaptive(
         "evaluations": evaluations,
         "chop_error": history["chop_error"][-1],
     }
+    from numlearn.classical.chebyshev_series import ChebyshevSeries  # (import cycle)
+
     if happy:
-        return Result(_alias(coeffs, cutoff), side="classical", stats=stats, history=history,
-                      method="chebyshev_adaptive")
+        return Result(ChebyshevSeries(_alias(coeffs, cutoff), (a, b)), side="classical",
+                      stats=stats, history=history, method="chebyshev_adaptive")
     last = coeffs.shape[0]
     why = (f"the next grid would exceed ADAPTIVE_MAX_N = {ADAPTIVE_MAX_N} values; "
            if memory_stop else "")
@@ -374,8 +343,9 @@ def chebyshev_adaptive(
         "`max_n`)."
     )
     warnings.warn(f"unresolved: {message}", RuntimeWarning, stacklevel=2)
-    return Result(coeffs, side="classical", status=Status.UNRESOLVED, message=message,
-                  stats=stats, history=history, method="chebyshev_adaptive")
+    return Result(ChebyshevSeries(coeffs, (a, b)), side="classical",
+                  status=Status.UNRESOLVED, message=message, stats=stats, history=history,
+                  method="chebyshev_adaptive")
 
 
 def _check_vscale(vscale: Any) -> float:
@@ -448,39 +418,72 @@ def _sample_test(
 
 def chebyshev_interpolate(
     f: Callable[[NDArray[np.float64]], ArrayLike],
-    n: int,
+    *args: Any,
+    n: int | None = None,
+    deg: int | None = None,
     kind: int = 2,
     domain: tuple[float, float] = (-1.0, 1.0),
-) -> NDArray[Any]:
-    r"""Coefficients of the degree ``n-1`` interpolant of ``f`` at ``n`` Chebyshev points.
+) -> ChebyshevSeries:
+    r"""The interpolant of ``f`` at ``n = deg + 1`` Chebyshev points, as a series.
 
-    ``chebyshev_coefficients(f(chebyshev_points(n, kind, domain)), kind)``.  Cost
-    ``n`` samples plus O(n log n).  The interpolant is within a factor
-    :math:`2 + \tfrac{2}{\pi}\log n` (the Lebesgue constant) of the best polynomial
-    approximation.
+    ``ChebyshevSeries(chebyshev_coefficients(f(chebyshev_points(n, kind, domain)),
+    kind), domain)``.  Cost ``n`` samples plus O(n log n).  The interpolant is within a
+    factor :math:`2 + \tfrac{2}{\pi}\log n` (the Lebesgue constant) of the best
+    polynomial approximation.
+
+    The size is given by keyword, as exactly one of ``n=`` (number of points, this
+    library's convention) or ``deg=`` (the degree, numpy's convention:
+    ``Chebyshev.interpolate(f, deg)`` samples ``deg + 1`` points).  A positional size
+    is refused with a ``TypeError``: ``chebyshev_interpolate(f, 8)`` would mean 8 points
+    here and degree 8 in numpy.
 
     Parameters
     ----------
     f : callable
         Vectorised; returns shape (n,) or (n, k).  NaN/inf raise ``ValueError``.
-    n : int
+    n : int, keyword-only
         Number of points, ``1 <= n <= ADAPTIVE_MAX_N``.
-    kind : {1, 2}
-    domain : (float, float)
+    deg : int, keyword-only
+        Degree, ``0 <= deg < ADAPTIVE_MAX_N`` (``n = deg + 1``).
+    kind : {1, 2}, keyword-only
+        First or second kind points (numpy's ``interpolate`` uses the first kind).
+    domain : (float, float), keyword-only
+
+    Returns
+    -------
+    ChebyshevSeries
+        ``n`` coefficients on ``domain`` (complex or with ``k`` columns if ``f`` is).
 
     See Also
     --------
-    numpy.polynomial.chebyshev.chebinterpolate : first kind, O(n^2).
+    numpy.polynomial.Chebyshev.interpolate : first kind, ``deg``, O(n^2).
     chebyshev_adaptive : chooses ``n``.
 
     Examples
     --------
-    >>> np.round(chebyshev_interpolate(lambda x: 4 * x**3, 4, kind=1), 14) + 0.0
+    >>> p = chebyshev_interpolate(lambda x: 4 * x**3, deg=3, kind=1)   # T_3 + 3 T_1
+    >>> np.round(p.coefficients, 14) + 0.0
     array([0., 3., 0., 1.])
     """
+    if args:
+        raise TypeError(
+            "chebyshev_interpolate takes the size by keyword: `n=` (number of points) or "
+            "`deg=` (degree = n - 1, as numpy's Chebyshev.interpolate(f, deg)); got "
+            f"{len(args)} positional argument(s) after `f`."
+        )
     if not callable(f):
         raise TypeError(f"`f` must be callable, got {type(f).__name__}.")
+    if (n is None) == (deg is None):
+        raise TypeError(
+            "chebyshev_interpolate needs exactly one of `n=` (number of points) and "
+            "`deg=` (degree, n - 1)" + (", got both." if n is not None else ", got neither.")
+        )
+    if deg is not None:
+        n = check_int(deg, "deg", minimum=0, maximum=ADAPTIVE_MAX_N - 1) + 1
     n = check_int(n, "n", minimum=1, maximum=ADAPTIVE_MAX_N)
     kind = _check_kind(kind)
-    x = chebyshev_points(n, kind, domain)
-    return chebyshev_coefficients(_sample(f, x, n), kind)
+    a, b = check_domain(domain)
+    x = chebyshev_points(n, kind, (a, b))
+    from numlearn.classical.chebyshev_series import ChebyshevSeries  # (import cycle)
+
+    return ChebyshevSeries(chebyshev_coefficients(_sample(f, x, n), kind), (a, b))

@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from numlearn._core.threads import threads_for
+from numlearn._core.threads import PAIR_COST, threads_for
 from numlearn._core.validation import (
     as_float_array,
     check_domain,
@@ -146,7 +146,8 @@ def barycentric_weights(nodes: ArrayLike) -> NDArray[Any]:
         # function peaks between nodes), O(n^2) like the weights themselves.
         xs = np.sort(x)
         lam = np.empty(n - 1)
-        _k.lebesgue_function(x, w, 0.5 * (xs[:-1] + xs[1:]), lam)
+        with threads_for(PAIR_COST["bary2"] * n * (n - 1)):
+            _k.lebesgue_function(x, w, 0.5 * (xs[:-1] + xs[1:]), lam)
         warn_ill_conditioned(
             float(lam.max()),
             "Polynomial interpolation in these nodes (Lebesgue constant estimated at the "
@@ -273,7 +274,7 @@ def barycentric_eval(
     See Also
     --------
     scipy.interpolate.barycentric_interpolate : forms an ``(m, n)`` temporary.
-    numlearn.classical.BarycentricInterpolant : binds nodes, weights and values.
+    numlearn.classical.BarycentricInterpolator : binds nodes, weights and values.
 
     Examples
     --------
@@ -306,7 +307,7 @@ def barycentric_eval(
         part = np.empty((xs.shape[0], f2.shape[1]), dtype=xe.dtype)
         lpart = np.empty(xs.shape[0])
     if f2.shape[1] and xs.shape[0]:
-        with threads_for(xs.shape[0]):
+        with threads_for(PAIR_COST["bary2"] * xn.shape[0] * xs.shape[0] * f2.shape[1]):
             if f2.shape[1] == 1:
                 _k.bary2_scalar(xn, w, f2[:, 0].copy(), xs, part[:, 0], lpart, flag)
             else:
@@ -359,7 +360,7 @@ def barycentric_eval_first(
     check_alloc((xe.shape[0], f2.shape[1]), xe.dtype.itemsize, "x",
                 "the result (points x columns)")
     out = np.empty((xe.shape[0], f2.shape[1]), dtype=xe.dtype)
-    with threads_for(xe.shape[0]):
+    with threads_for(PAIR_COST["bary1"] * xn.shape[0] * xe.shape[0] * f2.shape[1]):
         _k.bary1(xn, wf, e, f2, xe, out)
     return _finish(out, k, out_dtype, shape, f)
 
@@ -417,6 +418,6 @@ def trig_barycentric_eval(
     f2, k = _as_2d_real_view(f.astype(compute_dtype(f.dtype)), np.dtype(np.float64))
     check_alloc((xr.shape[0], f2.shape[1]), 8, "x", "the result (points x columns)")
     out = np.empty((xr.shape[0], f2.shape[1]))
-    with threads_for(xr.shape[0]):
+    with threads_for(PAIR_COST["trig"] * n * xr.shape[0]):
         _k.trig_bary(xnodes, xr, scale, f2, n % 2 == 1, out)
     return _finish(out, k, out_dtype, shape, f)

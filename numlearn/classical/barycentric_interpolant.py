@@ -2,6 +2,10 @@ r"""A polynomial interpolant in barycentric form: a thin class over the barycent
 functions (:mod:`numlearn.classical.barycentric`), as :class:`numpy.polynomial.Chebyshev`
 binds ``chebval``.
 
+The class is spelled as SciPy spells it, :class:`BarycentricInterpolator`; the old name
+``BarycentricInterpolant`` still works for one release and warns
+(`DeprecationWarning`).
+
 References
 ----------
 .. [1] J.-P. Berrut and L. N. Trefethen, "Barycentric Lagrange interpolation",
@@ -11,6 +15,8 @@ References
 
 from __future__ import annotations
 
+import numbers
+import warnings
 from typing import Any
 
 import numpy as np
@@ -25,11 +31,32 @@ from numlearn.classical.barycentric import (
 )
 from numlearn.classical.lebesgue import lebesgue_constant
 
-__all__ = ["BarycentricInterpolant"]
+__all__ = ["BarycentricInterpolator"]
+
+#: Old names still answered, with a `DeprecationWarning`, until the release after 0.1.
+_DEPRECATED_ALIASES = {"BarycentricInterpolant": "BarycentricInterpolator"}
 
 
+def _deprecated_alias(module: str, name: str, *, stacklevel: int = 3) -> Any:
+    """The object behind the deprecated ``name`` of ``module``, with a warning that names
+    its new name; `AttributeError` for any other name (a module ``__getattr__``)."""
+    if name not in _DEPRECATED_ALIASES:
+        raise AttributeError(f"module {module!r} has no attribute {name!r}")
+    new = _DEPRECATED_ALIASES[name]
+    warnings.warn(
+        f"`{module}.{name}` is deprecated and will be removed after numlearn 0.1; "
+        f"use `{module}.{new}` (SciPy's spelling), the same class.",
+        DeprecationWarning,
+        stacklevel=stacklevel,
+    )
+    return globals()[new]
 
-class BarycentricInterpolant:
+
+def __getattr__(name: str) -> Any:
+    return _deprecated_alias(__name__, name)
+
+
+class BarycentricInterpolator:
     r"""A polynomial interpolant in barycentric form: nodes, weights and values.
 
     A thin class over :func:`~numlearn.classical.barycentric.barycentric_eval` and the
@@ -53,6 +80,31 @@ class BarycentricInterpolant:
 
     Notes
     -----
+    **Against** :class:`scipy.interpolate.BarycentricInterpolator` ``(xi, yi=None,
+    axis=0, *, wi=None, rng=None)``, which computes the same polynomial:
+
+    ============================  ==================================================
+    SciPy                          here
+    ============================  ==================================================
+    ``xi, yi``                     ``nodes, values`` (``values`` is required)
+    ``axis`` (3rd positional)      none: the nodes run along axis 0 of ``values``,
+                                   shape ``(n,)`` or ``(n, k)``; use
+                                   ``np.moveaxis(yi, axis, 0)``.  A scalar integer
+                                   third argument is refused with `TypeError`
+                                   (it is ``weights`` here).
+    ``wi=`` (keyword)              ``weights`` (3rd positional or ``weights=``)
+    ``p(x)``                       the same; shape ``x.shape + values.shape[1:]``
+    ``p.derivative(x, der=1)``     ``p.derivative(der)(x)``: ``derivative`` returns
+    (values at ``x``)              the derivative *interpolant*; a non-integer
+                                   order (an array or float ``x``) and ``der=`` are
+                                   refused with `TypeError` saying so.
+    ``p.derivatives(x)``           ``[p.derivative(k)(x) for k in range(n)]``
+    extrapolates silently          raises `ValueError` outside ``domain`` unless
+                                   ``extrapolate=True``
+    ``set_yi``, ``add_xi``         build a new interpolator (they are cheap)
+    ============================  ==================================================
+
+
     ``nodes``, ``values`` and ``weights`` are copied on construction (:math:`O(nk)`,
     cheap beside the evaluation), so changing the caller's arrays afterwards does not
     change the interpolant.
@@ -60,10 +112,10 @@ class BarycentricInterpolant:
     Examples
     --------
     >>> import numpy as np
-    >>> from numlearn.classical import BarycentricInterpolant, chebyshev_points
+    >>> from numlearn.classical import BarycentricInterpolator, chebyshev_points
     >>> from numlearn.classical import chebyshev_weights
     >>> x = chebyshev_points(30)
-    >>> p = BarycentricInterpolant(x, np.sin(x), chebyshev_weights(30))
+    >>> p = BarycentricInterpolator(x, np.sin(x), chebyshev_weights(30))
     >>> bool(abs(p(0.5) - np.sin(0.5)) < 1e-15)
     True
     """
@@ -77,6 +129,12 @@ class BarycentricInterpolant:
         domain: tuple[float, float] | None = None,
         extrapolate: bool = False,
     ) -> None:
+        if isinstance(weights, numbers.Integral) and not isinstance(weights, bool | np.bool_):
+            raise TypeError(
+                f"`weights` must be an array of barycentric weights, got the integer "
+                f"{weights!r}. The third argument here is `weights`, not SciPy's `axis`: "
+                "the nodes run along axis 0 of `values` (use np.moveaxis(values, axis, 0))."
+            )
         # Copies: the validators return the caller's array when it is already float64.
         self.nodes = np.array(_prepare_nodes(nodes), copy=True)
         self.values = np.array(
@@ -138,17 +196,38 @@ class BarycentricInterpolant:
         )
         return out
 
-    def derivative(self, order: int = 1) -> BarycentricInterpolant:
+    def derivative(self, order: int = 1, *, der: Any = None) -> BarycentricInterpolator:
         """The interpolant of the ``order``-th derivative, on the same nodes.
 
         Its values at the nodes are the exact derivative of this polynomial, computed
         by the barycentric differentiation formula (:math:`O(n^2)` per order, matrix-
         free, negative-sum trick), the computation of
         :func:`numlearn.classical.differentiation.derivative_values`.
+
+        Parameters
+        ----------
+        order : int, default 1
+            The derivative order, ``>= 0``.
+        der : None
+            Not accepted: SciPy's ``derivative(x, der=1)`` returns values at ``x``; the
+            same here is ``p.derivative(der)(x)``.  Passing ``der`` (or a float or
+            array as ``order``) raises `TypeError` saying so.
+
+        Returns
+        -------
+        BarycentricInterpolator
+            The derivative, with this interpolant's nodes, weights and domain.
         """
-        order = check_int(order, "order", minimum=0)
+        scipy_hint = (" `derivative(order)` returns the derivative interpolant; SciPy's "
+                      "`derivative(x, der)` (values at x) is `p.derivative(der)(x)` here.")
+        if der is not None:
+            raise TypeError(f"`der` is not an argument here.{scipy_hint}")
+        try:
+            order = check_int(order, "order", minimum=0)
+        except TypeError as exc:
+            raise TypeError(f"{exc}{scipy_hint}") from None
         d = nodal_derivative(self.nodes, self.weights, self.values, order)
-        return BarycentricInterpolant(
+        return BarycentricInterpolator(
             self.nodes, d, self.weights, domain=self.domain, extrapolate=self.extrapolate
         )
 
@@ -159,6 +238,6 @@ class BarycentricInterpolant:
 
     def __repr__(self) -> str:
         return (
-            f"BarycentricInterpolant(n={self.n}, domain={self.domain}, "
+            f"BarycentricInterpolator(n={self.n}, domain={self.domain}, "
             f"values_shape={self.values.shape}, dtype={self.values.dtype})"
         )

@@ -30,16 +30,18 @@ References
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 import scipy.fft
 from numpy.typing import ArrayLike, NDArray
 
-from numlearn._core.threads import threads_for
+from numlearn._core.threads import PAIR_COST, threads_for
 from numlearn._core.validation import (
     as_float_array,
     check_domain,
+    check_flag,
     check_int,
     compute_dtype,
     result_dtype,
@@ -47,8 +49,8 @@ from numlearn._core.validation import (
 from numlearn.classical._chebyshev_kernels import (
     clenshaw_kernel,
     clenshaw_kernel_complex,
-    clenshaw_safe,
 )
+from numlearn.classical._clenshaw_repair import repair_overflow
 from numlearn.classical._limits import check_alloc
 from numlearn.classical.nodes import (
     _check_kind,
@@ -211,7 +213,11 @@ def chebyshev_values(coeffs: ArrayLike, kind: int = 2) -> NDArray[Any]:
 
 
 def clenshaw(
-    x: ArrayLike, coeffs: ArrayLike, domain: tuple[float, float] = (-1.0, 1.0)
+    x: ArrayLike,
+    coeffs: ArrayLike,
+    domain: tuple[float, float] = (-1.0, 1.0),
+    *,
+    extrapolate: bool = False,
 ) -> NDArray[Any]:
     r"""Evaluate a Chebyshev series at arbitrary points by Clenshaw's recurrence.
 
@@ -242,9 +248,12 @@ def clenshaw(
 
     whose error stays :math:`O(\varepsilon\sum_k|c_k|)` up to the endpoints,
     where the standard recurrence's grows like :math:`k\,\varepsilon\sum_k|c_k|`
-    (:math:`|U_k(\pm 1)| = k + 1`).  Points outside ``domain`` are allowed and
-    extrapolate the polynomial, but there :math:`|T_k(s)|` grows like
-    :math:`(|s| + \sqrt{s^2-1})^k` and so do the value and its error.
+    (:math:`|U_k(\pm 1)| = k + 1`).  Points outside ``domain`` extrapolate the
+    polynomial; there :math:`|T_k(s)|` grows like :math:`(|s| + \sqrt{s^2-1})^k` and
+    so do the value and its error.  Since a forgotten ``domain=`` is the usual reason
+    for such points (a series built on (1, 3) evaluated with the default (-1, 1) was off
+    by 2290 at x = 2), real points outside ``domain`` by more than four ulps of its
+    endpoints give a ``RuntimeWarning`` unless ``extrapolate=True``.
 
     Parameters
     ----------
@@ -254,7 +263,10 @@ def clenshaw(
     coeffs : array_like, shape (n,) or (n, k)
         Coefficients of :math:`T_0, \dots, T_{n-1}`; columns are independent series.
     domain : (float, float)
-        The interval ``(a, b)`` that is mapped to [-1, 1].
+        The interval ``(a, b)`` that is mapped to [-1, 1]: the domain the coefficients
+        were computed on.
+    extrapolate : bool, default False
+        Evaluate outside ``domain`` without the warning (complex ``x`` never warns).
 
     Returns
     -------
@@ -278,17 +290,37 @@ def clenshaw(
     numpy.polynomial.chebyshev.chebval : the same recurrence in NumPy (a temporary
         array per step, one thread); Chebfun ``chebtech/clenshaw.m``.
 
+    Warns
+    -----
+    RuntimeWarning
+        If real points lie outside ``domain`` (and ``extrapolate`` is False).
+
     Examples
     --------
-    >>> clenshaw([0.0, 0.5, 2.0], [0.0, 0.0, 1.0])   # T_2(x) = 2x^2 - 1
+    >>> clenshaw([0.0, 0.5, 2.0], [0.0, 0.0, 1.0], extrapolate=True)   # T_2 = 2x^2 - 1
     array([-1. , -0.5,  7. ])
     >>> float(clenshaw(3.0, [1.0, 1.0], domain=(2.0, 4.0)))   # 1 + s, s = 0
     1.0
     """
+    return _clenshaw(x, coeffs, domain, extrapolate=check_flag(extrapolate, "extrapolate"),
+                     stacklevel=3)
+
+
+def _clenshaw(
+    x: ArrayLike,
+    coeffs: ArrayLike,
+    domain: tuple[float, float],
+    *,
+    extrapolate: bool,
+    stacklevel: int = 2,
+) -> NDArray[Any]:
+    """:func:`clenshaw`; the warning points ``stacklevel`` frames up (for wrappers)."""
     xa = as_float_array(x, "x", allow_empty=True)
     carr = _nonempty_rows(as_float_array(coeffs, "coeffs", ndim=(1, 2), allow_empty=True),
                           "coeffs")
     domain = check_domain(domain)
+    if not extrapolate:
+        _warn_outside(xa, domain, stacklevel + 1)
     one_d = carr.ndim == 1
     out_dtype = result_dtype(xa, carr)
     work = compute_dtype(out_dtype)
@@ -299,46 +331,34 @@ def clenshaw(
     c = np.ascontiguousarray(c.astype(work, copy=False))
     out = np.empty((s.shape[0], c.shape[1]), dtype=work)
     if s.shape[0]:
-        with threads_for(s.shape[0]):
+        with threads_for(PAIR_COST["clenshaw"] * c.shape[0] * s.shape[0] * c.shape[1]):
             if np.iscomplexobj(s):
                 clenshaw_kernel_complex(s, c, out)
             else:
                 clenshaw_kernel(s, c, out)
-        _repair_overflow(s, c, out)
+        repair_overflow(s, c, out)
     shape = xa.shape if one_d else (*xa.shape, c.shape[1])
     return out.reshape(shape).astype(out_dtype, copy=False)[()]
 
 
-def _repair_overflow(s: NDArray[Any], c: NDArray[Any], out: NDArray[Any]) -> None:
-    """Recompute, in scaled arithmetic, the values the fast kernel left non-finite.
-
-    For huge ``|s|`` the recurrence's ``2 s b_{k+1} - b_{k+2}`` overflows to
-    ``inf - inf = NaN`` although the value is just ``+-inf`` (or even finite): those
-    entries are redone by :func:`._chebyshev_kernels.clenshaw_safe` (powers of two
-    factored out as the recurrence runs).  An infinite ``s`` (``x`` so large that its
-    map to [-1, 1] overflowed) gets the limit: ``c_0`` for a constant, else ``+-inf``
-    with the sign of the leading term ``c_d T_d(s)``.  Costs nothing when every value
-    is finite (one ``isfinite`` pass).
-    """
-    bad = ~np.isfinite(out)
-    if not bad.any():
+def _warn_outside(xa: NDArray[Any], domain: tuple[float, float], stacklevel: int) -> None:
+    """Warn if real points lie outside ``domain`` by more than 4 ulps of its ends."""
+    if np.iscomplexobj(xa) or xa.size == 0:
         return
-    for i, j in zip(*np.nonzero(bad), strict=True):
-        si = s[i]
-        if np.isfinite(si):
-            v, e = clenshaw_safe(si, c, j)
-            # ldexp per part (a complex product with inf would make NaN of a 0 part);
-            # overflow to +-inf is the correctly rounded value here.
-            with np.errstate(over="ignore"):
-                re, im = float(np.ldexp(v.real, e)), float(np.ldexp(v.imag, e))
-            out[i, j] = complex(re, im) if np.iscomplexobj(out) else re
-            continue
-        nz = np.flatnonzero(c[:, j])
-        d = int(nz[-1]) if nz.size else 0
-        if d == 0:
-            out[i, j] = c[0, j]
-        else:  # real s = +-inf: T_d(s) ~ 2**(d-1) s**d
-            out[i, j] = np.sign(c[d, j]) * np.sign(si) ** d * np.inf
+    a, b = domain
+    lo, hi = float(xa.min()), float(xa.max())
+    slack = 4.0 * float(np.spacing(max(abs(a), abs(b))))
+    if lo >= a - slack and hi <= b + slack:
+        return
+    count = int(np.count_nonzero((xa < a - slack) | (xa > b + slack)))
+    warnings.warn(
+        f"{count} of {xa.size} points lie outside the domain [{a:g}, {b:g}] (they span "
+        f"[{lo:.6g}, {hi:.6g}]): the series is extrapolated there. If the coefficients "
+        "belong to another interval, pass it as `domain=(a, b)`; to extrapolate on "
+        "purpose, pass `extrapolate=True`.",
+        RuntimeWarning,
+        stacklevel=stacklevel,
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -529,6 +549,12 @@ def clenshaw_curtis(
     -------
     scalar for 1-D ``values``, ndarray of shape (k,) for 2-D.
 
+    Raises
+    ------
+    TypeError
+        If ``values`` is a function: this rule takes samples (for a function use
+        ``chebyshev_adaptive(f, domain).value.sum()``, which also chooses ``n``).
+
     See Also
     --------
     numpy.polynomial.chebyshev.chebint, scipy.integrate.quad
@@ -540,6 +566,12 @@ def clenshaw_curtis(
     >>> bool(abs(clenshaw_curtis(np.exp(x)) - (np.e - 1 / np.e)) < 4e-16)
     True
     """
+    if callable(values):
+        raise TypeError(
+            "`values` must be samples at Chebyshev points, got a callable "
+            f"({type(values).__name__}): pass f(chebyshev_points(n, 2, domain)), or "
+            "integrate adaptively with chebyshev_adaptive(f, domain).value.sum()."
+        )
     v, out, one_d = _columns(values, "values")
     w = clenshaw_curtis_weights(v.shape[0], domain)
     r = (w @ v).astype(out, copy=False)

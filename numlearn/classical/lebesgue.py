@@ -24,6 +24,7 @@ import math
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from numlearn._core.threads import PAIR_COST, threads_for
 from numlearn._core.validation import check_domain, check_int
 from numlearn.classical import _bary_kernels as _k
 from numlearn.classical._bary_arrays import (
@@ -62,7 +63,8 @@ def lebesgue_function(nodes: ArrayLike, weights: ArrayLike, x: ArrayLike) -> NDA
     hits = _complex_node_hits(xn, xe)
     rest = xe if hits is None else xe[hits < 0]
     part = np.empty(rest.shape[0])
-    _k.lebesgue_function(xn, w.astype(xe.dtype), np.ascontiguousarray(rest), part)
+    with threads_for(PAIR_COST["bary2"] * xn.shape[0] * rest.shape[0]):
+        _k.lebesgue_function(xn, w.astype(xe.dtype), np.ascontiguousarray(rest), part)
     if hits is None:
         out = part
     else:

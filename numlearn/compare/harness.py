@@ -168,7 +168,8 @@ def run_comparison(
         again here.
     on_row : callable, optional
         ``on_row(row)``, called here with each :class:`Row` as it finishes (after
-        ``progress``); with an executor, in the order the problems finish.
+        ``progress``; the CLI streams the rows to the table and the ``--json``
+        file); with an executor, in the order the problems finish.
 
     Returns
     -------

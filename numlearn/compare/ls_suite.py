@@ -33,6 +33,7 @@ Torch is imported only when the suite is built (``import numlearn`` stays torch-
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -84,11 +85,31 @@ def _qr(case: LeastSquaresFamily) -> Result:
                   stats=_per_problem(x, case), method="lstsq(qr)", side="classical")
 
 
+def _say(line: str) -> None:
+    """A progress line on stderr, beside the training bars (stdout has the table)."""
+    print(line, file=sys.stderr, flush=True)
+
+
 def _train(arch: str) -> Result:
-    from numlearn.learned.checkpoint import trained_model
+    from numlearn.learned import _checkpoint_format as fmt
+    from numlearn.learned.checkpoint import cache_directory, trained_model
     from numlearn.learned.config import TrainConfig
 
-    return trained_model(TrainConfig.for_arch(arch))
+    config = TrainConfig.for_arch(arch)
+    path = cache_directory() / f"{config.arch}-{fmt.cache_key(config)[:16]}.pt"
+    if path.exists():
+        _say(f"learned.{arch}: loading the cached checkpoint {path}")
+    else:
+        budget = ("no time limit" if config.max_time is None
+                  else f"at most {config.max_time / 60:.0f} min")
+        _say(f"learned.{arch}: training: Adam {config.steps} steps, then {config.polish} "
+             f"up to {config.polish_iters} iterations, up to {config.max_restarts} "
+             f"restarts ({budget}; the bars show each phase's ETA); checkpoint -> {path}")
+    res = trained_model(config)
+    if not res.stats.get("cached"):
+        _say(f"learned.{arch}: trained in {res.stats.get('seconds', 0.0):.0f} s "
+             f"({res.status.code}); checkpoint {res.stats.get('checkpoint', path)}")
+    return res
 
 
 class _Learned:
@@ -110,6 +131,18 @@ class _Learned:
         return training.value
 
     def __call__(self, case: LeastSquaresFamily) -> Result:
+        import torch
+
+        # One intra-op thread: the tensors are small (n x d = 20 x 5), and suites run
+        # beside other jobs (--workers) whose threads the pool would fight.
+        before = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            return self._run(case)
+        finally:
+            torch.set_num_threads(before)
+
+    def _run(self, case: LeastSquaresFamily) -> Result:
         from numlearn.learned.least_squares import iterated_study
 
         model = self.model()
@@ -260,4 +293,8 @@ register_suite(
     "loaded from the checkpoint cache) vs classical GD and QR on the paper's problems "
     "and 7 out-of-distribution families, 1000 problems each",
     _SUITE.report,
+    needs=("torch",),
+    typical_seconds=3600,
+    time_note="the first run trains 3 models, each up to 30 min (5-25 min measured); "
+              "later runs load them from the checkpoint cache",
 )

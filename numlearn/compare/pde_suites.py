@@ -43,7 +43,7 @@ import numpy as np
 
 from numlearn._core.result import Result, Status
 from numlearn.compare.harness import Method
-from numlearn.compare.suites import register_suite
+from numlearn.compare.suites import PrerequisiteError, register_suite
 from numlearn.problems.pdes import (
     Convection,
     EvolutionProblem,
@@ -54,7 +54,7 @@ from numlearn.problems.pdes import (
     get_pde,
 )
 
-__all__ = ["PDE_SOLVERS"]
+__all__ = ["PDE_SOLVERS", "check_reference_data"]
 
 # Space-time resolution (nt, nx) per problem class.  Reaction: smooth in t (logistic),
 # but the Gaussian initial profile needs many x nodes.
@@ -133,6 +133,28 @@ def _extra(problem: Any) -> dict[str, Any]:
             "params": dict(getattr(problem, "params", {}))}
 
 
+def check_reference_data() -> None:
+    """Refuse to start without the PDE reference data (Burgers, Poisson2d-C).
+
+    Loads both references (checksummed, ~0.1 s) before the suite computes anything;
+    raises :class:`~numlearn.compare.suites.PrerequisiteError` with the loader's
+    message (which names the fix) on one line.
+    """
+    from numlearn._core.store import ReferenceFormatError, ReferenceIntegrityError
+    from numlearn.problems.burgers import load_burgers_reference
+    from numlearn.problems.poisson2d import load_poisson2d_reference
+
+    try:
+        load_burgers_reference()
+        load_poisson2d_reference()
+    except (OSError, ReferenceIntegrityError, ReferenceFormatError) as exc:
+        msg = " ".join(str(exc).split())
+        if "--pdes" not in msg:
+            msg += " (the PDE files: `numlearn reference build --pdes`, ~2 min)"
+        raise PrerequisiteError(f"suite 'pdes-classical' needs the PDE reference data: "
+                                f"{msg}") from None
+
+
 def _build() -> tuple[list[Any], tuple[Method, ...], Callable[[Any], dict[str, Any]]]:
     return _problems(), _METHODS, _extra
 
@@ -143,4 +165,7 @@ register_suite(
     "the classical spectral solvers (space-time collocation and Newton, ETDRK4 method "
     "of lines, the Poisson series) on the five benchmark PDEs, errors against the "
     "exact or an independent reference solution on each paper's evaluation grid",
+    check=check_reference_data,
+    data="the PDE reference data (Burgers, Poisson2d-C; installed with numlearn)",
+    typical_seconds=150,
 )

@@ -1,8 +1,9 @@
 """Learned counterparts of the classical references (PyTorch, float64 by default).
 
-Importing this package imports torch (``import numlearn`` does not).  The submodules
-are loaded lazily, on first attribute access, so that ``import numlearn.learned`` stays
-cheap until a model is actually used:
+Needs the ``torch`` extra (``pip install 'numlearn[torch]'``).  The submodules are
+loaded lazily, on first attribute access, so that ``import numlearn.learned`` stays
+cheap (and does not import torch) until a model is actually used; without torch that
+first access raises a one-line `ImportError` naming the extra:
 
 - :mod:`numlearn.learned.layers`: attention and gated-convolution sequence models
   (linear attention, BaseConv, softmax Transformer) on one skeleton;
@@ -23,8 +24,7 @@ Sequence Models", arXiv 2503.12295 (ICLR 2025).
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from numlearn._core.lazy import lazy_exports
 
 _HOMES = {
     "numlearn.learned.layers": (
@@ -40,21 +40,21 @@ _HOMES = {
     ),
     "numlearn.learned.optim": ("LMStep", "LevenbergMarquardt"),
     "numlearn.learned.config": ("TrainConfig", "build_model"),
-    "numlearn.learned.training": ("train",),
+    "numlearn.learned.training": ("restart_seed", "train"),
     "numlearn.learned.checkpoint": (
         "cache_directory", "load_checkpoint", "save_checkpoint", "trained_model",
     ),
 }
-_WHERE = {name: module for module, names in _HOMES.items() for name in names}
-
-__all__ = sorted(_WHERE)
 
 
-def __getattr__(name: str) -> Any:
-    if name in _WHERE:
-        return getattr(importlib.import_module(_WHERE[name]), name)
-    raise AttributeError(f"module 'numlearn.learned' has no attribute {name!r}")
+def _missing(name: str, exc: ModuleNotFoundError) -> None:
+    if exc.name is not None and exc.name.split(".")[0] == "torch":
+        raise ImportError(
+            f"numlearn.learned.{name} needs PyTorch, which is not installed: "
+            "pip install 'numlearn[torch]'"
+        ) from None
+    return None
 
 
-def __dir__() -> list[str]:
-    return sorted([*globals(), *__all__])
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES, missing=_missing)
+__all__ = sorted(name for names in _HOMES.values() for name in names)

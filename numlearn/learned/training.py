@@ -316,6 +316,11 @@ class _Attempt:
         return err, ("target" if err <= config.target else reason), t_adam
 
 
+def _label(config: TrainConfig, phase: str) -> str:
+    """A progress bar's label: which model, which phase, which attempt (seed)."""
+    return f"{config.arch} {phase} (seed {config.seed})"
+
+
 def _lr_at(config: TrainConfig, step: int) -> float:
     if config.lr_schedule == "cosine":
         return 0.5 * config.lr * (1 + math.cos(math.pi * step / max(config.steps, 1)))
@@ -338,7 +343,7 @@ def _adam_phase(model, config, gen, history, record_eval, out_of_time, progress,
     ema = [torch.zeros_like(p) for p in params] if config.ema_lambda else None
     err, reason = float("nan"), "adam"
     check = math.ceil(config.plateau_check * config.steps) if config.plateau_check else None
-    bar = tqdm(range(config.steps), desc="adam", disable=not progress, leave=False)
+    bar = tqdm(range(config.steps), desc=_label(config, "adam"), disable=not progress, leave=False)
     for step in bar:
         lr = _lr_at(config, step)
         for group in opt.param_groups:
@@ -457,8 +462,8 @@ def _gauss_newton_phase(model, config, gen, history, record_eval, out_of_time, p
     jac = vmap(jacrev(single), in_dims=(None, 0))
     lm = LevenbergMarquardt(1e-2)
     errors, reason = [err], "iterations"
-    bar = tqdm(range(config.polish_iters), desc="gauss-newton", disable=not progress,
-               leave=False)
+    bar = tqdm(range(config.polish_iters), desc=_label(config, "gauss-newton"),
+               disable=not progress, leave=False)
     for it in bar:
         P = sample_least_squares(config.polish_batch, config.n, config.d, generator=gen,
                                  device=config.device, dtype=config.torch_dtype)
@@ -511,7 +516,8 @@ def _lbfgs_phase(model, config, gen, history, record_eval, out_of_time, progress
     :func:`_gauss_newton_phase` (a round counts as an iteration)."""
     errors, reason = [err], "iterations"
     params = [p for p in model.parameters() if p.requires_grad]
-    bar = tqdm(range(config.polish_iters), desc="l-bfgs", disable=not progress, leave=False)
+    bar = tqdm(range(config.polish_iters), desc=_label(config, "l-bfgs"),
+               disable=not progress, leave=False)
     for it in bar:
         P = sample_least_squares(config.polish_batch, config.n, config.d, generator=gen,
                                  device=config.device, dtype=config.torch_dtype)

@@ -6,7 +6,7 @@
 - :mod:`~numlearn.precision.mp_linalg`: :func:`mp_lstsq` (the least-squares oracle) and
   :func:`svd_conditioning` (exact batched condition numbers and ranks);
 - :mod:`~numlearn.precision.metrics`: :func:`rel_l2`, :func:`rmse`, :func:`mse`,
-  :func:`max_abs`, :func:`ulp_distance`, :func:`metric_report`;
+  :func:`max_abs`, :func:`ulp_distance`, :func:`ulp_error`, :func:`metric_report`;
 - :mod:`~numlearn.precision.decomposition`: :class:`ErrorDecomposition`,
   :func:`interpolation_decomposition`, :func:`collocation_decomposition`.
 
@@ -29,6 +29,7 @@ from numlearn.precision.metrics import (
     rel_l2,
     rmse,
     ulp_distance,
+    ulp_error,
 )
 from numlearn.precision.mp_linalg import SVDConditioning, mp_lstsq, svd_conditioning
 from numlearn.precision.oracle import (
@@ -62,4 +63,5 @@ __all__ = [
     "svd_conditioning",
     "two_precision",
     "ulp_distance",
+    "ulp_error",
 ]

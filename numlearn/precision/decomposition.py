@@ -31,6 +31,7 @@ from numlearn._core.validation import (
     check_positive,
     result_dtype,
 )
+from numlearn.precision.certify import OracleResult
 
 __all__ = [
     "NORMS",
@@ -145,6 +146,20 @@ def collocation_decomposition(
     )
 
 
+def _exact_or_array(a: Any, name: str) -> Any:
+    """``a`` itself, or an oracle result's float64 ``values`` where the exact values go
+    (``u``, ``u_best``); an oracle result where a float64 computation goes is refused."""
+    if not isinstance(a, OracleResult):
+        return a
+    if name in ("u", "u_best"):
+        return a.values
+    raise TypeError(
+        f"`{name}` is an OracleResult (exact values), but `{name}` is the float64 "
+        "computation (u_disc: the classical kernel, u_learned: the model). The oracle's "
+        "result goes in `u` (the truth) or `u_best` (the exact interpolant)."
+    )
+
+
 def _norm(e: NDArray[Any], kind: str, scale: float) -> float:
     """``e`` in the norm ``kind``; ``scale`` is ``||u||_2`` (only used by rel_l2)."""
     a = np.abs(e).ravel()
@@ -164,15 +179,18 @@ class ErrorDecomposition:
 
     Parameters
     ----------
-    u : array_like
-        The truth on the evaluation grid.
-    u_best : array_like
-        The best the model class can do (e.g. the exact interpolant of the truth).
+    u : array_like or OracleResult
+        The truth on the evaluation grid; an oracle result
+        (:func:`~numlearn.precision.mp_evaluate`) stands for its ``values``.
+    u_best : array_like or OracleResult
+        The best the model class can do (e.g. the exact interpolant of the truth, an
+        oracle result of :func:`~numlearn.precision.mp_barycentric`).
     u_disc : array_like
         The exact solution of the discrete problem (e.g. the exact least-squares
         minimiser, or the float64 classical computation).
     u_learned : array_like
-        The learned (or computed) approximation.
+        The learned (or computed) approximation.  An oracle result as ``u_disc`` or
+        ``u_learned`` is refused (`TypeError`): they are float64 computations.
     grid_name : str
         Which grid the arrays live on; it is printed with every number.
     cond : float, optional
@@ -236,8 +254,8 @@ class ErrorDecomposition:
             raise TypeError(f"`grid_name` must be a non-empty string, got {grid_name!r}.")
         check_choice(norm, "norm", sorted(NORMS))
         names = ("u", "u_best", "u_disc", "u_learned")
-        arrs = [as_float_array(a, n) for a, n in zip((u, u_best, u_disc, u_learned), names,
-                                                    strict=True)]
+        arrs = [as_float_array(_exact_or_array(a, n), n)
+                for a, n in zip((u, u_best, u_disc, u_learned), names, strict=True)]
         for a, n in zip(arrs[1:], names[1:], strict=True):
             if a.shape != arrs[0].shape:
                 raise ValueError(
@@ -406,12 +424,35 @@ def interpolation_decomposition(
     Parameters
     ----------
     u, u_best, u_disc : array_like
-        Values on the evaluation grid, same shape (keyword-only after ``u``, so the
-        terms cannot be swapped by position).
+        Values on the evaluation grid, same shape, in the order of
+        :class:`ErrorDecomposition`'s arguments; keyword-only after ``u``, so the
+        terms cannot be swapped by position (a positional call is a `TypeError`).
+        ``u`` and ``u_best`` may be the oracle's results themselves
+        (:class:`~numlearn.precision.OracleResult` of
+        :func:`~numlearn.precision.mp_evaluate` and
+        :func:`~numlearn.precision.mp_barycentric`): their ``values`` are used.
     u_learned : array_like, optional
         Values of a learned model on the same grid.
     grid_name, cond, norm
         As in :class:`ErrorDecomposition`.
+
+    Examples
+    --------
+    >>> import mpmath
+    >>> import numpy as np
+    >>> from numlearn.classical import barycentric_eval, chebyshev_points
+    >>> from numlearn.classical import chebyshev_weights
+    >>> from numlearn.precision import mp_barycentric, mp_evaluate
+    >>> nodes, w = chebyshev_points(12), chebyshev_weights(12)
+    >>> x = np.linspace(-0.9, 0.9, 7)
+    >>> d = interpolation_decomposition(
+    ...     mp_evaluate(mpmath.exp, x),
+    ...     u_best=mp_barycentric(x, nodes, w, np.exp(nodes)),
+    ...     u_disc=barycentric_eval(nodes, w, np.exp(nodes), x),
+    ...     grid_name="7 points")
+    >>> d.dominant
+    'representation'
+
 
     Returns
     -------

@@ -11,7 +11,19 @@ name               formula                                                   uni
 ``mse``            :math:`\tfrac1N \sum_i (u_{true,i} - u_i)^2` (no root)     squared
 ``max_abs``        :math:`\max_i |u_{true,i} - u_i|`                          absolute
 ``ulp_distance``   representable floats between the two, per entry            ULPs
+``ulp_error``      :math:`|u_i - u_{true,i}|` over the ulp of                  ULPs
+                   :math:`\max(|u_{true,i}|, s)`, per entry
 =================  ========================================================  ==========
+
+Near a zero of ``u_true`` a count of representable floats is no measure: from
+``1e-17`` to ``0`` there are about ``4.3e18`` of them, though ``1e-17`` is a tiny
+rounding error for data of size 1.  :func:`ulp_error` (and ``max_ulp`` in
+:func:`metric_report`) therefore counts in ulps of :math:`\max(|u_{true,i}|, s)`,
+with the scale :math:`s` by default :math:`\max_i |u_{true,i}|`: the normwise error
+in units of the data's last place, the quantity rounding-error bounds are stated in
+(e.g. Higham's for barycentric interpolation, relative to :math:`\max|f|`).  Pass a
+smaller ``scale`` (``0`` for purely relative ulps) to count entries larger than it
+relative to themselves.
 
 MSE is the square of RMSE; papers mix the two, so both exist with names that say
 which.  Norms are computed after scaling by the largest magnitude, so neither tiny
@@ -26,9 +38,18 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from numlearn._core.validation import as_float_array, check_flag
+from numlearn._core.validation import as_float_array, check_flag, check_positive
 
-__all__ = ["METRICS", "max_abs", "metric_report", "mse", "rel_l2", "rmse", "ulp_distance"]
+__all__ = [
+    "METRICS",
+    "max_abs",
+    "metric_report",
+    "mse",
+    "rel_l2",
+    "rmse",
+    "ulp_distance",
+    "ulp_error",
+]
 
 
 def _pair(
@@ -202,8 +223,75 @@ def ulp_distance(a: ArrayLike, b: ArrayLike) -> NDArray[np.uint64]:
         return hi - lo
 
 
+def ulp_error(
+    u_true: ArrayLike, u: ArrayLike, *, scale: float | None = None
+) -> NDArray[np.float64]:
+    r"""The error of ``u`` in ulps of :math:`\max(|u_{true,i}|, s)`, entrywise.
+
+    .. math::
+
+        e_i = \frac{|u_i - u_{true,i}|}{\operatorname{ulp}(\max(|u_{true,i}|, s))},
+
+    with :math:`\operatorname{ulp}(y)` = ``np.spacing(y)``, the gap from ``y`` to the
+    next float of the format (float32 if both inputs are float32, else float64).
+    Unlike :func:`ulp_distance` it stays meaningful near zeros of ``u_true``: there
+    the unit is the ulp of the scale, not of the tiny true value.  Cost O(N).
+
+    Parameters
+    ----------
+    u_true, u : array_like of real float
+        Reference and approximation, same shape, finite.
+    scale : float, optional
+        :math:`s \ge 0`.  Default ``max |u_true|``: every entry is then measured in
+        ulps of the largest true value (the normwise error in units of the last
+        place).  ``0`` gives purely relative ulps, which explode near zeros.
+
+    Returns
+    -------
+    ndarray of float64
+        The errors in ulps, shape of ``u_true``.
+
+    Raises
+    ------
+    ValueError
+        On NaN/inf or shape mismatch, a negative or non-finite ``scale``, or an
+        identically zero ``u_true`` with the default scale (no unit exists: pass
+        ``scale``).
+    TypeError
+        On complex input.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> # 1e-17 where the truth is 0, on data of size 1: 1e-17 / 2**-52 ulps
+    >>> float(ulp_error([0.0, 1.0], [1e-17, 1.0])[0]) == 1e-17 * 2.0**52
+    True
+    """
+    a, b = _pair(u_true, u, allow_complex=False)
+    dt = np.float32 if a.dtype == b.dtype == np.float32 else np.float64
+    a, b = a.astype(dt, copy=False), b.astype(dt, copy=False)
+    if scale is None:
+        s = float(np.max(np.abs(a))) if a.size else 0.0
+        if s == 0.0:
+            raise ValueError(
+                "`u_true` is identically zero, so the default `scale` (max |u_true|) "
+                "gives no unit; pass `scale`, e.g. the size of your data."
+            )
+    else:
+        s = check_positive(scale, "scale", allow_zero=True)
+    unit = np.spacing(np.maximum(np.abs(a), dt(s)))
+    with np.errstate(over="ignore"):  # an error beyond 1e308 ulps is inf
+        return (np.abs(b.astype(np.float64) - a.astype(np.float64))
+                / unit.astype(np.float64))
+
+
 def metric_report(
-    u_true: ArrayLike, u: ArrayLike, *, grid_name: str, ulp: bool = True
+    u_true: ArrayLike,
+    u: ArrayLike,
+    *,
+    grid_name: str,
+    ulp: bool = True,
+    ulp_scale: float | None = None,
 ) -> dict[str, Any]:
     """All metrics of ``u`` against ``u_true`` on the named grid, as a JSON-ready dict.
 
@@ -215,20 +303,30 @@ def metric_report(
         Which grid the values live on (e.g. ``"201 equispaced points on [-1, 1]"``);
         every reported number is meaningless without it.
     ulp : bool, default True
-        Also report ``max_ulp`` (real input only; ``None`` for complex).
+        Also report ``max_ulp``, the largest :func:`ulp_error`, and ``ulp_scale``
+        (real input only; both ``None`` for complex input and for an identically
+        zero ``u_true`` without ``ulp_scale``).
+    ulp_scale : float, optional
+        The scale :math:`s` of :func:`ulp_error`; default ``max |u_true|``, so that
+        ``max_ulp`` is ``max_abs`` in ulps of the largest true value and stays
+        meaningful where ``u_true`` has zeros.
 
     Returns
     -------
     dict
         ``{"grid": grid_name, "n_points": N, "rel_l2": ..., "rmse": ..., "max_abs": ...,
-        "max_ulp": ...}``, Python scalars.  ``rel_l2`` is ``None`` if ``u_true`` is
-        identically zero.
+        "max_ulp": ..., "ulp_scale": ...}``, Python scalars.  ``rel_l2`` is ``None`` if
+        ``u_true`` is identically zero.
 
     Examples
     --------
     >>> r = metric_report([1.0, 2.0], [1.0, 2.0], grid_name="two points")
     >>> r["grid"], r["rel_l2"], r["max_ulp"]
-    ('two points', 0.0, 0)
+    ('two points', 0.0, 0.0)
+    >>> # near a zero: 1e-17 off where sin is 0, on data of size 1
+    >>> r = metric_report([0.0, 1.0], [1e-17, 1.0], grid_name="two points")
+    >>> round(r["max_ulp"], 3), r["ulp_scale"]
+    (0.045, 1.0)
     """
     if not isinstance(grid_name, str) or not grid_name:
         raise TypeError(f"`grid_name` must be a non-empty string, got {grid_name!r}.")
@@ -247,7 +345,15 @@ def metric_report(
     }
     if ulp:
         real = not (np.iscomplexobj(a) or np.iscomplexobj(b))
-        report["max_ulp"] = int(np.max(ulp_distance(a, b))) if real else None
+        if ulp_scale is not None:
+            s = check_positive(ulp_scale, "ulp_scale", allow_zero=True)
+        else:
+            s = float(np.max(np.abs(a))) if a.size else 0.0
+        if real and (s > 0.0 or ulp_scale is not None):
+            report["max_ulp"] = float(np.max(ulp_error(a, b, scale=s), initial=0.0))
+            report["ulp_scale"] = s
+        else:
+            report["max_ulp"] = report["ulp_scale"] = None
     return report
 
 

@@ -26,8 +26,11 @@ argument; unknown names raise :class:`~numlearn.problems.protocol.UnknownProblem
 (a `KeyError` and a `ValueError`).
 """
 
+from numlearn._core.lazy import lazy_exports
+from numlearn.problems.evolution import TWO_PI, broadcast_tx, finite_phase
 from numlearn.problems.functions import (
     CATEGORIES,
+    DOMAIN_SLACK,
     TARGETS,
     InterpolationProblem,
     InterpolationSolver,
@@ -36,20 +39,61 @@ from numlearn.problems.functions import (
 )
 from numlearn.problems.least_squares import (
     LS_FAMILIES,
+    MAX_BYTES,
+    MAX_KAPPA,
     LeastSquaresBatch,
     LeastSquaresFamily,
     LeastSquaresSolver,
+    paper_draws,
     sample,
+    sample_cond,
+    sample_noisy,
     sample_paper,
+    sample_scaled,
+    sample_shape,
 )
-from numlearn.problems.pdes import PDE_PROBLEMS, EvolutionProblem, PDESolver, get_pde
-from numlearn.problems.protocol import HarnessProblem
+from numlearn.problems.pdes import (
+    PDE_PROBLEMS,
+    Burgers,
+    Convection,
+    EvolutionProblem,
+    PDESolver,
+    Poisson2dC,
+    Reaction,
+    Wave,
+    get_pde,
+)
+from numlearn.problems.protocol import HarnessProblem, UnknownProblemError
+
+# The reference solutions load on first access (their modules read data files and
+# pull in mpmath code that the problem definitions do not need).
+_LAZY = {
+    "numlearn.problems.burgers": (
+        "MAX_NODES", "NU", "NU_MAX", "NU_MIN", "REFERENCE_FILES", "basdevant_minimum",
+        "burgers_front_slope", "burgers_solution", "load_burgers_reference", "window_for",
+    ),
+    "numlearn.problems.burgers_mp": ("burgers_front_slope_mp", "burgers_solution_mp"),
+    "numlearn.problems.poisson2d": (
+        "CENTERS", "CORNERS", "FILE_JSON", "FILE_NPZ", "RADIUS", "Poisson2dCReference",
+        "clear_reference_cache", "distance_to_boundary", "load_poisson2d_reference",
+        "poisson2d_c_basis", "poisson2d_c_basis_blocks", "poisson2d_c_evaluation_points",
+        "poisson2d_c_grid_points", "poisson2d_c_series", "poisson2d_c_solution",
+        "poisson2d_c_training_points",
+    ),
+}
+__getattr__, __dir__ = lazy_exports(__name__, _LAZY)
 
 __all__ = [
     "CATEGORIES",
+    "DOMAIN_SLACK",
     "LS_FAMILIES",
+    "MAX_BYTES",
+    "MAX_KAPPA",
     "PDE_PROBLEMS",
     "TARGETS",
+    "TWO_PI",
+    "Burgers",
+    "Convection",
     "EvolutionProblem",
     "HarnessProblem",
     "InterpolationProblem",
@@ -58,9 +102,21 @@ __all__ = [
     "LeastSquaresFamily",
     "LeastSquaresSolver",
     "PDESolver",
+    "Poisson2dC",
+    "Reaction",
     "TargetFunction",
+    "UnknownProblemError",
+    "Wave",
+    "broadcast_tx",
+    "finite_phase",
     "get_pde",
     "get_target",
+    "paper_draws",
     "sample",
+    "sample_cond",
+    "sample_noisy",
     "sample_paper",
+    "sample_scaled",
+    "sample_shape",
 ]
+__all__ += [name for names in _LAZY.values() for name in names]

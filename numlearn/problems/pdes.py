@@ -424,9 +424,10 @@ class PDESolver(Protocol):
 
     Implemented by the classical methods of the ``pdes-classical`` comparison suite
     (space-time collocation, the method of lines, the Poisson2d-C series:
-    ``numlearn.compare.pde_suites.PDE_SOLVERS``) and by a learned solver (a PINN), so a test or
-    the harness (:func:`numlearn.compare.run_comparison`) swaps one for the other
-    without an adapter.
+    ``numlearn.compare.pde_suites.PDE_SOLVERS``) and, once the learned PDE track is
+    built (not yet), by a learned solver (a PINN), so a test or the harness
+    (:func:`numlearn.compare.run_comparison`) swaps one for the other without an
+    adapter.
 
     ``solver(problem)`` takes an :class:`EvolutionProblem` or :class:`Poisson2dC` and
     returns a ``Result`` whose ``value`` is the solution's values on the problem's

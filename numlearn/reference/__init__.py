@@ -1,4 +1,5 @@
-"""Building and verifying the golden reference data in ``reference/``.
+"""Building and verifying the golden reference data (``reference/``, installed as
+``numlearn._reference_data``).
 
 The checksummed store itself (the directory, ``MANIFEST.sha256``, checked reads) is
 :mod:`numlearn._core.store`; the problems load their files through it.  This package
@@ -11,7 +12,14 @@ computes the files, checks them against independent methods and registers them:
 - :mod:`~numlearn.reference.burgers`: the Burgers solution on its evaluation grid
   (:func:`build_burgers_reference`);
 - :mod:`~numlearn.reference.poisson2d`: the certified Poisson2d-C series
-  (:func:`build_poisson2d_reference`).
+  (:func:`build_poisson2d_reference`);
+- :mod:`~numlearn.reference.reproduce`: a rebuilt directory against the shipped data,
+  byte for byte or within the tolerances of ``MANIFEST.tolerances``.
+
+Builds write to a user directory (default ``$NUMLEARN_CACHE/reference`` or
+``~/.cache/numlearn/reference``), never into the installed package; loaders read
+``$NUMLEARN_REFERENCE_DIR`` if set, else the data installed with numlearn
+(:func:`~numlearn._core.store.reference_directory` gives the whole order).
 """
 
 from numlearn._core.store import (
@@ -24,6 +32,7 @@ from numlearn._core.store import (
 )
 from numlearn.reference.burgers import build_burgers_reference
 from numlearn.reference.poisson2d import build_poisson2d_reference
+from numlearn.reference.reproduce import TOLERANCES, compare_with_shipped
 from numlearn.reference.targets import (
     FORMAT,
     Reference,
@@ -40,10 +49,12 @@ __all__ = [
     "ReferenceBuildError",
     "ReferenceFormatError",
     "ReferenceIntegrityError",
+    "TOLERANCES",
     "UnknownReferenceError",
     "build_burgers_reference",
     "build_poisson2d_reference",
     "build_references",
+    "compare_with_shipped",
     "load_checked_bytes",
     "load_reference",
     "reference_directory",

@@ -19,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from numlearn import __version__
-from numlearn._core.store import ReferenceBuildError, reference_directory, register_files
+from numlearn._core.store import ReferenceBuildError, build_directory, register_files
 from numlearn.problems.burgers import (
     BASDEVANT_SLOPE,
     NU,
@@ -102,7 +102,8 @@ def build_burgers_reference(
     Parameters
     ----------
     directory : path, optional
-        The reference directory (default: :func:`numlearn._core.store.reference_directory`).
+        Where to write (default :func:`numlearn._core.store.build_directory`: the
+        user cache, never the data installed with numlearn).
     progress : callable, optional
         Called with one line of text per stage (e.g. ``print``).
 
@@ -124,7 +125,7 @@ def build_burgers_reference(
     machine a rebuild is byte-identical.
     """
     say = progress or (lambda _line: None)
-    d = reference_directory(directory, must_exist=False)
+    d = build_directory(directory)
     (d / "pdes").mkdir(parents=True, exist_ok=True)
     t, x = Burgers().evaluation_grid()
     u = burgers_solution(t[:, None], x[None, :])

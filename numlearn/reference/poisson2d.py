@@ -16,7 +16,7 @@ from collections.abc import Callable
 import numpy as np
 
 import numlearn
-from numlearn._core.store import reference_directory, register_files
+from numlearn._core.store import build_directory, register_files
 from numlearn.classical.spectral.laplace import (
     fit_poisson2d_c,
     poisson2d_c_boundary_error,
@@ -64,7 +64,8 @@ def build_poisson2d_reference(
     Parameters
     ----------
     directory : path, optional
-        The reference directory (default :func:`numlearn._core.store.reference_directory`);
+        Where to write (default :func:`numlearn._core.store.build_directory`: the
+        user cache, never the data installed with numlearn);
         the files go to its ``pdes/`` subfolder.
     progress : callable, optional
         Called with one line of text per step (e.g. ``print``).
@@ -82,11 +83,15 @@ def build_poisson2d_reference(
 
     Notes
     -----
-    1-2 minutes of CPU time.  Deterministic: a rebuild on the same machine and
-    library versions reproduces the files byte for byte.
+    1-2 minutes of CPU time.  Deterministic on one machine with the same library
+    versions and BLAS threads: with the default threads a rebuild here reproduces the
+    files byte for byte; with ``OMP_NUM_THREADS=1`` LAPACK rounds differently and ``u``
+    differs by 110 eps (certified bound 2.6e-14 instead of 3.6e-15).  A rebuilt
+    directory is compared with the shipped one within the tolerances of
+    ``MANIFEST.tolerances`` (:mod:`numlearn.reference.reproduce`: 256 eps x max|u|).
     """
     say = progress or (lambda _line: None)
-    root = reference_directory(directory, must_exist=False)
+    root = build_directory(directory)
     (root / "pdes").mkdir(parents=True, exist_ok=True)
     x, y = poisson2d_c_grid_points()
 

@@ -72,6 +72,7 @@ from numpy.typing import NDArray
 from numlearn._core.store import (
     ReferenceBuildError,
     ReferenceIntegrityError,
+    build_directory,
     check_decimal_rounding,
     checked_bytes,
     format_error,
@@ -532,7 +533,9 @@ def build_references(
     Parameters
     ----------
     directory : path, optional
-        Where to write (created if needed); default :func:`reference_directory`.
+        Where to write (created if needed); default
+        :func:`numlearn._core.store.build_directory` (``$NUMLEARN_CACHE/reference`` or
+        ``~/.cache/numlearn/reference``), never the data installed with numlearn.
     names : iterable of str, optional
         Targets to (re)build; default all of :data:`numlearn.problems.TARGETS`.
         Entries of other files already in the manifest are kept.
@@ -559,7 +562,7 @@ def build_references(
     if isinstance(names, str):
         raise TypeError(f"`names` must be an iterable of target names, not the str "
                         f"{names!r}; use [{names!r}].")
-    d = reference_directory(directory, must_exist=False)
+    d = build_directory(directory)
     d.mkdir(parents=True, exist_ok=True)
     targets = [get_target(n) for n in (TARGETS if names is None else names)]
     try:

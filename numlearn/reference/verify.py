@@ -47,13 +47,15 @@ from numlearn._core.store import (
     checked_bytes,
     read_manifest,
     reference_directory,
+    shipped_directory,
 )
-from numlearn._core.validation import EPS, check_int
+from numlearn._core.validation import EPS, check_flag, check_int
 from numlearn.classical.spectral.laplace import poisson2d_c_nystrom
 from numlearn.problems import burgers as _burgers
 from numlearn.problems import poisson2d as _poisson
 from numlearn.problems.burgers_mp import burgers_solution_mp
 from numlearn.problems.functions import get_target
+from numlearn.reference.reproduce import compare_with_shipped
 from numlearn.reference.targets import (
     _DIGITS,
     _RESOLUTION_EXP,
@@ -190,9 +192,16 @@ def verify_references(
     *,
     recompute: int = 0,
     seed: int = 0,
+    against_shipped: bool = False,
 ) -> dict[str, str]:
     """Check every reference file against the manifest and its loader; optionally
     recompute a sample against independent oracles (module docstring).
+
+    With ``against_shipped``, a directory other than the data installed with numlearn
+    (one made by ``numlearn reference build``) is also compared with the shipped files:
+    byte for byte, or within the tolerances the shipped ``MANIFEST.tolerances`` states
+    for computed arrays (:mod:`numlearn.reference.reproduce`); ``numlearn reference
+    verify`` does this.
 
     Parameters
     ----------
@@ -205,6 +214,10 @@ def verify_references(
         data that no longer match the code that defines them.
     seed : int, default 0
         Seed of the sample.
+    against_shipped : bool, default False
+        Also compare the files with the data installed with numlearn
+        (:func:`~numlearn.reference.reproduce.compare_with_shipped`); nothing to do when
+        the directory is that data.
 
     Returns
     -------
@@ -218,7 +231,8 @@ def verify_references(
     ReferenceIntegrityError
         Listing every problem found: a missing manifest, missing, altered, unlisted or
         malformed files, contents that fail their loader's checks, recomputation
-        mismatches.
+        mismatches, a rebuilt file that disagrees with the shipped one beyond its
+        stated tolerance.
 
     Examples
     --------
@@ -226,6 +240,7 @@ def verify_references(
     """
     recompute = check_int(recompute, "recompute", minimum=0)
     seed = check_int(seed, "seed", minimum=0)
+    against_shipped = check_flag(against_shipped, "against_shipped")
     d = reference_directory(directory)
     manifest = read_manifest(d)
     problems: list[str] = []
@@ -265,6 +280,9 @@ def verify_references(
                 problems += recompute_set(d, rng, recompute)
         except ReferenceIntegrityError as exc:
             problems.append(str(exc))
+    shipped = shipped_directory()
+    if against_shipped and shipped is not None and shipped.resolve() != d.resolve():
+        problems += compare_with_shipped(d, shipped, intact)
     if problems:
         raise ReferenceIntegrityError(
             f"{len(problems)} problem(s) in {d}:\n  " + "\n  ".join(problems)

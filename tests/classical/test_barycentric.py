@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from numlearn import EPS, IllConditionedWarning
 from numlearn.classical import (
-    BarycentricInterpolant,
+    BarycentricInterpolator,
     barycentric_eval,
     barycentric_eval_first,
     barycentric_weights,
@@ -294,7 +294,7 @@ def test_lebesgue_function_is_one_at_nodes():
 
 def test_interpolant_class():
     x = chebyshev_points(40, domain=(0.0, 2.0))
-    p = BarycentricInterpolant(x, np.exp(x), chebyshev_weights(40))
+    p = BarycentricInterpolator(x, np.exp(x), chebyshev_weights(40))
     assert p.n == 40 and p.domain == (0.0, 2.0)
     np.testing.assert_allclose(p(np.array([0.3, 1.7])), np.exp([0.3, 1.7]), rtol=4 * EPS)
     d2 = p.derivative(2)
@@ -303,7 +303,7 @@ def test_interpolant_class():
                                rtol=0, atol=EPS * 40**4)
     with pytest.raises(ValueError, match="outside the domain"):
         p(np.array([2.5]))
-    q = BarycentricInterpolant(x, np.exp(x), chebyshev_weights(40), extrapolate=True)
+    q = BarycentricInterpolator(x, np.exp(x), chebyshev_weights(40), extrapolate=True)
     xo = np.array([2.1, -0.05])
     # Extrapolation amplifies the rounding of the data by lambda(x) ~ 1e6 here; the
     # first formula is backward stable, so the error is <= ~ n eps lambda(x) max|f|.
@@ -311,7 +311,7 @@ def test_interpolant_class():
     assert np.all(np.abs(q(xo) - np.exp(xo)) <= 40 * EPS * lam * np.exp(2.0))
     assert np.all(lam > 1e3)  # the test is about extrapolation
     assert 1.0 < p.lebesgue_constant() < 2 / np.pi * np.log(39) + 1
-    assert "BarycentricInterpolant(n=40" in repr(p)
+    assert "BarycentricInterpolator(n=40" in repr(p)
 
 
 def test_interpolant_copies_the_callers_arrays():
@@ -320,7 +320,7 @@ def test_interpolant_copies_the_callers_arrays():
     x = chebyshev_points(20)
     w = chebyshev_weights(20)
     v = np.column_stack([np.sin(x), np.cos(x)])
-    p = BarycentricInterpolant(x, v, w)
+    p = BarycentricInterpolator(x, v, w)
     before = p(np.array([0.3, -0.7]))
     x[:] = np.linspace(-1.0, 1.0, 20)
     w[:] = 1.0

@@ -10,11 +10,11 @@ import warnings
 import mpmath
 import numpy as np
 import pytest
-from scipy.interpolate import BarycentricInterpolator
+from scipy.interpolate import BarycentricInterpolator as ScipyBarycentricInterpolator
 
 from numlearn import EPS, IllConditionedWarning
 from numlearn.classical import (
-    BarycentricInterpolant,
+    BarycentricInterpolator,
     barycentric_eval,
     barycentric_eval_first,
     barycentric_matrix,
@@ -180,11 +180,11 @@ def test_zero_value_columns_give_an_empty_trailing_axis_like_scipy():
     x = chebyshev_points(n)
     w = chebyshev_weights(n)
     xe = np.linspace(-1, 1, 7)
-    want = BarycentricInterpolator(x, np.zeros((n, 0)))(xe).shape
+    want = ScipyBarycentricInterpolator(x, np.zeros((n, 0)))(xe).shape
     assert want == (7, 0)
     assert barycentric_eval(x, w, np.zeros((n, 0)), xe).shape == want
     assert barycentric_eval_first(x, np.zeros((n, 0)), xe).shape == want
-    p = BarycentricInterpolant(x, np.zeros((n, 0)), w)
+    p = BarycentricInterpolator(x, np.zeros((n, 0)), w)
     assert p(xe).shape == want and p.derivative()(xe).shape == want
     assert trig_barycentric_eval(np.zeros((n, 0)), xe).shape == want
     assert barycentric_eval(x, w, np.zeros((n, 0)), xe.reshape(7, 1)).shape == (7, 1, 0)

@@ -8,7 +8,7 @@ import pytest
 
 from numlearn import EPS
 from numlearn.classical import (
-    BarycentricInterpolant,
+    BarycentricInterpolator,
     barycentric_diffmat,
     barycentric_weights,
     chebyshev_diffmat,
@@ -198,7 +198,7 @@ def test_derivative_values_order_n_minus_1_is_still_computed():
 
 def test_interpolant_derivative_method_order_past_degree():
     x = chebyshev_points(10)
-    p = BarycentricInterpolant(x, np.exp(x))
+    p = BarycentricInterpolator(x, np.exp(x))
     dp = p.derivative(10**7)
     assert not np.any(dp.values)
     assert not np.any(dp(np.array([-0.3, 0.7])))

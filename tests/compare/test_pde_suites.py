@@ -38,7 +38,7 @@ def test_pdes_classical_suite_cases(tmp_path, monkeypatch, capsys):
     monkeypatch.setitem(suites.SUITES, "cheap", suites.Suite("cheap", cheap, "test"))
     path = tmp_path / "pdes.json"
     assert main(["compare", "--suite", "cheap", "--json", str(path), "--repeat", "1"]) == 0
-    rows = {(r["problem"], r["method"]): r for r in json.loads(path.read_text())}
+    rows = {(r["problem"], r["method"]): r for r in json.loads(path.read_text())["rows"]}
     assert "solver statistics" in capsys.readouterr().out
     mol = rows["reaction", "method of lines"]
     # ETDRK4 is fourth order: the MOL tests give ~2.6e-12 at dt = 1e-3 against the

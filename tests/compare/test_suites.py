@@ -73,7 +73,7 @@ def test_cli_compare_json(tmp_path, monkeypatch, capsys):
     assert main(["compare", "--suite", "tiny", "--json", str(path), "--repeat", "1"]) == 0
     out = capsys.readouterr().out
     assert "runge/n=20" in out and "error decomposition" in out
-    rows = json.loads(path.read_text())
+    rows = json.loads(path.read_text())["rows"]
     assert {r["method"] for r in rows} == {"numlearn.barycentric", "numlearn.dct+clenshaw"}
 
 
@@ -85,7 +85,8 @@ def test_cli_plot(tmp_path, monkeypatch):
         return ([InterpolationProblem(get_target("exp"), n, grid_size=20) for n in (5, 10)],
                 INTERPOLATION_METHODS[1:2], lambda p: {"n": p.n, "target": p.target.name})
 
-    monkeypatch.setitem(suites.SUITES, "tiny", suites.Suite("tiny", tiny, "test suite"))
+    monkeypatch.setitem(suites.SUITES, "tiny", suites.Suite("tiny", tiny, "test suite",
+                                                            can_plot=True))
     assert main(["compare", "--suite", "tiny", "--plot", str(tmp_path), "--repeat", "1"]) == 0
     assert (tmp_path / "error_vs_n.png").stat().st_size > 1000
     assert (tmp_path / "coefficient_decay.png").stat().st_size > 1000

@@ -10,6 +10,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from numlearn._core.result import Result, Status
+from numlearn._core.threads import PAIR_COST, threads_for
 from numlearn._core.validation import (
     as_float_array,
     as_kernel_array,
@@ -144,7 +145,8 @@ def gradient_descent(
     mu_move = np.where(c.rank < d, _smallest_nonzero(c) ** 2 / n, c.mu)
     rho = np.maximum(np.abs(1.0 - eta * mu_move), np.abs(1.0 - eta * c.L))
     out = np.empty((B, K + 1 if history else 1, d))
-    _k.gd(Am, bm, xm, eta, K, out)
+    with threads_for(PAIR_COST["clenshaw"] * 2 * B * K * n * d):  # 2 n d FMAs per step
+        _k.gd(Am, bm, xm, eta, K, out)
     x = out[:, -1, :].copy()
     hist = out
 

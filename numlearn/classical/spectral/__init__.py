@@ -21,7 +21,12 @@ from numlearn.classical.spectral.bvp import (
     SingularBVPError,
 )
 from numlearn.classical.spectral.collocation import solve_collocation
-from numlearn.classical.spectral.etdrk4 import ETDRK4_MAX_STEPS, etdrk4, etdrk4_coefficients
+from numlearn.classical.spectral.etdrk4 import (
+    ETDRK4_MAX_STEPS,
+    ETDRK4Coefficients,
+    etdrk4,
+    etdrk4_coefficients,
+)
 from numlearn.classical.spectral.laplace import (
     Poisson2dCExpansion,
     fit_poisson2d_c,
@@ -35,7 +40,12 @@ from numlearn.classical.spectral.mol import (
     solve_reaction_mol,
     solve_wave_mol,
 )
-from numlearn.classical.spectral.piecewise import PiecewiseChebyshevSeries
+from numlearn.classical.spectral.piecewise import (
+    MAX_PIECES,
+    PiecewiseChebyshevSeries,
+    solve_collocation_piecewise,
+    solve_ultraspherical_piecewise,
+)
 from numlearn.classical.spectral.spacetime import (
     CollocationSystem,
     SpaceTimeInterpolant,
@@ -46,24 +56,37 @@ from numlearn.classical.spectral.spacetime import (
     spacetime_system,
 )
 from numlearn.classical.spectral.ultraspherical import solve_ultraspherical
+from numlearn.classical.spectral.ultraspherical_operators import (
+    boundary_row,
+    conversion_operator,
+    differentiation_operator,
+    multiplication_operator,
+)
 
 __all__ = [
     "ETDRK4_MAX_STEPS",
+    "MAX_PIECES",
     "BoundaryCondition",
     "CollocationSystem",
+    "ETDRK4Coefficients",
     "LinearBVP",
     "PiecewiseChebyshevSeries",
     "Poisson2dCExpansion",
     "SingularBVPError",
     "SpaceTimeInterpolant",
+    "boundary_row",
+    "conversion_operator",
     "default_x_basis",
+    "differentiation_operator",
     "etdrk4",
     "etdrk4_coefficients",
     "fit_poisson2d_c",
+    "multiplication_operator",
     "poisson2d_c_boundary_error",
     "poisson2d_c_nystrom",
     "solve_burgers_mol",
     "solve_collocation",
+    "solve_collocation_piecewise",
     "solve_mol",
     "solve_reaction_diffusion_mol",
     "solve_reaction_mol",
@@ -71,6 +94,7 @@ __all__ = [
     "solve_spacetime_lstsq",
     "solve_spacetime_newton",
     "solve_ultraspherical",
+    "solve_ultraspherical_piecewise",
     "solve_wave_mol",
     "spacetime_system",
 ]

@@ -289,7 +289,7 @@ def _series(c: Coefficient, domain: tuple[float, float], name: str) -> NDArray[n
             "terms on the domain; the ultraspherical method needs smooth (analytic) "
             "coefficients. Use solve_collocation, or split the domain where it is not smooth."
         )
-    out = np.asarray(res.value, dtype=np.float64)
+    out = np.asarray(res.value.coefficients, dtype=np.float64)
     if out.ndim != 1:
         raise ValueError(f"`{name}` must be scalar-valued, got values of shape {out.shape[1:]}.")
     nz = np.flatnonzero(out)
@@ -301,9 +301,10 @@ def _rhs_series(f: Coefficient, domain: tuple[float, float], n: int) -> tuple[ND
     if not callable(f):
         return np.array([float(f)]), True
     res = _adaptive(f, domain, "rhs")
-    if res.success and np.asarray(res.value).ndim == 1:
-        return np.asarray(res.value, dtype=np.float64), True
-    c = np.asarray(chebyshev_interpolate(f, max(n, 2), 2, domain), dtype=np.float64)
+    if res.success and res.value.coefficients.ndim == 1:
+        return np.asarray(res.value.coefficients, dtype=np.float64), True
+    c = np.asarray(chebyshev_interpolate(f, n=max(n, 2), domain=domain).coefficients,
+                   dtype=np.float64)
     if c.ndim != 1:
         raise ValueError(f"`rhs` must be scalar-valued, got values of shape {c.shape[1:]}.")
     return c, False
