@@ -28,6 +28,8 @@ def compare_specs(tmp: Path) -> tuple[dict[str, Any], list[Case]]:
         "task_threads": dict(base=dict(tasks_at_once=2), kinds=dict(tasks_at_once="size",
                                                                     cores="size")),
         "limit_threads": dict(base=dict(n=2), kinds=dict(n="size")),
+        "add_parallel_arguments": "skip: argparse; tests/bad_input/test_parallel_inputs.py",
+        "executor_from_args": "skip: argparse namespace; the CLI cases cover it",
         "Method": dict(base=dict(name="m", side="classical", run=lambda p: p.truth()),
                        kinds=dict(side="choice", name="text", run="hook",
                                   decompose="hook")),

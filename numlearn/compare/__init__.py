@@ -8,13 +8,20 @@ from numlearn.compare import (
     pde_suites,  # noqa: F401  (registers "pdes-classical")
 )
 from numlearn.compare.harness import Method, Row, format_table, run_comparison, write_json
-from numlearn.compare.parallel import limit_threads, task_threads
+from numlearn.compare.parallel import (
+    add_parallel_arguments,
+    executor_from_args,
+    limit_threads,
+    task_threads,
+)
 from numlearn.compare.suites import SUITES, get_suite, register_suite
 
 __all__ = [
     "SUITES",
     "Method",
     "Row",
+    "add_parallel_arguments",
+    "executor_from_args",
     "format_table",
     "get_suite",
     "limit_threads",

@@ -45,7 +45,6 @@ __all__ = [
     "add_parallel_arguments",
     "executor_from_args",
     "limit_threads",
-    "run_tasks",
     "task_threads",
 ]
 
