@@ -28,11 +28,11 @@ $(VENV)/.base: pyproject.toml constraints.txt
 
 $(VENV)/.test: $(VENV)/.base
 	$(INSTALL) torch==2.13.0
-	$(INSTALL) -e ".[plot,test,dev,torch]"
+	$(INSTALL) -e ".[plot,test,dev,torch,compare,distributed]"
 	@touch $@
 
 $(VENV)/.docs: $(VENV)/.test
-	$(INSTALL) -e ".[plot,docs,test,torch]"
+	$(INSTALL) -e ".[plot,docs,test,torch,compare,distributed]"
 	@touch $@
 
 venv: $(VENV)/.test

@@ -87,7 +87,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     problems, methods, extra = suite.build()
     print(f"{len(problems)} problems x {len(methods)} methods; times are best of "
           f"{args.repeat} runs; rows as they finish:\n")
-    report = (JsonReport(args.json, suite.name, {"repeat": args.repeat})
+    report = (JsonReport(args.json, suite.name, {"repeat": args.repeat,
+                                                  "workers": args.workers,
+                                                  "scheduler": args.scheduler})
               if args.json else None)
     print(format_header(), flush=True)
     try:
@@ -103,7 +105,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     print(format_footer(rows))
     _print_summaries(suite, rows)
     if report is not None:
-        report.finish()
+        report.finish(rows)
         print(f"wrote {len(rows)} rows to {args.json}")
     if args.plot:
         for path in _plot(rows, Path(args.plot)):

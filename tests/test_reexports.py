@@ -15,17 +15,7 @@ import numlearn
 
 # Names the lead adds to numlearn/compare/__init__.py (owned elsewhere); empty this set
 # when they are there.  Any other missing name fails.
-PENDING = {
-    "numlearn.compare": {
-        "LEARNED_ARCHS", "LeastSquaresSuite", "PDE_SOLVERS", "plot_coefficient_decay",
-        "plot_convergence", "plot_error_vs_n", "plot_rows", "resolution_study",
-        "INTERPOLATION_METHODS", "INTERPOLATION_SOLVERS", "Suite", "UnknownSuiteError",
-        # issue 14 (cli): the suites' prerequisites and the JSON report
-        "EXTRAS", "PrerequisiteError", "check_reference_data", "ENVELOPE_KEYS",
-        "MACHINE_KEYS", "ROW_KEYS", "JsonReport", "atomic_write_text", "check_report",
-        "machine_info",
-    },
-}
+PENDING: dict[str, set[str]] = {}
 
 
 def _packages() -> list[str]:

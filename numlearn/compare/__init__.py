@@ -8,24 +8,74 @@ from numlearn.compare import (
     pde_suites,  # noqa: F401  (registers "pdes-classical")
 )
 from numlearn.compare.harness import Method, Row, format_table, run_comparison, write_json
+from numlearn.compare.ls_suite import LEARNED_ARCHS, LeastSquaresSuite
 from numlearn.compare.parallel import (
     add_parallel_arguments,
     executor_from_args,
     limit_threads,
     task_threads,
 )
-from numlearn.compare.suites import SUITES, get_suite, register_suite
+from numlearn.compare.pde_suites import PDE_SOLVERS, check_reference_data
+from numlearn.compare.plots import (
+    plot_coefficient_decay,
+    plot_convergence,
+    plot_error_vs_n,
+    plot_rows,
+)
+from numlearn.compare.report import (
+    ENVELOPE_KEYS,
+    MACHINE_KEYS,
+    ROW_KEYS,
+    JsonReport,
+    atomic_write_text,
+    check_report,
+    machine_info,
+)
+from numlearn.compare.studies import resolution_study
+from numlearn.compare.suites import (
+    EXTRAS,
+    INTERPOLATION_METHODS,
+    INTERPOLATION_SOLVERS,
+    SUITES,
+    PrerequisiteError,
+    Suite,
+    UnknownSuiteError,
+    get_suite,
+    register_suite,
+)
 
 __all__ = [
+    "ENVELOPE_KEYS",
+    "EXTRAS",
+    "INTERPOLATION_METHODS",
+    "INTERPOLATION_SOLVERS",
+    "LEARNED_ARCHS",
+    "MACHINE_KEYS",
+    "PDE_SOLVERS",
+    "ROW_KEYS",
     "SUITES",
+    "JsonReport",
+    "LeastSquaresSuite",
     "Method",
+    "PrerequisiteError",
     "Row",
+    "Suite",
+    "UnknownSuiteError",
     "add_parallel_arguments",
+    "atomic_write_text",
+    "check_reference_data",
+    "check_report",
     "executor_from_args",
     "format_table",
     "get_suite",
     "limit_threads",
+    "machine_info",
+    "plot_coefficient_decay",
+    "plot_convergence",
+    "plot_error_vs_n",
+    "plot_rows",
     "register_suite",
+    "resolution_study",
     "run_comparison",
     "task_threads",
     "write_json",

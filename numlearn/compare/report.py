@@ -183,8 +183,20 @@ class JsonReport:
         self.doc["rows"].append(jsonable(row.as_dict()))
         self._write()
 
-    def finish(self) -> None:
-        """Mark the run complete (``"complete": true`` and the ``finished`` time)."""
+    def finish(self, rows: Sequence[Row] | None = None) -> None:
+        """Mark the run complete (``"complete": true`` and the ``finished`` time).
+
+        ``rows`` (optional): the run's rows in their final order (what
+        :func:`~numlearn.compare.harness.run_comparison` returns: the serial order
+        even when an executor finished them in another); they replace the rows
+        appended so far, which must be the same rows.
+        """
+        if rows is not None:
+            final = [jsonable(r.as_dict()) for r in check_rows(rows)]
+            if sorted(map(json.dumps, final)) != sorted(map(json.dumps, self.doc["rows"])):
+                raise ValueError("`rows` must be the rows added to this report, in any "
+                                 "order (got a different set).")
+            self.doc["rows"] = final
         self.doc.update(finished=_now(), complete=True)
         self._write()
 

@@ -195,7 +195,7 @@ def test_json_envelope_schema_on_the_quick_suite(monkeypatch, tmp_path):
     check_report(doc, row_check=quick_keys)
     assert list(doc) == list(ENVELOPE_KEYS) and set(doc["machine"]) == set(MACHINE_KEYS)
     assert doc["numlearn"] == numlearn.__version__ and doc["suite"] == "quick"
-    assert doc["settings"] == {"repeat": 1} and doc["complete"] is True
+    assert doc["settings"] == {"repeat": 1, "workers": 1, "scheduler": None} and doc["complete"] is True
     assert len(doc["rows"]) == 2 * len(INTERPOLATION_METHODS)
     assert all(set(ROW_KEYS) <= set(r) for r in doc["rows"])
     assert [p.name for p in tmp_path.iterdir()] == ["rows.json"]  # no temporary left
@@ -305,6 +305,25 @@ def test_report_rows_appear_as_they_finish(tmp_path):
     report.finish()
     assert json.loads(path.read_text())["complete"] is True
 
+
+def test_report_finish_puts_the_rows_in_the_serial_order(tmp_path):
+    """Rows appended in a finishing order (as under --workers) are written in the
+    order run_comparison returns; a different set of rows is refused."""
+    from numlearn.compare import run_comparison
+
+    path = tmp_path / "r.json"
+    problems, methods, extra = _tiny()()
+    rows = run_comparison(problems, methods, extra=extra)
+    report = JsonReport(path, "tiny", {"repeat": 1})
+    for row in reversed(rows):
+        report.add(row)
+    with pytest.raises(ValueError, match="`rows`"):
+        report.finish(rows[:-1])
+    report.finish(rows)
+    doc = json.loads(path.read_text())
+    assert [(r["problem"], r["method"]) for r in doc["rows"]] == [
+        (r.problem, r.method) for r in rows]
+    assert doc["complete"] is True
 
 def test_training_runs_say_which_model_and_where_the_checkpoint_goes(
         monkeypatch, tmp_path, capsys):
