@@ -45,11 +45,11 @@ from numlearn.reference.verify import verify_references
 
 __all__ = [
     "FORMAT",
+    "TOLERANCES",
     "Reference",
     "ReferenceBuildError",
     "ReferenceFormatError",
     "ReferenceIntegrityError",
-    "TOLERANCES",
     "UnknownReferenceError",
     "build_burgers_reference",
     "build_poisson2d_reference",

@@ -195,7 +195,8 @@ def test_json_envelope_schema_on_the_quick_suite(monkeypatch, tmp_path):
     check_report(doc, row_check=quick_keys)
     assert list(doc) == list(ENVELOPE_KEYS) and set(doc["machine"]) == set(MACHINE_KEYS)
     assert doc["numlearn"] == numlearn.__version__ and doc["suite"] == "quick"
-    assert doc["settings"] == {"repeat": 1, "workers": 1, "scheduler": None} and doc["complete"] is True
+    assert doc["settings"] == {"repeat": 1, "workers": 1, "scheduler": None}
+    assert doc["complete"] is True
     assert len(doc["rows"]) == 2 * len(INTERPOLATION_METHODS)
     assert all(set(ROW_KEYS) <= set(r) for r in doc["rows"])
     assert [p.name for p in tmp_path.iterdir()] == ["rows.json"]  # no temporary left
