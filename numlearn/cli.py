@@ -81,6 +81,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         return 1
     suite = get_suite(args.suite)
     suite.check_prerequisites(plot=bool(args.plot))  # before any computing
+    if args.repeat is None:
+        args.repeat = suite.repeat
     print(f"numlearn compare --suite {suite.name}: {suite.description}")
     print(f"typically {suite.time_text()}")
     t0 = time.perf_counter()
@@ -241,8 +243,9 @@ def build_parser(*, list_suites: bool = False) -> argparse.ArgumentParser:
                       help="write the rows as JSON (an envelope; rewritten as each row "
                            "finishes)")
     cmp_.add_argument("--plot", metavar="DIR", help="write plots (needs matplotlib)")
-    cmp_.add_argument("--repeat", type=_int_in(1, MAX_REPEAT), default=2,
-                      help=f"runs per method (best time), 1 to {MAX_REPEAT}")
+    cmp_.add_argument("--repeat", type=_int_in(1, MAX_REPEAT), default=None,
+                      help=f"runs per method (best time), 1 to {MAX_REPEAT}; default: the "
+                           "suite's (3 for quick, 2 for the others)")
     cmp_.add_argument("--verbose", "-v", action="store_true",
                       help="accepted for compatibility: rows always print as they finish")
     from numlearn.compare.parallel import add_parallel_arguments

@@ -353,3 +353,13 @@ def test_training_runs_say_which_model_and_where_the_checkpoint_goes(
                       f"{tmp_path}/learned/written.pt")
     config = TrainConfig.for_arch("baseconv")
     assert _label(config, "adam") == f"baseconv adam (seed {config.seed})"
+
+
+def test_default_repeat_is_the_suites():
+    """Without --repeat a suite runs each method its own number of times (quick: 3,
+    so the best time is past the cold-cache second call); register_suite checks it."""
+    from numlearn.compare.suites import get_suite, register_suite
+
+    assert get_suite("quick").repeat == 3 and get_suite("pdes-classical").repeat == 2
+    with pytest.raises(ValueError, match="`repeat`"):
+        register_suite("bad-repeat", _tiny(), "x", repeat=0)
