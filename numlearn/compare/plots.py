@@ -145,9 +145,10 @@ def plot_error_vs_n(rows: Sequence[Row], path: str | Path | None = None) -> Any:
 
 
 def plot_coefficient_decay(n: int, path: str | Path | None = None) -> Any:
-    """|Chebyshev coefficients| of every reference target at ``n`` points (log y);
-    ``1 <= n <= 2**20``.  Exactly zero coefficients (odd or even functions) are
-    markers on the bottom edge.  Returns the figure; writes it to ``path`` if given."""
+    r"""The magnitudes :math:`|c_k|` of the Chebyshev coefficients of every reference
+    target at ``n`` points (log y); ``1 <= n <= 2**20``.  Exactly zero coefficients
+    (odd or even functions) are markers on the bottom edge.  Returns the figure;
+    writes it to ``path`` if given."""
     n = check_int(n, "n", minimum=1, maximum=2**20)
     if path is not None:
         check_output_path(path)
