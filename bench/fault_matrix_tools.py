@@ -46,7 +46,10 @@ def compare_specs(tmp: Path) -> tuple[dict[str, Any], list[Case]]:
                           wrap=lambda s: s.name),
         "register_suite": dict(base=dict(name="matrix-tmp", build=lambda: ([], [], None),
                                          description="d", replace=True),
-                               kinds=dict(name="text", description="text", build="hook")),
+                               kinds=dict(name="text", description="text", build="hook",
+                                          # free text for --help; check() is called
+                                          # for its effect (it raises or returns)
+                                          data="text", time_note="text", check="hook")),
         "write_json": dict(base=dict(rows=rows, path=str(tmp / "rows.json")),
                            kinds=dict(rows="obj", path="path")),
     }

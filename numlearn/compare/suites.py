@@ -192,6 +192,10 @@ def register_suite(
     if check is not None and not callable(check):
         raise TypeError(f"`check` must be None or a callable check() -> None, got "
                         f"{type(check).__name__} {check!r}.")
+    for text, what in ((data, "data"), (time_note, "time_note")):
+        if not isinstance(text, str):
+            raise TypeError(f"`{what}` must be a string (words for `numlearn compare "
+                            f"--help`), got {type(text).__name__} {text!r}.")
     can_plot = check_flag(can_plot, "can_plot")
     if typical_seconds is not None:
         typical_seconds = check_positive(typical_seconds, "typical_seconds")
@@ -199,8 +203,8 @@ def register_suite(
     if name in SUITES and not replace:
         raise ValueError(f"a suite named {name!r} is already registered; choose another "
                          "name, or pass replace=True to replace it.")
-    SUITES[name] = Suite(name, build, description, report, needs, check, str(data),
-                         can_plot, typical_seconds, str(time_note), repeat)
+    SUITES[name] = Suite(name, build, description, report, needs, check, data,
+                         can_plot, typical_seconds, time_note, repeat)
 
 
 def get_suite(name: str) -> Suite:

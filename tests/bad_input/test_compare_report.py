@@ -22,6 +22,10 @@ def _build():
     ({"can_plot": "yes"}, TypeError, "`can_plot`"),
     ({"typical_seconds": -1.0}, ValueError, "`typical_seconds`"),
     ({"typical_seconds": float("nan")}, ValueError, "`typical_seconds`"),
+    ({"data": 1}, TypeError, "`data`"),
+    ({"time_note": 1}, TypeError, "`time_note`"),
+    ({"repeat": 0}, ValueError, "`repeat`"),
+    ({"repeat": 2.5}, TypeError, "`repeat`"),
 ])
 def test_register_suite_prerequisites(kwargs, exc, name):
     with pytest.raises(exc, match=name):
