@@ -6,7 +6,8 @@ cheap (and does not import torch) until a model is actually used; without torch 
 first access raises a one-line `ImportError` naming the extra:
 
 - :mod:`numlearn.learned.layers`: attention and gated-convolution sequence models
-  (linear attention, BaseConv, softmax Transformer) on one skeleton;
+  (linear attention, BaseConv, softmax Transformer) on one skeleton, and the BWLer
+  layer (barycentric interpolation on Chebyshev/Fourier tensor grids);
 - :mod:`numlearn.learned.least_squares`: the least-squares twin: the paper's token
   format, the learned gradient-descent iterate, exact weight constructions, and the
   study against classical GD (error decomposition, out-of-distribution table);
@@ -30,6 +31,7 @@ _HOMES = {
     "numlearn.learned.layers": (
         "AttentionBlock", "BaseConvBlock", "BaseConvModel", "LinearAttentionModel",
         "SoftmaxTransformer", "causal_conv", "num_parameters",
+        "BWLerLayer", "ChebyshevAxis", "FourierAxis",
     ),
     "numlearn.learned.least_squares": (
         "DEFAULT_FAMILIES", "PAPER_FLOAT32", "LearnedGradientDescent",
