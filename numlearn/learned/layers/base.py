@@ -56,6 +56,17 @@ def _check_dtype(dtype: Any, name: str = "dtype") -> torch.dtype:
     return dtype
 
 
+def _check_device(device: Any) -> torch.device:
+    if isinstance(device, torch.device):
+        return device
+    if not isinstance(device, str):
+        raise TypeError(f"`device` must be a str or torch.device, got {type(device).__name__}.")
+    try:
+        return torch.device(device)
+    except RuntimeError:
+        raise ValueError(f"`device` must name a torch device ('cpu', 'cuda', 'cuda:0'), got "
+                         f"{device!r}.") from None
+
 
 def _check_positional(positional: Any) -> str:
     if positional is True:

@@ -46,7 +46,7 @@ from numlearn.learned.layers._bwler_axes import (
     fourier_derivative,
     fourier_matrix,
 )
-from numlearn.learned.layers.base import _check_budget, _check_dtype
+from numlearn.learned.layers.base import _check_budget, _check_device, _check_dtype
 
 __all__ = ["BWLerLayer", "ChebyshevAxis", "FourierAxis"]
 
@@ -58,21 +58,6 @@ _CHUNK_ELEMENTS = 2**22
 #: ``max(|a|, |b|, b - a)`` (rounding in the caller's grid); farther is extrapolation,
 #: where the second barycentric formula is not stable.
 _DOMAIN_ULPS = 8
-
-
-def _check_device(device: Any) -> torch.device:
-    if device is None:
-        return torch.device("cpu")
-    if isinstance(device, torch.device):
-        return device
-    if not isinstance(device, str):
-        raise TypeError(f"`device` must be a str or torch.device, got {type(device).__name__}.")
-    try:
-        return torch.device(device)
-    except RuntimeError:
-        raise ValueError(
-            f"`device` must name a torch device ('cpu', 'cuda', 'cuda:0'), got {device!r}."
-        ) from None
 
 
 class BWLerLayer(nn.Module):
@@ -156,7 +141,7 @@ class BWLerLayer(nn.Module):
         super().__init__()
         self.axes = check_axes(axes)
         dtype = _check_dtype(dtype)
-        device = _check_device(device)
+        device = torch.device("cpu") if device is None else _check_device(device)
         sizes = tuple(ax.n for ax in self.axes)
         _check_budget(math.prod(sizes), {f"axes[{k}].n": n for k, n in enumerate(sizes)},
                       "a BWLer layer")

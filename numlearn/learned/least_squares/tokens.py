@@ -26,7 +26,7 @@ import torch
 from torch import Tensor, nn
 
 from numlearn._core.validation import check_int
-from numlearn.learned.layers.base import _check_dtype
+from numlearn.learned.layers.base import _check_device, _check_dtype
 from numlearn.problems.least_squares import paper_draws
 
 __all__ = [
@@ -84,18 +84,6 @@ def _check_problem(A: Any, b: Any, x: Any, xname: str = "x") -> tuple[Tensor, Te
 
 #: Largest batch of problems drawn at once (A and b in float64), checked before drawing.
 MAX_BATCH_BYTES = 8 * 2**30
-
-
-def _check_device(device: Any) -> torch.device:
-    if isinstance(device, torch.device):
-        return device
-    if not isinstance(device, str):
-        raise TypeError(f"`device` must be a str or torch.device, got {type(device).__name__}.")
-    try:
-        return torch.device(device)
-    except RuntimeError:
-        raise ValueError(f"`device` must name a torch device ('cpu', 'cuda', 'cuda:0'), got "
-                         f"{device!r}.") from None
 
 
 class LeastSquaresTorchBatch(NamedTuple):
