@@ -25,6 +25,8 @@ gradients each), the line search's loss evaluations, and every ``update_freq`` s
 Defaults follow the paper's code (arXiv 2402.01868, §E; the BWLer runs, arXiv
 2506.23024): ``mu = 1e-2``, CG tolerance ``1e-16``, ``update_freq = 20``, Armijo
 ``alpha = 0.1``, ``beta = 0.5`` from ``lr = 1``; the paper used sketch sizes 60 to 1000.
+SciPy's nearest equivalent is ``scipy.optimize.minimize(method="Newton-CG", hessp=...)``
+(unpreconditioned, undamped); torch has none.
 
 References
 ----------
