@@ -11,7 +11,8 @@ first access raises a one-line `ImportError` naming the extra:
 - :mod:`numlearn.learned.least_squares`: the least-squares twin: the paper's token
   format, the learned gradient-descent iterate, exact weight constructions, and the
   study against classical GD (error decomposition, out-of-distribution table);
-- :mod:`numlearn.learned.optim`: optimisers as objects (Levenberg-Marquardt);
+- :mod:`numlearn.learned.optim`: optimisers as objects (Levenberg-Marquardt,
+  Adam with cosine decay, L-BFGS, NNCG and its Nyström preconditioner);
 - :mod:`numlearn.learned.config` (what defines a run) and
   :mod:`numlearn.learned.training`: the float64 high-precision training recipe
   (fresh batches, Adam with tiny eps, EMA gradient filter, L-BFGS / Gauss-Newton
@@ -40,7 +41,11 @@ _HOMES = {
         "iterated_study", "linear_attention_gd_construction", "make_tokens",
         "model_gradient", "ood_row", "ood_study", "reference_gd", "sample_least_squares",
     ),
-    "numlearn.learned.optim": ("LMStep", "LevenbergMarquardt"),
+    "numlearn.learned.optim": (
+        "LBFGS", "NNCG", "AdamCosine", "CGResult", "LMStep", "LevenbergMarquardt",
+        "NystromApproximation", "OptimStep", "cosine_lr", "hessian_vector_product",
+        "nystrom_approximation", "pcg",
+    ),
     "numlearn.learned.config": ("TrainConfig", "build_model"),
     "numlearn.learned.training": ("restart_seed", "train"),
     "numlearn.learned.checkpoint": (
