@@ -39,6 +39,7 @@ import importlib.util
 import io
 import json
 import os
+import tempfile
 import zipfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal, InvalidOperation, localcontext
@@ -73,6 +74,7 @@ __all__ = [
     "register_files",
     "sha256_of",
     "shipped_directory",
+    "write_atomic",
     "write_manifest",
 ]
 
@@ -246,10 +248,37 @@ def read_manifest(directory: Path) -> dict[str, str]:
     return entries
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> None:
+    """Write ``data`` (bytes, or text as UTF-8) to ``path`` so that ``path`` is never
+    half written: into a temporary file in the same directory, then :func:`os.replace`
+    (atomic on POSIX and Windows).  An interrupted write leaves the old file (or none)
+    and no temporary; the file gets the mode :func:`open` would give it."""
+    p = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+    try:
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 -> what open() would give
+        if isinstance(data, str):
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(data)
+        else:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+        os.replace(tmp, p)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
 def write_manifest(directory: Path, entries: dict[str, str]) -> None:
     """Write ``MANIFEST.sha256`` (sorted by filename, ``sha256sum`` format)."""
     text = "".join(f"{h}  {name}\n" for name, h in sorted(entries.items()))
-    (directory / MANIFEST).write_text(text)
+    write_atomic(directory / MANIFEST, text)
 
 
 def register_files(

@@ -19,13 +19,12 @@ import datetime
 import json
 import os
 import platform
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from importlib import metadata
-from pathlib import Path
 from typing import Any
 
 import numlearn
+from numlearn._core.store import write_atomic
 from numlearn.compare.harness import _HEADER, Row, _format_line, check_output_path, check_rows
 from numlearn.compare.harness import _jsonable as jsonable
 
@@ -116,26 +115,12 @@ def machine_info() -> dict[str, Any]:
     return info
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` to ``path`` so that ``path`` is never half written: into a
     temporary file in the same directory, then :func:`os.replace` (atomic on POSIX and
-    Windows).  An interrupted write leaves the old file (or none) and no temporary."""
-    p = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
-    try:
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp's 0600 -> what open() would give
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, p)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    Windows).  An interrupted write leaves the old file (or none) and no temporary.
+    (:func:`numlearn._core.store.write_atomic` on text.)"""
+    write_atomic(path, text)
 
 
 class JsonReport:

@@ -1,11 +1,10 @@
-"""Writing reference files reproducibly: ``.npz`` archives with fixed time stamps,
-atomic replacement."""
+"""Writing reference files reproducibly: ``.npz`` archives with fixed time stamps
+(written with :func:`numlearn._core.store.write_atomic`)."""
 
 from __future__ import annotations
 
 import io
 import zipfile
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -29,10 +28,3 @@ def npz_bytes(arrays: dict[str, NDArray[Any]], *, deflate: bool) -> bytes:
                 # asarray, not ascontiguousarray, which makes a 0-d array 1-d
                 np.lib.format.write_array(f, np.asarray(arr), allow_pickle=False)
     return buf.getvalue()
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file beside it."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)

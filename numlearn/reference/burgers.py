@@ -19,7 +19,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 from numlearn import __version__
-from numlearn._core.store import ReferenceBuildError, build_directory, register_files
+from numlearn._core.store import (
+    ReferenceBuildError,
+    build_directory,
+    register_files,
+    write_atomic,
+)
 from numlearn.problems.burgers import (
     BASDEVANT_SLOPE,
     NU,
@@ -29,7 +34,7 @@ from numlearn.problems.burgers import (
 )
 from numlearn.problems.burgers_mp import burgers_front_slope_mp, burgers_solution_mp
 from numlearn.problems.pdes import Burgers
-from numlearn.reference._files import npz_bytes, write_atomic
+from numlearn.reference._files import npz_bytes
 
 __all__ = ["build_burgers_reference"]
 

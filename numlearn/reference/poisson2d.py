@@ -16,7 +16,7 @@ from collections.abc import Callable
 import numpy as np
 
 import numlearn
-from numlearn._core.store import build_directory, register_files
+from numlearn._core.store import build_directory, register_files, write_atomic
 from numlearn.classical.spectral.laplace import (
     fit_poisson2d_c,
     poisson2d_c_boundary_error,
@@ -33,7 +33,7 @@ from numlearn.problems.poisson2d import (
     poisson2d_c_grid_points,
     poisson2d_c_training_points,
 )
-from numlearn.reference._files import npz_bytes, write_atomic
+from numlearn.reference._files import npz_bytes
 
 __all__ = ["build_poisson2d_reference"]
 

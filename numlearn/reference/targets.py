@@ -82,6 +82,7 @@ from numlearn._core.store import (
     read_manifest,
     reference_directory,
     sha256_of,
+    write_atomic,
     write_manifest,
 )
 from numlearn._core.validation import EPS
@@ -572,9 +573,7 @@ def build_references(
     for t in targets:
         text = json.dumps(_document(t), indent=1, ensure_ascii=True) + "\n"
         path = d / f"{t.name}.json"
-        tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(text)
-        tmp.replace(path)
+        write_atomic(path, text)
         manifest[path.name] = sha256_of(path)
         if progress is not None:
             doc = json.loads(text)
