@@ -17,9 +17,9 @@ extra, and name the ``pip install`` that brings them when they are missing.
 from __future__ import annotations
 
 import importlib
-import importlib.util
 from typing import Any
 
+from numlearn._core.lazy import is_installed
 from numlearn._core.result import STATS_VOCABULARY, Result, Status
 from numlearn._core.validation import EPS, IllConditionedWarning
 
@@ -49,20 +49,12 @@ __all__ = [
 # torch and hypothesis with them.
 
 
-def _installed(module: str) -> bool:
-    """Whether ``module`` can be imported, without importing it."""
-    try:
-        return importlib.util.find_spec(module) is not None
-    except (ImportError, ValueError):  # a broken or half-imported package
-        return False
-
-
 def __getattr__(name: str) -> Any:
     """Import the subpackage ``numlearn.<name>`` on first access (PEP 562)."""
     if name not in _SUBMODULES:
         raise AttributeError(f"module 'numlearn' has no attribute {name!r}")
     needs = _SUBMODULES[name]
-    if needs is not None and not _installed(needs[0]):
+    if needs is not None and not is_installed(needs[0]):
         raise ImportError(
             f"numlearn.{name} needs {needs[0]}, which is not installed: "
             f"pip install 'numlearn[{needs[1]}]'"

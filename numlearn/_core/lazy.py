@@ -7,8 +7,18 @@ for it on import.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
+
+
+def is_installed(module: str) -> bool:
+    """Whether ``module`` can be imported, found without importing it (a blocked or
+    half-imported package, or a broken entry in ``sys.modules``, counts as absent)."""
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def lazy_exports(

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib.util
 import multiprocessing
 import os
 import pickle
@@ -39,6 +38,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from numlearn._core.lazy import is_installed
 from numlearn._core.validation import check_int
 
 __all__ = [
@@ -94,7 +94,7 @@ def limit_threads(n: int) -> None:
     import numba
 
     numba.set_num_threads(max(1, min(n, numba.config.NUMBA_NUM_THREADS)))
-    if importlib.util.find_spec("threadpoolctl") is not None:
+    if is_installed("threadpoolctl"):
         from threadpoolctl import threadpool_limits
 
         threadpool_limits(n)
@@ -243,7 +243,7 @@ def _scheduler(text: str) -> str:
     if not text.strip():
         raise argparse.ArgumentTypeError("expected a Dask scheduler address such as "
                                          "tcp://10.0.0.5:8786, got an empty string")
-    if importlib.util.find_spec("distributed") is None:
+    if not is_installed("distributed"):
         raise argparse.ArgumentTypeError(
             "a Dask cluster needs the distributed extra: pip install 'numlearn[distributed]'")
     return text.strip()

@@ -12,7 +12,6 @@ Other tracks register their own suites with :func:`register_suite`.
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +19,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from numlearn._core.lazy import is_installed
 from numlearn._core.result import Result
 from numlearn._core.validation import check_choice, check_flag, check_int, check_positive
 from numlearn.compare.harness import MAX_REPEAT, Method
@@ -45,14 +45,6 @@ EXTRAS: dict[str, str] = {
     "torch": "pip install 'numlearn[torch]'",
     "matplotlib": "pip install 'numlearn[plot]'",
 }
-
-
-def _installed(module: str) -> bool:
-    """Whether ``module`` can be imported (found without importing it)."""
-    try:
-        return importlib.util.find_spec(module) is not None
-    except (ImportError, ValueError):  # blocked, or a broken entry in sys.modules
-        return False
 
 
 class PrerequisiteError(RuntimeError):
@@ -113,7 +105,7 @@ class Suite:
                 "drop --plot")
         wanted = [*self.needs, *(["matplotlib"] if plot else [])]
         for module in wanted:
-            if not _installed(module):
+            if not is_installed(module):
                 what = "--plot" if module == "matplotlib" and module not in self.needs \
                     else f"suite {self.name!r}"
                 raise PrerequisiteError(

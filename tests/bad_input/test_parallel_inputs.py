@@ -103,7 +103,7 @@ def test_cli_refuses_bad_parallel_options_before_any_suite_runs(argv, message, c
 
 def test_cli_scheduler_without_dask_names_the_extra(monkeypatch, capsys):
     real = importlib.util.find_spec
-    monkeypatch.setattr(parallel_mod.importlib.util, "find_spec",
+    monkeypatch.setattr(importlib.util, "find_spec",
                         lambda name, *a: None if name == "distributed" else real(name, *a))
     with pytest.raises(SystemExit) as exc:
         main(["compare", "--suite", "pdes-classical", "--scheduler", "tcp://10.0.0.5:8786"])

@@ -3,6 +3,7 @@ computing, rows streamed under their header, the JSON envelope and its schema, C
 and crashes that leave whole files, --version and --help."""
 
 import dataclasses
+import importlib.util
 import json
 import time
 
@@ -56,8 +57,8 @@ def _one_line(err: str) -> str:
 def test_least_squares_without_torch_stops_first(monkeypatch, capsys):
     monkeypatch.setitem(SUITES, "least-squares",
                         dataclasses.replace(SUITES["least-squares"], build=_never))
-    real = suites.importlib.util.find_spec
-    monkeypatch.setattr(suites.importlib.util, "find_spec",
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
                         lambda name, *a: None if name == "torch" else real(name, *a))
     code, err, seconds = _refused(["compare", "--suite", "least-squares"], capsys)
     line = _one_line(err)
@@ -71,7 +72,7 @@ def test_plot_without_matplotlib_stops_first(monkeypatch, capsys, tmp_path):
     def blocked(name, *a):
         raise ModuleNotFoundError(name)  # how a blocked import looks to find_spec
 
-    monkeypatch.setattr(suites.importlib.util, "find_spec", blocked)
+    monkeypatch.setattr(importlib.util, "find_spec", blocked)
     code, err, _ = _refused(["compare", "--plot", str(tmp_path / "p")], capsys)
     line = _one_line(err)
     assert code == 1 and "--plot needs matplotlib" in line
