@@ -155,14 +155,15 @@ def run_comparison(
         truth once and runs the methods one after the other, as the serial loop does,
         so each method's time is its own (on the worker's share of the cores,
         :func:`numlearn.compare.parallel.task_threads`).  The rows come back in the
-        serial order with the same metrics, to the bit; only ``seconds`` differs.
+        serial order with the same metrics (to the bit when the workers and the
+        serial run use the same BLAS thread count: LAPACK's QR rounds differently on
+        one and two threads); only ``seconds`` differs.
         Methods marked ``in_process`` run here, after the parallel work.  One task
         at a time runs in each process, since mpmath's working precision, which the
         truths and decompositions set, is global to a process: use worker processes
         (a process pool; a Dask cluster of one-thread workers); a thread pool or a
         Dask cluster with ``processes=False`` runs the tasks one after another, with
-        a warning.  A
-        process pool needs picklable problems, methods and ``extra`` (module-level
+        a warning.  A process pool needs picklable problems, methods and ``extra`` (module-level
         functions, :func:`functools.partial`; no lambdas or closures); a Dask cluster
         pickles with cloudpickle.  Warnings raised in worker processes are raised
         again here.
@@ -258,7 +259,7 @@ def _run_problem(prob: Any, methods: Sequence[Method], repeat: int,
 
 
 def _named(problems: Sequence[Any], methods: Sequence[Method],
-                extra: Any) -> list[tuple[str, Any]]:
+           extra: Any) -> list[tuple[str, Any]]:
     """What a process pool must pickle, each named as the error message names it."""
     named = [(f"`problems[{i}]` ({getattr(p, 'name', '?')!r})", p)
              for i, p in enumerate(problems)]
