@@ -13,6 +13,8 @@ first access raises a one-line `ImportError` naming the extra:
   study against classical GD (error decomposition, out-of-distribution table);
 - :mod:`numlearn.learned.optim`: optimisers as objects (Levenberg-Marquardt,
   Adam with cosine decay, L-BFGS, NNCG and its Nyström preconditioner);
+- :mod:`numlearn.learned.spectral`: the learned PDE solvers (explicit BWLer, BWLer-hat,
+  MLP PINN) as objectives of one flat parameter vector, and their training;
 - :mod:`numlearn.learned.config` (what defines a run) and
   :mod:`numlearn.learned.training`: the float64 high-precision training recipe
   (fresh batches, Adam with tiny eps, EMA gradient filter, L-BFGS / Gauss-Newton
@@ -32,7 +34,7 @@ _HOMES = {
     "numlearn.learned.layers": (
         "AttentionBlock", "BaseConvBlock", "BaseConvModel", "LinearAttentionModel",
         "SoftmaxTransformer", "causal_conv", "num_parameters",
-        "BWLerLayer", "ChebyshevAxis", "FourierAxis",
+        "BWLerLayer", "ChebyshevAxis", "FourierAxis", "MLP", "FlatParameters",
     ),
     "numlearn.learned.least_squares": (
         "DEFAULT_FAMILIES", "PAPER_FLOAT32", "LearnedGradientDescent",
@@ -46,6 +48,7 @@ _HOMES = {
         "NystromApproximation", "OptimStep", "cosine_lr", "hessian_vector_product",
         "nystrom_approximation", "pcg",
     ),
+    "numlearn.learned.spectral": ("NonFiniteLossError", "PDEObjective"),
     "numlearn.learned.config": ("TrainConfig", "build_model"),
     "numlearn.learned.training": ("restart_seed", "train"),
     "numlearn.learned.checkpoint": (

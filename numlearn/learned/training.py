@@ -65,9 +65,8 @@ from torch import Tensor, nn
 from numlearn._core.result import Result, Status
 from numlearn._core.validation import check_flag
 from numlearn.learned.config import TrainConfig, build_model
-from numlearn.learned.layers import (
-    num_parameters,
-)
+from numlearn.learned.layers import num_parameters
+from numlearn.learned.layers.flat import FlatParameters
 from numlearn.learned.least_squares.iterate import evaluate
 from numlearn.learned.least_squares.probes import _AuxProbe
 from numlearn.learned.least_squares.tokens import (
@@ -394,31 +393,6 @@ def _adam_phase(model, config, gen, history, record_eval, out_of_time, progress,
     return err, reason
 
 
-class _Flat:
-    """Flat-vector view of a model's parameters for torch.func."""
-
-    def __init__(self, model: nn.Module) -> None:
-        self.model = model
-        self.named = [(k, p) for k, p in model.named_parameters() if p.requires_grad]
-
-    def get(self) -> Tensor:
-        return torch.cat([p.detach().reshape(-1) for _, p in self.named])
-
-    def set(self, theta: Tensor) -> None:
-        with torch.no_grad():
-            i = 0
-            for _, p in self.named:
-                p.copy_(theta[i : i + p.numel()].view_as(p))
-                i += p.numel()
-
-    def unflatten(self, theta: Tensor) -> dict[str, Tensor]:
-        out, i = {}, 0
-        for k, p in self.named:
-            out[k] = theta[i : i + p.numel()].view_as(p)
-            i += p.numel()
-        return out
-
-
 _GN_MAX_PARAMS = 8000
 
 
@@ -438,7 +412,7 @@ def _gauss_newton_phase(model, config, gen, history, record_eval, out_of_time, p
     ``"iterations"``."""
     from torch.func import functional_call, jacrev, vmap
 
-    flat = _Flat(model)
+    flat = FlatParameters(model)
     theta = flat.get()
     P_count = theta.numel()
     if P_count > _GN_MAX_PARAMS:

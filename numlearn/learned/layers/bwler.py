@@ -367,19 +367,40 @@ class BWLerLayer(nn.Module):
             return self._eval_points(values, x)
         return self._eval_grid(values, x)
 
-    def forward(self, x: Tensor | Sequence[Tensor]) -> Tensor:
+    def forward(self, x: Tensor | Sequence[Tensor], *, values: Tensor | None = None) -> Tensor:
         """Evaluate the interpolant.
 
         Parameters
         ----------
         x : Tensor of shape (m, d), or a tuple/list of d 1-D tensors
             Scattered points, or the coordinates of a grid (``indexing="ij"``).
+        values : Tensor of shape (n_1, ..., n_d), optional
+            Node values to interpolate instead of :meth:`node_values` (the functional
+            form used by the training objectives: the layer's own parameters are not
+            read).  Same dtype and device as the layer.
 
         Returns
         -------
         Tensor, shape (m,) or (m_1, ..., m_d)
         """
-        return self._evaluate(self.node_values(), self._prepare(x))
+        return self._evaluate(self._values(values), self._prepare(x))
+
+    def _values(self, values: Tensor | None) -> Tensor:
+        """:meth:`node_values`, or the caller's ``values`` once checked."""
+        if values is None:
+            return self.node_values()
+        if not isinstance(values, Tensor):
+            raise TypeError(f"`values` must be a torch.Tensor, got {type(values).__name__}.")
+        if values.dtype != self.dtype:
+            raise TypeError(f"`values` has dtype {values.dtype}, the layer's is {self.dtype}; "
+                            "cast one of them (no silent casting).")
+        if values.device != self.values.device:
+            raise ValueError(f"`values` is on {values.device}, the layer on "
+                             f"{self.values.device}; move one of them.")
+        if tuple(values.shape) != self.shape:
+            raise ValueError(f"`values` must have the node shape {self.shape}, got "
+                             f"{tuple(values.shape)}.")
+        return values
 
     # ----------------------------------------------------------------- derivatives
 
@@ -393,17 +414,19 @@ class BWLerLayer(nn.Module):
             self._diffmats[key] = mat
         return mat
 
-    def nodal_derivative(self, orders: Sequence[int]) -> Tensor:
+    def nodal_derivative(self, orders: Sequence[int], *,
+                         values: Tensor | None = None) -> Tensor:
         r"""The partial derivative :math:`\partial^{k_1}_{x_1}\cdots\partial^{k_d}_{x_d}`
         of the interpolant at the nodes, shape ``(n_1, ..., n_d)``.
 
         Chebyshev axes: ``chebyshev_diffmat(n, k, domain)`` (exact derivative of the
         polynomial interpolant, zero for ``k >= n``) applied along the axis, cost
         :math:`O(n_k N)`; Fourier axes: FFT, :math:`O(N\log n_k)`
-        (``N = n_1\cdots n_d``).  Differentiable with respect to :attr:`values`.
+        (``N = n_1\cdots n_d``).  Differentiable with respect to :attr:`values` (or
+        to the ``values`` passed, as in :meth:`forward`).
         """
         orders = self._check_orders(orders)
-        v = self.node_values()
+        v = self._values(values)
         for k, (ax, o) in enumerate(zip(self.axes, orders, strict=True)):
             if o == 0:
                 continue
@@ -414,7 +437,8 @@ class BWLerLayer(nn.Module):
                 v = fourier_derivative(v, k, o, b - a)
         return v
 
-    def derivative(self, x: Tensor | Sequence[Tensor], orders: Sequence[int]) -> Tensor:
+    def derivative(self, x: Tensor | Sequence[Tensor], orders: Sequence[int], *,
+                   values: Tensor | None = None) -> Tensor:
         """A partial derivative of the interpolant at points or on a grid.
 
         Formed at the nodes (:meth:`nodal_derivative`), then interpolated as in
@@ -425,6 +449,8 @@ class BWLerLayer(nn.Module):
         x : Tensor of shape (m, d), or a tuple/list of d 1-D tensors
         orders : sequence of d non-negative ints
             ``orders[k]`` derivatives along axis ``k``.
+        values : Tensor of shape (n_1, ..., n_d), optional
+            Node values instead of :meth:`node_values` (as in :meth:`forward`).
 
         Returns
         -------
@@ -432,7 +458,7 @@ class BWLerLayer(nn.Module):
         """
         orders = self._check_orders(orders)
         pts = self._prepare(x)
-        return self._evaluate(self.nodal_derivative(orders), pts)
+        return self._evaluate(self.nodal_derivative(orders, values=values), pts)
 
     def extra_repr(self) -> str:
         axes = ", ".join(f"{ax.kind}(n={ax.n}, domain={ax.domain})" for ax in self.axes)
