@@ -21,7 +21,9 @@ Gauss-Newton phase:
     :class:`~numlearn.learned.optim.LevenbergMarquardt` on
     :meth:`PDEObjective.residual_vector` with the dense Jacobian of ``torch.func``
     (``jacfwd`` when the residual has at least as many entries as :math:`\theta`,
-    else ``jacrev``; option ``jacobian="fwd"|"rev"``).  Cost per step
+    else ``jacrev``; option ``jacobian="fwd"|"rev"``, or ``"constant"`` for a linear
+    residual: the Jacobian is taken once, and the steps are iterative refinement of the
+    normal equations).  Cost per step
     :math:`O(mP^2 + P^3)` and :math:`8(mP + P^2)` bytes, so a model of more than
     ``max_parameters`` (default 20000) parameters is refused before any work: use
     ``"nncg"`` (matrix-free) instead.  For a linear residual (explicit BWLer on a linear
@@ -99,7 +101,8 @@ class Phase:
         Keyword arguments of the optimiser's constructor (``lr_max``, ``lr_min``,
         ``eps`` for Adam; ``history_size``, ``max_iter`` for L-BFGS; ``rank``,
         ``cg_max_iter``, ``mu`` ... for NNCG; ``mu``, ``factor`` ... for
-        Levenberg-Marquardt, plus ``jacobian`` (``"auto"``, ``"fwd"``, ``"rev"``) and
+        Levenberg-Marquardt, plus ``jacobian`` (``"auto"``, ``"fwd"``, ``"rev"``,
+        ``"constant"``) and
         ``max_parameters``).  Checked when the phase is made.
     """
 
@@ -141,9 +144,9 @@ def _make_optimizer(phase: Phase, seed: int) -> Any:
             opts.setdefault("seed", seed)
             return NNCG(**opts)
         jac = phase.options.get("jacobian", "auto")
-        if jac not in ("auto", "fwd", "rev"):
-            raise ValueError(f"`options['jacobian']` must be 'auto', 'fwd' or 'rev', "
-                             f"got {jac!r}.")
+        if jac not in ("auto", "fwd", "rev", "constant"):
+            raise ValueError(f"`options['jacobian']` must be 'auto', 'fwd', 'rev' or "
+                             f"'constant' (a linear residual), got {jac!r}.")
         check_int(phase.options.get("max_parameters", GN_MAX_PARAMETERS),
                   "options['max_parameters']", minimum=1)
         return LevenbergMarquardt(**opts)
@@ -276,14 +279,17 @@ def _gauss_newton_functions(objective: PDEObjective, phase: Phase, theta: Tensor
     with torch.no_grad():
         m = objective.residual_vector(theta).numel()
     mode = phase.options.get("jacobian", "auto")
-    if mode == "auto":
-        mode = "fwd" if m >= n else "rev"
     residual = objective.residual_vector
 
     def res(th: Tensor) -> Tensor:
         with torch.no_grad():
             return residual(th)
 
+    if mode == "constant":  # a linear residual: J once, in chunks of 256 rows
+        J = jacobian_of(residual, "rev", chunk_size=256)(theta)
+        return res, lambda th: J
+    if mode == "auto":
+        mode = "fwd" if m >= n else "rev"
     return res, jacobian_of(residual, mode=mode)
 
 
