@@ -3,7 +3,7 @@
 For convection (Chebyshev t x Fourier x, nt x (nt - 1) nodes) and wave (Chebyshev x
 Chebyshev, nt x nt) this trains an explicit BWLer with each optimiser alone (Adam,
 L-BFGS, NNCG, Gauss-Newton) from zeros, at equal-ish budgets (the step counts of
-``default_phases`` times ``--scale``, capped at ``--time-budget`` seconds per run), and
+``tradeoff_phases`` times ``--scale``, capped at ``--time-budget`` seconds per run), and
 prints the representation, conditioning and optimization terms of the error against
 the truth on the evaluation grid, their total, the floor cond(A) eps, the loss gap to
 the QR minimiser and the telescoping residual.  ``--plot FILE`` saves the figure.

@@ -6,11 +6,11 @@ import pytest
 
 pytest.importorskip("torch")
 
-from numlearn.classical.spectral.spacetime import spacetime_system  # noqa: E402
-from numlearn.compare.studies.bwler_tradeoff import (  # noqa: E402
+from numlearn.classical.spectral.spacetime import spacetime_system
+from numlearn.compare.studies.bwler_tradeoff import (
     bwler_tradeoff,
-    default_phases,
     format_tradeoff,
+    tradeoff_phases,
 )
 
 EPS = np.finfo(np.float64).eps
@@ -58,4 +58,4 @@ def test_bad_input():
     with pytest.raises(TypeError, match="sizes"):
         bwler_tradeoff("convection", [7.5])
     with pytest.raises(ValueError, match="optimizers"):
-        default_phases("sgd", 10)
+        tradeoff_phases("sgd", 10)

@@ -37,14 +37,19 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["DEFAULT_OPTIMIZERS", "bwler_tradeoff", "default_phases", "format_tradeoff",
-           "plot_tradeoff"]
+__all__ = [
+    "TRADEOFF_OPTIMIZERS",
+    "bwler_tradeoff",
+    "format_tradeoff",
+    "plot_tradeoff",
+    "tradeoff_phases",
+]
 
 #: The optimisers compared, each run alone from the objective's initial parameters.
-DEFAULT_OPTIMIZERS = ("adam", "lbfgs", "nncg", "gauss_newton")
+TRADEOFF_OPTIMIZERS = ("adam", "lbfgs", "nncg", "gauss_newton")
 
 
-def default_phases(optimizer: str, n_params: int, scale: float = 1.0) -> list[Any]:
+def tradeoff_phases(optimizer: str, n_params: int, scale: float = 1.0) -> list[Any]:
     """The phase list of one optimiser at budget ``scale`` (1: the bench's budget).
 
     Adam ``2000 scale`` steps (cosine 1e-3 -> 1e-6, the paper's schedule); L-BFGS
@@ -56,7 +61,7 @@ def default_phases(optimizer: str, n_params: int, scale: float = 1.0) -> list[An
     from numlearn.learned.spectral import Phase
 
     def n(steps: float) -> int:
-        return max(1, int(round(steps * scale)))
+        return max(1, round(steps * scale))
 
     if optimizer == "adam":
         return [Phase("adam", n(2000))]
@@ -67,7 +72,7 @@ def default_phases(optimizer: str, n_params: int, scale: float = 1.0) -> list[An
     if optimizer == "gauss_newton":
         return [Phase("gauss_newton", 8, {"jacobian": "constant", "mu": 1e-12,
                                           "mu_min": 1e-16})]
-    raise ValueError(f"`optimizers` entries must be among {DEFAULT_OPTIMIZERS}, got "
+    raise ValueError(f"`optimizers` entries must be among {TRADEOFF_OPTIMIZERS}, got "
                      f"{optimizer!r}.")
 
 
@@ -84,7 +89,7 @@ def bwler_tradeoff(
     problem: str,
     sizes: Sequence[int | tuple[int, int]],
     *,
-    optimizers: Sequence[str] = DEFAULT_OPTIMIZERS,
+    optimizers: Sequence[str] = TRADEOFF_OPTIMIZERS,
     scale: float = 1.0,
     time_budget: float | None = None,
     seed: int = 0,
@@ -102,7 +107,7 @@ def bwler_tradeoff(
         otherwise) or ``(nt, nx)``.
     optimizers : sequence of str
         Each is run alone, from the objective's initial parameters, with
-        :func:`default_phases`.
+        :func:`tradeoff_phases`.
     scale : float, default 1
         Multiplies the step budgets.
     time_budget : float, optional
@@ -141,8 +146,8 @@ def bwler_tradeoff(
         raise ValueError("`sizes` must be a non-empty sequence of nt or (nt, nx).")
     opts = list(optimizers)
     for o in opts:
-        if o not in DEFAULT_OPTIMIZERS:
-            raise ValueError(f"`optimizers` entries must be among {DEFAULT_OPTIMIZERS}, "
+        if o not in TRADEOFF_OPTIMIZERS:
+            raise ValueError(f"`optimizers` entries must be among {TRADEOFF_OPTIMIZERS}, "
                              f"got {o!r}.")
     scale = check_positive(scale, "scale")
     make = objective if objective is not None else (
@@ -157,7 +162,7 @@ def bwler_tradeoff(
         n_params = int(obj.initial_parameters(seed).numel())
         for opt in opts:
             t0 = time.perf_counter()
-            res = fit(obj, default_phases(opt, n_params, scale), seed=seed,
+            res = fit(obj, tradeoff_phases(opt, n_params, scale), seed=seed,
                       time_budget=time_budget, progress=progress)
             seconds = time.perf_counter() - t0
             v = res.stats["theta"].detach().cpu().numpy().astype(np.float64)
