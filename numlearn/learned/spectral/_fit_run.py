@@ -11,8 +11,7 @@ from torch import Tensor
 
 from numlearn._core.result import Result
 from numlearn.learned.spectral import _fit_checkpoint as ckpt
-from numlearn.learned.spectral.fit import (
-    Phase,
+from numlearn.learned.spectral._fit_parts import (
     _check_args,
     _check_theta0,
     _finish,
@@ -107,7 +106,7 @@ class Run:
         return _finish(self.objective, self.theta, self.rows, self.phases, self.step,
                        self.elapsed(), stopped_by, self.target, self.time_budget)
 
-    def run_phase(self, i: int, phase: Phase, tqdm: Any) -> str | None:
+    def run_phase(self, i: int, phase: Any, tqdm: Any) -> str | None:
         obj = self.objective
         opt = _make_optimizer(phase, self.seed)
         gn = phase.optimizer == "gauss_newton"
