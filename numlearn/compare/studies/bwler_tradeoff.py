@@ -184,7 +184,7 @@ def format_tradeoff(rows: Sequence[dict[str, Any]]) -> str:
     """A fixed-width table of :func:`bwler_tradeoff`'s rows."""
     head = (f"{'problem':<10} {'nt x nx':>8} {'optimizer':<12} {'repr':>9} {'cond.':>9} "
             f"{'optim.':>9} {'total':>9} {'floor':>9} {'cond(A)':>9} "
-            f"{'loss-min':>9} {'steps':>6} {'s':>6} {'telesc.':>8}")
+            f"{'loss-min':>9} {'steps':>6} {'s':>6} {'stop':<11} {'telesc.':>8}")
     lines = [head, "-" * len(head)]
     for r in rows:
         lines.append(
@@ -192,7 +192,7 @@ def format_tradeoff(rows: Sequence[dict[str, Any]]) -> str:
             f"{r['optimizer']:<12} {r['representation']:9.2e} {r['conditioning']:9.2e} "
             f"{r['optimization']:9.2e} {r['total']:9.2e} {r['floor']:9.2e} "
             f"{r['cond']:9.2e} {r['loss'] - r['loss_min']:9.2e} {r['iterations']:>6} "
-            f"{r['seconds']:6.1f} {r['residual']:8.1e}")
+            f"{r['seconds']:6.1f} {r['stopped_by']:<11} {r['residual']:8.1e}")
     return "\n".join(lines)
 
 

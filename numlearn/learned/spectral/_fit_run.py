@@ -102,6 +102,8 @@ class Run:
                 self.phase_step = 0
                 self.opt_state = None
                 self.save(force=True)
+        if stopped_by == "steps" and getattr(self, "stalled", False):
+            stopped_by = "stalled"
         self.save(force=True)
         return _finish(self.objective, self.theta, self.rows, self.phases, self.step,
                        self.elapsed(), stopped_by, self.target, self.time_budget)
@@ -118,6 +120,7 @@ class Run:
                    desc=_phase_label(obj, i, phase), disable=not self.progress,
                    leave=False)
         reason: str | None = None
+        self.stalled = False
         try:
             while self.phase_step < phase.steps:
                 before = self.theta
@@ -154,6 +157,7 @@ class Run:
                     reason = "time_budget"
                     break
                 if stalled:  # no decrease left at this precision: next phase
+                    self.stalled = True
                     break
         finally:
             bar.close()
