@@ -86,7 +86,7 @@ def fit(
     checkpoint: str | Path | None = None,
     resume: bool = False,
 ) -> Result:
-    """Train ``objective`` by the optimiser ``phases`` in turn (module notes).
+    r"""Train ``objective`` by the optimiser ``phases`` in turn (module notes).
 
     Parameters
     ----------
@@ -128,6 +128,23 @@ def fit(
     ------
     NonFiniteLossError
         A loss term became NaN or inf (the message names the step and the term).
+
+    Notes
+    -----
+    Levenberg-Marquardt's default damping ``mu = 1e-2`` suits nonlinear residuals; on
+    a linear, ill-conditioned one (an explicit BWLer of convection or wave) it
+    contracts the error by only about :math:`\mu/(\lambda_{\min} + \mu)` a step: pass
+    ``{"jacobian": "constant", "mu": 1e-12}`` there (measured in the notes,
+    *BWLer precision-conditioning tradeoff*).
+
+    Examples
+    --------
+    >>> from numlearn.learned.spectral import ExplicitBWLer, Phase, fit
+    >>> obj = ExplicitBWLer("convection", 9, 8)
+    >>> res = fit(obj, [Phase("adam", 20), Phase("gauss_newton", 4,
+    ...           {"jacobian": "constant", "mu": 1e-12})], progress=False)
+    >>> bool(res.stats["loss"] < res.history["loss"][0]), res.method
+    (True, 'fit(adam+gauss_newton)')
     """
     run = _fit_run.Run(objective, phases, seed=seed, theta0=theta0,
                        time_budget=time_budget, target=target, eval_every=eval_every,
