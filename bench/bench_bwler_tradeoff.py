@@ -10,6 +10,7 @@ the QR minimiser and the telescoping residual.  ``--plot FILE`` saves the figure
 
 Run:  OMP_NUM_THREADS=1 python bench/bench_bwler_tradeoff.py \
           [--convection 17 33 49] [--wave 21 31 41] [--scale 1] [--time-budget 30]
+          [--optimizers adam lbfgs nncg gauss_newton]
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import sys
 import warnings
 
 from numlearn.compare.studies.bwler_tradeoff import (
+    TRADEOFF_OPTIMIZERS,
     bwler_tradeoff,
     format_tradeoff,
     plot_tradeoff,
@@ -32,6 +34,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     ap.add_argument("--wave", type=int, nargs="*", default=[21, 31, 41])
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--time-budget", type=float, default=30.0)
+    ap.add_argument("--optimizers", nargs="*", default=list(TRADEOFF_OPTIMIZERS))
     ap.add_argument("--plot", default=None)
     ap.add_argument("--json", default=None)
     args = ap.parse_args(argv)
@@ -41,7 +44,8 @@ def main(argv: list[str] | None = None) -> list[dict]:
             continue
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            study = bwler_tradeoff(problem, sizes, scale=args.scale,
+            study = bwler_tradeoff(problem, sizes, optimizers=args.optimizers,
+                                   scale=args.scale,
                                    time_budget=args.time_budget, progress=False)
         print(format_tradeoff(study), flush=True)
         rows.extend(study)
