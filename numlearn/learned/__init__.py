@@ -45,10 +45,10 @@ _HOMES = {
     ),
     "numlearn.learned.optim": (
         "LBFGS", "NNCG", "AdamCosine", "CGResult", "LMStep", "LevenbergMarquardt",
-        "NystromApproximation", "OptimStep", "cosine_lr", "hessian_vector_product",
+        "jacobian_of", "NystromApproximation", "OptimStep", "cosine_lr", "hessian_vector_product",
         "nystrom_approximation", "pcg",
     ),
-    "numlearn.learned.spectral": ("NonFiniteLossError", "PDEObjective",
+    "numlearn.learned.spectral": ("NonFiniteLossError", "PDEObjective", "Phase", "fit",
                                   "ExplicitBWLer"),
     "numlearn.learned.config": ("TrainConfig", "build_model"),
     "numlearn.learned.training": ("restart_seed", "train"),
