@@ -49,7 +49,7 @@ _HOMES = {
         "nystrom_approximation", "pcg",
     ),
     "numlearn.learned.spectral": ("NonFiniteLossError", "PDEObjective", "Phase", "fit",
-                                  "ExplicitBWLer"),
+                                  "ExplicitBWLer", "solve_explicit_bwler"),
     "numlearn.learned.config": ("TrainConfig", "build_model"),
     "numlearn.learned.training": ("restart_seed", "train"),
     "numlearn.learned.checkpoint": (
