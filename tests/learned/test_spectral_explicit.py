@@ -129,7 +129,7 @@ def test_optimizers_decrease_loss():
     th0 = obj.initial_parameters()
     l0 = float(obj.loss(th0))
     for opt in (AdamCosine(5, lr_max=1e-2), LBFGS(max_iter=1), NNCG(rank=8, mu=1e-8)):
-        th, steps = opt.minimize(th0.clone(), obj.loss, max_iter=3)
+        th, _ = opt.minimize(th0.clone(), obj.loss, max_iter=3)
         assert float(obj.loss(th)) < l0, type(opt).__name__
 
 

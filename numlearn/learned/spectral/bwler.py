@@ -43,6 +43,7 @@ import torch
 from numpy.typing import NDArray
 from torch import Tensor
 
+from numlearn.learned.layers._bwler_axes import axis_nodes
 from numlearn.learned.layers.base import _check_device, _check_dtype
 from numlearn.learned.layers.bwler import BWLerLayer, ChebyshevAxis, FourierAxis
 from numlearn.learned.spectral.objective import PDEObjective
@@ -182,11 +183,11 @@ class ExplicitBWLer(PDEObjective):
                                 tt(w[blocks[c.name]].reshape(c.rhs.shape))))
         x_axis = (FourierAxis(disc.x.n, disc.x.domain) if disc.x_basis == "fourier"
                   else ChebyshevAxis(disc.x.n, disc.x.domain))
-        self.layer = BWLerLayer((ChebyshevAxis(disc.t.n, disc.t.domain), x_axis), **fk)
-        for k, (ours, theirs) in enumerate(zip(self.layer.nodes, (disc.t.nodes, disc.x.nodes),
-                                               strict=True)):
-            if not np.array_equal(ours.cpu().numpy(), theirs):  # pragma: no cover - invariant
-                raise AssertionError(f"axis {k}: the layer's nodes differ from the classical ones")
+        axes = (ChebyshevAxis(disc.t.n, disc.t.domain), x_axis)
+        for ax, theirs in zip(axes, (disc.t.nodes, disc.x.nodes), strict=True):
+            if not np.array_equal(axis_nodes(ax), theirs):  # pragma: no cover - invariant
+                raise AssertionError(f"{ax}: the layer's nodes differ from the classical ones")
+        self.layer = BWLerLayer(axes, **fk)
         self.name = f"explicit BWLer {disc.t.n}x{disc.x.n}"
         self._system: Any = None
         self._eval_grid: tuple[Tensor, Tensor] | None = None
@@ -374,15 +375,15 @@ _PRESETS: dict[str, dict[str, dict[str, Any]]] = {
         "convection": {"nx": 4, "weights": "paper", "steps": 4},
         "wave": {"nt": 41, "nx": 41, "weights": "equilibrate", "steps": 4},
         "reaction": {"nt": 33, "nx": 101, "weights": "paper", "steps": 5,
-                     "stages": (0.2, 0.6, 1.0)},
+                     "stages": (0.2, 0.4, 0.6, 0.8, 1.0)},
         "burgers": {"nt": 33, "nx": 65, "weights": "paper", "steps": 6,
                     "stages": (30.0, 10.0, 3.0, 1.0)},
     },
     "fast": {
         "convection": {"nx": 4, "weights": "paper", "steps": 4},
         "wave": {"nt": 41, "nx": 41, "weights": "equilibrate", "steps": 4},
-        "reaction": {"nt": 25, "nx": 81, "weights": "paper", "steps": 4,
-                     "stages": (0.2, 0.6, 1.0)},
+        "reaction": {"nt": 25, "nx": 81, "weights": "paper", "steps": 5,
+                     "stages": (0.2, 0.4, 0.6, 0.8, 1.0)},
         "burgers": {"nt": 17, "nx": 33, "weights": "paper", "steps": 5,
                     "stages": (30.0, 10.0, 3.0, 1.0)},
     },
