@@ -31,7 +31,14 @@ from numlearn.compare.report import (
     check_report,
     machine_info,
 )
-from numlearn.compare.studies import resolution_study
+from numlearn.compare.studies import (
+    TRADEOFF_OPTIMIZERS,
+    bwler_tradeoff,
+    format_tradeoff,
+    plot_tradeoff,
+    resolution_study,
+    tradeoff_phases,
+)
 from numlearn.compare.suites import (
     EXTRAS,
     INTERPOLATION_METHODS,
@@ -54,6 +61,7 @@ __all__ = [
     "PDE_SOLVERS",
     "ROW_KEYS",
     "SUITES",
+    "TRADEOFF_OPTIMIZERS",
     "JsonReport",
     "LeastSquaresSuite",
     "Method",
@@ -63,10 +71,12 @@ __all__ = [
     "UnknownSuiteError",
     "add_parallel_arguments",
     "atomic_write_text",
+    "bwler_tradeoff",
     "check_reference_data",
     "check_report",
     "executor_from_args",
     "format_table",
+    "format_tradeoff",
     "get_suite",
     "limit_threads",
     "machine_info",
@@ -74,9 +84,11 @@ __all__ = [
     "plot_convergence",
     "plot_error_vs_n",
     "plot_rows",
+    "plot_tradeoff",
     "register_suite",
     "resolution_study",
     "run_comparison",
     "task_threads",
+    "tradeoff_phases",
     "write_json",
 ]

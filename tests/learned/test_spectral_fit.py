@@ -107,6 +107,7 @@ def test_gauss_newton_reaches_the_qr_minimiser():
     # iterative refinement on the normal equations: forward error ~ cond(A) eps
     assert np.linalg.norm(theta - v) / np.linalg.norm(v) <= 10 * cond * EPS
     assert res.status is Status.SUCCESS
+    assert res.stats["stopped_by"] == "stalled"  # no decrease left: stops before 20
 
 
 def test_adam_then_lbfgs_then_gn_phases_in_history():

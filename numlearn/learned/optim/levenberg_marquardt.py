@@ -46,15 +46,16 @@ __all__ = ["LMStep", "LevenbergMarquardt", "jacobian_of"]
 Residual = Callable[[Tensor], Tensor]
 
 
-def jacobian_of(residual: Residual, mode: Literal["auto", "fwd", "rev"] = "auto"
-                ) -> Residual:
+def jacobian_of(residual: Residual, mode: Literal["auto", "fwd", "rev"] = "auto",
+                *, chunk_size: int | None = None) -> Residual:
     """The function ``theta -> J(theta)`` (shape ``(m, P)``) of a residual
     ``theta -> r(theta)`` (shape ``(m,)``, a pure torch function of a 1-D ``theta``).
 
     ``mode="fwd"``: ``torch.func.jacfwd`` (``P`` forward-mode passes, batched by
     ``vmap``); ``"rev"``: ``torch.func.jacrev`` (``m`` reverse-mode passes);
     ``"auto"``: forward mode when ``m >= P`` (tall Jacobians, the usual least-squares
-    case), else reverse mode.
+    case), else reverse mode.  ``chunk_size`` (reverse mode) bounds the memory: that
+    many backward passes are batched at a time (``torch.func.jacrev``'s option).
 
     Examples
     --------
@@ -74,9 +75,12 @@ def jacobian_of(residual: Residual, mode: Literal["auto", "fwd", "rev"] = "auto"
             with torch.no_grad():
                 m = residual(theta).numel()
             chosen = "fwd" if m >= theta.numel() else "rev"
-        fn = torch.func.jacfwd if chosen == "fwd" else torch.func.jacrev
+        if chosen == "fwd":
+            fn = torch.func.jacfwd(residual)
+        else:
+            fn = torch.func.jacrev(residual, chunk_size=chunk_size)
         with torch.enable_grad():
-            return fn(residual)(theta.detach()).detach()
+            return fn(theta.detach()).detach()
 
     return jacobian
 

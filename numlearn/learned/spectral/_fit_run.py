@@ -11,8 +11,7 @@ from torch import Tensor
 
 from numlearn._core.result import Result
 from numlearn.learned.spectral import _fit_checkpoint as ckpt
-from numlearn.learned.spectral.fit import (
-    Phase,
+from numlearn.learned.spectral._fit_parts import (
     _check_args,
     _check_theta0,
     _finish,
@@ -103,11 +102,13 @@ class Run:
                 self.phase_step = 0
                 self.opt_state = None
                 self.save(force=True)
+        if stopped_by == "steps" and getattr(self, "stalled", False):
+            stopped_by = "stalled"
         self.save(force=True)
         return _finish(self.objective, self.theta, self.rows, self.phases, self.step,
                        self.elapsed(), stopped_by, self.target, self.time_budget)
 
-    def run_phase(self, i: int, phase: Phase, tqdm: Any) -> str | None:
+    def run_phase(self, i: int, phase: Any, tqdm: Any) -> str | None:
         obj = self.objective
         opt = _make_optimizer(phase, self.seed)
         gn = phase.optimizer == "gauss_newton"
@@ -119,6 +120,7 @@ class Run:
                    desc=_phase_label(obj, i, phase), disable=not self.progress,
                    leave=False)
         reason: str | None = None
+        self.stalled = False
         try:
             while self.phase_step < phase.steps:
                 before = self.theta
@@ -155,6 +157,7 @@ class Run:
                     reason = "time_budget"
                     break
                 if stalled:  # no decrease left at this precision: next phase
+                    self.stalled = True
                     break
         finally:
             bar.close()
