@@ -48,8 +48,8 @@ _HOMES = {
         "jacobian_of", "NystromApproximation", "OptimStep", "cosine_lr", "hessian_vector_product",
         "nystrom_approximation", "pcg",
     ),
-    "numlearn.learned.spectral": ("NonFiniteLossError", "PDEObjective",
-                                  "ExplicitBWLer", "Phase", "fit"),
+    "numlearn.learned.spectral": ("NonFiniteLossError", "PDEObjective", "Phase", "fit",
+                                  "ExplicitBWLer", "solve_explicit_bwler"),
     "numlearn.learned.config": ("TrainConfig", "build_model"),
     "numlearn.learned.training": ("restart_seed", "train"),
     "numlearn.learned.checkpoint": (
