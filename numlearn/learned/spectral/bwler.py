@@ -502,6 +502,8 @@ def solve_explicit_bwler(
         if problem.linear:
             opts["jacobian"] = "constant"  # a linear residual: J formed once
         phases = [Phase("gauss_newton", cfg["steps"], opts)]
+    elif isinstance(phases, Phase):
+        phases = [phases]
     stages = [problem]
     key = _CONTINUED.get(problem.name)
     if key is not None:
