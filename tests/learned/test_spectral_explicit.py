@@ -66,8 +66,9 @@ def test_gradient_is_normal_equations(name, nt, nx):
 
 
 @pytest.mark.parametrize(("name", "nt", "nx"), NONLINEAR)
-def test_nonlinear_residual_is_classical(name, nt, nx):
-    obj = ExplicitBWLer(name, nt, nx)
+@pytest.mark.parametrize("weights", ["paper", "equilibrate"])
+def test_nonlinear_residual_is_classical(name, nt, nx, weights):
+    obj = ExplicitBWLer(name, nt, nx, weights=weights)
     v = 0.5 * _rand(nt * nx, 2)
     ref = obj.row_weights * _residual(obj._disc, v.numpy())
     r = obj.residual_vector(v).numpy()
