@@ -191,6 +191,7 @@ class ExplicitBWLer(PDEObjective):
         self.name = f"explicit BWLer {disc.t.n}x{disc.x.n}"
         self._system: Any = None
         self._eval_grid: tuple[Tensor, Tensor] | None = None
+        self._truth: NDArray[np.float64] | None = None
 
     # ------------------------------------------------------------------ helpers
 
@@ -278,6 +279,18 @@ class ExplicitBWLer(PDEObjective):
     def predict(self, theta: Tensor) -> NDArray[np.float64]:
         """:meth:`predict_values` of ``theta.view(nt, nx)``."""
         return self.predict_values(self._check_theta(theta).view(self.shape))
+
+    def error(self, theta: Tensor, norm: str = "rel_l2") -> float:
+        """As :meth:`PDEObjective.error`, with ``problem.truth()`` computed once per
+        objective (Burgers' Cole-Hopf reference takes seconds per call)."""
+        from numlearn._core.validation import check_choice
+        from numlearn.precision.metrics import max_abs, rel_l2, rmse
+
+        fn = {"rel_l2": rel_l2, "rmse": rmse, "max": max_abs}
+        check_choice(norm, "norm", tuple(fn))
+        if self._truth is None:
+            self._truth = np.asarray(self.problem.truth(), dtype=np.float64)
+        return float(fn[norm](self._truth, self.predict(theta)))
 
     def config(self) -> dict[str, Any]:
         """JSON-able settings that rebuild this objective (:meth:`from_config`)."""
@@ -376,19 +389,17 @@ _PRESETS: dict[str, dict[str, dict[str, Any]]] = {
         "wave": {"nt": 41, "nx": 41, "weights": "equilibrate", "steps": 4},
         "reaction": {"nt": 33, "nx": 101, "weights": "paper", "steps": 5,
                      "stages": (0.2, 0.4, 0.6, 0.8, 1.0)},
-        "burgers": {"nt": 33, "nx": 65, "weights": "paper", "steps": 6,
-                    "stages": (30.0, 10.0, 3.0, 1.0)},
+        "burgers": {"nt": 33, "nx": 65, "weights": "paper", "steps": 12},
     },
     "fast": {
         "convection": {"nx": 4, "weights": "paper", "steps": 4},
         "wave": {"nt": 41, "nx": 41, "weights": "equilibrate", "steps": 4},
         "reaction": {"nt": 25, "nx": 81, "weights": "paper", "steps": 5,
                      "stages": (0.2, 0.4, 0.6, 0.8, 1.0)},
-        "burgers": {"nt": 17, "nx": 33, "weights": "paper", "steps": 5,
-                    "stages": (30.0, 10.0, 3.0, 1.0)},
+        "burgers": {"nt": 17, "nx": 33, "weights": "paper", "steps": 12},
     },
 }
-_CONTINUED = {"reaction": "rho", "burgers": "nu"}
+_CONTINUED = {"reaction": "rho"}
 
 
 def _preset(problem: Any, preset: str) -> dict[str, Any]:
@@ -426,9 +437,10 @@ def solve_explicit_bwler(
     Builds :class:`ExplicitBWLer` with the preset's nodes, collocation set and row
     weights (each overridable), trains it with
     :func:`~numlearn.learned.spectral.fit` (default phases: Gauss-Newton /
-    Levenberg-Marquardt from zeros, :math:`\mu = 10^{-12}`; for the nonlinear
-    reaction and Burgers the same per continuation stage in the coefficient, each
-    stage starting from the previous one's values, as
+    Levenberg-Marquardt from zeros, :math:`\mu = 10^{-12}`, with the constant
+    Jacobian for linear problems; for reaction the same per continuation stage in
+    :math:`\rho` (1, 2, ..., 5 for :math:`\rho = 5`), each stage starting from the
+    previous one's values, as
     :func:`~numlearn.classical.spectral.spacetime.solve_spacetime_newton`'s
     ``continuation=`` does), and computes the exact minimiser of the same discrete
     loss classically (:meth:`ExplicitBWLer.classical_solution`: QR, or Gauss-Newton
@@ -490,6 +502,8 @@ def solve_explicit_bwler(
         if problem.linear:
             opts["jacobian"] = "constant"  # a linear residual: J formed once
         phases = [Phase("gauss_newton", cfg["steps"], opts)]
+    elif isinstance(phases, Phase):
+        phases = [phases]
     stages = [problem]
     key = _CONTINUED.get(problem.name)
     if key is not None:
