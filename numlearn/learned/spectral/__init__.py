@@ -2,9 +2,10 @@
 BWLer, BWLer-hat and MLP PINN objectives (:mod:`.objective`) and their training."""
 
 from numlearn.learned.spectral.bwler import ExplicitBWLer
+from numlearn.learned.spectral.fit import Phase, fit
 from numlearn.learned.spectral.hat import BWLerHat, solve_bwler_hat
 from numlearn.learned.spectral.objective import NonFiniteLossError, PDEObjective
 from numlearn.learned.spectral.pinn import MLPPINN, solve_mlp_pinn
 
 __all__ = ["BWLerHat", "ExplicitBWLer", "MLPPINN", "NonFiniteLossError", "PDEObjective",
-           "solve_bwler_hat", "solve_mlp_pinn"]
+           "Phase", "fit", "solve_bwler_hat", "solve_mlp_pinn"]
