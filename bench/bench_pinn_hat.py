@@ -24,7 +24,7 @@ import time
 
 import torch
 
-from numlearn.learned.spectral import BWLerHat, MLPPINN
+from numlearn.learned.spectral import MLPPINN, BWLerHat
 from numlearn.learned.spectral.hat import HAT_NETWORK, HAT_NODES
 from numlearn.learned.spectral.pinn import FAST_PINN
 from numlearn.problems.pdes import get_pde

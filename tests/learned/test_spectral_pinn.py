@@ -14,7 +14,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from numlearn.learned.layers import MLP, FlatParameters  # noqa: E402
-from numlearn.learned.spectral import BWLerHat, MLPPINN, PDEObjective  # noqa: E402
+from numlearn.learned.spectral import MLPPINN, BWLerHat, PDEObjective  # noqa: E402
 from numlearn.learned.spectral.pinn import needed_derivatives  # noqa: E402
 from numlearn.problems.pdes import get_pde  # noqa: E402
 
@@ -90,8 +90,9 @@ def _exact_torch(problem):
             return h * e / (h * e + 1 - h)
         return u
     c, b = p["c"], p["beta"]
-    return lambda z: (torch.sin(math.pi * z[:, 1]) * torch.cos(c * math.pi * z[:, 0])
-                      + 0.5 * torch.sin(b * math.pi * z[:, 1]) * torch.cos(c * b * math.pi * z[:, 0]))
+    pi = math.pi
+    return lambda z: (torch.sin(pi * z[:, 1]) * torch.cos(c * pi * z[:, 0])
+                      + 0.5 * torch.sin(b * pi * z[:, 1]) * torch.cos(c * b * pi * z[:, 0]))
 
 
 class _ExactStandIn(MLPPINN):

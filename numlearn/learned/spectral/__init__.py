@@ -7,5 +7,5 @@ from numlearn.learned.spectral.hat import BWLerHat, solve_bwler_hat
 from numlearn.learned.spectral.objective import NonFiniteLossError, PDEObjective
 from numlearn.learned.spectral.pinn import MLPPINN, solve_mlp_pinn
 
-__all__ = ["BWLerHat", "ExplicitBWLer", "MLPPINN", "NonFiniteLossError", "PDEObjective",
+__all__ = ["MLPPINN", "BWLerHat", "ExplicitBWLer", "NonFiniteLossError", "PDEObjective",
            "Phase", "fit", "solve_bwler_hat", "solve_mlp_pinn"]

@@ -53,7 +53,7 @@ from numlearn.learned.spectral.bwler import ExplicitBWLer
 from numlearn.learned.spectral.objective import PDEObjective
 from numlearn.learned.spectral.pinn import check_evolution_problem, check_theta_for
 
-__all__ = ["BWLerHat"]
+__all__ = ["BWLerHat", "solve_bwler_hat"]
 
 
 class BWLerHat(PDEObjective):

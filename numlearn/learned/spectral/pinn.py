@@ -1,4 +1,4 @@
-r"""The MLP physics-informed neural network (PINN) of the PINN literature, as a :class:`PDEObjective`.
+r"""The MLP physics-informed neural network (PINN) of the literature, as a :class:`PDEObjective`.
 
 A ``tanh`` network :math:`u_\theta(t, x)` (:class:`~numlearn.learned.layers.MLP`) is
 evaluated at collocation points; its derivatives in ``t`` and ``x`` come from automatic
@@ -80,7 +80,7 @@ from numlearn.learned.layers import MLP, FlatParameters
 from numlearn.learned.layers.base import _check_device, _check_dtype
 from numlearn.learned.spectral.objective import PDEObjective
 
-__all__ = ["RATHORE_COLLOCATION", "MLPPINN", "check_evolution_problem", "check_theta_for"]
+__all__ = ["MLPPINN", "solve_mlp_pinn"]
 
 #: Rathore et al.'s collocation: a 255 x 100 interior grid of which 10,000 points are
 #: drawn, 257 initial-condition points and 101 per boundary.
