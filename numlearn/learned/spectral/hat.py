@@ -47,11 +47,14 @@ import torch
 from numpy.typing import NDArray
 from torch import Tensor
 
-from numlearn._core.validation import check_int
 from numlearn.learned.layers import MLP, FlatParameters
 from numlearn.learned.spectral.bwler import ExplicitBWLer
 from numlearn.learned.spectral.objective import PDEObjective
-from numlearn.learned.spectral.pinn import check_evolution_problem, check_theta_for
+from numlearn.learned.spectral.pinn import (
+    check_evolution_problem,
+    check_theta_for,
+    fresh_parameters,
+)
 
 __all__ = ["BWLerHat", "solve_bwler_hat"]
 
@@ -134,11 +137,7 @@ class BWLerHat(PDEObjective):
 
     def initial_parameters(self, seed: int = 0) -> Tensor:
         """A freshly initialised network's flat parameters (seeded)."""
-        seed = check_int(seed, "seed")
-        c = self.net.config()
-        net = MLP(2, c["hidden"], activation=c["activation"], init=c["init"], seed=seed,
-                  dtype=self.dtype, device=self.device)
-        return FlatParameters(net).get()
+        return fresh_parameters(self.net, seed)
 
     def predict(self, theta: Tensor) -> NDArray[np.float64]:
         """The interpolant of the network's node values on the evaluation grid."""

@@ -138,6 +138,15 @@ def needed_derivatives(problem: Any) -> tuple[str, ...]:
     return tuple(k for k in _DERIVS if k in seen)
 
 
+def fresh_parameters(net: MLP, seed: int) -> Tensor:
+    """The flat parameters of a new network like ``net``, initialised with ``seed``."""
+    seed = check_int(seed, "seed")
+    c = net.config()
+    new = MLP(c["in_features"], c["hidden"], c["out_features"], activation=c["activation"],
+              init=c["init"], seed=seed, dtype=net.dtype, device=net.device)
+    return FlatParameters(new).get()
+
+
 def _functorch_active() -> bool:
     active = getattr(torch._C, "_are_functorch_transforms_active", None)
     return bool(active()) if active is not None else True
@@ -362,11 +371,7 @@ class MLPPINN(PDEObjective):
 
     def initial_parameters(self, seed: int = 0) -> Tensor:
         """A freshly initialised network's flat parameters (``init``, seeded)."""
-        seed = check_int(seed, "seed")
-        c = self.net.config()
-        net = MLP(2, c["hidden"], activation=c["activation"], init=c["init"], seed=seed,
-                  dtype=self.dtype, device=self.device)
-        return FlatParameters(net).get()
+        return fresh_parameters(self.net, seed)
 
     def predict(self, theta: Tensor) -> NDArray[np.float64]:
         """The network on ``problem.evaluation_grid()``, shape ``(n_t, n_x)``."""
