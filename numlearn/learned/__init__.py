@@ -49,7 +49,8 @@ _HOMES = {
         "nystrom_approximation", "pcg",
     ),
     "numlearn.learned.spectral": ("NonFiniteLossError", "PDEObjective", "Phase", "fit",
-                                  "ExplicitBWLer", "solve_explicit_bwler"),
+                                  "ExplicitBWLer", "solve_explicit_bwler",
+                                  "MLPPINN", "BWLerHat", "solve_mlp_pinn", "solve_bwler_hat"),
     "numlearn.learned.config": ("TrainConfig", "build_model"),
     "numlearn.learned.training": ("restart_seed", "train"),
     "numlearn.learned.checkpoint": (
