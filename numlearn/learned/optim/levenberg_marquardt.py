@@ -140,6 +140,7 @@ class LevenbergMarquardt:
         self.factor = factor
         self.mu_min = mu_min
         self.mu_max = mu_max
+        self._fixed: tuple[Tensor, Tensor, Tensor, dict[float, Tensor]] | None = None
 
     def step(
         self,
@@ -152,22 +153,42 @@ class LevenbergMarquardt:
         ``residual(theta)`` returns :math:`r` (shape ``(m,)``, no autograd graph needed)
         and ``jacobian(theta)`` returns :math:`J` (shape ``(m, P)``); without
         ``jacobian`` it is :func:`jacobian_of` ``(residual)`` (automatic
-        differentiation, ``residual`` then a pure torch function).
+        differentiation, ``residual`` then a pure torch function).  A ``jacobian``
+        callable with the attribute ``fixed = True`` that returns the same tensor at
+        every ``theta`` (a linear residual) has :math:`J^\top J` and its Cholesky
+        factor formed once and reused by later steps, which then cost
+        :math:`O(mP + P^2)`: the damping is not lowered after an accepted step, so the
+        steps are iterative refinement with one factor (each recomputes the residual
+        in full precision).
         """
         if jacobian is None:
             jacobian = jacobian_of(residual)
         r = residual(theta)
         loss = float(r @ r)
         J = jacobian(theta)
-        JTJ = J.T @ J
+        cache = self._fixed
+        if cache is not None and cache[0] is J:  # the same Jacobian tensor as before
+            _, JTJ, diag, factors = cache
+        else:
+            JTJ = J.T @ J
+            diag = JTJ.diagonal().clone()
+            diag.clamp_(min=1e-12 * float(diag.max()) + 1e-300)
+            factors = {}
+            # Kept only for a Jacobian that is one tensor for every theta (a linear
+            # residual): then J^T J and its factor per damping are formed once.
+            self._fixed = (J, JTJ, diag, factors) if getattr(jacobian, "fixed", False) \
+                else None
         JTr = J.T @ r
         del J
-        diag = JTJ.diagonal().clone()
-        diag.clamp_(min=1e-12 * float(diag.max()) + 1e-300)
         accepted = False
         mu = self.mu
         while mu < self.mu_max:
-            L, info = torch.linalg.cholesky_ex(JTJ + mu * torch.diag(diag))
+            if mu in factors:
+                L, info = factors[mu], 0
+            else:
+                L, info = torch.linalg.cholesky_ex(JTJ + mu * torch.diag(diag))
+                if self._fixed is not None and not int(info):
+                    factors[mu] = L
             if int(info):
                 mu *= 10
                 continue
@@ -176,7 +197,8 @@ class LevenbergMarquardt:
             loss_new = float(r_new @ r_new)
             if loss_new < loss:
                 theta, loss, accepted = theta + delta, loss_new, True
-                mu = max(mu / self.factor, self.mu_min)
+                if self._fixed is None:  # a fixed J keeps the damping whose factor it has
+                    mu = max(mu / self.factor, self.mu_min)
                 break
             mu *= self.factor
         self.mu = mu

@@ -168,7 +168,12 @@ def _gauss_newton_functions(objective: PDEObjective, phase: Phase, theta: Tensor
 
     if mode == "constant":  # a linear residual: J once, in chunks of 256 rows
         J = jacobian_of(residual, "rev", chunk_size=256)(theta)
-        return res, lambda th: J
+
+        def fixed(th: Tensor) -> Tensor:
+            return J
+
+        fixed.fixed = True  # type: ignore[attr-defined]  # LM reuses J^T J and its factor
+        return res, fixed
     if mode == "auto":
         mode = "fwd" if m >= n else "rev"
     return res, jacobian_of(residual, mode=mode)

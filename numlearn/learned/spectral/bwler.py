@@ -191,7 +191,6 @@ class ExplicitBWLer(PDEObjective):
         self.name = f"explicit BWLer {disc.t.n}x{disc.x.n}"
         self._system: Any = None
         self._eval_grid: tuple[Tensor, Tensor] | None = None
-        self._truth: NDArray[np.float64] | None = None
 
     # ------------------------------------------------------------------ helpers
 
@@ -279,18 +278,6 @@ class ExplicitBWLer(PDEObjective):
     def predict(self, theta: Tensor) -> NDArray[np.float64]:
         """:meth:`predict_values` of ``theta.view(nt, nx)``."""
         return self.predict_values(self._check_theta(theta).view(self.shape))
-
-    def error(self, theta: Tensor, norm: str = "rel_l2") -> float:
-        """As :meth:`PDEObjective.error`, with ``problem.truth()`` computed once per
-        objective (Burgers' Cole-Hopf reference takes seconds per call)."""
-        from numlearn._core.validation import check_choice
-        from numlearn.precision.metrics import max_abs, rel_l2, rmse
-
-        fn = {"rel_l2": rel_l2, "rmse": rmse, "max": max_abs}
-        check_choice(norm, "norm", tuple(fn))
-        if self._truth is None:
-            self._truth = np.asarray(self.problem.truth(), dtype=np.float64)
-        return float(fn[norm](self._truth, self.predict(theta)))
 
     def config(self) -> dict[str, Any]:
         """JSON-able settings that rebuild this objective (:meth:`from_config`)."""

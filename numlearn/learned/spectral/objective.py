@@ -100,10 +100,21 @@ class PDEObjective:
 
     def error(self, theta: Tensor, norm: str = "rel_l2") -> float:
         """The error of :meth:`predict` against ``problem.truth()`` on the evaluation
-        grid: ``"rel_l2"`` (:math:`\\|u-v\\|_2/\\|u\\|_2`), ``"rmse"`` or ``"max"``."""
+        grid: ``"rel_l2"`` (:math:`\\|u-v\\|_2/\\|u\\|_2`), ``"rmse"`` or ``"max"``.
+
+        The truth is computed once per objective and kept (:meth:`truth`; Burgers'
+        Cole-Hopf reference takes seconds per call)."""
         from numlearn._core.validation import check_choice
         from numlearn.precision.metrics import max_abs, rel_l2, rmse
 
         fn = {"rel_l2": rel_l2, "rmse": rmse, "max": max_abs}
         check_choice(norm, "norm", tuple(fn))
-        return float(fn[norm](self.problem.truth(), self.predict(theta)))
+        return float(fn[norm](self.truth(), self.predict(theta)))
+
+    def truth(self) -> NDArray[np.float64]:
+        """``problem.truth()`` on the evaluation grid, computed on first use and kept."""
+        cached = self.__dict__.get("_truth_cache")
+        if cached is None:
+            cached = np.asarray(self.problem.truth(), dtype=np.float64)
+            self.__dict__["_truth_cache"] = cached
+        return cached
