@@ -4,6 +4,13 @@
   space-time collocation against resolution (:func:`resolution_study`).
 """
 
+from numlearn.compare.studies.mlp_ceiling import (
+    DEFAULT_TARGETS,
+    format_mlp_ceiling,
+    mlp_ceiling_study,
+    plot_mlp_ceiling,
+)
 from numlearn.compare.studies.spacetime_resolution import resolution_study
 
-__all__ = ["resolution_study"]
+__all__ = ["DEFAULT_TARGETS", "format_mlp_ceiling", "mlp_ceiling_study",
+           "plot_mlp_ceiling", "resolution_study"]
