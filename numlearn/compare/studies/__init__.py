@@ -5,12 +5,12 @@
 """
 
 from numlearn.compare.studies.mlp_ceiling import (
-    DEFAULT_TARGETS,
+    MLP_CEILING_TARGETS,
     format_mlp_ceiling,
     mlp_ceiling_study,
     plot_mlp_ceiling,
 )
 from numlearn.compare.studies.spacetime_resolution import resolution_study
 
-__all__ = ["DEFAULT_TARGETS", "format_mlp_ceiling", "mlp_ceiling_study",
+__all__ = ["MLP_CEILING_TARGETS", "format_mlp_ceiling", "mlp_ceiling_study",
            "plot_mlp_ceiling", "resolution_study"]

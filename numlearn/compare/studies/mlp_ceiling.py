@@ -26,10 +26,10 @@ from typing import Any
 
 from numlearn._core.validation import check_int
 
-__all__ = ["DEFAULT_TARGETS", "format_mlp_ceiling", "mlp_ceiling_study", "plot_mlp_ceiling"]
+__all__ = ["MLP_CEILING_TARGETS", "format_mlp_ceiling", "mlp_ceiling_study", "plot_mlp_ceiling"]
 
 #: The default targets: sin(kx) for k = 1, 4, 16 on [-1, 1] and Runge's function.
-DEFAULT_TARGETS: tuple[str | float, ...] = (1.0, 4.0, 16.0, "runge")
+MLP_CEILING_TARGETS: tuple[str | float, ...] = (1.0, 4.0, 16.0, "runge")
 
 
 def _target(spec: str | float) -> Any:
@@ -45,7 +45,7 @@ def _target(spec: str | float) -> Any:
 
 
 def mlp_ceiling_study(
-    targets: Sequence[str | float] = DEFAULT_TARGETS,
+    targets: Sequence[str | float] = MLP_CEILING_TARGETS,
     widths: Sequence[int] = (5, 10, 20, 50),
     *,
     depth: int = 3,
