@@ -83,7 +83,7 @@ def test_mlp_fit_decreases_and_stays_above_the_floor_regression():
     """Regression check of the MLP ceiling at small size: a 2 x 10 tanh MLP trained
     on 33 samples of sin(4x) by 300 Adam steps and 60 L-BFGS iterations lowers its
     error by more than 10x, and stays above 1e-10, four orders above the BWLer's
-    floor.  (Measured 2026-12-05: 2.0e-2 from 1.0, see docs/notes/mlp_ceiling.md.)"""
+    floor.  (Measured 2026-12-05: 2.7e-2 from 0.96.)"""
     prob = _problem(n=33, grid_size=200)
     res = fit_mlp(prob, hidden=(10, 10), adam_steps=300, lbfgs_steps=60, seed=0,
                   progress=False)
