@@ -70,7 +70,7 @@ def test_mlp_row_applies_only_where_the_suite_trains_it():
     pytest.importorskip("torch")
     res = LEARNED_INTERPOLATION_METHODS[1].run(InterpolationProblem(get_target("exp"),
                                                                     16, grid_size=5))
-    assert res.status.code == "not_applicable" and "runge/n=256" in res.message
+    assert res.status.code == "not_applicable" and "exp/n=64" in res.message
 
 
 def test_quick_report_puts_learned_beside_classical():
@@ -108,3 +108,24 @@ def test_mlp_ceiling_study_at_tiny_sizes(tmp_path):
     assert [p.name for p in paths] == ["mlp_ceiling_vs_parameters.png",
                                        "mlp_ceiling_vs_steps.png"]
     assert all(p.stat().st_size > 1000 for p in paths)
+
+
+def test_a_training_method_runs_once_whatever_the_repeat():
+    """Method.max_repeat caps the runs per problem (the learned rows train once: their
+    time is one training); a bad cap is refused naming it."""
+    from numlearn.compare import Method
+
+    calls = []
+
+    def solver(p):
+        calls.append(p)
+        return p.truth()
+
+    prob = InterpolationProblem(get_target("exp"), 8, grid_size=10)
+    run_comparison([prob], [Method("once", "learned", solver, max_repeat=1)], repeat=3)
+    assert len(calls) == 1
+    run_comparison([prob], [Method("twice", "classical", solver, max_repeat=2)], repeat=3)
+    assert len(calls) == 3
+    assert all(m.max_repeat == 1 for m in LEARNED_INTERPOLATION_METHODS)
+    with pytest.raises(ValueError, match="`max_repeat`"):
+        Method("bad", "learned", solver, max_repeat=0)
