@@ -62,6 +62,10 @@ class Method:
         True for a method that keeps state in the calling process (models it trains
         once, studies a suite's report reads): :func:`run_comparison` with an
         ``executor`` still runs it in the calling process, after the parallel work.
+    max_repeat : int, optional
+        At most this many runs per problem, whatever ``repeat`` the comparison asks
+        (1 for a method that trains a model: its time is one training, and the
+        retrainings would give the same values).
     """
 
     name: str
@@ -69,6 +73,7 @@ class Method:
     run: Callable[[Any], Any]
     decompose: Callable[[Any, NDArray[Any]], Any] | None = None
     in_process: bool = False
+    max_repeat: int | None = None
 
     def __post_init__(self) -> None:
         _check_label(self.name, "name")
@@ -78,6 +83,9 @@ class Method:
             _check_callable(self.decompose, "decompose",
                             "decompose(problem, values) -> ErrorDecomposition")
         object.__setattr__(self, "in_process", check_flag(self.in_process, "in_process"))
+        if self.max_repeat is not None:
+            object.__setattr__(self, "max_repeat", check_int(
+                self.max_repeat, "max_repeat", minimum=1, maximum=MAX_REPEAT))
 
 
 @dataclass
@@ -269,9 +277,12 @@ def _named(problems: Sequence[Any], methods: Sequence[Method],
 
 def _run_method(prob: Any, truth: NDArray[Any], meth: Method, repeat: int,
                 extra: Callable[[Any], Any] | None) -> Row:
-    """Time ``meth`` on ``prob`` (best of ``repeat``) and score it against ``truth``."""
+    """Time ``meth`` on ``prob`` (best of ``repeat``, at most ``meth.max_repeat``) and
+    score it against ``truth``."""
     best = math.inf
     values: Any = None
+    if meth.max_repeat is not None:
+        repeat = min(repeat, meth.max_repeat)
     for _ in range(repeat):
         t0 = time.perf_counter()
         out = meth.run(prob)

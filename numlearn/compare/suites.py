@@ -12,6 +12,7 @@ Other tracks register their own suites with :func:`register_suite`.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from numlearn._core.lazy import is_installed
-from numlearn._core.result import Result
+from numlearn._core.result import Result, Status
 from numlearn._core.validation import check_choice, check_flag, check_int, check_positive
 from numlearn.compare.harness import MAX_REPEAT, Method
 from numlearn.problems import TARGETS, InterpolationProblem, InterpolationSolver
@@ -29,6 +30,7 @@ __all__ = [
     "EXTRAS",
     "INTERPOLATION_METHODS",
     "INTERPOLATION_SOLVERS",
+    "LEARNED_INTERPOLATION_METHODS",
     "SUITES",
     "PrerequisiteError",
     "Suite",
@@ -318,10 +320,110 @@ INTERPOLATION_METHODS = tuple(
 )
 
 
+# ------------------------------------------------------------------ learned rows
+
+#: The learned rows of the quick suite (torch): an explicit BWLer trained by
+#: Gauss-Newton on every problem with n <= 256, and a tanh MLP on one problem.
+BWLER_QUICK = "explicit BWLer (GN)"
+MLP_QUICK = "MLP 3x50 (Adam+L-BFGS)"
+#: The problems the MLP row trains on (a few seconds each; elsewhere not applicable).
+MLP_QUICK_PROBLEMS: tuple[tuple[str, int], ...] = (("exp", 64),)
+_BWLER_QUICK_MAX_N = 256
+_NO_TORCH = "the learned rows need torch, which is not installed: " + EXTRAS["torch"]
+
+
+def _not_applicable(p: InterpolationProblem, method: str, why: str) -> Result:
+    return Result(np.full(p.grid.shape, np.nan), side="learned",
+                  status=Status.NOT_APPLICABLE, message=why, method=method)
+
+
+def _learned_bwler(p: InterpolationProblem) -> Result:
+    """The explicit BWLer of ``n`` Chebyshev nodes trained on the problem's ``n`` samples
+    by Gauss-Newton (:func:`numlearn.learned.interpolation.fit_bwler`).  The nodes are
+    the samples, so the least-squares matrix is the identity and the trained values
+    reach the interpolant: the row checks the learned pipeline against the classical
+    kernel."""
+    if not is_installed("torch"):
+        return _not_applicable(p, BWLER_QUICK, _NO_TORCH)
+    if p.n > _BWLER_QUICK_MAX_N:
+        return _not_applicable(p, BWLER_QUICK, (
+            f"the quick suite trains the BWLer up to n = {_BWLER_QUICK_MAX_N} (its dense "
+            "Gauss-Newton step costs O(n^3); numlearn.learned.interpolation.fit_bwler "
+            "takes any n)"))
+    from numlearn.learned.interpolation import fit_bwler
+
+    return _as_row(fit_bwler(p, steps=12, progress=False), BWLER_QUICK)
+
+
+def _learned_mlp(p: InterpolationProblem) -> Result:
+    """A 3 x 50 tanh MLP (5251 parameters) trained on the problem's samples by 500
+    Adam steps (cosine 1e-3 to 1e-6) and 150 L-BFGS iterations
+    (:func:`numlearn.learned.interpolation.fit_mlp`, seed 0), on
+    :data:`MLP_QUICK_PROBLEMS` only."""
+    if not is_installed("torch"):
+        return _not_applicable(p, MLP_QUICK, _NO_TORCH)
+    if (p.target.name, p.n) not in MLP_QUICK_PROBLEMS:
+        where = ", ".join(f"{t}/n={n}" for t, n in MLP_QUICK_PROBLEMS)
+        return _not_applicable(p, MLP_QUICK, (
+            f"the quick suite trains the MLP on {where} only (seconds each); the sweep "
+            "over sizes is numlearn.compare.studies.mlp_ceiling_study"))
+    from numlearn.learned.interpolation import fit_mlp
+
+    res = fit_mlp(p, hidden=(50, 50, 50), adam_steps=500, lbfgs_steps=150, seed=0,
+                  progress=False)
+    return _as_row(res, MLP_QUICK)
+
+
+def _as_row(res: Result, method: str) -> Result:
+    """The trained model's Result named for the table, without its own ``seconds``: the
+    harness times the whole call (the row's time), and the rows of a parallel run must
+    equal the serial ones bit for bit."""
+    res.method = method
+    res.stats.pop("seconds", None)
+    return res
+
+
+#: The quick suite's learned methods (each an :class:`InterpolationSolver`; without
+#: torch their rows are ``not_applicable`` and the report names the install command).
+#: Each trains once per problem (``max_repeat=1``): the row's time is one training.
+LEARNED_INTERPOLATION_METHODS = (
+    Method(BWLER_QUICK, "learned", _learned_bwler, max_repeat=1),
+    Method(MLP_QUICK, "learned", _learned_mlp, max_repeat=1),
+)
+
+
+def _quick_report(rows: Sequence[Any]) -> str:
+    """The learned rows beside the classical interpolant of the same samples."""
+    learned = [r for r in rows if r.side == "learned"]
+    if not learned:
+        return ""
+    if not is_installed("torch"):
+        return f"learned rows: not run ({_NO_TORCH})"
+    classical = {r.problem: r for r in rows if r.method == "numlearn.barycentric"}
+    lines = ["learned rows (trained on the same n Chebyshev samples as the classical "
+             "interpolant; relative L2 on the grid):",
+             f"{'problem':<20} {'method':<24} {'learned':>9} {'classical':>9} "
+             f"{'ratio':>9} {'steps':>6} {'seconds':>8} status"]
+    for r in learned:
+        if r.extra.get("status") == Status.NOT_APPLICABLE.code:
+            continue
+        c = classical.get(r.problem)
+        ref = c.rel_l2 if c is not None else math.nan
+        ratio = r.rel_l2 / ref if ref > 0 else math.nan
+        st = r.extra.get("solver_stats", {})
+        lines.append(f"{r.problem:<20} {r.method:<24} {r.rel_l2:>9.2e} {ref:>9.2e} "
+                     f"{ratio:>9.2e} {st.get('iterations', 0):>6} "
+                     f"{r.seconds:>8.2f} {r.extra.get('status', '')}")
+    lines.append("The BWLer reaches the classical interpolant; the MLP stalls orders of "
+                 "magnitude above it (the sweep over sizes: "
+                 "numlearn.compare.studies.mlp_ceiling_study).")
+    return "\n".join(lines)
+
+
 def _quick() -> tuple[list[InterpolationProblem], tuple[Method, ...], Callable]:
     problems = [InterpolationProblem(t, n) for t in TARGETS.values() for n in (16, 64, 256)]
     problems.append(InterpolationProblem(TARGETS["runge"], 1024))
-    return problems, INTERPOLATION_METHODS, _quick_extra
+    return problems, (*INTERPOLATION_METHODS, *LEARNED_INTERPOLATION_METHODS), _quick_extra
 
 
 def _quick_extra(p: InterpolationProblem) -> dict[str, Any]:
@@ -333,9 +435,13 @@ register_suite(
     _quick,
     "interpolation of the reference targets at n = 16, 64, 256 (and Runge at 1024) "
     "Chebyshev points: numlearn barycentric and DCT+Clenshaw vs scipy and numpy, "
-    "errors against the mpmath oracle",
+    "errors against the mpmath oracle; learned rows (torch, optional): an explicit "
+    "BWLer trained by Gauss-Newton and a 3x50 tanh MLP (Adam+L-BFGS) on the same samples",
+    _quick_report,
     can_plot=True,
-    typical_seconds=40,
+    typical_seconds=60,
+    time_note="the learned rows (torch) train 19 BWLers and one MLP, once each (about "
+    "10 s of it)",
     # best of 3: the second call of a method still runs on cold caches (measured at
     # n = 16: 0.53 ms, then 0.18 ms, for numlearn's kernel and scipy's alike)
     repeat=3,

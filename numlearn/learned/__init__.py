@@ -15,6 +15,8 @@ first access raises a one-line `ImportError` naming the extra:
   Adam with cosine decay, L-BFGS, NNCG and its Nyström preconditioner);
 - :mod:`numlearn.learned.spectral`: the learned PDE solvers (explicit BWLer, BWLer-hat,
   MLP PINN) as objectives of one flat parameter vector, and their training;
+- :mod:`numlearn.learned.interpolation`: 1-D interpolation by an MLP and by an explicit
+  BWLer fitted to the same samples (the MLP ceiling);
 - :mod:`numlearn.learned.config` (what defines a run) and
   :mod:`numlearn.learned.training`: the float64 high-precision training recipe
   (fresh batches, Adam with tiny eps, EMA gradient filter, L-BFGS / Gauss-Newton
@@ -51,6 +53,10 @@ _HOMES = {
     "numlearn.learned.spectral": ("NonFiniteLossError", "PDEObjective", "Phase", "fit",
                                   "ExplicitBWLer", "solve_explicit_bwler",
                                   "MLPPINN", "BWLerHat", "solve_mlp_pinn", "solve_bwler_hat"),
+    "numlearn.learned.interpolation": (
+        "InterpolationObjective", "fit_bwler", "fit_mlp", "least_squares_reference",
+        "sine_target",
+    ),
     "numlearn.learned.config": ("TrainConfig", "build_model"),
     "numlearn.learned.training": ("restart_seed", "train"),
     "numlearn.learned.checkpoint": (

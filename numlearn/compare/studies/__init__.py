@@ -5,6 +5,8 @@
 - :mod:`~numlearn.compare.studies.bwler_tradeoff`: representation, conditioning and
   optimization errors of trained explicit BWLers per optimiser (:func:`bwler_tradeoff`,
   experiment 4 of the BWLer paper; torch is imported when it runs).
+- :mod:`~numlearn.compare.studies.mlp_ceiling`: MLPs of growing size against an
+  explicit BWLer on 1-D interpolation (:func:`mlp_ceiling_study`, experiment 1).
 """
 
 from numlearn.compare.studies.bwler_tradeoff import (
@@ -14,7 +16,14 @@ from numlearn.compare.studies.bwler_tradeoff import (
     plot_tradeoff,
     tradeoff_phases,
 )
+from numlearn.compare.studies.mlp_ceiling import (
+    MLP_CEILING_TARGETS,
+    format_mlp_ceiling,
+    mlp_ceiling_study,
+    plot_mlp_ceiling,
+)
 from numlearn.compare.studies.spacetime_resolution import resolution_study
 
-__all__ = ["TRADEOFF_OPTIMIZERS", "bwler_tradeoff", "format_tradeoff", "plot_tradeoff",
-           "resolution_study", "tradeoff_phases"]
+__all__ = ["MLP_CEILING_TARGETS", "TRADEOFF_OPTIMIZERS", "bwler_tradeoff",
+           "format_mlp_ceiling", "format_tradeoff", "mlp_ceiling_study",
+           "plot_mlp_ceiling", "plot_tradeoff", "resolution_study", "tradeoff_phases"]
