@@ -322,7 +322,8 @@ def fit_bwler(
     gn = optimizer == "gauss_newton"
     steps = (30 if gn else 500) if steps is None else check_int(steps, "steps", minimum=1)
     obj = InterpolationObjective(problem, "bwler", nodes=nodes, dtype=dtype, device=device)
-    options: dict[str, Any] = {"jacobian": "rev"} if gn else {"history_size": 100}
+    options: dict[str, Any] = {"jacobian": "constant", "mu": 1e-12} if gn \
+        else {"history_size": 100}
     res = fit(obj, [Phase(optimizer, steps, options)], target=target,
               time_budget=time_budget, eval_every=eval_every, progress=progress)
     return _named(res, f"explicit BWLer ({'GN' if gn else 'L-BFGS'})", obj)
