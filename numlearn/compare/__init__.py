@@ -5,6 +5,7 @@
 
 from numlearn.compare import (
     ls_suite,  # noqa: F401  (registers "least-squares")
+    pde_learned_suite,  # noqa: F401  (registers "pdes" and "pdes-paper")
     pde_suites,  # noqa: F401  (registers "pdes-classical")
 )
 from numlearn.compare.harness import Method, Row, format_table, run_comparison, write_json
@@ -15,6 +16,7 @@ from numlearn.compare.parallel import (
     limit_threads,
     task_threads,
 )
+from numlearn.compare.pde_learned_suite import PAPER_NUMBERS, learned_pde_methods
 from numlearn.compare.pde_suites import PDE_SOLVERS, check_reference_data
 from numlearn.compare.plots import (
     plot_coefficient_decay,
@@ -65,6 +67,7 @@ __all__ = [
     "LEARNED_INTERPOLATION_METHODS",
     "MACHINE_KEYS",
     "MLP_CEILING_TARGETS",
+    "PAPER_NUMBERS",
     "PDE_SOLVERS",
     "ROW_KEYS",
     "SUITES",
@@ -86,6 +89,7 @@ __all__ = [
     "format_table",
     "format_tradeoff",
     "get_suite",
+    "learned_pde_methods",
     "limit_threads",
     "machine_info",
     "mlp_ceiling_study",
