@@ -136,24 +136,23 @@ def _report(rows: Sequence[Any]) -> str:
         pinn = next((r for (q, m), r in by.items() if q == p and m.startswith("MLP PINN")), None)
         params = (ex.extra.get("params", {}) if ex is not None else {})
         paper = PAPER_NUMBERS.get(_key(p, params), {})
-        parts = [f"  {p}:"]
+        parts: list[str] = []
         if ex is not None and np.isfinite(ex.rel_l2):
             st = ex.extra.get("solver_stats", {})
             floor = st.get("classical_error")
             parts.append(f"explicit BWLer {ex.rel_l2:.2e}"
                          + (f" (classical floor {floor:.2e})" if floor else "")
-                         + (f", paper {paper['explicit BWLer']:.2e}"
+                         + (f" vs paper {paper['explicit BWLer']:.2e}"
                             if "explicit BWLer" in paper else ""))
         if pinn is not None and np.isfinite(pinn.rel_l2):
             parts.append(f"MLP PINN {pinn.rel_l2:.2e}"
-                         + (f" (Rathore et al. {paper['MLP PINN']:.2e}, float32, 41k steps)"
-                            if "MLP PINN" in paper else ""))
+                         + (f" vs Rathore et al. {paper['MLP PINN']:.2e} (float32, "
+                            "Adam + L-BFGS + NNCG, 41k steps)" if "MLP PINN" in paper else ""))
         if hat is not None and pinn is not None and np.isfinite(hat.rel_l2) \
                 and np.isfinite(pinn.rel_l2) and hat.rel_l2 > 0:
             parts.append(f"PINN/hat ratio {pinn.rel_l2 / hat.rel_l2:.2g} (paper, Adam 1e6 "
                          "steps: up to 30 / 10 / 1800 on convection / reaction / wave)")
-        lines.append("; ".join([*parts[:1], ", ".join(parts[1:])]) if len(parts) > 1
-                     else parts[0] + " no learned row")
+        lines.append(f"  {p}: " + ("; ".join(parts) if parts else "no learned row"))
     return "\n".join(lines)
 
 
