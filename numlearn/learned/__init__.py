@@ -48,7 +48,8 @@ _HOMES = {
         "NystromApproximation", "OptimStep", "cosine_lr", "hessian_vector_product",
         "nystrom_approximation", "pcg",
     ),
-    "numlearn.learned.spectral": ("NonFiniteLossError", "PDEObjective"),
+    "numlearn.learned.spectral": ("NonFiniteLossError", "PDEObjective",
+                                  "ExplicitBWLer"),
     "numlearn.learned.config": ("TrainConfig", "build_model"),
     "numlearn.learned.training": ("restart_seed", "train"),
     "numlearn.learned.checkpoint": (

@@ -1,0 +1,360 @@
+r"""The explicit BWLer objective: the nodal values of a space-time interpolant, trained.
+
+An explicit BWLer (Liu et al., "BWLer: Barycentric Weight Layer Elucidates a
+Precision-Conditioning Tradeoff for PINNs", arXiv:2506.23024) represents ``u(t, x)`` of
+an evolution problem by its values :math:`U_{kl} = u(t_k, x_l)` at a tensor grid of
+Chebyshev (t, ascending) and Fourier or Chebyshev (x) nodes: the trainable parameters
+are exactly :math:`\theta = \operatorname{vec}(U)` (row-major, ``theta.view(nt, nx)``).
+Derivatives are spectral (formed at the nodes, then interpolated to the collocation
+points), so every loss term is a Kronecker-structured linear map of :math:`U`,
+
+.. math::
+
+    \partial_t^a\partial_x^b u\big|_{\text{colloc}} = (P_tD_t^{(a)})\,U\,(P_xD_x^{(b)})^{\mathsf T},
+
+and the paper's loss :math:`\operatorname{mean}(res^2) + 100\operatorname{mean}(IC^2)
++ 100\operatorname{mean}(BC^2)` is :math:`\|W F(\theta)\|_2^2`, with :math:`F` the
+pointwise PDE residual at the collocation points stacked on the condition rows.
+
+This module does not discretise anything itself: the factors :math:`P_tD_t^{(a)}`,
+:math:`P_xD_x^{(b)}`, the condition rows and the row weights :math:`W` are those of
+the classical space-time collocation
+(:mod:`numlearn.classical.spectral.spacetime`), converted to torch tensors.  For a
+linear PDE the loss is therefore *the same* weighted least-squares problem
+:math:`\|Av - b\|^2` that :func:`~numlearn.classical.spectral.spacetime.spacetime_system`
+assembles and QR solves (:meth:`ExplicitBWLer.system`), so the trained values can be
+compared with the exact minimiser (the error decomposition, :math:`u_{disc}`); for
+reaction and Burgers the residual is the classical Gauss-Newton residual, whose exact
+minimiser :func:`~numlearn.classical.spectral.spacetime.solve_spacetime_newton`
+computes (:meth:`ExplicitBWLer.classical_solution`).
+
+Equivalents: the paper's ``SpectralInterpolationND`` with ``values`` as the only
+parameter; Chebfun's ``chebop`` collocation (which solves the square system directly);
+a DeepXDE PINN with the network replaced by a lookup table of nodal values.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import torch
+from numpy.typing import NDArray
+from torch import Tensor
+
+from numlearn.learned.layers.base import _check_device, _check_dtype
+from numlearn.learned.layers.bwler import BWLerLayer, ChebyshevAxis, FourierAxis
+from numlearn.learned.spectral.objective import PDEObjective
+
+__all__ = ["ExplicitBWLer"]
+
+
+class ExplicitBWLer(PDEObjective):
+    r"""Loss of an explicit BWLer on an evolution problem (module notes).
+
+    ``theta`` (length ``nt * nx``) holds the nodal values, ``U = theta.view(nt, nx)``
+    with ``U[k, l] = u(t_k, x_l)``, ``t`` ascending Chebyshev points of the second kind
+    (``t = 0`` is row 0; the paper lists them descending), ``x`` equispaced periodic
+    (Fourier) or ascending Chebyshev points.  The residual blocks are
+
+    - ``"pde"``: :math:`w_{pde}\odot \mathrm{res}(u, u_t, u_x, \dots)` at the
+      collocation points, each derivative :math:`(P_tD_t^{(a)})U(P_xD_x^{(b)})^{\mathsf T}`
+      and ``res`` the problem's own ``residual(u, d)`` (so the nonlinear reaction and
+      Burgers residuals come out of the same code);
+    - ``"ic"``, ``"ic_t"`` (wave), ``"bc"`` (Dirichlet x), ``"periodic"`` (Chebyshev x
+      of a periodic problem): :math:`w_{block}\odot(\sum c\,LUR^{\mathsf T} - rhs)`.
+
+    With ``weights="paper"`` :math:`w_{pde} = 1/\sqrt{M_{pde}}` and
+    :math:`w_{block} = \sqrt{100/M_{block}}`: the loss is the paper's
+    ``mean(res^2) + 100 mean(IC^2) + 100 mean(BC^2)``.
+
+    Parameters
+    ----------
+    problem : str or EvolutionProblem
+        ``"convection"``, ``"reaction"``, ``"wave"``, ``"burgers"`` (or an instance with
+        other coefficients, e.g. ``get_pde("convection", beta=80.0)``).
+    nt, nx : int
+        Nodes in t (``>= order_t + 2``) and x (``>= 3`` Chebyshev, ``>= 2`` Fourier;
+        any parity: the Fourier derivative matrix at the nodes is the derivative of the
+        trigonometric interpolant, whose Nyquist term :math:`\cos(n x/2)` has zero
+        derivative at the nodes, so even ``nx`` (the paper's 80) is as valid as odd).
+    collocation : None, "nodes", "square", int or (int, int)
+        Collocation set, as in
+        :func:`~numlearn.classical.spectral.spacetime.spacetime_system` (default: the
+        nodes; ``4`` is the paper's 161 points for 41 nodes).
+    weights : "paper", "equilibrate", None or array, default "paper"
+        Row weights, as in ``spacetime_system``.  ``"equilibrate"`` of a nonlinear
+        problem uses the Jacobian's row norms at Newton's default starting values
+        (the initial condition extended constantly in t), fixed for training.
+    x_basis : {"fourier", "chebyshev"}, optional
+        Default as in ``spacetime_system`` (Fourier for convection, Chebyshev otherwise).
+    dtype : torch.dtype, default torch.float64
+    device : str or torch.device, optional
+        Default CPU.
+
+    Attributes
+    ----------
+    layer : BWLerLayer
+        The interpolant on the same axes (its own ``values`` are not read: evaluation
+        passes ``values=U``).
+    shape : (int, int)
+        ``(nt, nx)``.
+
+    Notes
+    -----
+    Cost of one residual: :math:`O(K(M_t n_t n_x + M_t n_x M_x))` for the ``K``
+    derivatives the residual reads (two dense matrix products each), plus the
+    condition rows; memory :math:`O(M_tM_x)`.  No ``(M_tM_x) \times (n_tn_x)`` matrix
+    is formed (only :meth:`system` does, for the classical solve).
+
+    Initial parameters are zeros, as in the paper's code (a seed is accepted and
+    ignored: the objective is convex for linear problems, and for the nonlinear ones
+    zeros is the paper's start as well).
+
+    References
+    ----------
+    .. [1] J. Liu, Y. Baig, D. H. J. Lee, R. V. Dwaraknath, A. Rudra, C. Ré, "BWLer:
+       Barycentric Weight Layer Elucidates a Precision-Conditioning Tradeoff for
+       PINNs", arXiv:2506.23024 (2025).
+    .. [2] L. N. Trefethen, *Spectral Methods in MATLAB*, SIAM, 2000.
+
+    Examples
+    --------
+    >>> import torch
+    >>> obj = ExplicitBWLer("convection", 9, 4)
+    >>> theta = obj.initial_parameters()
+    >>> sorted(obj.residuals(theta))
+    ['ic', 'pde']
+    >>> bool(abs(float(obj.loss(theta)) - obj.system().loss(theta.numpy())) < 1e-14)
+    True
+    """
+
+    def __init__(
+        self,
+        problem: Any,
+        nt: int,
+        nx: int,
+        *,
+        collocation: Any = None,
+        weights: Any = "paper",
+        x_basis: str | None = None,
+        dtype: torch.dtype = torch.float64,
+        device: str | torch.device | None = None,
+    ) -> None:
+        from numlearn.classical.spectral.spacetime.discretisation import (
+            _check_grid,
+            _discretise,
+            _jacobian,
+            _resolve_problem,
+            _row_weights,
+        )
+
+        self.dtype = _check_dtype(dtype)
+        self.device = torch.device("cpu") if device is None else _check_device(device)
+        self.problem = _resolve_problem(problem)
+        self._grid = _check_grid(self.problem, nt, nx, collocation, x_basis)
+        disc = _discretise(self.problem, self._grid)
+        self._disc = disc
+        self._collocation = collocation
+        if isinstance(weights, str) and weights == "equilibrate":
+            A0 = _jacobian(disc, self._newton_start(disc).ravel())
+        else:
+            A0 = None
+        w, self.weighting = _row_weights(disc, A0, weights)
+        self._weights_arg = weights if (weights is None or isinstance(weights, str)) else w
+        self.row_weights = w
+        self.shape: tuple[int, int] = disc.shape
+        fk = {"dtype": self.dtype, "device": self.device}
+
+        def tt(a: Any) -> Tensor:
+            return torch.as_tensor(np.ascontiguousarray(a, dtype=np.float64), **fk)
+
+        blocks = disc.blocks()
+        rows_pde = (disc.pde_L.shape[0], disc.pde_R.shape[0])
+        self._w_pde = tt(w[blocks["pde"]].reshape(rows_pde))
+        self._factors = {key: tuple(tt(f) for f in disc.factors(key)) for key in disc.keys}
+        self._conds = []
+        for c in disc.conditions:
+            terms = [(t.coef if np.isscalar(t.coef) else tt(t.coef), tt(t.L), tt(t.R))
+                     for t in c.terms]
+            self._conds.append((c.name, terms, tt(c.rhs),
+                                tt(w[blocks[c.name]].reshape(c.rhs.shape))))
+        x_axis = (FourierAxis(disc.x.n, disc.x.domain) if disc.x_basis == "fourier"
+                  else ChebyshevAxis(disc.x.n, disc.x.domain))
+        self.layer = BWLerLayer((ChebyshevAxis(disc.t.n, disc.t.domain), x_axis), **fk)
+        for k, (ours, theirs) in enumerate(zip(self.layer.nodes, (disc.t.nodes, disc.x.nodes),
+                                               strict=True)):
+            if not np.array_equal(ours.cpu().numpy(), theirs):  # pragma: no cover - invariant
+                raise AssertionError(f"axis {k}: the layer's nodes differ from the classical ones")
+        self.name = f"explicit BWLer {disc.t.n}x{disc.x.n}"
+        self._system: Any = None
+        self._eval_grid: tuple[Tensor, Tensor] | None = None
+
+    # ------------------------------------------------------------------ helpers
+
+    @staticmethod
+    def _newton_start(disc: Any) -> NDArray[np.float64]:
+        """Newton's default start: the initial condition at every time level."""
+        u0 = np.asarray(disc.problem.initial_condition(disc.x.nodes), dtype=np.float64)
+        return np.broadcast_to(u0, disc.shape).copy()
+
+    def _check_values(self, U: Any, name: str) -> Tensor:
+        if not isinstance(U, Tensor):
+            raise TypeError(f"`{name}` must be a torch.Tensor, got {type(U).__name__}.")
+        if U.dtype != self.dtype:
+            raise TypeError(
+                f"`{name}` has dtype {U.dtype}, the objective's is {self.dtype}; convert it "
+                f"with .to({self.dtype}) or build the objective with dtype={U.dtype} (no "
+                "silent casting).")
+        if U.device != self.device:
+            raise ValueError(f"`{name}` is on {U.device}, the objective on {self.device}; "
+                             "move one of them (no silent transfers).")
+        return U
+
+    def _check_theta(self, theta: Any) -> Tensor:
+        theta = self._check_values(theta, "theta")
+        n = self.shape[0] * self.shape[1]
+        if theta.ndim != 1 or theta.shape[0] != n:
+            raise ValueError(f"`theta` must be a 1-D tensor of nt*nx = {n} nodal values, "
+                             f"got shape {tuple(theta.shape)}.")
+        return theta
+
+    def _check_shape(self, U: Tensor, name: str) -> Tensor:
+        if tuple(U.shape) != self.shape:
+            raise ValueError(f"`{name}` must have the node shape {self.shape}, got "
+                             f"{tuple(U.shape)}.")
+        return U
+
+    # ----------------------------------------------------------------- objective
+
+    def residuals_at_values(self, U: Tensor) -> dict[str, Tensor]:
+        """The weighted residual blocks at nodal values ``U`` (shape ``(nt, nx)``).
+
+        ``residuals(theta) == residuals_at_values(theta.view(nt, nx))``; a BWLer-hat
+        passes the values its network produces at the nodes.  Values are not tested
+        for NaN here (that would break ``torch.func`` transforms):
+        :meth:`loss_terms` names a non-finite term.
+        """
+        U = self._check_shape(self._check_values(U, "U"), "U")
+        d = {key: lt @ U @ rx.T for key, (lt, rx) in self._factors.items()}
+        out = {"pde": (self._w_pde * self.problem.residual(d["u"], d)).reshape(-1)}
+        for name, terms, rhs, w in self._conds:
+            val = sum(coef * (L @ U @ R.T) for coef, L, R in terms)
+            out[name] = (w * (val - rhs)).reshape(-1)
+        return out
+
+    def residuals(self, theta: Tensor) -> dict[str, Tensor]:
+        """The weighted residual blocks at ``theta`` (class notes)."""
+        return self.residuals_at_values(self._check_theta(theta).view(self.shape))
+
+    def initial_parameters(self, seed: int = 0) -> Tensor:
+        """Zeros (the paper's initialisation; ``seed`` is accepted and not used)."""
+        from numlearn._core.validation import check_int
+
+        check_int(seed, "seed")
+        return torch.zeros(self.shape[0] * self.shape[1], dtype=self.dtype, device=self.device)
+
+    def evaluation_grid(self) -> tuple[Tensor, Tensor]:
+        """``problem.evaluation_grid()`` as tensors of the objective's dtype and device."""
+        if self._eval_grid is None:
+            t, x = self.problem.evaluation_grid()
+            fk = {"dtype": self.dtype, "device": self.device}
+            self._eval_grid = (torch.as_tensor(t, **fk), torch.as_tensor(x, **fk))
+        return self._eval_grid
+
+    def predict_values(self, U: Tensor) -> NDArray[np.float64]:
+        """The interpolant of nodal values ``U`` on ``problem.evaluation_grid()``,
+        through :attr:`layer` (NumPy float64, shape ``(len(t), len(x))``)."""
+        U = self._check_shape(self._check_values(U, "U"), "U")
+        if not bool(torch.isfinite(U).all()):
+            raise ValueError("`U` (the nodal values) has NaN or inf entries; the model "
+                             "diverged or was given bad parameters.")
+        with torch.no_grad():
+            out = self.layer(self.evaluation_grid(), values=U.detach())
+        return out.cpu().numpy().astype(np.float64)
+
+    def predict(self, theta: Tensor) -> NDArray[np.float64]:
+        """:meth:`predict_values` of ``theta.view(nt, nx)``."""
+        return self.predict_values(self._check_theta(theta).view(self.shape))
+
+    def config(self) -> dict[str, Any]:
+        """JSON-able settings that rebuild this objective (:meth:`from_config`)."""
+        col = self._collocation
+        if isinstance(col, tuple | list):
+            col = [int(c) for c in col]
+        elif col is not None and not isinstance(col, str):
+            col = int(col)
+        w = self._weights_arg
+        return {
+            "model": "explicit_bwler",
+            "problem": self.problem.name,
+            "params": {k: float(v) for k, v in self.problem.params.items()},
+            "nt": self.shape[0], "nx": self.shape[1],
+            "collocation": col,
+            "weights": w if (w is None or isinstance(w, str)) else [float(v) for v in w],
+            "x_basis": self._grid.x_basis,
+            "dtype": str(self.dtype).removeprefix("torch."),
+            "device": str(self.device),
+        }
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> ExplicitBWLer:
+        """The objective :meth:`config` describes."""
+        from numlearn.problems.pdes import get_pde
+
+        problem = get_pde(config["problem"], **config.get("params", {}))
+        col = config.get("collocation")
+        return cls(problem, config["nt"], config["nx"],
+                   collocation=tuple(col) if isinstance(col, list) else col,
+                   weights=config.get("weights", "paper"), x_basis=config.get("x_basis"),
+                   dtype=getattr(torch, config.get("dtype", "float64")),
+                   device=config.get("device"))
+
+    # ------------------------------------------------------------ classical twin
+
+    def system(self) -> Any:
+        """The classical :class:`~numlearn.classical.spectral.spacetime.CollocationSystem`
+        with the same nodes, collocation set and row weights (linear problems only):
+        ``system().loss(theta) == loss(theta)`` and
+        ``system().decomposition(v_learned)`` is the error decomposition of trained
+        values.  Assembled on first call (dense, :math:`O(m\\,n_tn_x)` memory)."""
+        if not self.problem.linear:
+            raise ValueError(
+                f"{self.problem.name} is nonlinear: its loss is not a linear least-squares "
+                "system. Use classical_solution() (Gauss-Newton with QR solves) for the "
+                "classical floor.")
+        if self._system is None:
+            from numlearn.classical.spectral.spacetime.system import _system_from_disc
+
+            self._system = _system_from_disc(self._disc, self._weights_arg)
+        return self._system
+
+    def classical_solution(self) -> Any:
+        """The exact minimiser of the same discrete loss, computed classically.
+
+        Linear: pivoted-QR least squares of :meth:`system`
+        (:func:`~numlearn.classical.spectral.spacetime.solve_spacetime_lstsq`);
+        nonlinear: damped Gauss-Newton with QR solves
+        (:func:`~numlearn.classical.spectral.spacetime.solve_spacetime_newton`, from
+        its default start, with this objective's row weights).  Returns its `Result`
+        with ``stats["rel_l2"]`` on the evaluation grid (the classical floor) and
+        ``stats["cond"]``.
+        """
+        from numlearn.classical.spectral.spacetime.solve import solve_spacetime
+
+        w = self._weights_arg
+        if not self.problem.linear and isinstance(w, str) and w == "equilibrate":
+            w = self.row_weights  # fixed at Newton's start, as in the constructor
+        return solve_spacetime(self.problem, self.shape[0], self.shape[1],
+                               collocation=self._collocation, weights=w,
+                               x_basis=self._grid.x_basis)
+
+    def constant_jacobian(self) -> Tensor:
+        """The Jacobian of :meth:`residual_vector` of a linear problem: ``system().A``
+        as a tensor (what Gauss-Newton / Levenberg-Marquardt needs, once)."""
+        return torch.as_tensor(self.system().A, dtype=self.dtype, device=self.device)
+
+    def __repr__(self) -> str:
+        return (f"ExplicitBWLer({self.problem.name!r}, {self.shape[0]}, {self.shape[1]}, "
+                f"collocation={self._grid.label!r}, weighting={self.weighting!r}, "
+                f"x_basis={self._grid.x_basis!r}, dtype={self.dtype})")
