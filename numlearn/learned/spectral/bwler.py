@@ -91,6 +91,9 @@ class ExplicitBWLer(PDEObjective):
     dtype : torch.dtype, default torch.float64
     device : str or torch.device, optional
         Default CPU.
+    x_map : TanMap or float, optional
+        Chebyshev x nodes clustered by a node map (as in ``spacetime_system``; the
+        layer's x axis carries the same map).
 
     Attributes
     ----------
@@ -140,6 +143,7 @@ class ExplicitBWLer(PDEObjective):
         x_basis: str | None = None,
         dtype: torch.dtype = torch.float64,
         device: str | torch.device | None = None,
+        x_map: Any = None,
     ) -> None:
         from numlearn.classical.spectral.spacetime.discretisation import (
             _check_grid,
@@ -152,7 +156,7 @@ class ExplicitBWLer(PDEObjective):
         self.dtype = _check_dtype(dtype)
         self.device = torch.device("cpu") if device is None else _check_device(device)
         self.problem = _resolve_problem(problem)
-        self._grid = _check_grid(self.problem, nt, nx, collocation, x_basis)
+        self._grid = _check_grid(self.problem, nt, nx, collocation, x_basis, x_map=x_map)
         disc = _discretise(self.problem, self._grid)
         self._disc = disc
         self._collocation = collocation
@@ -180,7 +184,7 @@ class ExplicitBWLer(PDEObjective):
             self._conds.append((c.name, terms, tt(c.rhs),
                                 tt(w[blocks[c.name]].reshape(c.rhs.shape))))
         x_axis = (FourierAxis(disc.x.n, disc.x.domain) if disc.x_basis == "fourier"
-                  else ChebyshevAxis(disc.x.n, disc.x.domain))
+                  else ChebyshevAxis(disc.x.n, disc.x.domain, x_map=disc.x.x_map))
         self.layer = BWLerLayer((ChebyshevAxis(disc.t.n, disc.t.domain), x_axis), **fk)
         for k, (ours, theirs) in enumerate(zip(self.layer.nodes, (disc.t.nodes, disc.x.nodes),
                                                strict=True)):
@@ -293,6 +297,7 @@ class ExplicitBWLer(PDEObjective):
             "collocation": col,
             "weights": w if (w is None or isinstance(w, str)) else [float(v) for v in w],
             "x_basis": self._grid.x_basis,
+            **({"x_map": self._grid.x_map.alpha} if self._grid.x_map is not None else {}),
             "dtype": str(self.dtype).removeprefix("torch."),
             "device": str(self.device),
         }
@@ -308,7 +313,7 @@ class ExplicitBWLer(PDEObjective):
                    collocation=tuple(col) if isinstance(col, list) else col,
                    weights=config.get("weights", "paper"), x_basis=config.get("x_basis"),
                    dtype=getattr(torch, config.get("dtype", "float64")),
-                   device=config.get("device"))
+                   device=config.get("device"), x_map=config.get("x_map"))
 
     # ------------------------------------------------------------ classical twin
 
@@ -347,7 +352,7 @@ class ExplicitBWLer(PDEObjective):
             w = self.row_weights  # fixed at Newton's start, as in the constructor
         return solve_spacetime(self.problem, self.shape[0], self.shape[1],
                                collocation=self._collocation, weights=w,
-                               x_basis=self._grid.x_basis)
+                               x_basis=self._grid.x_basis, x_map=self._grid.x_map)
 
     def constant_jacobian(self) -> Tensor:
         """The Jacobian of :meth:`residual_vector` of a linear problem: ``system().A``
