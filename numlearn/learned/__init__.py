@@ -45,11 +45,11 @@ _HOMES = {
     ),
     "numlearn.learned.optim": (
         "LBFGS", "NNCG", "AdamCosine", "CGResult", "LMStep", "LevenbergMarquardt",
-        "NystromApproximation", "OptimStep", "cosine_lr", "hessian_vector_product",
+        "jacobian_of", "NystromApproximation", "OptimStep", "cosine_lr", "hessian_vector_product",
         "nystrom_approximation", "pcg",
     ),
     "numlearn.learned.spectral": ("NonFiniteLossError", "PDEObjective",
-                                  "ExplicitBWLer"),
+                                  "ExplicitBWLer", "Phase", "fit"),
     "numlearn.learned.config": ("TrainConfig", "build_model"),
     "numlearn.learned.training": ("restart_seed", "train"),
     "numlearn.learned.checkpoint": (

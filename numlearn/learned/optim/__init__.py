@@ -9,7 +9,11 @@ residuals (:class:`LevenbergMarquardt`), and on a scalar loss :class:`AdamCosine
 
 from numlearn.learned.optim._common import OptimStep
 from numlearn.learned.optim.first_order import LBFGS, AdamCosine, cosine_lr
-from numlearn.learned.optim.levenberg_marquardt import LevenbergMarquardt, LMStep
+from numlearn.learned.optim.levenberg_marquardt import (
+    LevenbergMarquardt,
+    LMStep,
+    jacobian_of,
+)
 from numlearn.learned.optim.nncg import NNCG
 from numlearn.learned.optim.nystrom import (
     CGResult,
@@ -22,5 +26,5 @@ from numlearn.learned.optim.nystrom import (
 __all__ = [
     "LBFGS", "NNCG", "AdamCosine", "CGResult", "LMStep", "LevenbergMarquardt",
     "NystromApproximation", "OptimStep", "cosine_lr", "hessian_vector_product",
-    "nystrom_approximation", "pcg",
+    "jacobian_of", "nystrom_approximation", "pcg",
 ]

@@ -15,6 +15,13 @@ method converges quadratically.
 Cost per step: :math:`O(mP^2 + P^3)` for ``P`` parameters (dense :math:`J^\top J`), so
 it suits models of up to a few thousand parameters.
 
+Any track can use it without writing a Jacobian: with ``jacobian=None`` the step takes
+the Jacobian of ``residual`` by automatic differentiation (:func:`jacobian_of`:
+``torch.func.jacfwd`` when :math:`m \ge P`, i.e. :math:`P` forward passes, else
+``torch.func.jacrev``, :math:`m` backward passes).  SciPy's equivalent is
+``scipy.optimize.least_squares(method="lm")`` (MINPACK, finite-difference Jacobian by
+default).
+
 References
 ----------
 .. [1] D. W. Marquardt, "An algorithm for least-squares estimation of nonlinear
@@ -27,13 +34,51 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 import torch
 from torch import Tensor
 
 from numlearn._core.validation import check_positive
 
-__all__ = ["LMStep", "LevenbergMarquardt"]
+__all__ = ["LMStep", "LevenbergMarquardt", "jacobian_of"]
+
+Residual = Callable[[Tensor], Tensor]
+
+
+def jacobian_of(residual: Residual, mode: Literal["auto", "fwd", "rev"] = "auto"
+                ) -> Residual:
+    """The function ``theta -> J(theta)`` (shape ``(m, P)``) of a residual
+    ``theta -> r(theta)`` (shape ``(m,)``, a pure torch function of a 1-D ``theta``).
+
+    ``mode="fwd"``: ``torch.func.jacfwd`` (``P`` forward-mode passes, batched by
+    ``vmap``); ``"rev"``: ``torch.func.jacrev`` (``m`` reverse-mode passes);
+    ``"auto"``: forward mode when ``m >= P`` (tall Jacobians, the usual least-squares
+    case), else reverse mode.
+
+    Examples
+    --------
+    >>> import torch
+    >>> jac = jacobian_of(lambda t: torch.stack([t[0] * t[1], t[0] ** 2]))
+    >>> jac(torch.tensor([2.0, 3.0], dtype=torch.float64)).tolist()
+    [[3.0, 2.0], [4.0, 0.0]]
+    """
+    if not callable(residual):
+        raise TypeError(f"`residual` must be callable, got {type(residual).__name__}.")
+    if mode not in ("auto", "fwd", "rev"):
+        raise ValueError(f"`mode` must be 'auto', 'fwd' or 'rev', got {mode!r}.")
+
+    def jacobian(theta: Tensor) -> Tensor:
+        chosen = mode
+        if chosen == "auto":
+            with torch.no_grad():
+                m = residual(theta).numel()
+            chosen = "fwd" if m >= theta.numel() else "rev"
+        fn = torch.func.jacfwd if chosen == "fwd" else torch.func.jacrev
+        with torch.enable_grad():
+            return fn(residual)(theta.detach()).detach()
+
+    return jacobian
 
 
 @dataclass(frozen=True)
@@ -96,13 +141,17 @@ class LevenbergMarquardt:
         self,
         theta: Tensor,
         residual: Callable[[Tensor], Tensor],
-        jacobian: Callable[[Tensor], Tensor],
+        jacobian: Callable[[Tensor], Tensor] | None = None,
     ) -> LMStep:
         """One damped Gauss-Newton step from ``theta``.
 
         ``residual(theta)`` returns :math:`r` (shape ``(m,)``, no autograd graph needed)
-        and ``jacobian(theta)`` returns :math:`J` (shape ``(m, P)``).
+        and ``jacobian(theta)`` returns :math:`J` (shape ``(m, P)``); without
+        ``jacobian`` it is :func:`jacobian_of` ``(residual)`` (automatic
+        differentiation, ``residual`` then a pure torch function).
         """
+        if jacobian is None:
+            jacobian = jacobian_of(residual)
         r = residual(theta)
         loss = float(r @ r)
         J = jacobian(theta)
@@ -133,13 +182,15 @@ class LevenbergMarquardt:
         self,
         theta: Tensor,
         residual: Callable[[Tensor], Tensor],
-        jacobian: Callable[[Tensor], Tensor],
+        jacobian: Callable[[Tensor], Tensor] | None = None,
         *,
         max_iter: int = 100,
         tol: float = 0.0,
     ) -> tuple[Tensor, list[LMStep]]:
         """Iterate :meth:`step` until ``loss <= tol``, a step is rejected at ``mu_max``,
         or ``max_iter`` steps; returns the parameters and the steps taken."""
+        if jacobian is None:
+            jacobian = jacobian_of(residual)
         steps: list[LMStep] = []
         for _ in range(max_iter):
             s = self.step(theta, residual, jacobian)
