@@ -49,7 +49,10 @@ _HOMES = {
         "nystrom_approximation", "pcg",
     ),
     "numlearn.learned.spectral": ("NonFiniteLossError", "PDEObjective",
-                                  "ExplicitBWLer", "Phase", "fit"),
+                                  "ExplicitBWLer", "Phase", "fit",
+                                  "ExplicitBWLerPoisson", "MLPPINNPoisson",
+                                  "explicit_poisson_floor", "solve_bwler_poisson",
+                                  "solve_explicit_bwler_burgers", "solve_mlp_pinn_poisson"),
     "numlearn.learned.config": ("TrainConfig", "build_model"),
     "numlearn.learned.training": ("restart_seed", "train"),
     "numlearn.learned.checkpoint": (

@@ -241,9 +241,10 @@ class ExplicitBWLerPoisson(_PoissonObjective):
 
 def explicit_poisson_floor(objective: ExplicitBWLerPoisson) -> tuple[
         NDArray[np.float64], dict[str, Any]]:
-    """The exact minimiser of the explicit BWLer loss (float64 pivoted QR of the
+    r"""The exact minimiser of the explicit BWLer loss (float64 pivoted QR of the
     weighted matrix of :meth:`ExplicitBWLerPoisson.matrix`), and its stats
-    (``cond``, ``residual_norm`` :math:`\|A\theta - b\|`, ``rank``, ``shape``): the floor of every optimiser."""
+    (``cond``, ``residual_norm`` :math:`\|A\theta - b\|`, ``rank``, ``shape``): the
+    floor of every optimiser."""
     from numlearn.classical.linalg import qr_lstsq
 
     if not isinstance(objective, ExplicitBWLerPoisson):

@@ -9,10 +9,9 @@ points in ``s``, nodes ``x = g(s)`` clustered where a front is).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
-
-import math
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
