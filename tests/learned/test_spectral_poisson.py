@@ -94,3 +94,12 @@ def test_objectives_config_and_predict_shape(small):
     cfg = small.config()
     assert cfg["model"] == "explicit_bwler" and cfg["n"] == 9 and cfg["bc_weight"] == 10.0
     assert small.predict(small.initial_parameters()).shape == small.problem.truth().shape
+
+
+def test_entry_point_status_is_honest_about_a_missed_target():
+    from numlearn.learned.spectral import solve_bwler_poisson
+
+    with pytest.warns(RuntimeWarning, match="target"):
+        r = solve_bwler_poisson(n=5, steps=1, target=1e-3, progress=False)
+    assert r.status.name == "TARGET_NOT_REACHED" and r.side == "learned"
+    assert r.stats["rel_l2"] > 1e-3 and r.stats["settings"]["n"] == 5

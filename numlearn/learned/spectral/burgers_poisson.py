@@ -83,6 +83,7 @@ def solve_explicit_bwler_burgers(
     x_map: Any = "preset",
     steps: int | None = None,
     time_budget: float | None = None,
+    target: float | None = None,
     progress: bool | None = None,
     dtype: torch.dtype = torch.float64,
     device: str | torch.device | None = None,
@@ -103,6 +104,10 @@ def solve_explicit_bwler_burgers(
         Gauss-Newton (Levenberg-Marquardt) steps.
     time_budget : float, optional
         Seconds (:func:`fit`).
+    target : float, optional
+        Relative L2 error to reach (:func:`fit`): missed, the status is
+        ``TARGET_NOT_REACHED`` with a warning.  Without it, ``SUCCESS`` means the
+        optimiser finished its steps (the error is in ``stats["rel_l2"]``).
     progress : bool, optional
     dtype, device
 
@@ -128,7 +133,7 @@ def solve_explicit_bwler_burgers(
     theta0 = u0.repeat(obj.shape[0])
     n_steps = cfg["steps"] if steps is None else steps
     result = fit(obj, [Phase("gauss_newton", n_steps, {"mu": 1e-3})], theta0=theta0,
-                 time_budget=time_budget, progress=progress)
+                 time_budget=time_budget, target=target, progress=progress)
     settings = {"preset": preset, "nt": obj.shape[0], "nx": obj.shape[1],
                 "x_map": None if obj._grid.x_map is None else obj._grid.x_map.alpha,
                 "weights": "paper", "optimizer": f"gauss_newton x {n_steps}",
@@ -144,6 +149,7 @@ def solve_bwler_poisson(
     steps: int | None = None,
     seed: int = 0,
     time_budget: float | None = None,
+    target: float | None = None,
     progress: bool | None = None,
     dtype: torch.dtype = torch.float64,
     device: str | torch.device | None = None,
@@ -153,21 +159,14 @@ def solve_bwler_poisson(
     ``preset="fast"``: 15 x 15 nodes, 1000 interior points, 3 Gauss-Newton steps;
     ``"paper"``: the paper's 51 x 51, 10,000 points, 250 per boundary curve, L-BFGS
     (``steps`` iterations, default 2000).  ``n`` and ``steps`` override the preset.
-    Returns :func:`fit`'s `Result` with ``stats["rel_l2"]`` against
-    ``problem.truth()`` at the evaluation points.
+    ``target`` as in :func:`solve_explicit_bwler_burgers`.  Returns :func:`fit`'s
+    `Result` with ``stats["rel_l2"]`` against ``problem.truth()`` at the evaluation
+    points.
     """
-    from numlearn.learned.spectral.fit import fit
     from numlearn.learned.spectral.poisson import ExplicitBWLerPoisson
 
-    preset = check_choice(preset, "preset", _PRESETS)
-    cfg = _POISSON_BWLER[preset]
-    obj = ExplicitBWLerPoisson(problem, n=cfg["n"] if n is None else n,
-                               n_interior=cfg["n_interior"], n_boundary=cfg["n_boundary"],
-                               seed=seed, dtype=dtype, device=device)
-    result = fit(obj, _phases(cfg["phases"], steps), seed=seed, time_budget=time_budget,
-                 progress=progress)
-    return _finish(result, obj, {"preset": preset, **obj.config(),
-                                 "phases": [p[0] for p in cfg["phases"]]})
+    return _poisson(ExplicitBWLerPoisson, _POISSON_BWLER, "n", n, problem, preset, steps,
+                    seed, time_budget, target, progress, dtype, device)
 
 
 def solve_mlp_pinn_poisson(
@@ -178,6 +177,7 @@ def solve_mlp_pinn_poisson(
     steps: int | None = None,
     seed: int = 0,
     time_budget: float | None = None,
+    target: float | None = None,
     progress: bool | None = None,
     dtype: torch.dtype = torch.float64,
     device: str | torch.device | None = None,
@@ -187,17 +187,29 @@ def solve_mlp_pinn_poisson(
 
     ``preset="fast"``: tanh 20x20x20, 1000 interior points, 300 Adam + 100 L-BFGS;
     ``"paper"``: 64x64x64, 10,000 points, 2000 + 2000 (``steps`` overrides the L-BFGS
-    count).  Returns :func:`fit`'s `Result` with ``stats["rel_l2"]``.
+    count); ``target`` as in :func:`solve_explicit_bwler_burgers`.  Returns
+    :func:`fit`'s `Result` with ``stats["rel_l2"]``.
     """
-    from numlearn.learned.spectral.fit import fit
     from numlearn.learned.spectral.poisson import MLPPINNPoisson
 
+    return _poisson(MLPPINNPoisson, _POISSON_MLP, "hidden", hidden, problem, preset, steps,
+                    seed, time_budget, target, progress, dtype, device)
+
+
+def _poisson(cls: Any, presets: dict[str, Any], size_key: str, size: Any, problem: Any,
+             preset: Any, steps: int | None, seed: int, time_budget: float | None,
+             target: float | None, progress: bool | None, dtype: torch.dtype,
+             device: Any) -> Result:
+    """Build a Poisson objective from a preset (``size`` overrides ``size_key``) and
+    train it by the preset's phases."""
+    from numlearn.learned.spectral.fit import fit
+
     preset = check_choice(preset, "preset", _PRESETS)
-    cfg = _POISSON_MLP[preset]
-    obj = MLPPINNPoisson(problem, hidden=cfg["hidden"] if hidden is None else hidden,
-                         n_interior=cfg["n_interior"], n_boundary=cfg["n_boundary"],
-                         seed=seed, dtype=dtype, device=device)
+    cfg = presets[preset]
+    obj = cls(problem, **{size_key: cfg[size_key] if size is None else size},
+              n_interior=cfg["n_interior"], n_boundary=cfg["n_boundary"], seed=seed,
+              dtype=dtype, device=device)
     result = fit(obj, _phases(cfg["phases"], steps), seed=seed, time_budget=time_budget,
-                 progress=progress)
+                 target=target, progress=progress)
     return _finish(result, obj, {"preset": preset, **obj.config(),
                                  "phases": [p[0] for p in cfg["phases"]]})

@@ -38,8 +38,8 @@ class TanMap:
 
     a bijection of ``[-1, 1]`` onto ``[a, b]`` (ends to ends) for
     :math:`0 < \alpha < \pi/2`.  Near ``m`` the node spacing shrinks by
-    :math:`g'(0)/h = \alpha/\tan\alpha` (0.24 at ``alpha = 1.4``, 0.071 at 1.5,
-    0.017 at 1.55), near the ends it grows by :math:`\alpha(1+\tan^2\alpha)/
+    :math:`g'(0)/h = \alpha/\tan\alpha` (0.24 at ``alpha = 1.4``, 0.11 at 1.5,
+    0.032 at 1.55), near the ends it grows by :math:`\alpha(1+\tan^2\alpha)/
     \tan\alpha`.  A function of ``x`` is interpolated as the polynomial in ``s`` of
     :math:`u(g(s))`; derivatives follow from the chain rule
     :math:`u_x = u_s/g'`, :math:`u_{xx} = u_{ss}/g'^2 - g''u_s/g'^3`.  ``alpha = 0``
