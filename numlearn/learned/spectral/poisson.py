@@ -272,8 +272,8 @@ def explicit_poisson_floor(objective: ExplicitBWLerPoisson) -> tuple[
 
 
 class MLPPINNPoisson(_PoissonObjective):
-    r"""The MLP PINN's loss on Poisson2d-C (module notes): ``u = MLP(x, y)``, the
-    Laplacian by autograd.
+    r"""The MLP PINN's loss on Poisson2d-C (module notes): ``u = MLP(2x, 2y)`` (inputs
+    scaled to :math:`[-1, 1]^2`), the Laplacian by autograd.
 
     Parameters
     ----------
@@ -301,7 +301,8 @@ class MLPPINNPoisson(_PoissonObjective):
         self.name = f"MLP PINN {'x'.join(map(str, self.hidden))} (poisson2d_c)"
 
     def _u(self, theta: Tensor, pts: Tensor) -> Tensor:
-        return self.flat.call(theta, pts).reshape(-1)
+        # inputs scaled from the box [-1/2, 1/2]^2 to [-1, 1]^2 (tanh's active range)
+        return self.flat.call(theta, 2.0 * pts).reshape(-1)
 
     def laplacian(self, theta: Tensor, points: Tensor) -> Tensor:
         """:math:`u_{xx} + u_{yy}` at ``points`` by autograd (graph kept for training)."""
