@@ -223,8 +223,9 @@ def solve_mlp_pinn_poisson(
     ``preset="fast"``: tanh 20x20x20, 1000 interior points, 300 Adam + 100 L-BFGS;
     ``"paper"`` (the paper has no MLP on Poisson; the measured setting of the notes):
     32x32x32, 2000 points, 100 per boundary curve, 3000 Adam (rate 1e-2 to 1e-4) + 1500
-    L-BFGS (``steps`` overrides the L-BFGS count); ``target`` as in :func:`solve_explicit_bwler_burgers`.  Returns
-    :func:`fit`'s `Result` with ``stats["rel_l2"]``.
+    L-BFGS (``steps`` overrides the L-BFGS count); ``target`` as in
+    :func:`solve_explicit_bwler_burgers`.  Returns :func:`fit`'s `Result` with
+    ``stats["rel_l2"]``.
     """
     from numlearn.learned.spectral.poisson import MLPPINNPoisson
 
