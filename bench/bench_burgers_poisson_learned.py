@@ -25,7 +25,7 @@ PAPER = {"burgers": 4.63e-3, "poisson2d_c": 1.08e-2}
 BURGERS_FLOORS = {"fast": [(21, 41, None), (21, 41, 1.4), (21, 41, 1.5)],
                   "paper": [(31, 61, None), (31, 61, 1.4), (31, 61, 1.5), (31, 61, 1.55),
                             (41, 61, 1.5)]}
-POISSON_FLOORS = {"fast": [15, 21], "paper": [21, 31, 41, 51]}
+POISSON_FLOORS = {"fast": [15, 21], "paper": [31, 41, 45, 47, 51]}
 
 
 def _row(problem: str, model: str, setting: str, err: float, seconds: float,
