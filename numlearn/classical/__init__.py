@@ -133,7 +133,7 @@ __all__ = [
 _SPECTRAL = (
     "BoundaryCondition", "CollocationSystem", "ETDRK4Coefficients", "ETDRK4_MAX_STEPS",
     "LinearBVP", "MAX_PIECES", "PiecewiseChebyshevSeries", "Poisson2dCExpansion",
-    "SingularBVPError", "SpaceTimeInterpolant", "boundary_row", "conversion_operator",
+    "SingularBVPError", "SpaceTimeInterpolant", "TanMap", "boundary_row", "conversion_operator",
     "default_x_basis", "differentiation_operator", "etdrk4", "etdrk4_coefficients",
     "fit_poisson2d_c", "multiplication_operator", "poisson2d_c_boundary_error",
     "poisson2d_c_nystrom", "solve_burgers_mol", "solve_collocation",

@@ -52,7 +52,10 @@ _HOMES = {
     ),
     "numlearn.learned.spectral": ("NonFiniteLossError", "PDEObjective", "Phase", "fit",
                                   "ExplicitBWLer", "solve_explicit_bwler",
-                                  "MLPPINN", "BWLerHat", "solve_mlp_pinn", "solve_bwler_hat"),
+                                  "MLPPINN", "BWLerHat", "solve_mlp_pinn", "solve_bwler_hat",
+                                  "ExplicitBWLerPoisson", "MLPPINNPoisson",
+                                  "explicit_poisson_floor", "solve_bwler_poisson",
+                                  "solve_explicit_bwler_burgers", "solve_mlp_pinn_poisson"),
     "numlearn.learned.interpolation": (
         "InterpolationObjective", "fit_bwler", "fit_mlp", "least_squares_reference",
         "sine_target",

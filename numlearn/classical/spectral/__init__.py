@@ -49,6 +49,7 @@ from numlearn.classical.spectral.piecewise import (
 from numlearn.classical.spectral.spacetime import (
     CollocationSystem,
     SpaceTimeInterpolant,
+    TanMap,
     default_x_basis,
     solve_spacetime,
     solve_spacetime_lstsq,
@@ -74,6 +75,7 @@ __all__ = [
     "Poisson2dCExpansion",
     "SingularBVPError",
     "SpaceTimeInterpolant",
+    "TanMap",
     "boundary_row",
     "conversion_operator",
     "default_x_basis",

@@ -52,18 +52,42 @@ class ChebyshevAxis:
         Number of nodes, ``2 <= n <= 4096``.
     domain : (float, float), default (-1, 1)
         ``a < b``, finite.
+    x_map : TanMap, optional
+        A node map (:class:`numlearn.classical.spectral.spacetime.TanMap`): the nodes
+        are :math:`g(s_j)` (clustered at the domain's middle) and the interpolant is the
+        polynomial in :math:`s = g^{-1}(x)`; derivatives by the chain rule (first and
+        second order).  ``None`` or ``TanMap(0)``: unmapped.
     """
 
     n: int
     domain: tuple[float, float] = (-1.0, 1.0)
+    x_map: Any = None
 
     def __post_init__(self) -> None:
+        from numlearn.classical.spectral.spacetime.grid import _check_x_map
+
         n = check_int(self.n, "n", minimum=2, maximum=MAX_AXIS_NODES)
         object.__setattr__(self, "n", n)
         object.__setattr__(self, "domain", check_domain(self.domain))
+        xm = _check_x_map(self.x_map)
+        object.__setattr__(self, "x_map", None if xm is None or xm.identity else xm)
         chebyshev_points(n, 2, self.domain)  # refuses a domain whose points round together
 
     kind = "chebyshev"
+
+    @property
+    def mapped(self) -> bool:
+        """Whether the nodes are those of a (non-identity) node map."""
+        return self.x_map is not None
+
+    def to_s(self, x: Tensor) -> Tensor:
+        """``s = g^{-1}(x)`` (torch; the identity's affine map when unmapped)."""
+        a, b = self.domain
+        y = (x - 0.5 * (a + b)) / (0.5 * (b - a))
+        if self.x_map is None:
+            return y
+        al = self.x_map.alpha
+        return torch.atan(math.tan(al) * y) / al
 
 
 @dataclass(frozen=True)
@@ -118,6 +142,8 @@ def check_axes(axes: Any) -> tuple[Axis, ...]:
 def axis_nodes(axis: Axis) -> np.ndarray:
     """The nodes of ``axis`` in float64, increasing (NumPy, from numlearn.classical)."""
     if axis.kind == "chebyshev":
+        if axis.mapped:
+            return axis.x_map.forward(chebyshev_points(axis.n, 2), axis.domain)
         return chebyshev_points(axis.n, 2, axis.domain)
     return fourier_points(axis.n, axis.domain)
 
@@ -209,5 +235,8 @@ def fourier_derivative(values: Tensor, axis: int, order: int, period: float) -> 
 
 def chebyshev_derivative_matrix(axis: ChebyshevAxis, order: int) -> np.ndarray:
     """``chebyshev_diffmat(n, order, domain)`` (float64, NumPy): the exact derivative of
-    the interpolant at the (increasing) nodes; zero for ``order >= n``."""
+    the interpolant at the (increasing) nodes; zero for ``order >= n``.  A mapped axis:
+    ``x_map.diffmat`` (chain rule, orders 1 and 2)."""
+    if axis.mapped:
+        return axis.x_map.diffmat(axis.n, order, axis.domain)
     return chebyshev_diffmat(axis.n, order, axis.domain)

@@ -33,6 +33,7 @@ import torch
 from torch import Tensor, nn
 
 from numlearn._core.validation import check_int
+from numlearn.classical import chebyshev_points
 from numlearn.learned.layers._bwler_axes import (
     Axis,
     ChebyshevAxis,
@@ -150,6 +151,10 @@ class BWLerLayer(nn.Module):
         for k, ax in enumerate(self.axes):
             self.register_buffer(f"nodes_{k}", torch.as_tensor(axis_nodes(ax), **fk))
             self.register_buffer(f"weights_{k}", torch.as_tensor(axis_weights(ax), **fk))
+            if ax.kind == "chebyshev" and ax.mapped:
+                # Mapped axis: barycentric interpolation in s = g^{-1}(x).
+                self.register_buffer(f"snodes_{k}",
+                                     torch.as_tensor(chebyshev_points(ax.n, 2), **fk))
         # Chebyshev differentiation matrices, built in NumPy (float64) on first use and
         # kept per (axis, order, dtype, device).
         self._diffmats: dict[tuple[int, int, torch.dtype, torch.device], Tensor] = {}
@@ -321,6 +326,9 @@ class BWLerLayer(nn.Module):
     def _matrix(self, x: Tensor, k: int) -> tuple[Tensor, Tensor]:
         ax = self.axes[k]
         nodes = getattr(self, f"nodes_{k}")
+        if ax.kind == "chebyshev" and ax.mapped:
+            return chebyshev_matrix(ax.to_s(x), getattr(self, f"snodes_{k}"),
+                                    getattr(self, f"weights_{k}"))
         if ax.kind == "chebyshev":
             return chebyshev_matrix(x, nodes, getattr(self, f"weights_{k}"))
         return fourier_matrix(x, nodes, ax.domain)
@@ -461,5 +469,7 @@ class BWLerLayer(nn.Module):
         return self._evaluate(self.nodal_derivative(orders, values=values), pts)
 
     def extra_repr(self) -> str:
-        axes = ", ".join(f"{ax.kind}(n={ax.n}, domain={ax.domain})" for ax in self.axes)
+        axes = ", ".join(f"{ax.kind}(n={ax.n}, domain={ax.domain}"
+                         + (f", x_map={ax.x_map}" if getattr(ax, "x_map", None) else "") + ")"
+                         for ax in self.axes)
         return f"axes=[{axes}], dtype={self.dtype}"

@@ -1,11 +1,39 @@
 """The learned PDE solvers (the twins of :mod:`numlearn.classical.spectral`): explicit
-BWLer, BWLer-hat and MLP PINN objectives (:mod:`.objective`) and their training."""
+BWLer (:mod:`.bwler`, :mod:`.poisson`), BWLer-hat (:mod:`.hat`) and MLP PINN
+(:mod:`.pinn`) objectives of one flat parameter vector (:mod:`.objective`), their
+training loop (:mod:`.fit`) and the solvers built on them."""
 
+from numlearn.learned.spectral.burgers_poisson import (
+    solve_bwler_poisson,
+    solve_explicit_bwler_burgers,
+    solve_mlp_pinn_poisson,
+)
 from numlearn.learned.spectral.bwler import ExplicitBWLer, solve_explicit_bwler
 from numlearn.learned.spectral.fit import Phase, fit
 from numlearn.learned.spectral.hat import BWLerHat, solve_bwler_hat
 from numlearn.learned.spectral.objective import NonFiniteLossError, PDEObjective
 from numlearn.learned.spectral.pinn import MLPPINN, solve_mlp_pinn
+from numlearn.learned.spectral.poisson import (
+    ExplicitBWLerPoisson,
+    MLPPINNPoisson,
+    explicit_poisson_floor,
+)
 
-__all__ = ["MLPPINN", "BWLerHat", "ExplicitBWLer", "NonFiniteLossError", "PDEObjective",
-           "Phase", "fit", "solve_bwler_hat", "solve_explicit_bwler", "solve_mlp_pinn"]
+__all__ = [
+    "MLPPINN",
+    "BWLerHat",
+    "ExplicitBWLer",
+    "ExplicitBWLerPoisson",
+    "MLPPINNPoisson",
+    "NonFiniteLossError",
+    "PDEObjective",
+    "Phase",
+    "explicit_poisson_floor",
+    "fit",
+    "solve_bwler_hat",
+    "solve_bwler_poisson",
+    "solve_explicit_bwler",
+    "solve_explicit_bwler_burgers",
+    "solve_mlp_pinn",
+    "solve_mlp_pinn_poisson",
+]

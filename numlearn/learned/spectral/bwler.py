@@ -43,7 +43,6 @@ import torch
 from numpy.typing import NDArray
 from torch import Tensor
 
-from numlearn.learned.layers._bwler_axes import axis_nodes
 from numlearn.learned.layers.base import _check_device, _check_dtype
 from numlearn.learned.layers.bwler import BWLerLayer, ChebyshevAxis, FourierAxis
 from numlearn.learned.spectral.objective import PDEObjective
@@ -93,6 +92,9 @@ class ExplicitBWLer(PDEObjective):
     dtype : torch.dtype, default torch.float64
     device : str or torch.device, optional
         Default CPU.
+    x_map : TanMap or float, optional
+        Chebyshev x nodes clustered by a node map (as in ``spacetime_system``; the
+        layer's x axis carries the same map).
 
     Attributes
     ----------
@@ -142,6 +144,7 @@ class ExplicitBWLer(PDEObjective):
         x_basis: str | None = None,
         dtype: torch.dtype = torch.float64,
         device: str | torch.device | None = None,
+        x_map: Any = None,
     ) -> None:
         from numlearn.classical.spectral.spacetime.discretisation import (
             _check_grid,
@@ -154,7 +157,7 @@ class ExplicitBWLer(PDEObjective):
         self.dtype = _check_dtype(dtype)
         self.device = torch.device("cpu") if device is None else _check_device(device)
         self.problem = _resolve_problem(problem)
-        self._grid = _check_grid(self.problem, nt, nx, collocation, x_basis)
+        self._grid = _check_grid(self.problem, nt, nx, collocation, x_basis, x_map=x_map)
         disc = _discretise(self.problem, self._grid)
         self._disc = disc
         self._collocation = collocation
@@ -182,12 +185,12 @@ class ExplicitBWLer(PDEObjective):
             self._conds.append((c.name, terms, tt(c.rhs),
                                 tt(w[blocks[c.name]].reshape(c.rhs.shape))))
         x_axis = (FourierAxis(disc.x.n, disc.x.domain) if disc.x_basis == "fourier"
-                  else ChebyshevAxis(disc.x.n, disc.x.domain))
-        axes = (ChebyshevAxis(disc.t.n, disc.t.domain), x_axis)
-        for ax, theirs in zip(axes, (disc.t.nodes, disc.x.nodes), strict=True):
-            if not np.array_equal(axis_nodes(ax), theirs):  # pragma: no cover - invariant
-                raise AssertionError(f"{ax}: the layer's nodes differ from the classical ones")
-        self.layer = BWLerLayer(axes, **fk)
+                  else ChebyshevAxis(disc.x.n, disc.x.domain, x_map=disc.x.x_map))
+        self.layer = BWLerLayer((ChebyshevAxis(disc.t.n, disc.t.domain), x_axis), **fk)
+        for k, (ours, theirs) in enumerate(zip(self.layer.nodes, (disc.t.nodes, disc.x.nodes),
+                                               strict=True)):
+            if not np.array_equal(ours.cpu().numpy(), theirs):  # pragma: no cover - invariant
+                raise AssertionError(f"axis {k}: the layer's nodes differ from the classical ones")
         self.name = f"explicit BWLer {disc.t.n}x{disc.x.n}"
         self._system: Any = None
         self._eval_grid: tuple[Tensor, Tensor] | None = None
@@ -295,6 +298,7 @@ class ExplicitBWLer(PDEObjective):
             "collocation": col,
             "weights": w if (w is None or isinstance(w, str)) else [float(v) for v in w],
             "x_basis": self._grid.x_basis,
+            **({"x_map": self._grid.x_map.alpha} if self._grid.x_map is not None else {}),
             "dtype": str(self.dtype).removeprefix("torch."),
             "device": str(self.device),
         }
@@ -310,7 +314,7 @@ class ExplicitBWLer(PDEObjective):
                    collocation=tuple(col) if isinstance(col, list) else col,
                    weights=config.get("weights", "paper"), x_basis=config.get("x_basis"),
                    dtype=getattr(torch, config.get("dtype", "float64")),
-                   device=config.get("device"))
+                   device=config.get("device"), x_map=config.get("x_map"))
 
     # ------------------------------------------------------------ classical twin
 
@@ -349,7 +353,7 @@ class ExplicitBWLer(PDEObjective):
             w = self.row_weights  # fixed at Newton's start, as in the constructor
         return solve_spacetime(self.problem, self.shape[0], self.shape[1],
                                collocation=self._collocation, weights=w,
-                               x_basis=self._grid.x_basis)
+                               x_basis=self._grid.x_basis, x_map=self._grid.x_map)
 
     def constant_jacobian(self) -> Tensor:
         """The Jacobian of :meth:`residual_vector` of a linear problem: ``system().A``

@@ -99,7 +99,7 @@ study lives in :mod:`numlearn.compare.studies.spacetime_resolution`.
 """
 
 from numlearn.classical.spectral.spacetime.discretisation import default_x_basis
-from numlearn.classical.spectral.spacetime.grid import SpaceTimeInterpolant
+from numlearn.classical.spectral.spacetime.grid import SpaceTimeInterpolant, TanMap
 from numlearn.classical.spectral.spacetime.newton import solve_spacetime_newton
 from numlearn.classical.spectral.spacetime.solve import solve_spacetime, solve_spacetime_lstsq
 from numlearn.classical.spectral.spacetime.system import CollocationSystem, spacetime_system
@@ -107,6 +107,7 @@ from numlearn.classical.spectral.spacetime.system import CollocationSystem, spac
 __all__ = [
     "CollocationSystem",
     "SpaceTimeInterpolant",
+    "TanMap",
     "default_x_basis",
     "solve_spacetime",
     "solve_spacetime_lstsq",

@@ -22,7 +22,13 @@ from numpy.typing import NDArray
 
 from numlearn._core.validation import as_float_array, check_choice, check_int
 from numlearn.classical.linalg import COND_METHODS, unit_row_scale
-from numlearn.classical.spectral.spacetime.grid import _X_BASES, _Axis, _make_axis
+from numlearn.classical.spectral.spacetime.grid import (
+    _X_BASES,
+    TanMap,
+    _Axis,
+    _check_x_map,
+    _make_axis,
+)
 
 __all__ = ["default_x_basis"]
 
@@ -235,16 +241,24 @@ class _Grid:
     label: str  # collocation set, e.g. "nodes", "square", "grid 13 x 11"
     mt: int | None  # collocation points in t (None: the nodes)
     mx: int | None
+    x_map: TanMap | None = None  # Chebyshev x nodes g(s_j) (None: unmapped)
 
 
 def _check_grid(problem: Any, nt: Any, nx: Any, collocation: Any,
-                x_basis: str | None) -> _Grid:
-    """Validate sizes, basis and collocation set for a resolved ``problem`` (once)."""
+                x_basis: str | None, *, x_map: Any = None) -> _Grid:
+    """Validate sizes, basis, collocation set and x node map for a resolved ``problem``
+    (once)."""
     nt = check_int(nt, "nt", minimum=1)
     nx = check_int(nx, "nx", minimum=1)
     if x_basis is None:
         x_basis = default_x_basis(problem)
     check_choice(x_basis, "x_basis", _X_BASES)
+    x_map = _check_x_map(x_map)
+    if x_map is not None and x_map.identity:
+        x_map = None
+    if x_map is not None and x_basis != "chebyshev":
+        raise ValueError("`x_map` clusters Chebyshev nodes; it needs x_basis='chebyshev' "
+                         f"(got {x_basis!r}).")
     if x_basis == "fourier" and not problem.periodic:
         raise ValueError(
             f"{problem.name} is not periodic in x (Dirichlet boundaries): use "
@@ -265,7 +279,7 @@ def _check_grid(problem: Any, nt: Any, nx: Any, collocation: Any,
             "represent the initial condition and the boundary rows."
         )
     label, mt, mx = _parse_collocation(collocation, nt, nx, x_basis)
-    grid = _Grid(nt, nx, x_basis, label, mt, mx)
+    grid = _Grid(nt, nx, x_basis, label, mt, mx, x_map)
     rows = _row_count(problem, grid)
     if rows * nt * nx > _MAX_ENTRIES:
         raise ValueError(
@@ -297,7 +311,7 @@ def _discretise(problem: Any, grid: _Grid) -> _Disc:
     keys = _residual_keys(problem)
     has_x = any(_DERIVS[k][1] > 0 for k in keys)
     tax = _make_axis("chebyshev", nt, mt, problem.t_domain)
-    xax = _make_axis(x_basis, nx, mx, problem.x_domain)
+    xax = _make_axis(x_basis, nx, mx, problem.x_domain, grid.x_map)
     dirichlet = not problem.periodic
     periodic_rows = problem.periodic and x_basis == "chebyshev"
     ic_x = xax.points

@@ -179,6 +179,7 @@ def solve_spacetime_newton(
     continuation: Mapping[str, Sequence[float]] | None = None,
     separable: bool | str = "auto",
     cond: str = "auto",
+    x_map: Any = None,
 ) -> Result:
     r"""Nonlinear space-time collocation by damped Gauss–Newton with QR solves.
 
@@ -227,6 +228,9 @@ def solve_spacetime_newton(
     cond : {"auto", "svd", "lanczos", "none"}
         Condition number of the final (weighted) Jacobian; see
         :func:`solve_spacetime_lstsq`.
+    x_map : TanMap or float, optional
+        Chebyshev x nodes clustered by a node map (as in :func:`spacetime_system`;
+        for the Burgers front at ``x = 0``).
 
     Returns
     -------
@@ -272,11 +276,11 @@ def _solve_newton(problem: Any, nt: Any, nx: Any, **options: Any) -> Result:
     bound = inspect.signature(solve_spacetime_newton).bind(problem, nt, nx, **options)
     bound.apply_defaults()  # also puts the arguments in the signature's order
     (collocation, weights, x_basis, initial, max_iter, xtol, continuation, separable,
-     cond) = list(bound.arguments.values())[3:]
+     cond, x_map) = list(bound.arguments.values())[3:]
     max_iter = check_int(max_iter, "max_iter", minimum=1)
     xtol = check_fraction(xtol, "xtol", allow_one=False)
     cond = _check_cond(cond)
-    grid = _check_grid(problem, nt, nx, collocation, x_basis)
+    grid = _check_grid(problem, nt, nx, collocation, x_basis, x_map=x_map)
     stages: list[Any] = []
     if continuation:
         lengths = {len(v) for v in continuation.values()}
@@ -409,7 +413,7 @@ def _solve_newton(problem: Any, nt: Any, nx: Any, **options: Any) -> Result:
         "x_basis": disc.x_basis, "stages": len(stages), "seconds": elapsed,
     }
     value = SpaceTimeInterpolant._from_nodal(V, problem.t_domain, problem.x_domain,
-                                             disc.x_basis)
+                                             disc.x_basis, disc.x.x_map)
     tails, status, message = spacetime_resolution(
         V, disc.x_basis, kappa,
         f"the {problem.name} space-time solution ({V.shape[0]} x {V.shape[1]})",

@@ -169,13 +169,15 @@ def solve_spacetime(
     x_basis: str | None = None,
     method: str = "qr",
     cond: str = "auto",
+    x_map: Any = None,
     **newton_options: Any,
 ) -> Result:
     """Space-time spectral solve of a benchmark problem, with its error.
 
     Linear problems: :func:`spacetime_system` then :func:`solve_spacetime_lstsq`;
     nonlinear problems: :func:`solve_spacetime_newton` (``newton_options`` are passed
-    on).  Adds ``stats["rel_l2"]`` and ``stats["max_abs"]`` on the problem's
+    on; ``x_map`` is the Chebyshev x node map of :func:`spacetime_system`).  Adds
+    ``stats["rel_l2"]`` and ``stats["max_abs"]`` on the problem's
     evaluation grid when its solution is available.
 
     Examples
@@ -190,10 +192,10 @@ def solve_spacetime(
     if problem.linear:
         if newton_options:
             raise TypeError(f"unexpected options for a linear problem: {sorted(newton_options)}")
-        system = _linear_system(problem, nt, nx, collocation, weights, x_basis)
+        system = _linear_system(problem, nt, nx, collocation, weights, x_basis, x_map=x_map)
         result = _lstsq(system, _check_method(method), cond)
     else:
         result = _solve_newton(problem, nt, nx, collocation=collocation, weights=weights,
-                               x_basis=x_basis, cond=cond, **newton_options)
+                               x_basis=x_basis, cond=cond, x_map=x_map, **newton_options)
     _add_error_stats(result, problem)
     return result

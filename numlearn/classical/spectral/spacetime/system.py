@@ -62,6 +62,8 @@ class CollocationSystem:
         Which collocation set (``"nodes"``, ``"square"``, ``"grid Mt x Mx"``).
     weighting : str
         Which row weights.
+    x_map : TanMap or None
+        The x node map (Chebyshev x), or ``None``.
     """
 
     A: NDArray[np.float64]
@@ -75,6 +77,7 @@ class CollocationSystem:
     x_basis: str
     collocation: str
     weighting: str
+    x_map: Any = None
 
     def nodal_values(self, v: ArrayLike) -> NDArray[np.float64]:
         """Solution vector ``v`` (length ``nt*nx``) as nodal values ``U[i_t, i_x]``."""
@@ -91,7 +94,8 @@ class CollocationSystem:
     def _interpolant(self, v: NDArray[np.float64]) -> SpaceTimeInterpolant:
         """:meth:`interpolant` of a float64 vector of the right length (not checked)."""
         return SpaceTimeInterpolant._from_nodal(v.reshape(self.shape), self.problem.t_domain,
-                                                self.problem.x_domain, self.x_basis)
+                                                self.problem.x_domain, self.x_basis,
+                                                self.x_map)
 
     @property
     def matrix_name(self) -> str:
@@ -174,6 +178,7 @@ def spacetime_system(
     collocation: Any = None,
     weights: Any = "equilibrate",
     x_basis: str | None = None,
+    x_map: Any = None,
 ) -> CollocationSystem:
     r"""Assemble the explicit-BWLer least-squares system for a linear evolution PDE.
 
@@ -196,6 +201,10 @@ def spacetime_system(
     x_basis : {"fourier", "chebyshev"}, optional
         Default: Fourier for periodic problems (Chebyshev for reaction), Chebyshev
         otherwise.
+    x_map : TanMap or float, optional
+        Chebyshev x only: nodes ``g(s_j)`` clustered by the node map
+        (:class:`~numlearn.classical.spectral.spacetime.TanMap`; a float is its
+        ``alpha``).  Default: unmapped.
 
     Returns
     -------
@@ -223,11 +232,11 @@ def spacetime_system(
     ((40, 36), ['ic', 'pde'])
     """
     problem = _resolve_problem(problem)
-    return _linear_system(problem, nt, nx, collocation, weights, x_basis)
+    return _linear_system(problem, nt, nx, collocation, weights, x_basis, x_map=x_map)
 
 
 def _linear_system(problem: Any, nt: Any, nx: Any, collocation: Any, weights: Any,
-                   x_basis: str | None) -> CollocationSystem:
+                   x_basis: str | None, *, x_map: Any = None) -> CollocationSystem:
     """:func:`spacetime_system` for a resolved ``problem``."""
     if not problem.linear:
         raise ValueError(
@@ -235,7 +244,8 @@ def _linear_system(problem: Any, nt: Any, nx: Any, collocation: Any, weights: An
             f"system: use solve_spacetime_newton (supported: {', '.join(_NONLINEAR)}). "
             f"Linear problems: {', '.join(_LINEAR)}."
         )
-    disc = _discretise(problem, _check_grid(problem, nt, nx, collocation, x_basis))
+    disc = _discretise(problem, _check_grid(problem, nt, nx, collocation, x_basis,
+                                            x_map=x_map))
     return _system_from_disc(disc, weights)
 
 
@@ -250,4 +260,5 @@ def _system_from_disc(disc: _Disc, weights: Any) -> CollocationSystem:
         A=A0, b=w * b0, row_weights=w, blocks=disc.blocks(), t_nodes=disc.t.nodes,
         x_nodes=disc.x.nodes, shape=disc.shape, problem=disc.problem,
         x_basis=disc.x_basis, collocation=disc.collocation, weighting=label,
+        x_map=disc.x.x_map,
     )
