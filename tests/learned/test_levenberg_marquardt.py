@@ -63,3 +63,31 @@ def test_rejected_steps_raise_the_damping_and_bad_settings_are_refused():
     assert torch.equal(s.theta, at_min)
     with pytest.raises(ValueError, match="factor"):
         LevenbergMarquardt(factor=1.0)
+
+
+def test_fixed_jacobian_reuses_the_normal_matrix_and_reaches_qr():
+    import numpy as np
+
+    from numlearn.learned.optim import LevenbergMarquardt
+
+    rng = np.random.default_rng(0)
+    A_np = rng.standard_normal((60, 20)) @ np.diag(np.logspace(0, -4, 20))
+    b_np = rng.standard_normal(60)
+    A = torch.as_tensor(A_np)
+    b = torch.as_tensor(b_np)
+    calls = []
+
+    def jac(th):
+        calls.append(1)
+        return A
+
+    jac.fixed = True
+    lm = LevenbergMarquardt(1e-12)
+    theta, steps = lm.minimize(torch.zeros(20, dtype=torch.float64), lambda th: A @ th - b,
+                               jac, max_iter=8)
+    x_qr = np.linalg.lstsq(A_np, b_np, rcond=None)[0]
+    cond = np.linalg.cond(A_np)
+    err = np.linalg.norm(theta.numpy() - x_qr) / np.linalg.norm(x_qr)
+    assert err <= 10 * cond * np.finfo(float).eps
+    assert lm._fixed is not None and lm._fixed[0] is A  # J^T J formed once, kept
+    assert len(lm._fixed[3]) <= len(steps)  # one Cholesky factor per damping value

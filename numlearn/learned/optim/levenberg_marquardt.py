@@ -155,11 +155,11 @@ class LevenbergMarquardt:
         ``jacobian`` it is :func:`jacobian_of` ``(residual)`` (automatic
         differentiation, ``residual`` then a pure torch function).  A ``jacobian``
         callable with the attribute ``fixed = True`` that returns the same tensor at
-        every ``theta`` (a linear residual) has :math:`J^\top J` and its Cholesky
-        factor formed once and reused by later steps, which then cost
-        :math:`O(mP + P^2)`: the damping is not lowered after an accepted step, so the
-        steps are iterative refinement with one factor (each recomputes the residual
-        in full precision).
+        every ``theta`` (a linear residual) has :math:`J^\top J` formed once, and
+        its Cholesky factor once per damping value (kept, so once the damping has
+        reached ``mu_min`` a step costs :math:`O(mP + P^2)`); the steps are then
+        iterative refinement of the normal equations, each residual recomputed in full
+        precision.
         """
         if jacobian is None:
             jacobian = jacobian_of(residual)
@@ -197,8 +197,7 @@ class LevenbergMarquardt:
             loss_new = float(r_new @ r_new)
             if loss_new < loss:
                 theta, loss, accepted = theta + delta, loss_new, True
-                if self._fixed is None:  # a fixed J keeps the damping whose factor it has
-                    mu = max(mu / self.factor, self.mu_min)
+                mu = max(mu / self.factor, self.mu_min)
                 break
             mu *= self.factor
         self.mu = mu

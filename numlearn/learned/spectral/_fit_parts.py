@@ -166,8 +166,9 @@ def _gauss_newton_functions(objective: PDEObjective, phase: Phase, theta: Tensor
         with torch.no_grad():
             return residual(th)
 
-    if mode == "constant":  # a linear residual: J once, in chunks of 256 rows
-        J = jacobian_of(residual, "rev", chunk_size=256)(theta)
+    if mode == "constant":  # a linear residual: J once (the objective's own if it has one)
+        own = getattr(objective, "constant_jacobian", None)
+        J = own() if callable(own) else jacobian_of(residual, "rev", chunk_size=256)(theta)
 
         def fixed(th: Tensor) -> Tensor:
             return J

@@ -46,10 +46,12 @@ _PRESETS = ("fast", "paper")
 #: floor 4.6e-3 in about 10 steps; 31x61 at alpha 1.5 has floor 6.5e-4).
 _BURGERS = {"fast": {"nt": 21, "nx": 41, "x_map": 1.5, "steps": 30},
             "paper": {"nt": 31, "nx": 61, "x_map": 1.5, "steps": 40}}
-_POISSON_BWLER = {"fast": {"n": 15, "n_interior": 1000, "n_boundary": 60,
-                           "phases": [("gauss_newton", 3, {"mu": 1e-8})]},
+_POISSON_BWLER = {"fast": {"n": 41, "n_interior": 10_000, "n_boundary": 250,
+                           "phases": [("gauss_newton", 8, {"jacobian": "constant",
+                                                            "mu": 1e-8})]},
                   "paper": {"n": 47, "n_interior": 10_000, "n_boundary": 250,
-                            "phases": [("gauss_newton_constant", 8, {"mu": 1e-8})]}}
+                            "phases": [("gauss_newton", 8, {"jacobian": "constant",
+                                                             "mu": 1e-8})]}}
 _POISSON_MLP = {"fast": {"hidden": (20, 20, 20), "n_interior": 1000, "n_boundary": 60,
                          "phases": [("adam", 300, {"lr_max": 3e-3}), ("lbfgs", 100, {})]},
                 "paper": {"hidden": (32, 32, 32), "n_interior": 2000, "n_boundary": 100,
@@ -72,39 +74,6 @@ def _finish(result: Result, objective: Any, settings: dict[str, Any]) -> Result:
     result.stats["settings"] = settings
     result.method = f"{objective.name} ({result.method})" if result.method else objective.name
     return result
-
-
-def _gauss_newton_constant(obj: Any, steps: int, options: dict[str, Any],
-                           target: float | None) -> Result:
-    """Levenberg-Marquardt on the explicit BWLer Poisson loss with its constant Jacobian
-    (``obj.matrix()``, built once: ``torch.func``'s dense Jacobian of a 51 x 51 layer at
-    10,000 scattered points would hold ``P x n x M`` intermediates)."""
-    import time
-    import warnings
-
-    from numlearn._core.result import Status
-    from numlearn.learned.optim import LevenbergMarquardt
-
-    t0 = time.perf_counter()
-    A, b = obj.matrix()
-    theta0 = obj.initial_parameters()
-    lm = LevenbergMarquardt(**options)
-    theta, lm_steps = lm.minimize(theta0, lambda th: A @ th - b, lambda th: A, max_iter=steps)
-    err = obj.error(theta)
-    status, message = Status.SUCCESS, ""
-    if target is not None and not err <= target:
-        status = Status.TARGET_NOT_REACHED
-        message = f"{obj.name}: error {err:.3e} above the target {target:.3e}"
-        warnings.warn(message, RuntimeWarning, stacklevel=3)
-    loss = float(obj.loss(theta))
-    history = {"step": np.arange(len(lm_steps) + 1),
-               "loss": np.array([float(obj.loss(theta0))] + [s.loss for s in lm_steps])}
-    stats = {"seconds": time.perf_counter() - t0, "iterations": len(lm_steps),
-             "loss": loss, "error": err, "theta": theta.detach(),
-             "num_parameters": theta.numel()}
-    return Result(value=obj.predict(theta), side="learned", status=status, message=message,
-                  stats=stats, history=history,
-                  method="Levenberg-Marquardt, constant Jacobian from the residual")
 
 
 def solve_explicit_bwler_burgers(
@@ -189,12 +158,13 @@ def solve_bwler_poisson(
 ) -> Result:
     """Explicit BWLer on Poisson2d-C (:class:`ExplicitBWLerPoisson`, module notes).
 
-    ``preset="fast"``: 15 x 15 nodes, 1000 interior points, 3 Gauss-Newton steps;
-    ``"paper"``: the paper's 10,000 points and 250 per boundary curve on 47 x 47 nodes
-    (the paper's 51 x 51 gives 2.2e-1 at the exact minimiser of the loss, 47 x 47
-    7.6e-3: notes), Levenberg-Marquardt with the constant Jacobian built once from
-    the residual (``ExplicitBWLerPoisson.matrix``; ``steps`` default 8;
-    ``time_budget`` unused).
+    ``preset="fast"``: 41 x 41 nodes (exact minimiser 1.8e-2); ``"paper"``: 47 x 47
+    nodes (7.6e-3; the paper's 51 x 51 gives 2.2e-1 at the exact minimiser of the
+    loss, its conditioning 1.2e8: the tradeoff of the paper's title); both with the
+    paper's 10,000 interior points and 250 per boundary curve, trained by
+    Levenberg-Marquardt (:func:`~numlearn.learned.spectral.fit`'s ``"gauss_newton"``
+    phase with the constant Jacobian of :meth:`ExplicitBWLerPoisson.constant_jacobian`,
+    8 steps; ``steps`` overrides).
     L-BFGS from zeros does not move this loss (notes).  ``n`` and ``steps`` override the preset.
     ``target`` as in :func:`solve_explicit_bwler_burgers`.  Returns :func:`fit`'s
     `Result` with ``stats["rel_l2"]`` against ``problem.truth()`` at the evaluation
@@ -248,11 +218,7 @@ def _poisson(cls: Any, presets: dict[str, Any], size_key: str, size: Any, proble
     obj = cls(problem, **{size_key: cfg[size_key] if size is None else size},
               n_interior=cfg["n_interior"], n_boundary=cfg["n_boundary"], seed=seed,
               dtype=dtype, device=device)
-    if cfg["phases"][0][0] == "gauss_newton_constant":
-        result = _gauss_newton_constant(obj, cfg["phases"][0][1] if steps is None else steps,
-                                        cfg["phases"][0][2], target)
-    else:
-        result = fit(obj, _phases(cfg["phases"], steps), seed=seed, time_budget=time_budget,
-                     target=target, progress=progress)
+    result = fit(obj, _phases(cfg["phases"], steps), seed=seed, time_budget=time_budget,
+                 target=target, progress=progress)
     return _finish(result, obj, {"preset": preset, **obj.config(),
                                  "phases": [p[0] for p in cfg["phases"]]})

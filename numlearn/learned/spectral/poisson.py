@@ -139,18 +139,6 @@ class _PoissonObjective(PDEObjective):
                 "bc_square": self._w_bc * (u_sq - self.problem.outer_value),
                 "bc_circles": self._w_bc * (u_circ - self.problem.hole_value)}
 
-    def error(self, theta: Tensor, norm: str = "rel_l2") -> float:
-        """As :meth:`PDEObjective.error`, with ``problem.truth()`` computed once (the
-        series reference costs milliseconds per thousand points)."""
-        from numlearn._core.validation import check_choice
-        from numlearn.precision.metrics import max_abs, rel_l2, rmse
-
-        fn = {"rel_l2": rel_l2, "rmse": rmse, "max": max_abs}
-        check_choice(norm, "norm", tuple(fn))
-        if getattr(self, "_truth", None) is None:
-            self._truth = np.asarray(self.problem.truth(), dtype=np.float64)
-        return float(fn[norm](self._truth, self.predict(theta)))
-
     def _base_config(self) -> dict[str, Any]:
         return {"problem": self.problem.name, "n_interior": self.n_interior,
                 "n_boundary": self.n_boundary, "bc_weight": self.bc_weight,
@@ -249,6 +237,13 @@ class ExplicitBWLerPoisson(_PoissonObjective):
             for start in range(0, self.size, chunk):
                 cols.append((fn(eye[start:start + chunk]) - r0).T)
             return torch.cat(cols, dim=1), -r0
+
+
+    def constant_jacobian(self) -> Tensor:
+        """The Jacobian of :meth:`residual_vector` (constant: the loss is linear in the
+        node values), ``matrix()[0]``, for ``fit``'s Gauss-Newton with
+        ``{"jacobian": "constant"}``."""
+        return self.matrix()[0]
 
 
 def explicit_poisson_floor(objective: ExplicitBWLerPoisson) -> tuple[
