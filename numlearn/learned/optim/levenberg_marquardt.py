@@ -156,7 +156,7 @@ class LevenbergMarquardt:
         differentiation, ``residual`` then a pure torch function).  A ``jacobian``
         callable with the attribute ``fixed = True`` that returns the same tensor at
         every ``theta`` (a linear residual) has :math:`J^\top J` formed once, and
-        its Cholesky factor once per damping value (kept, so once the damping has
+        the Cholesky factor of the last accepted damping kept (so once the damping has
         reached ``mu_min`` a step costs :math:`O(mP + P^2)`); the steps are then
         iterative refinement of the normal equations, each residual recomputed in full
         precision.
@@ -187,8 +187,6 @@ class LevenbergMarquardt:
                 L, info = factors[mu], 0
             else:
                 L, info = torch.linalg.cholesky_ex(JTJ + mu * torch.diag(diag))
-                if self._fixed is not None and not int(info):
-                    factors[mu] = L
             if int(info):
                 mu *= 10
                 continue
@@ -197,6 +195,9 @@ class LevenbergMarquardt:
             loss_new = float(r_new @ r_new)
             if loss_new < loss:
                 theta, loss, accepted = theta + delta, loss_new, True
+                if self._fixed is not None:  # keep the factor that worked (one, P^2)
+                    factors.clear()
+                    factors[mu] = L
                 mu = max(mu / self.factor, self.mu_min)
                 break
             mu *= self.factor
