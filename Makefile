@@ -26,8 +26,12 @@ $(VENV)/.base: pyproject.toml constraints.txt
 	$(INSTALL) -e ".[plot]"
 	@touch $@
 
-$(VENV)/.test: $(VENV)/.base
+$(VENV)/.torch: $(VENV)/.base
 	$(INSTALL) torch==2.13.0
+	$(INSTALL) -e ".[plot,torch]"
+	@touch $@
+
+$(VENV)/.test: $(VENV)/.torch
 	$(INSTALL) -e ".[plot,test,dev,torch,compare,distributed]"
 	@touch $@
 
@@ -37,7 +41,9 @@ $(VENV)/.docs: $(VENV)/.test
 
 venv: $(VENV)/.test
 
-demo: $(VENV)/.base
+# The demo installs torch too: the quick suite's learned rows (an explicit BWLer and
+# an MLP trained on the same samples as the classical interpolants) need it.
+demo: $(VENV)/.torch
 	$(BIN)/numlearn compare --suite quick
 
 test: $(VENV)/.test

@@ -4,9 +4,9 @@ Problems: the five benchmark PDEs of :mod:`numlearn.problems.pdes` (convection
 :math:`\\beta = 40`, and :math:`\\beta = 80` in ``pdes-paper``; reaction; wave; Burgers;
 Poisson2d-C scored against the Nyström truth as in ``pdes-classical``).  Methods:
 
-* ``classical floor``: the space-time collocation / series solve of
+* ``classical solve``: the space-time collocation / series solve of
   ``pdes-classical`` (:data:`numlearn.compare.pde_suites.PDE_SOLVERS`);
-* ``explicit BWLer``: the node values trained by Gauss-Newton (Levenberg-Marquardt) on
+* ``explicit BWLer (GN)``: the node values trained by Gauss-Newton (Levenberg-Marquardt) on
   the paper's loss (:func:`~numlearn.learned.spectral.solve_explicit_bwler`; Burgers on
   a node map clustering at the front, Poisson2d-C on the bounding box); its row carries
   the classical minimiser of the same discrete loss (``classical_error``) and the ratio;
@@ -103,8 +103,8 @@ def learned_pde_methods(preset: str = "fast") -> tuple[Method, ...]:
 
     classical = PDE_SOLVERS["spectral whole-domain"]
     return (
-        Method("classical (collocation QR / Newton / series)", "classical", classical),
-        Method("explicit BWLer (Gauss-Newton)", "learned", bind(_explicit), max_repeat=1),
+        Method("classical solve", "classical", classical),
+        Method("explicit BWLer (GN)", "learned", bind(_explicit), max_repeat=1),
         Method("BWLer-hat (Adam)", "learned", bind(_hat), max_repeat=1),
         Method("MLP PINN", "learned", bind(_pinn), max_repeat=1),
     )
