@@ -68,6 +68,27 @@ def _check_device(device: Any) -> torch.device:
                          f"{device!r}.") from None
 
 
+def check_tensor(x: Any, name: str, *, dtype: torch.dtype, device: torch.device,
+                 owner: str = "the layer", size: int | None = None) -> Tensor:
+    """``x`` if it is a tensor of ``dtype`` on ``device`` (and, with ``size``, 1-D of
+    that length); otherwise a `TypeError` (type, dtype) or `ValueError` (device, shape)
+    naming ``name`` and the fix.  numlearn never casts float32 to float64 (or back) or
+    moves data between devices silently; every learned model checks its inputs here."""
+    if not isinstance(x, Tensor):
+        raise TypeError(f"`{name}` must be a torch.Tensor, got {type(x).__name__}.")
+    if x.dtype != dtype:
+        raise TypeError(f"`{name}` has dtype {x.dtype}, {owner}'s is {dtype}; convert one "
+                        f"of them (e.g. .to({dtype})): numlearn never mixes float32 and "
+                        "float64 silently.")
+    if x.device != device:
+        raise ValueError(f"`{name}` is on {x.device}, {owner} on {device}; move one of "
+                         "them (no silent transfers).")
+    if size is not None and (x.ndim != 1 or x.numel() != size):
+        raise ValueError(f"`{name}` must be a 1-D tensor of {size} parameters, got shape "
+                         f"{tuple(x.shape)}.")
+    return x
+
+
 def _check_positional(positional: Any) -> str:
     if positional is True:
         return "learned"

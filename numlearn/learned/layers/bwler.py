@@ -47,7 +47,12 @@ from numlearn.learned.layers._bwler_axes import (
     fourier_derivative,
     fourier_matrix,
 )
-from numlearn.learned.layers.base import _check_budget, _check_device, _check_dtype
+from numlearn.learned.layers.base import (
+    _check_budget,
+    _check_device,
+    _check_dtype,
+    check_tensor,
+)
 
 __all__ = ["BWLerLayer", "ChebyshevAxis", "FourierAxis"]
 
@@ -236,19 +241,7 @@ class BWLerLayer(nn.Module):
     # -------------------------------------------------------------------- checks
 
     def _check_tensor(self, x: Any, name: str) -> Tensor:
-        if not isinstance(x, Tensor):
-            raise TypeError(f"`{name}` must be a torch.Tensor, got {type(x).__name__}.")
-        if x.dtype != self.dtype:
-            raise TypeError(
-                f"`{name}` has dtype {x.dtype}, the layer's is {self.dtype}; convert it "
-                f"with .to({self.dtype}) yourself (no silent casting)."
-            )
-        if x.device != self.values.device:
-            raise ValueError(
-                f"`{name}` is on {x.device}, the layer on {self.values.device}; move one "
-                "of them (no silent transfers)."
-            )
-        return x.detach()
+        return check_tensor(x, name, dtype=self.dtype, device=self.values.device).detach()
 
     def _check_coordinate(self, x: Tensor, k: int, name: str) -> None:
         if x.numel() == 0:
@@ -397,14 +390,7 @@ class BWLerLayer(nn.Module):
         """:meth:`node_values`, or the caller's ``values`` once checked."""
         if values is None:
             return self.node_values()
-        if not isinstance(values, Tensor):
-            raise TypeError(f"`values` must be a torch.Tensor, got {type(values).__name__}.")
-        if values.dtype != self.dtype:
-            raise TypeError(f"`values` has dtype {values.dtype}, the layer's is {self.dtype}; "
-                            "cast one of them (no silent casting).")
-        if values.device != self.values.device:
-            raise ValueError(f"`values` is on {values.device}, the layer on "
-                             f"{self.values.device}; move one of them.")
+        check_tensor(values, "values", dtype=self.dtype, device=self.values.device)
         if tuple(values.shape) != self.shape:
             raise ValueError(f"`values` must have the node shape {self.shape}, got "
                              f"{tuple(values.shape)}.")

@@ -38,6 +38,7 @@ from numlearn.learned.layers.base import (
     _check_device,
     _check_dtype,
     _check_size,
+    check_tensor,
 )
 
 __all__ = ["MLP"]
@@ -134,14 +135,7 @@ class MLP(nn.Module):
 
     def forward(self, x: Tensor) -> Tensor:
         """The network at the rows of ``x`` (shape ``(m, in_features)``)."""
-        if not isinstance(x, Tensor):
-            raise TypeError(f"`x` must be a torch.Tensor, got {type(x).__name__}.")
-        if x.dtype != self.dtype:
-            raise TypeError(f"`x` has dtype {x.dtype}, the network's is {self.dtype}; cast "
-                            "one of them (numlearn never mixes float32 and float64 silently).")
-        if x.device != self.device:
-            raise ValueError(f"`x` is on {x.device}, the network on {self.device}; move "
-                             "one of them.")
+        check_tensor(x, "x", dtype=self.dtype, device=self.device, owner="the network")
         if x.ndim != 2 or x.shape[1] != self.sizes[0]:
             raise ValueError(f"`x` must have shape (m, {self.sizes[0]}), got "
                              f"{tuple(x.shape)}.")

@@ -43,7 +43,8 @@ import torch
 from numpy.typing import NDArray
 from torch import Tensor
 
-from numlearn.learned.layers.base import _check_device, _check_dtype
+from numlearn.learned.layers._bwler_axes import axis_nodes
+from numlearn.learned.layers.base import _check_device, _check_dtype, check_tensor
 from numlearn.learned.layers.bwler import BWLerLayer, ChebyshevAxis, FourierAxis
 from numlearn.learned.spectral.objective import PDEObjective
 
@@ -187,9 +188,9 @@ class ExplicitBWLer(PDEObjective):
         x_axis = (FourierAxis(disc.x.n, disc.x.domain) if disc.x_basis == "fourier"
                   else ChebyshevAxis(disc.x.n, disc.x.domain, x_map=disc.x.x_map))
         self.layer = BWLerLayer((ChebyshevAxis(disc.t.n, disc.t.domain), x_axis), **fk)
-        for k, (ours, theirs) in enumerate(zip(self.layer.nodes, (disc.t.nodes, disc.x.nodes),
-                                               strict=True)):
-            if not np.array_equal(ours.cpu().numpy(), theirs):  # pragma: no cover - invariant
+        for k, (ax, theirs) in enumerate(zip(self.layer.axes, (disc.t.nodes, disc.x.nodes),
+                                             strict=True)):
+            if not np.array_equal(axis_nodes(ax), theirs):  # pragma: no cover - invariant
                 raise AssertionError(f"axis {k}: the layer's nodes differ from the classical ones")
         self.name = f"explicit BWLer {disc.t.n}x{disc.x.n}"
         self._system: Any = None
@@ -204,17 +205,8 @@ class ExplicitBWLer(PDEObjective):
         return np.broadcast_to(u0, disc.shape).copy()
 
     def _check_values(self, U: Any, name: str) -> Tensor:
-        if not isinstance(U, Tensor):
-            raise TypeError(f"`{name}` must be a torch.Tensor, got {type(U).__name__}.")
-        if U.dtype != self.dtype:
-            raise TypeError(
-                f"`{name}` has dtype {U.dtype}, the objective's is {self.dtype}; convert it "
-                f"with .to({self.dtype}) or build the objective with dtype={U.dtype} (no "
-                "silent casting).")
-        if U.device != self.device:
-            raise ValueError(f"`{name}` is on {U.device}, the objective on {self.device}; "
-                             "move one of them (no silent transfers).")
-        return U
+        return check_tensor(U, name, dtype=self.dtype, device=self.device,
+                            owner="the objective")
 
     def _check_theta(self, theta: Any) -> Tensor:
         theta = self._check_values(theta, "theta")

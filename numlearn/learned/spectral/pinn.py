@@ -77,7 +77,7 @@ from torch import Tensor
 
 from numlearn._core.validation import check_choice, check_int, check_positive
 from numlearn.learned.layers import MLP, FlatParameters
-from numlearn.learned.layers.base import _check_device, _check_dtype
+from numlearn.learned.layers.base import _check_device, _check_dtype, check_tensor
 from numlearn.learned.spectral.objective import PDEObjective
 
 __all__ = ["MLPPINN", "solve_mlp_pinn"]
@@ -105,20 +105,10 @@ def check_evolution_problem(problem: Any) -> Any:
 
 
 def check_theta_for(theta: Any, size: int, dtype: torch.dtype, device: torch.device) -> Tensor:
-    """``theta`` if it is a 1-D tensor of ``size`` entries of ``dtype`` on ``device``;
-    a `TypeError` (type, dtype) or `ValueError` (shape, device) naming it otherwise."""
-    if not isinstance(theta, Tensor):
-        raise TypeError(f"`theta` must be a torch.Tensor, got {type(theta).__name__}.")
-    if theta.dtype != dtype:
-        raise TypeError(f"`theta` has dtype {theta.dtype}, the objective's is {dtype}; cast "
-                        "one of them (numlearn never mixes float32 and float64 silently).")
-    if theta.device != device:
-        raise ValueError(f"`theta` is on {theta.device}, the objective on {device}; move "
-                         "one of them.")
-    if theta.ndim != 1 or theta.numel() != size:
-        raise ValueError(f"`theta` must be a 1-D tensor of {size} parameters, got shape "
-                         f"{tuple(theta.shape)}.")
-    return theta
+    """``theta`` if it is a 1-D tensor of ``size`` entries of ``dtype`` on ``device``
+    (:func:`~numlearn.learned.layers.base.check_tensor`)."""
+    return check_tensor(theta, "theta", dtype=dtype, device=device, owner="the objective",
+                        size=size)
 
 
 def needed_derivatives(problem: Any) -> tuple[str, ...]:

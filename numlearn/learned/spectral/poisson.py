@@ -53,6 +53,7 @@ from numpy.typing import NDArray
 from torch import Tensor
 
 from numlearn._core.validation import check_int, check_positive
+from numlearn.learned.layers.base import _check_device, _check_dtype, check_tensor
 from numlearn.learned.spectral.objective import PDEObjective
 
 __all__ = ["ExplicitBWLerPoisson", "MLPPINNPoisson", "explicit_poisson_floor"]
@@ -72,13 +73,6 @@ def _check_problem(problem: Any) -> Any:
                         f"{getattr(problem, 'name', type(problem).__name__)!r}; the "
                         "evolution problems have their own objectives.")
     return problem
-
-
-def _check_dtype_device(dtype: Any, device: Any) -> tuple[torch.dtype, torch.device]:
-    if dtype not in (torch.float32, torch.float64):
-        raise TypeError(f"`dtype` must be torch.float32 or torch.float64, got {dtype!r}.")
-    dev = torch.device("cpu" if device is None else device)
-    return dtype, dev
 
 
 def sample_points(problem: Any, n_interior: int, n_boundary: int,
@@ -122,7 +116,8 @@ class _PoissonObjective(PDEObjective):
         self.n_boundary = check_int(n_boundary, "n_boundary", minimum=1)
         self.bc_weight = check_positive(bc_weight, "bc_weight")
         self.seed = check_int(seed, "seed", minimum=0)
-        self.dtype, self.device = _check_dtype_device(dtype, device)
+        self.dtype = _check_dtype(dtype)
+        self.device = torch.device("cpu") if device is None else _check_device(device)
         interior, square, circles = sample_points(self.problem, self.n_interior,
                                                   self.n_boundary, self.seed)
         fk = {"dtype": self.dtype, "device": self.device}
@@ -145,13 +140,8 @@ class _PoissonObjective(PDEObjective):
                 "seed": self.seed, "dtype": str(self.dtype).removeprefix("torch.")}
 
     def _check_theta(self, theta: Any, size: int) -> Tensor:
-        if not isinstance(theta, Tensor) or theta.ndim != 1 or theta.numel() != size:
-            shape = tuple(theta.shape) if isinstance(theta, Tensor) else type(theta).__name__
-            raise ValueError(f"`theta` must be a 1-D tensor of {size} parameters, got {shape}.")
-        if theta.dtype != self.dtype:
-            raise TypeError(f"`theta` has dtype {theta.dtype}, the objective's is "
-                            f"{self.dtype}; cast it (no silent casting).")
-        return theta
+        return check_tensor(theta, "theta", dtype=self.dtype, device=self.device,
+                            owner="the objective", size=size)
 
 
 class ExplicitBWLerPoisson(_PoissonObjective):
