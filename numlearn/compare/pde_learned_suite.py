@@ -138,7 +138,8 @@ def _report(rows: Sequence[Any]) -> str:
         hat = next((r for (q, m), r in by.items() if q == p and m.startswith("BWLer-hat")), None)
         pinn = next((r for (q, m), r in by.items() if q == p and m.startswith("MLP PINN")), None)
         params = (ex.extra.get("params", {}) if ex is not None else {})
-        paper = PAPER_NUMBERS.get(_key(p, params), {})
+        key = _key(p, params)
+        paper = PAPER_NUMBERS.get(key, {})
         parts: list[str] = []
         if ex is not None and np.isfinite(ex.rel_l2):
             st = ex.extra.get("solver_stats", {})
@@ -148,7 +149,7 @@ def _report(rows: Sequence[Any]) -> str:
                          + (f" vs paper {paper['explicit BWLer']:.2e}"
                             if "explicit BWLer" in paper else ""))
         if pinn is not None and np.isfinite(pinn.rel_l2):
-            source = _PINN_SOURCE.get(p, "Rathore et al., float32, Adam + L-BFGS + NNCG, "
+            source = _PINN_SOURCE.get(key, "Rathore et al., float32, Adam + L-BFGS + NNCG, "
                                             "41k steps")
             parts.append(f"MLP PINN {pinn.rel_l2:.2e}"
                          + (f" vs {paper['MLP PINN']:.2e} ({source})"
