@@ -23,7 +23,8 @@ def test_reference_build_then_tamper(tmp_path, capsys):
 
 def test_unknown_suite_is_a_clean_error(capsys):
     assert main(["compare", "--suite", "nope"]) == 1
-    assert "known suites: least-squares, pdes-classical, quick" in capsys.readouterr().err
+    known = "known suites: least-squares, pdes, pdes-classical, pdes-paper, quick"
+    assert known in capsys.readouterr().err
 
 
 def test_impossible_repeat_is_refused_before_any_suite_runs(capsys):
