@@ -1,6 +1,6 @@
 r"""1-D interpolation by learned models: the MLP ceiling and the explicit BWLer.
 
-The first experiment of the BWLer paper (Liu et al., arXiv 2506.23024): fit a smooth
+The 1-D interpolation experiment of the BWLer paper (Liu et al., arXiv 2506.23024): fit a smooth
 target :math:`f` on an interval from its samples :math:`(x_i, f(x_i))`,
 :math:`i = 1..N`, by minimising the mean squared misfit
 

@@ -4,9 +4,10 @@
   space-time collocation against resolution (:func:`resolution_study`).
 - :mod:`~numlearn.compare.studies.bwler_tradeoff`: representation, conditioning and
   optimization errors of trained explicit BWLers per optimiser (:func:`bwler_tradeoff`,
-  experiment 4 of the BWLer paper; torch is imported when it runs).
+  the precision-conditioning tradeoff of the BWLer paper; torch is imported when
+  it runs).
 - :mod:`~numlearn.compare.studies.mlp_ceiling`: MLPs of growing size against an
-  explicit BWLer on 1-D interpolation (:func:`mlp_ceiling_study`, experiment 1).
+  explicit BWLer on 1-D interpolation (:func:`mlp_ceiling_study`).
 """
 
 from numlearn.compare.studies.bwler_tradeoff import (

@@ -18,10 +18,12 @@ interpolant of the QR minimiser of the same discrete loss
 :math:`\kappa(A)\varepsilon`.  More nodes lower the representation term spectrally and
 raise :math:`\kappa(A)` (like :math:`N^2` for first-order operators, :math:`N^4` for
 the wave equation's second derivatives); the optimization term shows how close each
-optimiser gets to the discrete minimiser within its budget: Adam stalls far above it,
-L-BFGS and NNCG come closer, Gauss-Newton (the normal equations, refined) reaches the
-floor.  This is experiment 4 of the BWLer paper (Liu et al., arXiv 2506.23024, §4,
-"precision-conditioning tradeoff"), with the optimisers compared at equal-ish budgets.
+optimiser gets to the discrete minimiser within its budget (measured: Adam stalls far
+above it, L-BFGS comes closer on small well-conditioned grids, NNCG from zeros with
+damping 1e-2 stays far above at CPU budgets, Gauss-Newton (the normal equations,
+refined) reaches the floor).  This is the precision-conditioning tradeoff of the BWLer
+paper's title (Liu et al., arXiv 2506.23024), with the optimisers compared at
+equal-ish budgets.
 
 :func:`bwler_tradeoff` returns one row per (size, optimiser); :func:`format_tradeoff`
 prints them, :func:`plot_tradeoff` draws them (matplotlib, imported lazily).

@@ -1,6 +1,6 @@
 r"""The MLP ceiling in 1-D interpolation: MLPs of growing size against an explicit BWLer.
 
-The first experiment of the BWLer paper (Liu et al., arXiv 2506.23024): tanh MLPs of
+The 1-D interpolation experiment of the BWLer paper (Liu et al., arXiv 2506.23024): tanh MLPs of
 :math:`10^2` to :math:`10^5` parameters, trained by Adam (cosine decay) then L-BFGS on
 the samples of smooth targets, stall far above float64 rounding (the paper: near
 :math:`10^{-8}` relative), while an explicit BWLer fitted to the *same* samples by

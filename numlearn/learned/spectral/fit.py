@@ -3,7 +3,7 @@ r"""Training a learned PDE solver: phases of optimisers on one :class:`PDEObject
 :func:`fit` runs a sequence of :class:`Phase` objects (an optimiser and a step count)
 on the flat parameter vector :math:`\theta` of an objective
 :math:`\mathcal L(\theta) = \sum_k \|r_k(\theta)\|^2`, as the BWLer paper trains its
-models (Adam, then L-BFGS or NNCG; arXiv 2506.23024, §5 and appendix), and adds a
+models (Adam, then NNCG, in its published code; arXiv 2506.23024), and adds a
 Gauss-Newton phase:
 
 ``"adam"``
@@ -48,8 +48,9 @@ for the Gauss-Newton phase on a NumPy residual.
 
 References
 ----------
-.. [1] J. Liu, D. Fu, Y. Yang, C. Ré et al., "BWLer: barycentric weight layer elucidates
-   a precision-conditioning tradeoff for PINNs", arXiv 2506.23024.
+.. [1] J. Liu, Y. Baig, D. H. J. Lee, R. V. Dwaraknath, A. Rudra, C. Ré, "BWLer:
+   Barycentric Weight Layer Elucidates a Precision-Conditioning Tradeoff for PINNs",
+   arXiv 2506.23024 (2025).
 .. [2] P. Rathore, W. Lei, Z. Frangella, L. Lu and M. Udell, "Challenges in training
    PINNs: a loss landscape perspective", ICML 2024 (arXiv 2402.01868).
 .. [3] J. Nocedal and S. J. Wright, *Numerical Optimization*, 2nd ed., Springer 2006,
