@@ -1,5 +1,6 @@
 """Layers and sequence models (PyTorch): attention and gated convolutions on a
-shared skeleton (:mod:`.base`), the BWLer barycentric layer (:mod:`.bwler`), the PINN
+shared skeleton (:mod:`.base`), the BWLer barycentric layer
+(:mod:`numlearn.learned.layers.bwler`), the PINN
 multilayer perceptron (:mod:`.mlp`) and the flat-parameter view the optimisers use
 (:mod:`.flat`)."""
 

@@ -48,7 +48,8 @@ _INITS = ("xavier_normal", "torch")
 
 
 class MLP(nn.Module):
-    r"""A fully connected network ``in_features -> hidden... -> out_features`` (module notes).
+    r"""A fully connected network from ``in_features`` through the ``hidden`` widths to
+    ``out_features`` (module notes).
 
     Parameters
     ----------

@@ -1,7 +1,9 @@
 """The learned PDE solvers (the twins of :mod:`numlearn.classical.spectral`): explicit
-BWLer (:mod:`.bwler`, :mod:`.poisson`), BWLer-hat (:mod:`.hat`) and MLP PINN
-(:mod:`.pinn`) objectives of one flat parameter vector (:mod:`.objective`), their
-training loop (:mod:`.fit`) and the solvers built on them."""
+BWLer (:mod:`numlearn.learned.spectral.bwler`, :mod:`numlearn.learned.spectral.poisson`),
+BWLer-hat (:mod:`numlearn.learned.spectral.hat`) and MLP PINN
+(:mod:`numlearn.learned.spectral.pinn`) objectives of one flat parameter vector
+(:mod:`numlearn.learned.spectral.objective`), their training loop
+(:mod:`numlearn.learned.spectral.fit`) and the solvers built on them."""
 
 from numlearn.learned.spectral.burgers_poisson import (
     solve_bwler_poisson,
