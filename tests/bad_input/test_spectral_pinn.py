@@ -49,11 +49,17 @@ def test_pinn_bad_arguments_name_themselves(kwargs, name, exc):
 
 
 def test_only_evolution_problems():
-    for bad in (get_pde("poisson2d_c"), "convection", None):
+    for bad in (get_pde("poisson2d_c"), None, 3.0):
         with pytest.raises(TypeError, match="`problem`"):
             MLPPINN(bad, **SMALL)
         with pytest.raises(TypeError, match="`problem`"):
             BWLerHat(bad, 9, 8)
+    with pytest.raises(ValueError, match="`problem`"):
+        MLPPINN("no_such_pde", **SMALL)
+
+
+def test_a_problem_name_is_looked_up():
+    assert MLPPINN("reaction", **SMALL).problem.name == "reaction"
 
 
 @pytest.mark.parametrize("model", ["pinn", "hat"])

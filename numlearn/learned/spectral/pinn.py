@@ -92,16 +92,16 @@ _DERIVS = {"u_t": (1, 0), "u_x": (0, 1), "u_tt": (2, 0), "u_xx": (0, 2)}
 
 
 def check_evolution_problem(problem: Any) -> Any:
-    """``problem`` if it is an :class:`~numlearn.problems.pdes.EvolutionProblem`, else a
-    `TypeError` (Poisson2d-C has no time axis: its learned solver is the explicit
-    BWLer's)."""
-    from numlearn.problems.pdes import EvolutionProblem
+    """``problem`` as an :class:`~numlearn.problems.pdes.EvolutionProblem` (a name such as
+    ``"wave"`` is looked up with ``get_pde``, as the explicit BWLer does); a `TypeError`
+    for anything else (Poisson2d-C has no time axis: its learned solvers are in
+    :mod:`numlearn.learned.spectral.poisson`) and a `ValueError` for an unknown name."""
+    from numlearn.classical.spectral.spacetime.discretisation import _resolve_problem
 
-    if not isinstance(problem, EvolutionProblem):
-        raise TypeError(f"`problem` must be an evolution problem (convection, reaction, "
-                        f"wave, burgers: numlearn.problems.pdes.get_pde(name)), got "
-                        f"{type(problem).__name__}.")
-    return problem
+    try:
+        return _resolve_problem(problem)
+    except TypeError as exc:
+        raise TypeError(f"`problem`: {exc}") from None
 
 
 def check_theta_for(theta: Any, size: int, dtype: torch.dtype, device: torch.device) -> Tensor:
