@@ -21,7 +21,6 @@ minutes).  The report prints the papers' numbers beside ours.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -29,7 +28,7 @@ import numpy as np
 
 from numlearn._core.result import Result, Status
 from numlearn.compare.harness import Method
-from numlearn.compare.pde_suites import PDE_SOLVERS, _problems, check_reference_data
+from numlearn.compare.pde_suites import PDE_SOLVERS, _on_grid, _problems, check_reference_data
 from numlearn.compare.suites import register_suite
 from numlearn.problems.pdes import Burgers, EvolutionProblem, Poisson2dC
 
@@ -88,12 +87,6 @@ def _pinn(problem: Problem, preset: str) -> Result:
     if isinstance(problem, Poisson2dC):
         return solve_mlp_pinn_poisson(problem, preset=preset, progress=False)
     return solve_mlp_pinn(problem, preset=preset, progress=False)
-
-
-def _on_grid(problem: Problem, result: Result) -> Result:
-    if result.status is Status.NOT_APPLICABLE:
-        return result
-    return dataclasses.replace(result, value=problem.evaluate_on_grid(result.value))
 
 
 def learned_pde_methods(preset: str = "fast") -> tuple[Method, ...]:
@@ -169,10 +162,6 @@ def _builder(preset: str) -> Callable[[], tuple[list[Any], tuple[Method, ...], C
     return build
 
 
-def _check() -> None:
-    check_reference_data()
-
-
 register_suite(
     "pdes",
     _builder("fast"),
@@ -180,7 +169,7 @@ register_suite(
     "Adam) beside the classical solve on the five benchmark PDEs, short training budgets",
     _report,
     needs=("torch",),
-    check=_check,
+    check=check_reference_data,
     data="the PDE reference data (Burgers, Poisson2d-C; installed with numlearn)",
     typical_seconds=600,
     time_note="training: every learned row is trained from scratch",
@@ -194,7 +183,7 @@ register_suite(
     "(explicit BWLer) and the papers' budgets where they fit a CPU (hat, PINN)",
     _report,
     needs=("torch",),
-    check=_check,
+    check=check_reference_data,
     data="the PDE reference data (Burgers, Poisson2d-C; installed with numlearn)",
     typical_seconds=7200,
     time_note="long training runs (tens of minutes to hours on 2 cores)",

@@ -75,7 +75,10 @@ def _not_applicable(problem: Problem, method: str, why: str) -> Result:
 
 
 def _on_grid(problem: Problem, result: Result) -> Result:
-    """``result`` with its value evaluated on the problem's grid."""
+    """``result`` with its value evaluated on the problem's grid (a not-applicable
+    result, whose value is NaN, as it is)."""
+    if result.status is Status.NOT_APPLICABLE:
+        return result
     return dataclasses.replace(result, value=problem.evaluate_on_grid(result.value))
 
 
