@@ -1,0 +1,2 @@
+"""Rational approximation: AAA (also set-valued and AAA-Lawson), Floater-Hormann, and
+the barycentric rational form they share."""
