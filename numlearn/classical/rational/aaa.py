@@ -66,6 +66,8 @@ __all__ = ["aaa"]
 
 #: Rows per column below which a fresh QR per step is used instead of updating.
 _UPDATE_MIN_ROWS = 8
+#: Most cleanup passes (each removes the support points next to flagged poles).
+_CLEANUP_PASSES = 10
 #: Condition number of the Loewner matrix above which columns are normalised.
 _ILL = 1.0 / (3.0 * EPS)
 
@@ -406,7 +408,15 @@ def aaa(
 
     removed = 0
     if do_clean and m > 1:
-        r, removed = _cleanup(r, Z, F, single, ctol, scaled)
+        # Repeat the pass while it finds doublets: removing some can expose others.
+        for _ in range(_CLEANUP_PASSES):
+            r, k = _cleanup(r, Z, F, single, ctol, scaled)
+            removed += k
+            if k == 0:
+                break
+        if removed:
+            warnings.warn(f"{removed} Froissart doublets detected and removed.",
+                          RuntimeWarning, stacklevel=2)
     fit = r(Z)
     fit2 = fit[:, None] if single else fit
     max_err = float(np.max(np.abs(F - fit2))) if np.isfinite(fit2).all() else np.inf
@@ -454,8 +464,6 @@ def _cleanup(r: BarycentricRational, Z: NDArray[Any], F: NDArray[Any], single: b
     bad = np.nonzero(ratio < tol * gm)[0]
     if bad.size == 0:
         return r, 0
-    warnings.warn(f"{bad.size} Froissart doublets detected and removed.", RuntimeWarning,
-                  stacklevel=3)
     zs = r.nodes
     drop = np.unique(np.argmin(np.abs(zs[:, None] - pol[bad][None, :]), axis=0))
     keep = np.ones(zs.shape[0], dtype=bool)
