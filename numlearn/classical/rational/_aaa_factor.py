@@ -47,6 +47,7 @@ class GramQR:
         self._rand: NDArray[Any] | None = None
         kind = "z" if self.cplx else "d"
         self._gemv = getattr(scipy.linalg.blas, kind + "gemv")
+        self._trsm = getattr(scipy.linalg.blas, kind + "trsm")
 
     def _qh(self, a: NDArray[Any]) -> NDArray[Any]:
         """Q^H a (conjugate-transposed GEMV, no copies)."""
@@ -62,11 +63,22 @@ class GramQR:
         self.G[:m, :m] -= Y.conj().T @ Y
         self.Q[rows, :m] = 0.0
         lam = np.linalg.eigvalsh(self.G[:m, :m])
-        if lam[0] < 0.5:
-            # Re-orthonormalise (Householder QR of Q): Q K = Q' (R' K), G = I.
+        if lam[0] < 0.05:
+            # A direction of Q lies (nearly) in the deleted rows: the downdated G is
+            # no longer accurate there.  Householder QR of Q itself: Q K = Q' (R' K).
             Qn, Rn = np.linalg.qr(self.Q[:, :m])
             self.Q[:, :m] = Qn
             self.K[:m, :m] = Rn @ self.K[:m, :m]
+            self.G[:m, :m] = np.eye(m)
+            self.resets += 1
+        elif lam[0] < 0.5:
+            # Re-orthonormalise: G = L^H L with kappa(G) <= 2 (lambda_max <= 1), so
+            # Q <- Q L^{-1} (one TRSM, BLAS-3) is orthonormal to a few eps (CholeskyQR),
+            # and Q K = (Q L^{-1})(L K).
+            L = scipy.linalg.cholesky(self.G[:m, :m], lower=False, check_finite=False)
+            Qm = self.Q[:, :m]
+            self._trsm(1.0, L, Qm, side=1, lower=0, overwrite_b=1)
+            self.K[:m, :m] = L @ self.K[:m, :m]
             self.G[:m, :m] = np.eye(m)
             self.resets += 1
 

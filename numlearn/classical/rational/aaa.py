@@ -262,14 +262,16 @@ def aaa(
         i = int(np.argmax(err_rows))
         sup[m - 1] = i
         mask[i] = False
+        c = C[:, m - 1]
+        np.subtract(Z, Z[i], out=c)
         with np.errstate(divide="ignore", invalid="ignore"):
-            c = 1.0 / (Z - Z[i])
+            np.divide(1.0, c, out=c)
         c[i] = 0.0
-        C[:, m - 1] = c
         S = sup[:m]
         if qr is not None:
             if N == 1:
-                col = (F1 - F1[i]) * c
+                col = np.subtract(F1, F1[i])
+                col *= c
                 col[S] = 0.0
             else:
                 blk = (F - F[i]) * c[:, None]
@@ -290,15 +292,18 @@ def aaa(
             with np.errstate(divide="ignore", invalid="ignore"):
                 Rv = nd[:, 0] / nd[:, 1]
             Rv[hit] = F1[hit]
-            err_rows = np.abs(F1 - Rv)
+            np.subtract(F1, Rv, out=Rv)
+            err_rows = np.abs(Rv)
         else:
             Cm = C[:, :m]
             with np.errstate(divide="ignore", invalid="ignore"):
                 Rm = (Cm @ (w[:, None] * F[S])) / (Cm @ w)[:, None]
             Rm[hit] = F[hit]
             err_rows = np.abs(F - Rm).max(axis=1)
-        err_rows[np.isnan(err_rows)] = np.inf
         err = float(err_rows.max())
+        if err != err:  # NaN (0/0 at a pole): count it as an infinite error
+            err_rows[np.isnan(err_rows)] = np.inf
+            err = np.inf
         errors.append(err)
         if err <= atol:
             converged = True
