@@ -28,7 +28,57 @@ from numpy.typing import NDArray
 __all__ = ["GramQR", "HouseholderQR"]
 
 
-class GramQR:
+class _Factor:
+    """Common part: Q (Fortran order), K, and the CGS2 column append."""
+
+    Q: NDArray[Any]
+    K: NDArray[Any]
+    m: int
+    dtype: np.dtype[Any]
+    cplx: bool
+    _rand: NDArray[Any] | None
+    _gemv: Any
+
+    def _qh(self, a: NDArray[Any]) -> NDArray[Any]:
+        """Q^H a (conjugate-transposed GEMV, no copies)."""
+        return self._gemv(1.0, self.Q[:, : self.m], a, trans=2 if self.cplx else 1)
+
+    def _project(self, a: NDArray[Any]) -> NDArray[Any]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def add_column(self, a: NDArray[Any]) -> None:
+        """Append column ``a`` (zero on the support rows) by CGS2: two projections."""
+        m = self.m
+        Q = self.Q
+        nrm0 = float(np.linalg.norm(a))
+        a = a.copy()
+        coef = np.zeros(m, dtype=self.dtype)
+        if m:
+            for _ in range(2):
+                c = self._project(a)
+                a -= Q[:, :m] @ c
+                coef += c
+        rho = float(np.linalg.norm(a))
+        if rho <= 1e-14 * nrm0 or rho == 0.0:
+            # Column (numerically) in the span: any unit vector orthogonal to Q with the
+            # same zero pattern completes the basis; K's new diagonal entry is rho.
+            if self._rand is None:
+                self._rand = np.random.default_rng(0).standard_normal(a.shape[0])
+            g = self._rand.astype(self.dtype)
+            g[a == 0] = 0.0
+            if m:
+                for _ in range(2):
+                    g -= Q[:, :m] @ self._project(g)
+            Q[:, m] = g / np.linalg.norm(g)
+        else:
+            Q[:, m] = a / rho
+        self.K[:m, m] = coef
+        self.K[m, :m] = 0.0
+        self.K[m, m] = rho
+        self.m = m + 1
+
+
+class GramQR(_Factor):
     r"""Stacked Loewner matrix :math:`A_J = Q K` with a downdated Gram matrix of Q.
 
     ``Q`` has ``rows = N * M`` rows (function-major blocks) and Fortran order; the
@@ -48,10 +98,6 @@ class GramQR:
         kind = "z" if self.cplx else "d"
         self._gemv = getattr(scipy.linalg.blas, kind + "gemv")
         self._trsm = getattr(scipy.linalg.blas, kind + "trsm")
-
-    def _qh(self, a: NDArray[Any]) -> NDArray[Any]:
-        """Q^H a (conjugate-transposed GEMV, no copies)."""
-        return self._gemv(1.0, self.Q[:, : self.m], a, trans=2 if self.cplx else 1)
 
     def delete_row(self, i: int) -> None:
         """Zero the rows of sample ``i`` (one per function) and downdate G."""
@@ -89,38 +135,12 @@ class GramQR:
                                   check_finite=False)
 
     def add_column(self, a: NDArray[Any]) -> None:
-        """Append column ``a`` (zero on the support rows) by CGS2."""
+        """Append column ``a`` by CGS2 (see :meth:`_Factor.add_column`); G grows by 1."""
         m = self.m
-        Q = self.Q
-        nrm0 = float(np.linalg.norm(a))
-        a = a.copy()
-        coef = np.zeros(m, dtype=self.dtype)
-        if m:
-            for _ in range(2):
-                c = self._project(a)
-                a -= Q[:, :m] @ c
-                coef += c
-        rho = float(np.linalg.norm(a))
-        if rho <= 1e-14 * nrm0 or rho == 0.0:
-            # Column (numerically) in the span: any unit vector orthogonal to Q with the
-            # same zero pattern completes the basis; K's new diagonal entry is rho.
-            if self._rand is None:
-                self._rand = np.random.default_rng(0).standard_normal(a.shape[0])
-            g = self._rand.astype(self.dtype)
-            g[a == 0] = 0.0
-            if m:
-                for _ in range(2):
-                    g -= Q[:, :m] @ self._project(g)
-            Q[:, m] = g / np.linalg.norm(g)
-        else:
-            Q[:, m] = a / rho
+        super().add_column(a)
         self.G[:m, m] = 0.0
         self.G[m, :m] = 0.0
         self.G[m, m] = 1.0
-        self.K[:m, m] = coef
-        self.K[m, :m] = 0.0
-        self.K[m, m] = rho
-        self.m = m + 1
 
     def small_factor(self) -> NDArray[Any]:
         """L K with G = L^H L: same singular values, right vectors, column norms as A_J."""
@@ -129,7 +149,7 @@ class GramQR:
         return L @ self.K[:m, :m]
 
 
-class HouseholderQR:
+class HouseholderQR(_Factor):
     r"""Orthogonal factorisation A_J = Q K of the masked Loewner matrix, updated per step.
 
     ``Q`` (M x m, Fortran order, zero on the support rows) has orthonormal columns;
@@ -162,11 +182,6 @@ class HouseholderQR:
         kind = "z" if self.cplx else "d"
         self._gemv = getattr(scipy.linalg.blas, kind + "gemv")
         self._ger = getattr(scipy.linalg.blas, kind + ("gerc" if self.cplx else "ger"))
-
-    def _qh(self, a: NDArray[Any]) -> NDArray[Any]:
-        """Q^H a (conjugate-transposed GEMV, no copies)."""
-        m = self.m
-        return self._gemv(1.0, self.Q[:, :m], a, trans=2 if self.cplx else 1)
 
     def delete_row(self, i: int) -> bool:
         """Zero row ``i`` of A_J = Q K; returns False if the update is unsafe."""
@@ -215,36 +230,9 @@ class HouseholderQR:
         Q[i, :m] = 0.0
         return True
 
-    def add_column(self, a: NDArray[Any]) -> None:
-        """Append column ``a`` (zero on the support rows) by CGS2."""
-        m = self.m
-        Q = self.Q
-        nrm0 = float(np.linalg.norm(a))
-        a = a.copy()
-        coef = np.zeros(m, dtype=self.dtype)
-        if m:
-            for _ in range(2):
-                c = self._qh(a)
-                a -= Q[:, :m] @ c
-                coef += c
-        rho = float(np.linalg.norm(a))
-        if rho <= 1e-14 * nrm0 or rho == 0.0:
-            # Column (numerically) in the span: any unit vector orthogonal to Q with the
-            # same zero pattern completes the basis; K's new diagonal entry is rho.
-            if self._rand is None:
-                self._rand = np.random.default_rng(0).standard_normal(a.shape[0])
-            g = self._rand.astype(self.dtype)
-            g[a == 0] = 0.0
-            if m:
-                for _ in range(2):
-                    g -= Q[:, :m] @ self._qh(g)
-            Q[:, m] = g / np.linalg.norm(g)
-        else:
-            Q[:, m] = a / rho
-        self.K[:m, m] = coef
-        self.K[m, :m] = 0.0
-        self.K[m, m] = rho
-        self.m = m + 1
+    def _project(self, a: NDArray[Any]) -> NDArray[Any]:
+        """Coefficients of the orthogonal projection of a on span(Q): Q^H a."""
+        return self._qh(a)
 
     def small_factor(self) -> NDArray[Any]:
         """K (Q is orthonormal)."""
