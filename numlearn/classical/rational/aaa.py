@@ -69,6 +69,7 @@ from numlearn._core.validation import (
     check_int,
     check_positive,
 )
+from numlearn.classical._limits import check_alloc
 from numlearn.classical.rational._aaa_factor import GramQR, HouseholderQR
 from numlearn.classical.rational.form import BarycentricRational
 
@@ -131,7 +132,7 @@ def _validate(z: ArrayLike, f: ArrayLike) -> tuple[NDArray[Any], NDArray[Any], b
     check_distinct(Z, "z")
     single = F.ndim == 1
     dtype = np.result_type(Z, F, np.float64)
-    return Z.astype(dtype), (F[:, None] if single else F).astype(dtype), single
+    return Z.astype(dtype), (F[:, None] if single else F).astype(dtype, copy=False), single
 
 
 def aaa(
@@ -240,6 +241,9 @@ def aaa(
     ctol = check_positive(cleanup_tol, "cleanup_tol", allow_zero=True)
 
     dtype = F.dtype
+    # the factorisation's Q (samples x functions x terms) and the Cauchy matrix
+    check_alloc((M * N + M, cap + 1), np.dtype(dtype).itemsize, "f",
+                "the Loewner factorisation (samples x functions, by max_terms + 1)")
     fscale = float(np.max(np.abs(F)))
     atol = rtol_v * fscale
     mask = np.ones(M, dtype=bool)
