@@ -257,6 +257,7 @@ def aaa(
     qr = factor(M, N, cap, dtype) if update else None
     At = None if update else np.zeros((cap, M, N), dtype=dtype)  # Loewner blocks
     F1 = np.ascontiguousarray(F[:, 0])
+    W2 = np.empty((cap, 2), dtype=dtype)  # [w * f_S, w] for N and D in one GEMM
     w = np.ones(1, dtype=dtype)
     converged = False
     resets = 0
@@ -292,7 +293,9 @@ def aaa(
             w, scaled = _weights_direct(A, scaled)
         hit = S[w != 0]
         if N == 1:
-            nd = C[:, :m] @ np.stack([w * F1[S], w], axis=1)
+            W2[:m, 0] = w * F1[S]
+            W2[:m, 1] = w
+            nd = C[:, :m] @ W2[:m]
             with np.errstate(divide="ignore", invalid="ignore"):
                 Rv = nd[:, 0] / nd[:, 1]
             Rv[hit] = F1[hit]
