@@ -140,7 +140,8 @@ _SPECTRAL = (
     "solve_collocation_piecewise", "solve_mol", "solve_reaction_diffusion_mol",
     "solve_reaction_mol", "solve_spacetime", "solve_spacetime_lstsq",
     "solve_spacetime_newton", "solve_ultraspherical", "solve_ultraspherical_piecewise",
-    "solve_wave_mol", "spacetime_system",
+    "solve_wave_mol", "spacetime_system", "Discretisation", "collocation_row_weights",
+    "resolve_evolution_problem", "spacetime_discretisation", "system_from_discretisation",
 )
 __all__ += _SPECTRAL
 _lazy_getattr, __dir__ = lazy_exports(__name__, {"numlearn.classical.spectral": _SPECTRAL})
