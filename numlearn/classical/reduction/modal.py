@@ -450,7 +450,10 @@ def fit_residues(h: ArrayLike, poles: ArrayLike, *, real: bool = True,
     u, s, vh = np.linalg.svd(a, full_matrices=False)
     tol = (EPS * max(L, a.shape[2]) if rcond is None else float(rcond)) * s[:, :1]
     inv = np.where(s > tol, 1.0 / np.where(s > tol, s, 1.0), 0.0)
-    coef = np.einsum("cji,cj,ckj,ck->ci", vh.conj(), inv, u.conj(), b)
+    # U^H b first: forming the pseudo-inverse V S^-1 U^H would spread the 1/s_min
+    # amplified rounding over every coefficient instead of the null direction only
+    ub = np.einsum("ckj,ck->cj", u.conj(), b)
+    coef = np.einsum("cji,cj->ci", vh.conj(), inv * ub)
     coef = coef / np.where(structural[:, 0], 1.0, scale[:, 0])
     res = coef[:, :d] + 1j * coef[:, d:] if real else coef
     k = a.shape[2] - structural[:, 0].sum(axis=1)
