@@ -120,6 +120,9 @@ def from_companion(b: ArrayLike, a: ArrayLike, feedthrough: ArrayLike = 0.0, *,
     pole, residue ``2 rho``) and a real pole a mode with a real residue.  The poles must
     be simple (residues of a multiple pole are not defined) and, unless
     ``allow_unstable``, inside the unit disk.  Cost ``O(N^3)`` per channel (``np.roots``).
+    Warns (`IllConditionedWarning`) when Wilkinson's root condition number
+    ``||a||_1 / min_n |a'(mu_n)|`` exceeds ``1e8`` (nearly multiple roots: the poles
+    carry errors of about its square root times ``eps^(1/2)`` and the residues more).
     """
     real = check_flag(real, "real")
     aa = as_float_array(a, "a", ndim=(1, 2), allow_complex=not real)
@@ -140,6 +143,7 @@ def from_companion(b: ArrayLike, a: ArrayLike, feedthrough: ArrayLike = 0.0, *,
     lead = aa[:, :1]
     aa, bb = aa / lead, bb / lead
     poles, residues = [], []
+    worst = 0.0
     for an, bn in zip(aa, bb, strict=True):
         mu = np.roots(an).astype(np.complex128)
         if mu.size != N:
@@ -150,6 +154,8 @@ def from_companion(b: ArrayLike, a: ArrayLike, feedthrough: ArrayLike = 0.0, *,
         if (np.abs(dprod) == 0).any():
             raise ValueError("`a` has a multiple root; its partial fractions need powers "
                              "of (z - mu), which the modal form does not hold.")
+        # Wilkinson's root condition number ||a||_1 / |a'(mu)|: near-multiple roots
+        worst = max(worst, float(np.abs(an).sum() / np.abs(dprod).min()))
         rho = np.polyval(bn, mu) / dprod
         if real:
             keep = mu.imag > 0
@@ -158,6 +164,7 @@ def from_companion(b: ArrayLike, a: ArrayLike, feedthrough: ArrayLike = 0.0, *,
                 [2 * rho[keep], rho[realp].real + 0j])
         poles.append(mu)
         residues.append(rho)
+    warn_ill_conditioned(worst, "from_companion: the roots of `a`", threshold=1e8)
     if len({p.size for p in poles}) > 1:
         raise ValueError("the channels of `a` have different numbers of real roots; "
                          "convert them one at a time.")

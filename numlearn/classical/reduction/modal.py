@@ -321,6 +321,9 @@ class ModalSSM:
         lam, res, d0 = self.poles, self.residues, self.feedthrough
         if s.shape[-lam.ndim:] != lam.shape:
             raise ValueError(f"`state` must end in shape {lam.shape}, got {s.shape}.")
+        if x.shape != s.shape[:-1]:
+            raise ValueError(f"`u` must have shape {s.shape[:-1]} (the state's without the "
+                             f"modes axis), got {x.shape}.")
         y = (res * s).sum(axis=-1)
         y = (y.real if self.real else y) + d0 * x
         return lam * s + x[..., None], y
