@@ -71,6 +71,56 @@ def _recur_complex(lam, res, d0, u, x, y):  # pragma: no cover - compiled
             x[b, c] = s
 
 
+@njit(cache=True)
+def _taps_kernel(rh, low, out):  # pragma: no cover - compiled
+    # out[c, q B + r] = sum_n rh[c, q, n] low[c, r, n]  (complex or real parts, see taps)
+    nc, nq, d = rh.shape
+    bk = low.shape[1]
+    n_out = out.shape[1]
+    for c in range(nc):
+        for q in range(nq):
+            base = q * bk
+            stop = min(bk, n_out - base)
+            for r in range(stop):
+                out[c, base + r] = 0
+            for n in range(d):
+                a = rh[c, q, n]
+                for r in range(stop):
+                    out[c, base + r] += a * low[c, r, n]
+
+
+@njit(cache=True)
+def _taps_kernel_real(rhr, rhi, lowr, lowi, out):  # pragma: no cover - compiled
+    nc, nq, d = rhr.shape
+    bk = lowr.shape[1]
+    n_out = out.shape[1]
+    for c in range(nc):
+        for q in range(nq):
+            base = q * bk
+            stop = min(bk, n_out - base)
+            for r in range(stop):
+                out[c, base + r] = 0.0
+            for n in range(d):
+                ar = rhr[c, q, n]
+                ai = rhi[c, q, n]
+                for r in range(stop):
+                    out[c, base + r] += ar * lowr[c, r, n] - ai * lowi[c, r, n]
+
+
+def taps(rh: NDArray[np.complex128], low: NDArray[np.complex128], n: int,
+         real: bool) -> NDArray[Any]:
+    """``sum_n rh[c, t // B, n] low[c, t % B, n]`` for ``t < n`` (its real part if ``real``)."""
+    C = rh.shape[0]
+    if real:
+        out = np.empty((C, n), dtype=np.float64)
+        _taps_kernel_real(np.ascontiguousarray(rh.real), np.ascontiguousarray(rh.imag),
+                          np.ascontiguousarray(low.real), np.ascontiguousarray(low.imag), out)
+    else:
+        out = np.empty((C, n), dtype=np.complex128)
+        _taps_kernel(np.ascontiguousarray(rh), np.ascontiguousarray(low), out)
+    return out
+
+
 def as_signal(model: ModalSSM, u: ArrayLike,
               name: str = "u") -> tuple[NDArray[Any], tuple[int, ...]]:
     """``u`` as (B, C, T) (float64 for real models) and the shape to give the output back.
@@ -158,7 +208,8 @@ def prefill(model: ModalSSM, u: ArrayLike, method: str = "fft") -> NDArray[np.co
     the DFT of the truncated geometric sequence in closed form,
     ``G_j = (1 - lambda^N) / (1 - lambda w^-j)`` (``w = exp(2 pi i / N)``), entry ``T-1`` of
     the inverse transform ``x_n = N^-1 sum_j X_j G_j w^(j (T-1))``.  ``method="direct"``:
-    the sum itself with powers ``exp(s log lambda)``.  Both ``O(B C d T)`` after the FFT.
+    the sum itself, ``s = q B + r``, as ``sum_q lambda^(qB) (sum_r lambda^r u_(T-1-s))``
+    (one BLAS product per channel).  Both ``O(B C d T)`` after the FFT.
     """
     method = check_choice(method, "method", ("fft", "direct"))
     x, shape = as_signal(model, u)
@@ -180,14 +231,18 @@ def prefill(model: ModalSSM, u: ArrayLike, method: str = "fft") -> NDArray[np.co
                 G = np.where(hit, float(N), G)
             out[:, c0:c0 + step] = np.einsum("bcj,cnj->bcn", X[:, c0:c0 + step], G) / N
     else:
-        from numlearn.classical.reduction.modal import _powers
-        step = max(1, _BLOCK_ENTRIES // max(1, C * d))
-        out[:] = 0
-        for s0 in range(0, T, step):
-            s = np.arange(s0, min(T, s0 + step), dtype=np.float64)
-            v = _powers(lam, s)                                # (C, S, d)
-            seg = x[:, :, T - 1 - s.astype(np.intp)]           # u_(T-1-s)
-            out += np.einsum("bcs,csn->bcn", seg, v)
+        # sum_s lambda^s u_(T-1-s) with s = q B + r: sum_q lambda^(qB) (sum_r lambda^r u_rev)
+        from numlearn.classical.reduction.modal import _split_powers
+        low, high = _split_powers(lam, T)                 # (C, Bk, d), (C, nq, d)
+        nq, bk = high.shape[1], low.shape[1]
+        rev = np.zeros((B, C, nq * bk), dtype=x.dtype)
+        rev[..., :T] = x[..., ::-1]
+        rev = rev.reshape(B, C, nq, bk)
+        if rev.dtype.kind == "f":
+            inner = (rev @ low.real) + 1j * (rev @ low.imag)  # (B, C, nq, d)
+        else:
+            inner = rev @ low
+        out[:] = (inner * high[None]).sum(axis=2)
     return state_out(model, out, shape)
 
 

@@ -100,6 +100,20 @@ def _powers(poles: NDArray[np.complex128], t: NDArray[np.float64]) -> NDArray[np
     return out.reshape(*lam.shape[:-2], nq * B, lam.shape[-1])[..., :t.size, :]
 
 
+def _split_powers(poles: NDArray[np.complex128],
+                  n: int) -> tuple[NDArray[np.complex128], NDArray[np.complex128]]:
+    """``(lambda^r, lambda^(qB))`` for ``r < B``, ``q < nq``, ``B nq >= n``, ``B ~ sqrt(n)``.
+
+    Shapes ``poles.shape[:-1] + (B, d)`` and ``(nq, d)``; ``lambda^t`` for ``t < n`` is
+    ``high[t // B] * low[t % B]`` (see :func:`_powers` for the error).
+    """
+    B = int(np.sqrt(n)) + 1
+    nq = -(-n // B)
+    low = _exp_log(poles[..., None, :], np.arange(B, dtype=np.float64)[:, None])
+    high = _exp_log(poles[..., None, :], B * np.arange(nq, dtype=np.float64)[:, None])
+    return low, high
+
+
 class ModalSSM:
     """``C`` filters, each a sum of ``d`` complex modes, in the strictly proper modal form.
 
@@ -226,22 +240,21 @@ class ModalSSM:
     def impulse_response(self, L: int) -> NDArray[Any]:
         """The first ``L`` taps ``h_0 .. h_(L-1)``, shape (C, L) (or (L,)).
 
-        ``h_t = Re sum_n R_n lambda_n^(t-1)`` with powers ``exp((t-1) log lambda)``:
-        no overflow for stable poles, error ``O(eps (1 + t |log lambda|)) |lambda|^t``
-        per term (see Notes of the module).  Cost ``O(C d L)``, in blocks of about
-        4M complex entries.  Real output when ``real=True``.
+        ``h_t = Re sum_n R_n lambda_n^(t-1)`` with powers in the exponential form
+        (:func:`_split_powers`): no overflow for stable poles, error
+        ``O(eps (1 + t |log lambda|)) |lambda|^t`` per term.  With ``t - 1 = q B + r``
+        the taps are ``Re sum_n (R_n lambda_n^(qB)) lambda_n^r`` (a Numba loop, no
+        ``(L, d)`` temporary).  Cost ``O(C d L)``.  Real output when ``real=True``.
         """
         L = check_int(L, "L", minimum=1)
-        C, d = self._poles.shape
+        C = self._poles.shape[0]
         dt = np.float64 if (self.real) else np.complex128
         h = np.empty((C, L), dtype=dt)
         h[:, 0] = self._feedthrough if self.real else self._feedthrough.astype(dt)
-        step = max(1, _BLOCK_ENTRIES // max(1, C * d))
-        for s in range(0, L - 1, step):
-            t = np.arange(s, min(L - 1, s + step), dtype=np.float64)
-            v = _powers(self._poles, t)                       # (C, T, d)
-            blk = np.matmul(v, self._residues[:, :, None])[:, :, 0]
-            h[:, 1 + s:1 + s + t.size] = blk.real if self.real else blk
+        if L > 1:
+            low, high = _split_powers(self._poles, L - 1)        # (C, B, d), (C, nq, d)
+            rh = high * self._residues[:, None, :]
+            h[:, 1:] = _run.taps(rh, low, L - 1, self.real)
         return self._out(h)
 
     def transfer_function(self, z: ArrayLike) -> NDArray[np.complex128]:
