@@ -123,8 +123,8 @@ def _recur_complex(lam, res, d0, u, x, y):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def _taps_kernel(rh, low, out):  # pragma: no cover - compiled
-    # out[c, q B + r] = sum_n rh[c, q, n] low[c, r, n]  (complex or real parts, see taps)
+def _taps_kernel(rh, low, out, fresh):  # pragma: no cover - compiled
+    # out[c, q B + r] (+)= sum_n rh[c, q, n] low[c, r, n]; complex, or one real part
     nc, nq, d = rh.shape
     bk = low.shape[1]
     n_out = out.shape[1]
@@ -132,43 +132,26 @@ def _taps_kernel(rh, low, out):  # pragma: no cover - compiled
         for q in range(nq):
             base = q * bk
             stop = min(bk, n_out - base)
-            for r in range(stop):
-                out[c, base + r] = 0
+            if fresh:
+                for r in range(stop):
+                    out[c, base + r] = 0
             for n in range(d):
                 a = rh[c, q, n]
                 for r in range(stop):
                     out[c, base + r] += a * low[c, r, n]
 
 
-@njit(cache=True)
-def _taps_kernel_real(rhr, rhi, lowr, lowi, out):  # pragma: no cover - compiled
-    nc, nq, d = rhr.shape
-    bk = lowr.shape[1]
-    n_out = out.shape[1]
-    for c in range(nc):
-        for q in range(nq):
-            base = q * bk
-            stop = min(bk, n_out - base)
-            for r in range(stop):
-                out[c, base + r] = 0.0
-            for n in range(d):
-                ar = rhr[c, q, n]
-                ai = rhi[c, q, n]
-                for r in range(stop):
-                    out[c, base + r] += ar * lowr[c, r, n] - ai * lowi[c, r, n]
-
-
 def taps(rh: NDArray[np.complex128], low: NDArray[np.complex128], n: int,
          real: bool) -> NDArray[Any]:
     """``sum_n rh[c, t // B, n] low[c, t % B, n]`` for ``t < n`` (its real part if ``real``)."""
     C = rh.shape[0]
-    if real:
+    if real:                    # Re(a b) = Re a Re b - Im a Im b, two real passes
         out = np.empty((C, n), dtype=np.float64)
-        _taps_kernel_real(np.ascontiguousarray(rh.real), np.ascontiguousarray(rh.imag),
-                          np.ascontiguousarray(low.real), np.ascontiguousarray(low.imag), out)
+        _taps_kernel(np.ascontiguousarray(rh.real), np.ascontiguousarray(low.real), out, True)
+        _taps_kernel(np.ascontiguousarray(-rh.imag), np.ascontiguousarray(low.imag), out, False)
     else:
         out = np.empty((C, n), dtype=np.complex128)
-        _taps_kernel(np.ascontiguousarray(rh), np.ascontiguousarray(low), out)
+        _taps_kernel(np.ascontiguousarray(rh), np.ascontiguousarray(low), out, True)
     return out
 
 
