@@ -98,6 +98,21 @@ class ModalSSM:
     is_stable : bool
         All ``|lambda| < 1``.
 
+    Examples
+    --------
+    >>> m = ModalSSM([0.9 * np.exp(0.3j)], [2.0], 1.0)       # one conjugate pair
+    >>> h = m.impulse_response(4)          # [1, Re 2, Re 2 lambda, Re 2 lambda^2]
+    >>> y, state = m.recurrence(np.ones(8), return_state=True)
+    >>> bool(np.allclose(y, m.convolve(np.ones(8))))
+    True
+
+    See Also
+    --------
+    scipy.signal.dlti : the same filter as ``dlti(*scipy.signal.invres(rho, mu, [D]))``
+        over all (conjugated) poles ``mu`` and residues ``rho`` (``R/2`` each).
+    control.ss : ``ss(diag(lambda), ones, R, D, dt=True)`` for ``real=False``.
+    numlearn.classical.reduction.companion.to_companion : ``H = D + b/a``.
+
     Notes
     -----
     Arrays broadcast against each other (poles shared by all channels: pass them
@@ -404,6 +419,7 @@ def fit_residues(h: ArrayLike, poles: ArrayLike, *, real: bool = True,
     if L - 1 < unknowns:
         raise ValueError(f"`h` has {L - 1} taps after h_0 but the fit has {unknowns} real "
                          f"unknowns (order {d}); give at least {unknowns + 1} taps or fewer poles.")
+    # the stability check (and its one warning) before any work
     ModalSSM(lam, np.ones_like(lam), 0.0, real=real, allow_unstable=allow_unstable)
     v = _powers(lam, np.arange(L - 1, dtype=np.float64))          # (C, L-1, d)
     if real:
@@ -429,8 +445,11 @@ def fit_residues(h: ArrayLike, poles: ArrayLike, *, real: bool = True,
     warn_ill_conditioned(float(cond.max()), "fit_residues: the column-scaled Vandermonde",
                          threshold=1e10)
     d0 = hh[:, 0]
-    model = ModalSSM(lam if not single else lam[0], res if not single else res[0],
-                     d0 if not single else d0[0], real=real, allow_unstable=allow_unstable)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UnstablePolesWarning)     # warned above
+        model = ModalSSM(lam if not single else lam[0], res if not single else res[0],
+                         d0 if not single else d0[0], real=real,
+                         allow_unstable=allow_unstable)
     if not full_output:
         return model
     fitted = np.einsum("ctd,cd->ct", v, res)

@@ -258,6 +258,11 @@ def test_unstable_poles_are_refused_or_reported():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert ModalSSM([0.999 + 0j], [1.0], 0.0).is_stable
+    h = np.r_[0.0, 1.01 ** np.arange(30)]
+    with pytest.warns(UnstablePolesWarning) as record:
+        fit = fit_residues(h, [1.01 + 0j], allow_unstable=True)
+    assert len(record) == 1 and not fit.is_stable
+    assert fit.residues == pytest.approx([1.0], rel=1e-13)
 
 
 stable_models = st.builds(
