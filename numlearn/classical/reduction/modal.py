@@ -46,9 +46,9 @@ from numlearn._core.validation import (
     warn_ill_conditioned,
 )
 from numlearn.classical.reduction import _modal_run as _run
-from numlearn.classical.reduction._modal_run import _powers, _split_powers
+from numlearn.classical.reduction._modal_run import _powers, _split_powers, engine_step
 
-__all__ = ["ModalSSM", "UnstablePolesWarning", "filter_errors", "fit_residues"]
+__all__ = ["ModalSSM", "UnstablePolesWarning", "engine_step", "filter_errors", "fit_residues"]
 
 # Largest temporary (complex entries) an impulse response / Vandermonde block may use.
 _BLOCK_ENTRIES = 1 << 22

@@ -18,10 +18,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from numlearn._core.validation import EPS, IllConditionedWarning
-from numlearn.classical.reduction import _modal_run
 from numlearn.classical.reduction.modal import (
     ModalSSM,
     UnstablePolesWarning,
+    engine_step,
     filter_errors,
     fit_residues,
 )
@@ -166,7 +166,7 @@ def test_engine_round_trip_and_step(rng, real):
     s_eng = np.zeros((3, 4, 5), complex)
     s_own = s_eng.copy()
     for k in range(30):
-        s_eng, ye = _modal_run.engine_step(s_eng, u[..., k], lam, r_eng, d_eng, real=real)
+        s_eng, ye = engine_step(s_eng, u[..., k], lam, r_eng, d_eng, real=real)
         s_own, yo = m.step(s_own, u[..., k])
         assert np.abs(ye - y[..., k]).max() <= 1e-13 * (1 + np.abs(y).max())
         assert np.abs(yo - y[..., k]).max() <= 1e-13 * (1 + np.abs(y).max())
