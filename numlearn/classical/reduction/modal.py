@@ -267,22 +267,19 @@ class ModalSSM:
             return self.transfer_function(z)
         L = check_int(truncate, "truncate", minimum=1, maximum=M)
         lam, res = self._poles[:, None, :], self._residues[:, None, :]
-        zk = z[None, :, None]
-        ratio_pow = _powers(self._poles, np.array([float(L - 1)]))  # (C, 1, d)
-        zpow = np.exp(-2j * np.pi * ((L - 1) * np.arange(M) % M) / M)[None, :, None]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            geo = (1.0 - ratio_pow * zpow) / (zk - lam)
-            # at z = lambda the sum is (L-1) lambda^(L-2) z^-(L-1)... limit: L-1 terms of z^-1
-            hit = zk == lam
-            if hit.any():
-                geo = np.where(hit, (L - 1) / zk, geo)
-            acc = (res * geo).sum(axis=-1)
+        lam_pow = _powers(self._poles, np.array([float(L - 1)]))     # (C, 1, d)
+        out = np.empty((self.channels, M), dtype=np.complex128)
+        step = max(1, _BLOCK_ENTRIES // max(1, self._poles.size))
+        for s0 in range(0, M, step):
+            k = np.arange(s0, min(M, s0 + step))
+            zk = z[None, k, None]
+            zpow = np.exp(-2j * np.pi * ((L - 1) * k % M) / M)[None, :, None]  # z^-(L-1)
+            acc = (res * _truncated_geometric(lam, lam_pow, zk, zpow, L)).sum(axis=-1)
             if self.real:
-                geoc = (1.0 - ratio_pow.conj() * zpow) / (zk - lam.conj())
-                if (zk == lam.conj()).any():
-                    geoc = np.where(zk == lam.conj(), (L - 1) / zk, geoc)
+                geoc = _truncated_geometric(lam.conj(), lam_pow.conj(), zk, zpow, L)
                 acc = 0.5 * (acc + (res.conj() * geoc).sum(axis=-1))
-        return self._out(acc + self._feedthrough[:, None])
+            out[:, k] = acc
+        return self._out(out + self._feedthrough[:, None])
 
 
     # ------------------------------------------------------------------ running
@@ -354,6 +351,16 @@ class ModalSSM:
         s = r_eng.sum(axis=-1)
         return cls(lam, r_eng * lam, d_eng + (s.real if real else s), real=real,
                    allow_unstable=allow_unstable)
+
+
+def _truncated_geometric(lam: NDArray[Any], lam_pow: NDArray[Any], z: NDArray[Any],
+                         zpow: NDArray[Any], L: int) -> NDArray[Any]:
+    """``sum_{t=1}^{L-1} lambda^(t-1) z^-t = (1 - lambda^(L-1) z^-(L-1)) / (z - lambda)``;
+    ``(L - 1) / z`` where ``z = lambda`` (possible only for unstable poles)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        geo = (1.0 - lam_pow * zpow) / (z - lam)
+    hit = z == lam
+    return np.where(hit, (L - 1) / z, geo) if hit.any() else geo
 
 
 def _as_filters(h: ArrayLike, name: str = "h", *, real: bool = True) -> tuple[NDArray[Any], bool]:

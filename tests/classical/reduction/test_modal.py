@@ -123,6 +123,15 @@ def test_truncated_frequency_response_is_fft_of_taps(rng, real):
     assert np.abs(got - ref).max() <= 50 * EPS * scale
 
 
+def test_truncated_frequency_response_pole_on_the_grid():
+    # a kept pole at z = 1 = z_0: the closed form's 0/0 is replaced by its limit
+    with pytest.warns(UnstablePolesWarning):
+        m = ModalSSM([1.0 + 0j, 0.5j], [1.0, 2.0], 0.5, allow_unstable=True)
+    h = m.impulse_response(16)
+    assert np.abs(m.frequency_response(32, truncate=16) - np.fft.fft(h, 32)).max() <= (
+        64 * EPS * np.abs(h).sum())
+
+
 @pytest.mark.parametrize("real", [True, False])
 def test_recurrence_equals_fft_convolution_L8192(rng, real):
     # the issue target: <= 1e-12 relative over L = 8192 in float64, batched
