@@ -88,20 +88,20 @@ class _Other:
     grid_name = "three points"
 
     def truth(self):
-        return np.zeros(3)
+        return np.ones(3)
 
 
 def _zeros(p):
     if isinstance(p, rs.RationalProblem):  # an added method answers for its own problems
-        return Result(np.full(p.truth().shape, np.nan), side="classical", method="zeros",
+        return Result(np.full(p.truth().shape, np.nan), side="classical", method="ones",
                       status=Status.NOT_APPLICABLE)
-    return Result(np.zeros(3), side="classical", method="zeros")
+    return Result(np.ones(3), side="classical", method="ones")
 
 
 def test_extension_point():
     problems, methods, extra = rs.build_rational_suite(
-        extra_problems=[_Other()], extra_methods=[Method("zeros", "classical", _zeros)])
-    assert problems[-1].name == "other" and methods[-1].name == "zeros"
+        extra_problems=[_Other()], extra_methods=[Method("ones", "classical", _zeros)])
+    assert problems[-1].name == "other" and methods[-1].name == "ones"
     rows = run_comparison([problems[1], problems[-1]], methods, extra=extra)
     st = {(r.problem, r.method): r.extra.get("status") for r in rows}
     for m in ("numlearn.aaa", "scipy.AAA", "baryrat.aaa", "numlearn.aaa_lawson"):
