@@ -8,6 +8,8 @@ from __future__ import annotations
 import mpmath
 import numpy as np
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 from scipy.interpolate import FloaterHormannInterpolator
 
 from numlearn._core.validation import EPS
@@ -168,3 +170,18 @@ class TestInterpolant:
         r2 = floater_hormann(xs, np.tanh(4 * xs), d=3)
         xx = np.linspace(-1, 1, 301)
         np.testing.assert_array_equal(r(xx), r2(xx))
+
+
+@given(n=st.integers(2, 60), d=st.integers(0, 8), seed=st.integers(0, 2**31 - 1))
+def test_property_interpolates_without_real_poles(n, d, seed):
+    d = min(d, n - 1)
+    rng = np.random.default_rng(seed)
+    x = np.sort(rng.uniform(-1, 1, n))
+    assume(np.min(np.diff(x)) > 1e-6)
+    f = rng.standard_normal(n)
+    r = floater_hormann(x, f, d=d)
+    np.testing.assert_array_equal(r(x), f)
+    # the denominator alternates in sign between consecutive nodes (no real zero)
+    mid = 0.5 * (x[1:] + x[:-1])
+    den = (r.weights / (mid[:, None] - r.nodes)).sum(axis=1)
+    assert np.all(np.sign(den[1:]) == -np.sign(den[:-1]))

@@ -19,6 +19,8 @@ import warnings
 import mpmath
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from numlearn._core.result import Status
 from numlearn._core.validation import EPS
@@ -234,3 +236,41 @@ class TestEquioscillation:
         assert rep["winding_number"] == 5
         assert rep["ratio"] == pytest.approx(0.95 / 1.05, rel=1e-3)
         assert rep["lower_bound"] == pytest.approx(0.1 * 0.95, rel=1e-3)
+
+
+class TestPaths:
+    def test_complex_values_on_an_interval(self):
+        # f complex on real points: the report uses the modulus peaks, claims no bound
+        x = np.cos(np.linspace(0, np.pi, 800))
+        res = aaa_lawson(x, np.exp(1j * 2 * x), 2, steps=40, ratio_threshold=0.5)
+        s = res.stats
+        assert s["minimax_lower_bound"] == 0.0 and s["winding_number"] is None
+        assert 0.0 < s["equioscillation_ratio"] <= 1.0
+        assert s["max_error"] < s["aaa_max_error"]
+
+    def test_init_nodes_off_the_samples(self):
+        # support points that are not sample points: no special rows
+        x = np.cos(np.linspace(0, np.pi, 1001))
+        z0 = np.array([-0.99991, -0.5003, 0.2001, 0.99993])
+        r0 = BarycentricRational(z0, np.exp(z0), [1.0, -3.0, 3.0, -1.0])
+        res = aaa_lawson(x, np.exp(x), 3, init=r0)
+        assert res.success
+        assert res.stats["minimax_lower_bound"] <= 1.55066905397117e-7 <= res.stats["max_error"]
+
+
+@given(n=st.integers(1, 3), seed=st.integers(0, 2**31 - 1))
+def test_property_report_invariants(n, seed):
+    # any data: the certified bound never exceeds the error, the ratio is in [0, 1],
+    # the best iterate is no worse than AAA, and SUCCESS never comes with NaN
+    rng = np.random.default_rng(seed)
+    x = np.sort(rng.uniform(-1, 1, 120))
+    f = np.cumsum(rng.standard_normal(120)) / 10
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        res = aaa_lawson(x, f, n, steps=15)
+    s = res.stats
+    assert 0.0 <= s["equioscillation_ratio"] <= 1.0
+    assert s["minimax_lower_bound"] <= s["max_error"]
+    assert s["max_error"] <= s["aaa_max_error"]
+    if res.success:
+        assert np.all(np.isfinite(res.value(x)))
