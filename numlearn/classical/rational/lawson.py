@@ -172,7 +172,8 @@ def equioscillation(
       For a complex error on an interval, the peaks are the local maxima of ``|e|``
       and no bound is claimed.
     * ``curve="closed"`` (default for complex ``z``; the points are taken in the given
-      order as a closed curve, e.g. the unit circle by angle): ``points`` counts the
+      order as a closed curve, except that points on the unit circle are sorted by
+      angle): ``points`` counts the
       local maxima of ``|e|``, ``winding_number`` is the number of turns of ``e``
       around 0, ``ratio = min|e| / max|e|`` over the curve, and the lower bound
       ``min|e|`` holds when the winding number is at least ``2n + 1`` (Rouché).  The
@@ -236,6 +237,9 @@ def equioscillation(
         out.update(points=rep["points"], ratio=rep["ratio"], lower_bound=rep["lower"],
                    alternant=zz[order][rep["alternant"]])
         return out
+    if np.allclose(np.abs(zz), 1.0, rtol=0, atol=1e-12):  # the unit circle, by angle
+        order = np.argsort(np.angle(zz), kind="stable")
+        zz, ee, a = zz[order], ee[order], a[order]
     pk = _modulus_peaks(a, closed=True)
     dphi = np.angle(np.roll(ee, -1) / ee) if np.all(a > 0) else np.array([np.nan])
     turns = float(np.sum(dphi) / (2 * np.pi))
@@ -336,8 +340,9 @@ def aaa_lawson(
     steps : int or None, default None
         Number of Lawson steps (0: AAA only); None for the adaptive rule.
     damping : float in (0, 1], default 1.0
-        Chebfun's ``'damping'``: the weight update's exponent-free blend
-        ``(1 - damping) + damping |e|/max|e|``; below 1 is slower but more robust.
+        Chebfun's ``'damping'``: each step multiplies the sample weights by
+        ``(1 - damping) + damping |e|/max|e|``; 1 is Lawson's rule, smaller is slower
+        but more robust.
     init : BarycentricRational, optional
         Start from this approximation (its nodes become the support points) instead
         of AAA; its degree must equal ``degree``.

@@ -274,3 +274,12 @@ def test_property_report_invariants(n, seed):
     assert s["max_error"] <= s["aaa_max_error"]
     if res.success:
         assert np.all(np.isfinite(res.value(x)))
+
+
+def test_unit_circle_points_in_any_order():
+    z = np.exp(2j * np.pi * np.arange(400) / 400)
+    perm = np.random.default_rng(1).permutation(400)
+    e = 0.1 * z**5 * (1 + 0.05 * z)
+    a, b = equioscillation(z, e, 2), equioscillation(z[perm], e[perm], 2)
+    assert a["winding_number"] == b["winding_number"] == 5
+    assert a["ratio"] == b["ratio"] and a["points"] == b["points"]
