@@ -479,7 +479,8 @@ def aaa_lawson(
     with np.errstate(divide="ignore", invalid="ignore"):
         fj = -a[keep] / w[keep]
     value = BarycentricRational(zj[keep], fj, w[keep])
-    E = F - _evaluate(C, a, w, rows, cols)
+    E = F - value(Z)  # the returned function's error (equal to the iterate's to rounding)
+    err = float(np.max(np.abs(E))) if np.all(np.isfinite(E)) else np.inf
     stats: dict[str, Any] = {
         "iterations": k, "best_step": kbest, "max_error": err, "aaa_max_error": err_aaa,
         "degree": n, "reverted_to_aaa": kbest == 0 and k > 0,
@@ -499,8 +500,8 @@ def aaa_lawson(
     history["errors"] = np.asarray(errors)
     status, message = Status.SUCCESS, ""
     if rounding and curve != "none":
-        message = ("the error is at rounding level (AAA is exact to ~1e3 eps max|f|); "
-                   "equioscillation was not required")
+        message = ("the error is at rounding level (<= 1e3 eps max|f|); equioscillation "
+                   "was not required")
     if not ok:
         status = Status.MAX_ITERATIONS
         what = (f"{rep['points']} alternation points of the {rep['required']} required"
