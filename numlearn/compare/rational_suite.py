@@ -295,6 +295,6 @@ register_suite(
     "circle, tan on a complex spiral; AAA-Lawson (near-minimax, with its equioscillation "
     "report) where it applies",
     _report,
-    typical_seconds=20,
+    typical_seconds=6,
     time_note="AAA-Lawson's adaptive steps dominate",
 )

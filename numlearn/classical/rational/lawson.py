@@ -38,7 +38,7 @@ theorem, if the error of *any* ``r`` of type ``(n, n)`` without poles there alte
 in sign at ``2n + 2`` points, then :math:`\min_i |e(x_i)| \le E^* \le \max|e|`, so the
 ratio of the two is a self-certifying measure.  On a closed curve in the complex
 plane the analogue is a near-circular error curve of winding number ``2n + 1``
-(Ruttan; Trefethen 1981): if :math:`e = f - r` winds at least ``2n + 1`` times around 0,
+(Trefethen 1981, for the unit disk): if :math:`e = f - r` winds at least ``2n + 1`` times around 0,
 then :math:`E^* \ge \min |e|` (by Rouché's theorem, a better :math:`r^*` would make the
 type-``(2n, 2n)`` function :math:`r^* - r` wind ``2n + 1`` times).
 
@@ -51,7 +51,9 @@ References
    approximation", SIAM J. Sci. Comput. 40(3), A1494-A1522, 2018.
    :doi:`10.1137/16M1106122`
 .. [3] L. N. Trefethen, *Approximation Theory and Approximation Practice*, extended
-   edition, SIAM 2019, Ch. 24 (equioscillation, de la Vallée Poussin).
+   edition, SIAM 2019, Chs. 10 and 24 (equioscillation, de la Vallée Poussin).
+.. [5] L. N. Trefethen, "Rational Chebyshev approximation on the unit disk", Numer.
+   Math. 37, 1981.
 .. [4] Chebfun ``aaa.m`` (options ``'degree'``, ``'lawson'``, ``'damping'``); baryrat
    ``brasil`` (best rational approximation on an interval by a different
    algorithm: interpolation-node adjustment).
