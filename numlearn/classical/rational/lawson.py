@@ -52,11 +52,11 @@ References
    :doi:`10.1137/16M1106122`
 .. [3] L. N. Trefethen, *Approximation Theory and Approximation Practice*, extended
    edition, SIAM 2019, Chs. 10 and 24 (equioscillation, de la Vallée Poussin).
-.. [5] L. N. Trefethen, "Rational Chebyshev approximation on the unit disk", Numer.
-   Math. 37, 1981.
 .. [4] Chebfun ``aaa.m`` (options ``'degree'``, ``'lawson'``, ``'damping'``); baryrat
    ``brasil`` (best rational approximation on an interval by a different
    algorithm: interpolation-node adjustment).
+.. [5] L. N. Trefethen, "Rational Chebyshev approximation on the unit disk", Numer.
+   Math. 37, 1981.
 """
 
 from __future__ import annotations
@@ -180,7 +180,11 @@ def equioscillation(
       around 0, ``ratio = min|e| / max|e|`` over the curve, and the lower bound
       ``min|e|`` holds when the winding number is at least ``2n + 1`` (Rouché).  The
       samples must resolve ``e``: the discrete winding number and minimum are those of
-      the sampled polygon.
+      the sampled polygon.  Near-constant ``|e|`` marks minimax approximations on
+      smooth curves (circles); on a curve with corners ``|e|`` dips there even at the
+      minimax, so the ratio stays low and the bound is loose (Chebfun's triangle
+      example, exp of type (4, 4): ratio 0.36); use ``curve="none"`` in
+      :func:`aaa_lawson` there.
 
     Cost :math:`O(M \log M)`.
 

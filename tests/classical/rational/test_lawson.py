@@ -283,3 +283,31 @@ def test_unit_circle_points_in_any_order():
     a, b = equioscillation(z, e, 2), equioscillation(z[perm], e[perm], 2)
     assert a["winding_number"] == b["winding_number"] == 5
     assert a["ratio"] == b["ratio"] and a["points"] == b["points"]
+
+
+class TestChebfunExamples:
+    """Published outputs of Chebfun's aaa(F, Z, 'degree', 4) (chebfun.org example
+    'Complex rational minimax approximation', Trefethen, October 2019)."""
+
+    def test_exp_unit_circle_degree_4(self):
+        z = np.exp(2j * np.pi * np.arange(1, 1001) / 1000)
+        res = aaa_lawson(z, np.exp(z), 4)
+        assert res.stats["winding_number"] == 9
+        # Chebfun: error = 3.938867591771454e-08, winding number 9
+        assert res.stats["max_error"] == pytest.approx(3.938867591771454e-08, rel=1e-6)
+
+    def test_exp_triangle_degree_4(self):
+        # Z = chebpts(1001, [1, omega]) and its two rotations (corners once each)
+        om = np.exp(2j * np.pi / 3)
+        t = np.cos(np.pi * np.arange(1000, -1, -1) / 1000)
+        seg = (1 + (t + 1) / 2 * (om - 1))[:-1]
+        z = np.r_[seg, om * seg, om**2 * seg]
+        # Chebfun's stopping rule alone (curve="none"): 23 steps here
+        res = aaa_lawson(z, np.exp(z), 4, curve="none")
+        # Chebfun: error = 2.755289265190678e-09
+        assert res.stats["max_error"] == pytest.approx(2.755289265190678e-09, rel=0.01)
+        # the Rouche bound holds on the corner-free closed curve, but the error
+        # modulus is far from constant at the corners: the report says so
+        rep = equioscillation(z, np.exp(z) - res.value(z), 4)
+        assert rep["winding_number"] == 9
+        assert rep["lower_bound"] <= 2.755289265190678e-09 and rep["ratio"] < 0.5
