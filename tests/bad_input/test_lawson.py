@@ -66,7 +66,7 @@ class TestLawson:
             aaa_lawson(X, F, 2, damping=damping)
 
     @pytest.mark.parametrize(("steps", "exc"), [(-1, ValueError), (2.5, TypeError),
-                                                ("10", TypeError)])
+                                                ("10", ValueError)])
     def test_bad_steps(self, steps, exc):
         with pytest.raises(exc, match="`steps`"):
             aaa_lawson(X, F, 2, steps=steps)

@@ -314,7 +314,7 @@ def aaa_lawson(
     f: ArrayLike,
     degree: int,
     *,
-    steps: int | None = None,
+    steps: int | str | None = None,
     damping: float = 1.0,
     init: BarycentricRational | None = None,
     curve: str = "auto",
@@ -323,12 +323,16 @@ def aaa_lawson(
     r"""Near-minimax rational approximation of type ``(degree, degree)`` by AAA-Lawson.
 
     Starts from AAA with ``degree + 1`` terms (or from ``init``), keeps its support
-    points, and takes Lawson steps (module docstring): a fixed number ``steps``, or,
-    with ``steps=None``, Chebfun's adaptive rule (at least 20 steps, continuing while
-    the maximum error falls by more than 0.1 % per step, at most 1000).  The iterate
-    with the smallest maximum error on the samples is returned (Chebfun returns the
-    last one and falls back to AAA only when Lawson did worse; the best iterate is
-    never worse than that).  Then the error curve is analysed by
+    points, and takes Lawson steps (module docstring): a fixed number ``steps``;
+    ``steps="chebfun"``, Chebfun's adaptive rule (at least 20 steps, continuing while
+    the maximum error falls by more than 0.1 % per step, at most 1000); or, by
+    default, that rule *and then*, while the equioscillation ratio of the best
+    iterate is below ``ratio_threshold`` (checked every 10 steps), more steps up to
+    1000 in all.  Chebfun's rule alone stops 1-9 % above the minimax error in the
+    measured cases (Lawson converges linearly), the default within about 1 %.  The
+    iterate with the smallest maximum error on the samples is returned (Chebfun
+    returns the last one and falls back to AAA only when Lawson did worse; the best
+    iterate is never worse than that).  Then the error curve is analysed by
     :func:`equioscillation`.
 
     Cost: AAA, then one thin SVD of an :math:`M \times 2(n + 1)` matrix per step,
@@ -343,8 +347,10 @@ def aaa_lawson(
         Finite samples of the function, real or complex.
     degree : int
         ``n``: the type ``(n, n)``; needs ``M >= 2n + 2``.
-    steps : int or None, default None
-        Number of Lawson steps (0: AAA only); None for the adaptive rule.
+    steps : int, "chebfun" or None, default None
+        Number of Lawson steps (0: AAA only); ``"chebfun"`` for Chebfun's adaptive
+        rule; None for that rule continued until the report certifies the result
+        (or 1000 steps).
     damping : float in (0, 1], default 1.0
         Chebfun's ``'damping'``: each step multiplies the sample weights by
         ``(1 - damping) + damping |e|/max|e|``; 1 is Lawson's rule, smaller is slower
@@ -378,7 +384,8 @@ def aaa_lawson(
     Raises
     ------
     TypeError
-        Non-numeric input, ``degree``/``steps`` not integers, ``init`` not a
+        Non-numeric input, ``degree`` not an integer, ``steps`` neither an integer
+        nor ``"chebfun"``/None, ``init`` not a
         BarycentricRational, ``curve="interval"`` with complex ``z``.
     ValueError
         Empty, non-finite, repeated or mis-shaped ``z``/``f``; ``degree`` needing more
@@ -408,7 +415,11 @@ def aaa_lawson(
     """
     t0 = time.perf_counter()
     Z, F, n = _check_input(z, f, degree)
-    if steps is not None:
+    chebfun_rule = isinstance(steps, str)
+    if chebfun_rule:
+        check_choice(steps, "steps", ("chebfun",))
+        steps = None
+    elif steps is not None:
         steps = check_int(steps, "steps", minimum=0, maximum=100_000)
     damp = check_fraction(damping, "damping")
     curve = check_choice(curve, "curve", ("auto", "interval", "closed", "none"))
@@ -455,7 +466,7 @@ def aaa_lawson(
             go = k < steps
         else:
             go = k < _MIN_STEPS or (errors[-1] / errors[-2] < _PROGRESS and k < _MAX_STEPS)
-            if not go and curve != "none" and k < _MAX_STEPS:
+            if not go and not chebfun_rule and curve != "none" and k < _MAX_STEPS:
                 # Past Chebfun's rule: continue while the best iterate is not yet
                 # certified near-minimax (Lawson converges linearly; 0.1 % per step
                 # can still be several per cent from equioscillation).

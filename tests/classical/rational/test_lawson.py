@@ -311,3 +311,14 @@ class TestChebfunExamples:
         rep = equioscillation(z, np.exp(z) - res.value(z), 4)
         assert rep["winding_number"] == 9
         assert rep["lower_bound"] <= 2.755289265190678e-09 and rep["ratio"] < 0.5
+
+
+def test_chebfun_rule_stops_earlier():
+    # Chebfun's rule alone: 20 steps, ratio 0.969 (1 % above E*); the default goes on
+    # until the report certifies 0.99
+    with pytest.warns(RuntimeWarning, match="not near minimax"):
+        a = aaa_lawson(X_CHEB, np.exp(X_CHEB), 1, steps="chebfun")
+    b = aaa_lawson(X_CHEB, np.exp(X_CHEB), 1)
+    assert a.stats["iterations"] == 20 < b.stats["iterations"]
+    assert a.stats["equioscillation_ratio"] < 0.99 <= b.stats["equioscillation_ratio"]
+    assert a.stats["max_error"] > b.stats["max_error"] > 2.09696192750287e-2
