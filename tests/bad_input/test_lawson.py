@@ -7,9 +7,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from numlearn.classical.rational.equioscillation import equioscillation
 from numlearn.classical.rational.floater_hormann import floater_hormann, floater_hormann_weights
 from numlearn.classical.rational.form import BarycentricRational
-from numlearn.classical.rational.lawson import aaa_lawson, equioscillation
+from numlearn.classical.rational.lawson import aaa_lawson
 
 X = np.linspace(-1, 1, 50)
 F = np.exp(X)

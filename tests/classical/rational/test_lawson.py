@@ -25,8 +25,9 @@ from hypothesis import strategies as st
 from numlearn._core.result import Status
 from numlearn._core.validation import EPS
 from numlearn.classical.rational.aaa import aaa
+from numlearn.classical.rational.equioscillation import equioscillation
 from numlearn.classical.rational.form import BarycentricRational
-from numlearn.classical.rational.lawson import aaa_lawson, equioscillation
+from numlearn.classical.rational.lawson import aaa_lawson
 
 X_CHEB = np.cos(np.linspace(0, np.pi, 2001))
 # |x|: samples clustered exponentially at the singularity (Nakatsukasa-Trefethen 2020)
