@@ -166,8 +166,8 @@ def floater_hormann(x: ArrayLike, f: ArrayLike, d: int = 3) -> BarycentricRation
     that interpolates the data, has **no poles on the real line** for any ``d``, and
     converges as :math:`O(h^{d+1})` for :math:`f \in C^{d+2}[a, b]`, ``h`` the largest
     gap (Floater & Hormann 2007, Thm. 2).  On equispaced nodes its Lebesgue constant
-    grows like :math:`2^{d-1}\log n` (Bos, De Marchi, Hormann, Klein 2012), so small
-    ``d`` (3 to 8) is the usual choice there.
+    is at most :math:`2^{d-1}(2 + \log n)` (Bos, De Marchi, Hormann, Klein 2012), so
+    small ``d`` (3 to 8) is the usual choice there.
 
     Cost: :math:`O(n d^2)` for the weights (:func:`floater_hormann_weights`), then
     :math:`O(n)` per evaluation point (second barycentric formula, compensated sums).
