@@ -116,16 +116,16 @@ def equioscillation(
       and no bound is claimed.
     * ``curve="closed"`` (default for complex ``z``; the points are taken in the given
       order as a closed curve, except that points on the unit circle are sorted by
-      angle): ``points`` counts the
-      local maxima of ``|e|``, ``winding_number`` is the number of turns of ``e``
-      around 0, ``ratio = min|e| / max|e|`` over the curve, and the lower bound
+      angle): ``points`` counts the local maxima of ``|e|``, ``winding_number`` is the
+      number of turns of ``e`` around 0, ``ratio = min|e| / max|e|`` over the curve,
+      and the lower bound
       ``min|e|`` holds when the winding number is at least ``2n + 1`` (Rouché).  The
       samples must resolve ``e``: the discrete winding number and minimum are those of
       the sampled polygon.  Near-constant ``|e|`` marks minimax approximations on
       smooth curves (circles); on a curve with corners ``|e|`` dips there even at the
       minimax, so the ratio stays low and the bound is loose (Chebfun's triangle
       example, exp of type (4, 4): ratio 0.36); use ``curve="none"`` in
-      :func:`aaa_lawson` there.
+      :func:`numlearn.classical.rational.lawson.aaa_lawson` there.
 
     Cost :math:`O(M \log M)`.
 
