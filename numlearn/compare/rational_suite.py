@@ -39,6 +39,13 @@ from numpy.typing import NDArray
 
 from numlearn._core.lazy import is_installed
 from numlearn._core.result import Result, Status
+from numlearn._core.validation import (
+    check_choice,
+    check_even,
+    check_flag,
+    check_int,
+    check_positive,
+)
 from numlearn.compare.harness import Method
 from numlearn.compare.suites import register_suite
 
@@ -90,12 +97,13 @@ class RationalProblem:
     domain : {"interval", "clustered", "circle", "spiral"}
         ``interval``: ``samples`` Chebyshev points of [-1, 1] (``[-a, a]`` with
         ``half_width``); ``clustered``: ``samples / 2`` points ``+-logspace(-8, 0)``
-        and 0 (exponential clustering at 0, for |x|); ``circle``: the ``samples``-th
+        each side and 0 (exponential clustering at 0, for |x|); ``circle``: the ``samples``-th
         roots of unity; ``spiral``: ``exp(t (-0.5 ... 0.5 + 15 i pi))`` at ``samples``
         equispaced ``t`` (the SciPy ``AAA`` docstring's set).
     terms : int
         Barycentric terms ``m`` (type ``(m - 1, m - 1)``).
     samples : int
+        ``k``, even (the evaluation points then never coincide with a sample).
     half_width : float
         For ``interval``: the interval is ``[-half_width, half_width]``.
     lawson : bool
@@ -109,6 +117,15 @@ class RationalProblem:
     half_width: float = 1.0
     lawson: bool = True
 
+    def __post_init__(self) -> None:
+        check_choice(self.target, "target", tuple(RATIONAL_TARGETS))
+        check_choice(self.domain, "domain", ("interval", "clustered", "circle", "spiral"))
+        terms = check_int(self.terms, "terms", minimum=1)
+        check_even(self.samples, "samples", minimum=max(4, 2 * terms),
+                   reason="so that no evaluation point is a sample")
+        check_positive(self.half_width, "half_width")
+        check_flag(self.lawson, "lawson")
+
     @property
     def name(self) -> str:
         where = {"interval": f"[-{self.half_width:g},{self.half_width:g}]",
@@ -119,13 +136,20 @@ class RationalProblem:
     def grid_name(self) -> str:
         return f"{self.domain}: midpoints between 4x{self.samples} points"
 
-    def _points(self, k: int, shift: float) -> NDArray[Any]:
-        t = (np.arange(k) + shift) / k
-        if self.domain == "interval":
-            return self.half_width * np.cos(np.pi * t[::-1])
+    def _points(self, evaluation: bool) -> NDArray[Any]:
+        k = self.samples
+        if evaluation:  # 4k parameters strictly between the samples' (k is even)
+            t = (np.arange(4 * k) + 0.5) / (4 * k)
+        elif self.domain == "circle":
+            t = np.arange(k) / k  # the k-th roots of unity
+        else:
+            t = np.arange(k) / (k - 1)  # both ends
+        if self.domain == "interval":  # Chebyshev points (2nd kind) of [-a, a]
+            return -self.half_width * np.cos(np.pi * t)
         if self.domain == "clustered":
             h = np.logspace(-8, 0, k // 2)
-            if shift:  # geometric midpoints, off the samples and off 0
+            if evaluation:  # geometric midpoints, off the samples and off 0
+                h = np.logspace(-8, 0, 2 * k)
                 h = np.sqrt(h[:-1] * h[1:])
                 return np.r_[-h[::-1], h]
             return np.r_[-h[::-1], 0.0, h]
@@ -135,11 +159,11 @@ class RationalProblem:
 
     def sample_points(self) -> NDArray[Any]:
         """Where every method sees the function."""
-        return self._points(self.samples, 0.0)
+        return self._points(False)
 
     def eval_points(self) -> NDArray[Any]:
-        """Where the harness scores it: 4x as many points, shifted off the samples."""
-        return self._points(4 * self.samples, 0.5)
+        """Where the harness scores it: 4x as many points, none of them a sample."""
+        return self._points(True)
 
     def sample_values(self) -> NDArray[Any]:
         return RATIONAL_TARGETS[self.target](self.sample_points())
@@ -150,7 +174,7 @@ class RationalProblem:
 
 
 def rational_problems() -> list[RationalProblem]:
-    """The suite's problems (about 1 s of AAA each at most)."""
+    """The suite's problems (the whole suite: about 5 s)."""
     return [
         RationalProblem("abs", "clustered", 11),
         RationalProblem("exp", "interval", 4),

@@ -113,3 +113,18 @@ def test_report():
     p = rs.RationalProblem("exp", "circle", 3, samples=300)
     text = rs._report(_rows([p]))
     assert p.name in text and "w5/5" in text and "success" in text
+
+
+@pytest.mark.parametrize(("kwargs", "exc", "arg"), [
+    ({"target": "sin"}, ValueError, "target"),
+    ({"domain": "disk"}, ValueError, "domain"),
+    ({"terms": 0}, ValueError, "terms"),
+    ({"terms": 2.0}, TypeError, "terms"),
+    ({"samples": 401}, ValueError, "samples"),
+    ({"samples": 6}, ValueError, "samples"),
+    ({"half_width": -1.0}, ValueError, "half_width"),
+])
+def test_problem_bad_input(kwargs, exc, arg):
+    args = {"target": "exp", "domain": "interval", "terms": 4, "samples": 400} | kwargs
+    with pytest.raises(exc, match=f"`{arg}`"):
+        rs.RationalProblem(**args)
