@@ -30,7 +30,7 @@ from numlearn._core.result import Result, Status
 from numlearn.compare.harness import Method
 from numlearn.compare.pde_suites import PDE_SOLVERS, _on_grid, _problems, check_reference_data
 from numlearn.compare.suites import register_suite
-from numlearn.problems.pdes import Burgers, EvolutionProblem, Poisson2dC
+from numlearn.problems.pdes import Burgers, EvolutionProblem
 
 __all__ = ["PAPER_NUMBERS", "learned_pde_methods"]
 
@@ -59,34 +59,24 @@ def _not_applicable(problem: Problem, method: str, why: str) -> Result:
 
 
 def _explicit(problem: Problem, preset: str) -> Result:
-    from numlearn.learned.spectral import (
-        solve_bwler_poisson,
-        solve_explicit_bwler,
-        solve_explicit_bwler_burgers,
-    )
+    from numlearn.learned.spectral import solve_pde
 
-    if isinstance(problem, Poisson2dC):
-        return solve_bwler_poisson(problem, preset=preset, progress=False)
-    if isinstance(problem, Burgers):
-        return solve_explicit_bwler_burgers(problem, preset=preset, progress=False)
-    return solve_explicit_bwler(problem, preset=preset, progress=False)
+    return solve_pde(problem, "explicit", preset=preset, progress=False)
 
 
 def _hat(problem: Problem, preset: str) -> Result:
-    from numlearn.learned.spectral import solve_bwler_hat
+    from numlearn.learned.spectral import solve_pde
 
     if not isinstance(problem, EvolutionProblem) or isinstance(problem, Burgers):
         return _not_applicable(problem, "BWLer-hat", "the BWLer-hat rows are run on "
                                "convection, reaction and wave (the paper's comparison)")
-    return solve_bwler_hat(problem, preset=preset, progress=False)
+    return solve_pde(problem, "hat", preset=preset, progress=False)
 
 
 def _pinn(problem: Problem, preset: str) -> Result:
-    from numlearn.learned.spectral import solve_mlp_pinn, solve_mlp_pinn_poisson
+    from numlearn.learned.spectral import solve_pde
 
-    if isinstance(problem, Poisson2dC):
-        return solve_mlp_pinn_poisson(problem, preset=preset, progress=False)
-    return solve_mlp_pinn(problem, preset=preset, progress=False)
+    return solve_pde(problem, "pinn", preset=preset, progress=False)
 
 
 def learned_pde_methods(preset: str = "fast") -> tuple[Method, ...]:

@@ -55,7 +55,8 @@ _HOMES = {
                                   "MLPPINN", "BWLerHat", "solve_mlp_pinn", "solve_bwler_hat",
                                   "ExplicitBWLerPoisson", "MLPPINNPoisson",
                                   "explicit_poisson_floor", "solve_bwler_poisson",
-                                  "solve_explicit_bwler_burgers", "solve_mlp_pinn_poisson"),
+                                  "solve_explicit_bwler_burgers", "solve_mlp_pinn_poisson",
+                                  "PDE_MODELS", "solve_pde"),
     "numlearn.learned.interpolation": (
         "InterpolationObjective", "fit_bwler", "fit_mlp", "least_squares_reference",
         "sine_target",

@@ -93,6 +93,10 @@ def test_hat_bad_nodes_and_network():
         BWLerHat(p, 9, 8, hidden=4)
     with pytest.raises(ValueError, match="`init`"):
         BWLerHat(p, 9, 8, init="kaiming")
+    with pytest.raises(ValueError, match=r"`embedding`.*Dirichlet"):
+        BWLerHat(p, 9, 8, embedding="periodic")  # the wave is not periodic in x
+    with pytest.raises(ValueError, match="`embedding`"):
+        BWLerHat(get_pde("convection"), 9, 8, embedding="fourier")
 
 
 def test_solve_bad_preset_and_options():

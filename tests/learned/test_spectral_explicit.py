@@ -101,7 +101,7 @@ def test_layer_axes_and_predict_equal_classical_interpolant(name, nt, nx):
 
     t, x = obj.problem.evaluation_grid()
     ref = SpaceTimeInterpolant(v.numpy().reshape(nt, nx), obj.problem.t_domain,
-                               obj.problem.x_domain, obj._grid.x_basis)(t, x)
+                               obj.problem.x_domain, obj._disc.x_basis)(t, x)
     got = obj.predict(v)
     assert got.dtype == np.float64 and got.shape == ref.shape
     assert np.max(np.abs(got - ref)) <= 64 * EPS * np.abs(v.numpy()).max() * np.log(nt * nx)

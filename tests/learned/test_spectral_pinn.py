@@ -166,6 +166,28 @@ def test_hat_residuals_equal_the_explicit_objective_at_the_networks_node_values(
     assert np.allclose(hat.predict(theta), hat.nodal.predict_values(U), rtol=0, atol=1e-14)
 
 
+def test_hat_periodic_embedding_is_exactly_periodic_and_feeds_the_nodes():
+    """embedding="periodic": the network of (t, sin x, cos x) takes equal values at x = 0
+    and x = 2 pi (to rounding of sin/cos), and the node values are that network's at the
+    nodes (oracle: an independent module holding the same parameters, its input built
+    here from the closed form); the configuration round-trips."""
+    hat = BWLerHat(get_pde("convection"), 9, 8, hidden=(8, 8), embedding="periodic")
+    theta = hat.initial_parameters(5)
+    net = MLP(3, (8, 8), seed=99)
+    FlatParameters(net).set(theta)
+    t = torch.linspace(0, 1, 7, dtype=torch.float64)
+    ends = [net(torch.stack([t, torch.full_like(t, math.sin(x)),
+                             torch.full_like(t, math.cos(x))], 1)) for x in (0.0, 2 * math.pi)]
+    assert torch.allclose(ends[0], ends[1], rtol=0, atol=16 * EPS)
+    tn, xn = hat.nodal.layer.nodes
+    U = torch.stack([net(torch.stack([torch.full_like(xn, tk), torch.sin(xn), torch.cos(xn)], 1))
+                     for tk in tn])
+    assert torch.allclose(hat.node_values(theta), U, rtol=0, atol=4 * EPS)
+    again = BWLerHat.from_config(hat.config())
+    assert again.embedding == "periodic"
+    assert torch.equal(again.node_values(theta), hat.node_values(theta))
+
+
 def _decreases(obj, opt, steps):
     theta = obj.initial_parameters(0)
     before = float(obj.loss(theta))

@@ -48,13 +48,18 @@ from numlearn.classical.spectral.piecewise import (
 )
 from numlearn.classical.spectral.spacetime import (
     CollocationSystem,
+    Discretisation,
     SpaceTimeInterpolant,
     TanMap,
+    collocation_row_weights,
     default_x_basis,
+    resolve_evolution_problem,
     solve_spacetime,
     solve_spacetime_lstsq,
     solve_spacetime_newton,
+    spacetime_discretisation,
     spacetime_system,
+    system_from_discretisation,
 )
 from numlearn.classical.spectral.ultraspherical import solve_ultraspherical
 from numlearn.classical.spectral.ultraspherical_operators import (
@@ -69,6 +74,7 @@ __all__ = [
     "MAX_PIECES",
     "BoundaryCondition",
     "CollocationSystem",
+    "Discretisation",
     "ETDRK4Coefficients",
     "LinearBVP",
     "PiecewiseChebyshevSeries",
@@ -77,6 +83,7 @@ __all__ = [
     "SpaceTimeInterpolant",
     "TanMap",
     "boundary_row",
+    "collocation_row_weights",
     "conversion_operator",
     "default_x_basis",
     "differentiation_operator",
@@ -86,6 +93,7 @@ __all__ = [
     "multiplication_operator",
     "poisson2d_c_boundary_error",
     "poisson2d_c_nystrom",
+    "resolve_evolution_problem",
     "solve_burgers_mol",
     "solve_collocation",
     "solve_collocation_piecewise",
@@ -98,5 +106,7 @@ __all__ = [
     "solve_ultraspherical",
     "solve_ultraspherical_piecewise",
     "solve_wave_mol",
+    "spacetime_discretisation",
     "spacetime_system",
+    "system_from_discretisation",
 ]

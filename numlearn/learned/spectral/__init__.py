@@ -3,7 +3,8 @@ BWLer (:mod:`numlearn.learned.spectral.bwler`, :mod:`numlearn.learned.spectral.p
 BWLer-hat (:mod:`numlearn.learned.spectral.hat`) and MLP PINN
 (:mod:`numlearn.learned.spectral.pinn`) objectives of one flat parameter vector
 (:mod:`numlearn.learned.spectral.objective`), their training loop
-(:mod:`numlearn.learned.spectral.fit`) and the solvers built on them."""
+(:mod:`numlearn.learned.spectral.fit`) and the solvers built on them, with one entry
+point (:func:`~numlearn.learned.spectral.solve_pde`)."""
 
 from numlearn.learned.spectral.burgers_poisson import (
     solve_bwler_poisson,
@@ -20,9 +21,11 @@ from numlearn.learned.spectral.poisson import (
     MLPPINNPoisson,
     explicit_poisson_floor,
 )
+from numlearn.learned.spectral.solve import PDE_MODELS, solve_pde
 
 __all__ = [
     "MLPPINN",
+    "PDE_MODELS",
     "BWLerHat",
     "ExplicitBWLer",
     "ExplicitBWLerPoisson",
@@ -38,4 +41,5 @@ __all__ = [
     "solve_explicit_bwler_burgers",
     "solve_mlp_pinn",
     "solve_mlp_pinn_poisson",
+    "solve_pde",
 ]

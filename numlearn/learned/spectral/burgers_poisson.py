@@ -137,7 +137,7 @@ def solve_explicit_bwler_burgers(
     result = fit(obj, [Phase("gauss_newton", n_steps, {"mu": 1e-3})], theta0=theta0,
                  time_budget=time_budget, target=target, progress=progress)
     settings = {"preset": preset, "nt": obj.shape[0], "nx": obj.shape[1],
-                "x_map": None if obj._grid.x_map is None else obj._grid.x_map.alpha,
+                "x_map": None if obj._disc.x.x_map is None else obj._disc.x.x_map.alpha,
                 "weights": "paper", "optimizer": f"gauss_newton x {n_steps}",
                 "start": "initial condition extended in t"}
     return _finish(result, obj, settings)

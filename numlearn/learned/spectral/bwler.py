@@ -147,26 +147,21 @@ class ExplicitBWLer(PDEObjective):
         device: str | torch.device | None = None,
         x_map: Any = None,
     ) -> None:
-        from numlearn.classical.spectral.spacetime.discretisation import (
-            _check_grid,
-            _discretise,
-            _jacobian,
-            _resolve_problem,
-            _row_weights,
+        from numlearn.classical.spectral.spacetime import (
+            collocation_row_weights,
+            spacetime_discretisation,
         )
 
         self.dtype = _check_dtype(dtype)
         self.device = torch.device("cpu") if device is None else _check_device(device)
-        self.problem = _resolve_problem(problem)
-        self._grid = _check_grid(self.problem, nt, nx, collocation, x_basis, x_map=x_map)
-        disc = _discretise(self.problem, self._grid)
+        disc = spacetime_discretisation(problem, nt, nx, collocation=collocation,
+                                        x_basis=x_basis, x_map=x_map)
+        self.problem = disc.problem
         self._disc = disc
         self._collocation = collocation
-        if isinstance(weights, str) and weights == "equilibrate":
-            A0 = _jacobian(disc, self._newton_start(disc).ravel())
-        else:
-            A0 = None
-        w, self.weighting = _row_weights(disc, A0, weights)
+        # "equilibrate": unit rows of the Jacobian at Newton's start (for a linear
+        # problem, of A itself)
+        w, self.weighting = collocation_row_weights(disc, weights)
         self._weights_arg = weights if (weights is None or isinstance(weights, str)) else w
         self.row_weights = w
         self.shape: tuple[int, int] = disc.shape
@@ -197,12 +192,6 @@ class ExplicitBWLer(PDEObjective):
         self._eval_grid: tuple[Tensor, Tensor] | None = None
 
     # ------------------------------------------------------------------ helpers
-
-    @staticmethod
-    def _newton_start(disc: Any) -> NDArray[np.float64]:
-        """Newton's default start: the initial condition at every time level."""
-        u0 = np.asarray(disc.problem.initial_condition(disc.x.nodes), dtype=np.float64)
-        return np.broadcast_to(u0, disc.shape).copy()
 
     def _check_values(self, U: Any, name: str) -> Tensor:
         return check_tensor(U, name, dtype=self.dtype, device=self.device,
@@ -289,8 +278,8 @@ class ExplicitBWLer(PDEObjective):
             "nt": self.shape[0], "nx": self.shape[1],
             "collocation": col,
             "weights": w if (w is None or isinstance(w, str)) else [float(v) for v in w],
-            "x_basis": self._grid.x_basis,
-            **({"x_map": self._grid.x_map.alpha} if self._grid.x_map is not None else {}),
+            "x_basis": self._disc.x_basis,
+            **({"x_map": self._disc.x.x_map.alpha} if self._disc.x.x_map is not None else {}),
             "dtype": str(self.dtype).removeprefix("torch."),
             "device": str(self.device),
         }
@@ -322,9 +311,9 @@ class ExplicitBWLer(PDEObjective):
                 "system. Use classical_solution() (Gauss-Newton with QR solves) for the "
                 "classical floor.")
         if self._system is None:
-            from numlearn.classical.spectral.spacetime.system import _system_from_disc
+            from numlearn.classical.spectral.spacetime import system_from_discretisation
 
-            self._system = _system_from_disc(self._disc, self._weights_arg)
+            self._system = system_from_discretisation(self._disc, self._weights_arg)
         return self._system
 
     def classical_solution(self) -> Any:
@@ -338,14 +327,14 @@ class ExplicitBWLer(PDEObjective):
         with ``stats["rel_l2"]`` on the evaluation grid (the classical floor) and
         ``stats["cond"]``.
         """
-        from numlearn.classical.spectral.spacetime.solve import solve_spacetime
+        from numlearn.classical.spectral.spacetime import solve_spacetime
 
         w = self._weights_arg
         if not self.problem.linear and isinstance(w, str) and w == "equilibrate":
             w = self.row_weights  # fixed at Newton's start, as in the constructor
         return solve_spacetime(self.problem, self.shape[0], self.shape[1],
                                collocation=self._collocation, weights=w,
-                               x_basis=self._grid.x_basis, x_map=self._grid.x_map)
+                               x_basis=self._disc.x_basis, x_map=self._disc.x.x_map)
 
     def constant_jacobian(self) -> Tensor:
         """The Jacobian of :meth:`residual_vector` of a linear problem: ``system().A``
@@ -354,8 +343,8 @@ class ExplicitBWLer(PDEObjective):
 
     def __repr__(self) -> str:
         return (f"ExplicitBWLer({self.problem.name!r}, {self.shape[0]}, {self.shape[1]}, "
-                f"collocation={self._grid.label!r}, weighting={self.weighting!r}, "
-                f"x_basis={self._grid.x_basis!r}, dtype={self.dtype})")
+                f"collocation={self._disc.collocation!r}, weighting={self.weighting!r}, "
+                f"x_basis={self._disc.x_basis!r}, dtype={self.dtype})")
 
 
 # ====================================================================== solve
@@ -480,10 +469,10 @@ def solve_explicit_bwler(
     import warnings
 
     from numlearn._core.result import Result, Status
-    from numlearn.classical.spectral.spacetime.discretisation import _resolve_problem
+    from numlearn.classical.spectral.spacetime import resolve_evolution_problem
     from numlearn.learned.spectral.fit import Phase, fit
 
-    problem = _resolve_problem(problem)
+    problem = resolve_evolution_problem(problem)
     cfg = _preset(problem, preset)
     nt = cfg["nt"] if nt is None else nt
     nx = cfg["nx"] if nx is None else nx
@@ -531,8 +520,8 @@ def solve_explicit_bwler(
         warnings.warn(message, RuntimeWarning, stacklevel=2)
     opt = "+".join(f"{p.optimizer}x{p.steps}" for p in phases)
     cont = (f", continuation in {key} over {len(stages)} stages" if key is not None else "")
-    method = (f"explicit BWLer {nt}x{nx} (Chebyshev t x {obj._grid.x_basis} x, "
-              f"collocation {obj._grid.label}, weights {weights}); {opt}{cont}")
+    method = (f"explicit BWLer {nt}x{nx} (Chebyshev t x {obj._disc.x_basis} x, "
+              f"collocation {obj._disc.collocation}, weights {weights}); {opt}{cont}")
     cond = float(floor_res.stats["cond"])
     stats = {
         "error": err, "classical_error": c_err, "floor_ratio": ratio,
@@ -540,7 +529,7 @@ def solve_explicit_bwler(
         "floor": cond * float(torch.finfo(torch.float64).eps),
         "iterations": iterations, "seconds": seconds, "seconds_classical": t_classical,
         "loss": result.stats["loss"], "theta": theta, "nodes": (nt, nx),
-        "collocation": obj._grid.label, "weighting": obj.weighting,
+        "collocation": obj._disc.collocation, "weighting": obj.weighting,
         "stages": [float(p.params[key]) for p in stages] if key else [],
     }
     return Result(result.value, side="learned", status=status, message=message,

@@ -96,10 +96,10 @@ def check_evolution_problem(problem: Any) -> Any:
     ``"wave"`` is looked up with ``get_pde``, as the explicit BWLer does); a `TypeError`
     for anything else (Poisson2d-C has no time axis: its learned solvers are in
     :mod:`numlearn.learned.spectral.poisson`) and a `ValueError` for an unknown name."""
-    from numlearn.classical.spectral.spacetime.discretisation import _resolve_problem
+    from numlearn.classical.spectral.spacetime import resolve_evolution_problem
 
     try:
-        return _resolve_problem(problem)
+        return resolve_evolution_problem(problem)
     except TypeError as exc:
         raise TypeError(f"`problem`: {exc}") from None
 

@@ -98,19 +98,34 @@ the driver :func:`solve_spacetime`), :mod:`~.newton` (Gauss-Newton).  The resolu
 study lives in :mod:`numlearn.compare.studies.spacetime_resolution`.
 """
 
-from numlearn.classical.spectral.spacetime.discretisation import default_x_basis
+from numlearn.classical.spectral.spacetime.discretisation import (
+    Discretisation,
+    collocation_row_weights,
+    default_x_basis,
+    resolve_evolution_problem,
+    spacetime_discretisation,
+)
 from numlearn.classical.spectral.spacetime.grid import SpaceTimeInterpolant, TanMap
 from numlearn.classical.spectral.spacetime.newton import solve_spacetime_newton
 from numlearn.classical.spectral.spacetime.solve import solve_spacetime, solve_spacetime_lstsq
-from numlearn.classical.spectral.spacetime.system import CollocationSystem, spacetime_system
+from numlearn.classical.spectral.spacetime.system import (
+    CollocationSystem,
+    spacetime_system,
+    system_from_discretisation,
+)
 
 __all__ = [
     "CollocationSystem",
+    "Discretisation",
     "SpaceTimeInterpolant",
     "TanMap",
+    "collocation_row_weights",
     "default_x_basis",
+    "resolve_evolution_problem",
     "solve_spacetime",
     "solve_spacetime_lstsq",
     "solve_spacetime_newton",
+    "spacetime_discretisation",
     "spacetime_system",
+    "system_from_discretisation",
 ]

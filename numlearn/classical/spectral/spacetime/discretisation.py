@@ -1,11 +1,15 @@
 r"""Discretisation of space-time collocation: row blocks, residual and Jacobian.
 
-A :class:`_Disc` holds, for one evolution problem and one grid, the Kronecker factors
-of every row block (PDE rows, initial, boundary and periodicity conditions); from it
-:func:`_residual` and :func:`_jacobian` evaluate the (weighted) collocation equations
-and their Jacobian without forming Kronecker products, and :func:`_row_weights`
-gives the row weights.  Private: the functions take validated arguments (the public
-boundary is :func:`~numlearn.classical.spectral.spacetime.spacetime_system`,
+A :class:`Discretisation` holds, for one evolution problem and one grid, the Kronecker
+factors of every row block (PDE rows, initial, boundary and periodicity conditions);
+from it :func:`_residual` and :func:`_jacobian` evaluate the (weighted) collocation
+equations and their Jacobian without forming Kronecker products, and
+:func:`collocation_row_weights` gives the row weights.  The public entries validate
+once (:func:`spacetime_discretisation`, :func:`resolve_evolution_problem`,
+:func:`collocation_row_weights`; they are what the learned twins, the explicit BWLer
+objectives, build their losses from); the private functions take validated
+arguments (the solvers' public boundary is
+:func:`~numlearn.classical.spectral.spacetime.spacetime_system`,
 :func:`~numlearn.classical.spectral.spacetime.solve_spacetime` and
 :func:`~numlearn.classical.spectral.spacetime.solve_spacetime_newton`).
 """
@@ -30,7 +34,13 @@ from numlearn.classical.spectral.spacetime.grid import (
     _make_axis,
 )
 
-__all__ = ["default_x_basis"]
+__all__ = [
+    "Discretisation",
+    "collocation_row_weights",
+    "default_x_basis",
+    "resolve_evolution_problem",
+    "spacetime_discretisation",
+]
 
 # key of the problem's derivative mapping -> (order in t, order in x)
 _DERIVS: dict[str, tuple[int, int]] = {
@@ -78,8 +88,37 @@ class _Condition:
 
 
 @dataclass(frozen=True)
-class _Disc:
-    """Everything needed to evaluate the residual and its Jacobian."""
+class Discretisation:
+    r"""The row blocks of one evolution problem on one space-time grid, in Kronecker form.
+
+    Every linear row block is a sum of terms :math:`c\,(L \otimes R)\,v` acting on the
+    nodal values :math:`v = \operatorname{vec}(U)`, ``U`` of shape :attr:`shape`
+    (``(nt, nx)``, t ascending): the PDE rows are
+    :math:`\sum_k c_k (P_t D_t^{(a_k)} \otimes P_x D_x^{(b_k)})` (:meth:`factors` gives
+    the pair for one derivative key of :attr:`keys`), each condition of
+    :attr:`conditions` (``ic``, ``ic_t``, ``bc``, ``periodic``) its own terms and
+    right-hand side.  Built by :func:`spacetime_discretisation`; nothing here is a
+    dense :math:`m \times n_t n_x` matrix (that is
+    :class:`~numlearn.classical.spectral.spacetime.CollocationSystem`).
+
+    Attributes
+    ----------
+    problem : EvolutionProblem
+    t, x : axis
+        The time and space axes (``.nodes``, ``.n``, ``.domain``, ``.diff(k)``; ``x`` also
+        ``.x_map``, the Chebyshev node map or None).
+    pde_L, pde_R : ndarray
+        The PDE rows' interpolation factors in t (``rows_t x nt``) and x
+        (``rows_x x nx``).
+    keys : tuple of str
+        The derivative keys of the residual (``"u"``, ``"u_t"``, ``"u_xx"`` ...).
+    conditions : tuple
+        The condition blocks, each with ``name``, ``terms`` (``coef``, ``L``, ``R``) and
+        ``rhs`` (shape ``(rows_t, rows_x)``).
+    collocation : str
+        The collocation set's label (``"nodes"``, ``"square"``, ``"grid 13 x 11"`` ...).
+    x_basis : {"chebyshev", "fourier"}
+    """
 
     problem: Any
     t: _Axis
@@ -157,7 +196,13 @@ class UnknownProblemError(KeyError, ValueError):
         return str(self.args[0]) if self.args else ""
 
 
-def _resolve_problem(problem: Any) -> Any:
+def resolve_evolution_problem(problem: Any) -> Any:
+    """``problem`` as an :class:`~numlearn.problems.pdes.EvolutionProblem` with finite
+    coefficients: a name (``"wave"``) is looked up with
+    :func:`~numlearn.problems.pdes.get_pde`; an unknown name raises
+    :class:`~numlearn.problems.pdes.UnknownProblemError`, a problem that is not an
+    evolution problem (Poisson2d-C) a `TypeError`, a non-finite coefficient a
+    `ValueError`."""
     from numlearn.problems.pdes import EvolutionProblem, get_pde
 
     if isinstance(problem, str):
@@ -303,7 +348,7 @@ def _row_count(problem: Any, grid: _Grid) -> int:
     return rows
 
 
-def _discretise(problem: Any, grid: _Grid) -> _Disc:
+def _discretise(problem: Any, grid: _Grid) -> Discretisation:
     """The row blocks of ``problem`` on ``grid`` (both validated)."""
     nt, nx, x_basis, label, mt, mx = (grid.nt, grid.nx, grid.x_basis, grid.label,
                                        grid.mt, grid.mx)
@@ -354,7 +399,7 @@ def _discretise(problem: Any, grid: _Grid) -> _Disc:
                                     np.stack([left, right], axis=1)))
         # A periodic problem in Chebyshev x without x-derivatives (reaction): every
         # x-line is an ODE in t, and u(t, a) = u(t, b) follows from u0(a) = u0(b).
-    disc = _Disc(problem, tax, xax, pde_L, pde_R, keys, tuple(conds), label, x_basis)
+    disc = Discretisation(problem, tax, xax, pde_L, pde_R, keys, tuple(conds), label, x_basis)
     if disc.nrows != _row_count(problem, grid):  # pragma: no cover - invariant
         raise AssertionError(f"{disc.nrows} rows, expected {_row_count(problem, grid)}")
     return disc
@@ -363,7 +408,7 @@ def _discretise(problem: Any, grid: _Grid) -> _Disc:
 # ------------------------------------------------------------ residual, Jacobian
 
 
-def _derivatives(disc: _Disc, U: NDArray[Any]) -> dict[str, NDArray[Any]]:
+def _derivatives(disc: Discretisation, U: NDArray[Any]) -> dict[str, NDArray[Any]]:
     """``d[key] = (L_t D_t^a) U (R_x D_x^b)^T`` at the PDE rows."""
     out = {}
     for key in disc.keys:
@@ -372,7 +417,7 @@ def _derivatives(disc: _Disc, U: NDArray[Any]) -> dict[str, NDArray[Any]]:
     return out
 
 
-def _pde_partials(disc: _Disc, U: NDArray[np.float64]) -> dict[str, NDArray[np.float64]]:
+def _pde_partials(disc: Discretisation, U: NDArray[np.float64]) -> dict[str, NDArray[np.float64]]:
     r"""Pointwise :math:`\partial\,\mathrm{res}/\partial d_k` by the complex step.
 
     ``res`` is polynomial in ``(u, u_t, ...)`` for every benchmark problem, so
@@ -392,7 +437,7 @@ def _pde_partials(disc: _Disc, U: NDArray[np.float64]) -> dict[str, NDArray[np.f
     return out
 
 
-def _residual(disc: _Disc, v: NDArray[np.float64]) -> NDArray[np.float64]:
+def _residual(disc: Discretisation, v: NDArray[np.float64]) -> NDArray[np.float64]:
     U = v.reshape(disc.shape)
     d = _derivatives(disc, U)
     parts = [np.asarray(disc.problem.residual(d["u"], d), dtype=np.float64).ravel()]
@@ -420,7 +465,7 @@ def _add_kron(out: NDArray[np.float64], coef: Any, L: NDArray[np.float64],
         o4[i0:i1] += (c[i0:i1, :, None, None] * L[i0:i1, None, :, None]) * R[None, :, None, :]
 
 
-def _jacobian(disc: _Disc, v: NDArray[np.float64]) -> NDArray[np.float64]:
+def _jacobian(disc: Discretisation, v: NDArray[np.float64]) -> NDArray[np.float64]:
     """Dense Jacobian of :func:`_residual` (the matrix ``A`` for linear problems)."""
     n = disc.t.n * disc.x.n
     J = np.zeros((disc.nrows, n))
@@ -439,7 +484,46 @@ def _jacobian(disc: _Disc, v: NDArray[np.float64]) -> NDArray[np.float64]:
     return J
 
 
-def _row_weights(disc: _Disc, A: NDArray[np.float64] | None, weights: Any) -> tuple[
+def spacetime_discretisation(problem: Any, nt: Any, nx: Any, *, collocation: Any = None,
+                             x_basis: str | None = None,
+                             x_map: Any = None) -> Discretisation:
+    """The validated :class:`Discretisation` of ``problem`` on ``nt x nx`` nodes.
+
+    Arguments as :func:`~numlearn.classical.spectral.spacetime.spacetime_system` (which
+    assembles the dense weighted system from the same object); validated here once.
+    Cost :math:`O(n_t^3 + n_x^3)` (the 1-D differentiation and interpolation factors),
+    no Kronecker product formed.
+    """
+    problem = resolve_evolution_problem(problem)
+    grid = _check_grid(problem, nt, nx, collocation, x_basis, x_map=x_map)
+    return _discretise(problem, grid)
+
+
+def collocation_row_weights(disc: Discretisation, weights: Any = "equilibrate", *,
+                            at: Any = None) -> tuple[NDArray[np.float64], str]:
+    r"""Row weights :math:`W` of the discrete loss :math:`\|W(Av - b)\|^2` and their label.
+
+    ``weights``: ``"paper"`` (BWLer's loss: :math:`1/\sqrt{M_{pde}}` on PDE rows,
+    :math:`\sqrt{100/M_{block}}` on each condition block), ``"equilibrate"`` (unit
+    2-norm rows of the Jacobian at ``at``; default ``at``: Newton's start, the initial
+    condition at every time level, which for a linear problem is just :math:`A`),
+    ``None``/``"none"`` (ones) or an array of ``disc.nrows`` positive weights.
+    Returns ``(w, label)``, the label naming the weighting (the ``weighting`` stat of
+    the solvers).  Cost: one Jacobian (:math:`O(m\,n_tn_x)`) for ``"equilibrate"``,
+    :math:`O(m)` otherwise.
+    """
+    A = None
+    if isinstance(weights, str) and weights == "equilibrate":
+        v = (np.tile(disc.problem.initial_condition(disc.x.nodes), disc.t.n)
+             if at is None else as_float_array(at, "at", ndim=1, allow_complex=False))
+        if v.shape != (disc.t.n * disc.x.n,):
+            raise ValueError(f"`at` must hold the nt*nx = {disc.t.n * disc.x.n} nodal "
+                             f"values, got shape {v.shape}.")
+        A = _jacobian(disc, v)
+    return _row_weights(disc, A, weights)
+
+
+def _row_weights(disc: Discretisation, A: NDArray[np.float64] | None, weights: Any) -> tuple[
         NDArray[np.float64], str]:
     m = disc.nrows
     if weights is None or (isinstance(weights, str) and weights == "none"):

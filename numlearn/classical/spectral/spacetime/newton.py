@@ -31,24 +31,24 @@ from numlearn.classical.spectral._resolution import spacetime_resolution
 from numlearn.classical.spectral.spacetime.discretisation import (
     _COND_WARN,
     _DERIVS,
+    Discretisation,
     _check_cond,
     _check_grid,
     _Condition,
-    _Disc,
     _discretise,
     _jacobian,
     _residual,
-    _resolve_problem,
     _row_weights,
     _Term,
     _weighted_name,
+    resolve_evolution_problem,
 )
 from numlearn.classical.spectral.spacetime.grid import SpaceTimeInterpolant, _Axis
 
 __all__ = ["solve_spacetime_newton"]
 
 
-def _x_groups(disc: _Disc) -> list[NDArray[np.intp]]:
+def _x_groups(disc: Discretisation) -> list[NDArray[np.intp]]:
     """Sets of x nodes that no row couples to any other (connected components).
 
     A row couples the x nodes where its x factor is nonzero; without x-derivatives
@@ -75,7 +75,8 @@ def _x_groups(disc: _Disc) -> list[NDArray[np.intp]]:
     return [np.flatnonzero(labels == k) for k in range(ncomp)]
 
 
-def _restrict(disc: _Disc, cols: NDArray[np.intp]) -> tuple[_Disc, list[NDArray[np.intp]]]:
+def _restrict(disc: Discretisation,
+              cols: NDArray[np.intp]) -> tuple[Discretisation, list[NDArray[np.intp]]]:
     """The subsystem on the x nodes ``cols`` and, per block, its row indices in x."""
 
     def keep(R: NDArray[np.float64]) -> NDArray[np.intp]:
@@ -91,12 +92,12 @@ def _restrict(disc: _Disc, cols: NDArray[np.intp]) -> tuple[_Disc, list[NDArray[
         conds.append(_Condition(c.name, tuple(_Term(t.coef, t.L, t.R[rr][:, cols])
                                               for t in c.terms), c.rhs[:, rr]))
         row_sets.append(rr)
-    sub = _Disc(disc.problem, disc.t, xsub, disc.pde_L, disc.pde_R[rk][:, cols],
+    sub = Discretisation(disc.problem, disc.t, xsub, disc.pde_L, disc.pde_R[rk][:, cols],
                 disc.keys, tuple(conds), disc.collocation, disc.x_basis)
     return sub, row_sets
 
 
-def _sub_weights(disc: _Disc, w: NDArray[np.float64],
+def _sub_weights(disc: Discretisation, w: NDArray[np.float64],
                  row_sets: list[NDArray[np.intp]]) -> NDArray[np.float64]:
     """Pick the weights of a subsystem's rows out of the full weight vector."""
     out = []
@@ -110,7 +111,7 @@ def _sub_weights(disc: _Disc, w: NDArray[np.float64],
 
 @dataclass
 class _NewtonState:
-    disc: _Disc
+    disc: Discretisation
     w: NDArray[np.float64]
     v: NDArray[np.float64]
     F: NDArray[np.float64]
@@ -264,7 +265,7 @@ def solve_spacetime_newton(
     """
     # Every option travels on unchanged; _solve_newton checks them, once.
     options = {k: v for k, v in locals().items() if k not in ("problem", "nt", "nx")}
-    return _solve_newton(_resolve_problem(problem), nt, nx, **options)
+    return _solve_newton(resolve_evolution_problem(problem), nt, nx, **options)
 
 
 def _solve_newton(problem: Any, nt: Any, nx: Any, **options: Any) -> Result:
@@ -293,7 +294,7 @@ def _solve_newton(problem: Any, nt: Any, nx: Any, **options: Any) -> Result:
                 raise ValueError(f"`continuation` names unknown coefficients {sorted(unknown)}"
                                  f"; {problem.name} has {sorted(problem.params)}.")
             try:
-                stage = _resolve_problem(type(problem)(params={**problem.params, **over}))
+                stage = resolve_evolution_problem(type(problem)(params={**problem.params, **over}))
             except (TypeError, ValueError) as exc:
                 raise ValueError(f"`continuation` stage {i}: {exc}") from None
             stages.append(stage)

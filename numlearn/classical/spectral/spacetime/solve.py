@@ -22,7 +22,7 @@ from numlearn.classical.spectral._resolution import spacetime_resolution
 from numlearn.classical.spectral.spacetime.discretisation import (
     _COND_WARN,
     _check_cond,
-    _resolve_problem,
+    resolve_evolution_problem,
 )
 from numlearn.classical.spectral.spacetime.newton import _solve_newton
 from numlearn.classical.spectral.spacetime.system import CollocationSystem, _linear_system
@@ -187,7 +187,7 @@ def solve_spacetime(
     >>> bool(res.stats["rel_l2"] < 1e-13)
     True
     """
-    problem = _resolve_problem(problem)
+    problem = resolve_evolution_problem(problem)
     cond = _check_cond(cond)
     if problem.linear:
         if newton_options:

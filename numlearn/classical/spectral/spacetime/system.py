@@ -19,21 +19,21 @@ from numlearn.classical.linalg import qr_lstsq
 from numlearn.classical.spectral.spacetime.discretisation import (
     _LINEAR,
     _NONLINEAR,
+    Discretisation,
     _check_grid,
-    _Disc,
     _discretise,
     _jacobian,
     _residual,
-    _resolve_problem,
     _row_weights,
     _weighted_name,
+    resolve_evolution_problem,
 )
 from numlearn.classical.spectral.spacetime.grid import SpaceTimeInterpolant
 
 if TYPE_CHECKING:
     from numlearn.precision.decomposition import ErrorDecomposition
 
-__all__ = ["CollocationSystem", "spacetime_system"]
+__all__ = ["CollocationSystem", "spacetime_system", "system_from_discretisation"]
 
 
 @dataclass(frozen=True)
@@ -231,7 +231,7 @@ def spacetime_system(
     >>> sys.A.shape, sorted(sys.blocks)
     ((40, 36), ['ic', 'pde'])
     """
-    problem = _resolve_problem(problem)
+    problem = resolve_evolution_problem(problem)
     return _linear_system(problem, nt, nx, collocation, weights, x_basis, x_map=x_map)
 
 
@@ -246,10 +246,19 @@ def _linear_system(problem: Any, nt: Any, nx: Any, collocation: Any, weights: An
         )
     disc = _discretise(problem, _check_grid(problem, nt, nx, collocation, x_basis,
                                             x_map=x_map))
-    return _system_from_disc(disc, weights)
+    return system_from_discretisation(disc, weights)
 
 
-def _system_from_disc(disc: _Disc, weights: Any) -> CollocationSystem:
+def system_from_discretisation(disc: Discretisation,
+                               weights: Any = "equilibrate") -> CollocationSystem:
+    r"""The dense weighted system of a :class:`Discretisation` (see
+    :func:`spacetime_system`, which validates its arguments and calls this).
+
+    ``A_0`` is the Jacobian of the residual at :math:`v = 0` and ``b_0 = -r(0)``: exact
+    for a linear problem (for a nonlinear one it is the linearisation at zero).
+    ``weights`` as :func:`collocation_row_weights`, the equilibration taken on ``A_0``.
+    Cost :math:`O(m\,n_tn_x)` memory and time.
+    """
     n = disc.t.n * disc.x.n
     zero = np.zeros(n)
     A0 = _jacobian(disc, zero)

@@ -16,8 +16,11 @@ from numlearn._core.validation import EPS
 from numlearn.classical.spectral.spacetime import (
     CollocationSystem,
     SpaceTimeInterpolant,
+    collocation_row_weights,
     solve_spacetime_lstsq,
+    spacetime_discretisation,
     spacetime_system,
+    system_from_discretisation,
 )
 from numlearn.classical.spectral.spacetime.discretisation import (
     _check_grid,
@@ -118,6 +121,29 @@ def test_jacobian_partials_match_closed_forms(rng: np.random.Generator) -> None:
     np.testing.assert_allclose(p["u"], d["u_x"], rtol=1e-15)
     np.testing.assert_allclose(p["u_x"], U, rtol=1e-15)
     np.testing.assert_allclose(p["u_xx"], -0.01 / math.pi, rtol=1e-15)
+
+
+def test_public_discretisation_builds_the_same_system() -> None:
+    """spacetime_discretisation + system_from_discretisation == spacetime_system, and the
+    row weights are their closed forms: paper 1/sqrt(M_pde), sqrt(100/M_block); equilibrate
+    unit 2-norm rows of A_0 (wave is linear, so the Jacobian at Newton's start is A_0)."""
+    disc = spacetime_discretisation("wave", 7, 6)
+    for weights in ("paper", "equilibrate", None):
+        a = system_from_discretisation(disc, weights)
+        b = spacetime_system("wave", 7, 6, weights=weights)
+        np.testing.assert_array_equal(a.A, b.A)
+        np.testing.assert_array_equal(a.b, b.b)
+    w, label = collocation_row_weights(disc, "paper")
+    for name, sl in disc.blocks().items():
+        size = sl.stop - sl.start
+        expect = 1 / math.sqrt(size) if name == "pde" else math.sqrt(100 / size)
+        np.testing.assert_allclose(w[sl], expect, rtol=2 * EPS)
+    assert label.startswith("paper")
+    A0 = spacetime_system("wave", 7, 6, weights=None).A
+    w, _ = collocation_row_weights(disc, "equilibrate")
+    np.testing.assert_allclose(np.linalg.norm(w[:, None] * A0, axis=1), 1.0, rtol=8 * EPS)
+    with pytest.raises(ValueError, match="`at`"):
+        collocation_row_weights(disc, "equilibrate", at=np.zeros(5))
 
 
 # ---------------------------------------------------------- error decomposition
