@@ -4,6 +4,7 @@ algorithms, exact rational functions (also as a Hypothesis property)."""
 
 from __future__ import annotations
 
+import importlib
 import warnings
 
 import numpy as np
@@ -12,9 +13,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy.special import gamma
 
-import numlearn.classical.rational.aaa as aaa_mod
 from numlearn._core.result import Status
 from numlearn.classical.rational.aaa import aaa
+
+# the module itself (the package re-exports the function under the same name)
+aaa_mod = importlib.import_module("numlearn.classical.rational.aaa")
 
 EPS = np.finfo(float).eps
 X = np.linspace(-1.0, 1.0, 2000)
