@@ -110,7 +110,8 @@ class HankelOperator:
             return self.matmat(x.real) + 1j * self.matmat(x.imag)
         # Zero-padded, reversed copy in one contiguous buffer: the FFT of a strided
         # negative-step view is several times slower.
-        buf = np.zeros((N,) + x.shape[1:], dtype=np.complex128 if self.complex else np.float64)
+        dt = np.complex128 if self.complex else np.float64
+        buf = np.zeros((N, *x.shape[1:]), dtype=dt)
         buf[:n] = x[::-1]
         if self.complex:
             y = scipy.fft.ifft(_bcast(self._g, x.ndim) * scipy.fft.fft(buf, axis=0,
@@ -351,11 +352,12 @@ def hankel_singular_values(
     -----
     Cost: dense ``O(L^3)`` time and ``L^2`` memory; lanczos ``O(m L log L + m k L)``
     for ``m`` products (``m ~ 2.5 k`` on decaying filters) and ``O(L k)`` memory;
-    randomized ``O(iter (k+p) L log L + iter L (k+p)^2)`` time, ``O(L (k+p))`` memory.  Dense values carry absolute errors
-    of about ``eps * L * sigma_1``; randomized ones agree with dense to ``tol`` relative
-    for the values above that floor.  The subspace iteration converges like
-    ``(sigma_{k+p+1}/sigma_i)^{2 iter}``: fast for decaying filters, slow for flat
-    spectra (white noise), where ``oversample`` should grow.
+    randomized ``O(iter (k+p) L log L + iter L (k+p)^2)`` time, ``O(L (k+p))`` memory.
+    Dense values carry absolute errors of about ``eps * L * sigma_1``; the iterative
+    ones agree with dense to about ``tol`` relative for the values above that floor.
+    The subspace iteration converges like ``(sigma_{k+p+1}/sigma_i)^{2 iter}``: fast
+    for decaying filters, slow for flat spectra (white noise), where ``oversample``
+    should grow.
 
     Examples
     --------
