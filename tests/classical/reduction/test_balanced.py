@@ -19,15 +19,11 @@ from numlearn.classical.reduction.balanced import balanced_truncation, modal_gra
 from numlearn.classical.reduction.hankel import hankel_singular_values
 from numlearn.classical.reduction.modal import ModalSSM, filter_errors
 
+from .test_era import exact_model
+
 
 def random_model(pairs, n_real, seed, real=True, rmax=0.95):
-    rng = np.random.default_rng(seed)
-    p = np.r_[rng.uniform(0.3, rmax, pairs) * np.exp(1j * rng.uniform(0.1, 3.0, pairs)),
-              rng.uniform(-0.9, 0.9, n_real)]
-    R = rng.standard_normal(p.size) + 1j * rng.standard_normal(p.size)
-    if real:
-        R[pairs:] = R[pairs:].real
-    return ModalSSM(p, R, 0.2, real=real)
+    return exact_model(pairs, n_real, seed, real=real, rmax=rmax, rmin=0.3, d0=0.2)
 
 
 def hinf(m1, m2, M=1 << 14):
