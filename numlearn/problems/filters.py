@@ -55,6 +55,7 @@ from numlearn.problems.protocol import UnknownProblemError
 __all__ = [
     "FILTER_FAMILIES",
     "HYENA_DECAY",
+    "HYENA_LM",
     "FilterBank",
     "filter_bank",
     "hyena_filters",
@@ -475,12 +476,19 @@ def long_conv_filters(
 
 # ----------------------------------------------------------------------- registry
 
+#: The Hyena configuration of the study: 16 positional bands and MLP width 64 (the
+#: language-model size); the module defaults (3, 16) give filters of very low order
+#: (sigma_5/sigma_1 below 1e-6 at L = 2048).
+HYENA_LM = {"emb_dim": 33, "order": 64}
+
 #: The families of the distillation study: name -> ``f(C, L, *, seed)``.
 FILTER_FAMILIES: dict[str, Callable[..., FilterBank]] = {
     "modal8": lambda C, L, *, seed=0: random_modal_filters(C, L, 8, radius=(0.9, 0.99),
                                                            seed=seed),
-    "hyena_slow": lambda C, L, *, seed=0: hyena_filters(C, L, decay="slow", seed=seed),
-    "hyena_fast": lambda C, L, *, seed=0: hyena_filters(C, L, decay="fast", seed=seed),
+    "hyena_slow": lambda C, L, *, seed=0: hyena_filters(C, L, decay="slow", seed=seed,
+                                                        **HYENA_LM),
+    "hyena_fast": lambda C, L, *, seed=0: hyena_filters(C, L, decay="fast", seed=seed,
+                                                        **HYENA_LM),
     "power_law": lambda C, L, *, seed=0: power_law_filters(
         C, L, alpha=np.linspace(1.0, 2.0, C) if C > 1 else 1.5),
     "long_conv": lambda C, L, *, seed=0: long_conv_filters(C, L, seed=seed),
