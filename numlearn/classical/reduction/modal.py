@@ -45,6 +45,7 @@ from numlearn._core.validation import (
     check_int,
     warn_ill_conditioned,
 )
+from numlearn.classical.reduction import _modal_run as _run
 
 __all__ = ["ModalSSM", "UnstablePolesWarning", "filter_errors", "fit_residues"]
 
@@ -63,21 +64,40 @@ def _as_modes(a: ArrayLike, name: str) -> NDArray[np.complex128]:
     return arr.astype(np.complex128)
 
 
-def _powers(poles: NDArray[np.complex128], t: NDArray[np.float64]) -> NDArray[np.complex128]:
-    """``poles[..., None, :] ** t[:, None]`` by ``exp(t log lambda)``, ``0**0 = 1``.
-
-    The exponential form never overflows for ``|lambda| < 1`` and its error is
-    ``O((1 + t |log lambda|) eps)`` relative, times ``|lambda|^t``: at most about
-    ``eps / e + t |arg lambda| |lambda|^t eps`` absolutely, uniformly in ``t``.
-    """
-    lam = poles[..., None, :]
+def _exp_log(lam: NDArray[np.complex128], t: NDArray[np.float64]) -> NDArray[np.complex128]:
+    """``lam ** t`` elementwise (broadcast) as ``exp(t log|lam|) (cos + i sin)(t arg lam)``."""
     zero = lam == 0
     with np.errstate(divide="ignore", invalid="ignore"):
-        logs = np.log(np.where(zero, 1.0, lam))
-        out = np.exp(t[:, None] * logs)
+        mag = np.exp(t * np.log(np.where(zero, 1.0, np.abs(lam))))
+        ang = t * np.angle(lam)
+    out = mag * np.cos(ang) + 1j * (mag * np.sin(ang))
     if zero.any():
-        out = np.where(zero, (t[:, None] == 0).astype(float), out)
+        out = np.where(zero, (t == 0).astype(float), out)
     return out
+
+
+def _powers(poles: NDArray[np.complex128], t: NDArray[np.float64]) -> NDArray[np.complex128]:
+    """``poles[..., None, :] ** t[:, None]`` for integers ``t >= 0``; ``0**0 = 1``.
+
+    Powers in the exponential form ``exp(t log lambda)``: no overflow for ``|lambda| < 1``
+    and an error ``O((1 + t |log lambda|) eps)`` relative, times ``|lambda|^t``, so at
+    most about ``eps / e + t |arg lambda| |lambda|^t eps`` absolutely, uniformly in
+    ``t`` (cumulative products lose ``t eps`` instead).  For speed, ``t = q B + r`` is
+    split and ``lambda^(qB) lambda^r`` multiplied: two such errors and one rounding.
+    """
+    t = np.asarray(t, dtype=np.float64)
+    lam = poles[..., None, :]
+    if t.size < 64:
+        return _exp_log(lam, t[:, None])
+    base = float(t[0])
+    if not np.array_equal(t, base + np.arange(t.size)):
+        return _exp_log(lam, t[:, None])
+    B = int(np.sqrt(t.size)) + 1
+    nq = -(-t.size // B)
+    low = _exp_log(lam, np.arange(B, dtype=np.float64)[:, None])               # lambda^r
+    high = _exp_log(lam, base + B * np.arange(nq, dtype=np.float64)[:, None])  # lambda^(qB)
+    out = high[..., :, None, :] * low[..., None, :, :]
+    return out.reshape(*lam.shape[:-2], nq * B, lam.shape[-1])[..., :t.size, :]
 
 
 class ModalSSM:
@@ -220,7 +240,7 @@ class ModalSSM:
         for s in range(0, L - 1, step):
             t = np.arange(s, min(L - 1, s + step), dtype=np.float64)
             v = _powers(self._poles, t)                       # (C, T, d)
-            blk = np.einsum("ctd,cd->ct", v, self._residues)
+            blk = np.matmul(v, self._residues[:, :, None])[:, :, 0]
             h[:, 1 + s:1 + s + t.size] = blk.real if self.real else blk
         return self._out(h)
 
@@ -284,6 +304,74 @@ class ModalSSM:
                     geoc = np.where(zk == lam.conj(), (L - 1) / zk, geoc)
                 acc = 0.5 * (acc + (res.conj() * geoc).sum(axis=-1))
         return self._out(acc + self._feedthrough[:, None])
+
+
+    # ------------------------------------------------------------------ running
+    def step(self, state: ArrayLike, u: ArrayLike) -> tuple[NDArray[Any], NDArray[Any]]:
+        """One token: ``y = h_0 u + Re sum_n R_n x_n``, then ``x <- lambda x + u``.
+
+        ``state`` (B, C, d) or (C, d) (``(d,)`` unbatched) in the engine convention (it
+        includes every input so far; start from zeros or from :meth:`prefill`), ``u``
+        (B, C) or (C,).  Returns ``(new_state, y)``, the same numbers as the engine's
+        ``step_iir`` with :meth:`to_engine` parameters, without dividing by ``lambda``.
+        Cost O(C d).
+        """
+        s = np.asarray(as_float_array(state, "state", ndim=(1, 2, 3)), dtype=np.complex128)
+        x = as_float_array(u, "u", ndim=(0, 1, 2), allow_complex=not self.real)
+        lam, res, d0 = self.poles, self.residues, self.feedthrough
+        if s.shape[-lam.ndim:] != lam.shape:
+            raise ValueError(f"`state` must end in shape {lam.shape}, got {s.shape}.")
+        y = (res * s).sum(axis=-1)
+        y = (y.real if self.real else y) + d0 * x
+        return lam * s + x[..., None], y
+
+    def recurrence(self, u: ArrayLike, state: ArrayLike | None = None, *,
+                   return_state: bool = False) -> Any:
+        """Outputs of the recurrence on a whole signal (and the final state).
+
+        ``u`` of shape (C, T) or (B, C, T) ((T,) or (B, T) unbatched), real when
+        ``real``; ``state`` the state before ``u_0`` (zeros by default, e.g. the
+        output of :meth:`prefill` to continue generation).  Numba loop over time,
+        ``O(B C d T)``; agrees with :meth:`convolve` to rounding (error growing like
+        ``T eps`` times the filter's l1 norm).  Returns ``y`` or ``(y, state)``.
+        """
+        return _run.recurrence(self, u, state, check_flag(return_state, "return_state"))
+
+    def convolve(self, u: ArrayLike) -> NDArray[Any]:
+        """The reference output ``y_t = sum_{k<=t} h_(t-k) u_k`` by FFT, O(B C T log T + C d T)."""
+        return _run.convolve(self, u)
+
+    def prefill(self, u: ArrayLike, *, method: str = "fft") -> NDArray[np.complex128]:
+        """State after a prompt ``u`` (engine convention), ``x_n = sum_k lambda_n^(T-1-k) u_k``.
+
+        ``method="fft"`` is the engines' ``modal-fft`` (FFT of the prompt, closed-form
+        DFT of ``lambda^t``); ``"direct"`` the geometric sum with powers
+        ``exp(s log lambda)``.  Continue with ``recurrence(u_next, state)``.
+        Shape (C, d) or (B, C, d) ((d,) / (B, d) unbatched).
+        """
+        return _run.prefill(self, u, method)
+
+    def to_engine(self) -> tuple[NDArray[Any], NDArray[Any], NDArray[Any]]:
+        """Engine parameters ``(lambda, R / lambda, h_0 - Re sum R / lambda)``.
+
+        The engine (stripedhyena ``step_iir``) puts the current input in the state, so
+        its taps are ``h_0 = Re sum R_eng + D_eng``, ``h_t = Re sum R_eng lambda^t``;
+        matching ``R lambda^(t-1)`` gives the formulas.  Refused for a zero pole; for
+        small ``|lambda|`` ``D_eng`` is a difference of large numbers (absolute error
+        about ``eps sum |R / lambda|``).
+        """
+        return _run.to_engine(self)
+
+    @classmethod
+    def from_engine(cls, poles: ArrayLike, residues: ArrayLike, feedthrough: ArrayLike,
+                    *, real: bool = True, allow_unstable: bool = False) -> ModalSSM:
+        """Inverse of :meth:`to_engine`: ``R = R_eng lambda``, ``h_0 = D_eng + Re sum R_eng``."""
+        lam = _as_modes(poles, "poles")
+        r_eng = _as_modes(residues, "residues")
+        d_eng = as_float_array(feedthrough, "feedthrough", ndim=(0, 1), allow_complex=not real)
+        s = r_eng.sum(axis=-1)
+        return cls(lam, r_eng * lam, d_eng + (s.real if real else s), real=real,
+                   allow_unstable=allow_unstable)
 
 
 def _as_filters(h: ArrayLike, name: str = "h", *, real: bool = True) -> tuple[NDArray[Any], bool]:
