@@ -10,16 +10,18 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import given
 from scipy.linalg import hankel, svdvals
 
 from numlearn.classical.rational.unit_circle import aaa_filter, conjugate_modes
-from numlearn.classical.reduction.modal import ModalSSM, UnstablePolesWarning
+from numlearn.classical.reduction.modal import ModalSSM, UnstablePolesWarning, filter_errors
 from numlearn.problems.filters import (
     filter_bank,
     modal_filters,
     modal_impulse_response,
     random_modal_filters,
 )
+from numlearn.testing.strategies.filters import modal_filter_banks
 
 
 def _match(found, exact):
@@ -128,7 +130,9 @@ def test_aak_lower_bound(family):
         for c in range(2):
             h = bank.h[c]
             sigma = svdvals(hankel(h[1:], np.zeros(h.size - 1)))
-            assert sigma[k] <= res.stats["hinf"][c] * (1 + 1e-12)
+            hinf = filter_errors(h, ModalSSM(res.value.poles[c], res.value.residues[c],
+                                             res.value.feedthrough[c]), M=8 * h.size)
+            assert sigma[k] <= hinf["hinf_model"] * (1 + 1e-12)
 
 
 def test_one_filter_gives_an_unbatched_model():
@@ -138,3 +142,16 @@ def test_one_filter_gives_an_unbatched_model():
         res = aaa_filter(bank.h[0], 2)
     assert not res.value.batched and res.value.poles.shape == (2,)
     assert res.stats["rel_l2"] < 1e-12
+
+
+@given(modal_filter_banks(2, 4, channels=(1, 2), length=(40, 120)))
+def test_aak_holds_for_drawn_modal_banks_at_reduced_order(bank):
+    # A theorem for every model of McMillan degree <= k, whatever AAA returns.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        res = aaa_filter(bank.h, bank.order - 1)
+    k = res.value.real_order
+    hinf = filter_errors(bank.h, res.value, M=8 * bank.length)["hinf_model"]
+    for c in range(bank.channels):
+        sigma = svdvals(hankel(bank.h[c, 1:], np.zeros(bank.length - 1)))
+        assert sigma[k] <= hinf[c] * (1 + 1e-9) + 1e-14 * sigma[0]
