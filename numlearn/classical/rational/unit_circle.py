@@ -247,6 +247,7 @@ def aaa_filter(
     real: bool = True,
     shared_poles: bool = False,
     rtol: float | None = None,
+    tail: int = 0,
 ) -> Result:
     r"""Distil filters into ``d``-mode modal models by AAA on the unit circle.
 
@@ -279,6 +280,12 @@ def aaa_filter(
         One pole set for all filters (residues per filter).
     rtol : float, optional
         AAA's relative stopping tolerance (its default when None).
+    tail : int
+        Zero taps appended to each filter for the residue fit, ``>= 0``: the model is
+        also asked to vanish on ``[L, L + tail)``.  ``0`` is the window objective of the
+        distillation paper; ``tail = L`` keeps the model's response beyond the window
+        (and so its transfer function, ``hinf_model``) bounded when AAA places poles
+        next to the unit circle, at a small cost in ``rel_l2`` on the window.
 
     Returns
     -------
@@ -310,6 +317,7 @@ def aaa_filter(
     shared_poles = check_flag(shared_poles, "shared_poles")
     if rtol is not None:
         rtol = check_positive(rtol, "rtol", allow_zero=True)
+    tail = check_int(tail, "tail", minimum=0)
     n_poles = 2 * d if real else d
     if M < n_poles + 2:
         raise ValueError(f"`M` must exceed the {n_poles + 1} AAA support points, got {M}.")
@@ -345,7 +353,8 @@ def aaa_filter(
                       stacklevel=2)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", UnstablePolesWarning)   # reported above
-        model = _fit(hh, poles, real, allow_unstable=stability == "keep")
+        target = np.pad(hh, ((0, 0), (0, tail))) if tail else hh
+        model = _fit(target, poles, real, allow_unstable=stability == "keep")
         errors = filter_errors(hh, model)
         if single:
             model = ModalSSM(model.poles[0], model.residues[0], model.feedthrough[0],
@@ -361,6 +370,7 @@ def aaa_filter(
         "hinf": errors["hinf"][0] if single else errors["hinf"],
         "M": M,
         "rho": rho,
+        "hinf_model": errors["hinf_model"][0] if single else errors["hinf_model"],
     }
     message = f"{total_bad} unstable AAA pole(s) {stability}" if total_bad else ""
     return Result(model, side="classical", stats=stats, method="aaa_unit_circle",

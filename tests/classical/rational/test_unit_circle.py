@@ -155,3 +155,15 @@ def test_aak_holds_for_drawn_modal_banks_at_reduced_order(bank):
     for c in range(bank.channels):
         sigma = svdvals(hankel(bank.h[c, 1:], np.zeros(bank.length - 1)))
         assert sigma[k] <= hinf[c] * (1 + 1e-9) + 1e-14 * sigma[0]
+
+
+def test_zero_tail_bounds_the_response_beyond_the_window():
+    # Least squares on [1, L + tail) with zeros after L: the optimum is no worse than
+    # R = 0, so ||hhat[L:L+tail]||^2 + ||misfit on the window||^2 <= ||h[1:]||^2.
+    h = filter_bank("power_law", 1, 256).h
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        res = aaa_filter(h, 8, tail=256)
+    hat = res.value.impulse_response(512)
+    lhs = np.sum(hat[0, 256:] ** 2) + np.sum((hat[0, 1:256] - h[0, 1:]) ** 2)
+    assert lhs <= np.sum(h[0, 1:] ** 2) * (1 + 1e-10)
