@@ -15,7 +15,7 @@ the cancellation in ``D_eng`` for small ``|lambda|`` are avoided).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from numba import njit
@@ -23,10 +23,61 @@ from numpy.typing import ArrayLike, NDArray
 
 from numlearn._core.validation import as_float_array, check_choice
 
-if TYPE_CHECKING:
-    from numlearn.classical.reduction.modal import ModalSSM
+#: Functions below take the ModalSSM as ``model`` (typed ``Any``: this module is
+#: imported by ``modal``, not the other way round).
+ModalSSM = Any
 
 _BLOCK_ENTRIES = 1 << 22
+
+
+def _exp_log(lam: NDArray[np.complex128], t: NDArray[np.float64]) -> NDArray[np.complex128]:
+    """``lam ** t`` elementwise (broadcast) as ``exp(t log|lam|) (cos + i sin)(t arg lam)``."""
+    zero = lam == 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mag = np.exp(t * np.log(np.where(zero, 1.0, np.abs(lam))))
+        ang = t * np.angle(lam)
+    out = mag * np.cos(ang) + 1j * (mag * np.sin(ang))
+    if zero.any():
+        out = np.where(zero, (t == 0).astype(float), out)
+    return out
+
+
+def _powers(poles: NDArray[np.complex128], t: NDArray[np.float64]) -> NDArray[np.complex128]:
+    """``poles[..., None, :] ** t[:, None]`` for integers ``t >= 0``; ``0**0 = 1``.
+
+    Powers in the exponential form ``exp(t log lambda)``: no overflow for ``|lambda| < 1``
+    and an error ``O((1 + t |log lambda|) eps)`` relative, times ``|lambda|^t``, so at
+    most about ``eps / e + t |arg lambda| |lambda|^t eps`` absolutely, uniformly in
+    ``t`` (cumulative products lose ``t eps`` instead).  For speed, ``t = q B + r`` is
+    split and ``lambda^(qB) lambda^r`` multiplied: two such errors and one rounding.
+    """
+    t = np.asarray(t, dtype=np.float64)
+    lam = poles[..., None, :]
+    if t.size < 64:
+        return _exp_log(lam, t[:, None])
+    base = float(t[0])
+    if not np.array_equal(t, base + np.arange(t.size)):
+        return _exp_log(lam, t[:, None])
+    B = int(np.sqrt(t.size)) + 1
+    nq = -(-t.size // B)
+    low = _exp_log(lam, np.arange(B, dtype=np.float64)[:, None])               # lambda^r
+    high = _exp_log(lam, base + B * np.arange(nq, dtype=np.float64)[:, None])  # lambda^(qB)
+    out = high[..., :, None, :] * low[..., None, :, :]
+    return out.reshape(*lam.shape[:-2], nq * B, lam.shape[-1])[..., :t.size, :]
+
+
+def _split_powers(poles: NDArray[np.complex128],
+                  n: int) -> tuple[NDArray[np.complex128], NDArray[np.complex128]]:
+    """``(lambda^r, lambda^(qB))`` for ``r < B``, ``q < nq``, ``B nq >= n``, ``B ~ sqrt(n)``.
+
+    Shapes ``poles.shape[:-1] + (B, d)`` and ``(nq, d)``; ``lambda^t`` for ``t < n`` is
+    ``high[t // B] * low[t % B]`` (see :func:`_powers` for the error).
+    """
+    B = int(np.sqrt(n)) + 1
+    nq = -(-n // B)
+    low = _exp_log(poles[..., None, :], np.arange(B, dtype=np.float64)[:, None])
+    high = _exp_log(poles[..., None, :], B * np.arange(nq, dtype=np.float64)[:, None])
+    return low, high
 
 
 @njit(cache=True)
@@ -69,6 +120,39 @@ def _recur_complex(lam, res, d0, u, x, y):  # pragma: no cover - compiled
                     s[n] = a[n] * s[n] + ut
                 y[b, c, t] = acc
             x[b, c] = s
+
+
+@njit(cache=True)
+def _taps_kernel(rh, low, out, fresh):  # pragma: no cover - compiled
+    # out[c, q B + r] (+)= sum_n rh[c, q, n] low[c, r, n]; complex, or one real part
+    nc, nq, d = rh.shape
+    bk = low.shape[1]
+    n_out = out.shape[1]
+    for c in range(nc):
+        for q in range(nq):
+            base = q * bk
+            stop = min(bk, n_out - base)
+            if fresh:
+                for r in range(stop):
+                    out[c, base + r] = 0
+            for n in range(d):
+                a = rh[c, q, n]
+                for r in range(stop):
+                    out[c, base + r] += a * low[c, r, n]
+
+
+def taps(rh: NDArray[np.complex128], low: NDArray[np.complex128], n: int,
+         real: bool) -> NDArray[Any]:
+    """``sum_n rh[c, t // B, n] low[c, t % B, n]`` for ``t < n`` (its real part if ``real``)."""
+    C = rh.shape[0]
+    if real:                    # Re(a b) = Re a Re b - Im a Im b, two real passes
+        out = np.empty((C, n), dtype=np.float64)
+        _taps_kernel(np.ascontiguousarray(rh.real), np.ascontiguousarray(low.real), out, True)
+        _taps_kernel(np.ascontiguousarray(-rh.imag), np.ascontiguousarray(low.imag), out, False)
+    else:
+        out = np.empty((C, n), dtype=np.complex128)
+        _taps_kernel(np.ascontiguousarray(rh), np.ascontiguousarray(low), out, True)
+    return out
 
 
 def as_signal(model: ModalSSM, u: ArrayLike,
@@ -158,7 +242,8 @@ def prefill(model: ModalSSM, u: ArrayLike, method: str = "fft") -> NDArray[np.co
     the DFT of the truncated geometric sequence in closed form,
     ``G_j = (1 - lambda^N) / (1 - lambda w^-j)`` (``w = exp(2 pi i / N)``), entry ``T-1`` of
     the inverse transform ``x_n = N^-1 sum_j X_j G_j w^(j (T-1))``.  ``method="direct"``:
-    the sum itself with powers ``exp(s log lambda)``.  Both ``O(B C d T)`` after the FFT.
+    the sum itself, ``s = q B + r``, as ``sum_q lambda^(qB) (sum_r lambda^r u_(T-1-s))``
+    (one BLAS product per channel).  Both ``O(B C d T)`` after the FFT.
     """
     method = check_choice(method, "method", ("fft", "direct"))
     x, shape = as_signal(model, u)
@@ -180,14 +265,17 @@ def prefill(model: ModalSSM, u: ArrayLike, method: str = "fft") -> NDArray[np.co
                 G = np.where(hit, float(N), G)
             out[:, c0:c0 + step] = np.einsum("bcj,cnj->bcn", X[:, c0:c0 + step], G) / N
     else:
-        from numlearn.classical.reduction.modal import _powers
-        step = max(1, _BLOCK_ENTRIES // max(1, C * d))
-        out[:] = 0
-        for s0 in range(0, T, step):
-            s = np.arange(s0, min(T, s0 + step), dtype=np.float64)
-            v = _powers(lam, s)                                # (C, S, d)
-            seg = x[:, :, T - 1 - s.astype(np.intp)]           # u_(T-1-s)
-            out += np.einsum("bcs,csn->bcn", seg, v)
+        # sum_s lambda^s u_(T-1-s) with s = q B + r: sum_q lambda^(qB) (sum_r lambda^r u_rev)
+        low, high = _split_powers(lam, T)                 # (C, Bk, d), (C, nq, d)
+        nq, bk = high.shape[1], low.shape[1]
+        rev = np.zeros((B, C, nq * bk), dtype=x.dtype)
+        rev[..., :T] = x[..., ::-1]
+        rev = rev.reshape(B, C, nq, bk)
+        if rev.dtype.kind == "f":
+            inner = (rev @ low.real) + 1j * (rev @ low.imag)  # (B, C, nq, d)
+        else:
+            inner = rev @ low
+        out[:] = (inner * high[None]).sum(axis=2)
     return state_out(model, out, shape)
 
 

@@ -46,6 +46,7 @@ from numlearn._core.validation import (
     warn_ill_conditioned,
 )
 from numlearn.classical.reduction import _modal_run as _run
+from numlearn.classical.reduction._modal_run import _powers, _split_powers
 
 __all__ = ["ModalSSM", "UnstablePolesWarning", "filter_errors", "fit_residues"]
 
@@ -62,42 +63,6 @@ def _as_modes(a: ArrayLike, name: str) -> NDArray[np.complex128]:
     if arr.shape[-1] == 0:
         raise ValueError(f"`{name}` must hold at least one mode, got shape {arr.shape}.")
     return arr.astype(np.complex128)
-
-
-def _exp_log(lam: NDArray[np.complex128], t: NDArray[np.float64]) -> NDArray[np.complex128]:
-    """``lam ** t`` elementwise (broadcast) as ``exp(t log|lam|) (cos + i sin)(t arg lam)``."""
-    zero = lam == 0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mag = np.exp(t * np.log(np.where(zero, 1.0, np.abs(lam))))
-        ang = t * np.angle(lam)
-    out = mag * np.cos(ang) + 1j * (mag * np.sin(ang))
-    if zero.any():
-        out = np.where(zero, (t == 0).astype(float), out)
-    return out
-
-
-def _powers(poles: NDArray[np.complex128], t: NDArray[np.float64]) -> NDArray[np.complex128]:
-    """``poles[..., None, :] ** t[:, None]`` for integers ``t >= 0``; ``0**0 = 1``.
-
-    Powers in the exponential form ``exp(t log lambda)``: no overflow for ``|lambda| < 1``
-    and an error ``O((1 + t |log lambda|) eps)`` relative, times ``|lambda|^t``, so at
-    most about ``eps / e + t |arg lambda| |lambda|^t eps`` absolutely, uniformly in
-    ``t`` (cumulative products lose ``t eps`` instead).  For speed, ``t = q B + r`` is
-    split and ``lambda^(qB) lambda^r`` multiplied: two such errors and one rounding.
-    """
-    t = np.asarray(t, dtype=np.float64)
-    lam = poles[..., None, :]
-    if t.size < 64:
-        return _exp_log(lam, t[:, None])
-    base = float(t[0])
-    if not np.array_equal(t, base + np.arange(t.size)):
-        return _exp_log(lam, t[:, None])
-    B = int(np.sqrt(t.size)) + 1
-    nq = -(-t.size // B)
-    low = _exp_log(lam, np.arange(B, dtype=np.float64)[:, None])               # lambda^r
-    high = _exp_log(lam, base + B * np.arange(nq, dtype=np.float64)[:, None])  # lambda^(qB)
-    out = high[..., :, None, :] * low[..., None, :, :]
-    return out.reshape(*lam.shape[:-2], nq * B, lam.shape[-1])[..., :t.size, :]
 
 
 class ModalSSM:
@@ -226,22 +191,21 @@ class ModalSSM:
     def impulse_response(self, L: int) -> NDArray[Any]:
         """The first ``L`` taps ``h_0 .. h_(L-1)``, shape (C, L) (or (L,)).
 
-        ``h_t = Re sum_n R_n lambda_n^(t-1)`` with powers ``exp((t-1) log lambda)``:
-        no overflow for stable poles, error ``O(eps (1 + t |log lambda|)) |lambda|^t``
-        per term (see Notes of the module).  Cost ``O(C d L)``, in blocks of about
-        4M complex entries.  Real output when ``real=True``.
+        ``h_t = Re sum_n R_n lambda_n^(t-1)`` with powers in the exponential form
+        (:func:`_split_powers`): no overflow for stable poles, error
+        ``O(eps (1 + t |log lambda|)) |lambda|^t`` per term.  With ``t - 1 = q B + r``
+        the taps are ``Re sum_n (R_n lambda_n^(qB)) lambda_n^r`` (a Numba loop, no
+        ``(L, d)`` temporary).  Cost ``O(C d L)``.  Real output when ``real=True``.
         """
         L = check_int(L, "L", minimum=1)
-        C, d = self._poles.shape
+        C = self._poles.shape[0]
         dt = np.float64 if (self.real) else np.complex128
         h = np.empty((C, L), dtype=dt)
         h[:, 0] = self._feedthrough if self.real else self._feedthrough.astype(dt)
-        step = max(1, _BLOCK_ENTRIES // max(1, C * d))
-        for s in range(0, L - 1, step):
-            t = np.arange(s, min(L - 1, s + step), dtype=np.float64)
-            v = _powers(self._poles, t)                       # (C, T, d)
-            blk = np.matmul(v, self._residues[:, :, None])[:, :, 0]
-            h[:, 1 + s:1 + s + t.size] = blk.real if self.real else blk
+        if L > 1:
+            low, high = _split_powers(self._poles, L - 1)        # (C, B, d), (C, nq, d)
+            rh = high * self._residues[:, None, :]
+            h[:, 1:] = _run.taps(rh, low, L - 1, self.real)
         return self._out(h)
 
     def transfer_function(self, z: ArrayLike) -> NDArray[np.complex128]:
@@ -321,6 +285,9 @@ class ModalSSM:
         lam, res, d0 = self.poles, self.residues, self.feedthrough
         if s.shape[-lam.ndim:] != lam.shape:
             raise ValueError(f"`state` must end in shape {lam.shape}, got {s.shape}.")
+        if x.shape != s.shape[:-1]:
+            raise ValueError(f"`u` must have shape {s.shape[:-1]} (the state's without the "
+                             f"modes axis), got {x.shape}.")
         y = (res * s).sum(axis=-1)
         y = (y.real if self.real else y) + d0 * x
         return lam * s + x[..., None], y
@@ -450,7 +417,10 @@ def fit_residues(h: ArrayLike, poles: ArrayLike, *, real: bool = True,
     u, s, vh = np.linalg.svd(a, full_matrices=False)
     tol = (EPS * max(L, a.shape[2]) if rcond is None else float(rcond)) * s[:, :1]
     inv = np.where(s > tol, 1.0 / np.where(s > tol, s, 1.0), 0.0)
-    coef = np.einsum("cji,cj,ckj,ck->ci", vh.conj(), inv, u.conj(), b)
+    # U^H b first: forming the pseudo-inverse V S^-1 U^H would spread the 1/s_min
+    # amplified rounding over every coefficient instead of the null direction only
+    ub = np.einsum("ckj,ck->cj", u.conj(), b)
+    coef = np.einsum("cji,cj->ci", vh.conj(), inv * ub)
     coef = coef / np.where(structural[:, 0], 1.0, scale[:, 0])
     res = coef[:, :d] + 1j * coef[:, d:] if real else coef
     k = a.shape[2] - structural[:, 0].sum(axis=1)
