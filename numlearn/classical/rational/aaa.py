@@ -66,6 +66,8 @@ __all__ = ["aaa"]
 
 #: Rows per column below which a fresh QR per step is used instead of updating.
 _UPDATE_MIN_ROWS = 8
+#: Most cleanup passes (each removes the support points next to flagged poles).
+_CLEANUP_PASSES = 10
 #: Condition number of the Loewner matrix above which columns are normalised.
 _ILL = 1.0 / (3.0 * EPS)
 
@@ -104,104 +106,128 @@ def _weights_direct(A: NDArray[Any], scaled: bool) -> tuple[NDArray[Any], bool]:
 
 
 class _UpdatedQR:
-    """Thin QR of the masked Loewner matrix, one row deleted and one column added per step.
+    r"""Orthogonal factorisation A_J = Q K of the masked Loewner matrix, updated per step.
 
-    ``Qt[k]`` is the k-th column of Q (length M, zero on the support rows); ``R`` is
-    upper triangular.
+    ``Q`` (M x m, Fortran order, zero on the support rows) has orthonormal columns;
+    ``K`` (m x m) need not be triangular: only its singular values and right singular
+    vectors (those of A_J) and its column norms (those of A_J) are used.  A step
+
+    * deletes the row ``i`` of the new support point: with
+      :math:`u = (e_i - Q \bar q)/\gamma` (:math:`q` = row ``i`` of Q,
+      :math:`\gamma^2 = 1 - \|q\|^2`), :math:`A = [Q\ u][K; 0]`; one Householder
+      reflector :math:`H` on the columns maps row ``i`` of :math:`[Q\ u]` to a
+      multiple of :math:`e_m^T`, so :math:`[Q\ u]H` has last column :math:`\propto
+      e_i` and zero row ``i`` elsewhere, and :math:`A_J = ([Q\ u]H)_{:, :m}
+      (H[K; 0])_{:m, :}`;
+    * appends the new column by classical Gram-Schmidt with one reorthogonalisation.
+
+    Every operation is a BLAS-2 pass over Q (two GEMVs and one rank-one update for the
+    deletion, four GEMVs for CGS2): O(M m) per step.
     """
 
     def __init__(self, M: int, cap: int, dtype: Any) -> None:
-        self.Qt = np.zeros((cap, M), dtype=dtype)
-        self.R = np.zeros((cap, cap), dtype=dtype)
-        self.m = 0
         self.dtype = np.dtype(dtype)
-        if self.dtype.kind == "c":
-            self._rot = scipy.linalg.lapack.get_lapack_funcs("rot", dtype=self.dtype)
-        else:
-            self._rot = scipy.linalg.blas.get_blas_funcs("rot", dtype=self.dtype)
+        self.cplx = self.dtype.kind == "c"
+        self.Q = np.zeros((M, cap + 1), dtype=dtype, order="F")
+        self.K = np.zeros((cap + 1, cap + 1), dtype=dtype)
+        self.m = 0
+        self.explicit = 0
+        self._rand: NDArray[Any] | None = None
+        kind = "z" if self.cplx else "d"
+        self._gemv = getattr(scipy.linalg.blas, kind + "gemv")
+        self._ger = getattr(scipy.linalg.blas, kind + ("gerc" if self.cplx else "ger"))
+
+    def _qh(self, a: NDArray[Any]) -> NDArray[Any]:
+        """Q^H a (conjugate-transposed GEMV, no copies)."""
+        m = self.m
+        return self._gemv(1.0, self.Q[:, :m], a, trans=2 if self.cplx else 1)
 
     def delete_row(self, i: int) -> bool:
-        """Zero row ``i`` of A_J = QR; returns False if the update is unsafe."""
+        """Zero row ``i`` of A_J = Q K; returns False if the update is unsafe."""
         m = self.m
         if m == 0:
             return True
-        Q = self.Qt[:m]
-        q = Q[:, i].copy()
-        u = -(q.conj() @ Q)
-        u[i] += 1.0
-        u -= (Q.conj() @ u) @ Q
-        gamma = float(np.linalg.norm(u))
-        if gamma < 1e-6:
-            return False
-        u /= gamma
-        Qx = self.Qt[: m + 1]
-        Qx[m] = u
-        Rx = self.R[: m + 1, :m]
-        Rx[m] = 0.0
-        v = np.append(q, u[i])
-        rot = self._rot
-        cplx = self.dtype.kind == "c"
-        for k in range(m - 1, -1, -1):
-            a, b = v[k], v[k + 1]
-            rho = float(np.hypot(abs(a), abs(b)))
-            if rho == 0.0:
-                continue
-            c = abs(a) / rho
-            if abs(a) == 0.0:
-                s = 1.0 + 0.0j if cplx else 1.0
-            else:
-                s = np.conj(b) * (a / abs(a)) / rho if cplx else b * np.sign(a) / rho
-            # [col_k, col_k+1] <- [col_k, col_k+1] G,  G = [[c, -conj(s)], [s, c]]
-            rot(Qx[k], Qx[k + 1], c, s, overwrite_x=1, overwrite_y=1)
-            rot(Rx[k], Rx[k + 1], c, np.conj(s) if cplx else s, overwrite_x=1,
-                overwrite_y=1)
-            v[k] = c * a + s * b
-            v[k + 1] = 0.0
-        # column 0 of Qx is now (a phase times) e_i and row 0 of Rx is row i of A.
-        self.Qt[:m] = Qx[1:]
-        self.R[:m, :m] = Rx[1:]
-        self.R[m, :m] = 0.0
-        self.Qt[:m, i] = 0.0
-        self.Qt[m] = 0.0
+        Q = self.Q
+        q = Q[i, :m].copy()
+        g2 = 1.0 - float(np.vdot(q, q).real)
+        if g2 > 0.25:
+            # u = (e_i - Q conj(q)) / gamma is never formed: row i of [Q u] is
+            # [q, gamma], and [Q u] h = Q (h_:m - h_m conj(q)/gamma) + (h_m/gamma) e_i
+            # is one GEMV.  u is orthogonal to Q to about eps / gamma^2 <= 4 eps.
+            gamma = float(np.sqrt(g2))
+            y = np.append(q.conj(), gamma)
+        else:
+            # Small gamma: form u = e_i - Q conj(q), reorthogonalise it (CGS2).
+            u = Q[:, m]
+            u[:] = -(Q[:, :m] @ q.conj())
+            u[i] += 1.0
+            for _ in range(2):
+                u -= Q[:, :m] @ self._qh(u)
+            gamma = float(np.linalg.norm(u))
+            if gamma < 1e-8:
+                return False
+            u /= gamma
+            self.explicit += 1
+            y = Q[i, : m + 1].conj()
+        # Householder reflector H = I - tau h h^H with (row i of [Q u]) H = beta e_m^T;
+        # column m of [Q u] H is then a multiple of e_i and is dropped.
+        ny = float(np.linalg.norm(y))
+        ph = y[m] / abs(y[m]) if y[m] != 0 else 1.0
+        h = y.copy()
+        h[m] += ph * ny
+        tau = 2.0 / float(np.vdot(h, h).real)
+        if g2 > 0.25:
+            z = Q[:, :m] @ (h[:m] - (h[m] / gamma) * q.conj())
+            z[i] += h[m] / gamma
+        else:
+            z = Q[:, : m + 1] @ h
+        self._ger(-tau, z, h[:m], a=Q[:, :m], overwrite_a=1)
+        Kx = self.K[: m + 1, :m]
+        Kx[m] = 0.0
+        Kx -= np.outer(tau * h, h.conj() @ Kx)
+        Q[:, m] = 0.0
+        Q[i, :m] = 0.0
         return True
 
     def add_column(self, a: NDArray[Any]) -> None:
         """Append column ``a`` (zero on the support rows) by CGS2."""
         m = self.m
-        Q = self.Qt[:m]
-        a = a.copy()
+        Q = self.Q
         nrm0 = float(np.linalg.norm(a))
-        r = np.zeros(m, dtype=self.dtype)
-        for _ in range(2):
-            if m:
-                c = Q.conj() @ a
-                a -= c @ Q
-                r += c
+        a = a.copy()
+        coef = np.zeros(m, dtype=self.dtype)
+        if m:
+            for _ in range(2):
+                c = self._qh(a)
+                a -= Q[:, :m] @ c
+                coef += c
         rho = float(np.linalg.norm(a))
         if rho <= 1e-14 * nrm0 or rho == 0.0:
             # Column (numerically) in the span: any unit vector orthogonal to Q with the
-            # same zero pattern completes the basis; R's diagonal records rho.
-            rng = np.random.default_rng(m)
-            g = rng.standard_normal(a.shape[0]).astype(self.dtype)
-            g[a == 0] = 0.0 if nrm0 else g[a == 0]
-            for _ in range(2):
-                if m:
-                    g -= (Q.conj() @ g) @ Q
-            g /= np.linalg.norm(g)
-            self.Qt[m] = g
+            # same zero pattern completes the basis; K's new diagonal entry is rho.
+            if self._rand is None:
+                self._rand = np.random.default_rng(0).standard_normal(a.shape[0])
+            g = self._rand.astype(self.dtype)
+            g[a == 0] = 0.0
+            if m:
+                for _ in range(2):
+                    g -= Q[:, :m] @ self._qh(g)
+            Q[:, m] = g / np.linalg.norm(g)
         else:
-            self.Qt[m] = a / rho
-        self.R[:m, m] = r
-        self.R[m, m] = rho
+            Q[:, m] = a / rho
+        self.K[:m, m] = coef
+        self.K[m, :m] = 0.0
+        self.K[m, m] = rho
         self.m = m + 1
 
     def reset(self, A: NDArray[Any], mask: NDArray[np.bool_]) -> None:
-        """Fresh Householder QR of A (M x m, support rows zero) after an unsafe update."""
+        """Fresh Householder QR of A (M x m) on the rows ``mask`` after an unsafe update."""
         m = A.shape[1]
-        Q, Rm = np.linalg.qr(A[mask], mode="reduced")
-        self.Qt[:m] = 0.0
-        self.Qt[:m][:, mask] = Q.T
-        self.R[:m, :m] = Rm
+        Qm, Rm = np.linalg.qr(A[mask], mode="reduced")
+        self.Q[:] = 0.0
+        self.Q[mask, :m] = Qm
+        self.K[:] = 0.0
+        self.K[:m, :m] = Rm
         self.m = m
 
 
@@ -323,51 +349,55 @@ def aaa(
     atol = rtol_v * fscale
     mask = np.ones(M, dtype=bool)
     sup = np.empty(cap, dtype=np.int64)
-    Ct = np.zeros((cap, M), dtype=dtype)  # Cauchy columns, 0 on own support row
-    R = np.broadcast_to(F.mean(axis=0), (M, N))
+    C = np.zeros((M, cap), dtype=dtype, order="F")  # Cauchy columns, 0 on their own support row
+    err_rows = np.abs(F - F.mean(axis=0)).max(axis=1)
     errors: list[float] = []
     scaled = False
     update = N == 1 and M >= _UPDATE_MIN_ROWS * cap
     qr = _UpdatedQR(M, cap, dtype) if update else None
     At = None if update else np.zeros((cap, M, N), dtype=dtype)  # Loewner blocks
+    F1 = np.ascontiguousarray(F[:, 0])
     w = np.ones(1, dtype=dtype)
     converged = False
+    resets = 0
     m = 0
     for m in range(1, cap + 1):
-        err_rows = np.abs(F - R).max(axis=1)
-        err_rows[~mask] = -1.0
+        err_rows[sup[: m - 1]] = -1.0
         i = int(np.argmax(err_rows))
         sup[m - 1] = i
-        if qr is not None and not qr.delete_row(i):
-            mask[i] = False
-            qr.reset(((F[:, 0] - F[sup[: m - 1], 0][None, :])
-                      * Ct[: m - 1].T) * mask[:, None], mask)
         mask[i] = False
         with np.errstate(divide="ignore", invalid="ignore"):
             c = 1.0 / (Z - Z[i])
         c[i] = 0.0
-        Ct[m - 1] = c
+        C[:, m - 1] = c
+        S = sup[:m]
         if qr is not None:
-            col = (F[:, 0] - F[i, 0]) * c
-            col[~mask] = 0.0
+            col = (F1 - F1[i]) * c
+            col[S] = 0.0
+            if not qr.delete_row(i):
+                qr.reset((F1[:, None] - F1[S[:-1]][None, :]) * C[:, : m - 1], mask)
+                resets += 1
             qr.add_column(col)
-            w, scaled = _weights_from_r(qr.R[:m, :m], scaled)
+            w, scaled = _weights_from_r(qr.K[:m, :m], scaled)
         else:
             At[m - 1] = (F - F[i]) * c[:, None]
             A = At[:m][:, mask, :].transpose(2, 1, 0).reshape(-1, m)
             w, scaled = _weights_direct(A, scaled)
-        S = sup[:m]
-        C = Ct[:m].T
-        D = C @ w
-        Nm = C @ (w[:, None] * F[S])
-        with np.errstate(divide="ignore", invalid="ignore"):
-            R = Nm / D[:, None]
         hit = S[w != 0]
-        R[hit] = F[hit]
-        bad = ~np.isfinite(R).all(axis=1)
-        if bad.any():
-            R[bad] = np.inf
-        err = float(np.max(np.abs(F - R)))
+        if N == 1:
+            nd = C[:, :m] @ np.stack([w * F1[S], w], axis=1)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                Rv = nd[:, 0] / nd[:, 1]
+            Rv[hit] = F1[hit]
+            err_rows = np.abs(F1 - Rv)
+        else:
+            Cm = C[:, :m]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                Rm = (Cm @ (w[:, None] * F[S])) / (Cm @ w)[:, None]
+            Rm[hit] = F[hit]
+            err_rows = np.abs(F - Rm).max(axis=1)
+        err_rows[np.isnan(err_rows)] = np.inf
+        err = float(err_rows.max())
         errors.append(err)
         if err <= atol:
             converged = True
@@ -378,7 +408,15 @@ def aaa(
 
     removed = 0
     if do_clean and m > 1:
-        r, removed = _cleanup(r, Z, F, single, ctol, scaled)
+        # Repeat the pass while it finds doublets: removing some can expose others.
+        for _ in range(_CLEANUP_PASSES):
+            r, k = _cleanup(r, Z, F, single, ctol, scaled)
+            removed += k
+            if k == 0:
+                break
+        if removed:
+            warnings.warn(f"{removed} Froissart doublets detected and removed.",
+                          RuntimeWarning, stacklevel=2)
     fit = r(Z)
     fit2 = fit[:, None] if single else fit
     max_err = float(np.max(np.abs(F - fit2))) if np.isfinite(fit2).all() else np.inf
@@ -402,6 +440,8 @@ def aaa(
         "doublets_removed": removed,
         "degree": r.degree,
         "column_scaled": scaled,
+        "qr_resets": resets,
+        "qr_explicit_deletions": qr.explicit if qr is not None else 0,
     }
     return Result(r, side="classical", status=status, message=message, stats=stats,
                   history={"errors": np.array(errors)}, method="aaa")
@@ -424,8 +464,6 @@ def _cleanup(r: BarycentricRational, Z: NDArray[Any], F: NDArray[Any], single: b
     bad = np.nonzero(ratio < tol * gm)[0]
     if bad.size == 0:
         return r, 0
-    warnings.warn(f"{bad.size} Froissart doublets detected and removed.", RuntimeWarning,
-                  stacklevel=3)
     zs = r.nodes
     drop = np.unique(np.argmin(np.abs(zs[:, None] - pol[bad][None, :]), axis=0))
     keep = np.ones(zs.shape[0], dtype=bool)
