@@ -65,8 +65,28 @@ def test_filter_families(call, exc, name):
     ({"shared_poles": "yes"}, TypeError, "`shared_poles`"),
     ({"real": None}, TypeError, "`real`"),
     ({"rtol": -1.0}, ValueError, "`rtol`"),
+    ({"tail": -1}, ValueError, "`tail`"),
 ])
 def test_aaa_filter(kwargs, exc, name):
     args = {"h": GOOD, "d": 2} | kwargs
     with pytest.raises(exc, match=name):
         aaa_filter(args.pop("h"), args.pop("d"), **args)
+
+
+@pytest.mark.parametrize(("kwargs", "exc", "name"), [
+    ({"h": np.full((2, 64), np.nan)}, ValueError, "`h`"),
+    ({"h": GOOD + 1j}, TypeError, "`h`"),
+    ({"h": GOOD[:, :4]}, ValueError, "`h` has 4 taps"),
+    ({"d": 0}, ValueError, "`d`"),
+    ({"method": "prony"}, ValueError, "`method`"),
+    ({"method": "era", "real": False}, ValueError, "`real=False`"),
+    ({"method": "bt", "n_high": 3}, ValueError, "`n_high`"),
+    ({"method": "era", "n_high": 20}, ValueError, "`n_high`"),
+    ({"bounds": 1}, TypeError, "`bounds`"),
+])
+def test_distill(kwargs, exc, name):
+    from numlearn.classical.reduction.distill import distill
+
+    args = {"h": GOOD, "d": 2} | kwargs
+    with pytest.raises(exc, match=name):
+        distill(args.pop("h"), args.pop("d"), **args)
