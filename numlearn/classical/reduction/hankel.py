@@ -73,26 +73,39 @@ DENSE_MAX = 8192
 
 
 class HankelOperator:
-    """The FIR Hankel matrix ``H_ij = h_{i+j-1}`` (i, j = 1..L-1) as an FFT operator.
+    """A Hankel matrix ``H_ij = h_{i+j+shift}`` (0-based) of a filter, as an FFT operator.
 
-    ``H`` is the Toeplitz matrix ``T_ij = g_{i-j+n-1}`` with its columns reversed
-    (``g = h[1:]`` padded with zeros), so ``H x`` is the middle of the linear
-    convolution of ``g`` with the reversed ``x``: one real (or complex) FFT of length
-    ``>= 2n - 1`` per column, ``O(n log n)``, with the transform of ``g`` computed once.
-    ``H`` is symmetric (``H^T = H``), so ``H^H x = conj(H conj(x))``.
+    The default (``rows = cols = L - 1``, ``shift = 1``) is the FIR Hankel operator
+    ``H_ij = h_{i+j-1}`` (1-based i, j); taps beyond ``h_{L-1}`` are zero.  ``H`` is a
+    Toeplitz matrix with its columns reversed, so ``H x`` is a slice of the linear
+    convolution of ``g = h[shift:]`` with the reversed ``x``: with a cyclic FFT of length
+    ``N >= rows + cols - 1`` the wrapped part misses the slice, ``O(N log N)`` per
+    column, and the transform of ``g`` is computed once.  ``H^T`` is the Hankel matrix of
+    the same ``g`` with ``rows`` and ``cols`` swapped, and ``H^H x = conj(H^T conj(x))``.
 
     Parameters
     ----------
     h : ndarray, shape (L,)
-        The filter, ``L >= 2``; validated by the caller.
+        The filter, validated by the caller.
+    rows, cols : int, optional
+        Shape (default ``L - 1`` each).
+    shift : int
+        Index of the top-left entry (1: ``H0`` of ERA, 2: the shifted ``H1``).
     """
 
-    def __init__(self, h: NDArray[Any]) -> None:
-        g = np.ascontiguousarray(h[1:])
+    def __init__(self, h: NDArray[Any], rows: int | None = None, cols: int | None = None,
+                 shift: int = 1) -> None:
+        n = h.size - 1
+        self.rows = n if rows is None else int(rows)
+        self.cols = n if cols is None else int(cols)
+        m = self.rows + self.cols - 1
+        g = np.zeros(m, dtype=h.dtype)
+        seg = h[shift: shift + m]
+        g[: seg.size] = seg
         self.g = g
-        self.n = int(g.size)
+        self.n = self.rows  # square by default
         self.complex = bool(np.iscomplexobj(g))
-        self.nfft = scipy.fft.next_fast_len(2 * self.n - 1, real=not self.complex)
+        self.nfft = scipy.fft.next_fast_len(m, real=not self.complex)
         if self.complex:
             self._g = scipy.fft.fft(g.astype(np.complex128), self.nfft)
         else:
@@ -100,36 +113,39 @@ class HankelOperator:
 
     @property
     def shape(self) -> tuple[int, int]:
-        """``(n, n)``."""
-        return (self.n, self.n)
+        """``(rows, cols)``."""
+        return (self.rows, self.cols)
 
-    def matmat(self, x: NDArray[Any]) -> NDArray[Any]:
-        """``H @ x`` for ``x`` of shape ``(n,)`` or ``(n, b)``."""
-        n, N = self.n, self.nfft
+    def _apply(self, x: NDArray[Any], nin: int, nout: int) -> NDArray[Any]:
+        N = self.nfft
         if not self.complex and np.iscomplexobj(x):  # real H: two real products
-            return self.matmat(x.real) + 1j * self.matmat(x.imag)
+            return self._apply(x.real, nin, nout) + 1j * self._apply(x.imag, nin, nout)
         # Zero-padded, reversed copy in one contiguous buffer: the FFT of a strided
         # negative-step view is several times slower.
         dt = np.complex128 if self.complex else np.float64
         buf = np.zeros((N, *x.shape[1:]), dtype=dt)
-        buf[:n] = x[::-1]
+        buf[:nin] = x[::-1]
         if self.complex:
             y = scipy.fft.ifft(_bcast(self._g, x.ndim) * scipy.fft.fft(buf, axis=0,
                                overwrite_x=True), axis=0, overwrite_x=True)
         else:
             y = scipy.fft.irfft(_bcast(self._g, x.ndim) * scipy.fft.rfft(buf, axis=0,
                                 overwrite_x=True), N, axis=0, overwrite_x=True)
-        return y[n - 1: 2 * n - 1]
+        return y[nin - 1: nin - 1 + nout]
+
+    def matmat(self, x: NDArray[Any]) -> NDArray[Any]:
+        """``H @ x`` for ``x`` of shape ``(cols,)`` or ``(cols, b)``."""
+        return self._apply(x, self.cols, self.rows)
 
     def rmatmat(self, x: NDArray[Any]) -> NDArray[Any]:
-        """``H^H @ x`` (``= conj(H conj(x))`` since ``H`` is symmetric)."""
-        if not self.complex and not np.iscomplexobj(x):
-            return self.matmat(x)
-        return np.conj(self.matmat(np.conj(x)))
+        """``H^H @ x`` for ``x`` of shape ``(rows,)`` or ``(rows, b)``."""
+        if not self.complex:
+            return self._apply(x, self.rows, self.cols)
+        return np.conj(self._apply(np.conj(x), self.rows, self.cols))
 
     def todense(self) -> NDArray[Any]:
-        """The explicit ``n x n`` matrix (for tests and small filters)."""
-        return scipy.linalg.hankel(self.g)
+        """The explicit matrix (for tests and small filters)."""
+        return scipy.linalg.hankel(self.g[: self.rows], self.g[self.rows - 1:])
 
 
 def _bcast(g: NDArray[Any], ndim: int) -> NDArray[Any]:
