@@ -80,8 +80,8 @@ def test_aaa_filter(kwargs, exc, name):
     ({"d": 0}, ValueError, "`d`"),
     ({"method": "prony"}, ValueError, "`method`"),
     ({"method": "era", "real": False}, ValueError, "`real=False`"),
-    ({"method": "bt", "n_high": 3}, ValueError, "`n_high`"),
-    ({"method": "era", "n_high": 20}, ValueError, "`n_high`"),
+    ({"method": "bt", "n_high": 3}, TypeError, "`options`.*n_high"),
+    ({"method": "aaa", "rows": 20}, TypeError, "`options`.*rows"),
     ({"bounds": 1}, TypeError, "`bounds`"),
 ])
 def test_distill(kwargs, exc, name):

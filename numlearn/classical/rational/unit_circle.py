@@ -21,16 +21,19 @@ that measured best (frequency-domain poles, time-domain residues).
 
 Order accounting
 ----------------
-``d`` is the number of **complex modes** of the returned model (``ModalSSM.order``).
-For a real filter (``real=True``) each mode is a conjugate pair, :math:`h_t =
-\operatorname{Re}\sum_n R_n\lambda_n^{t-1}`, so the real order (McMillan degree) is up
-to ``2d``: AAA is run to type ``(2d, 2d)`` (``2d + 1`` support points), the poles are
-made conjugate-symmetric, and one pole of each pair is kept (a real pole takes one mode
-on its own).  If that leaves more than ``d`` modes (real poles, as for completely
-monotone filters), the ``d`` modes of largest energy
-:math:`|R_n| (\sum_{t<L-1}|\lambda_n|^{2t})^{1/2}` (from a first residue fit) are kept
-and the residues refitted; the count is reported (``modes_trimmed``).  For complex
-filters (``real=False``) AAA runs to type ``(d, d)``.
+``d`` counts **complex modes** (``ModalSSM.order``) of conjugate-pair modes.  For a
+real filter (``real=True``) each mode is a conjugate pair, :math:`h_t =
+\operatorname{Re}\sum_n R_n\lambda_n^{t-1}`, so ``d`` modes are real order (McMillan
+degree) ``2d``: AAA is run to type ``(2d, 2d)`` (``2d + 1`` support points), the poles
+are made conjugate-symmetric, and one pole of each pair is kept.  A real pole takes a
+mode of its own (and one real state), so with ``budget="real_order"`` (default) the
+model has real order ``<= 2d`` -- the budget the Hankel bounds speak of, and ERA's --
+but up to ``2d`` modes when AAA returns real poles (completely monotone filters).  With
+``budget="modes"`` at most ``d`` modes are kept: the ``d`` of largest energy
+:math:`|R_n| (\sum_{t<L-1}|\lambda_n|^{2t})^{1/2}` (from a first residue fit), in
+competition with a type-``(d, d)`` AAA fit, the one with the smaller time-domain
+residual winning; the count dropped is ``modes_trimmed``.  For complex filters
+(``real=False``) AAA runs to type ``(d, d)``.
 
 Stability
 ---------
@@ -175,13 +178,13 @@ def _mode_energy(h: NDArray[Any], lam: NDArray[np.complex128], real: bool) -> ND
 
 def _select(h: NDArray[Any], raw: NDArray[np.complex128], d: int, real: bool,
             stability: str) -> tuple[NDArray[np.complex128], int, int]:
-    """Poles (at most ``d`` modes) from the AAA poles ``raw`` in the w-plane."""
+    """Modes (at most ``d``; ``d = None``: all) from the AAA poles ``raw`` (w-plane)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         lam = 1.0 / raw
     lam = lam[np.isfinite(lam)]
     modes, n_bad = _stabilise(conjugate_modes(lam) if real else lam, stability)
     trimmed = 0
-    if modes.size > d:
+    if d is not None and modes.size > d:
         energy = _mode_energy(h, modes, real)
         keep = np.sort(np.argsort(-energy, kind="stable")[:d])
         trimmed = modes.size - d
@@ -199,17 +202,18 @@ def _misfit(h: NDArray[Any], modes: NDArray[np.complex128], real: bool) -> float
 
 
 def _poles_for(h: NDArray[Any], w: NDArray[np.complex128], G: NDArray[np.complex128],
-               d: int, real: bool, stability: str, options: dict[str, Any]
+               d: int, real: bool, stability: str, budget: str, options: dict[str, Any]
                ) -> tuple[NDArray[np.complex128], int, int, int]:
-    """AAA poles -> at most ``d`` modes for the filters ``h`` (one row, or a shared group).
+    """AAA poles -> modes for the filters ``h`` (one row, or a shared group).
 
-    When the type-``(2d, 2d)`` fit has more than ``d`` modes (real poles), the trimmed
-    set competes with a type-``(d, d)`` fit (at most ``d`` poles, hence modes); the one
-    with the smaller time-domain residual wins.
+    ``budget="modes"``: when the type-``(2d, 2d)`` fit has more than ``d`` modes (real
+    poles), the trimmed set competes with a type-``(d, d)`` fit (at most ``d`` poles,
+    hence modes); the one with the smaller time-domain residual wins.
     """
     n_poles = 2 * d if real else d
     fit = aaa(w, G, degree=n_poles, **options)
-    modes, n_bad, trimmed = _select(h, fit.value.poles(), d, real, stability)
+    cap = d if budget == "modes" else None
+    modes, n_bad, trimmed = _select(h, fit.value.poles(), cap, real, stability)
     terms = fit.value.nodes.size
     if trimmed and real:
         low = aaa(w, G, degree=d, **options)
@@ -248,6 +252,7 @@ def aaa_filter(
     shared_poles: bool = False,
     rtol: float | None = None,
     tail: int = 0,
+    budget: str = "real_order",
 ) -> Result:
     r"""Distil filters into ``d``-mode modal models by AAA on the unit circle.
 
@@ -267,7 +272,8 @@ def aaa_filter(
     h : array_like, shape (L,) or (C, L)
         Filters, finite; real when ``real``.  ``L >= 2d + 1`` (real) or ``d + 1``.
     d : int
-        Complex modes per filter, ``>= 1`` (real order up to ``2d`` for real filters).
+        Complex (conjugate-pair) modes per filter, ``>= 1``: real order ``2d`` for real
+        filters.
     M : int, optional
         Samples on the circle, ``>= L`` (no aliasing of the taps); default ``2 L``.
     rho : float
@@ -286,12 +292,16 @@ def aaa_filter(
         distillation paper; ``tail = L`` keeps the model's response beyond the window
         (and so its transfer function, ``hinf_model``) bounded when AAA places poles
         next to the unit circle, at a small cost in ``rel_l2`` on the window.
+    budget : {"real_order", "modes"}
+        Real filters: real order ``<= 2d`` (up to ``2d`` modes if poles are real), or
+        at most ``d`` modes (module Notes).
 
     Returns
     -------
     Result
-        ``value``: a :class:`ModalSSM` (channels ``C``, order at most ``d``: fewer
-        when AAA meets its tolerance earlier, filters with fewer modes padded by
+        ``value``: a :class:`ModalSSM` (channels ``C``; real order at most ``2d``,
+        modes at most ``d`` unless real poles occur (``budget``); fewer when AAA meets
+        its tolerance earlier, filters with fewer modes padded by
         zero modes, pole 0 and residue 0; unbatched for 1-D ``h``).  ``stats``:
         ``seconds``, ``order`` (of the model), ``real_order`` (of the model),
         ``aaa_terms`` (support points per AAA run), ``unstable_poles`` (modes with
@@ -318,6 +328,7 @@ def aaa_filter(
     if rtol is not None:
         rtol = check_positive(rtol, "rtol", allow_zero=True)
     tail = check_int(tail, "tail", minimum=0)
+    budget = check_choice(budget, "budget", ("real_order", "modes"))
     n_poles = 2 * d if real else d
     if M < n_poles + 2:
         raise ValueError(f"`M` must exceed the {n_poles + 1} AAA support points, got {M}.")
@@ -334,14 +345,15 @@ def aaa_filter(
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)   # AAA's own convergence notes
         if shared_poles:
-            modes, nb, tr, m = _poles_for(hh, w, G.T, d, real, stability, options)
+            modes, nb, tr, m = _poles_for(hh, w, G.T, d, real, stability, budget,
+                                        options)
             n_bad[:], trimmed[:] = nb, tr
             terms.append(m)
             poles = [modes] * C
         else:
             for c in range(C):
                 modes, n_bad[c], trimmed[c], m = _poles_for(hh[c:c + 1], w, G[c], d, real,
-                                                            stability, options)
+                                                            stability, budget, options)
                 terms.append(m)
                 poles.append(modes)
     total_bad = int(n_bad.sum()) if not shared_poles else int(n_bad[0])

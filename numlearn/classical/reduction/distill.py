@@ -9,22 +9,25 @@ frame them:
     Unit-circle AAA for the poles, time-domain least squares for the residues
     (:func:`~numlearn.classical.rational.unit_circle.aaa_filter`).
 ``"era"``
-    Kung's eigensystem realization (SVD of the filter's Hankel matrix,
-    :func:`~numlearn.classical.reduction.era.era`).
+    Kung's eigensystem realization on the half-size Hankel matrix (``(L-1)//2`` rows,
+    the whole filter), poles from the realised ``A``, residues refitted by time-domain
+    least squares (:func:`~numlearn.classical.reduction.era.era` with ``refit=True``).
 ``"bt"``
-    Balanced truncation: ERA to a high intermediate order ``n_high`` (nearly exact),
-    then square-root balanced truncation of that modal model to the target order
-    (:func:`~numlearn.classical.reduction.balanced.balanced_truncation`).  On the full
-    FIR Hankel matrix ERA *is* balanced truncation of the FIR (its controllability
-    Gramian is the identity), so the two differ only through ``n_high``.
+    Balanced truncation of the FIR itself: ERA on the FIR's full ``(L-1)``-square
+    Hankel operator (zero padded).  The shift-register realization of an FIR has
+    controllability Gramian ``I``, so this *is* balanced truncation (Kung 1978), stable
+    by construction, with ERA's own residues (no refit) so that the BT bound applies.
 
 Order accounting
 ----------------
 ``d`` counts **complex modes** (``ModalSSM.order``), the unit of the Laughing Hyena
 distillation ("order 16" = 16 complex modes).  For real filters each mode is a
-conjugate pair, so a ``d``-mode model has real order (McMillan degree, state dimension
-of a real realization) up to ``k = 2d``; ERA and BT are run at real order ``2d`` and
-their poles stored one per pair.  The bounds use the Hankel singular values at that
+conjugate pair, so the budget is the real order (McMillan degree, state dimension of
+a real realization) ``k = 2d``: AAA of type ``(2d, 2d)``, ERA and BT at real order
+``2d``, poles stored one per conjugate pair.  A real pole takes a mode of its own and
+one real state, so a model with real poles has more than ``d`` modes (at most ``2d``)
+but still real order ``<= 2d``; ``aaa_filter(..., budget="modes")`` enforces ``d``
+modes instead.  The bounds use the Hankel singular values at that
 **real order**: for every stable model of McMillan degree :math:`\le k`
 
 .. math::
@@ -69,8 +72,9 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from numlearn._core.result import Result, Status
-from numlearn._core.validation import check_choice, check_flag, check_int
+from numlearn._core.validation import check_choice, check_flag
 from numlearn.classical.rational.unit_circle import aaa_filter, check_filters
+from numlearn.classical.reduction.era import era
 from numlearn.classical.reduction.hankel import hankel_bounds, hankel_singular_values
 from numlearn.classical.reduction.modal import ModalSSM, filter_errors
 
@@ -78,6 +82,13 @@ __all__ = ["DISTILL_METHODS", "distill", "distill_bounds"]
 
 #: The classical distillation routes of :func:`distill`.
 DISTILL_METHODS = ("aaa", "era", "bt")
+
+#: The options each route accepts (passed on to ``aaa_filter`` or ``era``).
+_OPTIONS = {
+    "aaa": ("M", "rho", "stability", "shared_poles", "rtol", "tail", "budget"),
+    "era": ("method", "unstable", "refit", "seed", "rows", "cols"),
+    "bt": ("method", "unstable", "refit", "seed"),
+}
 
 #: Largest ``L - 1`` for which the bounds use all Hankel singular values (dense);
 #: beyond it the leading ``2 k + 16`` come from the randomized method and ``bt_bound``
@@ -111,12 +122,6 @@ def distill_bounds(h: NDArray[Any], k: int) -> dict[str, NDArray[np.float64]]:
             "complete": np.full(C, complete)}
 
 
-def _era_model(hh: NDArray[Any], k: int, options: dict[str, Any]) -> Result:
-    from numlearn.classical.reduction.era import era
-
-    return era(hh, k, **options)
-
-
 def distill(
     h: ArrayLike,
     d: int,
@@ -124,7 +129,6 @@ def distill(
     method: str = "aaa",
     real: bool = True,
     bounds: bool = True,
-    n_high: int | None = None,
     **options: Any,
 ) -> Result:
     r"""Distil a filter bank into ``d``-mode modal models, with errors and Hankel bounds.
@@ -143,12 +147,10 @@ def distill(
     bounds : bool
         Compute the Hankel singular values and the two bounds (a dense ``(L-1)^2``
         eigenvalue problem per filter up to ``L - 1 = 4096``).
-    n_high : int, optional
-        ``"bt"`` only: the real order of the intermediate ERA model, ``> 2d``; default
-        ``min(L - 2, max(4 * 2d, 2d + 32))``.
     **options
         Passed to the method: ``aaa_filter`` (``M``, ``rho``, ``stability``,
-        ``shared_poles``, ``rtol``) or ``era``.
+        ``shared_poles``, ``rtol``, ``tail``, ``budget``) or ``era`` (``method``
+        ``"dense"|"lanczos"|"randomized"``, ``unstable``, ``refit``, ``seed``).
 
     Returns
     -------
@@ -159,9 +161,11 @@ def distill(
 
     Notes
     -----
-    Cost per filter: AAA ``O(M d^3)`` with ``M = 2L``; ERA and BT an SVD of the
-    ``(L/2)``-square Hankel matrix, ``O(L^3)``; the bounds a dense symmetric eigenvalue
-    problem of size ``L - 1``, ``O(L^3)``.
+    Cost per filter: AAA ``O(M d^3)`` with ``M = 2L``; ERA a dense SVD of the
+    ``(L/2)``-square Hankel matrix, BT of the ``(L-1)``-square one (8 times more),
+    ``O(L^3)`` (``method="lanczos"`` or ``"randomized"`` in ``options`` for long
+    filters); the bounds a dense symmetric eigenvalue problem of size ``L - 1``,
+    ``O(L^3)``.
     """
     t0 = time.perf_counter()
     method = check_choice(method, "method", DISTILL_METHODS)
@@ -170,20 +174,13 @@ def distill(
     if method != "aaa" and not real:
         raise ValueError(f"`real=False` (complex filters) is supported by method='aaa' only, "
                          f"got method={method!r}; pass real filters or use method='aaa'.")
+    unknown = sorted(set(options) - set(_OPTIONS[method]))
+    if unknown:
+        raise TypeError(f"`options` {unknown} are not options of method={method!r}; it "
+                        f"accepts {', '.join(_OPTIONS[method])}.")
     hh, d, single = check_filters(h, d, real=real)
     C, L = hh.shape
     k = 2 * d if real else d
-    if method == "bt":
-        default = min(L - 2, max(4 * k, k + 32))
-        n_high = default if n_high is None else check_int(n_high, "n_high", minimum=k + 1,
-                                                          maximum=L - 2)
-        if n_high <= k:
-            raise ValueError(f"`h` is too short for method='bt' at d={d}: the intermediate "
-                             f"order must exceed {k} and stay below L - 1 = {L - 1}; pass "
-                             "longer filters or use method='era'.")
-    elif n_high is not None:
-        raise ValueError("`n_high` applies to method='bt' only.")
-
     t_fit = time.perf_counter()
     extra: dict[str, Any] = {}
     if method == "aaa":
@@ -192,16 +189,12 @@ def distill(
         for key in ("unstable_poles", "modes_trimmed", "aaa_terms", "M", "rho"):
             extra[key] = inner.stats[key]
     elif method == "era":
-        inner = _era_model(hh, k, options)
+        inner = era(hh, k, **({"refit": True} | options))
         model = inner.value
+        extra["reflected"] = inner.stats["reflected"]
     else:
-        from numlearn.classical.reduction.balanced import balanced_truncation
-
-        high = _era_model(hh, n_high, options)
-        inner = balanced_truncation(high.value, k)
+        inner = era(hh, k, **({"rows": L - 1, "cols": L - 1} | options))
         model = inner.value
-        extra["n_high"] = n_high
-        extra["hinf_high"] = filter_errors(hh, high.value)["hinf_model"]
     seconds_fit = time.perf_counter() - t_fit
     if not isinstance(model, ModalSSM):
         raise TypeError(f"method {method!r} returned {type(model).__name__}, not a ModalSSM.")
