@@ -27,9 +27,10 @@ import numpy as np
 from scipy.linalg import hankel
 
 from numlearn.classical.rational.unit_circle import aaa_filter
-from numlearn.classical.reduction.distill import DISTILL_METHODS, distill
+from numlearn.classical.reduction.distill import distill
 from numlearn.classical.reduction.modal import filter_errors, fit_residues
 from numlearn.compare.studies.distill_orders import (
+    STUDY_METHODS,
     STUDY_ORDERS,
     distill_orders,
     format_distill_orders,
@@ -54,9 +55,9 @@ def _scipy_aaa(h: np.ndarray, d: int):
     M = 2 * L
     w = np.exp(-2j * np.pi * np.arange(M) / M)
     G = (np.fft.fft(h, M) - h[0]) / w
-    lam = 1 / AAA(w, G, rtol=0, max_terms=2 * d + 1).poles()
+    lam = 1 / AAA(w, G, max_terms=2 * d + 1).poles()    # default rtol eps**0.75, as ours
     lam = np.where(np.abs(lam) >= 1, 1 / lam.conj(), lam)
-    lam = lam[lam.imag >= 0][:d]                 # one per pair (no symmetrisation)
+    lam = lam[lam.imag >= 0]                     # one per pair (no symmetrisation)
     return fit_residues(h, lam)
 
 
@@ -88,7 +89,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     ap.add_argument("--C", type=int, default=2)
     ap.add_argument("--orders", type=int, nargs="*", default=list(STUDY_ORDERS))
     ap.add_argument("--families", nargs="*", default=list(FILTER_FAMILIES))
-    ap.add_argument("--methods", nargs="*", default=list(DISTILL_METHODS))
+    ap.add_argument("--methods", nargs="*", default=list(STUDY_METHODS))
     ap.add_argument("--anchor-d", type=int, default=16)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--plot", default=None)

@@ -23,12 +23,13 @@ Order accounting
 ``d`` counts **complex modes** (``ModalSSM.order``), the unit of the Laughing Hyena
 distillation ("order 16" = 16 complex modes).  For real filters each mode is a
 conjugate pair, so the budget is the real order (McMillan degree, state dimension of
-a real realization) ``k = 2d``: AAA of type ``(2d, 2d)``, ERA and BT at real order
-``2d``, poles stored one per conjugate pair.  A real pole takes a mode of its own and
-one real state, so a model with real poles has more than ``d`` modes (at most ``2d``)
-but still real order ``<= 2d``; ``aaa_filter(..., budget="modes")`` enforces ``d``
-modes instead.  The bounds use the Hankel singular values at that
-**real order**: for every stable model of McMillan degree :math:`\le k`
+a real realization) ``k = 2d``: ERA and BT at real order ``2d``, AAA as
+``aaa_filter`` explains (type ``(d, d)`` or a conjugate-symmetric type ``(2d, 2d)``),
+poles stored one per conjugate pair.  A real pole takes a mode of its own and one
+real state, so a model with real poles can have more than ``d`` modes (at most
+``2d``) but real order ``<= 2d`` (``stats["real_order"]``).  The bounds use the
+Hankel singular values at that **real order**: for every stable model of McMillan
+degree :math:`\le k`
 
 .. math::
     \sigma_{k+1} \le \|H - \hat H\|_{\infty}
@@ -43,8 +44,9 @@ Stats per filter (arrays of shape ``(C,)``): ``rel_l2`` (relative l2 error on
 ``hinf_model`` (``max_k |FFT_M(h)_k - Hhat(z_k)|``, the model's full transfer function:
 the quantity of the AAK theorem), ``sigma_next`` (:math:`\sigma_{k+1}`), ``bt_bound``
 (:math:`2\sum_{j>k}\sigma_j`), ``hinf_over_sigma`` (``hinf_model / sigma_next``,
-:math:`\ge 1` by AAK up to sampling); and ``seconds`` (all), ``seconds_fit`` (the
-method alone), ``real_order``.
+:math:`\ge 1` by AAK up to sampling), ``real_order`` (McMillan degree of each model,
+zero padding modes not counted, ``<= k``); and ``seconds`` (all), ``seconds_fit`` (the
+method alone), ``order`` (modes stored per channel, padding included).
 
 References
 ----------
@@ -85,7 +87,7 @@ DISTILL_METHODS = ("aaa", "era", "bt")
 
 #: The options each route accepts (passed on to ``aaa_filter`` or ``era``).
 _OPTIONS = {
-    "aaa": ("M", "rho", "stability", "shared_poles", "rtol", "tail", "budget"),
+    "aaa": ("M", "rho", "stability", "shared_poles", "rtol", "tail"),
     "era": ("method", "unstable", "refit", "seed", "rows", "cols"),
     "bt": ("method", "unstable", "refit", "seed"),
 }
@@ -122,6 +124,16 @@ def distill_bounds(h: NDArray[Any], k: int) -> dict[str, NDArray[np.float64]]:
             "complete": np.full(C, complete)}
 
 
+def _real_orders(model: ModalSSM) -> NDArray[np.int64]:
+    """McMillan degree per channel: 2 per non-real mode, 1 per real one, padding modes
+    (residue 0) not counted."""
+    poles, res = np.atleast_2d(model.poles), np.atleast_2d(model.residues)
+    live = res != 0
+    if not model.real:
+        return live.sum(axis=1)
+    return np.where(live, np.where(poles.imag == 0, 1, 2), 0).sum(axis=1)
+
+
 def distill(
     h: ArrayLike,
     d: int,
@@ -149,7 +161,7 @@ def distill(
         eigenvalue problem per filter up to ``L - 1 = 4096``).
     **options
         Passed to the method: ``aaa_filter`` (``M``, ``rho``, ``stability``,
-        ``shared_poles``, ``rtol``, ``tail``, ``budget``) or ``era`` (``method``
+        ``shared_poles``, ``rtol``, ``tail``) or ``era`` (``method``
         ``"dense"|"lanczos"|"randomized"``, ``unstable``, ``refit``, ``seed``).
 
     Returns
@@ -186,7 +198,7 @@ def distill(
     if method == "aaa":
         inner = aaa_filter(hh, d, real=real, **options)
         model = inner.value
-        for key in ("unstable_poles", "modes_trimmed", "aaa_terms", "M", "rho"):
+        for key in ("unstable_poles", "aaa_terms", "M", "rho"):
             extra[key] = inner.stats[key]
     elif method == "era":
         inner = era(hh, k, **({"refit": True} | options))
@@ -206,7 +218,7 @@ def distill(
     errors = filter_errors(hh, model)
     stats: dict[str, Any] = {
         "order": model.order,
-        "real_order": model.real_order,
+        "real_order": _real_orders(model),
         "rel_l2": errors["rel_l2"],
         "hinf": errors["hinf"],
         "hinf_model": errors["hinf_model"],

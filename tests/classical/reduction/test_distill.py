@@ -89,3 +89,14 @@ def test_stats_and_single_filter():
     assert res.method == "distill/aaa"
     res = distill(np.stack([h, 2 * h]), 2, method="era", bounds=False)
     assert res.stats["rel_l2"].shape == (2,) and "sigma_next" not in res.stats
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_real_order_budget(method):
+    # d complex modes = real order 2d; real poles (power law) take one real state each.
+    h = filter_bank("power_law", 2, 200).h
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        res = distill(h, 3, method=method)
+    assert res.stats["real_order"].shape == (2,)
+    assert np.all(res.stats["real_order"] <= 6) and np.all(res.stats["real_order"] >= 1)
