@@ -46,9 +46,9 @@ from numlearn._core.validation import (
     warn_ill_conditioned,
 )
 from numlearn.classical.reduction import _modal_run as _run
-from numlearn.classical.reduction._modal_run import _powers, _split_powers
+from numlearn.classical.reduction._modal_run import _powers, _split_powers, engine_step
 
-__all__ = ["ModalSSM", "UnstablePolesWarning", "filter_errors", "fit_residues"]
+__all__ = ["ModalSSM", "UnstablePolesWarning", "engine_step", "filter_errors", "fit_residues"]
 
 # Largest temporary (complex entries) an impulse response / Vandermonde block may use.
 _BLOCK_ENTRIES = 1 << 22
@@ -97,6 +97,21 @@ class ModalSSM:
         ``max_n |lambda_n|`` per channel.
     is_stable : bool
         All ``|lambda| < 1``.
+
+    Examples
+    --------
+    >>> m = ModalSSM([0.9 * np.exp(0.3j)], [2.0], 1.0)       # one conjugate pair
+    >>> h = m.impulse_response(4)          # [1, Re 2, Re 2 lambda, Re 2 lambda^2]
+    >>> y, state = m.recurrence(np.ones(8), return_state=True)
+    >>> bool(np.allclose(y, m.convolve(np.ones(8))))
+    True
+
+    See Also
+    --------
+    scipy.signal.dlti : the same filter as ``dlti(*scipy.signal.invres(rho, mu, [D]))``
+        over all (conjugated) poles ``mu`` and residues ``rho`` (``R/2`` each).
+    control.ss : ``ss(diag(lambda), ones, R, D, dt=True)`` for ``real=False``.
+    numlearn.classical.reduction.companion.to_companion : ``H = D + b/a``.
 
     Notes
     -----
@@ -252,22 +267,19 @@ class ModalSSM:
             return self.transfer_function(z)
         L = check_int(truncate, "truncate", minimum=1, maximum=M)
         lam, res = self._poles[:, None, :], self._residues[:, None, :]
-        zk = z[None, :, None]
-        ratio_pow = _powers(self._poles, np.array([float(L - 1)]))  # (C, 1, d)
-        zpow = np.exp(-2j * np.pi * ((L - 1) * np.arange(M) % M) / M)[None, :, None]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            geo = (1.0 - ratio_pow * zpow) / (zk - lam)
-            # at z = lambda the sum is (L-1) lambda^(L-2) z^-(L-1)... limit: L-1 terms of z^-1
-            hit = zk == lam
-            if hit.any():
-                geo = np.where(hit, (L - 1) / zk, geo)
-            acc = (res * geo).sum(axis=-1)
+        lam_pow = _powers(self._poles, np.array([float(L - 1)]))     # (C, 1, d)
+        out = np.empty((self.channels, M), dtype=np.complex128)
+        step = max(1, _BLOCK_ENTRIES // max(1, self._poles.size))
+        for s0 in range(0, M, step):
+            k = np.arange(s0, min(M, s0 + step))
+            zk = z[None, k, None]
+            zpow = np.exp(-2j * np.pi * ((L - 1) * k % M) / M)[None, :, None]  # z^-(L-1)
+            acc = (res * _truncated_geometric(lam, lam_pow, zk, zpow, L)).sum(axis=-1)
             if self.real:
-                geoc = (1.0 - ratio_pow.conj() * zpow) / (zk - lam.conj())
-                if (zk == lam.conj()).any():
-                    geoc = np.where(zk == lam.conj(), (L - 1) / zk, geoc)
+                geoc = _truncated_geometric(lam.conj(), lam_pow.conj(), zk, zpow, L)
                 acc = 0.5 * (acc + (res.conj() * geoc).sum(axis=-1))
-        return self._out(acc + self._feedthrough[:, None])
+            out[:, k] = acc
+        return self._out(out + self._feedthrough[:, None])
 
 
     # ------------------------------------------------------------------ running
@@ -341,6 +353,16 @@ class ModalSSM:
                    allow_unstable=allow_unstable)
 
 
+def _truncated_geometric(lam: NDArray[Any], lam_pow: NDArray[Any], z: NDArray[Any],
+                         zpow: NDArray[Any], L: int) -> NDArray[Any]:
+    """``sum_{t=1}^{L-1} lambda^(t-1) z^-t = (1 - lambda^(L-1) z^-(L-1)) / (z - lambda)``;
+    ``(L - 1) / z`` where ``z = lambda`` (possible only for unstable poles)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        geo = (1.0 - lam_pow * zpow) / (z - lam)
+    hit = z == lam
+    return np.where(hit, (L - 1) / z, geo) if hit.any() else geo
+
+
 def _as_filters(h: ArrayLike, name: str = "h", *, real: bool = True) -> tuple[NDArray[Any], bool]:
     arr = as_float_array(h, name, ndim=(1, 2), allow_complex=not real)
     single = arr.ndim == 1
@@ -404,6 +426,7 @@ def fit_residues(h: ArrayLike, poles: ArrayLike, *, real: bool = True,
     if L - 1 < unknowns:
         raise ValueError(f"`h` has {L - 1} taps after h_0 but the fit has {unknowns} real "
                          f"unknowns (order {d}); give at least {unknowns + 1} taps or fewer poles.")
+    # the stability check (and its one warning) before any work
     ModalSSM(lam, np.ones_like(lam), 0.0, real=real, allow_unstable=allow_unstable)
     v = _powers(lam, np.arange(L - 1, dtype=np.float64))          # (C, L-1, d)
     if real:
@@ -429,8 +452,11 @@ def fit_residues(h: ArrayLike, poles: ArrayLike, *, real: bool = True,
     warn_ill_conditioned(float(cond.max()), "fit_residues: the column-scaled Vandermonde",
                          threshold=1e10)
     d0 = hh[:, 0]
-    model = ModalSSM(lam if not single else lam[0], res if not single else res[0],
-                     d0 if not single else d0[0], real=real, allow_unstable=allow_unstable)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UnstablePolesWarning)     # warned above
+        model = ModalSSM(lam if not single else lam[0], res if not single else res[0],
+                         d0 if not single else d0[0], real=real,
+                         allow_unstable=allow_unstable)
     if not full_output:
         return model
     fitted = np.einsum("ctd,cd->ct", v, res)

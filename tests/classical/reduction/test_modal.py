@@ -18,10 +18,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from numlearn._core.validation import EPS, IllConditionedWarning
-from numlearn.classical.reduction import _modal_run
 from numlearn.classical.reduction.modal import (
     ModalSSM,
     UnstablePolesWarning,
+    engine_step,
     filter_errors,
     fit_residues,
 )
@@ -123,6 +123,15 @@ def test_truncated_frequency_response_is_fft_of_taps(rng, real):
     assert np.abs(got - ref).max() <= 50 * EPS * scale
 
 
+def test_truncated_frequency_response_pole_on_the_grid():
+    # a kept pole at z = 1 = z_0: the closed form's 0/0 is replaced by its limit
+    with pytest.warns(UnstablePolesWarning):
+        m = ModalSSM([1.0 + 0j, 0.5j], [1.0, 2.0], 0.5, allow_unstable=True)
+    h = m.impulse_response(16)
+    assert np.abs(m.frequency_response(32, truncate=16) - np.fft.fft(h, 32)).max() <= (
+        64 * EPS * np.abs(h).sum())
+
+
 @pytest.mark.parametrize("real", [True, False])
 def test_recurrence_equals_fft_convolution_L8192(rng, real):
     # the issue target: <= 1e-12 relative over L = 8192 in float64, batched
@@ -166,7 +175,7 @@ def test_engine_round_trip_and_step(rng, real):
     s_eng = np.zeros((3, 4, 5), complex)
     s_own = s_eng.copy()
     for k in range(30):
-        s_eng, ye = _modal_run.engine_step(s_eng, u[..., k], lam, r_eng, d_eng, real=real)
+        s_eng, ye = engine_step(s_eng, u[..., k], lam, r_eng, d_eng, real=real)
         s_own, yo = m.step(s_own, u[..., k])
         assert np.abs(ye - y[..., k]).max() <= 1e-13 * (1 + np.abs(y).max())
         assert np.abs(yo - y[..., k]).max() <= 1e-13 * (1 + np.abs(y).max())
@@ -258,6 +267,11 @@ def test_unstable_poles_are_refused_or_reported():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert ModalSSM([0.999 + 0j], [1.0], 0.0).is_stable
+    h = np.r_[0.0, 1.01 ** np.arange(30)]
+    with pytest.warns(UnstablePolesWarning) as record:
+        fit = fit_residues(h, [1.01 + 0j], allow_unstable=True)
+    assert len(record) == 1 and not fit.is_stable
+    assert fit.residues == pytest.approx([1.0], rel=1e-13)
 
 
 stable_models = st.builds(
