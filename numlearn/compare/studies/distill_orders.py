@@ -171,7 +171,7 @@ def plot_distill_orders(rows: Sequence[dict[str, Any]], path: str | Path | None 
     families = list(dict.fromkeys(r["family"] for r in rows))
     fig = _figure(figsize=(3.6 * len(families), 6.0))
     axes = fig.subplots(2, len(families), squeeze=False)
-    styles = {"aaa": "-o", "era": "-s", "bt": "-^", "aaa_tail": "--o"}
+    styles = {"aaa": "-o", "era": "-s", "bt": "-^", "bt_modal": "--^", "aaa_tail": "--o"}
     for j, fam in enumerate(families):
         sub = [r for r in rows if r["family"] == fam]
         top, bottom = axes[0][j], axes[1][j]

@@ -17,7 +17,7 @@ from numlearn.classical.reduction.distill import distill
 from numlearn.classical.reduction.modal import ModalSSM, filter_errors
 from numlearn.problems.filters import filter_bank, random_modal_filters
 
-METHODS = ["aaa", "era", "bt"]
+METHODS = ["aaa", "era", "bt", "bt_modal"]
 
 
 def _match(found, exact):
@@ -77,6 +77,24 @@ def test_balanced_truncation_upper_bound(family):
         assert hinf <= 2 * sigma[2 * d:].sum() * (1 + 1e-9) + 1e-12 * sigma[0]
         assert sigma[2 * d] <= hinf * (1 + 1e-9)
         assert res.stats["hinf_over_sigma"] >= 1 - 1e-9
+
+
+@pytest.mark.parametrize("family", ["hyena_slow", "power_law"])
+def test_modal_balanced_truncation_bound_against_the_intermediate_model(family):
+    # BT of the ERA model H_high: ||H - Hhat|| <= ||H - H_high|| + 2 sum sigma_j(H_high),
+    # sigma_j(H_high) from the model's closed-form Gramians (balanced_truncation's hsv).
+    h = filter_bank(family, 1, 160, seed=3).h[0]
+    for d in (2, 4):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            res = distill(h, d, method="bt_modal")
+            from numlearn.classical.reduction.balanced import balanced_truncation
+            from numlearn.classical.reduction.era import era
+            high = era(h, res.stats["n_high"], refit=True).value
+            hsv = balanced_truncation(high, 2 * d).stats["hsv"]
+        hinf = filter_errors(h, res.value, M=8 * h.size)["hinf_model"]
+        bound = 2 * np.sum(hsv[2 * d:]) + filter_errors(h, high, M=8 * h.size)["hinf_model"]
+        assert hinf <= bound * (1 + 1e-8)
 
 
 def test_stats_and_single_filter():
