@@ -134,6 +134,41 @@ def distill_bounds(h: NDArray[Any], k: int) -> dict[str, NDArray[np.float64]]:
             "complete": np.full(C, complete)}
 
 
+def _truncate(high: ModalSSM, k: int) -> tuple[Result, ModalSSM]:
+    """``balanced_truncation(high, k)``; a channel whose model is numerically of lower
+    order (``balanced_truncation`` refuses ``k``) is truncated at the largest order it
+    accepts, padded with zero modes."""
+    try:
+        inner = balanced_truncation(high, k)
+        return inner, inner.value
+    except ValueError:
+        pass
+    poles, res, lowered = [], [], []
+    for c in range(high.channels):
+        one = ModalSSM(high.poles[c], high.residues[c], high.feedthrough[c], real=high.real)
+        for kc in range(k, 0, -1):
+            try:
+                fit = balanced_truncation(one, kc).value
+                break
+            except ValueError:
+                continue
+        else:
+            fit = ModalSSM(np.zeros(1), np.zeros(1), high.feedthrough[c], real=high.real)
+        if kc < k:
+            lowered.append(f"channel {c}: order {kc}")
+        poles.append(np.atleast_1d(fit.poles))
+        res.append(np.atleast_1d(fit.residues))
+    width = max(p.size for p in poles)
+    P = np.zeros((high.channels, width), dtype=np.complex128)
+    R = np.zeros_like(P)
+    for c, (p, r) in enumerate(zip(poles, res, strict=True)):
+        P[c, :p.size], R[c, :r.size] = p, r
+    model = ModalSSM(P, R, high.feedthrough, real=high.real)
+    message = ("numerically lower order than requested, truncated at the largest order "
+               "balanced_truncation accepts: " + "; ".join(lowered))
+    return Result(model, side="classical", message=message, method="balanced_truncation"), model
+
+
 def _real_orders(model: ModalSSM) -> NDArray[np.int64]:
     """McMillan degree per channel: 2 per non-real mode, 1 per real one, padding modes
     (residue 0) not counted."""
@@ -224,8 +259,7 @@ def distill(
         n_high = opts.pop("n_high", min((L - 1) // 2, max(4 * k, k + 32)))
         n_high = check_int(n_high, "n_high", minimum=k, maximum=(L - 1) // 2)
         high = era(hh, n_high, **({"refit": True} | opts))
-        inner = balanced_truncation(high.value, k)
-        model = inner.value
+        inner, model = _truncate(high.value, k)
         extra["n_high"] = n_high
         extra["hinf_high"] = filter_errors(hh, high.value)["hinf_model"]
     seconds_fit = time.perf_counter() - t_fit

@@ -118,3 +118,19 @@ def test_real_order_budget(method):
         res = distill(h, 3, method=method)
     assert res.stats["real_order"].shape == (2,)
     assert np.all(res.stats["real_order"] <= 6) and np.all(res.stats["real_order"] >= 1)
+
+
+def test_bt_modal_stops_at_the_numerical_order():
+    # A mode with residue 0 is unobservable: its Hankel singular values are 0, so
+    # balanced_truncation refuses the full real order 6 and the channel is truncated
+    # at the largest order it accepts (4), which is exact; reported in the message.
+    from numlearn.classical.reduction.distill import _truncate
+
+    high = ModalSSM([[0.9 * np.exp(0.3j), 0.6 * np.exp(2.0j), 0.5 * np.exp(1.0j)]],
+                    [[1.0 + 0.5j, -0.7j, 0.0]], [0.2])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        inner, model = _truncate(high, 6)
+    assert "lower order" in inner.message
+    h = high.impulse_response(300)
+    assert filter_errors(h, model)["rel_l2"][0] <= 1e-12
