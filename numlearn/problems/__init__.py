@@ -19,6 +19,10 @@
 - :mod:`numlearn.problems.least_squares`: seeded, batched least-squares samplers (the
   paper's distribution and out-of-distribution families) and
   :class:`LeastSquaresSolver`, the protocol of a least-squares iteration.
+- :mod:`numlearn.problems.filters`: seeded, batched long-convolution filter families
+  (exact low-order modal filters, the Hyena recipe, power-law decay, smoothed and
+  squashed long-convolution kernels) as :class:`FilterBank`, the targets of
+  distillation.
 
 Every constructor and getter checks its input (types, finite values, domains,
 impossible coefficients, sizes) and raises `TypeError`/`ValueError` naming the
@@ -28,6 +32,19 @@ argument; unknown names raise :class:`~numlearn.problems.protocol.UnknownProblem
 
 from numlearn._core.lazy import lazy_exports
 from numlearn.problems.evolution import TWO_PI, broadcast_tx, finite_phase
+from numlearn.problems.filters import (
+    FILTER_FAMILIES,
+    HYENA_DECAY,
+    HYENA_LM,
+    FilterBank,
+    filter_bank,
+    hyena_filters,
+    long_conv_filters,
+    modal_filters,
+    modal_impulse_response,
+    power_law_filters,
+    random_modal_filters,
+)
 from numlearn.problems.functions import (
     CATEGORIES,
     DOMAIN_SLACK,
@@ -118,5 +135,10 @@ __all__ = [
     "sample_paper",
     "sample_scaled",
     "sample_shape",
+]
+__all__ += [
+    "FILTER_FAMILIES", "HYENA_DECAY", "HYENA_LM", "FilterBank", "filter_bank",
+    "hyena_filters", "long_conv_filters", "modal_filters", "modal_impulse_response",
+    "power_law_filters", "random_modal_filters",
 ]
 __all__ += [name for names in _LAZY.values() for name in names]

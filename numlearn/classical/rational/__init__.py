@@ -20,12 +20,16 @@ from numlearn.classical.rational.equioscillation import equioscillation
 from numlearn.classical.rational.floater_hormann import floater_hormann, floater_hormann_weights
 from numlearn.classical.rational.form import BarycentricRational
 from numlearn.classical.rational.lawson import DEFAULT_RATIO_THRESHOLD, aaa_lawson
+from numlearn.classical.rational.unit_circle import aaa_filter, check_filters, conjugate_modes
 
 __all__ = [
     "DEFAULT_RATIO_THRESHOLD",
     "BarycentricRational",
     "aaa",
+    "aaa_filter",
     "aaa_lawson",
+    "check_filters",
+    "conjugate_modes",
     "equioscillation",
     "floater_hormann",
     "floater_hormann_weights",

@@ -12,6 +12,9 @@
 - :mod:`~numlearn.classical.reduction.balanced`: balanced truncation of a modal model
   from its closed-form Gramians.
 - :mod:`~numlearn.classical.reduction.prony`: Prony's linear prediction (a baseline).
+- :mod:`~numlearn.classical.reduction.distill`: a filter bank into order-``d`` modal
+  models by unit-circle AAA, ERA or balanced truncation, with the errors and the Hankel
+  bounds per filter.
 """
 
 from numlearn.classical.reduction.balanced import balanced_truncation, modal_gramians
@@ -20,6 +23,7 @@ from numlearn.classical.reduction.companion import (
     prefill_companion,
     to_companion,
 )
+from numlearn.classical.reduction.distill import DISTILL_METHODS, distill, distill_bounds
 from numlearn.classical.reduction.era import era
 from numlearn.classical.reduction.hankel import (
     HankelOperator,
@@ -36,10 +40,13 @@ from numlearn.classical.reduction.modal import (
 from numlearn.classical.reduction.prony import prony
 
 __all__ = [
+    "DISTILL_METHODS",
     "HankelOperator",
     "ModalSSM",
     "UnstablePolesWarning",
     "balanced_truncation",
+    "distill",
+    "distill_bounds",
     "engine_step",
     "era",
     "filter_errors",

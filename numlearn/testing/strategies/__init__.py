@@ -24,6 +24,11 @@ Examples
 >>> test_values_are_finite()
 """
 
+from numlearn.testing.strategies.filters import (
+    filter_banks,
+    hyena_filter_banks,
+    modal_filter_banks,
+)
 from numlearn.testing.strategies.matrices import matrices_with_condition
 from numlearn.testing.strategies.nodes import (
     chebyshev_nodes,
@@ -41,7 +46,10 @@ __all__ = [
     "chebyshev_series",
     "clustered_nodes",
     "evaluation_points",
+    "filter_banks",
+    "hyena_filter_banks",
     "matrices_with_condition",
+    "modal_filter_banks",
     "nearly_coincident_nodes",
     "node_sets",
     "random_distinct_nodes",
