@@ -83,7 +83,6 @@ from numpy.typing import ArrayLike, NDArray
 
 from numlearn._core.result import Result, Status
 from numlearn._core.validation import check_choice, check_flag, check_int
-from numlearn.classical.rational.unit_circle import aaa_filter, check_filters
 from numlearn.classical.reduction.balanced import balanced_truncation
 from numlearn.classical.reduction.era import era
 from numlearn.classical.reduction.hankel import hankel_bounds, hankel_singular_values
@@ -239,6 +238,10 @@ def distill(
     if unknown:
         raise TypeError(f"`options` {unknown} are not options of method={method!r}; it "
                         f"accepts {', '.join(_OPTIONS[method])}.")
+    # imported here: numlearn.classical.rational imports this package (unit_circle
+    # builds ModalSSM), so a module-level import would be circular
+    from numlearn.classical.rational.unit_circle import aaa_filter, check_filters
+
     hh, d, single = check_filters(h, d, real=real)
     C, L = hh.shape
     k = 2 * d if real else d
