@@ -46,6 +46,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from numlearn._core.result import Result, Status
 from numlearn._core.validation import (
+    EPS,
     as_float_array,
     check_choice,
     check_flag,
@@ -128,8 +129,14 @@ def _leading_svd(
 def _era_one(h: NDArray[Any], d: int, rows: int, cols: int, method: str, real: bool,
              seed: int) -> tuple[NDArray[Any], NDArray[Any], dict[str, Any]]:
     U, s, V, sig, _ = _leading_svd(h, rows, cols, d, method, seed)
-    if s[d - 1] <= 0 or not np.isfinite(s).all():
-        raise ValueError(f"`h`: the Hankel matrix has numerical rank < {d}; lower `d`.")
+    if not np.isfinite(s).all() or s[0] <= 0:
+        raise ValueError("`h`: the Hankel matrix is zero or not finite; nothing to realise.")
+    # Past the numerical rank the singular vectors are rounding noise, and so are the
+    # modes they realise (a nearly defective A whose response beyond the window is
+    # arbitrary): stop at the rank, so the balanced-truncation bound still holds.
+    rank = int(np.count_nonzero(s > s[0] * max(rows, cols) * EPS))
+    if rank < d:
+        U, s, V, d = U[:, :rank], s[:rank], V[:, :rank], rank
     op1 = None if method == "dense" else HankelOperator(h, rows, cols, 2)
     H1V = _hankel(h, rows, cols, 2) @ V if op1 is None else op1.matmat(V)
     r = 1.0 / np.sqrt(s)
@@ -140,7 +147,8 @@ def _era_one(h: NDArray[Any], d: int, rows: int, cols: int, method: str, real: b
     if real:
         A, B, C = A.real, B.real, C.real
     poles, res, cond_w = ssm_to_modes(A, B, C, real=real)
-    stats = {"hsv": sig, "cond_eigvec": cond_w, "rank_gap": float(s[-1] / s[0])}
+    stats = {"hsv": sig, "cond_eigvec": cond_w, "rank_gap": float(s[-1] / s[0]),
+             "order": d}
     return poles, res, stats
 
 
@@ -213,7 +221,12 @@ def era(
         padded with zero poles/residues where filters have different numbers of real
         poles).  ``stats``: ``seconds``, ``hsv`` (singular values of ``H0`` computed:
         all for dense, ``d`` otherwise; ``(C, .)`` for a batch), ``cond`` with
-        ``cond_of`` (the eigenvector matrix of ``A``), ``reflected``, ``unstable``.
+        ``cond_of`` (the eigenvector matrix of ``A``), ``reflected``, ``unstable``,
+        ``order`` (the realised order per filter: ``d``, or the numerical rank of
+        ``H0`` where that is lower, i.e. the singular values above
+        ``sigma_1 max(rows, cols) eps``; past it the singular vectors are rounding
+        noise and so would be the modes, so ERA stops there and says so in
+        ``message``).
 
     Notes
     -----
@@ -262,7 +275,7 @@ def era(
         raise ValueError(f"`d` must be < min(rows, cols) = {min(r0, c0)} for "
                          "method='lanczos'; use method='dense'.")
     batch = arr.reshape(-1, L).astype(np.complex128 if arr.dtype.kind == "c" else np.float64)
-    modes, hsvs, conds = [], [], []
+    modes, hsvs, conds, orders = [], [], [], []
     n_bad = 0
     for row in batch:
         poles, res, st = _era_one(row, d, r0, c0, method, real, seed)
@@ -280,6 +293,7 @@ def era(
         modes.append((poles, res))
         hsvs.append(st["hsv"])
         conds.append(st["cond_eigvec"])
+        orders.append(st["order"])
     allow = unstable == "keep"
     if refit or (n_bad and unstable == "reflect"):
         # one filter at a time: the zero modes that pad a batch would enter the fit
@@ -297,9 +311,13 @@ def era(
         warnings.simplefilter("ignore", RuntimeWarning)
         model = ModalSSM(P, R, d0, real=real, allow_unstable=allow)
     message = ""
+    if min(orders) < d:
+        low = sum(o < d for o in orders)
+        message = (f"{low} filter(s) have numerical Hankel rank below d = {d}: realised at "
+                   f"their rank (min {min(orders)}; stats['order'])")
     if n_bad:
         what = "reflected into the disk" if unstable == "reflect" else "kept"
-        message = f"{n_bad} poles with |lambda| >= 1 {what}"
+        message = "; ".join(filter(None, [message, f"{n_bad} poles with |lambda| >= 1 {what}"]))
         warnings.warn(f"era: {message}; zero padding (rows = cols = L - 1) gives the "
                       "stable balanced truncation.", RuntimeWarning, stacklevel=2)
     cond = float(max(conds))
@@ -309,6 +327,7 @@ def era(
     stats = {"seconds": time.perf_counter() - t0, "hsv": hsv, "cond": cond,
              "cond_of": "the eigenvector matrix of the realised A",
              "reflected": n_bad if unstable == "reflect" else 0,
-             "unstable": n_bad, "rows": r0, "cols": c0}
+             "unstable": n_bad, "rows": r0, "cols": c0,
+             "order": orders[0] if arr.ndim == 1 else np.array(orders)}
     return Result(model, side="classical", status=Status.SUCCESS, message=message,
                   stats=stats, method=f"era/{method}")

@@ -82,6 +82,23 @@ def test_full_hankel_era_is_the_fir_balanced_truncation():
         assert e.value.is_stable and e.stats["unstable"] == 0
 
 
+def test_order_above_the_numerical_rank_stops_at_the_rank():
+    """An exact real order-6 filter asked for d = 16 on its full Hankel: the singular
+    values past 6 are rounding noise, so ERA realises order 6 (stats["order"], a
+    message) and the balanced-truncation bound H_inf <= 2 sum_{k>d} sigma_k (a theorem,
+    here ~1e-13 sigma_1) holds on the whole unit circle, not only on the window."""
+    m = exact_model(3, 0, seed=5, rmax=0.9)
+    L = 600
+    h = m.impulse_response(L)
+    r = era(h, 16, rows=L - 1, cols=L - 1)
+    assert r.stats["order"] == 6 and "numerical Hankel rank" in r.message
+    assert r.value.real_order == 6 and r.value.is_stable
+    z = np.exp(2j * np.pi * np.arange(4096) / 4096)
+    hinf = np.abs(r.value.transfer_function(z) - m.transfer_function(z)).max()
+    sigma = r.stats["hsv"]
+    assert hinf <= 2 * sigma[16:].sum() + 1e3 * EPS * sigma[0]
+
+
 def test_matches_python_control_eigensys_realization():
     control = pytest.importorskip("control")
     m = exact_model(2, 1, seed=3)
