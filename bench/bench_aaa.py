@@ -32,30 +32,14 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[_var] = "1"
 
 import argparse  # noqa: E402
-import subprocess  # noqa: E402
 import time  # noqa: E402
 import warnings  # noqa: E402
 
 import numpy as np  # noqa: E402
+from _timing import machine_load as _load  # noqa: E402
+from _timing import median_time  # noqa: E402
 
 from numlearn.classical.rational.aaa import aaa  # noqa: E402
-
-
-def _median_time(fn, repeats):
-    fn()  # warm-up
-    ts = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        ts.append(time.perf_counter() - t0)
-    return float(np.median(ts)), out
-
-
-def _load():
-    try:
-        return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
-    except OSError:  # pragma: no cover
-        return "uptime unavailable"
 
 
 def part1(repeats):
@@ -76,14 +60,14 @@ def part1(repeats):
                            ("log(1.05-z), circle", zc, np.log(1.05 - zc))):
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                t_o, r_o = _median_time(
+                t_o, r_o = median_time(
                     lambda z=z, f=f: aaa(z, f, rtol=0, max_terms=50, cleanup=False).value,
                     repeats)
-                t_s, r_s = _median_time(
+                t_s, r_s = median_time(
                     lambda z=z, f=f: AAA(z, f, rtol=0, max_terms=50, clean_up=False),
                     repeats)
                 if baryrat is not None:
-                    t_b, r_b = _median_time(
+                    t_b, r_b = median_time(
                         lambda z=z, f=f: baryrat.aaa(z, f, tol=0, mmax=50), repeats)
                     e_b = float(np.max(np.abs(r_b(z) - f)))
                 else:

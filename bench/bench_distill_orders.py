@@ -20,12 +20,12 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
-import subprocess
 import time
 import warnings
 
 import numpy as np
+from _timing import machine_load
+from _timing import median_time as _median_time
 from scipy.linalg import hankel
 
 from numlearn.classical.rational.unit_circle import aaa_filter
@@ -39,15 +39,6 @@ from numlearn.compare.studies.distill_orders import (
     plot_distill_orders,
 )
 from numlearn.problems.filters import FILTER_FAMILIES, filter_bank
-
-
-def _median_time(fn, repeats: int) -> tuple[float, object]:
-    times, out = [], None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
 
 
 def _scipy_aaa(h: np.ndarray, d: int):
@@ -100,7 +91,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
     args = ap.parse_args(argv)
     threads = {k: os.environ.get(k, "unset") for k in ("OMP_NUM_THREADS",
                                                         "OPENBLAS_NUM_THREADS")}
-    load = subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    load = machine_load()
     print(f"threads: {threads}; load: {load}")
     t0 = time.perf_counter()
     rows = distill_orders(args.families, args.orders, args.methods, C=args.C, L=args.L)

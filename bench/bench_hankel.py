@@ -28,12 +28,12 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 import argparse  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
 import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 import scipy.linalg  # noqa: E402
+from _timing import machine_load as load  # noqa: E402
+from _timing import median_time as timed  # noqa: E402
 
 from numlearn.classical.reduction.era import era  # noqa: E402
 from numlearn.classical.reduction.hankel import hankel_singular_values  # noqa: E402
@@ -46,22 +46,6 @@ def test_filter(L: int, seed: int = 0) -> np.ndarray:
     return (np.exp(-t / (L / 4)) * np.cos(0.05 * t) + (1.0 + t) ** -1.5
             + 0.3 * np.exp(-t / (L / 8)) * np.sin(0.3 * t + 1)
             + 1e-3 * rng.standard_normal(L) * np.exp(-t / (L / 3)))
-
-
-def timed(fn, repeats: int):
-    times, out = [], None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
-
-
-def load() -> str:
-    try:
-        return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
-    except OSError:  # pragma: no cover
-        return "uptime unavailable"
 
 
 def bench_hsv(sizes, k, repeats, dense_max) -> None:

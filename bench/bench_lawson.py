@@ -17,26 +17,16 @@ from __future__ import annotations
 
 import math
 import os
-import statistics
-import time
 import warnings
 
 import numpy as np
+from _timing import median_time
 
 # mpmath, 30 digits (see the module docstring); |x| through sqrt on [0, 1].
 E_STAR = {("exp", 1): 2.09696192750287e-2, ("exp", 2): 8.68999107505519e-5,
           ("exp", 3): 1.55066905397117e-7, ("exp", 4): 1.53805508334373e-10,
           ("abs", 2): 0.0436890126920764, ("abs", 4): 0.00850148470407383,
           ("abs", 6): 2.28210600972526e-3, ("abs", 8): 7.36563614030703e-4}
-
-
-def _median_time(fn, repeat=3):
-    out, ts = None, []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        ts.append(time.perf_counter() - t0)
-    return out, statistics.median(ts)
 
 
 def _lawson_table() -> None:
@@ -58,7 +48,7 @@ def _lawson_table() -> None:
                 continue
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                res, t = _median_time(lambda pts=pts, fn=fn, n=n, s=steps:
+                t, res = median_time(lambda pts=pts, fn=fn, n=n, s=steps:
                                       aaa_lawson(pts, fn(pts), n, steps=s))
             st = res.stats
             ref = sig[n] if name == "exp(z)" else E_STAR.get((name, n), math.nan)
@@ -69,7 +59,7 @@ def _lawson_table() -> None:
 
                     with warnings.catch_warnings():
                         warnings.simplefilter("ignore")
-                        _, tb = _median_time(lambda n=n: baryrat.brasil(np.exp, [-1, 1], n))
+                        tb, _ = median_time(lambda n=n: baryrat.brasil(np.exp, [-1, 1], n))
                 except ImportError:
                     pass
             pts_s = (f"w{st['winding_number']}/{st['equioscillation_required']}"
@@ -92,8 +82,8 @@ def _fh_table() -> None:
     for n, d in ((100, 3), (1000, 3), (1000, 8), (10_000, 3)):
         x = np.linspace(-1, 1, n + 1)
         f = 1 / (1 + 25 * x**2)
-        ours, t1 = _median_time(lambda x=x, f=f, d=d: floater_hormann(x, f, d)(xx))
-        theirs, t2 = _median_time(lambda x=x, f=f, d=d:
+        t1, ours = median_time(lambda x=x, f=f, d=d: floater_hormann(x, f, d)(xx))
+        t2, theirs = median_time(lambda x=x, f=f, d=d:
                                   FloaterHormannInterpolator(x, f, d=d)(xx))
         print(f"{n:>6} {d:>2} {np.max(np.abs(ours - theirs)):>18.2e} "
               f"{np.max(np.abs(ours - 1 / (1 + 25 * xx**2))):>12.2e} {t1:>8.4f} {t2:>8.4f} "

@@ -30,13 +30,12 @@ import os
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
     os.environ[_var] = "1"
 
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
 import sys  # noqa: E402
-import time  # noqa: E402
 import warnings  # noqa: E402
 
 import numpy as np  # noqa: E402
+from _timing import machine_load as uptime  # noqa: E402
+from _timing import median_time as timed  # noqa: E402
 
 from numlearn.classical.reduction.companion import prefill_companion  # noqa: E402
 from numlearn.classical.reduction.modal import ModalSSM  # noqa: E402
@@ -46,23 +45,6 @@ def model(rng: np.random.Generator, C: int, d: int, rmin: float, rmax: float) ->
     lam = rng.uniform(rmin, rmax, (C, d)) * np.exp(1j * rng.uniform(0.05, np.pi - 0.05, (C, d)))
     res = rng.standard_normal((C, d)) + 1j * rng.standard_normal((C, d))
     return ModalSSM(lam, res, rng.standard_normal(C))
-
-
-def timed(fn, repeats: int = 3) -> tuple[float, object]:
-    out = fn()                                    # warm-up (and Numba load)
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), out
-
-
-def uptime() -> str:
-    try:
-        return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
-    except OSError:
-        return "uptime unavailable"
 
 
 def table_recurrence(rng, Cs, ds, L) -> None:
