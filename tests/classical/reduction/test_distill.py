@@ -1,0 +1,91 @@
+"""numlearn.classical.reduction.distill: three routes, errors and Hankel bounds.
+
+Oracles: exact low-order modal filters (known poles, noise 1e-12 relative) for exact
+recovery; the AAK theorem (sigma_{k+1} <= ||H - Hhat||_inf for every model of McMillan
+degree <= k) and the balanced-truncation bound (||H - Hhat_BT||_inf <= 2 sum_{j>k}
+sigma_j) with the Hankel singular values from an independent dense SVD
+(scipy.linalg.hankel + svdvals); the H-infinity norms re-sampled on 8L points.
+"""
+
+import warnings
+
+import numpy as np
+import pytest
+from scipy.linalg import hankel, svdvals
+
+from numlearn.classical.reduction.distill import distill
+from numlearn.classical.reduction.modal import ModalSSM, filter_errors
+from numlearn.problems.filters import filter_bank, random_modal_filters
+
+METHODS = ["aaa", "era", "bt"]
+
+
+def _match(found, exact):
+    found = np.asarray(found).ravel()
+    return max(np.min(np.abs(found - p)) for p in np.asarray(exact).ravel())
+
+
+def _hsv(h):
+    return svdvals(hankel(h[1:], np.zeros(h.size - 1)))
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_exact_modal_filters_are_recovered(method):
+    bank = random_modal_filters(2, 240, 3, radius=(0.5, 0.9), noise=1e-12, seed=21)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        res = distill(bank.h, 3, method=method)
+    assert isinstance(res.value, ModalSSM) and res.value.channels == 2
+    assert np.all(res.stats["rel_l2"] <= 1e-10), res.stats["rel_l2"]       # issue target
+    for c in range(2):
+        assert _match(res.value.poles[c], bank.poles[c]) <= 1e-8
+    # exact order 6 = 2d: the next Hankel singular value is at the noise level
+    assert np.all(res.stats["sigma_next"] <= 1e-9 * np.abs(bank.h).max())
+
+
+@pytest.mark.parametrize("family", ["hyena_fast", "power_law", "long_conv"])
+def test_aak_lower_bound_for_every_method(family):
+    bank = filter_bank(family, 1, 160, seed=2)
+    h = bank.h[0]
+    sigma = _hsv(h)
+    for method in METHODS:
+        for d in (2, 4):
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                res = distill(h, d, method=method)
+            k = res.value.real_order
+            hinf = filter_errors(h, res.value, M=8 * h.size)["hinf_model"]
+            assert sigma[k] <= hinf * (1 + 1e-9), (method, d)
+            # the reported bound is at the nominal real order 2d >= k
+            assert res.stats["sigma_next"] == pytest.approx(sigma[2 * d], rel=1e-9,
+                                                            abs=1e-13 * sigma[0])
+            assert res.stats["bt_bound"] == pytest.approx(2 * sigma[2 * d:].sum(), rel=1e-9)
+
+
+@pytest.mark.parametrize("family", ["hyena_slow", "power_law", "long_conv"])
+def test_balanced_truncation_upper_bound(family):
+    # method="bt" is balanced truncation of the FIR itself (ERA on its full Hankel
+    # operator, P = I): ||H - Hhat_BT||_inf <= 2 sum_{j>k} sigma_j exactly.
+    h = filter_bank(family, 1, 160, seed=3).h[0]
+    sigma = _hsv(h)
+    for d in (2, 4, 8):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            res = distill(h, d, method="bt")
+        assert res.value.is_stable and res.value.real_order <= 2 * d
+        hinf = filter_errors(h, res.value, M=8 * h.size)["hinf_model"]
+        assert hinf <= 2 * sigma[2 * d:].sum() * (1 + 1e-9) + 1e-12 * sigma[0]
+        assert sigma[2 * d] <= hinf * (1 + 1e-9)
+        assert res.stats["hinf_over_sigma"] >= 1 - 1e-9
+
+
+def test_stats_and_single_filter():
+    h = random_modal_filters(1, 100, 2, seed=5).h[0]
+    res = distill(h, 2)
+    assert not res.value.batched
+    for key in ("rel_l2", "hinf", "hinf_model", "sigma_next", "bt_bound", "hinf_over_sigma"):
+        assert np.ndim(res.stats[key]) == 0
+    assert res.stats["seconds"] >= res.stats["seconds_fit"] > 0
+    assert res.method == "distill/aaa"
+    res = distill(np.stack([h, 2 * h]), 2, method="era", bounds=False)
+    assert res.stats["rel_l2"].shape == (2,) and "sigma_next" not in res.stats
