@@ -274,19 +274,22 @@ def era(
         modes.append((poles, res))
         hsvs.append(st["hsv"])
         conds.append(st["cond_eigvec"])
-    P, R = pad_modes(modes)
-    d0 = batch[:, 0].real if real else batch[:, 0]
     allow = unstable == "keep"
     if refit or (n_bad and unstable == "reflect"):
-        model = fit_residues(batch.real if real else batch, P, real=real,
-                             allow_unstable=allow)
-    else:
+        # one filter at a time: the zero modes that pad a batch would enter the fit
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
-            model = ModalSSM(P, R, d0, real=real, allow_unstable=allow)
+            fits = [fit_residues(row.real if real else row, p, real=real,
+                                 allow_unstable=allow)
+                    for row, (p, _) in zip(batch, modes, strict=True)]
+        modes = [(f.poles, f.residues) for f in fits]
+    P, R = pad_modes(modes)
+    d0 = batch[:, 0].real if real else batch[:, 0]
     if arr.ndim == 1:
-        model = ModalSSM(model.poles[0], model.residues[0], model.feedthrough[0],
-                         real=real, allow_unstable=allow)
+        P, R, d0 = P[0], R[0], d0[0]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        model = ModalSSM(P, R, d0, real=real, allow_unstable=allow)
     message = ""
     if n_bad:
         what = "reflected into the disk" if unstable == "reflect" else "kept"
