@@ -180,7 +180,7 @@ def test_varpro_lm_recovers_exact_filters_from_perturbed_poles():
 
 
 def test_varpro_lm_recovers_exact_filters_from_aaa():
-    m, h = _exact_filters(seed=11)
+    _, h = _exact_filters(seed=11)
     res = fit_modal(h, 3, init="aaa", method="varpro-lm", steps=50, progress=False)
     assert res.stats["rel_l2"].max() <= 1e-10
 

@@ -49,7 +49,7 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from numlearn._core.validation import check_flag, check_int, check_positive
+from numlearn._core.validation import check_choice, check_flag, check_int, check_positive
 from numlearn.classical.reduction.modal import ModalSSM
 from numlearn.learned.layers.base import (
     _check_budget,
@@ -59,10 +59,15 @@ from numlearn.learned.layers.base import (
     check_tensor,
 )
 
-__all__ = ["R_MAX", "ModalFilter"]
+__all__ = ["LOG_TINY", "LOSSES", "R_MAX", "ModalFilter", "hinf_errors", "window_sq_errors"]
+
+#: The window-error formulas of :func:`window_sq_errors`.
+LOSSES = ("time", "fft", "gram")
 
 #: Default largest pole radius of the constrained parametrisation.
 R_MAX = 1.0 - 1e-6
+#: ``log`` of the smallest power ``|lambda|^t`` kept (1e-150); smaller ones are zero.
+LOG_TINY = -345.0
 
 
 class ModalFilter(nn.Module):
@@ -202,9 +207,12 @@ class ModalFilter(nn.Module):
         L = check_int(L, "L", minimum=1)
         a, b = self.log_poles()
         t = torch.arange(L - 1, dtype=self._dtype, device=self._device)
-        mag = torch.exp(a[..., None] * t)                          # (C, d, L-1)
+        at = a[..., None] * t                                      # (C, d, L-1)
+        # |lambda|^t < 1e-150 set to zero: no effect in float64, and no subnormals
+        mag = torch.where(at > LOG_TINY, torch.exp(at.clamp(min=LOG_TINY)), 0.0)
         ang = b[..., None] * t
-        wave = self.residue_re[..., None] * torch.cos(ang) - self.residue_im[..., None] * torch.sin(ang)
+        wave = (self.residue_re[..., None] * torch.cos(ang)
+                - self.residue_im[..., None] * torch.sin(ang))
         return (mag * wave).sum(dim=1)
 
     def impulse_response(self, L: int) -> Tensor:
@@ -311,3 +319,70 @@ class ModalFilter(nn.Module):
     def extra_repr(self) -> str:
         return (f"channels={self.channels}, order={self.order}, constrain={self.constrain}, "
                 f"r_max={self.r_max}, dtype={self._dtype}")
+
+
+# ---------------------------------------------------------------------------- losses
+def _rfft_weights(L: int, M: int, like: Tensor) -> Tensor:
+    """Parseval weights of ``rfft`` of length ``M``: 1 at 0 (and at ``M/2``), else 2."""
+    w = torch.full((M // 2 + 1,), 2.0, dtype=like.dtype, device=like.device)
+    w[0] = 1.0
+    if M % 2 == 0:
+        w[-1] = 1.0
+    return w
+
+
+def window_sq_errors(filt: ModalFilter, h: Tensor, *, method: str = "time") -> Tensor:
+    r"""Per-filter squared window error :math:`\sum_{t=0}^{L-1}(h_t - \hat h_t)^2`, (C,).
+
+    ``method="time"``: from the taps, ``O(C d L)``.  ``"fft"``: Parseval,
+    :math:`\frac1L\sum_k w_k|\mathrm{rfft}(h)_k - \hat H_k|^2` with the closed-form
+    spectrum :meth:`ModalFilter.spectrum` (no length-L series), ``O(C d L)``.
+    ``"gram"``: :math:`\|h\|^2 - 2\langle h,\hat h\rangle + \|\hat h\|^2` with
+    :math:`\|\hat h\|^2 = D^2 + \frac12\mathrm{Re}\sum_{n,m}(R_n\bar R_m
+    G(\lambda_n\bar\lambda_m) + R_nR_mG(\lambda_n\lambda_m))`,
+    :math:`G(x) = (1 - x^{L-1})/(1 - x)`, ``O(C d^2)``, and the cross term by Parseval;
+    exact in exact arithmetic but with absolute error about ``eps ||h||^2``
+    (catastrophic cancellation for small errors).  All differentiable.
+    """
+    method = check_choice(method, "method", LOSSES)
+    h = filt.check_target(h)
+    L = h.shape[1]
+    if method == "time":
+        return ((h - filt.impulse_response(L)) ** 2).sum(dim=1)
+    w = _rfft_weights(L, L, h)
+    H = torch.fft.rfft(h, dim=1)
+    Hh = filt.spectrum(L)
+    if method == "fft":
+        return ((H - Hh).abs() ** 2 * w).sum(dim=1) / L
+    cross = (w * (H * Hh.conj()).real).sum(dim=1) / L
+    return (h ** 2).sum(dim=1) - 2 * cross + _model_energy(filt, L)
+
+
+def _model_energy(filt: ModalFilter, L: int) -> Tensor:
+    """``sum_t hhat_t^2`` over ``[0, L)`` by geometric-sum Gram matrices, (C,)."""
+    a, b = filt.log_poles()
+    res = filt.residues()
+    n = L - 1
+
+    def gram(sa: Tensor, sb: Tensor) -> Tensor:      # G(x), log x = sa + i sb, (C, d, d)
+        x = torch.polar(torch.exp(sa), sb)
+        xn = torch.polar(torch.exp(n * sa), n * sb)
+        one = (x - 1).abs() == 0
+        return torch.where(one, torch.full_like(x, n), (1 - xn) / torch.where(one, 2 * x, 1 - x))
+
+    sa = a[:, :, None] + a[:, None, :]
+    g1 = gram(sa, b[:, :, None] - b[:, None, :])
+    g2 = gram(sa, b[:, :, None] + b[:, None, :])
+    e = (res[:, :, None] * res.conj()[:, None, :] * g1).sum(dim=(1, 2)) \
+        + (res[:, :, None] * res[:, None, :] * g2).sum(dim=(1, 2))
+    return filt.feedthrough ** 2 + 0.5 * e.real
+
+
+def hinf_errors(filt: ModalFilter, h: Tensor, M: int | None = None) -> Tensor:
+    """``max_k |rfft(h, M)_k - Hhat_k|`` per filter (the windowed difference's H-infinity
+    norm sampled at the ``M``-th roots of unity, ``M >= 2 L`` by default), (C,); the
+    same number as ``filter_errors(...)["hinf"]``, by the closed-form spectrum."""
+    h = filt.check_target(h)
+    L = h.shape[1]
+    M = 2 * L if M is None else check_int(M, "M", minimum=L)
+    return (torch.fft.rfft(h, M, dim=1) - filt.spectrum(L, M)).abs().amax(dim=1)

@@ -31,7 +31,7 @@ Methods
     diagonal scaling, ``mu`` divided by 5 on success, multiplied by 5 on failure; one
     trial per step).  Cost per step ``O(C L d^2)``.
 
-Losses (:func:`window_sq_errors`): ``"time"`` (the taps), ``"fft"`` (Parseval with the
+Losses (:func:`numlearn.learned.layers.modal.window_sq_errors`): ``"time"`` (the taps), ``"fft"`` (Parseval with the
 closed-form DFT of the truncated modal filter, ``rfft``-weighted; stable: absolute
 error about ``eps ||h||``) and ``"gram"`` (``||h||^2 - 2 <h, hhat> + ||hhat||^2`` with
 ``||hhat||^2`` from geometric-sum Gram matrices, ``O(d^2)`` per filter and no ``L``;
@@ -71,85 +71,24 @@ from numlearn._core.validation import (
 from numlearn.classical.reduction.modal import ModalSSM, filter_errors
 from numlearn.learned.layers.base import _check_device, _check_dtype, check_tensor
 from numlearn.learned.layers.flat import FlatParameters
-from numlearn.learned.layers.modal import R_MAX, ModalFilter
+from numlearn.learned.layers.modal import (
+    LOG_TINY,
+    LOSSES,
+    R_MAX,
+    ModalFilter,
+    _rfft_weights,
+    hinf_errors,
+    window_sq_errors,
+)
 from numlearn.learned.optim import AdamCosine
 
 __all__ = ["FIT_METHODS", "INITS", "fit_modal", "hinf_errors", "varpro_residues",
-           "window_sq_errors"]
+           "window_sq_errors"]  # the two losses live in numlearn.learned.layers.modal
 
 FIT_METHODS = ("adamw", "varpro-adam", "varpro-lm")
 INITS = ("ring", "aaa", "era", "bt")
-LOSSES = ("time", "fft", "gram")
 _DEFAULT_STEPS = {"adamw": 30000, "varpro-adam": 1000, "varpro-lm": 200}
 _DEFAULT_LR = {"adamw": 6e-4, "varpro-adam": 1e-3}
-_LOG_TINY = -345.0
-
-
-# ---------------------------------------------------------------------------- losses
-def _rfft_weights(L: int, M: int, like: Tensor) -> Tensor:
-    """Parseval weights of ``rfft`` of length ``M``: 1 at 0 (and at ``M/2``), else 2."""
-    w = torch.full((M // 2 + 1,), 2.0, dtype=like.dtype, device=like.device)
-    w[0] = 1.0
-    if M % 2 == 0:
-        w[-1] = 1.0
-    return w
-
-
-def window_sq_errors(filt: ModalFilter, h: Tensor, *, method: str = "time") -> Tensor:
-    r"""Per-filter squared window error :math:`\sum_{t=0}^{L-1}(h_t - \hat h_t)^2`, (C,).
-
-    ``method="time"``: from the taps, ``O(C d L)``.  ``"fft"``: Parseval,
-    :math:`\frac1L\sum_k w_k|\mathrm{rfft}(h)_k - \hat H_k|^2` with the closed-form
-    spectrum :meth:`ModalFilter.spectrum` (no length-L series), ``O(C d L)``.
-    ``"gram"``: :math:`\|h\|^2 - 2\langle h,\hat h\rangle + \|\hat h\|^2` with
-    :math:`\|\hat h\|^2 = D^2 + \frac12\mathrm{Re}\sum_{n,m}(R_n\bar R_m
-    G(\lambda_n\bar\lambda_m) + R_nR_mG(\lambda_n\lambda_m))`,
-    :math:`G(x) = (1 - x^{L-1})/(1 - x)`, ``O(C d^2)``, and the cross term by Parseval;
-    exact in exact arithmetic but with absolute error about ``eps ||h||^2``
-    (catastrophic cancellation for small errors).  All differentiable.
-    """
-    method = check_choice(method, "method", LOSSES)
-    h = filt.check_target(h)
-    L = h.shape[1]
-    if method == "time":
-        return ((h - filt.impulse_response(L)) ** 2).sum(dim=1)
-    w = _rfft_weights(L, L, h)
-    H = torch.fft.rfft(h, dim=1)
-    Hh = filt.spectrum(L)
-    if method == "fft":
-        return ((H - Hh).abs() ** 2 * w).sum(dim=1) / L
-    cross = (w * (H * Hh.conj()).real).sum(dim=1) / L
-    return (h ** 2).sum(dim=1) - 2 * cross + _model_energy(filt, L)
-
-
-def _model_energy(filt: ModalFilter, L: int) -> Tensor:
-    """``sum_t hhat_t^2`` over ``[0, L)`` by geometric-sum Gram matrices, (C,)."""
-    a, b = filt.log_poles()
-    res = filt.residues()
-    n = L - 1
-
-    def gram(sa: Tensor, sb: Tensor) -> Tensor:      # G(x), log x = sa + i sb, (C, d, d)
-        x = torch.polar(torch.exp(sa), sb)
-        xn = torch.polar(torch.exp(n * sa), n * sb)
-        one = (x - 1).abs() == 0
-        return torch.where(one, torch.full_like(x, n), (1 - xn) / torch.where(one, 2 * x, 1 - x))
-
-    sa = a[:, :, None] + a[:, None, :]
-    g1 = gram(sa, b[:, :, None] - b[:, None, :])
-    g2 = gram(sa, b[:, :, None] + b[:, None, :])
-    e = (res[:, :, None] * res.conj()[:, None, :] * g1).sum(dim=(1, 2)) \
-        + (res[:, :, None] * res[:, None, :] * g2).sum(dim=(1, 2))
-    return filt.feedthrough ** 2 + 0.5 * e.real
-
-
-def hinf_errors(filt: ModalFilter, h: Tensor, M: int | None = None) -> Tensor:
-    """``max_k |rfft(h, M)_k - Hhat_k|`` per filter (the windowed difference's H-infinity
-    norm sampled at the ``M``-th roots of unity, ``M >= 2 L`` by default), (C,); the
-    same number as ``filter_errors(...)["hinf"]``, by the closed-form spectrum."""
-    h = filt.check_target(h)
-    L = h.shape[1]
-    M = 2 * L if M is None else check_int(M, "M", minimum=L)
-    return (torch.fft.rfft(h, M, dim=1) - filt.spectrum(L, M)).abs().amax(dim=1)
 
 
 # ------------------------------------------------------------------- variable projection
@@ -160,7 +99,7 @@ def _basis(a: Tensor, b: Tensor, T: int) -> tuple[Tensor, Tensor, Tensor]:
     at = a[..., None] * t
     # |lambda|^t below 1e-150 (column entries <= 1 at t = 0) is set to zero: it cannot
     # change any inner product in float64, and subnormal numbers slow LAPACK down 50x
-    mag = torch.where(at > _LOG_TINY, torch.exp(at.clamp(min=_LOG_TINY)), torch.zeros_like(at))
+    mag = torch.where(at > LOG_TINY, torch.exp(at.clamp(min=LOG_TINY)), torch.zeros_like(at))
     return mag, torch.cos(ang), torch.sin(ang)
 
 
@@ -325,10 +264,11 @@ def _to_order(model: ModalSSM, h: np.ndarray, d: int, ring: ModalFilter,
     C, L = h.shape
     if not model.real:
         raise ValueError("`init` must be a real ModalSSM (real=True).")
+    if model.channels not in (1, C):
+        raise ValueError(f"`init` has {model.channels} channels but `h` has {C} filters; "
+                         "give one channel per filter (or one shared).")
     lam = np.broadcast_to(np.asarray(model.poles).reshape(-1, model.order), (C, model.order))
     res = np.broadcast_to(np.asarray(model.residues).reshape(-1, model.order), (C, model.order))
-    if model.channels not in (1, C):
-        raise ValueError(f"`init` has {model.channels} channels but `h` has {C} filters.")
     r = np.abs(lam)
     with np.errstate(divide="ignore", invalid="ignore"):
         tail = np.where(r < 1, (1 - r ** (2 * (L - 1))) / (1 - r ** 2), L - 1.0)
@@ -452,7 +392,8 @@ def fit_modal(
     status, message = Status.SUCCESS, ""
     from tqdm.auto import tqdm
 
-    bar = tqdm(range(steps), desc=f"fit_modal C={C} d={d} L={L}: {method} from {init if isinstance(init, str) else 'ModalSSM'}",
+    label = init if isinstance(init, str) else "ModalSSM"
+    bar = tqdm(range(steps), desc=f"fit_modal C={C} d={d} L={L}: {method} from {label}",
                disable=not progress, leave=False)
     done = 0
     if method == "adamw":
