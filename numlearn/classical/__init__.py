@@ -143,14 +143,26 @@ _SPECTRAL = (
     "solve_wave_mol", "spacetime_system", "Discretisation", "collocation_row_weights",
     "resolve_evolution_problem", "spacetime_discretisation", "system_from_discretisation",
 )
-__all__ += _SPECTRAL
-_lazy_getattr, __dir__ = lazy_exports(__name__, {"numlearn.classical.spectral": _SPECTRAL})
+# Rational approximation and model-order reduction load the same way.
+_RATIONAL = (
+    "BarycentricRational", "DEFAULT_RATIO_THRESHOLD", "aaa", "aaa_lawson", "equioscillation",
+    "floater_hormann", "floater_hormann_weights",
+)
+_REDUCTION = (
+    "ModalSSM", "UnstablePolesWarning", "engine_step", "filter_errors", "fit_residues",
+    "from_companion", "prefill_companion", "to_companion",
+)
+__all__ += _SPECTRAL + _RATIONAL + _REDUCTION
+_LAZY = {"numlearn.classical.spectral": _SPECTRAL, "numlearn.classical.rational": _RATIONAL,
+         "numlearn.classical.reduction": _REDUCTION}
+_LAZY_NAMES = frozenset(_SPECTRAL + _RATIONAL + _REDUCTION)
+_lazy_getattr, __dir__ = lazy_exports(__name__, _LAZY)
 
 
 def __getattr__(name: str) -> Any:
-    """The spectral re-exports (on first access) and the deprecated aliases
+    """The spectral, rational and reduction re-exports (on first access) and the deprecated aliases
     (``BarycentricInterpolant``, with a warning)."""
-    if name in _SPECTRAL:
+    if name in _LAZY_NAMES:
         return _lazy_getattr(name)
     from numlearn.classical.barycentric_interpolant import _deprecated_alias
 

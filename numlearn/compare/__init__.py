@@ -7,6 +7,7 @@ from numlearn.compare import (
     ls_suite,  # noqa: F401  (registers "least-squares")
     pde_learned_suite,  # noqa: F401  (registers "pdes" and "pdes-paper")
     pde_suites,  # noqa: F401  (registers "pdes-classical")
+    rational_suite,  # noqa: F401  (registers "rational")
 )
 from numlearn.compare.harness import Method, Row, format_table, run_comparison, write_json
 from numlearn.compare.ls_suite import LEARNED_ARCHS, LeastSquaresSuite
@@ -23,6 +24,13 @@ from numlearn.compare.plots import (
     plot_convergence,
     plot_error_vs_n,
     plot_rows,
+)
+from numlearn.compare.rational_suite import (
+    RATIONAL_TARGETS,
+    RationalProblem,
+    build_rational_suite,
+    rational_methods,
+    rational_problems,
 )
 from numlearn.compare.report import (
     ENVELOPE_KEYS,
@@ -69,6 +77,7 @@ __all__ = [
     "MLP_CEILING_TARGETS",
     "PAPER_NUMBERS",
     "PDE_SOLVERS",
+    "RATIONAL_TARGETS",
     "ROW_KEYS",
     "SUITES",
     "TRADEOFF_OPTIMIZERS",
@@ -76,11 +85,13 @@ __all__ = [
     "LeastSquaresSuite",
     "Method",
     "PrerequisiteError",
+    "RationalProblem",
     "Row",
     "Suite",
     "UnknownSuiteError",
     "add_parallel_arguments",
     "atomic_write_text",
+    "build_rational_suite",
     "bwler_tradeoff",
     "check_reference_data",
     "check_report",
@@ -99,6 +110,8 @@ __all__ = [
     "plot_mlp_ceiling",
     "plot_rows",
     "plot_tradeoff",
+    "rational_methods",
+    "rational_problems",
     "register_suite",
     "resolution_study",
     "run_comparison",

@@ -1,2 +1,32 @@
-"""Rational approximation: AAA (also set-valued and AAA-Lawson), Floater-Hormann, and
-the barycentric rational form they share."""
+"""Rational approximation in barycentric form.
+
+- :mod:`~numlearn.classical.rational.form`: :class:`BarycentricRational`, the form that
+  polynomial and rational interpolants share (evaluation by the barycentric kernels of
+  :mod:`numlearn.classical.barycentric`, poles, zeros, residues, derivatives).
+- :mod:`~numlearn.classical.rational.aaa`: AAA (Nakatsukasa-Sete-Trefethen 2018) with an
+  updated factorisation of the Loewner matrix, Froissart cleanup, and the set-valued
+  variant (one support set and weight vector for many functions).
+- :mod:`~numlearn.classical.rational.lawson`: AAA-Lawson toward minimax, with the
+  equioscillation report of :mod:`~numlearn.classical.rational.equioscillation`.
+- :mod:`~numlearn.classical.rational.floater_hormann`: Floater-Hormann rational
+  interpolation.
+- :mod:`~numlearn.classical.rational.unit_circle`: AAA on the unit circle for filters
+  (stable poles, conjugate symmetry, least-squares residues), returning a
+  :class:`~numlearn.classical.reduction.ModalSSM`.
+"""
+
+from numlearn.classical.rational.aaa import aaa
+from numlearn.classical.rational.equioscillation import equioscillation
+from numlearn.classical.rational.floater_hormann import floater_hormann, floater_hormann_weights
+from numlearn.classical.rational.form import BarycentricRational
+from numlearn.classical.rational.lawson import DEFAULT_RATIO_THRESHOLD, aaa_lawson
+
+__all__ = [
+    "DEFAULT_RATIO_THRESHOLD",
+    "BarycentricRational",
+    "aaa",
+    "aaa_lawson",
+    "equioscillation",
+    "floater_hormann",
+    "floater_hormann_weights",
+]

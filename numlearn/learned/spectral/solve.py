@@ -66,14 +66,14 @@ def solve_pde(problem: Any, model: str = "explicit", *, preset: str = "fast",
     ValueError
         An unknown ``model`` or ``preset``, or an unknown problem name.
     """
-    from numlearn.learned.spectral import (
-        solve_bwler_hat,
+    from numlearn.learned.spectral.burgers_poisson import (
         solve_bwler_poisson,
-        solve_explicit_bwler,
         solve_explicit_bwler_burgers,
-        solve_mlp_pinn,
         solve_mlp_pinn_poisson,
     )
+    from numlearn.learned.spectral.bwler import solve_explicit_bwler
+    from numlearn.learned.spectral.hat import solve_bwler_hat
+    from numlearn.learned.spectral.pinn import solve_mlp_pinn
     from numlearn.problems.pdes import Burgers, Poisson2dC, get_pde
 
     model = check_choice(model, "model", PDE_MODELS)
