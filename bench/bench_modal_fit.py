@@ -1,7 +1,8 @@
 """Learned modal fitting vs the authors' distillation recipe (issue 17 goal at d = 16).
 
-Filters: ``hyena_filters(C, L, emb_dim=33, order=64)`` (the Hyena implicit-filter recipe
-at its language-model widths, random MLP, decays spread as in the reference code).
+Filters: ``hyena_filters(C, L, **HYENA_LM)`` (``emb_dim=33, order=64``: the Hyena
+implicit-filter recipe at its language-model widths, random MLP, decays spread as in the
+reference code).
 
 (a) the authors' recipe (random ring, AdamW 6e-4, betas (0.9, 0.99), one cosine cycle,
     full batch, unconstrained radius) at as many steps as fit in ``--budget`` seconds;
@@ -28,7 +29,7 @@ import torch
 
 from numlearn.classical.reduction.distill import distill
 from numlearn.learned.reduction.modal_fit import fit_modal
-from numlearn.problems.filters import hyena_filters
+from numlearn.problems.filters import HYENA_LM, hyena_filters
 
 
 def _row(name: str, steps: int, seconds: float, rel: np.ndarray, hinf: np.ndarray,
@@ -51,7 +52,7 @@ def main() -> None:
     warnings.simplefilter("ignore")
     print(f"uptime: {os.popen('uptime').read().strip()}; torch threads 1, "
           f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}")
-    h = hyena_filters(args.C, args.L, emb_dim=33, order=64, seed=args.seed).h
+    h = hyena_filters(args.C, args.L, seed=args.seed, **HYENA_LM).h
     d = args.d
     print(f"filters: hyena_filters(C={args.C}, L={args.L}, emb_dim=33, order=64, "
           f"seed={args.seed}); d = {d} complex modes (real order {2 * d})")

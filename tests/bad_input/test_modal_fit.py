@@ -8,8 +8,8 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from numlearn.classical.reduction.modal import ModalSSM  # noqa: E402
-from numlearn.learned.layers.modal import ModalFilter  # noqa: E402
-from numlearn.learned.reduction.modal_fit import fit_modal, window_sq_errors  # noqa: E402
+from numlearn.learned.layers.modal import ModalFilter, window_sq_errors  # noqa: E402
+from numlearn.learned.reduction.modal_fit import fit_modal  # noqa: E402
 
 H = np.r_[0.5, 0.9 ** np.arange(31) * np.cos(0.3 * np.arange(31))]
 

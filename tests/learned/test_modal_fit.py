@@ -17,14 +17,15 @@ from numlearn.classical.reduction.modal import (  # noqa: E402
     UnstablePolesWarning,
     filter_errors,
 )
-from numlearn.learned.layers.modal import R_MAX, ModalFilter  # noqa: E402
-from numlearn.learned.optim import LevenbergMarquardt  # noqa: E402
-from numlearn.learned.reduction import modal_fit as mf  # noqa: E402
-from numlearn.learned.reduction.modal_fit import (  # noqa: E402
-    fit_modal,
+from numlearn.learned.layers.modal import (  # noqa: E402
+    R_MAX,
+    ModalFilter,
     hinf_errors,
     window_sq_errors,
 )
+from numlearn.learned.optim import LevenbergMarquardt  # noqa: E402
+from numlearn.learned.reduction import modal_fit as mf  # noqa: E402
+from numlearn.learned.reduction.modal_fit import fit_modal  # noqa: E402
 
 F64 = torch.float64
 EPS = np.finfo(float).eps

@@ -59,7 +59,7 @@ from numlearn.learned.layers.base import (
     check_tensor,
 )
 
-__all__ = ["LOG_TINY", "LOSSES", "R_MAX", "ModalFilter", "hinf_errors", "window_sq_errors"]
+__all__ = ["R_MAX", "ModalFilter", "hinf_errors", "window_sq_errors"]
 
 #: The window-error formulas of :func:`window_sq_errors`.
 LOSSES = ("time", "fft", "gram")

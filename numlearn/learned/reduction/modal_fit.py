@@ -31,12 +31,12 @@ Methods
     diagonal scaling, ``mu`` divided by 5 on success, multiplied by 5 on failure; one
     trial per step).  Cost per step ``O(C L d^2)``.
 
-Losses (:func:`numlearn.learned.layers.modal.window_sq_errors`): ``"time"`` (the taps), ``"fft"`` (Parseval with the
-closed-form DFT of the truncated modal filter, ``rfft``-weighted; stable: absolute
-error about ``eps ||h||``) and ``"gram"`` (``||h||^2 - 2 <h, hhat> + ||hhat||^2`` with
-``||hhat||^2`` from geometric-sum Gram matrices, ``O(d^2)`` per filter and no ``L``;
-it cancels catastrophically once the error is below about ``sqrt(eps) ||h||``, so it
-is an oracle, not an objective).
+Losses (:func:`numlearn.learned.layers.modal.window_sq_errors`): ``"time"`` (the
+taps), ``"fft"`` (Parseval with the closed-form DFT of the truncated modal filter,
+``rfft``-weighted; stable: absolute error about ``eps ||h||``) and ``"gram"``
+(``||h||^2 - 2 <h, hhat> + ||hhat||^2`` with ``||hhat||^2`` from geometric-sum Gram
+matrices, ``O(d^2)`` per filter and no ``L``; it cancels catastrophically once the
+error is below about ``sqrt(eps) ||h||``, so it is an oracle, not an objective).
 
 References
 ----------
@@ -77,13 +77,10 @@ from numlearn.learned.layers.modal import (
     R_MAX,
     ModalFilter,
     _rfft_weights,
-    hinf_errors,
-    window_sq_errors,
 )
 from numlearn.learned.optim import AdamCosine
 
-__all__ = ["FIT_METHODS", "INITS", "fit_modal", "hinf_errors", "varpro_residues",
-           "window_sq_errors"]  # the two losses live in numlearn.learned.layers.modal
+__all__ = ["FIT_METHODS", "INITS", "fit_modal", "varpro_residues"]
 
 FIT_METHODS = ("adamw", "varpro-adam", "varpro-lm")
 INITS = ("ring", "aaa", "era", "bt")
