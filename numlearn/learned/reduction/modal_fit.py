@@ -24,10 +24,12 @@ Methods
     ``2 d`` pole parameters per filter are optimised, on the projected functional
     :math:`\|P^\perp(\lambda) h\|^2 / \|h\|^2` per filter.  Adam differentiates it with
     the residues held at their optimum (the gradient of the projected functional, by the
-    envelope theorem).  Levenberg-Marquardt uses Kaufman's Jacobian
-    :math:`J = -P^\perp \partial_p(V R)` (Kaufman 1975), block diagonal over the
-    filters: one damped Gauss-Newton step per filter per iteration, batched, with the
-    damping rules of :class:`~numlearn.learned.optim.LevenbergMarquardt` (Marquardt's
+    envelope theorem), and returns the best iterate (Adam with a decaying rate is not a
+    polisher: from an optimal start it wanders off).  Levenberg-Marquardt uses the
+    full Golub-Pereyra Jacobian :math:`J = -P^\perp (\partial_p A) x -
+    (A^+)^T(\partial_p A)^T r` (Kaufman's simplification, the first term only, stalled
+    far from the solution), block diagonal over the filters: one damped Gauss-Newton
+    step per filter per iteration, batched, with the damping rules of :class:`~numlearn.learned.optim.LevenbergMarquardt` (Marquardt's
     diagonal scaling, ``mu`` divided by 5 on success, multiplied by 5 on failure; one
     trial per step).  Cost per step ``O(C L d^2)``.
 
@@ -489,11 +491,17 @@ def _run_varpro_adam(filt: ModalFilter, h: Tensor, hn2: Tensor, steps: int, lr: 
         return (sq / hn2).sum()
 
     theta = view.p0.reshape(-1)
+    best, best_loss = theta, math.inf
     for k in bar:
         s = opt.step(theta, loss_fn)
         _record(rows, s.loss, last["sq"], hn2, bar, k)
+        if s.loss < best_loss:          # s.loss is the loss at theta, before the step
+            best, best_loss = theta, s.loss
         theta = s.theta
-    return _finish_varpro(view, theta.view(C, 2 * d), h, hn2, rows, bar), Status.SUCCESS, ""
+    with torch.no_grad():
+        if float(loss_fn(theta)) < best_loss:
+            best = theta
+    return _finish_varpro(view, best.view(C, 2 * d), h, hn2, rows, bar), Status.SUCCESS, ""
 
 
 def _run_varpro_lm(filt: ModalFilter, h: Tensor, hn2: Tensor, steps: int,
