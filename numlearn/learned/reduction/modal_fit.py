@@ -29,7 +29,8 @@ Methods
     full Golub-Pereyra Jacobian :math:`J = -P^\perp (\partial_p A) x -
     (A^+)^T(\partial_p A)^T r` (Kaufman's simplification, the first term only, stalled
     far from the solution), block diagonal over the filters: one damped Gauss-Newton
-    step per filter per iteration, batched, with the damping rules of :class:`~numlearn.learned.optim.LevenbergMarquardt` (Marquardt's
+    step per filter per iteration, batched, with the damping rules of
+    :class:`~numlearn.learned.optim.LevenbergMarquardt` (Marquardt's
     diagonal scaling, ``mu`` divided by 5 on success, multiplied by 5 on failure; one
     trial per step).  Cost per step ``O(C L d^2)``.
 
