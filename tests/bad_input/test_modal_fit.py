@@ -43,6 +43,8 @@ def _fit(h=H, d=1, **kw):
     (H, 1, {"dtype": torch.complex128}, TypeError, "`dtype`"),
     (H, 1, {"device": 3}, TypeError, "`device`"),
     (H, 1, {"constrain": "yes"}, TypeError, "`constrain`"),
+    (H, 1, {"hinf_weight": -1.0}, ValueError, "`hinf_weight`"),
+    (H, 1, {"hinf_weight": 1.0, "method": "varpro-lm"}, ValueError, "`hinf_weight`"),
 ])
 def test_fit_modal_refuses(h, d, kw, exc, match):
     with pytest.raises(exc, match=match):

@@ -254,3 +254,13 @@ def test_init_trims_and_pads_modes():
         assert res.value.order == 2
         res = fit_modal(h, 5, init=m, method="varpro-lm", steps=5, progress=False)
     assert res.value.order == 5 and res.stats["rel_l2"].max() < 1e-9
+
+
+def test_hinf_polishing_lowers_the_hinf_error():
+    m, h = _exact_filters(noise=0.0, seed=16)
+    start = ModalSSM(m.poles * 0.97 * np.exp(0.05j), m.residues, m.feedthrough)
+    kw = {"init": start, "method": "adamw", "steps": 100, "lr": 1e-3, "progress": False}
+    plain = fit_modal(h, 3, **kw)
+    polished = fit_modal(h, 3, hinf_weight=10.0, **kw)
+    assert polished.history["loss"][-1] < polished.history["loss"][0]
+    assert polished.stats["hinf"].max() < plain.stats["hinf"].max()

@@ -300,6 +300,7 @@ def fit_modal(
     constrain: bool = True,
     r_max: float = R_MAX,
     train_feedthrough: bool = False,
+    hinf_weight: float = 0.0,
     seed: int = 0,
     progress: bool = True,
     dtype: torch.dtype = torch.float64,
@@ -333,6 +334,10 @@ def fit_modal(
         Largest radius of the constrained parametrisation.
     train_feedthrough : bool
         adamw: ``D`` trained (else copied from ``h_0``, as the authors).
+    hinf_weight : float, default 0
+        adamw: adds ``hinf_weight * sum_c max_k |E_c(z_k)|^2 / (C (L-1))`` to the loss,
+        ``E`` the closed-form spectrum of the window error on ``M = 2 L`` points
+        (:func:`~numlearn.learned.layers.modal.hinf_errors`): H-infinity polishing.
     seed : int
         Seeds the ring (and so the whole run: CPU runs are bit-reproducible).
     progress : bool
@@ -375,6 +380,10 @@ def fit_modal(
     d = int(d)
     steps = _DEFAULT_STEPS[method] if steps is None else check_int(steps, "steps", minimum=1)
     lr = _DEFAULT_LR.get(method, 0.0) if lr is None else check_positive(lr, "lr")
+    hinf_weight = check_positive(hinf_weight, "hinf_weight", allow_zero=True)
+    if hinf_weight and method != "adamw":
+        raise ValueError("`hinf_weight` applies to method='adamw' only (the VarPro methods "
+                         "fit the l2 window error); pass method='adamw' or hinf_weight=0.")
     C, L = hh.shape
     h_np = hh.detach().cpu().to(torch.float64).numpy()
     filt = ModalFilter(C, d, constrain=constrain, r_max=r_max, seed=seed,
@@ -397,7 +406,8 @@ def fit_modal(
                disable=not progress, leave=False)
     done = 0
     if method == "adamw":
-        done, status, message = _run_adam(filt, hh, hn2, steps, lr, loss, rows, bar)
+        done, status, message = _run_adam(filt, hh, hn2, steps, lr, loss, rows, bar,
+                                          hinf_weight)
     elif method == "varpro-adam":
         done, status, message = _run_varpro_adam(filt, hh, hn2, steps, lr, rows, bar)
     else:
@@ -439,7 +449,8 @@ def _record(rows: dict[str, list[float]], loss: float, sq: Tensor, hn2: Tensor, 
 
 
 def _run_adam(filt: ModalFilter, h: Tensor, hn2: Tensor, steps: int, lr: float, loss: str,
-              rows: dict[str, list[float]], bar: Any) -> tuple[int, Status, str]:
+              rows: dict[str, list[float]], bar: Any,
+              hinf_weight: float = 0.0) -> tuple[int, Status, str]:
     C, L = h.shape
     flat = FlatParameters(filt)
     opt = AdamCosine(steps, lr_max=lr, lr_min=min(1e-6, lr), betas=(0.9, 0.99))
@@ -457,8 +468,13 @@ def _run_adam(filt: ModalFilter, h: Tensor, hn2: Tensor, steps: int, lr: float, 
             out = torch.func.functional_call(filt, params, (L,), {"domain": "frequency"})
             sq = ((H - out).abs() ** 2 * w).sum(dim=1) / L
         last["sq"] = sq.detach()
-        return sq.sum() / count
+        total = sq.sum()
+        if hinf_weight:
+            spec = torch.func.functional_call(filt, params, (L, 2 * L), {"domain": "frequency"})
+            total = total + hinf_weight * ((H2 - spec).abs().amax(dim=1) ** 2).sum()
+        return total / count
 
+    H2 = torch.fft.rfft(h, 2 * L, dim=1)
     theta = flat.get()
     for k in bar:
         try:
