@@ -150,7 +150,8 @@ _RATIONAL = (
 )
 _REDUCTION = (
     "ModalSSM", "UnstablePolesWarning", "engine_step", "filter_errors", "fit_residues",
-    "from_companion", "prefill_companion", "to_companion",
+    "from_companion", "prefill_companion", "to_companion", "HankelOperator", "hankel_bounds",
+    "hankel_singular_values", "era", "balanced_truncation", "modal_gramians", "prony",
 )
 __all__ += _SPECTRAL + _RATIONAL + _REDUCTION
 _LAZY = {"numlearn.classical.spectral": _SPECTRAL, "numlearn.classical.rational": _RATIONAL,

@@ -58,6 +58,14 @@ def test_form_bad_input(args, exc, match):
         BarycentricRational(*args)
 
 
+def test_aaa_too_large_refused_before_work():
+    # 2500 functions on 10^4 points, 100 terms: the factorisation would need ~19 GiB
+    z = np.arange(10**4, dtype=float)
+    f = np.broadcast_to(np.zeros(1), (10**4, 2500))
+    with pytest.raises(ValueError, match="`f` is too large"):
+        aaa(z, f)
+
+
 def test_form_method_bad_input():
     r = BarycentricRational([0.0, 1.0, 2.0], [1.0, 2.0, 0.0], [1.0, -2.0, 1.5])
     with pytest.raises(ValueError, match="`order`"):

@@ -100,6 +100,10 @@ class TestEra:
         with pytest.raises(ValueError, match="`rows`"):
             era(H, 2, rows=100)
 
+    def test_dense_too_large(self):
+        with pytest.raises(ValueError, match="`h`"):
+            era(np.zeros(20000), 2)
+
     def test_unstable_raise_policy(self):
         t = np.arange(200)
         h = 1.001 ** t * np.cos(0.2 * t)  # growing filter: ERA finds |lambda| > 1

@@ -12,17 +12,26 @@ residual :math:`\|F D - N\|_J`.  It stops when :math:`\max_i |F_i - r(Z_i)| \le
 
 Cost.  SciPy and Chebfun take a thin SVD of the whole :math:`|J| \times m` Loewner
 matrix at every step, :math:`O(M m^2)` per step and :math:`O(M m^3)` in all.  Here a
-thin QR :math:`A_J = QR` is *updated*: each step deletes the row of the new support
-point (a Givens row deletion, :math:`O(Mm)`; Daniel, Gragg, Kaufman and Stewart 1976)
-and appends one column by classical Gram-Schmidt with one reorthogonalisation (CGS2,
-:math:`O(Mm)`); the weights then come from the SVD of the small :math:`m \times m`
-factor :math:`R` (:math:`O(m^3)`), whose singular values and right singular vectors
-are those of :math:`A_J` to the backward error of the QR (no Gram matrix
-:math:`A^*A`, no squared condition number).  Column scaling is a scaling of
-:math:`R`'s columns (the column norms of :math:`A_J` are those of :math:`R`).  In
-all :math:`O(M m^2 + m^4)` instead of :math:`O(M m^3)`.  Small problems, and the
-set-valued case (one support set, one weight vector, the :math:`N` Loewner matrices
-stacked by rows), use a fresh Householder QR of the masked matrix per step.
+factorisation :math:`A_J = Q K` (Q with orthonormal columns, K small) is *updated*
+(:mod:`._aaa_factor`): each step removes the row of the new support point and appends
+one column by classical Gram-Schmidt with one reorthogonalisation (CGS2), BLAS-2
+passes over Q, :math:`O(Mm)`; the weights then come from the SVD of the small
+:math:`m \times m` factor (:math:`O(m^3)`), whose singular values and right singular
+vectors are those of :math:`A_J` to the backward error of the factorisation (no Gram
+matrix :math:`A^*A` of the Loewner matrix, no squared condition number).  Column
+scaling is a scaling of the small factor's columns (the column norms of :math:`A_J`
+are those of K).  In all :math:`O(M m^2 + m^4)` instead of :math:`O(M m^3)`.
+
+* One function: the row is removed by one Householder reflector on :math:`[Q\ u]`,
+  :math:`u \propto (I - QQ^*)e_i` (Daniel, Gragg, Kaufman, Stewart 1976, with a
+  reflector in place of their rotations).
+* Several functions (set-valued): the :math:`N` rows of the support point are zeroed
+  in Q and the Gram matrix of Q is downdated (:math:`O(Nm^2)`); Q is
+  re-orthonormalised if that Gram matrix's smallest eigenvalue drops below 1/2.
+  Without this each step would cost a QR of the :math:`NM \times m` stacked matrix.
+
+Small problems (fewer than 8 rows per possible column) use a fresh Householder QR of
+the masked (stacked) matrix per step.
 
 References
 ----------
@@ -60,12 +69,17 @@ from numlearn._core.validation import (
     check_int,
     check_positive,
 )
+from numlearn.classical._limits import check_alloc
+from numlearn.classical.rational._aaa_factor import GramQR, HouseholderQR
 from numlearn.classical.rational.form import BarycentricRational
 
 __all__ = ["aaa"]
 
 #: Rows per column below which a fresh QR per step is used instead of updating.
 _UPDATE_MIN_ROWS = 8
+#: The updated factorisations for one function and for several (set-valued).
+_FACTOR_SCALAR: type[GramQR] | type[HouseholderQR] = HouseholderQR
+_FACTOR_SET: type[GramQR] = GramQR
 #: Most cleanup passes (each removes the support points next to flagged poles).
 _CLEANUP_PASSES = 10
 #: Condition number of the Loewner matrix above which columns are normalised.
@@ -105,132 +119,6 @@ def _weights_direct(A: NDArray[Any], scaled: bool) -> tuple[NDArray[Any], bool]:
     return V.sum(axis=-1) / np.sqrt(V.shape[-1]), scaled
 
 
-class _UpdatedQR:
-    r"""Orthogonal factorisation A_J = Q K of the masked Loewner matrix, updated per step.
-
-    ``Q`` (M x m, Fortran order, zero on the support rows) has orthonormal columns;
-    ``K`` (m x m) need not be triangular: only its singular values and right singular
-    vectors (those of A_J) and its column norms (those of A_J) are used.  A step
-
-    * deletes the row ``i`` of the new support point: with
-      :math:`u = (e_i - Q \bar q)/\gamma` (:math:`q` = row ``i`` of Q,
-      :math:`\gamma^2 = 1 - \|q\|^2`), :math:`A = [Q\ u][K; 0]`; one Householder
-      reflector :math:`H` on the columns maps row ``i`` of :math:`[Q\ u]` to a
-      multiple of :math:`e_m^T`, so :math:`[Q\ u]H` has last column :math:`\propto
-      e_i` and zero row ``i`` elsewhere, and :math:`A_J = ([Q\ u]H)_{:, :m}
-      (H[K; 0])_{:m, :}`;
-    * appends the new column by classical Gram-Schmidt with one reorthogonalisation.
-
-    Every operation is a BLAS-2 pass over Q (two GEMVs and one rank-one update for the
-    deletion, four GEMVs for CGS2): O(M m) per step.
-    """
-
-    def __init__(self, M: int, cap: int, dtype: Any) -> None:
-        self.dtype = np.dtype(dtype)
-        self.cplx = self.dtype.kind == "c"
-        self.Q = np.zeros((M, cap + 1), dtype=dtype, order="F")
-        self.K = np.zeros((cap + 1, cap + 1), dtype=dtype)
-        self.m = 0
-        self.explicit = 0
-        self._rand: NDArray[Any] | None = None
-        kind = "z" if self.cplx else "d"
-        self._gemv = getattr(scipy.linalg.blas, kind + "gemv")
-        self._ger = getattr(scipy.linalg.blas, kind + ("gerc" if self.cplx else "ger"))
-
-    def _qh(self, a: NDArray[Any]) -> NDArray[Any]:
-        """Q^H a (conjugate-transposed GEMV, no copies)."""
-        m = self.m
-        return self._gemv(1.0, self.Q[:, :m], a, trans=2 if self.cplx else 1)
-
-    def delete_row(self, i: int) -> bool:
-        """Zero row ``i`` of A_J = Q K; returns False if the update is unsafe."""
-        m = self.m
-        if m == 0:
-            return True
-        Q = self.Q
-        q = Q[i, :m].copy()
-        g2 = 1.0 - float(np.vdot(q, q).real)
-        if g2 > 0.25:
-            # u = (e_i - Q conj(q)) / gamma is never formed: row i of [Q u] is
-            # [q, gamma], and [Q u] h = Q (h_:m - h_m conj(q)/gamma) + (h_m/gamma) e_i
-            # is one GEMV.  u is orthogonal to Q to about eps / gamma^2 <= 4 eps.
-            gamma = float(np.sqrt(g2))
-            y = np.append(q.conj(), gamma)
-        else:
-            # Small gamma: form u = e_i - Q conj(q), reorthogonalise it (CGS2).
-            u = Q[:, m]
-            u[:] = -(Q[:, :m] @ q.conj())
-            u[i] += 1.0
-            for _ in range(2):
-                u -= Q[:, :m] @ self._qh(u)
-            gamma = float(np.linalg.norm(u))
-            if gamma < 1e-8:
-                return False
-            u /= gamma
-            self.explicit += 1
-            y = Q[i, : m + 1].conj()
-        # Householder reflector H = I - tau h h^H with (row i of [Q u]) H = beta e_m^T;
-        # column m of [Q u] H is then a multiple of e_i and is dropped.
-        ny = float(np.linalg.norm(y))
-        ph = y[m] / abs(y[m]) if y[m] != 0 else 1.0
-        h = y.copy()
-        h[m] += ph * ny
-        tau = 2.0 / float(np.vdot(h, h).real)
-        if g2 > 0.25:
-            z = Q[:, :m] @ (h[:m] - (h[m] / gamma) * q.conj())
-            z[i] += h[m] / gamma
-        else:
-            z = Q[:, : m + 1] @ h
-        self._ger(-tau, z, h[:m], a=Q[:, :m], overwrite_a=1)
-        Kx = self.K[: m + 1, :m]
-        Kx[m] = 0.0
-        Kx -= np.outer(tau * h, h.conj() @ Kx)
-        Q[:, m] = 0.0
-        Q[i, :m] = 0.0
-        return True
-
-    def add_column(self, a: NDArray[Any]) -> None:
-        """Append column ``a`` (zero on the support rows) by CGS2."""
-        m = self.m
-        Q = self.Q
-        nrm0 = float(np.linalg.norm(a))
-        a = a.copy()
-        coef = np.zeros(m, dtype=self.dtype)
-        if m:
-            for _ in range(2):
-                c = self._qh(a)
-                a -= Q[:, :m] @ c
-                coef += c
-        rho = float(np.linalg.norm(a))
-        if rho <= 1e-14 * nrm0 or rho == 0.0:
-            # Column (numerically) in the span: any unit vector orthogonal to Q with the
-            # same zero pattern completes the basis; K's new diagonal entry is rho.
-            if self._rand is None:
-                self._rand = np.random.default_rng(0).standard_normal(a.shape[0])
-            g = self._rand.astype(self.dtype)
-            g[a == 0] = 0.0
-            if m:
-                for _ in range(2):
-                    g -= Q[:, :m] @ self._qh(g)
-            Q[:, m] = g / np.linalg.norm(g)
-        else:
-            Q[:, m] = a / rho
-        self.K[:m, m] = coef
-        self.K[m, :m] = 0.0
-        self.K[m, m] = rho
-        self.m = m + 1
-
-    def reset(self, A: NDArray[Any], mask: NDArray[np.bool_]) -> None:
-        """Fresh Householder QR of A (M x m) on the rows ``mask`` after an unsafe update."""
-        m = A.shape[1]
-        Qm, Rm = np.linalg.qr(A[mask], mode="reduced")
-        self.Q[:] = 0.0
-        self.Q[mask, :m] = Qm
-        self.K[:] = 0.0
-        self.K[:m, :m] = Rm
-        self.m = m
-
-
 def _validate(z: ArrayLike, f: ArrayLike) -> tuple[NDArray[Any], NDArray[Any], bool]:
     Z = as_float_array(z, "z", ndim=1)
     F = as_float_array(f, "f", ndim=(1, 2))
@@ -244,7 +132,7 @@ def _validate(z: ArrayLike, f: ArrayLike) -> tuple[NDArray[Any], NDArray[Any], b
     check_distinct(Z, "z")
     single = F.ndim == 1
     dtype = np.result_type(Z, F, np.float64)
-    return Z.astype(dtype), (F[:, None] if single else F).astype(dtype), single
+    return Z.astype(dtype), (F[:, None] if single else F).astype(dtype, copy=False), single
 
 
 def aaa(
@@ -283,8 +171,11 @@ def aaa(
         spurious if :math:`|\rho| / \min_i |p - Z_i| <` ``cleanup_tol`` times the
         geometric mean of :math:`|F|`; its nearest support point is removed and the
         weights re-solved on the remaining samples (one thin QR, no
-        :math:`(M-m)^2` matrix).  As SciPy's ``clean_up`` and Chebfun's ``cleanup``.
+        :math:`(M-m)^2` matrix).  As SciPy's ``clean_up`` and Chebfun's ``cleanup``,
+        except that the pass is repeated (at most 10 times) while it finds doublets:
+        removing some can expose others.  Warns (``RuntimeWarning``) with the count.
     cleanup_tol : float, default 1e-13
+        The threshold of the doublet test above.
 
     Returns
     -------
@@ -293,7 +184,9 @@ def aaa(
         ``history["errors"]`` the max error over the samples after each step;
         ``stats``: ``iterations`` (steps), ``seconds``, ``max_error`` (of the
         returned ``r``, after cleanup), ``rel_error`` (divided by ``max|F|``),
-        ``doublets_removed``, ``degree``, ``column_scaled``.  ``status`` is
+        ``doublets_removed``, ``degree``, ``column_scaled`` (whether the column-
+        normalised SVD took over), ``qr_resets`` (unsafe row deletions redone by a
+        fresh QR) and ``reorthonormalisations`` (set-valued).  ``status`` is
         ``MAX_ITERATIONS`` (with a ``RuntimeWarning``) if ``rtol`` was not met within
         ``max_terms`` (not when ``degree`` stopped it by request).
 
@@ -308,8 +201,12 @@ def aaa(
 
     Notes
     -----
-    Cost :math:`O(M m^2 + m^4)` for :math:`m` steps (a Givens-updated thin QR, see the
-    module docstring) instead of the :math:`O(M m^3)` of repeated SVDs.
+    Cost :math:`O(N M m^2 + m^4)` for :math:`m` steps and :math:`N` functions (an
+    updated orthogonal factorisation, see the module docstring) instead of the
+    :math:`O(N M m^3)` of repeated SVDs.  Measured (``bench/bench_aaa.py``, a loaded
+    2-core machine): 9-11x faster than :class:`scipy.interpolate.AAA` on complex data
+    and 7-8x on real data at :math:`M = 10^4`, 50 terms, single-threaded BLAS, with
+    errors at or below SciPy's.
 
     See Also
     --------
@@ -345,18 +242,23 @@ def aaa(
     ctol = check_positive(cleanup_tol, "cleanup_tol", allow_zero=True)
 
     dtype = F.dtype
+    # the factorisation's Q (samples x functions x terms) and the Cauchy matrix
+    check_alloc((M * N + M, cap + 1), np.dtype(dtype).itemsize, "f",
+                "the Loewner factorisation (samples x functions, by max_terms + 1)")
     fscale = float(np.max(np.abs(F)))
     atol = rtol_v * fscale
     mask = np.ones(M, dtype=bool)
     sup = np.empty(cap, dtype=np.int64)
-    C = np.zeros((M, cap), dtype=dtype, order="F")  # Cauchy columns, 0 on their own support row
+    C = np.zeros((M, cap), dtype=dtype, order="F")  # Cauchy columns, 0 on own support row
     err_rows = np.abs(F - F.mean(axis=0)).max(axis=1)
     errors: list[float] = []
     scaled = False
-    update = N == 1 and M >= _UPDATE_MIN_ROWS * cap
-    qr = _UpdatedQR(M, cap, dtype) if update else None
+    update = M * N >= _UPDATE_MIN_ROWS * cap
+    factor = _FACTOR_SCALAR if N == 1 else _FACTOR_SET
+    qr = factor(M, N, cap, dtype) if update else None
     At = None if update else np.zeros((cap, M, N), dtype=dtype)  # Loewner blocks
     F1 = np.ascontiguousarray(F[:, 0])
+    W2 = np.empty((cap, 2), dtype=dtype)  # [w * f_S, w] for N and D in one GEMM
     w = np.ones(1, dtype=dtype)
     converged = False
     resets = 0
@@ -366,38 +268,50 @@ def aaa(
         i = int(np.argmax(err_rows))
         sup[m - 1] = i
         mask[i] = False
+        c = C[:, m - 1]
+        np.subtract(Z, Z[i], out=c)
         with np.errstate(divide="ignore", invalid="ignore"):
-            c = 1.0 / (Z - Z[i])
+            np.divide(1.0, c, out=c)
         c[i] = 0.0
-        C[:, m - 1] = c
         S = sup[:m]
         if qr is not None:
-            col = (F1 - F1[i]) * c
-            col[S] = 0.0
-            if not qr.delete_row(i):
+            if N == 1:
+                col = np.subtract(F1, F1[i])
+                col *= c
+                col[S] = 0.0
+            else:
+                blk = (F - F[i]) * c[:, None]
+                blk[S] = 0.0
+                col = blk.T.ravel()  # function-major stacking
+            if qr.delete_row(i) is False:  # HouseholderQR: unsafe update
                 qr.reset((F1[:, None] - F1[S[:-1]][None, :]) * C[:, : m - 1], mask)
                 resets += 1
             qr.add_column(col)
-            w, scaled = _weights_from_r(qr.K[:m, :m], scaled)
+            w, scaled = _weights_from_r(qr.small_factor(), scaled)
         else:
             At[m - 1] = (F - F[i]) * c[:, None]
             A = At[:m][:, mask, :].transpose(2, 1, 0).reshape(-1, m)
             w, scaled = _weights_direct(A, scaled)
         hit = S[w != 0]
         if N == 1:
-            nd = C[:, :m] @ np.stack([w * F1[S], w], axis=1)
+            W2[:m, 0] = w * F1[S]
+            W2[:m, 1] = w
+            nd = C[:, :m] @ W2[:m]
             with np.errstate(divide="ignore", invalid="ignore"):
                 Rv = nd[:, 0] / nd[:, 1]
             Rv[hit] = F1[hit]
-            err_rows = np.abs(F1 - Rv)
+            np.subtract(F1, Rv, out=Rv)
+            err_rows = np.abs(Rv)
         else:
             Cm = C[:, :m]
             with np.errstate(divide="ignore", invalid="ignore"):
                 Rm = (Cm @ (w[:, None] * F[S])) / (Cm @ w)[:, None]
             Rm[hit] = F[hit]
             err_rows = np.abs(F - Rm).max(axis=1)
-        err_rows[np.isnan(err_rows)] = np.inf
         err = float(err_rows.max())
+        if err != err:  # NaN (0/0 at a pole): count it as an infinite error
+            err_rows[np.isnan(err_rows)] = np.inf
+            err = np.inf
         errors.append(err)
         if err <= atol:
             converged = True
@@ -441,7 +355,7 @@ def aaa(
         "degree": r.degree,
         "column_scaled": scaled,
         "qr_resets": resets,
-        "qr_explicit_deletions": qr.explicit if qr is not None else 0,
+        "reorthonormalisations": getattr(qr, "resets", 0),
     }
     return Result(r, side="classical", status=status, message=message, stats=stats,
                   history={"errors": np.array(errors)}, method="aaa")

@@ -5,12 +5,26 @@
   engine form), :func:`fit_residues` and :func:`filter_errors`.
 - :mod:`~numlearn.classical.reduction.companion`: the companion (transfer-function)
   form and the prefill through its FFT.
+- :mod:`~numlearn.classical.reduction.hankel`: Hankel singular values of a filter
+  (dense, or by FFT matrix-vector products for long filters) and the AAK and
+  balanced-truncation bounds.
+- :mod:`~numlearn.classical.reduction.era`: ERA / Kung realisation.
+- :mod:`~numlearn.classical.reduction.balanced`: balanced truncation of a modal model
+  from its closed-form Gramians.
+- :mod:`~numlearn.classical.reduction.prony`: Prony's linear prediction (a baseline).
 """
 
+from numlearn.classical.reduction.balanced import balanced_truncation, modal_gramians
 from numlearn.classical.reduction.companion import (
     from_companion,
     prefill_companion,
     to_companion,
+)
+from numlearn.classical.reduction.era import era
+from numlearn.classical.reduction.hankel import (
+    HankelOperator,
+    hankel_bounds,
+    hankel_singular_values,
 )
 from numlearn.classical.reduction.modal import (
     ModalSSM,
@@ -19,14 +33,22 @@ from numlearn.classical.reduction.modal import (
     filter_errors,
     fit_residues,
 )
+from numlearn.classical.reduction.prony import prony
 
 __all__ = [
+    "HankelOperator",
     "ModalSSM",
     "UnstablePolesWarning",
+    "balanced_truncation",
     "engine_step",
+    "era",
     "filter_errors",
     "fit_residues",
     "from_companion",
+    "hankel_bounds",
+    "hankel_singular_values",
+    "modal_gramians",
     "prefill_companion",
+    "prony",
     "to_companion",
 ]

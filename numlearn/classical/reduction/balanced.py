@@ -114,13 +114,13 @@ def _psd_factor(M: NDArray[Any]) -> NDArray[Any]:
     return V * np.sqrt(np.clip(w, 0.0, None))
 
 
-def _bt_one(poles: NDArray[np.complex128], res: NDArray[np.complex128], d: int, real: bool
-            ) -> tuple[NDArray[Any], NDArray[Any], NDArray[np.float64], float]:
+def _bt_one(poles: NDArray[np.complex128], res: NDArray[np.complex128], d: int, real: bool,
+            channel: int) -> tuple[NDArray[Any], NDArray[Any], NDArray[np.float64], float]:
     lam, B, C = _realisation(poles, res, real)
     n = lam.size
     if d > n:
-        raise ValueError(f"`d` = {d} exceeds the model's state dimension {n}; "
-                         "pick d <= model.real_order (or model.order when real=False).")
+        raise ValueError(f"`d` = {d} exceeds the state dimension {n} of channel {channel} "
+                         "(modes with zero residue do not count); pick a smaller d.")
     P, Q = modal_gramians(lam, B, C)
     A = np.diag(lam)
     if real:
@@ -192,7 +192,7 @@ def balanced_truncation(model: ModalSSM, d: int) -> Result:
     R = np.atleast_2d(model.residues)
     out, hsvs, conds = [], [], []
     for c in range(P.shape[0]):
-        p, r, s, cw = _bt_one(P[c], R[c], d, model.real)
+        p, r, s, cw = _bt_one(P[c], R[c], d, model.real, c)
         out.append((p, r))
         hsvs.append(s)
         conds.append(cw)

@@ -52,7 +52,7 @@ from numlearn._core.validation import (
     check_int,
     warn_ill_conditioned,
 )
-from numlearn.classical.reduction.hankel import HankelOperator
+from numlearn.classical.reduction.hankel import DENSE_MAX, HankelOperator
 from numlearn.classical.reduction.modal import ModalSSM, fit_residues
 
 __all__ = ["era"]
@@ -251,6 +251,12 @@ def era(
             f"`d` = {d} exceeds the Hankel rank limit min(rows, cols) = {min(r0, c0)} "
             f"for a filter of length {L}; use d <= {min(r0, c0)} or a longer filter "
             "(ERA needs at least 2 d + 1 taps)."
+        )
+    if method == "dense" and min(r0, c0) > DENSE_MAX:
+        raise ValueError(
+            f"`h` of length {L} makes a {r0} x {c0} Hankel matrix, too large for "
+            f"method='dense' (min(rows, cols) <= {DENSE_MAX}); use method='lanczos' "
+            "(FFT products, never forming it)."
         )
     if method == "lanczos" and d >= min(r0, c0):
         raise ValueError(f"`d` must be < min(rows, cols) = {min(r0, c0)} for "

@@ -13,21 +13,19 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from numlearn._core.validation import EPS
 from numlearn.classical.reduction.balanced import balanced_truncation, modal_gramians
 from numlearn.classical.reduction.hankel import hankel_singular_values
 from numlearn.classical.reduction.modal import ModalSSM, filter_errors
 
+from .test_era import exact_model
+
 
 def random_model(pairs, n_real, seed, real=True, rmax=0.95):
-    rng = np.random.default_rng(seed)
-    p = np.r_[rng.uniform(0.3, rmax, pairs) * np.exp(1j * rng.uniform(0.1, 3.0, pairs)),
-              rng.uniform(-0.9, 0.9, n_real)]
-    R = rng.standard_normal(p.size) + 1j * rng.standard_normal(p.size)
-    if real:
-        R[pairs:] = R[pairs:].real
-    return ModalSSM(p, R, 0.2, real=real)
+    return exact_model(pairs, n_real, seed, real=real, rmax=rmax, rmin=0.3, d0=0.2)
 
 
 def hinf(m1, m2, M=1 << 14):
@@ -106,3 +104,17 @@ def test_batched_models():
     for c in range(2):
         one = balanced_truncation(ModalSSM(p[c], R[c], 0.1 * (c + 1)), 4)
         np.testing.assert_allclose(r.stats["hsv"][c], one.stats["hsv"], rtol=1e-12)
+
+
+@given(seed=st.integers(0, 2**32 - 1), pairs=st.integers(1, 4), n_real=st.integers(0, 3),
+       rmax=st.floats(0.4, 0.97))
+def test_property_bounds_and_stability(seed, pairs, n_real, rmax):
+    """The bound theorem on hypothesis-drawn stable real models, every reduced order."""
+    m = random_model(pairs, n_real, seed=seed, rmax=rmax)
+    floor = 1e3 * EPS * balanced_truncation(m, 1).stats["hsv"][0]
+    for d in range(1, m.real_order):
+        r = balanced_truncation(m, d)
+        E = hinf(m, r.value, M=1 << 13)
+        assert E <= r.stats["bt_upper"] * (1 + 1e-9) + floor
+        assert r.stats["aak_lower"] <= E * (1 + 1e-2) + floor  # grid slack at M = 2^13
+        assert r.value.is_stable and r.value.real_order == d

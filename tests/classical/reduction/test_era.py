@@ -19,14 +19,16 @@ from numlearn.classical.reduction.modal import ModalSSM, filter_errors
 from numlearn.classical.reduction.prony import prony
 
 
-def exact_model(pairs, n_real, seed=0, real=True, rmax=0.97):
+def exact_model(pairs, n_real, seed=0, real=True, rmax=0.97, rmin=0.6, d0=0.3):
+    """Poles of radius in [rmin, rmax] and angle in [0.1, 3], real poles in [-0.9, 0.9],
+    Gaussian residues (real for the real poles of a real model)."""
     rng = np.random.default_rng(seed)
-    p = np.r_[rng.uniform(0.6, rmax, pairs) * np.exp(1j * rng.uniform(0.1, 3.0, pairs)),
+    p = np.r_[rng.uniform(rmin, rmax, pairs) * np.exp(1j * rng.uniform(0.1, 3.0, pairs)),
               rng.uniform(-0.9, 0.9, n_real)]
     R = rng.standard_normal(p.size) + 1j * rng.standard_normal(p.size)
     if real:
         R[pairs:] = R[pairs:].real
-    return ModalSSM(p, R, 0.3 if real else 0.3 - 0.1j, real=real)
+    return ModalSSM(p, R, d0 if real else d0 - 0.1j, real=real)
 
 
 CASES = [(1, 0), (0, 2), (2, 0), (1, 2), (3, 0), (2, 3), (3, 2), (4, 0)]  # real order 2..8
