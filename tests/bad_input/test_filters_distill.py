@@ -82,6 +82,7 @@ def test_aaa_filter(kwargs, exc, name):
     ({"method": "era", "real": False}, ValueError, "`real=False`"),
     ({"method": "bt", "n_high": 3}, TypeError, "`options`.*n_high"),
     ({"method": "aaa", "rows": 20}, TypeError, "`options`.*rows"),
+    ({"method": "bt_modal", "n_high": 2}, ValueError, "`n_high`"),
     ({"bounds": 1}, TypeError, "`bounds`"),
 ])
 def test_distill(kwargs, exc, name):

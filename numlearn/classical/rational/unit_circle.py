@@ -21,18 +21,25 @@ that measured best (frequency-domain poles, time-domain residues).
 
 Order accounting
 ----------------
-``d`` counts **complex modes** (``ModalSSM.order``) of conjugate-pair modes.  For a
-real filter (``real=True``) each mode is a conjugate pair, :math:`h_t =
-\operatorname{Re}\sum_n R_n\lambda_n^{t-1}`, so ``d`` modes are real order (McMillan
-degree) ``2d``: AAA is run to type ``(2d, 2d)`` (``2d + 1`` support points), the poles
-are made conjugate-symmetric, and one pole of each pair is kept.  A real pole takes a
-mode of its own (and one real state), so with ``budget="real_order"`` (default) the
-model has real order ``<= 2d`` -- the budget the Hankel bounds speak of, and ERA's --
-but up to ``2d`` modes when AAA returns real poles (completely monotone filters).  With
-``budget="modes"`` at most ``d`` modes are kept: the ``d`` of largest energy
-:math:`|R_n| (\sum_{t<L-1}|\lambda_n|^{2t})^{1/2}` (from a first residue fit), in
-competition with a type-``(d, d)`` AAA fit, the one with the smaller time-domain
-residual winning; the count dropped is ``modes_trimmed``.  For complex filters
+``d`` counts **complex modes** (``ModalSSM.order``).  For a real filter
+(``real=True``) each mode is a conjugate pair, :math:`h_t =
+\operatorname{Re}\sum_n R_n\lambda_n^{t-1}`, so the budget is real order (McMillan
+degree) ``2d``, the order the Hankel bounds and ERA speak of; a real pole takes one
+real state.  AAA's greedy choice of support points does not respect the conjugate
+symmetry of the samples (:math:`G(\bar w) = \overline{G(w)}`), so at reduced order its
+poles are *not* conjugate-symmetric (measured on the Hyena and power-law families:
+imaginary parts of "pairs" differing by 10 to 100 %).  Two candidates are therefore
+formed and the one with the smaller time-domain least-squares residual kept:
+
+* type ``(2d, 2d)`` (``2d + 1`` support points), when its poles are
+  conjugate-symmetric to ``1e-6`` relative (exact or nearly exact data): one pole per
+  pair, real poles alone -- the candidate that recovers an exact filter of ``d`` pairs;
+* type ``(d, d)``: every pole one mode (folded into the upper half plane), real order
+  ``<= 2d`` whatever the symmetry.
+
+(Keeping one of each "pair" of an asymmetric type-``(2d, 2d)`` fit would spend real
+order up to ``4d``.)  ``stats["aaa_terms"]`` shows which candidate won (``2d + 1`` or
+``d + 1`` support points, fewer when AAA met its tolerance).  For complex filters
 (``real=False``) AAA runs to type ``(d, d)``.
 
 Stability
@@ -120,36 +127,40 @@ def check_filters(h: ArrayLike, d: Any, *, real: bool = True, name: str = "h"
     return arr, d, single
 
 
-def conjugate_modes(poles: NDArray[np.complex128], *, tol: float = 1e-8
-                    ) -> NDArray[np.complex128]:
-    """One pole per conjugate pair (upper half plane) plus the real poles.
+def conjugate_modes(poles: NDArray[np.complex128], *, tol: float = 1e-6
+                    ) -> NDArray[np.complex128] | None:
+    """One pole per conjugate pair (upper half plane) plus the real poles, or None when
+    ``poles`` is not conjugate-symmetric to ``tol`` (relative).
 
-    Poles with ``|Im| <= tol |p|`` are real (imaginary part set to 0).  Each lower
-    pole is matched to the nearest unmatched upper pole within ``sqrt(tol)`` relative
-    distance and the pair averaged (``(p + conj(q))/2``); an unmatched lower pole stands
-    for its conjugate.  Sorted by decreasing modulus.
+    A pole with ``|Im p| <= tol |p|`` is real; each remaining pole in the upper half
+    plane is matched to the nearest unmatched one in the lower half (distance to its
+    conjugate ``<= tol |p|``) and the pair averaged, ``(p + conj(q))/2``.  Sorted by
+    decreasing modulus.
     """
     p = np.asarray(poles, dtype=np.complex128).ravel()
-    scale = np.maximum(np.abs(p), np.finfo(float).tiny)
-    is_real = np.abs(p.imag) <= tol * scale
-    reals = p[is_real].real.astype(np.complex128)
-    upper = list(p[~is_real & (p.imag > 0)])
-    lower = p[~is_real & (p.imag < 0)].conj()
-    used = [False] * len(upper)
-    out: list[complex] = []
-    for q in lower:
-        best, dist = -1, np.inf
-        for i, u in enumerate(upper):
-            if not used[i] and abs(u - q) < dist:
-                best, dist = i, abs(u - q)
-        if best >= 0 and dist <= np.sqrt(tol) * max(abs(q), 1e-300) + 1e-300:
-            used[best] = True
-            out.append(0.5 * (upper[best] + q))
-        else:
-            out.append(q)
-    out.extend(u for i, u in enumerate(upper) if not used[i])
-    modes = np.concatenate([np.asarray(out, dtype=np.complex128), reals])
+    scale = np.abs(p)
+    real = np.abs(p.imag) <= tol * scale
+    upper, lower = p[~real & (p.imag > 0)], p[~real & (p.imag < 0)]
+    if upper.size != lower.size:
+        return None
+    out = [complex(v) for v in p[real].real]
+    free = np.ones(lower.size, dtype=bool)
+    for u in upper:
+        dist = np.where(free, np.abs(lower.conj() - u), np.inf)
+        j = int(np.argmin(dist)) if dist.size else -1
+        if j < 0 or dist[j] > tol * abs(u):
+            return None
+        free[j] = False
+        out.append(complex(0.5 * (u + lower[j].conj())))
+    modes = np.asarray(out, dtype=np.complex128)
     return modes[np.argsort(-np.abs(modes), kind="stable")]
+
+
+def _fold(poles: NDArray[np.complex128]) -> NDArray[np.complex128]:
+    """Every pole one mode: into the upper half plane, nearly real ones made real."""
+    p = np.asarray(poles, dtype=np.complex128)
+    p = np.where(p.imag < 0, p.conj(), p)
+    return np.where(np.abs(p.imag) <= 1e-12 * np.abs(p), p.real + 0j, p)
 
 
 def _stabilise(lam: NDArray[np.complex128], stability: str) -> tuple[NDArray[np.complex128], int]:
@@ -164,34 +175,6 @@ def _stabilise(lam: NDArray[np.complex128], stability: str) -> tuple[NDArray[np.
     return lam, n_bad
 
 
-def _mode_energy(h: NDArray[Any], lam: NDArray[np.complex128], real: bool) -> NDArray[np.float64]:
-    L = h.shape[-1]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        model = fit_residues(h, lam, real=real, allow_unstable=True)
-    res = np.atleast_2d(model.residues)
-    r2 = np.abs(lam) ** 2
-    with np.errstate(divide="ignore", invalid="ignore"):
-        geo = np.where(np.isclose(r2, 1.0), L - 1.0, (1.0 - r2 ** (L - 1)) / (1.0 - r2))
-    return (np.abs(res) * np.sqrt(np.abs(geo))).sum(axis=0)
-
-
-def _select(h: NDArray[Any], raw: NDArray[np.complex128], d: int, real: bool,
-            stability: str) -> tuple[NDArray[np.complex128], int, int]:
-    """Modes (at most ``d``; ``d = None``: all) from the AAA poles ``raw`` (w-plane)."""
-    with np.errstate(divide="ignore", invalid="ignore"):
-        lam = 1.0 / raw
-    lam = lam[np.isfinite(lam)]
-    modes, n_bad = _stabilise(conjugate_modes(lam) if real else lam, stability)
-    trimmed = 0
-    if d is not None and modes.size > d:
-        energy = _mode_energy(h, modes, real)
-        keep = np.sort(np.argsort(-energy, kind="stable")[:d])
-        trimmed = modes.size - d
-        modes = modes[keep]
-    return modes, n_bad, trimmed
-
-
 def _misfit(h: NDArray[Any], modes: NDArray[np.complex128], real: bool) -> float:
     if modes.size == 0:
         return float(np.linalg.norm(h[:, 1:]))
@@ -201,26 +184,40 @@ def _misfit(h: NDArray[Any], modes: NDArray[np.complex128], real: bool) -> float
     return float(np.linalg.norm(info["residual"]))
 
 
-def _poles_for(h: NDArray[Any], w: NDArray[np.complex128], G: NDArray[np.complex128],
-               d: int, real: bool, stability: str, budget: str, options: dict[str, Any]
-               ) -> tuple[NDArray[np.complex128], int, int, int]:
-    """AAA poles -> modes for the filters ``h`` (one row, or a shared group).
+def _modes(raw: NDArray[np.complex128], stability: str, pairs: bool | None
+           ) -> tuple[NDArray[np.complex128], int] | None:
+    """AAA poles (w-plane) -> modes (lambda-plane) after the stability rule; ``pairs``:
+    True (symmetric pairs or None), False (fold), None (complex filters: as is)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lam = 1.0 / raw
+    lam = lam[np.isfinite(lam)]
+    if pairs is True:
+        sym = conjugate_modes(lam)
+        if sym is None:
+            return None
+        lam = sym
+    elif pairs is False:
+        lam = _fold(lam)
+    return _stabilise(lam, stability)
 
-    ``budget="modes"``: when the type-``(2d, 2d)`` fit has more than ``d`` modes (real
-    poles), the trimmed set competes with a type-``(d, d)`` fit (at most ``d`` poles,
-    hence modes); the one with the smaller time-domain residual wins.
-    """
-    n_poles = 2 * d if real else d
-    fit = aaa(w, G, degree=n_poles, **options)
-    cap = d if budget == "modes" else None
-    modes, n_bad, trimmed = _select(h, fit.value.poles(), cap, real, stability)
-    terms = fit.value.nodes.size
-    if trimmed and real:
-        low = aaa(w, G, degree=d, **options)
-        alt, alt_bad, alt_trim = _select(h, low.value.poles(), d, real, stability)
-        if _misfit(h, alt, real) < _misfit(h, modes, real):
-            modes, n_bad, trimmed, terms = alt, alt_bad, alt_trim, low.value.nodes.size
-    return modes, n_bad, trimmed, terms
+
+def _poles_for(h: NDArray[Any], w: NDArray[np.complex128], G: NDArray[np.complex128],
+               d: int, real: bool, stability: str, options: dict[str, Any]
+               ) -> tuple[NDArray[np.complex128], int, int]:
+    """AAA poles -> modes for the filters ``h`` (one row, or a shared group): the
+    candidates of the module Notes, the smaller time-domain residual winning."""
+    low = aaa(w, G, degree=d, **options)
+    if not real:
+        modes, n_bad = _modes(low.value.poles(), stability, None)  # type: ignore[misc]
+        return modes, n_bad, low.value.nodes.size
+    best = _modes(low.value.poles(), stability, False)
+    assert best is not None
+    terms = low.value.nodes.size
+    high = aaa(w, G, degree=2 * d, **options)
+    sym = _modes(high.value.poles(), stability, True)
+    if sym is not None and _misfit(h, sym[0], real) < _misfit(h, best[0], real):
+        best, terms = sym, high.value.nodes.size
+    return best[0], best[1], terms
 
 
 def _fit(h: NDArray[Any], poles: list[NDArray[np.complex128]], real: bool,
@@ -252,7 +249,6 @@ def aaa_filter(
     shared_poles: bool = False,
     rtol: float | None = None,
     tail: int = 0,
-    budget: str = "real_order",
 ) -> Result:
     r"""Distil filters into ``d``-mode modal models by AAA on the unit circle.
 
@@ -292,22 +288,19 @@ def aaa_filter(
         distillation paper; ``tail = L`` keeps the model's response beyond the window
         (and so its transfer function, ``hinf_model``) bounded when AAA places poles
         next to the unit circle, at a small cost in ``rel_l2`` on the window.
-    budget : {"real_order", "modes"}
-        Real filters: real order ``<= 2d`` (up to ``2d`` modes if poles are real), or
-        at most ``d`` modes (module Notes).
 
     Returns
     -------
     Result
         ``value``: a :class:`ModalSSM` (channels ``C``; real order at most ``2d``,
-        modes at most ``d`` unless real poles occur (``budget``); fewer when AAA meets
-        its tolerance earlier, filters with fewer modes padded by
-        zero modes, pole 0 and residue 0; unbatched for 1-D ``h``).  ``stats``:
+        up to ``2d`` modes only when they are real poles of a symmetric fit; fewer
+        when AAA meets its tolerance earlier; filters with fewer modes padded by zero
+        modes, pole 0 and residue 0; unbatched for 1-D ``h``).  ``stats``:
         ``seconds``, ``order`` (of the model), ``real_order`` (of the model),
-        ``aaa_terms`` (support points per AAA run), ``unstable_poles`` (modes with
-        :math:`|\lambda| \ge 1` found by AAA, per filter; a conjugate pair counts
-        once), ``modes_trimmed``, ``rel_l2``, ``hinf`` (per filter, from
-        ``filter_errors``), ``M``, ``rho``.
+        ``aaa_terms`` (support points of the winning AAA fit, per run),
+        ``unstable_poles`` (modes with :math:`|\lambda| \ge 1` found by AAA, per
+        filter; a conjugate pair counts once), ``rel_l2``, ``hinf``, ``hinf_model``
+        (per filter, from ``filter_errors``), ``M``, ``rho``.
 
     Notes
     -----
@@ -328,7 +321,6 @@ def aaa_filter(
     if rtol is not None:
         rtol = check_positive(rtol, "rtol", allow_zero=True)
     tail = check_int(tail, "tail", minimum=0)
-    budget = check_choice(budget, "budget", ("real_order", "modes"))
     n_poles = 2 * d if real else d
     if M < n_poles + 2:
         raise ValueError(f"`M` must exceed the {n_poles + 1} AAA support points, got {M}.")
@@ -339,21 +331,19 @@ def aaa_filter(
     options: dict[str, Any] = {} if rtol is None else {"rtol": rtol}
 
     n_bad = np.zeros(C, dtype=int)
-    trimmed = np.zeros(C, dtype=int)
     terms = []
     poles: list[NDArray[np.complex128]] = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)   # AAA's own convergence notes
         if shared_poles:
-            modes, nb, tr, m = _poles_for(hh, w, G.T, d, real, stability, budget,
-                                        options)
-            n_bad[:], trimmed[:] = nb, tr
+            modes, nb, m = _poles_for(hh, w, G.T, d, real, stability, options)
+            n_bad[:] = nb
             terms.append(m)
             poles = [modes] * C
         else:
             for c in range(C):
-                modes, n_bad[c], trimmed[c], m = _poles_for(hh[c:c + 1], w, G[c], d, real,
-                                                            stability, budget, options)
+                modes, n_bad[c], m = _poles_for(hh[c:c + 1], w, G[c], d, real, stability,
+                                                options)
                 terms.append(m)
                 poles.append(modes)
     total_bad = int(n_bad.sum()) if not shared_poles else int(n_bad[0])
@@ -377,7 +367,6 @@ def aaa_filter(
         "real_order": model.real_order,
         "aaa_terms": np.asarray(terms),
         "unstable_poles": n_bad[0] if single else n_bad,
-        "modes_trimmed": trimmed[0] if single else trimmed,
         "rel_l2": errors["rel_l2"][0] if single else errors["rel_l2"],
         "hinf": errors["hinf"][0] if single else errors["hinf"],
         "M": M,

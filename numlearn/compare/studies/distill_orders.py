@@ -34,6 +34,7 @@ from numlearn.compare.harness import check_output_path
 from numlearn.problems.filters import FILTER_FAMILIES, filter_bank
 
 __all__ = [
+    "STUDY_METHODS",
     "STUDY_ORDERS",
     "distill_orders",
     "distill_orders_report",
@@ -43,6 +44,10 @@ __all__ = [
 
 #: Complex modes per filter in the study (real order twice that).
 STUDY_ORDERS = (2, 4, 8, 16, 32)
+
+#: The routes compared: those of ``distill``, and ``"aaa_tail"`` (unit-circle AAA whose
+#: residue fit also asks the model to vanish on ``[L, 2L)``, ``tail = L``).
+STUDY_METHODS = (*DISTILL_METHODS, "aaa_tail")
 
 
 def _names(values: Any, known: Sequence[str], name: str) -> list[str]:
@@ -72,14 +77,15 @@ def distill_orders(
     orders : sequence of int
         Complex modes ``d`` (each with ``4 d + 2 <= L``).
     methods : str or sequence of str, optional
-        Of ``"aaa"``, ``"era"``, ``"bt"`` (default all).
+        Of :data:`STUDY_METHODS` (default all).
     C, L, seed : int
         Filters per family, taps, seed of the banks.
 
     Returns
     -------
     list of dict
-        Keys ``family``, ``method``, ``d``, ``real_order`` (the models' largest),
+        Keys ``family``, ``method``, ``d``, ``real_order`` (the largest McMillan degree
+        over the bank's models),
         ``rel_l2``, ``hinf`` (of the model's transfer function, ``hinf_model`` of
         ``distill``), ``hinf_window`` (of the windowed difference, ``hinf``),
         ``sigma_next``, ``bt_bound``, ``ratio`` (``hinf / sigma_next``), each the
@@ -87,7 +93,7 @@ def distill_orders(
         AAA only, summed); ``seconds`` (fit time per filter); ``status``.
     """
     families = _names(families, list(FILTER_FAMILIES), "families")
-    methods = _names(methods, list(DISTILL_METHODS), "methods")
+    methods = _names(methods, list(STUDY_METHODS), "methods")
     C = check_int(C, "C", minimum=1)
     L = check_int(L, "L", minimum=8)
     seed = check_int(seed, "seed", minimum=0)
@@ -106,7 +112,9 @@ def distill_orders(
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", RuntimeWarning)
                     t0 = time.perf_counter()
-                    res = distill(h, d, method=method, bounds=False)
+                    opts = {"tail": L} if method == "aaa_tail" else {}
+                    res = distill(h, d, method=method.removesuffix("_tail"), bounds=False,
+                                  **opts)
                     sec = (time.perf_counter() - t0) / C
                 hinf = np.asarray(res.stats["hinf_model"])
                 hinf_win = np.asarray(res.stats["hinf"])
@@ -114,7 +122,7 @@ def distill_orders(
                     ratio = np.where(aak > 0, hinf / aak, np.inf)
                 rows.append({
                     "family": fam, "method": method, "d": d,
-                    "real_order": int(res.stats["real_order"]),
+                    "real_order": int(np.max(res.stats["real_order"])),
                     "rel_l2": float(np.median(res.stats["rel_l2"])),
                     "rel_l2_max": float(np.max(res.stats["rel_l2"])),
                     "hinf": float(np.median(hinf)),
@@ -163,7 +171,7 @@ def plot_distill_orders(rows: Sequence[dict[str, Any]], path: str | Path | None 
     families = list(dict.fromkeys(r["family"] for r in rows))
     fig = _figure(figsize=(3.6 * len(families), 6.0))
     axes = fig.subplots(2, len(families), squeeze=False)
-    styles = {"aaa": "-o", "era": "-s", "bt": "-^"}
+    styles = {"aaa": "-o", "era": "-s", "bt": "-^", "bt_modal": "--^", "aaa_tail": "--o"}
     for j, fam in enumerate(families):
         sub = [r for r in rows if r["family"] == fam]
         top, bottom = axes[0][j], axes[1][j]

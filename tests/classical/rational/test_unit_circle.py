@@ -113,11 +113,28 @@ def test_unstable_poles_are_reported_never_silently_kept(rule):
 
 
 def test_conjugate_modes_pairs_and_reals():
-    p = np.array([0.5 + 0.3j, 0.5 - 0.3j + 1e-12, 0.2, -0.4 + 1e-14j, 0.1 - 0.6j])
+    p = np.array([0.5 + 0.3j, 0.5 - 0.3j + 1e-12, 0.2, -0.4 + 1e-14j, 0.1 - 0.6j, 0.1 + 0.6j])
     modes = conjugate_modes(p)
-    assert modes.size == 4
     np.testing.assert_allclose(np.sort_complex(modes),
                                np.sort_complex([0.5 + 0.3j, 0.2, -0.4, 0.1 + 0.6j]), atol=1e-11)
+    # not symmetric: a lone complex pole, or partners too far apart
+    assert conjugate_modes(np.array([0.5 + 0.3j, 0.2])) is None
+    assert conjugate_modes(np.array([0.5 + 0.3j, 0.5 - 0.31j])) is None
+
+
+@pytest.mark.parametrize("family", ["hyena_slow", "power_law"])
+def test_real_order_budget_at_reduced_order(family):
+    # AAA's poles are not conjugate-symmetric at reduced order; the model must still
+    # have McMillan degree <= 2d (d conjugate-pair modes).
+    h = filter_bank(family, 2, 300).h
+    for d in (2, 5):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            res = aaa_filter(h, d)
+        for c in range(2):
+            p, r = res.value.poles[c], res.value.residues[c]
+            live = r != 0
+            assert np.sum(np.where(p[live].imag == 0, 1, 2)) <= 2 * d
 
 
 @pytest.mark.parametrize("family", ["hyena_fast", "power_law"])

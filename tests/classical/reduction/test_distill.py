@@ -17,7 +17,7 @@ from numlearn.classical.reduction.distill import distill
 from numlearn.classical.reduction.modal import ModalSSM, filter_errors
 from numlearn.problems.filters import filter_bank, random_modal_filters
 
-METHODS = ["aaa", "era", "bt"]
+METHODS = ["aaa", "era", "bt", "bt_modal"]
 
 
 def _match(found, exact):
@@ -79,6 +79,24 @@ def test_balanced_truncation_upper_bound(family):
         assert res.stats["hinf_over_sigma"] >= 1 - 1e-9
 
 
+@pytest.mark.parametrize("family", ["hyena_slow", "power_law"])
+def test_modal_balanced_truncation_bound_against_the_intermediate_model(family):
+    # BT of the ERA model H_high: ||H - Hhat|| <= ||H - H_high|| + 2 sum sigma_j(H_high),
+    # sigma_j(H_high) from the model's closed-form Gramians (balanced_truncation's hsv).
+    h = filter_bank(family, 1, 160, seed=3).h[0]
+    for d in (2, 4):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            res = distill(h, d, method="bt_modal")
+            from numlearn.classical.reduction.balanced import balanced_truncation
+            from numlearn.classical.reduction.era import era
+            high = era(h, res.stats["n_high"], refit=True).value
+            hsv = balanced_truncation(high, 2 * d).stats["hsv"]
+        hinf = filter_errors(h, res.value, M=8 * h.size)["hinf_model"]
+        bound = 2 * np.sum(hsv[2 * d:]) + filter_errors(h, high, M=8 * h.size)["hinf_model"]
+        assert hinf <= bound * (1 + 1e-8)
+
+
 def test_stats_and_single_filter():
     h = random_modal_filters(1, 100, 2, seed=5).h[0]
     res = distill(h, 2)
@@ -89,3 +107,30 @@ def test_stats_and_single_filter():
     assert res.method == "distill/aaa"
     res = distill(np.stack([h, 2 * h]), 2, method="era", bounds=False)
     assert res.stats["rel_l2"].shape == (2,) and "sigma_next" not in res.stats
+
+
+@pytest.mark.parametrize("method", METHODS)
+def test_real_order_budget(method):
+    # d complex modes = real order 2d; real poles (power law) take one real state each.
+    h = filter_bank("power_law", 2, 200).h
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        res = distill(h, 3, method=method)
+    assert res.stats["real_order"].shape == (2,)
+    assert np.all(res.stats["real_order"] <= 6) and np.all(res.stats["real_order"] >= 1)
+
+
+def test_bt_modal_stops_at_the_numerical_order():
+    # A mode with residue 0 is unobservable: its Hankel singular values are 0, so
+    # balanced_truncation refuses the full real order 6 and the channel is truncated
+    # at the largest order it accepts (4), which is exact; reported in the message.
+    from numlearn.classical.reduction.distill import _truncate
+
+    high = ModalSSM([[0.9 * np.exp(0.3j), 0.6 * np.exp(2.0j), 0.5 * np.exp(1.0j)]],
+                    [[1.0 + 0.5j, -0.7j, 0.0]], [0.2])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        inner, model = _truncate(high, 6)
+    assert "lower order" in inner.message
+    h = high.impulse_response(300)
+    assert filter_errors(h, model)["rel_l2"][0] <= 1e-12
