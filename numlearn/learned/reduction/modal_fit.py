@@ -86,7 +86,7 @@ from numlearn.learned.optim import AdamCosine
 __all__ = ["FIT_METHODS", "INITS", "fit_modal", "varpro_residues"]
 
 FIT_METHODS = ("adamw", "varpro-adam", "varpro-lm")
-INITS = ("ring", "aaa", "era", "bt")
+INITS = ("ring", "aaa", "era", "bt", "bt_modal")
 _DEFAULT_STEPS = {"adamw": 30000, "varpro-adam": 1000, "varpro-lm": 200}
 _DEFAULT_LR = {"adamw": 6e-4, "varpro-adam": 1e-3}
 
@@ -250,10 +250,9 @@ def _classical_init(init: Any, h: np.ndarray, d: int) -> tuple[ModalSSM, float]:
         return init, 0.0
     from numlearn.classical.reduction.distill import distill
 
-    opts = {"budget": "modes"} if init == "aaa" else {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        model = distill(h, d, method=init, bounds=False, **opts).value
+        model = distill(h, d, method=init, bounds=False).value
     return model, time.perf_counter() - t0
 
 
@@ -315,11 +314,11 @@ def fit_modal(
         and ``device``.
     d : int
         Complex (conjugate-pair) modes per filter.
-    init : {"ring", "aaa", "era", "bt"} or ModalSSM
+    init : {"ring", "aaa", "era", "bt", "bt_modal"} or ModalSSM
         ``"ring"``: the authors' random ring (:class:`ModalFilter`, seeded);
-        ``"aaa"``, ``"era"``, ``"bt"``: the classical
-        :func:`~numlearn.classical.reduction.distill.distill` poles and residues (AAA
-        with ``budget="modes"``); or a real ModalSSM.  Modes beyond ``d`` (the least
+        ``"aaa"``, ``"era"``, ``"bt"``, ``"bt_modal"``: the classical
+        :func:`~numlearn.classical.reduction.distill.distill` poles and residues; or a
+        real ModalSSM.  Modes beyond ``d`` (the least
         energetic) are dropped, missing ones come from the ring with zero residues.
     method : {"adamw", "varpro-adam", "varpro-lm"}
     steps : int, optional
