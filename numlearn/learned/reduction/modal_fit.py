@@ -1,0 +1,551 @@
+r"""Fitting batched modal filters to long convolution filters (learned distillation).
+
+:func:`fit_modal` fits ``C`` filters ``h`` (length ``L``) by ``d`` conjugate-pair modes
+each (:class:`~numlearn.learned.layers.modal.ModalFilter`, ``|lambda| < 1`` by the
+parametrisation) and returns the classical
+:class:`~numlearn.classical.reduction.modal.ModalSSM`.  The objective is the window
+error :math:`\sum_{t<L}(h_t - \hat h_t)^2` (the authors' MSE over taps ``1..L-1`` when
+``h_0`` is copied).
+
+Methods
+-------
+``"adamw"``
+    The Laughing Hyena distillation notebook's recipe (arXiv 2310.18780; savanna
+    ``notebooks/distill.ipynb``): all parameters by AdamW (lr ``6e-4``, betas
+    ``(0.9, 0.99)``, no weight decay, so exactly Adam:
+    :class:`~numlearn.learned.optim.AdamCosine`), one cosine cycle to ``1e-6``, full
+    batch, loss the mean over ``C (L-1)`` taps.  With ``init="ring"`` and
+    ``constrain=False`` it is their routine (raw radius, poles free to leave the
+    disk); numlearn's default constrains the radius.
+``"varpro-adam"``, ``"varpro-lm"``
+    Variable projection (Golub & Pereyra 1973): given the poles the residues are linear,
+    so at every step they are the least-squares solution (column-scaled batched SVD of
+    the real Vandermonde ``[Re V, -Im V]``, ``V_tn = lambda_n^(t-1)``) and only the
+    ``2 d`` pole parameters per filter are optimised, on the projected functional
+    :math:`\|P^\perp(\lambda) h\|^2 / \|h\|^2` per filter.  Adam differentiates it with
+    the residues held at their optimum (the gradient of the projected functional, by the
+    envelope theorem), and returns the best iterate (Adam with a decaying rate is not a
+    polisher: from an optimal start it wanders off).  Levenberg-Marquardt uses the
+    full Golub-Pereyra Jacobian :math:`J = -P^\perp (\partial_p A) x -
+    (A^+)^T(\partial_p A)^T r` (Kaufman's simplification, the first term only, stalled
+    far from the solution), block diagonal over the filters: one damped Gauss-Newton
+    step per filter per iteration, batched, with the damping rules of
+    :class:`~numlearn.learned.optim.LevenbergMarquardt` (Marquardt's
+    diagonal scaling, ``mu`` divided by 5 on success, multiplied by 5 on failure; one
+    trial per step).  Cost per step ``O(C L d^2)``.
+
+Losses (:func:`numlearn.learned.layers.modal.window_sq_errors`): ``"time"`` (the
+taps), ``"fft"`` (Parseval with the closed-form DFT of the truncated modal filter,
+``rfft``-weighted; stable: absolute error about ``eps ||h||``) and ``"gram"``
+(``||h||^2 - 2 <h, hhat> + ||hhat||^2`` with ``||hhat||^2`` from geometric-sum Gram
+matrices, ``O(d^2)`` per filter and no ``L``; it cancels catastrophically once the
+error is below about ``sqrt(eps) ||h||``, so it is an oracle, not an objective).
+
+References
+----------
+S. Massaroli et al., "Laughing Hyena Distillery: Extracting Compact Recurrences From
+Convolutions", NeurIPS 2023, arXiv 2310.18780.
+G. H. Golub and V. Pereyra, "The differentiation of pseudo-inverses and nonlinear least
+squares problems whose variables separate", SIAM J. Numer. Anal. 10 (1973) 413,
+doi:10.1137/0710036.
+L. Kaufman, "A variable projection method for solving separable nonlinear least squares
+problems", BIT 15 (1975) 49, doi:10.1007/BF01932995.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import warnings
+from typing import Any
+
+import numpy as np
+import torch
+from torch import Tensor
+
+from numlearn._core.result import Result, Status
+from numlearn._core.validation import (
+    as_float_array,
+    check_choice,
+    check_flag,
+    check_int,
+    check_positive,
+)
+from numlearn.classical.reduction.modal import ModalSSM, filter_errors
+from numlearn.learned.layers.base import _check_device, _check_dtype, check_tensor
+from numlearn.learned.layers.flat import FlatParameters
+from numlearn.learned.layers.modal import (
+    LOG_TINY,
+    LOSSES,
+    R_MAX,
+    ModalFilter,
+    _rfft_weights,
+)
+from numlearn.learned.optim import AdamCosine
+
+__all__ = ["FIT_METHODS", "INITS", "fit_modal", "varpro_residues"]
+
+FIT_METHODS = ("adamw", "varpro-adam", "varpro-lm")
+INITS = ("ring", "aaa", "era", "bt", "bt_modal")
+_DEFAULT_STEPS = {"adamw": 30000, "varpro-adam": 1000, "varpro-lm": 200}
+_DEFAULT_LR = {"adamw": 6e-4, "varpro-adam": 1e-3}
+
+
+# ------------------------------------------------------------------- variable projection
+def _basis(a: Tensor, b: Tensor, T: int) -> tuple[Tensor, Tensor, Tensor]:
+    """``mag, cos, sin`` of ``lambda^t``, ``t = 0..T-1``, each (C, d, T)."""
+    t = torch.arange(T, dtype=a.dtype, device=a.device)
+    ang = b[..., None] * t
+    at = a[..., None] * t
+    # |lambda|^t below 1e-150 (column entries <= 1 at t = 0) is set to zero: it cannot
+    # change any inner product in float64, and subnormal numbers slow LAPACK down 50x
+    mag = torch.where(at > LOG_TINY, torch.exp(at.clamp(min=LOG_TINY)), torch.zeros_like(at))
+    return mag, torch.cos(ang), torch.sin(ang)
+
+
+def _solve(A: Tensor, y: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+    """Least squares ``A x = y`` per filter (A (C, T, k)) by a column-scaled SVD with the
+    cutoff ``eps max(T, k) s_max``.  Returns ``x`` (C, k), the range basis ``U`` (C, T, k)
+    with dropped directions zeroed, and ``pinv_t`` (C, T, k), ``(A^+)^T`` (the
+    pseudo-inverse's transpose, for Golub-Pereyra's Jacobian)."""
+    eps = torch.finfo(A.dtype).eps
+    scale = torch.linalg.vector_norm(A, dim=1, keepdim=True)
+    scale = torch.where(scale > 0, scale, torch.ones_like(scale))
+    U, s, Vh = torch.linalg.svd(A / scale, full_matrices=False)
+    keep = s > eps * max(A.shape[1], A.shape[2]) * s[:, :1]
+    inv = torch.where(keep, 1.0 / torch.where(keep, s, torch.ones_like(s)), torch.zeros_like(s))
+    uy = torch.einsum("ctk,ct->ck", U, y) * inv
+    x = torch.einsum("ckj,ck->cj", Vh, uy) / scale[:, 0]
+    pinv_t = (U * inv[:, None, :]) @ (Vh / scale)
+    return x, U * keep[:, None, :], pinv_t
+
+
+def _projected(a: Tensor, b: Tensor, y: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+    """Residues (C, 2d) ``[Re R, Im R]``, fitted taps (C, T) and the range basis, for the
+    target taps ``y = h_1..h_(L-1)`` (no autograd through the solve)."""
+    mag, cos, sin = _basis(a, b, y.shape[1])
+    A = torch.cat([mag * cos, -mag * sin], dim=1).transpose(1, 2)          # (C, T, 2d)
+    x, U, _ = _solve(A.detach(), y)
+    return x, (A @ x[..., None])[..., 0], U
+
+
+def varpro_residues(filt: ModalFilter, h: Tensor) -> Tensor:
+    """The least-squares residues for the filter's current poles, complex (C, d)
+    (time-domain fit on taps ``1..L-1``; the inner solve of variable projection)."""
+    h = filt.check_target(h)
+    with torch.no_grad():
+        a, b = filt.log_poles()
+        mag, cos, sin = _basis(a, b, h.shape[1] - 1)
+        A = torch.cat([mag * cos, -mag * sin], dim=1).transpose(1, 2)
+        x, _, _ = _solve(A, h[:, 1:])
+    d = filt.order
+    return torch.complex(x[:, :d], x[:, d:])
+
+
+class _PoleView:
+    """Pole parameters ``p = [radius parameter, theta]`` (C, 2d) of a ModalFilter and
+    the map to ``(log r, angle)`` with its derivative (chain rule for the Jacobian)."""
+
+    def __init__(self, filt: ModalFilter) -> None:
+        self.filt = filt
+        rad = filt.rho if filt.constrain else filt.r
+        self.p0 = torch.cat([rad.detach(), filt.theta.detach()], dim=1).clone()
+
+    def log_poles(self, p: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+        d = self.filt.order
+        rad, theta = p[:, :d], p[:, d:]
+        if self.filt.constrain:
+            a = math.log(self.filt.r_max) + torch.nn.functional.logsigmoid(rad)
+            return a, theta, torch.sigmoid(-rad)
+        a = torch.log(rad.abs())
+        return a, theta + math.pi * (rad < 0).to(rad.dtype), 1.0 / rad
+
+    def store(self, p: Tensor, residues: Tensor) -> None:
+        d = self.filt.order
+        with torch.no_grad():
+            (self.filt.rho if self.filt.constrain else self.filt.r).copy_(p[:, :d])
+            self.filt.theta.copy_(p[:, d:])
+            self.filt.residue_re.copy_(residues.real)
+            self.filt.residue_im.copy_(residues.imag)
+
+
+def _lm_step(view: _PoleView, p: Tensor, y: Tensor, hn2: Tensor, mu: Tensor,
+             sq: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+    """One batched Levenberg-Marquardt step on the projected residual (module notes);
+    returns the new ``p``, ``mu`` and per-filter squared errors."""
+    d = p.shape[1] // 2
+    a, b, da = view.log_poles(p)
+    mag, cos, sin = _basis(a, b, y.shape[1])
+    A = torch.cat([mag * cos, -mag * sin], dim=1).transpose(1, 2)
+    x, U, pinv_t = _solve(A, y)
+    xr, xi = x[:, :d, None], x[:, d:, None]
+    t = torch.arange(y.shape[1], dtype=y.dtype, device=y.device)
+    wave = mag * t
+    tc, ts = wave * cos, wave * sin                                         # t Re/Im lambda^t
+    D = torch.cat([(tc * xr - ts * xi) * da[..., None], -ts * xr - tc * xi], dim=1)
+    r = y - (A @ x[..., None])[..., 0]
+    # Golub-Pereyra: dr/dp_j = -P (dA/dp_j) x - (A^+)^T (dA/dp_j)^T r; (dA/dp_j)^T r has
+    # two entries (the mode's Re and Im columns): (t c, -t s) . r for d/da, (-t s, -t c) . r
+    cr = (tc * r[:, None, :]).sum(dim=2)
+    sr = (ts * r[:, None, :]).sum(dim=2)
+    E = torch.zeros(p.shape[0], 2 * d, 2 * d, dtype=p.dtype, device=p.device)
+    idx = torch.arange(d, device=p.device)
+    E[:, idx, idx] = cr * da
+    E[:, idx + d, idx] = -sr * da
+    E[:, idx, idx + d] = -sr
+    E[:, idx + d, idx + d] = -cr
+    D = D.transpose(1, 2)                                                   # (C, T, 2d)
+    PD = D - U @ (U.transpose(1, 2) @ D) + pinv_t @ E                       # = -J
+    JTJ = PD.transpose(1, 2) @ PD
+    g = (PD.transpose(1, 2) @ r[..., None])[..., 0]                         # = -J^T r
+    diag = JTJ.diagonal(dim1=1, dim2=2)
+    diag = torch.maximum(diag, 1e-12 * diag.amax(dim=1, keepdim=True) + 1e-300)
+    Lc, info = torch.linalg.cholesky_ex(JTJ + mu[:, None, None] * torch.diag_embed(diag))
+    ok = info == 0
+    eye = torch.eye(2 * d, dtype=p.dtype, device=p.device)
+    Lc = torch.where(ok[:, None, None], Lc, eye)
+    delta = torch.cholesky_solve(g[..., None], Lc)[..., 0]
+    trial = p + torch.where(ok[:, None], delta, torch.zeros_like(delta))
+    ta, tb, _ = view.log_poles(trial)
+    _, fit, _ = _projected(ta, tb, y)
+    sq_new = ((y - fit) ** 2).sum(dim=1) / hn2
+    good = ok & torch.isfinite(sq_new) & (sq_new < sq)
+    p = torch.where(good[:, None], trial, p)
+    sq = torch.where(good, sq_new, sq)
+    mu = torch.where(good, torch.clamp(mu / 5, min=1e-15),
+                     torch.where(ok, mu * 5, mu * 10)).clamp(max=1e12)
+    return p, mu, sq
+
+
+# ------------------------------------------------------------------------- fit_modal
+def _as_target(h: Any, d: Any, dtype: torch.dtype, device: torch.device) -> Tensor:
+    if isinstance(h, Tensor):
+        if h.is_complex():
+            raise TypeError("`h` is complex; fit_modal fits real filters (conjugate-pair "
+                            "modes): pass the real taps.")
+        h = check_tensor(h, "h", dtype=dtype, device=device, owner="fit_modal")
+    else:
+        arr = as_float_array(h, "h", ndim=(1, 2), allow_complex=False, finite=False)
+        if dtype != torch.float64 or arr.dtype != np.float64:
+            raise TypeError(f"`h` is a {arr.dtype} array but `dtype` is {dtype}; pass a "
+                            f"{dtype} tensor (numlearn never casts between float32 and "
+                            "float64 silently).")
+        h = torch.from_numpy(np.ascontiguousarray(arr, dtype=np.float64)).to(device)
+    if h.ndim not in (1, 2) or h.numel() == 0:
+        raise ValueError(f"`h` must have shape (L,) or (C, L), got {tuple(h.shape)}.")
+    if not bool(torch.isfinite(h).all()):
+        raise ValueError("`h` must be finite; it has NaN or inf taps.")
+    h = h[None] if h.ndim == 1 else h
+    d = check_int(d, "d", minimum=1)
+    if h.shape[1] - 1 < 2 * d:
+        raise ValueError(f"`d` = {d} modes need {2 * d} real unknowns per filter but `h` has "
+                         f"only {h.shape[1] - 1} taps after h_0; give at least {2 * d + 1} "
+                         "taps or fewer modes.")
+    return h
+
+
+def _classical_init(init: Any, h: np.ndarray, d: int) -> tuple[ModalSSM, float]:
+    t0 = time.perf_counter()
+    if isinstance(init, ModalSSM):
+        return init, 0.0
+    from numlearn.classical.reduction.distill import distill
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = distill(h, d, method=init, bounds=False).value
+    return model, time.perf_counter() - t0
+
+
+def _to_order(model: ModalSSM, h: np.ndarray, d: int, ring: ModalFilter,
+              r_max: float, constrain: bool) -> tuple[ModalSSM, int]:
+    """``model`` as ``(C, d)`` modes: most energetic ``d`` kept, missing/zero modes
+    taken from the random ring, radii above ``r_max`` pulled just inside it."""
+    C, L = h.shape
+    if not model.real:
+        raise ValueError("`init` must be a real ModalSSM (real=True).")
+    if model.channels not in (1, C):
+        raise ValueError(f"`init` has {model.channels} channels but `h` has {C} filters; "
+                         "give one channel per filter (or one shared).")
+    lam = np.broadcast_to(np.asarray(model.poles).reshape(-1, model.order), (C, model.order))
+    res = np.broadcast_to(np.asarray(model.residues).reshape(-1, model.order), (C, model.order))
+    r = np.abs(lam)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        tail = np.where(r < 1, (1 - r ** (2 * (L - 1))) / (1 - r ** 2), L - 1.0)
+    energy = np.abs(res) * np.sqrt(tail) * (r > 0)
+    order = np.argsort(-energy, axis=1, kind="stable")[:, :d]
+    ring_lam = ring.poles().detach().cpu().numpy()
+    lam_d = np.array(ring_lam)
+    res_d = np.zeros((C, d), dtype=np.complex128)
+    take = np.take_along_axis(energy, order, 1) > 0
+    k = order.shape[1]
+    lam_d[:, :k] = np.where(take, np.take_along_axis(lam, order, 1), ring_lam[:, :k])
+    res_d[:, :k] = np.where(take, np.take_along_axis(res, order, 1), 0)
+    cap = r_max * (1 - 1e-9) if constrain else 1 - 1e-9
+    rr = np.abs(lam_d)
+    clipped = int((rr > cap).sum())
+    lam_d = np.where(rr > cap, lam_d / rr * cap, lam_d)
+    return ModalSSM(lam_d, res_d, h[:, 0], real=True), clipped
+
+
+def fit_modal(
+    h: Any,
+    d: int,
+    *,
+    init: Any = "ring",
+    method: str = "varpro-lm",
+    steps: int | None = None,
+    lr: float | None = None,
+    loss: str = "time",
+    constrain: bool = True,
+    r_max: float = R_MAX,
+    train_feedthrough: bool = False,
+    hinf_weight: float = 0.0,
+    seed: int = 0,
+    progress: bool = True,
+    dtype: torch.dtype = torch.float64,
+    device: str | torch.device = "cpu",
+) -> Result:
+    r"""Fit ``d``-mode modal filters to ``h`` (module notes).
+
+    Parameters
+    ----------
+    h : array_like or Tensor, shape (L,) or (C, L)
+        Real filters, finite, ``L >= 2 d + 1``; a tensor must already have ``dtype``
+        and ``device``.
+    d : int
+        Complex (conjugate-pair) modes per filter.
+    init : {"ring", "aaa", "era", "bt", "bt_modal"} or ModalSSM
+        ``"ring"``: the authors' random ring (:class:`ModalFilter`, seeded);
+        ``"aaa"``, ``"era"``, ``"bt"``, ``"bt_modal"``: the classical
+        :func:`~numlearn.classical.reduction.distill.distill` poles and residues; or a
+        real ModalSSM.  Modes beyond ``d`` (the least
+        energetic) are dropped, missing ones come from the ring with zero residues.
+    method : {"adamw", "varpro-adam", "varpro-lm"}
+    steps : int, optional
+        Optimiser steps (default 30000, 1000, 200 by method).
+    lr : float, optional
+        Peak learning rate of the Adam methods (default ``6e-4`` adamw, ``1e-3`` varpro).
+    loss : {"time", "fft"}
+        adamw's window error from the taps or by Parseval (same value).
+    constrain : bool, default True
+        Stable parametrisation (``False``: the authors' raw radius).
+    r_max : float
+        Largest radius of the constrained parametrisation.
+    train_feedthrough : bool
+        adamw: ``D`` trained (else copied from ``h_0``, as the authors).
+    hinf_weight : float, default 0
+        adamw: adds ``hinf_weight * sum_c max_k |E_c(z_k)|^2 / (C (L-1))`` to the loss,
+        ``E`` the closed-form spectrum of the window error on ``M = 2 L`` points
+        (:func:`~numlearn.learned.layers.modal.hinf_errors`): H-infinity polishing.
+    seed : int
+        Seeds the ring (and so the whole run: CPU runs are bit-reproducible).
+    progress : bool
+        tqdm bar naming the model, method and initialisation.
+    dtype, device
+        Of the torch computation.
+
+    Returns
+    -------
+    Result
+        ``value`` the fitted :class:`ModalSSM` (NumPy, batched for 2-D ``h``);
+        ``history``: ``loss`` (the objective) and ``rel_l2`` (root mean square over the
+        filters of the relative window error) before each step and at the end;
+        ``stats``: ``seconds``, ``seconds_init``, ``iterations``, ``rel_l2``,
+        ``hinf``, ``hinf_model`` (per filter, from
+        :func:`~numlearn.classical.reduction.modal.filter_errors`), ``max_radius``,
+        ``poles_clipped``, ``unstable_poles``.  Status ``DIVERGED`` (with the last
+        finite parameters) if the loss became non-finite.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = np.arange(1, 64)
+    >>> h = np.r_[0.5, 0.9 ** (t - 1) * np.cos(0.3 * (t - 1))]
+    >>> res = fit_modal(h, 1, init="era", method="varpro-lm", steps=30, progress=False)
+    >>> bool(res.stats["rel_l2"] < 1e-12)
+    True
+    """
+    t_start = time.perf_counter()
+    dtype = _check_dtype(dtype)
+    device = _check_device(device)
+    method = check_choice(method, "method", FIT_METHODS)
+    loss = check_choice(loss, "loss", LOSSES[:2])
+    constrain = check_flag(constrain, "constrain")
+    progress = check_flag(progress, "progress")
+    if not isinstance(init, ModalSSM):
+        init = check_choice(init, "init", INITS)
+    hh = _as_target(h, d, dtype, device)
+    single = h.ndim == 1 if isinstance(h, Tensor) else np.ndim(h) == 1
+    d = int(d)
+    steps = _DEFAULT_STEPS[method] if steps is None else check_int(steps, "steps", minimum=1)
+    lr = _DEFAULT_LR.get(method, 0.0) if lr is None else check_positive(lr, "lr")
+    hinf_weight = check_positive(hinf_weight, "hinf_weight", allow_zero=True)
+    if hinf_weight and method != "adamw":
+        raise ValueError("`hinf_weight` applies to method='adamw' only (the VarPro methods "
+                         "fit the l2 window error); pass method='adamw' or hinf_weight=0.")
+    C, L = hh.shape
+    h_np = hh.detach().cpu().to(torch.float64).numpy()
+    filt = ModalFilter(C, d, constrain=constrain, r_max=r_max, seed=seed,
+                       train_feedthrough=train_feedthrough and method == "adamw",
+                       dtype=dtype, device=device)
+    clipped, seconds_init = 0, 0.0
+    with torch.no_grad():
+        filt.feedthrough.copy_(hh[:, 0])
+    if not (isinstance(init, str) and init == "ring"):
+        model0, seconds_init = _classical_init(init, h_np, d)
+        model0, clipped = _to_order(model0, h_np, d, filt, r_max, constrain)
+        filt.load_modal_ssm(model0)
+    hn2 = (hh ** 2).sum(dim=1).clamp(min=torch.finfo(dtype).tiny)
+    rows: dict[str, list[float]] = {"loss": [], "rel_l2": []}
+    status, message = Status.SUCCESS, ""
+    from tqdm.auto import tqdm
+
+    label = init if isinstance(init, str) else "ModalSSM"
+    bar = tqdm(range(steps), desc=f"fit_modal C={C} d={d} L={L}: {method} from {label}",
+               disable=not progress, leave=False)
+    done = 0
+    if method == "adamw":
+        done, status, message = _run_adam(filt, hh, hn2, steps, lr, loss, rows, bar,
+                                          hinf_weight)
+    elif method == "varpro-adam":
+        done, status, message = _run_varpro_adam(filt, hh, hn2, steps, lr, rows, bar)
+    else:
+        done = _run_varpro_lm(filt, hh, hn2, steps, rows, bar)
+    bar.close()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = filt.to_modal_ssm()
+    unstable = int((np.abs(model.poles) >= 1).sum())
+    if unstable:
+        message = (message + "; " if message else "") + \
+            f"{unstable} poles on or outside the unit circle (constrain=False)"
+        warnings.warn(f"fit_modal: {message}", caught[0].category if caught else RuntimeWarning,
+                      stacklevel=2)
+    errors = filter_errors(h_np, model)
+    stats = {"seconds": time.perf_counter() - t_start, "seconds_init": seconds_init,
+             "iterations": done, "rel_l2": errors["rel_l2"], "hinf": errors["hinf"],
+             "hinf_model": errors["hinf_model"], "max_radius": np.abs(model.poles).max(axis=1),
+             "poles_clipped": clipped, "unstable_poles": unstable}
+    if single:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            model = ModalSSM(model.poles[0], model.residues[0], model.feedthrough[0],
+                             real=True, allow_unstable=unstable > 0)
+        stats = {k: (float(v[0]) if isinstance(v, np.ndarray) else v) for k, v in stats.items()}
+    name = init if isinstance(init, str) else "modal_ssm"
+    return Result(model, side="learned", status=status, message=message, stats=stats,
+                  history={k: np.asarray(v) for k, v in rows.items()},
+                  method=f"fit_modal/{method}/{name}")
+
+
+def _record(rows: dict[str, list[float]], loss: float, sq: Tensor, hn2: Tensor, bar: Any,
+            k: int) -> None:
+    rel = math.sqrt(float((sq / hn2).mean()))
+    rows["loss"].append(loss)
+    rows["rel_l2"].append(rel)
+    if k % 50 == 0:
+        bar.set_postfix(loss=f"{loss:.3e}", rel_l2=f"{rel:.3e}")
+
+
+def _run_adam(filt: ModalFilter, h: Tensor, hn2: Tensor, steps: int, lr: float, loss: str,
+              rows: dict[str, list[float]], bar: Any,
+              hinf_weight: float = 0.0) -> tuple[int, Status, str]:
+    C, L = h.shape
+    flat = FlatParameters(filt)
+    opt = AdamCosine(steps, lr_max=lr, lr_min=min(1e-6, lr), betas=(0.9, 0.99))
+    last: dict[str, Tensor] = {}
+    count = C * (L - 1)
+    w = _rfft_weights(L, L, h)
+    H = torch.fft.rfft(h, dim=1)
+
+    def loss_fn(theta: Tensor) -> Tensor:
+        params = flat.unflatten(theta)
+        if loss == "time":
+            out = torch.func.functional_call(filt, params, (L,))
+            sq = ((h - out) ** 2).sum(dim=1)
+        else:
+            out = torch.func.functional_call(filt, params, (L,), {"domain": "frequency"})
+            sq = ((H - out).abs() ** 2 * w).sum(dim=1) / L
+        last["sq"] = sq.detach()
+        total = sq.sum()
+        if hinf_weight:
+            spec = torch.func.functional_call(filt, params, (L, 2 * L), {"domain": "frequency"})
+            total = total + hinf_weight * ((H2 - spec).abs().amax(dim=1) ** 2).sum()
+        return total / count
+
+    H2 = torch.fft.rfft(h, 2 * L, dim=1)
+    theta = flat.get()
+    for k in bar:
+        try:
+            s = opt.step(theta, loss_fn)
+        except ValueError as exc:
+            if str(exc).startswith("the loss is "):
+                return k, Status.DIVERGED, f"non-finite loss at step {k}; last finite kept"
+            raise
+        _record(rows, s.loss, last["sq"], hn2, bar, k)
+        theta = s.theta
+        flat.set(theta)
+    with torch.no_grad():
+        final = loss_fn(theta)
+    _record(rows, float(final), last["sq"], hn2, bar, 0)
+    return steps, Status.SUCCESS, ""
+
+
+def _run_varpro_adam(filt: ModalFilter, h: Tensor, hn2: Tensor, steps: int, lr: float,
+                     rows: dict[str, list[float]], bar: Any) -> tuple[int, Status, str]:
+    view = _PoleView(filt)
+    C, d = filt.channels, filt.order
+    y = h[:, 1:]
+    opt = AdamCosine(steps, lr_max=lr, lr_min=min(1e-6, lr), betas=(0.9, 0.99))
+    last: dict[str, Tensor] = {}
+
+    def loss_fn(theta: Tensor) -> Tensor:
+        a, b, _ = view.log_poles(theta.view(C, 2 * d))
+        _, fit, _ = _projected(a, b, y)
+        sq = ((y - fit) ** 2).sum(dim=1)
+        last["sq"] = sq.detach()
+        return (sq / hn2).sum()
+
+    theta = view.p0.reshape(-1)
+    best, best_loss = theta, math.inf
+    for k in bar:
+        s = opt.step(theta, loss_fn)
+        _record(rows, s.loss, last["sq"], hn2, bar, k)
+        if s.loss < best_loss:          # s.loss is the loss at theta, before the step
+            best, best_loss = theta, s.loss
+        theta = s.theta
+    with torch.no_grad():
+        if float(loss_fn(theta)) < best_loss:
+            best = theta
+    return _finish_varpro(view, best.view(C, 2 * d), h, hn2, rows, bar), Status.SUCCESS, ""
+
+
+def _run_varpro_lm(filt: ModalFilter, h: Tensor, hn2: Tensor, steps: int,
+                   rows: dict[str, list[float]], bar: Any) -> int:
+    view = _PoleView(filt)
+    y = h[:, 1:]
+    p = view.p0
+    a, b, _ = view.log_poles(p)
+    _, fit, _ = _projected(a, b, y)
+    sq = ((y - fit) ** 2).sum(dim=1) / hn2
+    mu = torch.full((h.shape[0],), 1e-2, dtype=h.dtype, device=h.device)
+    with torch.no_grad():
+        for k in bar:
+            _record(rows, float(sq.sum()), sq * hn2, hn2, bar, k)
+            p, mu, sq = _lm_step(view, p, y, hn2, mu, sq)
+            if bool((mu >= 1e12).all()):
+                break
+    return _finish_varpro(view, p, h, hn2, rows, bar, steps_done=k + 1)
+
+
+def _finish_varpro(view: _PoleView, p: Tensor, h: Tensor, hn2: Tensor,
+                   rows: dict[str, list[float]], bar: Any, steps_done: int | None = None) -> int:
+    y = h[:, 1:]
+    with torch.no_grad():
+        a, b, _ = view.log_poles(p)
+        x, fit, _ = _projected(a, b, y)
+        d = p.shape[1] // 2
+        view.store(p, torch.complex(x[:, :d], x[:, d:]))
+        sq = ((y - fit) ** 2).sum(dim=1)
+    _record(rows, float((sq / hn2).sum()), sq, hn2, bar, 0)
+    return len(rows["loss"]) - 1 if steps_done is None else steps_done

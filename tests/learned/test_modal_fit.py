@@ -1,0 +1,267 @@
+"""ModalFilter and fit_modal against independent oracles: the classical ModalSSM
+(NumPy taps and FFT), mpmath sums, an autograd Levenberg-Marquardt step of the shared
+optimiser, and exact low-order filters."""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from numlearn.classical.reduction.modal import (  # noqa: E402
+    ModalSSM,
+    UnstablePolesWarning,
+    filter_errors,
+)
+from numlearn.learned.layers.modal import (  # noqa: E402
+    R_MAX,
+    ModalFilter,
+    hinf_errors,
+    window_sq_errors,
+)
+from numlearn.learned.optim import LevenbergMarquardt  # noqa: E402
+from numlearn.learned.reduction import modal_fit as mf  # noqa: E402
+from numlearn.learned.reduction.modal_fit import fit_modal  # noqa: E402
+
+F64 = torch.float64
+EPS = np.finfo(float).eps
+
+
+def _model(C=3, d=4, seed=0, rmin=0.5, rmax=0.97):
+    rng = np.random.default_rng(seed)
+    lam = rng.uniform(rmin, rmax, (C, d)) * np.exp(1j * rng.uniform(0.1, np.pi - 0.1, (C, d)))
+    res = rng.normal(size=(C, d)) + 1j * rng.normal(size=(C, d))
+    return ModalSSM(lam, res, rng.normal(size=C))
+
+
+# ------------------------------------------------------------------ ModalFilter
+def test_round_trips_and_taps_match_classical():
+    m = _model()
+    f = ModalFilter.from_modal_ssm(m)
+    back = f.to_modal_ssm()
+    assert np.abs(back.poles - m.poles).max() <= 8 * EPS
+    assert np.array_equal(back.residues, m.residues)
+    assert np.array_equal(back.feedthrough, m.feedthrough)
+    g = ModalFilter.from_modal_ssm(back)
+    for name, p in f.named_parameters():
+        q = dict(g.named_parameters())[name]
+        assert torch.allclose(p, q, rtol=16 * EPS, atol=16 * EPS), name
+    L = 300
+    h = f.impulse_response(L).detach().numpy()
+    ref = m.impulse_response(L)
+    assert np.abs(h - ref).max() <= 1e-13 * np.abs(ref).max()
+
+
+@pytest.mark.parametrize("M_factor", [1, 2, 3])
+def test_spectrum_is_rfft_of_the_window(M_factor):
+    m = _model(seed=1)
+    f = ModalFilter.from_modal_ssm(m)
+    L = 257
+    M = M_factor * L
+    ref = np.fft.rfft(m.impulse_response(L), M)
+    got = f.spectrum(L, M).detach().numpy()
+    assert np.abs(got - ref).max() <= 1e-13 * np.abs(ref).max()
+
+
+def test_constrained_poles_never_leave_the_disk():
+    f = ModalFilter(2, 3)
+    for value in (0.0, 40.0, 1e6, 1e300, -1e300):
+        with torch.no_grad():
+            f.rho.fill_(value)
+            f.theta.fill_(value)
+        r = f.poles().abs()
+        assert bool((r <= R_MAX * (1 + 4 * EPS)).all()) and bool((r < 1).all())
+        assert bool((f.log_radius() < 0).all())
+    # large optimiser steps pushing every radius outward
+    f = ModalFilter(4, 5, seed=3)
+    opt = torch.optim.Adam(f.parameters(), lr=50.0)
+    for _ in range(30):
+        opt.zero_grad()
+        (-f.log_radius().sum() - f.impulse_response(64).abs().sum()).backward()
+        opt.step()
+    assert bool((f.poles().abs() < 1).all())
+    assert f.to_modal_ssm().is_stable
+
+
+def test_unconstrained_radius_may_leave_the_disk_and_is_reported():
+    f = ModalFilter(1, 2, constrain=False)
+    with torch.no_grad():
+        f.r.fill_(1.5)
+    with pytest.warns(UnstablePolesWarning):
+        m = f.to_modal_ssm()
+    assert not m.is_stable
+
+
+def test_float32_filter_keeps_its_dtype():
+    f = ModalFilter(2, 3, dtype=torch.float32)
+    assert f.impulse_response(16).dtype == torch.float32
+    assert f.spectrum(16).dtype == torch.complex64
+
+
+# ------------------------------------------------------------------ losses
+def _mp_window_error(m, h):
+    mpmath = pytest.importorskip("mpmath")
+    mpmath.mp.dps = 50
+    total = mpmath.mpf(0)
+    for t in range(h.size):
+        if t == 0:
+            v = mpmath.mpf(float(m.feedthrough))
+        else:
+            v = sum(mpmath.mpc(complex(R)) * mpmath.mpc(complex(lam)) ** (t - 1)
+                    for lam, R in zip(m.poles, m.residues, strict=True)).real
+        total += (mpmath.mpf(float(h[t])) - v) ** 2
+    return float(total)
+
+
+def test_loss_formulas_agree_with_each_other_and_mpmath():
+    m = _model(C=1, d=2, seed=4)
+    f = ModalFilter.from_modal_ssm(m)
+    L = 40
+    rng = np.random.default_rng(5)
+    h = m.impulse_response(L)[0] + 0.1 * rng.normal(size=L)
+    ht = torch.from_numpy(h[None].copy())
+    ref = _mp_window_error(ModalSSM(m.poles[0], m.residues[0], m.feedthrough[0]), h)
+    for method in ("time", "fft", "gram"):
+        got = float(window_sq_errors(f, ht, method=method).detach()[0])
+        assert abs(got - ref) <= 1e-13 * ref, method
+
+
+def test_losses_agree_at_l2048_and_fft_stays_accurate_for_small_errors():
+    m = _model(C=3, d=8, seed=6, rmax=0.999)
+    f = ModalFilter.from_modal_ssm(m)
+    L = 2048
+    rng = np.random.default_rng(7)
+    base = m.impulse_response(L)
+    for noise, tol in ((1e-2, 1e-12), (1e-9, 1e-6)):
+        h = torch.from_numpy(base + noise * rng.normal(size=base.shape))
+        t = window_sq_errors(f, h, method="time").detach()
+        q = window_sq_errors(f, h, method="fft").detach()
+        assert torch.allclose(q, t, rtol=tol, atol=0)
+        if noise == 1e-2:
+            # the Gram form's error bound: eps ||h||^2 amplified by 1/(1 - |lambda|^2)
+            g = window_sq_errors(f, h, method="gram").detach()
+            gap = float((1 - np.abs(m.poles) ** 2).min())
+            bound = 16 * EPS * (h ** 2).sum(dim=1) / gap
+            assert bool(((g - t).abs() <= bound).all())
+    # the Gram form cancels: at 1e-9 relative noise its error is ~ eps ||h||^2
+    g = window_sq_errors(f, h, method="gram").detach()
+    assert float(((g - t).abs() / t).max()) > 1e-6
+
+
+def test_hinf_errors_equal_filter_errors():
+    m = _model(seed=8)
+    f = ModalFilter.from_modal_ssm(m)
+    rng = np.random.default_rng(9)
+    h = m.impulse_response(200) + 1e-3 * rng.normal(size=(3, 200))
+    got = hinf_errors(f, torch.from_numpy(h)).detach().numpy()
+    ref = filter_errors(h, m)["hinf"]
+    assert np.allclose(got, ref, rtol=1e-12, atol=0)
+
+
+# ------------------------------------------------------------------ variable projection
+def _exact_filters(noise=1e-12, L=200, seed=10):
+    m = _model(C=2, d=3, seed=seed, rmin=0.6, rmax=0.95)
+    rng = np.random.default_rng(seed)
+    return m, m.impulse_response(L) + noise * rng.normal(size=(2, L))
+
+
+def test_varpro_lm_recovers_exact_filters_from_perturbed_poles():
+    m, h = _exact_filters()
+    start = ModalSSM(m.poles * 0.98 * np.exp(0.03j), m.residues, m.feedthrough)
+    res = fit_modal(h, 3, init=start, method="varpro-lm", steps=100, progress=False)
+    assert res.success and res.side == "learned"
+    assert res.stats["rel_l2"].max() <= 1e-10
+    assert isinstance(res.value, ModalSSM) and res.value.channels == 2
+    dist = np.abs(res.value.poles[:, :, None] - m.poles[:, None, :]).min(axis=1)
+    assert dist.max() < 1e-8                      # every true pole found
+
+
+def test_varpro_lm_recovers_exact_filters_from_aaa():
+    _, h = _exact_filters(seed=11)
+    for init in ("aaa", "bt_modal"):
+        res = fit_modal(h, 3, init=init, method="varpro-lm", steps=50, progress=False)
+        assert res.stats["rel_l2"].max() <= 1e-10, init
+
+
+def test_varpro_adam_and_authors_recipe_decrease_the_loss():
+    m, h = _exact_filters(noise=0.0, seed=12)
+    start = ModalSSM(m.poles * 0.97 * np.exp(0.05j), m.residues, m.feedthrough)
+    va = fit_modal(h, 3, init=start, method="varpro-adam", steps=60, lr=3e-3, progress=False)
+    assert va.history["loss"][-1] < 0.3 * va.history["loss"][0]
+    for constrain in (False, True):
+        a = fit_modal(h, 3, init="ring", method="adamw", steps=150, lr=1e-2,
+                      constrain=constrain, progress=False)
+        assert a.history["loss"][-1] < 0.5 * a.history["loss"][0]
+        assert a.history["loss"].shape == (151,)
+        b = fit_modal(h, 3, init="ring", method="adamw", steps=150, lr=1e-2,
+                      constrain=constrain, progress=False)
+        assert np.array_equal(a.history["loss"], b.history["loss"])     # seeded
+
+
+def test_fft_loss_adamw_matches_time_loss_adamw():
+    _, h = _exact_filters(noise=0.0, seed=13)
+    a = fit_modal(h, 3, method="adamw", steps=20, progress=False, loss="time")
+    b = fit_modal(h, 3, method="adamw", steps=20, progress=False, loss="fft")
+    assert np.allclose(a.history["loss"], b.history["loss"], rtol=1e-9)
+
+
+def test_batched_lm_step_equals_the_shared_levenberg_marquardt():
+    m, h = _exact_filters(noise=1e-3, seed=14, L=80)
+    h = h[:1]
+    start = ModalSSM(m.poles[:1] * 0.99 * np.exp(0.01j), m.residues[:1], h[:, 0])
+    f = ModalFilter.from_modal_ssm(start)
+    view = mf._PoleView(f)
+    ht = torch.from_numpy(h)
+    y = ht[:, 1:]
+    hn2 = (ht ** 2).sum(dim=1)
+    p0 = view.p0
+
+    def residual(p):  # projected residual by the normal equations (an independent solve)
+        a, b, _ = view.log_poles(p.view(1, -1))
+        mag, cos, sin = mf._basis(a, b, y.shape[1])
+        A = torch.cat([mag * cos, -mag * sin], dim=1).transpose(1, 2)[0]
+        x = torch.linalg.solve(A.T @ A, A.T @ y[0])
+        return (y[0] - A @ x) / math.sqrt(float(hn2[0]))
+
+    r0 = residual(p0[0])
+    sq0 = (r0 @ r0).reshape(1)
+    mu = torch.full((1,), 1e-2, dtype=F64)
+    p1, _, sq1 = mf._lm_step(view, p0, y, hn2, mu, sq0)
+    step = LevenbergMarquardt(1e-2).step(p0[0], residual)
+    assert step.accepted and bool(sq1[0] < sq0[0])
+    assert torch.allclose(p1[0], step.theta, rtol=0, atol=1e-9)
+
+
+def test_single_filter_returns_unbatched_model_and_float32_runs():
+    t = np.arange(1, 64)
+    h = np.r_[0.5, 0.9 ** (t - 1) * np.cos(0.3 * (t - 1))]
+    res = fit_modal(h, 1, init="era", method="varpro-lm", steps=30, progress=False)
+    assert not res.value.batched and res.stats["rel_l2"] < 1e-12
+    h32 = torch.from_numpy(h).to(torch.float32)
+    r32 = fit_modal(h32, 1, init="era", method="varpro-lm", steps=20, dtype=torch.float32,
+                    progress=False)
+    assert r32.stats["rel_l2"] < 1e-4
+
+
+def test_init_trims_and_pads_modes():
+    m, h = _exact_filters(noise=0.0, seed=15)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = fit_modal(h, 2, init=m, method="varpro-lm", steps=5, progress=False)
+        assert res.value.order == 2
+        res = fit_modal(h, 5, init=m, method="varpro-lm", steps=5, progress=False)
+    assert res.value.order == 5 and res.stats["rel_l2"].max() < 1e-9
+
+
+def test_hinf_polishing_lowers_the_hinf_error():
+    m, h = _exact_filters(noise=0.0, seed=16)
+    start = ModalSSM(m.poles * 0.97 * np.exp(0.05j), m.residues, m.feedthrough)
+    kw = {"init": start, "method": "adamw", "steps": 100, "lr": 1e-3, "progress": False}
+    plain = fit_modal(h, 3, **kw)
+    polished = fit_modal(h, 3, hinf_weight=10.0, **kw)
+    assert polished.history["loss"][-1] < polished.history["loss"][0]
+    assert polished.stats["hinf"].max() < plain.stats["hinf"].max()
