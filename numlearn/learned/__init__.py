@@ -17,6 +17,8 @@ first access raises a one-line `ImportError` naming the extra:
   MLP PINN) as objectives of one flat parameter vector, and their training;
 - :mod:`numlearn.learned.interpolation`: 1-D interpolation by an MLP and by an explicit
   BWLer fitted to the same samples (the MLP ceiling);
+- :mod:`numlearn.learned.reduction`: batched modal filters fitted to long-convolution
+  filters (the authors' gradient recipe, and variable projection from classical poles);
 - :mod:`numlearn.learned.config` (what defines a run) and
   :mod:`numlearn.learned.training`: the float64 high-precision training recipe
   (fresh batches, Adam with tiny eps, EMA gradient filter, L-BFGS / Gauss-Newton
@@ -37,7 +39,9 @@ _HOMES = {
         "AttentionBlock", "BaseConvBlock", "BaseConvModel", "LinearAttentionModel",
         "SoftmaxTransformer", "causal_conv", "num_parameters",
         "BWLerLayer", "ChebyshevAxis", "FourierAxis", "MLP", "FlatParameters",
+        "ModalFilter", "R_MAX", "hinf_errors", "window_sq_errors",
     ),
+    "numlearn.learned.reduction": ("FIT_METHODS", "INITS", "fit_modal", "varpro_residues"),
     "numlearn.learned.least_squares": (
         "DEFAULT_FAMILIES", "PAPER_FLOAT32", "LearnedGradientDescent",
         "LeastSquaresTorchBatch", "baseconv_gd_construction", "evaluate",

@@ -1,8 +1,9 @@
 """Layers and sequence models (PyTorch): attention and gated convolutions on a
 shared skeleton (:mod:`.base`), the BWLer barycentric layer
 (:mod:`numlearn.learned.layers.bwler`), the PINN
-multilayer perceptron (:mod:`.mlp`) and the flat-parameter view the optimisers use
-(:mod:`.flat`)."""
+multilayer perceptron (:mod:`.mlp`), the flat-parameter view the optimisers use
+(:mod:`.flat`), and the batched modal filter of distillation (:mod:`.modal`, with its
+window and H-infinity losses)."""
 
 from numlearn.learned.layers.attention import (
     AttentionBlock,
@@ -14,9 +15,11 @@ from numlearn.learned.layers.bwler import BWLerLayer, ChebyshevAxis, FourierAxis
 from numlearn.learned.layers.conv import BaseConvBlock, BaseConvModel, causal_conv
 from numlearn.learned.layers.flat import FlatParameters
 from numlearn.learned.layers.mlp import MLP
+from numlearn.learned.layers.modal import R_MAX, ModalFilter, hinf_errors, window_sq_errors
 
 __all__ = [
     "MLP",
+    "R_MAX",
     "AttentionBlock",
     "BWLerLayer",
     "BaseConvBlock",
@@ -25,7 +28,10 @@ __all__ = [
     "FlatParameters",
     "FourierAxis",
     "LinearAttentionModel",
+    "ModalFilter",
     "SoftmaxTransformer",
     "causal_conv",
+    "hinf_errors",
     "num_parameters",
+    "window_sq_errors",
 ]
