@@ -97,7 +97,7 @@ class RationalProblem:
     domain : {"interval", "clustered", "circle", "spiral"}
         ``interval``: ``samples`` Chebyshev points of [-1, 1] (``[-a, a]`` with
         ``half_width``); ``clustered``: ``samples / 2`` points ``+-logspace(-8, 0)``
-        each side and 0 (exponential clustering at 0, for |x|); ``circle``: the ``samples``-th
+        each side and 0 (exponential clustering at 0, for ``|x|``); ``circle``: the ``samples``-th
         roots of unity; ``spiral``: ``exp(t (-0.5 ... 0.5 + 15 i pi))`` at ``samples``
         equispaced ``t`` (the SciPy ``AAA`` docstring's set).
     terms : int

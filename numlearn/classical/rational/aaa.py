@@ -210,7 +210,9 @@ def aaa(
 
     See Also
     --------
-    scipy.interpolate.AAA, baryrat.aaa, Chebfun ``aaa``.
+    aaa_lawson : AAA-Lawson, toward the minimax approximation of a given degree.
+        Equivalents elsewhere: :class:`scipy.interpolate.AAA`, ``baryrat.aaa``,
+        Chebfun's ``aaa``.
 
     Examples
     --------

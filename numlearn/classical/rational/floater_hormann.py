@@ -186,7 +186,7 @@ def floater_hormann(x: ArrayLike, f: ArrayLike, d: int = 3) -> BarycentricRation
     -------
     BarycentricRational
         Nodes ``x`` (sorted ascending), the matching values, weights
-        :func:`floater_hormann_weights` (max |w| = 1).
+        :func:`floater_hormann_weights` (``max |w| = 1``).
 
     Raises
     ------

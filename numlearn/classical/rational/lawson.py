@@ -47,7 +47,7 @@ References
 ----------
 .. [1] Y. Nakatsukasa and L. N. Trefethen, "An algorithm for real and complex
    rational minimax approximation", SIAM J. Sci. Comput. 42(5), A3157-A3179, 2020.
-   :doi:`10.1137/19M1281897`, :arxiv:`1908.06001`
+   :doi:`10.1137/19M1281897`, arXiv:1908.06001
 .. [2] Y. Nakatsukasa, O. Sète and L. N. Trefethen, "The AAA algorithm for rational
    approximation", SIAM J. Sci. Comput. 40(3), A1494-A1522, 2018.
    :doi:`10.1137/16M1106122`
