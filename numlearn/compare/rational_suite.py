@@ -283,8 +283,16 @@ def build_rational_suite(
             _extra)
 
 
+#: The distillation study the report runs after the AAA table (keywords of
+#: :func:`~numlearn.compare.studies.distill_orders_report`; about 15 s on 2 cores);
+#: ``None`` skips it.  ``bench/bench_distill_orders.py`` runs the full study (L = 2048).
+DISTILL_REPORT: dict[str, Any] | None = {"C": 1, "L": 512,
+                                         "methods": ("aaa", "era", "bt_modal")}
+
+
 def _report(rows: Sequence[Any]) -> str:
-    """AAA-Lawson's equioscillation report beside numlearn's AAA at the same terms."""
+    """AAA-Lawson's equioscillation report beside numlearn's AAA at the same terms, then
+    the distillation of the filter families over the order (:data:`DISTILL_REPORT`)."""
     aaa_rows = {r.problem: r for r in rows if r.method == "numlearn.aaa"}
     lines = ["AAA-Lawson vs AAA (max error on the evaluation set; ratio = min/max |e| at "
              "the alternant (interval) or on the curve (circle); lower bound = certified "
@@ -308,6 +316,10 @@ def _report(rows: Sequence[Any]) -> str:
             f"{st.get('minimax_lower_bound', math.nan):>9.2e} "
             f"{st.get('equioscillation_ratio', math.nan):>6.3f} {pts:>7} "
             f"{st.get('iterations', 0):>5} {r.extra.get('status', '')}")
+    if DISTILL_REPORT is not None:
+        from numlearn.compare.studies.distill_orders import distill_orders_report
+
+        lines += ["", distill_orders_report(**DISTILL_REPORT)]
     return "\n".join(lines)
 
 
@@ -317,8 +329,9 @@ register_suite(
     "AAA (numlearn, scipy.interpolate.AAA, baryrat) at the same number of terms on |x|, "
     "exp, tan near its poles, log(1.1 - x), exp and a Butterworth filter on the unit "
     "circle, tan on a complex spiral; AAA-Lawson (near-minimax, with its equioscillation "
-    "report) where it applies",
+    "report) where it applies; then unit-circle AAA, ERA and balanced truncation of "
+    "filter families over the order beside the Hankel bounds",
     _report,
-    typical_seconds=6,
-    time_note="AAA-Lawson's adaptive steps dominate",
+    typical_seconds=25,
+    time_note="the distillation table in the report dominates",
 )

@@ -109,10 +109,13 @@ def test_extension_point():
     assert extra(_Other()) == {}
 
 
-def test_report():
+def test_report(monkeypatch):
+    monkeypatch.setattr(rs, "DISTILL_REPORT", {"C": 1, "L": 128, "orders": (2,),
+                                               "families": ("modal8",), "methods": ("era",)})
     p = rs.RationalProblem("exp", "circle", 3, samples=300)
     text = rs._report(_rows([p]))
     assert p.name in text and "w5/5" in text and "success" in text
+    assert "Distillation error vs order" in text and "modal8" in text
 
 
 @pytest.mark.parametrize(("kwargs", "exc", "arg"), [
