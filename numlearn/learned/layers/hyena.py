@@ -1,0 +1,283 @@
+r"""A small Hyena sequence model whose long convolutions can be swapped out.
+
+The operator of Poli et al. (2023) at order 2, as in the reference code (safari
+``HyenaOperator``): a projection of the input to three streams, a short causal depthwise
+convolution of each, and
+
+.. math::
+    y = x_2 \odot \big(h * (x_1 \odot v)\big),
+
+with a long causal depthwise convolution ``h *`` (one filter per channel, as long as the
+sequence) whose taps are *implicit*:
+
+.. math::
+    h_c(t) = \mathrm{MLP}(z(t))_c\; e^{-t|\delta_c|},\qquad
+    z(t) = [t,\ \mathrm{Re}\, e^{-i f_b \omega},\ \mathrm{Im}\, e^{-i f_b \omega}],
+
+``t = linspace(0, 1, l_max)``, :math:`\omega = 2\pi k / l_{max}`, bands
+:math:`f_b = \mathrm{linspace}(10^{-4}, B-1, B)`, an MLP with :math:`\sin(w\,\cdot)`
+activations and decay rates :math:`|\delta_c|` spread from :math:`\ln(100)/1.5` to
+:math:`\ln(100)/0.3` (the safari ``PositionalEmbedding``, ``Sin``,
+``ExponentialModulation``); the channel's bias (the skip term of safari's ``fftconv``)
+is folded into tap 0.  A sequence of length ``L <= l_max`` uses the first ``L`` taps,
+as the reference code truncates its positional encoding.  The convolution runs by FFT
+(:func:`numlearn.learned.layers.conv.causal_conv`, :math:`O(BDL\log L)`).
+
+:meth:`HyenaModel.filters` returns every layer's taps (the targets of distillation) and
+:meth:`HyenaModel.set_long_conv` replaces a layer's long convolution by any function
+``(B, D, L) -> (B, D, L)`` (e.g. a distilled recurrence,
+:func:`numlearn.learned.reduction.hyena_task.modal_long_conv`);
+:meth:`HyenaModel.reset_long_conv` restores the FFT convolutions.
+
+References
+----------
+M. Poli et al., "Hyena Hierarchy: Towards Larger Convolutional Language Models",
+ICML 2023, arXiv 2302.10866 (HazyResearch/safari, ``hyena.py``).
+S. Arora et al., "Zoology: Measuring and Improving Recall in Efficient Language
+Models", arXiv 2312.04927 (the Hyena baseline on associative recall).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import torch
+from torch import Tensor, nn
+
+from numlearn._core.validation import check_choice, check_int, check_positive
+from numlearn.learned.layers.base import _check_budget
+from numlearn.learned.layers.conv import causal_conv
+
+__all__ = ["HyenaConfig", "HyenaModel", "HyenaOperator", "LongConv"]
+
+#: A replacement long convolution: ``(B, D, L)`` tensor in, same shape and dtype out.
+LongConv = Callable[[Tensor], Tensor]
+
+_DTYPES = {"float64": torch.float64, "float32": torch.float32}
+
+
+@dataclass(frozen=True)
+class HyenaConfig:
+    """Everything that defines a :class:`HyenaModel` (stored in full in checkpoints).
+
+    Parameters
+    ----------
+    vocab : int
+        Tokens (embedding rows and logits).
+    width : int
+        Model width ``D`` (channels of every long convolution).
+    layers : int
+        Residual blocks (Hyena operator + MLP each).
+    l_max : int
+        Longest sequence; the implicit filters have ``l_max`` taps.
+    filter_order : int
+        Width of the filter MLP (16 in the reference code, 64 in its LM configs).
+    emb_dim : int
+        Positional-encoding width ``1 + 2 B`` (odd, >= 3).
+    short_kernel : int
+        Taps of the short causal depthwise convolution (3 in the reference code).
+    w : float
+        Frequency of the Sin activation.
+    mlp_ratio : int
+        Hidden width of each block's MLP over ``width`` (0: no MLP).
+    dtype : {"float64", "float32"}
+    seed : int
+        Seed of the initial weights.
+    """
+
+    vocab: int = 32
+    width: int = 64
+    layers: int = 2
+    l_max: int = 256
+    filter_order: int = 32
+    emb_dim: int = 5
+    short_kernel: int = 3
+    w: float = 1.0
+    mlp_ratio: int = 2
+    dtype: str = "float64"
+    seed: int = 0
+
+    def validate(self) -> HyenaConfig:
+        """Check every field (TypeError/ValueError naming it); returns ``self``."""
+        for name in ("vocab", "width", "layers", "l_max", "filter_order", "emb_dim",
+                     "short_kernel"):
+            check_int(getattr(self, name), name, minimum=2 if name == "vocab" else 1)
+        check_int(self.mlp_ratio, "mlp_ratio", minimum=0)
+        check_int(self.seed, "seed", minimum=0)
+        if self.emb_dim < 3 or self.emb_dim % 2 == 0:
+            raise ValueError(f"`emb_dim` must be odd and >= 3 (1 + 2 * bands), got "
+                             f"{self.emb_dim}.")
+        check_positive(self.w, "w")
+        check_choice(self.dtype, "dtype", tuple(_DTYPES))
+        D, F = self.width, self.filter_order
+        count = self.vocab * D * 2 + self.layers * (
+            3 * D * D + 3 * D + 3 * D * self.short_kernel + D * D + D
+            + self.emb_dim * F + F * F * 2 + 3 * F + F * D + 2 * D
+            + 2 * self.mlp_ratio * D * D + 6 * D)
+        _check_budget(count, {"vocab": self.vocab, "width": D, "layers": self.layers})
+        return self
+
+    @property
+    def torch_dtype(self) -> torch.dtype:
+        return _DTYPES[self.dtype]
+
+
+class _Sin(nn.Module):
+    def __init__(self, dim: int, w: float) -> None:
+        super().__init__()
+        self.freq = nn.Parameter(w * torch.ones(1, dim))
+
+    def forward(self, x: Tensor) -> Tensor:
+        return torch.sin(self.freq * x)
+
+
+class HyenaFilter(nn.Module):
+    """The implicit filter of one layer: ``taps(L) -> (D, L)`` (bias in tap 0)."""
+
+    def __init__(self, width: int, l_max: int, order: int, emb_dim: int, w: float) -> None:
+        super().__init__()
+        bands = (emb_dim - 1) // 2
+        f64 = torch.float64
+        t = torch.linspace(0, 1, l_max, dtype=f64)[:, None]
+        omega = 2 * math.pi * torch.arange(l_max, dtype=f64)[:, None] / l_max
+        f = torch.linspace(1e-4, bands - 1, bands, dtype=f64)[None]
+        z = torch.cat([t, torch.cos(f * omega), -torch.sin(f * omega)], dim=-1)
+        self.register_buffer("z", z)  # (l_max, emb_dim)
+        self.register_buffer("t", t)
+        target = math.log(1e-2)
+        deltas = torch.linspace(target / 1.5, target / 0.3, width, dtype=f64)[None]  # safari's
+        self.register_buffer("deltas", deltas)
+        self.mlp = nn.Sequential(nn.Linear(emb_dim, order), _Sin(order, w),
+                                 nn.Linear(order, order), _Sin(order, w),
+                                 nn.Linear(order, order), _Sin(order, w),
+                                 nn.Linear(order, width, bias=False))
+        self.bias = nn.Parameter(torch.randn(width))
+
+    def taps(self, L: int) -> Tensor:
+        h = self.mlp(self.z[:L]) * torch.exp(-self.t[:L] * self.deltas.abs())  # (L, D)
+        h = h.transpose(0, 1)
+        return torch.cat([h[:, :1] + self.bias[:, None], h[:, 1:]], dim=1)
+
+
+class HyenaOperator(nn.Module):
+    r"""``y = W_out(x_2 \odot (h * (x_1 \odot v)))`` with ``(x_2, x_1, v)`` the short-conv'd
+    projections of the input (safari ``HyenaOperator``, order 2)."""
+
+    def __init__(self, config: HyenaConfig) -> None:
+        super().__init__()
+        D, K = config.width, config.short_kernel
+        self.in_proj = nn.Linear(D, 3 * D)
+        self.short = nn.Conv1d(3 * D, 3 * D, K, groups=3 * D, padding=K - 1)
+        self.filter = HyenaFilter(D, config.l_max, config.filter_order, config.emb_dim,
+                                  config.w)
+        self.out_proj = nn.Linear(D, D)
+        self.long_conv: LongConv | None = None
+
+    def forward(self, u: Tensor) -> Tensor:
+        B, L, D = u.shape
+        x = self.short(self.in_proj(u).transpose(1, 2))[..., :L]  # (B, 3D, L), causal
+        x2, x1, v = x.split(D, dim=1)
+        v = x1 * v
+        if self.long_conv is None:
+            v = causal_conv(v.transpose(1, 2), self.filter.taps(L), "fft").transpose(1, 2)
+        else:
+            out = self.long_conv(v)
+            if not isinstance(out, Tensor) or out.shape != v.shape or out.dtype != v.dtype:
+                raise ValueError(f"the replacement long convolution must return a tensor of "
+                                 f"shape {tuple(v.shape)} and dtype {v.dtype}, got "
+                                 f"{type(out).__name__} {tuple(getattr(out, 'shape', ()))}.")
+            v = out
+        return self.out_proj((x2 * v).transpose(1, 2))
+
+
+class _Block(nn.Module):
+    def __init__(self, config: HyenaConfig) -> None:
+        super().__init__()
+        D = config.width
+        self.norm1 = nn.LayerNorm(D)
+        self.mixer = HyenaOperator(config)
+        self.mlp: nn.Module | None = None
+        if config.mlp_ratio:
+            self.norm2 = nn.LayerNorm(D)
+            self.mlp = nn.Sequential(nn.Linear(D, config.mlp_ratio * D), nn.GELU(),
+                                     nn.Linear(config.mlp_ratio * D, D))
+
+    def forward(self, u: Tensor) -> Tensor:
+        u = u + self.mixer(self.norm1(u))
+        if self.mlp is not None:
+            u = u + self.mlp(self.norm2(u))
+        return u
+
+
+class HyenaModel(nn.Module):
+    """Token embedding, ``layers`` residual Hyena blocks, final norm, logits head.
+
+    ``model(tokens)`` maps an int64 tensor ``(B, L)``, ``L <= l_max``, entries in
+    ``[0, vocab)``, to logits ``(B, L, vocab)``.  Cost :math:`O(B L D^2 + B D L\\log L)`
+    per layer.
+    """
+
+    def __init__(self, config: HyenaConfig) -> None:
+        if not isinstance(config, HyenaConfig):
+            raise TypeError(f"`config` must be a HyenaConfig, got {type(config).__name__}.")
+        config.validate()
+        super().__init__()
+        self.hyena_config = config
+        gen_state = torch.random.get_rng_state()
+        torch.manual_seed(config.seed)
+        try:
+            self.embed = nn.Embedding(config.vocab, config.width)
+            self.blocks = nn.ModuleList(_Block(config) for _ in range(config.layers))
+            self.norm = nn.LayerNorm(config.width)
+            self.head = nn.Linear(config.width, config.vocab)
+        finally:
+            torch.random.set_rng_state(gen_state)
+        self.to(config.torch_dtype)
+
+    def config(self) -> dict[str, Any]:
+        """The constructor's configuration as a plain dict."""
+        return asdict(self.hyena_config)
+
+    def forward(self, tokens: Tensor) -> Tensor:
+        c = self.hyena_config
+        if not isinstance(tokens, Tensor) or tokens.dtype != torch.int64 or tokens.ndim != 2:
+            raise TypeError(f"`tokens` must be an int64 tensor of shape (batch, L), got "
+                            f"{type(tokens).__name__} {getattr(tokens, 'dtype', '')} "
+                            f"{tuple(getattr(tokens, 'shape', ()))}.")
+        if not 1 <= tokens.shape[1] <= c.l_max or tokens.shape[0] < 1:
+            raise ValueError(f"`tokens` must have 1 to l_max = {c.l_max} positions and a "
+                             f"batch >= 1, got shape {tuple(tokens.shape)}.")
+        if tokens.numel() and (int(tokens.min()) < 0 or int(tokens.max()) >= c.vocab):
+            raise ValueError(f"`tokens` must lie in [0, vocab = {c.vocab}), got entries in "
+                             f"[{int(tokens.min())}, {int(tokens.max())}].")
+        u = self.embed(tokens)
+        for block in self.blocks:
+            u = block(u)
+        return self.head(self.norm(u))
+
+    def filters(self, L: int | None = None) -> np.ndarray:
+        """Every layer's long-convolution taps, ``(layers, width, L)`` float64 NumPy
+        (``L`` default ``l_max``; the first ``L`` taps of the ``l_max`` filters)."""
+        L = self.hyena_config.l_max if L is None else check_int(
+            L, "L", minimum=1, maximum=self.hyena_config.l_max)
+        with torch.no_grad():
+            return np.stack([b.mixer.filter.taps(L).detach().cpu().double().numpy()
+                             for b in self.blocks])
+
+    def set_long_conv(self, layer: int, fn: LongConv | None) -> None:
+        """Replace layer ``layer``'s long convolution by ``fn`` (a callable ``(B, D, L)
+        -> (B, D, L)`` tensor of the model's dtype); ``None`` restores the FFT one."""
+        layer = check_int(layer, "layer", minimum=0, maximum=len(self.blocks) - 1)
+        if fn is not None and not callable(fn):
+            raise TypeError(f"`fn` must be callable (B, D, L) -> (B, D, L) or None, got "
+                            f"{type(fn).__name__}.")
+        self.blocks[layer].mixer.long_conv = fn
+
+    def reset_long_conv(self) -> None:
+        """Restore every layer's own FFT long convolution."""
+        for block in self.blocks:
+            block.mixer.long_conv = None
