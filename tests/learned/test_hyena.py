@@ -87,11 +87,11 @@ def test_full_order_modal_swap_leaves_logits_unchanged():
         ssm = fit_residues(h[layer], np.broadcast_to(poles, (8, 8)))
         assert isinstance(ssm, ModalSSM)
         err = np.abs(ssm.impulse_response(16) - h[layer]).max() / np.abs(h[layer]).max()
-        assert err <= 1e4 * EPS  # Vandermonde of condition ~ 0.9^-15 (x ~5) times L
+        assert err <= 64 * EPS  # measured ~1 eps (Vandermonde, condition ~0.9^-15)
         model.set_long_conv(layer, ht.modal_long_conv(ssm))
     with torch.no_grad():
         z1 = model(tok)
-    assert float((z1 - z0).abs().max()) <= 1e5 * EPS * float(z0.abs().max())
+    assert float((z1 - z0).abs().max()) <= 256 * EPS * float(z0.abs().max())
 
 
 def test_distill_long_convs_swaps_every_layer_and_resets():
@@ -146,9 +146,9 @@ def test_tiny_training_checkpoint_round_trip_and_refusals(tmp_path):
     tok = _tokens(TINY)
     with torch.no_grad():
         assert torch.equal(model(tok), res.value(tok))
-    with pytest.raises(ValueError, match="another config.*width"):
+    with pytest.raises(ValueError, match=r"another config.*width"):
         ht.load_hyena(path, dataclasses.replace(TINY, width=16))
-    with pytest.raises(ValueError, match="another task.*pairs"):
+    with pytest.raises(ValueError, match=r"another task.*pairs"):
         ht.load_hyena(path, TINY, dataclasses.replace(TASK, pairs=3))
     ckpt = torch.load(path, weights_only=True)
     ckpt["state_dict"]["head.bias"] += 1.0

@@ -178,7 +178,7 @@ class HyenaOperator(nn.Module):
         self.long_conv: LongConv | None = None
 
     def forward(self, u: Tensor) -> Tensor:
-        B, L, D = u.shape
+        _, L, D = u.shape
         x = self.short(self.in_proj(u).transpose(1, 2))[..., :L]  # (B, 3D, L), causal
         x2, x1, v = x.split(D, dim=1)
         v = x1 * v

@@ -94,6 +94,9 @@ def mqar(batch: int, task: MQARConfig, vocab: int, *, seed: int) -> tuple[Tensor
     """``batch`` MQAR sequences: ``(tokens, labels)`` int64 ``(batch, seq_len)``,
     labels the value at each query position and ``-100`` (ignored) elsewhere."""
     batch = check_int(batch, "batch", minimum=1)
+    if not isinstance(task, MQARConfig):
+        raise TypeError(f"`task` must be an MQARConfig, got {type(task).__name__}.")
+    vocab = check_int(vocab, "vocab", minimum=2)
     task = task.validate(vocab)
     seed = check_int(seed, "seed", minimum=0)
     rng = np.random.default_rng(seed)
@@ -147,16 +150,8 @@ def train_hyena(config: HyenaConfig, task: MQARConfig, *, progress: bool = True)
     is not above twice chance.  Seeded: the same configs give the same model on one
     platform.  A tqdm bar names the model and the phase.
     """
-    if not isinstance(config, HyenaConfig):
-        raise TypeError(f"`config` must be a HyenaConfig, got {type(config).__name__}.")
-    if not isinstance(task, MQARConfig):
-        raise TypeError(f"`task` must be an MQARConfig, got {type(task).__name__}.")
-    config.validate()
-    task.validate(config.vocab)
+    _check_configs(config, task)
     progress = check_flag(progress, "progress")
-    if task.seq_len > config.l_max:
-        raise ValueError(f"`task.seq_len` = {task.seq_len} exceeds the model's l_max = "
-                         f"{config.l_max}; raise l_max or shorten the sequences.")
     from tqdm.auto import tqdm
 
     t0 = time.perf_counter()
@@ -190,14 +185,28 @@ def train_hyena(config: HyenaConfig, task: MQARConfig, *, progress: bool = True)
                   side="learned")
 
 
+def _check_configs(config: Any, task: Any) -> None:
+    """Types and fields of a model config and a task, and that they fit together."""
+    if not isinstance(config, HyenaConfig):
+        raise TypeError(f"`config` must be a HyenaConfig, got {type(config).__name__}.")
+    if not isinstance(task, MQARConfig):
+        raise TypeError(f"`task` must be an MQARConfig, got {type(task).__name__}.")
+    config.validate()
+    task.validate(config.vocab)
+    if task.seq_len > config.l_max:
+        raise ValueError(f"`task.seq_len` = {task.seq_len} exceeds the model's l_max = "
+                         f"{config.l_max}; raise l_max or shorten the sequences.")
+
+
 def save_hyena(path: str | os.PathLike[str], model: HyenaModel, task: MQARConfig,
                stats: dict[str, Any] | None = None) -> None:
     """Write ``model`` with its :class:`HyenaConfig`, ``task``, stats, the evaluation
     loss (re-measured on load) and a SHA-256 digest (``torch.load(weights_only=True)``)."""
     if not isinstance(model, HyenaModel):
         raise TypeError(f"`model` must be a HyenaModel, got {type(model).__name__}.")
-    if not isinstance(task, MQARConfig):
-        raise TypeError(f"`task` must be an MQARConfig, got {type(task).__name__}.")
+    _check_configs(model.hyena_config, task)
+    if not isinstance(path, (str, os.PathLike)) or isinstance(path, bytes):
+        raise TypeError(f"`path` must be a str or os.PathLike, got {type(path).__name__}.")
     ckpt: dict[str, Any] = {
         "format": FORMAT, "config": model.config(), "task": asdict(task),
         "state_dict": {k: v.detach().cpu() for k, v in model.state_dict().items()},
@@ -219,9 +228,16 @@ def load_hyena(path: str | os.PathLike[str], config: HyenaConfig | None = None,
     weights of other names/shapes/dtype or non-finite, and weights that do not reproduce
     the recorded evaluation loss to ``64 eps (1 + loss)``.
     """
+    if not isinstance(path, (str, os.PathLike)) or isinstance(path, bytes):
+        raise TypeError(f"`path` must be a str or os.PathLike, got {type(path).__name__}.")
+    for name, value, cls in (("config", config, HyenaConfig), ("task", task, MQARConfig)):
+        if value is not None and not isinstance(value, cls):
+            raise TypeError(f"`{name}` must be a {cls.__name__} or None, got "
+                            f"{type(value).__name__}.")
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"`path` {str(path)!r} is not a file.")
+        raise FileNotFoundError(f"`path` {str(path)!r} is not a file; pass a file written "
+                                "by save_hyena.")
     where = f"checkpoint {str(path)!r}"
     try:
         ckpt = torch.load(path, map_location="cpu", weights_only=True)
@@ -285,9 +301,12 @@ def hyena_checkpoint(config: HyenaConfig, task: MQARConfig, *,
     import hashlib
     import json
 
+    _check_configs(config, task)
     retrain = check_flag(retrain, "retrain")
-    config.validate()
-    task.validate(config.vocab)
+    if cache_dir is not None and (not isinstance(cache_dir, (str, os.PathLike))
+                                  or isinstance(cache_dir, bytes)):
+        raise TypeError(f"`cache_dir` must be a str, os.PathLike or None, got "
+                        f"{type(cache_dir).__name__}.")
     key = hashlib.sha256(json.dumps([asdict(config), asdict(task)], sort_keys=True)
                          .encode()).hexdigest()[:16]
     directory = Path(cache_dir) if cache_dir is not None else cache_directory()
