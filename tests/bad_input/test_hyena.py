@@ -109,6 +109,13 @@ def test_checkpoint_files_refused(tmp_path):
     torch.save(ckpt, good)
     with pytest.raises(ValueError, match="weights"):
         ht.load_hyena(good)
+    ht.save_hyena(good, model, TASK)
+    ckpt = torch.load(good, weights_only=True)
+    ckpt["state_dict"]["head.bias"][0] += 0.5  # forged weights, digest recomputed
+    ckpt["digest"] = fmt.digest(ckpt)
+    torch.save(ckpt, good)
+    with pytest.raises(ValueError, match="evaluation loss"):
+        ht.load_hyena(good)
     with pytest.raises(TypeError, match="`model`"):
         ht.save_hyena(good, torch.nn.Linear(2, 2), TASK)
 

@@ -52,7 +52,7 @@ from numlearn._core.validation import check_choice, check_int, check_positive
 from numlearn.learned.layers.base import _check_budget
 from numlearn.learned.layers.conv import causal_conv
 
-__all__ = ["HyenaConfig", "HyenaModel", "HyenaOperator", "LongConv"]
+__all__ = ["HyenaConfig", "HyenaFilter", "HyenaModel", "HyenaOperator", "LongConv"]
 
 #: A replacement long convolution: ``(B, D, L)`` tensor in, same shape and dtype out.
 LongConv = Callable[[Tensor], Tensor]

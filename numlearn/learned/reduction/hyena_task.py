@@ -40,8 +40,9 @@ from numlearn.learned import _checkpoint_format as fmt
 from numlearn.learned.checkpoint import cache_directory
 from numlearn.learned.layers.hyena import HyenaConfig, HyenaModel, LongConv
 
-__all__ = ["MQARConfig", "distill_long_convs", "hyena_checkpoint", "load_hyena",
-           "modal_long_conv", "mqar", "mqar_accuracy", "save_hyena", "train_hyena"]
+__all__ = ["MQARConfig", "chance", "distill_long_convs", "evaluate", "hyena_checkpoint",
+           "load_hyena", "modal_long_conv", "mqar", "mqar_accuracy", "save_hyena",
+           "train_hyena"]
 
 FORMAT = "numlearn.hyena/1"
 IGNORE = -100
