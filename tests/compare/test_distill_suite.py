@@ -65,10 +65,10 @@ def test_tiny_configuration_end_to_end(tiny_rows):
             assert b.side == "classical" and c.side == "learned"
             assert 1 <= st_c["iterations"] <= TINY["lm_steps"]
             # the decomposition's classical term is the (b) row's error, its total the
-            # (c) row's; VarPro from a classical start does not end worse than it
+            # (c) row's (not necessarily smaller: fit_modal keeps d conjugate-pair
+            # modes, so a classical fit with real poles loses modes at the start)
             assert st_c["dec_l2_classical"] == pytest.approx(st_b["rel_l2_median"], rel=1e-9)
             assert st_c["dec_l2_total"] == pytest.approx(st_c["rel_l2_median"], rel=1e-9)
-            assert st_c["rel_l2_max"] <= st_b["rel_l2_max"] * (1 + 1e-9)
             assert st_c["telescopes"] is True
             # AAK: every stable model of real order 2d is at least sigma_(k+1) away
             # in H-infinity (sampled on 2L points: allow the sampling, 1 %)
