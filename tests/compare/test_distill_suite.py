@@ -115,3 +115,14 @@ def test_bad_configuration(kwargs, exc, match):
     orders = kwargs.pop("orders", (2,))
     with pytest.raises(exc, match=match):
         ds.build_distill_suite(orders, **kwargs)
+
+
+def test_problems_and_methods_pickle_for_worker_processes():
+    import pickle
+
+    problems, methods, extra = ds.build_distill_suite((2,), C=1, L=40, authors_steps=3,
+                                                      lm_steps=2, inits=("aaa",))
+    back = pickle.loads(pickle.dumps((problems, methods, extra)))
+    assert back[0] == problems and [m.name for m in back[1]] == [m.name for m in methods]
+    res = back[1][1].run(back[0][0])  # distill.aaa in the unpickled form
+    np.testing.assert_array_equal(res.value, methods[1].run(problems[0]).value)
