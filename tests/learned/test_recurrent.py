@@ -5,12 +5,14 @@ and its own three running modes against each other."""
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
 
+from numlearn.classical.reduction.companion import prefill_companion  # noqa: E402
 from numlearn.classical.reduction.modal import ModalSSM, engine_step  # noqa: E402
 from numlearn.learned.layers.recurrent import DistilledConv  # noqa: E402
 
@@ -215,3 +217,28 @@ def test_long_prompt_prefill_is_blocked():
     _, s_ref = m.recurrence(u, return_state=True)
     assert _rel(conv.prefill(torch.from_numpy(u)), s_ref) <= 1e-12
     assert math.isfinite(float(conv.prefill(torch.from_numpy(u)).abs().max()))
+
+
+@pytest.mark.parametrize("d", [1, 2, 4])
+def test_companion_prefill_matches_classical_and_recurrence(d):
+    # small orders, radii <= 0.9: the companion form is well conditioned there
+    m = _model(C=3, d=d, seed=20 + d, rmin=0.3, rmax=0.9)
+    conv = DistilledConv.from_modal_ssm(m)
+    u = _signal(2, 3, 3000, seed=21)
+    _, s_ref = m.recurrence(u, return_state=True)
+    s = conv.prefill(torch.from_numpy(u), method="companion")
+    assert s.shape == (2, 3, d)
+    assert _rel(s, s_ref) <= 1e-12
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        s_cl = prefill_companion(m, u)
+    assert _rel(s, s_cl) <= 1e-12
+
+
+def test_companion_prefill_refuses_clustered_high_order():
+    # order 24 clustered at radius 0.9: a~ on the unit circle is below its rounding
+    lam = 0.9 * np.exp(1j * np.linspace(0.3, 0.5, 12))
+    m = ModalSSM(lam[None], np.ones((1, 12)) + 0j, [0.0])
+    u = torch.from_numpy(_signal(1, 1, 500))
+    with pytest.raises(FloatingPointError, match="companion"):
+        DistilledConv.from_modal_ssm(m).prefill(u, method="companion")

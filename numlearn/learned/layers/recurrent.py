@@ -53,10 +53,12 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import scipy.fft
 import torch
 from torch import Tensor, nn
 
-from numlearn._core.validation import check_choice, check_int
+from numlearn._core.validation import EPS, check_choice, check_int
+from numlearn.classical.reduction.companion import to_companion
 from numlearn.classical.reduction.modal import ModalSSM
 from numlearn.learned.layers.base import (
     _check_budget,
@@ -309,11 +311,23 @@ class DistilledConv(nn.Module):
         ``"direct"``: the geometric sum with ``s = q B + r``,
         ``sum_q lambda^(qB) sum_r lambda^r u_(T-1-s)`` (batched matrix products), the
         same cost without the FFT; an independent second way.
+        ``"companion"``: through the companion (transfer-function) form, as
+        :func:`numlearn.classical.reduction.companion.prefill_companion` (the
+        ``canonical-fft`` mode of arXiv 2310.18780): ``w = u / a~(q)`` by one FFT
+        division on a grid long enough for the decay of ``1/a~``, then
+        ``x_n = sum_(j<N) K_nj w_(T-1-j)`` with ``K_n(q) = a~(q) / (1 - lambda_n q)``
+        (synthetic division), ``N`` the real order.  ``O(B D (P log P + d N))``.
+        Ill-conditioned for clustered poles and large ``N`` (the coefficients of ``a``
+        grow like ``binomial(N, N/2)``); use it at small orders only, and prefer the
+        modal FFT.  Raises `FloatingPointError` when ``a~`` on the grid is below its
+        own rounding (no meaningful answer in this form).
         """
-        method = check_choice(method, "method", ("fft", "direct"))
+        method = check_choice(method, "method", ("fft", "direct", "companion"))
         u = self._signal(u)
         if method == "direct":
             return self._prefill_direct(u)
+        if method == "companion":
+            return self._prefill_companion(u)
         Bsz, D, T = u.shape
         d = self.order
         N = 2 * T
@@ -349,6 +363,39 @@ class DistilledConv(nn.Module):
         rev = rev.reshape(Bsz, D, nq, bk)
         inner = torch.complex(rev @ low.real, rev @ low.imag)             # (B, D, nq, d)
         return (inner * high[None]).sum(dim=2)
+
+    def _prefill_companion(self, u: Tensor) -> Tensor:
+        Bsz, D, T = u.shape
+        _b, a, _ = to_companion(self.to_modal_ssm())             # a (D, N + 1), monic
+        a = np.asarray(a).reshape(D, -1)
+        N = a.shape[1] - 1
+        radius = float(self.poles.abs().max())
+        tail = N if radius == 0 else max(N, math.ceil(math.log(EPS / 4) / math.log(radius)))
+        P = scipy.fft.next_fast_len(T + tail + N)
+        at = torch.from_numpy(a).to(self._dtype).to(self._device)
+        A = torch.fft.rfft(at, n=P, dim=-1)                               # (D, P/2 + 1)
+        amin = A.abs().amin(dim=-1)
+        bad = torch.finfo(self._dtype).eps * at.abs().sum(dim=-1) >= amin
+        if bool(bad.any()):
+            c = int(torch.nonzero(bad)[0, 0])
+            raise FloatingPointError(
+                f"prefill(method='companion'): the companion denominator of channel {c} "
+                f"(real order {N}) is below its own rounding error on the unit circle; "
+                "the companion form is unusable here, use method='fft'.")
+        w = torch.fft.irfft(torch.fft.rfft(u, n=P, dim=-1) / A, n=P, dim=-1)  # (B, D, P)
+        m = min(N, T)
+        seg = torch.zeros(Bsz, D, N, dtype=self._dtype, device=self._device)
+        seg[..., :m] = w[..., :T].flip(-1)[..., :m]                       # w_(T-1-j)
+        # K_n(q) = a~(q) / (1 - lambda_n q): k_0 = 1, k_j = a_j + lambda_n k_(j-1)
+        cdt = _complex_of(self._dtype)
+        K = torch.empty(D, self.order, N, dtype=cdt, device=self._device)
+        k = torch.ones(D, self.order, dtype=cdt, device=self._device)
+        K[..., 0] = k
+        for j in range(1, N):
+            k = at[:, j, None] + self.poles * k
+            K[..., j] = k
+        return torch.complex(torch.einsum("bcj,cnj->bcn", seg, K.real),
+                             torch.einsum("bcj,cnj->bcn", seg, K.imag))
 
     def _step(self, state: Tensor, u_t: Tensor) -> tuple[Tensor, Tensor]:
         y = (self.residues * state).sum(dim=-1).real + self.feedthrough * u_t
