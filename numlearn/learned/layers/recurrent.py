@@ -270,6 +270,18 @@ class DistilledConv(nn.Module):
         log_mag = torch.log(torch.where(zero, torch.ones_like(lam.real), lam.abs()))
         return log_mag, torch.angle(lam), zero
 
+    def _split_powers(self, n: int) -> tuple[Tensor, Tensor]:
+        """``(lambda^r, lambda^(qB))`` for ``r < B``, ``q < nq``, ``B = isqrt(n) + 1``,
+        ``B nq >= n``: shapes (D, B, d), (D, nq, d); ``lambda^t = high[t // B] low[t % B]``."""
+        bk = math.isqrt(n) + 1
+        nq = -(-n // bk)
+        log_mag, ang, zero = self._log_poles()
+        rdt = self._dtype
+        low = _powers(log_mag, ang, zero, torch.arange(bk, dtype=rdt, device=self._device))
+        high = _powers(log_mag, ang, zero,
+                       bk * torch.arange(nq, dtype=rdt, device=self._device))
+        return low, high
+
     def impulse_response(self, L: int) -> Tensor:
         """The taps ``h_0 .. h_(L-1)``, shape (D, L), real (module notes)."""
         L = check_int(L, "L", minimum=1)
@@ -279,13 +291,8 @@ class DistilledConv(nn.Module):
         n = L - 1
         if n == 0:
             return h
-        bk = math.isqrt(n) + 1
-        nq = -(-n // bk)
-        log_mag, ang, zero = self._log_poles()
-        rdt = self._dtype
-        low = _powers(log_mag, ang, zero, torch.arange(bk, dtype=rdt, device=self._device))
-        high = _powers(log_mag, ang, zero,
-                       bk * torch.arange(nq, dtype=rdt, device=self._device))
+        low, high = self._split_powers(n)
+        nq, bk = high.shape[1], low.shape[1]
         rh = high * self.residues[:, None, :]                           # (D, nq, d)
         # Re(rh @ low^T) = Re rh Re low^T - Im rh Im low^T: two real batched products
         taps = rh.real @ low.real.transpose(1, 2) - rh.imag @ low.imag.transpose(1, 2)
@@ -351,13 +358,9 @@ class DistilledConv(nn.Module):
 
     def _prefill_direct(self, u: Tensor) -> Tensor:
         Bsz, D, T = u.shape
-        bk = math.isqrt(T) + 1
-        nq = -(-T // bk)
-        log_mag, ang, zero = self._log_poles()
+        low, high = self._split_powers(T)
+        nq, bk = high.shape[1], low.shape[1]
         rdt = self._dtype
-        low = _powers(log_mag, ang, zero, torch.arange(bk, dtype=rdt, device=self._device))
-        high = _powers(log_mag, ang, zero,
-                       bk * torch.arange(nq, dtype=rdt, device=self._device))
         rev = torch.zeros(Bsz, D, nq * bk, dtype=rdt, device=self._device)
         rev[..., :T] = u.flip(-1)
         rev = rev.reshape(Bsz, D, nq, bk)
