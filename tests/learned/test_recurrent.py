@@ -5,6 +5,7 @@ and its own three running modes against each other."""
 from __future__ import annotations
 
 import math
+import re
 import warnings
 
 import numpy as np
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 
 torch = pytest.importorskip("torch")
 
+from numlearn._core.validation import IllConditionedWarning  # noqa: E402
 from numlearn.classical.reduction.companion import prefill_companion  # noqa: E402
 from numlearn.classical.reduction.modal import ModalSSM, engine_step  # noqa: E402
 from numlearn.learned.layers.recurrent import DistilledConv  # noqa: E402
@@ -228,12 +230,13 @@ def test_companion_prefill_matches_classical_and_recurrence(d):
     conv = DistilledConv.from_modal_ssm(m)
     u = _signal(2, 3, 3000, seed=21)
     _, s_ref = m.recurrence(u, return_state=True)
-    s = conv.prefill(torch.from_numpy(u), method="companion")
+    with warnings.catch_warnings():
+        # at d = 4 both estimates pass 1e4 eps and warn (the errors stay below 1e-12)
+        warnings.simplefilter("ignore", IllConditionedWarning)
+        s = conv.prefill(torch.from_numpy(u), method="companion")
+        s_cl = prefill_companion(m, u)
     assert s.shape == (2, 3, d)
     assert _rel(s, s_ref) <= 1e-12
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        s_cl = prefill_companion(m, u)
     assert _rel(s, s_cl) <= 1e-12
 
 
@@ -266,3 +269,20 @@ def test_property_prefill_steps_forward_agree(seed, C, d, rmax, split):
         if y is not None:
             assert np.abs(y.numpy() - y_ref[..., split:]).max() <= 1e3 * EPS * y_scale
         assert np.abs(s_end.numpy() - s_ref).max() <= 1e3 * EPS * s_scale
+
+
+def test_companion_prefill_warns_when_its_estimate_is_large():
+    # order 16 (8 pairs) at radii up to 0.999: the companion form loses digits and says so
+    m = _model(C=2, d=8, seed=30, rmin=0.9, rmax=0.999)
+    conv = DistilledConv.from_modal_ssm(m)
+    u = _signal(1, 2, 2000, seed=31)
+    with pytest.warns(IllConditionedWarning, match="companion") as record:
+        s = conv.prefill(torch.from_numpy(u), method="companion")
+    _, s_ref = m.recurrence(u, return_state=True)
+    # the estimate in the message ("errors up to about X relative") bounds the error
+    bound = float(re.search(r"up to about ([0-9.e+-]+) relative", str(record[0].message))[1])
+    assert 1e4 * EPS < bound and _rel(s, s_ref) <= bound
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a well-conditioned case stays silent
+        conv1 = DistilledConv.from_modal_ssm(_model(C=2, d=1, seed=32, rmax=0.9))
+        conv1.prefill(torch.from_numpy(u), method="companion")

@@ -57,8 +57,8 @@ import scipy.fft
 import torch
 from torch import Tensor, nn
 
-from numlearn._core.validation import EPS, check_choice, check_int
-from numlearn.classical.reduction.companion import to_companion
+from numlearn._core.validation import EPS, check_choice, check_int, warn_ill_conditioned
+from numlearn.classical.reduction.companion import SAFETY, to_companion
 from numlearn.classical.reduction.modal import ModalSSM
 from numlearn.learned.layers.base import (
     _check_budget,
@@ -326,7 +326,9 @@ class DistilledConv(nn.Module):
         (synthetic division), ``N`` the real order.  ``O(B D (P log P + d N))``.
         Ill-conditioned for clustered poles and large ``N`` (the coefficients of ``a``
         grow like ``binomial(N, N/2)``); use it at small orders only, and prefer the
-        modal FFT.  Raises `FloatingPointError` when ``a~`` on the grid is below its
+        modal FFT.  Warns (`IllConditionedWarning`) when the error estimate of
+        :func:`~numlearn.classical.reduction.companion.prefill_companion` exceeds
+        ``1e4 eps``; raises `FloatingPointError` when ``a~`` on the grid is below its
         own rounding (no meaningful answer in this form).
         """
         method = check_choice(method, "method", ("fft", "direct", "companion"))
@@ -397,8 +399,20 @@ class DistilledConv(nn.Module):
         for j in range(1, N):
             k = at[:, j, None] + self.poles * k
             K[..., j] = k
-        return torch.complex(torch.einsum("bcj,cnj->bcn", seg, K.real),
-                             torch.einsum("bcj,cnj->bcn", seg, K.imag))
+        out = torch.complex(torch.einsum("bcj,cnj->bcn", seg, K.real),
+                            torch.einsum("bcj,cnj->bcn", seg, K.imag))
+        # the error estimate of prefill_companion: rounding in w and in the cancelling
+        # sum K w, plus the aliasing of 1/a~'s tail, relative to the state's size
+        eps = torch.finfo(self._dtype).eps
+        rms = w.pow(2).mean(dim=-1, keepdim=True).sqrt()                    # (B, D, 1)
+        bound = torch.einsum("bcj,cnj->bcn", seg.abs() + math.log2(P) * rms, K.abs())
+        alias = radius ** max(P - T, 0) * w.abs().amax(dim=-1)
+        scale = out.abs().amax(dim=-1).clamp(min=torch.finfo(self._dtype).tiny)
+        est = float((SAFETY * (eps * bound.amax(dim=-1) + alias) / scale).max())
+        warn_ill_conditioned(est / EPS, "DistilledConv.prefill(method='companion'): the "
+                             "companion (transfer-function) form",
+                             threshold=1e4 * eps / EPS, stacklevel=4)
+        return out
 
     def _step(self, state: Tensor, u_t: Tensor) -> tuple[Tensor, Tensor]:
         y = (self.residues * state).sum(dim=-1).real + self.feedthrough * u_t
