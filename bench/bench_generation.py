@@ -40,12 +40,14 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMB
     os.environ[_var] = "1"
 
 import sys  # noqa: E402
+import warnings  # noqa: E402
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 from _timing import machine_load as uptime  # noqa: E402
 from _timing import median_time as timed  # noqa: E402
 
+from numlearn._core.validation import IllConditionedWarning  # noqa: E402
 from numlearn.classical.reduction.modal import ModalSSM  # noqa: E402
 from numlearn.learned.layers.recurrent import DistilledConv  # noqa: E402
 
@@ -139,8 +141,13 @@ def table_prefill(rng: np.random.Generator, D: int, T: int, ds: list[int]) -> No
             row = []
             for method in ("fft", "direct", "companion"):
                 try:
-                    t, s = timed(lambda method=method, conv=conv: conv.prefill(ut, method=method))
-                    row.append((f"{t:.3f}", f"{np.abs(s.numpy() - ref).max() / scale:.1e}"))
+                    with warnings.catch_warnings(record=True) as seen:
+                        warnings.simplefilter("always", IllConditionedWarning)
+                        t, s = timed(lambda method=method, conv=conv: conv.prefill(
+                            ut, method=method))
+                    mark = " (warned)" if seen else ""
+                    row.append((f"{t:.3f}",
+                                f"{np.abs(s.numpy() - ref).max() / scale:.1e}{mark}"))
                 except FloatingPointError:
                     row.append(("refused", "-"))
             print(f"| {d} | U[0.3, {rmax}] | " + " | ".join(r[0] for r in row) + " | "

@@ -317,7 +317,8 @@ class DistilledConv(nn.Module):
         ``method="fft"``: the modal FFT (module notes), ``O(B D (T log T + d T))``.
         ``"direct"``: the geometric sum with ``s = q B + r``,
         ``sum_q lambda^(qB) sum_r lambda^r u_(T-1-s)`` (batched matrix products), the
-        same cost without the FFT; an independent second way.
+        same cost without the FFT; an independent second way, and the faster one on a
+        CPU (the FFT's constant is a complex division per mode and frequency).
         ``"companion"``: through the companion (transfer-function) form, as
         :func:`numlearn.classical.reduction.companion.prefill_companion` (the
         ``canonical-fft`` mode of arXiv 2310.18780): ``w = u / a~(q)`` by one FFT
