@@ -132,3 +132,9 @@ def test_other_arguments_refused():
                          torch.ones(1, 1, dtype=torch.complex128), D0)
     with pytest.raises(ValueError, match="`poles`"):
         zero.to_engine()
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="CUDA is available here")
+def test_cuda_requested_without_cuda():
+    with pytest.raises(ValueError, match="`device`"):
+        DistilledConv.from_modal_ssm(ModalSSM([0.5], [1.0], 0.0), device="cuda")

@@ -185,6 +185,9 @@ class DistilledConv(nn.Module):
                              "(allow_unstable=True); a DistilledConv must be stable.")
         dtype = _check_dtype(dtype)
         device = _check_device(device)
+        if device.type == "cuda" and not torch.cuda.is_available():
+            raise ValueError(f"`device` is {device} but CUDA is not available here; pass "
+                             "device='cpu'.")
         C, d = model.channels, model.order
         cdt = _complex_of(dtype)
         lam = torch.from_numpy(np.asarray(model.poles).reshape(C, d).copy())
