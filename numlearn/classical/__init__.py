@@ -25,6 +25,7 @@ from numlearn.classical.barycentric import (
     barycentric_weights,
     trig_barycentric_eval,
 )
+from numlearn.classical.barycentric_form import BarycentricForm
 from numlearn.classical.barycentric_interpolant import BarycentricInterpolator
 from numlearn.classical.barycentric_matrix import barycentric_matrix
 from numlearn.classical.chebyshev import (
@@ -78,6 +79,7 @@ from numlearn.classical.nodes import (
 __all__ = [
     "ADAPTIVE_MAX_N",
     "LEBESGUE_WARN",
+    "BarycentricForm",
     "BarycentricInterpolator",
     "ChebyshevSeries",
     "Conditioning",

@@ -25,10 +25,10 @@ from numpy.typing import ArrayLike, NDArray
 from numlearn._core.validation import as_float_array, check_domain, check_flag, check_int
 from numlearn.classical._bary_arrays import _prepare_nodes, _prepare_weights, nodal_derivative
 from numlearn.classical.barycentric import (
-    barycentric_eval,
     barycentric_eval_first,
     barycentric_weights,
 )
+from numlearn.classical.barycentric_form import BarycentricForm
 from numlearn.classical.lebesgue import lebesgue_constant
 
 __all__ = ["BarycentricInterpolator"]
@@ -56,8 +56,11 @@ def __getattr__(name: str) -> Any:
     return _deprecated_alias(__name__, name)
 
 
-class BarycentricInterpolator:
+class BarycentricInterpolator(BarycentricForm):
     r"""A polynomial interpolant in barycentric form: nodes, weights and values.
+
+    A :class:`~numlearn.classical.barycentric_form.BarycentricForm` whose weights are
+    the Lagrange weights of its nodes (so the form is the interpolating polynomial).
 
     A thin class over :func:`~numlearn.classical.barycentric.barycentric_eval` and the
     differentiation kernels (as :class:`numpy.polynomial.Chebyshev` binds ``chebval``).
@@ -167,22 +170,17 @@ class BarycentricInterpolator:
             self._wl = barycentric_weights(self.nodes)
         return self._wl
 
-    @property
-    def n(self) -> int:
-        """Number of nodes (degree + 1)."""
-        return int(self.nodes.shape[0])
-
     def __call__(self, x: ArrayLike) -> NDArray[Any]:
         """Evaluate at ``x`` (any shape); see
         :func:`~numlearn.classical.barycentric.barycentric_eval` (which warns when the
         Lebesgue function at a point exceeds ``LEBESGUE_WARN``)."""
         xe = as_float_array(x, "x", allow_empty=True)
         if self.domain is None or np.iscomplexobj(xe):
-            return barycentric_eval(self.nodes, self.weights, self.values, xe)
+            return self._evaluate(xe)
         a, b = self.domain
         outside = (xe < a) | (xe > b)
         if not outside.any():
-            return barycentric_eval(self.nodes, self.weights, self.values, xe)
+            return self._evaluate(xe)
         if not self.extrapolate:
             bad = xe[outside].flat[0]
             raise ValueError(
@@ -190,7 +188,7 @@ class BarycentricInterpolator:
                 f"(e.g. {bad}); pass `extrapolate=True` to evaluate them with the "
                 "first barycentric formula, or map them into the domain."
             )
-        out = barycentric_eval(self.nodes, self.weights, self.values, np.where(outside, a, xe))
+        out = self._evaluate(np.where(outside, a, xe))
         out[outside] = barycentric_eval_first(
             self.nodes, self.values, xe[outside], self._lagrange_weights()
         )

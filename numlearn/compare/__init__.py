@@ -4,10 +4,22 @@
 """
 
 from numlearn.compare import (
+    distill_suite,  # noqa: F401  (registers "distill")
     ls_suite,  # noqa: F401  (registers "least-squares")
     pde_learned_suite,  # noqa: F401  (registers "pdes" and "pdes-paper")
     pde_suites,  # noqa: F401  (registers "pdes-classical")
     rational_suite,  # noqa: F401  (registers "rational")
+)
+from numlearn.compare.distill_suite import (
+    AUTHORS_STEPS,
+    DISTILL_INITS,
+    DISTILL_ORDERS,
+    LM_STEPS,
+    DistillProblem,
+    build_distill_suite,
+    distill_methods,
+    distill_problems,
+    distill_report,
 )
 from numlearn.compare.harness import Method, Row, format_table, run_comparison, write_json
 from numlearn.compare.ls_suite import LEARNED_ARCHS, LeastSquaresSuite
@@ -73,12 +85,16 @@ from numlearn.compare.suites import (
 )
 
 __all__ = [
+    "AUTHORS_STEPS",
+    "DISTILL_INITS",
+    "DISTILL_ORDERS",
     "ENVELOPE_KEYS",
     "EXTRAS",
     "INTERPOLATION_METHODS",
     "INTERPOLATION_SOLVERS",
     "LEARNED_ARCHS",
     "LEARNED_INTERPOLATION_METHODS",
+    "LM_STEPS",
     "MACHINE_KEYS",
     "MLP_CEILING_TARGETS",
     "PAPER_NUMBERS",
@@ -89,6 +105,7 @@ __all__ = [
     "STUDY_ORDERS",
     "SUITES",
     "TRADEOFF_OPTIMIZERS",
+    "DistillProblem",
     "JsonReport",
     "LeastSquaresSuite",
     "Method",
@@ -99,12 +116,16 @@ __all__ = [
     "UnknownSuiteError",
     "add_parallel_arguments",
     "atomic_write_text",
+    "build_distill_suite",
     "build_rational_suite",
     "bwler_tradeoff",
     "check_reference_data",
     "check_report",
+    "distill_methods",
     "distill_orders",
     "distill_orders_report",
+    "distill_problems",
+    "distill_report",
     "executor_from_args",
     "format_distill_orders",
     "format_mlp_ceiling",

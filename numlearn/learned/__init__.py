@@ -39,7 +39,7 @@ _HOMES = {
         "AttentionBlock", "BaseConvBlock", "BaseConvModel", "LinearAttentionModel",
         "SoftmaxTransformer", "causal_conv", "num_parameters",
         "BWLerLayer", "ChebyshevAxis", "FourierAxis", "MLP", "FlatParameters",
-        "ModalFilter", "R_MAX", "hinf_errors", "window_sq_errors",
+        "ModalFilter", "R_MAX", "hinf_errors", "window_sq_errors", "DistilledConv",
     ),
     "numlearn.learned.reduction": ("FIT_METHODS", "INITS", "fit_modal", "varpro_residues"),
     "numlearn.learned.least_squares": (

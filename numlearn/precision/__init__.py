@@ -19,6 +19,7 @@ from numlearn.precision.decomposition import (
     TERMS,
     ErrorDecomposition,
     collocation_decomposition,
+    distillation_decomposition,
     interpolation_decomposition,
 )
 from numlearn.precision.metrics import (
@@ -50,6 +51,7 @@ __all__ = [
     "OracleResult",
     "SVDConditioning",
     "collocation_decomposition",
+    "distillation_decomposition",
     "interpolation_decomposition",
     "max_abs",
     "metric_report",

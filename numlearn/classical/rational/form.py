@@ -58,6 +58,7 @@ from numlearn._core.validation import (
     check_int,
 )
 from numlearn.classical.barycentric import barycentric_eval
+from numlearn.classical.barycentric_form import BarycentricForm
 
 __all__ = ["BarycentricRational"]
 
@@ -94,8 +95,13 @@ def _pencil_eigs(nodes: NDArray[Any], top: NDArray[Any]) -> NDArray[Any]:
     return c + s * lam.astype(complex)
 
 
-class BarycentricRational:
+class BarycentricRational(BarycentricForm):
     r"""A rational function in barycentric form, scalar- or set-valued.
+
+    A :class:`~numlearn.classical.barycentric_form.BarycentricForm` with arbitrary
+    nonzero weights; with the Lagrange weights of its nodes it is the interpolating
+    polynomial (:class:`~numlearn.classical.BarycentricInterpolator` evaluates the same
+    numbers).
 
     .. math:: r(x) = \sum_j \frac{w_j f_j}{x - z_j} \Big/ \sum_j \frac{w_j}{x - z_j}.
 
@@ -166,11 +172,6 @@ class BarycentricRational:
     def degree(self) -> int:
         """``m - 1``, the largest numerator and denominator degree."""
         return int(self.nodes.shape[0] - 1)
-
-    @property
-    def set_valued(self) -> bool:
-        """Whether ``values`` has a trailing axis of functions."""
-        return self.values.ndim == 2
 
     def __repr__(self) -> str:
         kind = "real" if self.nodes.dtype.kind == "f" else "complex"

@@ -184,10 +184,16 @@ class ModalSSM:
 
     @property
     def real_order(self) -> int:
+        """The McMillan degree (state dimension of a real realisation), largest over
+        channels: ``2`` per complex mode and ``1`` per real pole of a real model, ``1``
+        per mode of a complex one; modes with zero pole and zero residue (the padding
+        of ragged batches) contribute nothing and are not counted."""
+        active = (self._poles != 0) | (self._residues != 0)
         if not self.real:
-            return self.order
-        n_real = (self._poles.imag == 0).sum(axis=1)
-        return int((2 * self.order - n_real).max())
+            return int(active.sum(axis=1).max())
+        n_real = (active & (self._poles.imag == 0)).sum(axis=1)
+        n_cplx = (active & (self._poles.imag != 0)).sum(axis=1)
+        return int((2 * n_cplx + n_real).max())
 
     @property
     def spectral_radius(self) -> NDArray[np.float64] | float:

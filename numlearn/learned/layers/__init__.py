@@ -3,7 +3,8 @@ shared skeleton (:mod:`.base`), the BWLer barycentric layer
 (:mod:`numlearn.learned.layers.bwler`), the PINN
 multilayer perceptron (:mod:`.mlp`), the flat-parameter view the optimisers use
 (:mod:`.flat`), and the batched modal filter of distillation (:mod:`.modal`, with its
-window and H-infinity losses)."""
+window and H-infinity losses), and a long convolution run as a distilled recurrence
+(:mod:`.recurrent`: FFT convolution, prefill, O(d) work per token)."""
 
 from numlearn.learned.layers.attention import (
     AttentionBlock,
@@ -16,6 +17,7 @@ from numlearn.learned.layers.conv import BaseConvBlock, BaseConvModel, causal_co
 from numlearn.learned.layers.flat import FlatParameters
 from numlearn.learned.layers.mlp import MLP
 from numlearn.learned.layers.modal import R_MAX, ModalFilter, hinf_errors, window_sq_errors
+from numlearn.learned.layers.recurrent import DistilledConv
 
 __all__ = [
     "MLP",
@@ -25,6 +27,7 @@ __all__ = [
     "BaseConvBlock",
     "BaseConvModel",
     "ChebyshevAxis",
+    "DistilledConv",
     "FlatParameters",
     "FourierAxis",
     "LinearAttentionModel",

@@ -96,3 +96,28 @@ def test_zero_weight_node_is_skipped():
     x = np.array([0.5])
     p = np.polyfit([-1.0, 0.0, 1.0], [1.0, 5.0, 1.0], 2)
     np.testing.assert_allclose(r(x), np.polyval(p, x), atol=1e-14)
+
+
+def test_polynomial_and_rational_share_the_barycentric_form() -> None:
+    """Both classes are BarycentricForms, and with the Lagrange weights of Chebyshev
+    points the rational form *is* the interpolating polynomial: the two evaluate to the
+    same numbers (one kernel), and to sin x within the interpolation error (oracle:
+    the closed form)."""
+    from numlearn._core.validation import EPS
+    from numlearn.classical import (
+        BarycentricForm,
+        BarycentricInterpolator,
+        chebyshev_points,
+        chebyshev_weights,
+    )
+    from numlearn.classical.rational import BarycentricRational
+
+    x = chebyshev_points(24)
+    w = chebyshev_weights(24)
+    p = BarycentricInterpolator(x, np.sin(x), w)
+    r = BarycentricRational(x, np.sin(x), w)
+    assert isinstance(p, BarycentricForm) and isinstance(r, BarycentricForm)
+    assert p.n == r.n == 24 and not p.set_valued and not r.set_valued
+    t = np.linspace(-1, 1, 1001)
+    np.testing.assert_array_equal(p(t), r(t))
+    np.testing.assert_allclose(r(t), np.sin(t), rtol=0, atol=8 * EPS)

@@ -306,3 +306,15 @@ def test_property_fit_residues_round_trip(m):
     fit, stats = fit_residues(h, m.poles, real=m.real, full_output=True)
     err = filter_errors(h, fit)
     assert err["rel_l2"].max() <= 1e3 * EPS * stats["cond"].max()
+
+
+def test_real_order_does_not_count_padding_modes() -> None:
+    """A ragged real batch padded with (0, 0) modes: channel 0 has one conjugate pair
+    and one real pole (McMillan degree 3), channel 1 one pair plus a padding mode
+    (degree 2); the padding contributes nothing to the response and is not a state."""
+    P = np.array([[0.5 + 0.3j, 0.4, 0.0], [0.7 - 0.2j, 0.0, 0.0]])
+    R = np.array([[1.0 + 0.5j, 2.0, 0.0], [0.3 + 0.1j, 0.0, 0.0]])
+    m = ModalSSM(P, R, np.zeros(2))
+    assert m.real_order == 3
+    assert ModalSSM(P[1:], R[1:], np.zeros(1)).real_order == 2
+    assert ModalSSM(P, R, np.zeros(2), real=False).real_order == 2
