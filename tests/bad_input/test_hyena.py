@@ -128,5 +128,7 @@ def test_distillation_swap_refused():
         ht.distill_long_convs(model, 9)  # 16 taps cannot carry 18 real states
     with pytest.raises(TypeError, match="`model`"):
         ht.distill_long_convs(torch.nn.Linear(2, 2), 2)
+    with pytest.raises(ValueError, match="`backend`"):
+        ht.distill_long_convs(model, 2, backend="jax")
     with pytest.raises(TypeError, match="`ssm`"):
         ht.modal_long_conv(np.zeros(3))

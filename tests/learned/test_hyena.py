@@ -112,6 +112,26 @@ def test_distill_long_convs_swaps_every_layer_and_resets():
         assert torch.equal(model(tok), z0)
 
 
+def test_torch_distilled_conv_backend_matches_numpy_backend():
+    """The same distilled models through DistilledConv (torch) and ModalSSM.convolve
+    (NumPy): two FFT convolutions of the same modal taps, logits equal to rounding."""
+    model = HyenaModel(TINY)
+    tok = _tokens(TINY)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ht.distill_long_convs(model, 3, method="era", bounds=False)
+        with torch.no_grad():
+            z_np = model(tok)
+        ht.distill_long_convs(model, 3, method="era", bounds=False, backend="torch")
+    with torch.no_grad():
+        z_t = model(tok)
+    assert float((z_t - z_np).abs().max()) <= 256 * EPS * float(z_np.abs().max())
+    assert set(model.state_dict()) == set(HyenaModel(TINY).state_dict())  # not registered
+    model.set_long_conv(0, _direct(model.filters()[0]))  # module -> plain function
+    model.reset_long_conv()
+    assert all(b.mixer.long_conv is None for b in model.blocks)
+
+
 def test_mqar_structure():
     tok, lab = ht.mqar(50, TASK, TINY.vocab, seed=3)
     assert tok.shape == lab.shape == (50, 16) and tok.dtype == torch.int64

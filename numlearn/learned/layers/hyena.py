@@ -270,14 +270,20 @@ class HyenaModel(nn.Module):
 
     def set_long_conv(self, layer: int, fn: LongConv | None) -> None:
         """Replace layer ``layer``'s long convolution by ``fn`` (a callable ``(B, D, L)
-        -> (B, D, L)`` tensor of the model's dtype); ``None`` restores the FFT one."""
+        -> (B, D, L)`` tensor of the model's dtype); ``None`` restores the FFT one.
+
+        ``fn`` is held as a plain attribute: an ``nn.Module`` given here is not registered
+        (not in ``state_dict``, not moved by ``model.to``), so checkpoints stay those of
+        the model's own configuration."""
         layer = check_int(layer, "layer", minimum=0, maximum=len(self.blocks) - 1)
         if fn is not None and not callable(fn):
             raise TypeError(f"`fn` must be callable (B, D, L) -> (B, D, L) or None, got "
                             f"{type(fn).__name__}.")
-        self.blocks[layer].mixer.long_conv = fn
+        # a plain attribute, never a registered submodule: a replacement (even an
+        # nn.Module such as DistilledConv) is not part of the model's state_dict
+        object.__setattr__(self.blocks[layer].mixer, "long_conv", fn)
 
     def reset_long_conv(self) -> None:
         """Restore every layer's own FFT long convolution."""
-        for block in self.blocks:
-            block.mixer.long_conv = None
+        for layer in range(len(self.blocks)):
+            self.set_long_conv(layer, None)

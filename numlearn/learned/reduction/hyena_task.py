@@ -33,7 +33,7 @@ import torch
 from torch import Tensor
 
 from numlearn._core.result import Result, Status
-from numlearn._core.validation import check_flag, check_int, check_positive
+from numlearn._core.validation import check_choice, check_flag, check_int, check_positive
 from numlearn.classical.reduction.distill import distill
 from numlearn.classical.reduction.modal import ModalSSM
 from numlearn.learned import _checkpoint_format as fmt
@@ -339,16 +339,29 @@ def modal_long_conv(ssm: ModalSSM) -> LongConv:
 
 
 def distill_long_convs(model: HyenaModel, d: int, *, method: str = "era",
-                       bounds: bool = True, **options: Any) -> list[Result]:
+                       bounds: bool = True, backend: str = "numpy",
+                       **options: Any) -> list[Result]:
     """Replace every layer's long convolution by the ``d``-mode distillation of its
     ``l_max``-tap filters (:func:`distill`); returns the per-layer Results (errors and
-    Hankel bounds per filter).  Undo with ``model.reset_long_conv()``."""
+    Hankel bounds per filter).  Undo with ``model.reset_long_conv()``.
+
+    ``backend="numpy"`` runs :meth:`ModalSSM.convolve` (:func:`modal_long_conv`);
+    ``"torch"`` installs a :class:`~numlearn.learned.layers.recurrent.DistilledConv` of
+    the model's dtype (torch FFT convolution of the modal taps, differentiable, with the
+    recurrent ``step`` / ``generate`` of that layer; it refuses unstable models)."""
     if not isinstance(model, HyenaModel):
         raise TypeError(f"`model` must be a HyenaModel, got {type(model).__name__}.")
     d = check_int(d, "d", minimum=1)
+    backend = check_choice(backend, "backend", ("numpy", "torch"))
     h = model.filters()
     results = [distill(h[i], d, method=method, bounds=bounds, **options)
                for i in range(h.shape[0])]
     for i, res in enumerate(results):
-        model.set_long_conv(i, modal_long_conv(res.value))
+        if backend == "numpy":
+            model.set_long_conv(i, modal_long_conv(res.value))
+        else:
+            from numlearn.learned.layers.recurrent import DistilledConv
+
+            model.set_long_conv(i, DistilledConv.from_modal_ssm(
+                res.value, dtype=model.hyena_config.torch_dtype))
     return results
