@@ -40,8 +40,13 @@ _HOMES = {
         "SoftmaxTransformer", "causal_conv", "num_parameters",
         "BWLerLayer", "ChebyshevAxis", "FourierAxis", "MLP", "FlatParameters",
         "ModalFilter", "R_MAX", "hinf_errors", "window_sq_errors", "DistilledConv",
+        "HyenaConfig", "HyenaFilter", "HyenaModel", "HyenaOperator", "LongConv",
     ),
-    "numlearn.learned.reduction": ("FIT_METHODS", "INITS", "fit_modal", "varpro_residues"),
+    "numlearn.learned.reduction": (
+        "FIT_METHODS", "INITS", "fit_modal", "varpro_residues", "MQARConfig", "chance",
+        "distill_long_convs", "hyena_checkpoint", "load_hyena", "modal_long_conv", "mqar",
+        "mqar_accuracy", "mqar_evaluate", "save_hyena", "train_hyena",
+    ),
     "numlearn.learned.least_squares": (
         "DEFAULT_FAMILIES", "PAPER_FLOAT32", "LearnedGradientDescent",
         "LeastSquaresTorchBatch", "baseconv_gd_construction", "evaluate",

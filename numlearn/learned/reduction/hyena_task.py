@@ -40,8 +40,8 @@ from numlearn.learned import _checkpoint_format as fmt
 from numlearn.learned.checkpoint import cache_directory
 from numlearn.learned.layers.hyena import HyenaConfig, HyenaModel, LongConv
 
-__all__ = ["MQARConfig", "chance", "distill_long_convs", "evaluate", "hyena_checkpoint",
-           "load_hyena", "modal_long_conv", "mqar", "mqar_accuracy", "save_hyena",
+__all__ = ["MQARConfig", "chance", "distill_long_convs", "hyena_checkpoint", "load_hyena",
+           "modal_long_conv", "mqar", "mqar_accuracy", "mqar_evaluate", "save_hyena",
            "train_hyena"]
 
 FORMAT = "numlearn.hyena/1"
@@ -132,7 +132,7 @@ def _loss(model: HyenaModel, tokens: Tensor, labels: Tensor) -> Tensor:
                                              labels.reshape(-1), ignore_index=IGNORE)
 
 
-def evaluate(model: HyenaModel, task: MQARConfig) -> dict[str, float]:
+def mqar_evaluate(model: HyenaModel, task: MQARConfig) -> dict[str, float]:
     """Loss and accuracy on the fixed evaluation set (seed ``task.seed + 1``)."""
     tokens, labels = mqar(task.eval_batch, task, model.hyena_config.vocab, seed=task.seed + 1)
     with torch.no_grad():
@@ -175,7 +175,7 @@ def train_hyena(config: HyenaConfig, task: MQARConfig, *, progress: bool = True)
         if step % 50 == 0:
             bar.set_postfix(loss=f"{loss.item():.3f}")
     model.eval()
-    ev = evaluate(model, task)
+    ev = mqar_evaluate(model, task)
     stats = {**ev, "chance": chance(task, config.vocab), "iterations": task.steps,
              "seconds": time.perf_counter() - t0}
     ok = math.isfinite(ev["loss"]) and ev["accuracy"] > 2 * stats["chance"]
@@ -213,7 +213,7 @@ def save_hyena(path: str | os.PathLike[str], model: HyenaModel, task: MQARConfig
         "state_dict": {k: v.detach().cpu() for k, v in model.state_dict().items()},
         "stats": {k: v for k, v in (stats or {}).items()
                   if isinstance(v, (bool, int, float, str))},
-        "eval_loss": evaluate(model, task)["loss"],
+        "eval_loss": mqar_evaluate(model, task)["loss"],
     }
     ckpt["digest"] = fmt.digest(ckpt)
     torch.save(ckpt, Path(path))
@@ -274,7 +274,7 @@ def load_hyena(path: str | os.PathLike[str], config: HyenaConfig | None = None,
         raise ValueError(f"{where}: non-finite weights; retrain.")
     model.load_state_dict(state)
     model.eval()
-    loss = evaluate(model, stored_t)["loss"]
+    loss = mqar_evaluate(model, stored_t)["loss"]
     eps = torch.finfo(stored_c.torch_dtype).eps
     if not abs(loss - ckpt["eval_loss"]) <= 64 * eps * (1 + abs(ckpt["eval_loss"])):
         raise ValueError(f"{where}: its weights give evaluation loss {loss:.6e}, not the "
