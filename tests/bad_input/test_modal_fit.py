@@ -45,6 +45,8 @@ def _fit(h=H, d=1, **kw):
     (H, 1, {"constrain": "yes"}, TypeError, "`constrain`"),
     (H, 1, {"hinf_weight": -1.0}, ValueError, "`hinf_weight`"),
     (H, 1, {"hinf_weight": 1.0, "method": "varpro-lm"}, ValueError, "`hinf_weight`"),
+    (H, 1, {"tail": -1}, ValueError, "`tail`"),
+    (H, 1, {"tail": 8, "method": "adamw"}, ValueError, "`tail`"),
 ])
 def test_fit_modal_refuses(h, d, kw, exc, match):
     with pytest.raises(exc, match=match):

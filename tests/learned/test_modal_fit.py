@@ -265,3 +265,20 @@ def test_hinf_polishing_lowers_the_hinf_error():
     polished = fit_modal(h, 3, hinf_weight=10.0, **kw)
     assert polished.history["loss"][-1] < polished.history["loss"][0]
     assert polished.stats["hinf"].max() < plain.stats["hinf"].max()
+
+
+def test_varpro_lm_tail_objective_is_window_plus_zero_tail():
+    """With ``tail = T`` the objective is the window error plus the model's energy on the
+    T taps after the window (target zero there); the final ``history["loss"]`` equals
+    that sum computed from the returned model by the classical impulse response (an
+    independent evaluation), and ``stats["rel_l2"]`` stays the window's error."""
+    t = np.arange(128)
+    h = np.stack([(1.0 + t) ** -1.5, np.cos(0.2 * t) * 0.97 ** t])
+    L, T = h.shape[1], 64
+    r = fit_modal(h, 2, init="era", method="varpro-lm", steps=15, tail=T, progress=False)
+    g = r.value.impulse_response(L + T)
+    hn2 = (h ** 2).sum(axis=1)
+    expect = (((h[:, 1:] - g[:, 1:L]) ** 2).sum(axis=1) + (g[:, L:] ** 2).sum(axis=1)) / hn2
+    assert r.history["loss"][-1] == pytest.approx(expect.sum(), rel=1e-9)
+    np.testing.assert_allclose(r.stats["rel_l2"], filter_errors(h, r.value)["rel_l2"],
+                               rtol=1e-12)

@@ -300,6 +300,7 @@ def fit_modal(
     r_max: float = R_MAX,
     train_feedthrough: bool = False,
     hinf_weight: float = 0.0,
+    tail: int = 0,
     seed: int = 0,
     progress: bool = True,
     dtype: torch.dtype = torch.float64,
@@ -337,6 +338,12 @@ def fit_modal(
         adamw: adds ``hinf_weight * sum_c max_k |E_c(z_k)|^2 / (C (L-1))`` to the loss,
         ``E`` the closed-form spectrum of the window error on ``M = 2 L`` points
         (:func:`~numlearn.learned.layers.modal.hinf_errors`): H-infinity polishing.
+    tail : int, default 0
+        varpro-lm: also fit ``tail`` zero taps after the window (``h_t = 0`` for
+        ``L <= t < L + tail``), so the model's response beyond the window, which the
+        window error never sees, is held down; poles then cannot drift to the unit
+        circle unpunished (``tail = L`` doubles the cost of a step).  The objective in
+        ``history["loss"]`` includes the tail; ``stats["rel_l2"]`` is the window's.
     seed : int
         Seeds the ring (and so the whole run: CPU runs are bit-reproducible).
     progress : bool
@@ -380,6 +387,10 @@ def fit_modal(
     steps = _DEFAULT_STEPS[method] if steps is None else check_int(steps, "steps", minimum=1)
     lr = _DEFAULT_LR.get(method, 0.0) if lr is None else check_positive(lr, "lr")
     hinf_weight = check_positive(hinf_weight, "hinf_weight", allow_zero=True)
+    tail = check_int(tail, "tail", minimum=0)
+    if tail and method != "varpro-lm":
+        raise ValueError("`tail` applies to method='varpro-lm' only; pass "
+                         "method='varpro-lm' or tail=0.")
     if hinf_weight and method != "adamw":
         raise ValueError("`hinf_weight` applies to method='adamw' only (the VarPro methods "
                          "fit the l2 window error); pass method='adamw' or hinf_weight=0.")
@@ -410,7 +421,7 @@ def fit_modal(
     elif method == "varpro-adam":
         done, status, message = _run_varpro_adam(filt, hh, hn2, steps, lr, rows, bar)
     else:
-        done = _run_varpro_lm(filt, hh, hn2, steps, rows, bar)
+        done = _run_varpro_lm(filt, hh, hn2, steps, rows, bar, tail=tail)
     bar.close()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -520,10 +531,16 @@ def _run_varpro_adam(filt: ModalFilter, h: Tensor, hn2: Tensor, steps: int, lr: 
     return _finish_varpro(view, best.view(C, 2 * d), h, hn2, rows, bar), Status.SUCCESS, ""
 
 
-def _run_varpro_lm(filt: ModalFilter, h: Tensor, hn2: Tensor, steps: int,
-                   rows: dict[str, list[float]], bar: Any) -> int:
-    view = _PoleView(filt)
+def _target(h: Tensor, tail: int) -> Tensor:
+    """Taps ``h_1..h_(L-1)``, then ``tail`` zeros (the response asked to vanish there)."""
     y = h[:, 1:]
+    return y if tail == 0 else torch.cat([y, y.new_zeros(y.shape[0], tail)], dim=1)
+
+
+def _run_varpro_lm(filt: ModalFilter, h: Tensor, hn2: Tensor, steps: int,
+                   rows: dict[str, list[float]], bar: Any, tail: int = 0) -> int:
+    view = _PoleView(filt)
+    y = _target(h, tail)
     p = view.p0
     a, b, _ = view.log_poles(p)
     _, fit, _ = _projected(a, b, y)
@@ -535,12 +552,13 @@ def _run_varpro_lm(filt: ModalFilter, h: Tensor, hn2: Tensor, steps: int,
             p, mu, sq = _lm_step(view, p, y, hn2, mu, sq)
             if bool((mu >= 1e12).all()):
                 break
-    return _finish_varpro(view, p, h, hn2, rows, bar, steps_done=k + 1)
+    return _finish_varpro(view, p, h, hn2, rows, bar, steps_done=k + 1, tail=tail)
 
 
 def _finish_varpro(view: _PoleView, p: Tensor, h: Tensor, hn2: Tensor,
-                   rows: dict[str, list[float]], bar: Any, steps_done: int | None = None) -> int:
-    y = h[:, 1:]
+                   rows: dict[str, list[float]], bar: Any, steps_done: int | None = None,
+                   tail: int = 0) -> int:
+    y = _target(h, tail)
     with torch.no_grad():
         a, b, _ = view.log_poles(p)
         x, fit, _ = _projected(a, b, y)
