@@ -32,7 +32,7 @@ window, the median H-infinity error of the model's full transfer function on ``M
 points of the unit circle (``filter_errors``'s ``hinf_model``) and its ratio to the AAK
 floor :math:`\sigma_{k+1}` (Hankel singular values of each filter, dense), the
 balanced-truncation bound :math:`2\sum_{j>k}\sigma_j`, steps and seconds.  Rows (c)
-also carry :func:`~numlearn.precision.decomposition.distillation_decomposition`
+also carry :func:`~numlearn.precision.distillation.distillation_decomposition`
 (``u = h``, ``u_disc`` = the classical start, ``u_learned`` = the fit): medians of the
 total, classical and optimization terms, in l2 and as multiples of
 :math:`\sigma_{k+1}` in H-infinity.  The report prints per order the table, the
@@ -69,7 +69,7 @@ from numlearn._core.result import Result, Status
 from numlearn._core.validation import check_choice, check_int
 from numlearn.compare.harness import Method
 from numlearn.compare.suites import register_suite
-from numlearn.precision.decomposition import distillation_decomposition
+from numlearn.precision.distillation import distillation_decomposition
 
 __all__ = [
     "AUTHORS_STEPS",

@@ -8,7 +8,9 @@
 - :mod:`~numlearn.precision.metrics`: :func:`rel_l2`, :func:`rmse`, :func:`mse`,
   :func:`max_abs`, :func:`ulp_distance`, :func:`ulp_error`, :func:`metric_report`;
 - :mod:`~numlearn.precision.decomposition`: :class:`ErrorDecomposition`,
-  :func:`interpolation_decomposition`, :func:`collocation_decomposition`.
+  :func:`interpolation_decomposition`, :func:`collocation_decomposition`;
+- :mod:`~numlearn.precision.distillation`: :func:`distillation_decomposition`, the
+  distillation track's builder (the AAK floor in place of ``u_best``).
 
 The golden reference data in ``reference/`` are built and verified by
 :mod:`numlearn.reference`.
@@ -19,9 +21,9 @@ from numlearn.precision.decomposition import (
     TERMS,
     ErrorDecomposition,
     collocation_decomposition,
-    distillation_decomposition,
     interpolation_decomposition,
 )
+from numlearn.precision.distillation import distillation_decomposition
 from numlearn.precision.metrics import (
     METRICS,
     max_abs,

@@ -1,11 +1,11 @@
-"""numlearn.precision.decomposition.distillation_decomposition: the distillation track's
+"""numlearn.precision.distillation.distillation_decomposition: the distillation track's
 terms (u = h, u_best bounded below by sigma_(k+1), u_disc the classical fit, u_learned the
 fitted modal filter), per filter, in l2 on the window and H-infinity on the circle."""
 
 import numpy as np
 import pytest
 
-from numlearn.precision.decomposition import distillation_decomposition as dd
+from numlearn.precision.distillation import distillation_decomposition as dd
 
 EPS = np.finfo(np.float64).eps
 
