@@ -34,3 +34,13 @@ def test_routes_by_problem_and_model():
     assert "poisson" in pinn.method.lower() and "pinn" in pinn.method.lower()
     burgers = solve_pde("burgers", "explicit", nt=7, nx=9, steps=1, progress=False)
     assert burgers.stats["settings"]["x_map"] == 1.5  # the Burgers entry's node map
+
+
+def test_every_model_reports_rel_l2_as_fit_computes_it():
+    """One stats name for the error across the entry points: fit puts the relative L2
+    of PDEObjective.error under ``rel_l2`` (as the classical solvers do) and ``error``."""
+    r = solve_pde("convection", "hat", phases=[Phase("adam", 1)], progress=False, nt=9,
+                  nx=8, hidden=(4,), failure_threshold=10.0)
+    p = solve_pde("poisson2d_c", "pinn", steps=1, hidden=(4,), progress=False)
+    for res in (r, p):
+        assert res.stats["rel_l2"] == res.stats["error"] and np.isfinite(res.stats["rel_l2"])

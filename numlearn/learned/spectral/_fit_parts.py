@@ -215,7 +215,8 @@ def _finish(objective: PDEObjective, theta: Tensor, rows: dict[str, list[Any]],
         objective.predict(theta), side="learned", status=status, message=message,
         method=method,
         stats={"seconds": seconds, "iterations": steps_done, "loss": loss,
-               "error": err, "theta": theta.detach().clone(), "stopped_by": stopped_by,
+               "error": err, "rel_l2": err, "theta": theta.detach().clone(),
+               "stopped_by": stopped_by,
                "num_parameters": theta.numel()},
         history=_history_arrays(rows))
 

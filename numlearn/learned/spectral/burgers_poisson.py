@@ -70,7 +70,6 @@ def _phases(spec: list[tuple[str, int, dict[str, Any]]], steps: int | None) -> l
 
 
 def _finish(result: Result, objective: Any, settings: dict[str, Any]) -> Result:
-    result.stats["rel_l2"] = result.stats.get("error")
     result.stats["settings"] = settings
     result.method = f"{objective.name} ({result.method})" if result.method else objective.name
     return result

@@ -119,7 +119,9 @@ def fit(
     -------
     Result
         ``value`` the prediction on the evaluation grid (float64); ``stats``:
-        ``seconds``, ``iterations`` (steps done), ``loss``, ``error``, ``theta``
+        ``seconds``, ``iterations`` (steps done), ``loss``, ``error`` (relative
+        :math:`\ell_2` on the evaluation grid; also under ``rel_l2``, the name the
+        classical solvers' results use), ``theta``
         (detached), ``stopped_by`` (``"steps"``, ``"target"``, ``"time_budget"``, or
         ``"stalled"``: the last phase ended early because its step found no decrease,
         NNCG's line search or Levenberg-Marquardt at ``mu_max``),

@@ -57,7 +57,8 @@ def solve_pde(problem: Any, model: str = "explicit", *, preset: str = "fast",
     -------
     Result
         The solver's result: ``value`` on the problem's evaluation grid (points),
-        ``side="learned"``, ``stats["rel_l2"]`` or ``stats["error"]``, ``history``.
+        ``side="learned"``, ``stats["rel_l2"]`` (relative L2 on that grid),
+        ``history``.
 
     Raises
     ------
