@@ -28,9 +28,9 @@ from _timing import machine_load
 from _timing import median_time as _median_time
 from scipy.linalg import hankel
 
-from numlearn.classical.rational.unit_circle import aaa_filter
 from numlearn.classical.reduction.distill import distill
 from numlearn.classical.reduction.modal import filter_errors, fit_residues
+from numlearn.classical.reduction.unit_circle import aaa_filter
 from numlearn.compare.studies.distill_orders import (
     STUDY_METHODS,
     STUDY_ORDERS,

@@ -148,14 +148,14 @@ _SPECTRAL = (
 # Rational approximation and model-order reduction load the same way.
 _RATIONAL = (
     "BarycentricRational", "DEFAULT_RATIO_THRESHOLD", "aaa", "aaa_lawson", "equioscillation",
-    "floater_hormann", "floater_hormann_weights", "aaa_filter", "check_filters",
-    "conjugate_modes",
+    "floater_hormann", "floater_hormann_weights",
 )
 _REDUCTION = (
     "ModalSSM", "UnstablePolesWarning", "engine_step", "filter_errors", "fit_residues",
     "from_companion", "prefill_companion", "to_companion", "HankelOperator", "hankel_bounds",
     "hankel_singular_values", "era", "balanced_truncation", "modal_gramians", "prony",
-    "DISTILL_METHODS", "distill", "distill_bounds",
+    "DISTILL_METHODS", "distill", "distill_bounds", "aaa_filter", "check_filters",
+    "conjugate_modes",
 )
 __all__ += _SPECTRAL + _RATIONAL + _REDUCTION
 _LAZY = {"numlearn.classical.spectral": _SPECTRAL, "numlearn.classical.rational": _RATIONAL,

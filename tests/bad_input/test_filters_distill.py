@@ -4,7 +4,7 @@
 import numpy as np
 import pytest
 
-from numlearn.classical.rational.unit_circle import aaa_filter
+from numlearn.classical.reduction.unit_circle import aaa_filter
 from numlearn.problems.filters import (
     hyena_filters,
     long_conv_filters,

@@ -1,8 +1,8 @@
 """Rational approximation in barycentric form.
 
-- :mod:`~numlearn.classical.rational.form`: :class:`BarycentricRational`, the form that
-  polynomial and rational interpolants share (evaluation by the barycentric kernels of
-  :mod:`numlearn.classical.barycentric`, poles, zeros, residues, derivatives).
+- :mod:`~numlearn.classical.rational.form`: :class:`BarycentricRational`, a
+  :class:`~numlearn.classical.barycentric_form.BarycentricForm` (the base it shares with
+  the polynomial interpolant) with poles, zeros, residues and derivatives.
 - :mod:`~numlearn.classical.rational.aaa`: AAA (Nakatsukasa-Sete-Trefethen 2018) with an
   updated factorisation of the Loewner matrix, Froissart cleanup, and the set-valued
   variant (one support set and weight vector for many functions).
@@ -10,9 +10,9 @@
   equioscillation report of :mod:`~numlearn.classical.rational.equioscillation`.
 - :mod:`~numlearn.classical.rational.floater_hormann`: Floater-Hormann rational
   interpolation.
-- :mod:`~numlearn.classical.rational.unit_circle`: AAA on the unit circle for filters
-  (stable poles, conjugate symmetry, least-squares residues), returning a
-  :class:`~numlearn.classical.reduction.ModalSSM`.
+
+AAA on the unit circle for filters, which returns a modal state-space model, is
+:func:`numlearn.classical.reduction.aaa_filter`.
 """
 
 from numlearn.classical.rational.aaa import aaa
@@ -20,16 +20,12 @@ from numlearn.classical.rational.equioscillation import equioscillation
 from numlearn.classical.rational.floater_hormann import floater_hormann, floater_hormann_weights
 from numlearn.classical.rational.form import BarycentricRational
 from numlearn.classical.rational.lawson import DEFAULT_RATIO_THRESHOLD, aaa_lawson
-from numlearn.classical.rational.unit_circle import aaa_filter, check_filters, conjugate_modes
 
 __all__ = [
     "DEFAULT_RATIO_THRESHOLD",
     "BarycentricRational",
     "aaa",
-    "aaa_filter",
     "aaa_lawson",
-    "check_filters",
-    "conjugate_modes",
     "equioscillation",
     "floater_hormann",
     "floater_hormann_weights",

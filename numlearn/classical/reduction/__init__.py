@@ -12,6 +12,9 @@
 - :mod:`~numlearn.classical.reduction.balanced`: balanced truncation of a modal model
   from its closed-form Gramians.
 - :mod:`~numlearn.classical.reduction.prony`: Prony's linear prediction (a baseline).
+- :mod:`~numlearn.classical.reduction.unit_circle`: AAA on the unit circle for filters
+  (stable poles, conjugate symmetry, least-squares residues), returning a
+  :class:`ModalSSM`.
 - :mod:`~numlearn.classical.reduction.distill`: a filter bank into order-``d`` modal
   models by unit-circle AAA, ERA or balanced truncation, with the errors and the Hankel
   bounds per filter.
@@ -38,13 +41,17 @@ from numlearn.classical.reduction.modal import (
     fit_residues,
 )
 from numlearn.classical.reduction.prony import prony
+from numlearn.classical.reduction.unit_circle import aaa_filter, check_filters, conjugate_modes
 
 __all__ = [
     "DISTILL_METHODS",
     "HankelOperator",
     "ModalSSM",
     "UnstablePolesWarning",
+    "aaa_filter",
     "balanced_truncation",
+    "check_filters",
+    "conjugate_modes",
     "distill",
     "distill_bounds",
     "engine_step",

@@ -7,7 +7,7 @@ frame them:
 
 ``"aaa"``
     Unit-circle AAA for the poles, time-domain least squares for the residues
-    (:func:`~numlearn.classical.rational.unit_circle.aaa_filter`).
+    (:func:`~numlearn.classical.reduction.unit_circle.aaa_filter`).
 ``"era"``
     Kung's eigensystem realization on the half-size Hankel matrix (``(L-1)//2`` rows,
     the whole filter), poles from the realised ``A``, residues refitted by time-domain
@@ -87,6 +87,7 @@ from numlearn.classical.reduction.balanced import balanced_truncation
 from numlearn.classical.reduction.era import era
 from numlearn.classical.reduction.hankel import hankel_bounds, hankel_singular_values
 from numlearn.classical.reduction.modal import ModalSSM, filter_errors
+from numlearn.classical.reduction.unit_circle import aaa_filter, check_filters
 
 __all__ = ["DISTILL_METHODS", "distill", "distill_bounds"]
 
@@ -238,10 +239,6 @@ def distill(
     if unknown:
         raise TypeError(f"`options` {unknown} are not options of method={method!r}; it "
                         f"accepts {', '.join(_OPTIONS[method])}.")
-    # imported here: numlearn.classical.rational imports this package (unit_circle
-    # builds ModalSSM), so a module-level import would be circular
-    from numlearn.classical.rational.unit_circle import aaa_filter, check_filters
-
     hh, d, single = check_filters(h, d, real=real)
     C, L = hh.shape
     k = 2 * d if real else d

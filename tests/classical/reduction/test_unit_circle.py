@@ -1,4 +1,4 @@
-"""numlearn.classical.rational.unit_circle: AAA on the unit circle for filters.
+"""numlearn.classical.reduction.unit_circle: AAA on the unit circle for filters.
 
 Oracles: exact low-order modal filters (known poles and residues, plus relative noise
 1e-12); scipy.interpolate.AAA on the same samples (a second AAA implementation); the
@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given
 from scipy.linalg import hankel, svdvals
 
-from numlearn.classical.rational.unit_circle import aaa_filter, conjugate_modes
 from numlearn.classical.reduction.modal import ModalSSM, UnstablePolesWarning, filter_errors
+from numlearn.classical.reduction.unit_circle import aaa_filter, conjugate_modes
 from numlearn.problems.filters import (
     filter_bank,
     modal_filters,
