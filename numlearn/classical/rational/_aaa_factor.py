@@ -15,6 +15,9 @@ right singular vectors and column norms of :math:`A_J` are those of a small matr
   GEMV and one rank-one update per deletion.  Kept as a second algorithm for tests.
 
 Columns are appended by classical Gram-Schmidt with one reorthogonalisation (CGS2).
+A column in the numerical span (``rho <= 1e-14 |a|``) is replaced by a fresh random
+vector orthogonalised against Q (a repeated one would, after projection, keep only its
+component along the column it produced last time, and orthogonality is lost).
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ class _Factor:
     m: int
     dtype: np.dtype[Any]
     cplx: bool
-    _rand: NDArray[Any] | None
+    _rand: np.random.Generator | None
     _gemv: Any
 
     def _qh(self, a: NDArray[Any]) -> NDArray[Any]:
@@ -46,29 +49,38 @@ class _Factor:
     def _project(self, a: NDArray[Any]) -> NDArray[Any]:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def add_column(self, a: NDArray[Any]) -> None:
-        """Append column ``a`` (zero on the support rows) by CGS2: two projections."""
+    def add_column(self, a: NDArray[Any], zero_rows: NDArray[np.intp]) -> None:
+        """Append column ``a`` (zero on the support rows ``zero_rows``) by CGS2."""
         m = self.m
         Q = self.Q
         nrm0 = float(np.linalg.norm(a))
         a = a.copy()
         coef = np.zeros(m, dtype=self.dtype)
         if m:
+            # CGS2 ("twice is enough", Giraud et al. 2005): orthogonal to working
+            # accuracy while the column is not in the numerical span (rho > 1e-14 nrm0)
             for _ in range(2):
                 c = self._project(a)
                 a -= Q[:, :m] @ c
                 coef += c
+                if np.linalg.norm(a) <= 1e-14 * nrm0:
+                    break  # in the span already: a second pass would refine noise
         rho = float(np.linalg.norm(a))
         if rho <= 1e-14 * nrm0 or rho == 0.0:
             # Column (numerically) in the span: any unit vector orthogonal to Q with the
             # same zero pattern completes the basis; K's new diagonal entry is rho.
+            # A fresh vector each time: a repeated one would have, after projection,
+            # only the component along the column it produced last time (cancellation).
             if self._rand is None:
-                self._rand = np.random.default_rng(0).standard_normal(a.shape[0])
-            g = self._rand.astype(self.dtype)
-            g[a == 0] = 0.0
+                self._rand = np.random.default_rng(0)
+            g = self._rand.standard_normal(a.shape[0]).astype(self.dtype)
+            g[zero_rows] = 0.0
             if m:
-                for _ in range(2):
+                for _ in range(2):  # one pass keeps most of g's norm: DGKS test
+                    prev = np.linalg.norm(g)
                     g -= Q[:, :m] @ self._project(g)
+                    if np.linalg.norm(g) >= 0.5 * prev:
+                        break
             Q[:, m] = g / np.linalg.norm(g)
         else:
             Q[:, m] = a / rho
@@ -94,7 +106,7 @@ class GramQR(_Factor):
         self.K = np.zeros((cap + 1, cap + 1), dtype=dtype)
         self.m = 0
         self.resets = 0
-        self._rand: NDArray[Any] | None = None
+        self._rand: np.random.Generator | None = None
         kind = "z" if self.cplx else "d"
         self._gemv = getattr(scipy.linalg.blas, kind + "gemv")
         self._trsm = getattr(scipy.linalg.blas, kind + "trsm")
@@ -134,10 +146,10 @@ class GramQR(_Factor):
         return scipy.linalg.solve(self.G[:m, :m], self._qh(a), assume_a="pos",
                                   check_finite=False)
 
-    def add_column(self, a: NDArray[Any]) -> None:
+    def add_column(self, a: NDArray[Any], zero_rows: NDArray[np.intp]) -> None:
         """Append column ``a`` by CGS2 (see :meth:`_Factor.add_column`); G grows by 1."""
         m = self.m
-        super().add_column(a)
+        super().add_column(a, zero_rows)
         self.G[:m, m] = 0.0
         self.G[m, :m] = 0.0
         self.G[m, m] = 1.0
@@ -178,7 +190,7 @@ class HouseholderQR(_Factor):
         self.K = np.zeros((cap + 1, cap + 1), dtype=dtype)
         self.m = 0
         self.explicit = 0
-        self._rand: NDArray[Any] | None = None
+        self._rand: np.random.Generator | None = None
         kind = "z" if self.cplx else "d"
         self._gemv = getattr(scipy.linalg.blas, kind + "gemv")
         self._ger = getattr(scipy.linalg.blas, kind + ("gerc" if self.cplx else "ger"))

@@ -24,7 +24,13 @@ are those of K).  In all :math:`O(M m^2 + m^4)` instead of :math:`O(M m^3)`.
 
 * One function: the row is removed by one Householder reflector on :math:`[Q\ u]`,
   :math:`u \propto (I - QQ^*)e_i` (Daniel, Gragg, Kaufman, Stewart 1976, with a
-  reflector in place of their rotations).
+  reflector in place of their rotations).  The whole loop is compiled
+  (:mod:`._aaa_kernels`: BLAS-2 calls for the passes over Q and the Cauchy matrix,
+  compiled loops for the elementwise work between them, no interpreter overhead per
+  step); the NumPy class :class:`~._aaa_factor.HouseholderQR` is the same algorithm,
+  kept as a second implementation for the tests.  A new column that lies in the
+  numerical span (past convergence) is completed by a fresh random direction
+  orthogonal to Q, so Q stays orthonormal to working accuracy at any length.
 * Several functions (set-valued): the :math:`N` rows of the support point are zeroed
   in Q and the Gram matrix of Q is downdated (:math:`O(Nm^2)`); Q is
   re-orthonormalised if that Gram matrix's smallest eigenvalue drops below 1/2.
@@ -71,14 +77,16 @@ from numlearn._core.validation import (
 )
 from numlearn.classical._limits import check_alloc
 from numlearn.classical.rational._aaa_factor import GramQR, HouseholderQR
+from numlearn.classical.rational._aaa_kernels import aaa_scalar_loop
 from numlearn.classical.rational.form import BarycentricRational
 
 __all__ = ["aaa"]
 
 #: Rows per column below which a fresh QR per step is used instead of updating.
 _UPDATE_MIN_ROWS = 8
-#: The updated factorisations for one function and for several (set-valued).
-_FACTOR_SCALAR: type[GramQR] | type[HouseholderQR] = HouseholderQR
+#: The updated factorisations for one function (None: the compiled loop of
+#: ``_aaa_kernels``; the NumPy classes are selectable for tests) and for several.
+_FACTOR_SCALAR: type[GramQR] | type[HouseholderQR] | None = None
 _FACTOR_SET: type[GramQR] = GramQR
 #: Most cleanup passes (each removes the support points next to flagged poles).
 _CLEANUP_PASSES = 10
@@ -249,75 +257,15 @@ def aaa(
                 "the Loewner factorisation (samples x functions, by max_terms + 1)")
     fscale = float(np.max(np.abs(F)))
     atol = rtol_v * fscale
-    mask = np.ones(M, dtype=bool)
-    sup = np.empty(cap, dtype=np.int64)
-    C = np.zeros((M, cap), dtype=dtype, order="F")  # Cauchy columns, 0 on own support row
-    err_rows = np.abs(F - F.mean(axis=0)).max(axis=1)
-    errors: list[float] = []
-    scaled = False
     update = M * N >= _UPDATE_MIN_ROWS * cap
-    factor = _FACTOR_SCALAR if N == 1 else _FACTOR_SET
-    qr = factor(M, N, cap, dtype) if update else None
-    At = None if update else np.zeros((cap, M, N), dtype=dtype)  # Loewner blocks
-    F1 = np.ascontiguousarray(F[:, 0])
-    W2 = np.empty((cap, 2), dtype=dtype)  # [w * f_S, w] for N and D in one GEMM
-    w = np.ones(1, dtype=dtype)
-    converged = False
-    resets = 0
-    m = 0
-    for m in range(1, cap + 1):
-        err_rows[sup[: m - 1]] = -1.0
-        i = int(np.argmax(err_rows))
-        sup[m - 1] = i
-        mask[i] = False
-        c = C[:, m - 1]
-        np.subtract(Z, Z[i], out=c)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            np.divide(1.0, c, out=c)
-        c[i] = 0.0
-        S = sup[:m]
-        if qr is not None:
-            if N == 1:
-                col = np.subtract(F1, F1[i])
-                col *= c
-                col[S] = 0.0
-            else:
-                blk = (F - F[i]) * c[:, None]
-                blk[S] = 0.0
-                col = blk.T.ravel()  # function-major stacking
-            if qr.delete_row(i) is False:  # HouseholderQR: unsafe update
-                qr.reset((F1[:, None] - F1[S[:-1]][None, :]) * C[:, : m - 1], mask)
-                resets += 1
-            qr.add_column(col)
-            w, scaled = _weights_from_r(qr.small_factor(), scaled)
-        else:
-            At[m - 1] = (F - F[i]) * c[:, None]
-            A = At[:m][:, mask, :].transpose(2, 1, 0).reshape(-1, m)
-            w, scaled = _weights_direct(A, scaled)
-        hit = S[w != 0]
-        if N == 1:
-            W2[:m, 0] = w * F1[S]
-            W2[:m, 1] = w
-            nd = C[:, :m] @ W2[:m]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                Rv = nd[:, 0] / nd[:, 1]
-            Rv[hit] = F1[hit]
-            np.subtract(F1, Rv, out=Rv)
-            err_rows = np.abs(Rv)
-        else:
-            Cm = C[:, :m]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                Rm = (Cm @ (w[:, None] * F[S])) / (Cm @ w)[:, None]
-            Rm[hit] = F[hit]
-            err_rows = np.abs(F - Rm).max(axis=1)
-        err = float(err_rows.max())
-        if err != err:  # NaN (0/0 at a pole): count it as an infinite error
-            err_rows[np.isnan(err_rows)] = np.inf
-            err = np.inf
-        errors.append(err)
-        if err <= atol:
-            converged = True
-            break
+    if update and N == 1 and _FACTOR_SCALAR is None:
+        sup, w, errs, m, scaled, resets, converged, _ = aaa_scalar_loop(
+            Z, np.ascontiguousarray(F[:, 0]), cap, atol, _ILL, 0)
+        errors = errs.tolist()
+        reorth = 0
+    else:
+        sup, w, errors, m, scaled, resets, converged, reorth = _greedy(
+            Z, F, cap, atol, update)
     S = sup[:m]
     nz = w != 0
     r = BarycentricRational(Z[S][nz], (F[S][nz, 0] if single else F[S][nz]), w[nz])
@@ -357,10 +305,87 @@ def aaa(
         "degree": r.degree,
         "column_scaled": scaled,
         "qr_resets": resets,
-        "reorthonormalisations": getattr(qr, "resets", 0),
+        "reorthonormalisations": reorth,
     }
     return Result(r, side="classical", status=status, message=message, stats=stats,
                   history={"errors": np.array(errors)}, method="aaa")
+
+
+def _greedy(Z: NDArray[Any], F: NDArray[Any], cap: int, atol: float,
+            update: bool) -> tuple[Any, ...]:
+    """The AAA loop in NumPy: updated factorisation (set-valued, or a monkeypatched
+    scalar factor in tests) or a fresh QR per step (small problems)."""
+    M, N = F.shape
+    dtype = F.dtype
+    mask = np.ones(M, dtype=bool)
+    sup = np.empty(cap, dtype=np.int64)
+    C = np.zeros((M, cap), dtype=dtype, order="F")  # Cauchy columns, 0 on own support row
+    err_rows = np.abs(F - F.mean(axis=0)).max(axis=1)
+    errors: list[float] = []
+    scaled = False
+    factor = _FACTOR_SCALAR if N == 1 else _FACTOR_SET
+    qr = factor(M, N, cap, dtype) if update else None
+    At = None if update else np.zeros((cap, M, N), dtype=dtype)  # Loewner blocks
+    F1 = np.ascontiguousarray(F[:, 0])
+    W2 = np.empty((cap, 2), dtype=dtype)  # [w * f_S, w] for N and D in one GEMM
+    w = np.ones(1, dtype=dtype)
+    converged = False
+    resets = 0
+    m = 0
+    for m in range(1, cap + 1):
+        err_rows[sup[: m - 1]] = -1.0
+        i = int(np.argmax(err_rows))
+        sup[m - 1] = i
+        mask[i] = False
+        c = C[:, m - 1]
+        np.subtract(Z, Z[i], out=c)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            np.divide(1.0, c, out=c)
+        c[i] = 0.0
+        S = sup[:m]
+        if qr is not None:
+            if N == 1:
+                col = np.subtract(F1, F1[i])
+                col *= c
+                col[S] = 0.0
+            else:
+                blk = (F - F[i]) * c[:, None]
+                blk[S] = 0.0
+                col = blk.T.ravel()  # function-major stacking
+            if qr.delete_row(i) is False:  # HouseholderQR: unsafe update
+                qr.reset((F1[:, None] - F1[S[:-1]][None, :]) * C[:, : m - 1], mask)
+                resets += 1
+            qr.add_column(col, S if N == 1 else (S[:, None] + M * np.arange(N)).ravel())
+            w, scaled = _weights_from_r(qr.small_factor(), scaled)
+        else:
+            At[m - 1] = (F - F[i]) * c[:, None]
+            A = At[:m][:, mask, :].transpose(2, 1, 0).reshape(-1, m)
+            w, scaled = _weights_direct(A, scaled)
+        hit = S[w != 0]
+        if N == 1:
+            W2[:m, 0] = w * F1[S]
+            W2[:m, 1] = w
+            nd = C[:, :m] @ W2[:m]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                Rv = nd[:, 0] / nd[:, 1]
+            Rv[hit] = F1[hit]
+            np.subtract(F1, Rv, out=Rv)
+            err_rows = np.abs(Rv)
+        else:
+            Cm = C[:, :m]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                Rm = (Cm @ (w[:, None] * F[S])) / (Cm @ w)[:, None]
+            Rm[hit] = F[hit]
+            err_rows = np.abs(F - Rm).max(axis=1)
+        err = float(err_rows.max())
+        if err != err:  # NaN (0/0 at a pole): count it as an infinite error
+            err_rows[np.isnan(err_rows)] = np.inf
+            err = np.inf
+        errors.append(err)
+        if err <= atol:
+            converged = True
+            break
+    return sup, w, errors, m, scaled, resets, converged, getattr(qr, "resets", 0)
 
 
 def _cleanup(r: BarycentricRational, Z: NDArray[Any], F: NDArray[Any], single: bool,

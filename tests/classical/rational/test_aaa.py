@@ -134,15 +134,17 @@ def test_same_error_as_scipy_and_baryrat(name):
     assert res.stats["max_error"] <= 1.05 * eb + floor
 
 
-@pytest.mark.parametrize("factor", ["householder", "gram"])
+@pytest.mark.parametrize("factor", ["compiled", "householder", "gram"])
 @pytest.mark.parametrize("name", ["abs", "log_branch", "circle"])
 def test_updated_factorisation_matches_direct(name, factor, monkeypatch):
-    # The updated factorisations (Householder row deletion or Gram downdate, CGS2
-    # columns) and a fresh Householder QR per step give the same greedy path; errors
-    # agree wherever they are above rounding noise.
+    # The updated factorisations (the compiled loop, or the NumPy classes: Householder
+    # row deletion or Gram downdate, CGS2 columns) and a fresh Householder QR per step
+    # give the same greedy path; errors agree wherever they are above rounding noise.
     z, f = SUITE[name]
     if factor == "gram":
         monkeypatch.setattr(aaa_mod, "_FACTOR_SCALAR", aaa_mod.GramQR)
+    elif factor == "householder":
+        monkeypatch.setattr(aaa_mod, "_FACTOR_SCALAR", aaa_mod.HouseholderQR)
     with pytest.warns(RuntimeWarning, match="did not reach rtol"):
         up = aaa(z, f, rtol=0, max_terms=30, cleanup=False)
     monkeypatch.setattr(aaa_mod, "_UPDATE_MIN_ROWS", 10**9)
@@ -271,3 +273,71 @@ def test_property_random_rational_recovered(deg, seed):
     assert res.status is Status.SUCCESS
     assert res.value.degree <= deg
     assert res.stats["max_error"] <= 1e-12 * np.abs(f).max()
+
+
+def _loewner(Z, F, sup):
+    mask = np.ones(Z.size, dtype=bool)
+    mask[sup] = False
+    with np.errstate(divide="ignore", invalid="ignore"):
+        A = (F[:, None] - F[sup][None, :]) / (Z[:, None] - Z[sup][None, :])
+    A[~mask] = 0.0
+    return A
+
+
+# past convergence (columns in the numerical span: random completion), and spikes
+# (unsafe row deletions: the Loewner columns concentrate on the next support row)
+_SPIKES = np.zeros(71)
+_SPIKES[[17, 52]] = 1.0
+_Z71 = np.linspace(-1, 1, 71)
+FACTOR_CASES = {
+    "circle_past_convergence": (ZC, np.log(1.05 - ZC), 50),
+    "exp_past_convergence": (X, np.exp(X), 40),
+    "spikes": (_Z71, _SPIKES, 8),
+    "steps": (np.linspace(-1, 1, 400), np.floor(3 * np.linspace(-1, 1, 400)), 40),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FACTOR_CASES))
+def test_compiled_factorisation_stays_orthogonal(name):
+    # The compiled loop's final factors against the Loewner matrix formed from its own
+    # support points (the oracle: the definition): Q orthonormal and zero on the
+    # support rows, A_J = Q K to a small multiple of eps ||A_J||, at every length.
+    from numlearn.classical.rational._aaa_kernels import aaa_scalar_loop
+
+    Z, F, cap = FACTOR_CASES[name]
+    sup, w, errs, m, scaled, resets, _, st = aaa_scalar_loop(Z, F, cap, 0.0,
+                                                              1 / (3 * EPS))
+    assert m == cap and np.isfinite(errs).all() and np.isfinite(w).all()
+    Q = st.Qb.reshape(cap + 1, Z.size).T[:, :m]
+    K = st.K[:m, :m]
+    A = _loewner(Z, F, sup)
+    assert np.abs(Q.conj().T @ Q - np.eye(m)).max() <= 100 * m * EPS
+    assert np.abs(Q[sup]).max() == 0.0
+    assert np.linalg.norm(A - Q @ K) <= 100 * m * EPS * np.linalg.norm(A)
+    # weights: D w is the smallest right singular vector of A_J D^-1 (D the column
+    # norms of A_J when column scaling took over, else I): unit norm, residual at the
+    # smallest singular value computed afresh
+    d = np.linalg.norm(A, axis=0) if scaled else np.ones(m)
+    d[d == 0] = 1.0
+    As = A / d
+    smin = np.linalg.svd(As, compute_uv=False)[-1]
+    assert abs(np.linalg.norm(d * w) - 1) < 1e-12
+    assert np.linalg.norm(As @ (d * w)) <= smin + 100 * m * EPS * np.linalg.norm(As)
+    if name == "spikes":
+        assert resets > 0
+
+
+@pytest.mark.parametrize("factor", ["compiled", "householder"])
+def test_spikes_unsafe_deletions_finite(factor, monkeypatch):
+    # Two spikes: the Loewner columns are multiples of e_17 and e_52, so deleting
+    # those rows is unsafe and Q is refactored; a zero column is completed by a
+    # random direction (this gave NaN weights before the completion ignored the
+    # zero pattern of the column).
+    if factor == "householder":
+        monkeypatch.setattr(aaa_mod, "_FACTOR_SCALAR", aaa_mod.HouseholderQR)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        res = aaa(_Z71, _SPIKES, rtol=0, max_terms=8)
+    assert res.stats["qr_resets"] > 0
+    assert np.isfinite(res.history["errors"]).all()
+    assert np.isfinite(res.value.weights).all()
