@@ -76,6 +76,11 @@ from numlearn._core.validation import (
     check_positive,
 )
 from numlearn.classical._limits import check_alloc
+from numlearn.classical.rational._aaa_conjugate import (
+    conjugate_loop,
+    conjugate_partners,
+    conjugate_weights,
+)
 from numlearn.classical.rational._aaa_factor import GramQR, HouseholderQR
 from numlearn.classical.rational._aaa_kernels import aaa_scalar_loop
 from numlearn.classical.rational.form import BarycentricRational
@@ -152,6 +157,7 @@ def aaa(
     degree: int | None = None,
     cleanup: bool = True,
     cleanup_tol: float = 1e-13,
+    conjugate: bool = False,
 ) -> Result:
     r"""AAA rational approximation of samples ``f`` at points ``z``.
 
@@ -184,6 +190,18 @@ def aaa(
         removing some can expose others.  Warns (``RuntimeWarning``) with the count.
     cleanup_tol : float, default 1e-13
         The threshold of the doublet test above.
+    conjugate : bool, default False
+        Data with :math:`f(\bar z) = \overline{f(z)}` on a point set closed under
+        conjugation (the DFT of a real filter on the unit circle; a real function on
+        a symmetric set): support points are taken in conjugate pairs with conjugate
+        values and weights (real ones alone, with real weights), so that
+        :math:`r(\bar z) = \overline{r(z)}` and the poles come in conjugate pairs at
+        every degree; the weights solve the real least-squares problem of the
+        structured Loewner matrix (:mod:`._aaa_conjugate`; a fresh QR per step,
+        :math:`O(MNm^2)`).  A pair takes two of the ``max_terms`` / ``degree + 1``
+        support points; the loop stops when the best remaining unit does not fit.
+        ValueError when the data lack the symmetry.  (pyMOR's
+        ``PAAAReductor(conjugate=True)`` does the same for parametric AAA.)
 
     Returns
     -------
@@ -258,7 +276,12 @@ def aaa(
     fscale = float(np.max(np.abs(F)))
     atol = rtol_v * fscale
     update = M * N >= _UPDATE_MIN_ROWS * cap
-    if update and N == 1 and _FACTOR_SCALAR is None:
+    conj = check_flag(conjugate, "conjugate")
+    partner = conjugate_partners(Z, F) if conj else None
+    if partner is not None:
+        sup, w, errors, m, scaled, converged = conjugate_loop(Z, F, cap, atol, partner)
+        resets = reorth = 0
+    elif update and N == 1 and _FACTOR_SCALAR is None:
         sup, w, errs, m, scaled, resets, converged, _ = aaa_scalar_loop(
             Z, np.ascontiguousarray(F[:, 0]), cap, atol, _ILL, 0)
         errors = errs.tolist()
@@ -274,7 +297,7 @@ def aaa(
     if do_clean and m > 1:
         # Repeat the pass while it finds doublets: removing some can expose others.
         for _ in range(_CLEANUP_PASSES):
-            r, k = _cleanup(r, Z, F, single, ctol, scaled)
+            r, k = _cleanup(r, Z, F, single, ctol, scaled, partner)
             removed += k
             if k == 0:
                 break
@@ -286,7 +309,10 @@ def aaa(
     max_err = float(np.max(np.abs(F - fit2))) if np.isfinite(fit2).all() else np.inf
     status = Status.SUCCESS
     message = ""
-    by_degree = degree is not None and m == degree + 1
+    # with `conjugate`, a pair that did not fit in the last free support point also
+    # counts as stopped by degree
+    by_degree = degree is not None and (
+        m == deg + 1 or (partner is not None and m == deg))
     if not converged and not by_degree:
         status = Status.MAX_ITERATIONS
         message = (f"AAA did not reach rtol={rtol_v:.3g} within {cap} terms "
@@ -389,8 +415,11 @@ def _greedy(Z: NDArray[Any], F: NDArray[Any], cap: int, atol: float,
 
 
 def _cleanup(r: BarycentricRational, Z: NDArray[Any], F: NDArray[Any], single: bool,
-             tol: float, scaled: bool) -> tuple[BarycentricRational, int]:
-    """Remove Froissart doublets (Chebfun ``cleanup``, SciPy ``clean_up``)."""
+             tol: float, scaled: bool, partner: NDArray[np.intp] | None = None
+             ) -> tuple[BarycentricRational, int]:
+    """Remove Froissart doublets (Chebfun ``cleanup``, SciPy ``clean_up``); with
+    ``partner`` (conjugate AAA) a support point leaves with its partner and the
+    weights are re-solved with the symmetry."""
     pol = r.poles()
     if pol.size == 0:
         return r, 0
@@ -407,6 +436,8 @@ def _cleanup(r: BarycentricRational, Z: NDArray[Any], F: NDArray[Any], single: b
         return r, 0
     zs = r.nodes
     drop = np.unique(np.argmin(np.abs(zs[:, None] - pol[bad][None, :]), axis=0))
+    if partner is not None:
+        return _cleanup_conjugate(r, Z, F, single, scaled, partner, drop), int(bad.size)
     keep = np.ones(zs.shape[0], dtype=bool)
     keep[drop] = False
     zj = zs[keep]
@@ -422,3 +453,30 @@ def _cleanup(r: BarycentricRational, Z: NDArray[Any], F: NDArray[Any], single: b
     nz = w != 0
     vals = fj[nz, 0] if single else fj[nz]
     return BarycentricRational(zj[nz], vals, w[nz]), int(bad.size)
+
+
+def _cleanup_conjugate(r: BarycentricRational, Z: NDArray[Any], F: NDArray[Any],
+                       single: bool, scaled: bool, partner: NDArray[np.intp],
+                       drop: NDArray[np.intp]) -> BarycentricRational:
+    """The conjugate cleanup step: drop the flagged support points with their
+    partners, re-solve the structured weights on the rest."""
+    where = {complex(z): k for k, z in enumerate(Z)}
+    sup = np.array([where[complex(z)] for z in r.nodes], dtype=np.intp)
+    gone = set(sup[drop].tolist()) | set(partner[sup[drop]].tolist())
+    idx = np.arange(Z.size)
+    units = [(int(j), int(partner[j])) for j in sup
+             if j not in gone and (partner[j] == j or Z[j].imag > 0
+                                   or (Z[j].imag == 0 and j < partner[j]))]
+    if not units:
+        return r
+    used = np.zeros(Z.size, dtype=bool)
+    for j, p in units:
+        used[j] = used[p] = True
+    rep = (partner == idx) | (Z.imag > 0) | ((Z.imag == 0) & (idx < partner))
+    rows = idx[rep & ~used]
+    w, _ = conjugate_weights(Z, F, units, rows,
+                             np.where(partner[rows] != rows, np.sqrt(2.0), 1.0), scaled)
+    keep = np.array([k for j, p in units for k in ((j,) if p == j else (j, p))])
+    nz = w != 0
+    vals = F[keep][nz, 0] if single else F[keep][nz]
+    return BarycentricRational(Z[keep][nz], vals, w[nz])

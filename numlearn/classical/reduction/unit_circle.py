@@ -28,18 +28,24 @@ degree) ``2d``, the order the Hankel bounds and ERA speak of; a real pole takes 
 real state.  AAA's greedy choice of support points does not respect the conjugate
 symmetry of the samples (:math:`G(\bar w) = \overline{G(w)}`), so at reduced order its
 poles are *not* conjugate-symmetric (measured on the Hyena and power-law families:
-imaginary parts of "pairs" differing by 10 to 100 %).  Two candidates are therefore
+imaginary parts of "pairs" differing by 10 to 100 %).  Three candidates are therefore
 formed and the one with the smaller time-domain least-squares residual kept:
 
-* type ``(2d, 2d)`` (``2d + 1`` support points), when its poles are
-  conjugate-symmetric to ``1e-6`` relative (exact or nearly exact data): one pole per
-  pair, real poles alone -- the candidate that recovers an exact filter of ``d`` pairs;
+* conjugate AAA (``aaa(..., conjugate=True)``) of type ``(2d, 2d)`` at most: support
+  points in conjugate pairs with conjugate weights, so its poles *are* symmetric at
+  every degree: one mode per pair, real poles alone.  This is the candidate that wins
+  on filters that are not exactly low order (at ``L = 1024``, ``d = 16``, median
+  relative l2 on the fast-decay Hyena filters 1.4e-4 against 1.8e-3 for the best of
+  the other two, and H-infinity/sigma_{2d+1} 4.3 against 47);
+* plain AAA of type ``(2d, 2d)`` (``2d + 1`` support points), when its poles are
+  conjugate-symmetric to ``1e-6`` relative (exact or nearly exact data);
 * type ``(d, d)``: every pole one mode (folded into the upper half plane), real order
   ``<= 2d`` whatever the symmetry.
 
 (Keeping one of each "pair" of an asymmetric type-``(2d, 2d)`` fit would spend real
-order up to ``4d``.)  ``stats["aaa_terms"]`` shows which candidate won (``2d + 1`` or
-``d + 1`` support points, fewer when AAA met its tolerance).  For complex filters
+order up to ``4d``.)  ``stats["aaa_terms"]`` gives the winner's support points
+(``2d`` or ``2d + 1`` for the type-``(2d, 2d)`` candidates -- a conjugate pair may not
+fit the last slot -- ``d + 1`` for the folded one; fewer when AAA met its tolerance).  For complex filters
 (``real=False``) AAA runs to type ``(d, d)``.
 
 Stability
@@ -213,10 +219,12 @@ def _poles_for(h: NDArray[Any], w: NDArray[np.complex128], G: NDArray[np.complex
     best = _modes(low.value.poles(), stability, False)
     assert best is not None
     terms = low.value.nodes.size
-    high = aaa(w, G, degree=2 * d, **options)
-    sym = _modes(high.value.poles(), stability, True)
-    if sym is not None and _misfit(h, sym[0], real) < _misfit(h, best[0], real):
-        best, terms = sym, high.value.nodes.size
+    cost = _misfit(h, best[0], real)
+    for conjugate in (False, True):
+        high = aaa(w, G, degree=2 * d, conjugate=conjugate, **options)
+        sym = _modes(high.value.poles(), stability, True)
+        if sym is not None and (c := _misfit(h, sym[0], real)) < cost:
+            best, terms, cost = sym, high.value.nodes.size, c
     return best[0], best[1], terms
 
 
@@ -297,14 +305,16 @@ def aaa_filter(
         when AAA meets its tolerance earlier; filters with fewer modes padded by zero
         modes, pole 0 and residue 0; unbatched for 1-D ``h``).  ``stats``:
         ``seconds``, ``order`` (of the model), ``real_order`` (of the model),
-        ``aaa_terms`` (support points of the winning AAA fit, per run),
+        ``aaa_terms`` (support points of the winning AAA fit, per run: ``2d + 1`` or
+        fewer for the type ``(2d, 2d)`` candidates, ``d + 1`` for the folded one),
         ``unstable_poles`` (modes with :math:`|\lambda| \ge 1` found by AAA, per
         filter; a conjugate pair counts once), ``rel_l2``, ``hinf``, ``hinf_model``
         (per filter, from ``filter_errors``), ``M``, ``rho``.
 
     Notes
     -----
-    Cost per filter: one FFT of length ``M``, AAA ``O(M m^3)`` with ``m = 2d + 1``,
+    Cost per filter: one FFT of length ``M``, three AAA runs ``O(M m^3)`` with
+    ``m <= 2d + 1``,
     and the residue fit ``O(L d^2)``.  Accuracy: an exact modal filter of ``d`` modes
     (with noise 1e-12) is recovered to about 1e-10 relative l2 or better when its tail
     :math:`|\lambda|^{L}` is below the noise (else use ``rho < 1``).
