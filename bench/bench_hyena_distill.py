@@ -4,7 +4,7 @@ replaced by its order-d distillation: accuracy and logits change per d.
 Run::
 
     OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python bench/bench_hyena_distill.py \
-        [--steps 1500] [--methods era bt_modal] [--retrain]
+        [--steps 1500] [--methods era bt_modal] [--retrain] [--heads M]
 
 Trains the model (float64, about 4 minutes on one core) or loads it from the cache
 (``$NUMLEARN_CACHE/learned`` or ``~/.cache/numlearn/learned``), prints its accuracy on
@@ -16,7 +16,9 @@ l2 over the ``l_max`` taps and ``hinf / sigma_{2d+1}``, median and max over the 
 channels; the max relative l2 over the ``seq_len`` taps the model uses); finally the
 smallest d at which the accuracy is unchanged (and at which no query prediction
 changes).  Controls first: the accuracy with each long convolution cut to its first
-1 (``h_0`` only), 8, 16, 32 taps.
+1 (``h_0`` only), 8, 16, 32 taps.  ``--heads M`` runs the same for a MultiHyena
+(``HyenaConfig(heads=M)``: ``M`` filters per layer, each on the ``N x N`` elements of
+its head, ``N = width / M``).
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ def main() -> None:
     ap.add_argument("--retrain", action="store_true")
     ap.add_argument("--l-max", type=int, default=HyenaConfig.l_max,
                     help="filter length (the model's l_max; sequences stay seq_len)")
+    ap.add_argument("--heads", type=int, default=None,
+                    help="MultiHyena with this many heads (filter-tied; default: plain)")
     ap.add_argument("--no-bounds", action="store_true",
                     help="skip the Hankel bounds (a dense eigenproblem of size l_max - 1 "
                          "per filter): the h/sig columns print nan")
@@ -51,7 +55,7 @@ def main() -> None:
     torch.set_num_threads(1)
     print(f"load: {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()}")
     print(f"threads: OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}, torch 1")
-    config = HyenaConfig(l_max=args.l_max)
+    config = HyenaConfig(l_max=args.l_max, heads=args.heads)
     task = ht.MQARConfig(steps=args.steps)
     print(f"model: {config}\ntask:  {task}")
     t0 = time.perf_counter()
@@ -100,8 +104,8 @@ def main() -> None:
             dz = z - z0
             acc = ht.mqar_accuracy(z, labels)
             rel = np.concatenate([r.stats["rel_l2"] for r in results])
-            ratio = np.concatenate([r.stats.get("hinf_over_sigma", np.full(config.width,
-                                                                           np.nan))
+            ratio = np.concatenate([r.stats.get("hinf_over_sigma",
+                                                np.full(config.filters_per_layer, np.nan))
                                     for r in results])
             h = model.filters(task.seq_len)
             used = np.concatenate([
