@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -166,3 +167,21 @@ def test_multihyena_hooks_and_stored_heads_refused(tmp_path):
     torch.save(ckpt, path)
     with pytest.raises(ValueError, match=r"stored `config` is invalid.*heads"):
         ht.load_hyena(path)
+
+
+def test_generation_refused_without_recurrences():
+    model = HyenaModel(dataclasses.replace(TINY, heads=2))
+    prompt = torch.zeros(1, 4, dtype=torch.int64)
+    with pytest.raises(TypeError, match="DistilledConv"):
+        model.generate(prompt, 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # ERA's notes on random filters
+        ht.distill_long_convs(model, 2, method="era", bounds=False, backend="torch")
+    with pytest.raises(ValueError, match="`steps`"):
+        model.generate(prompt, 0)
+    with pytest.raises(ValueError, match="`prefill`"):
+        model.generate(prompt, 2, prefill="cheb")
+    with pytest.raises(TypeError, match="`prompt`"):
+        model.generate(prompt.double(), 2)
+    with pytest.raises(ValueError, match="`prompt`"):
+        model.generate(torch.full((1, 4), 9, dtype=torch.int64), 2)

@@ -65,6 +65,7 @@ import torch
 from torch import Tensor, nn
 
 from numlearn._core.validation import check_choice, check_int, check_positive
+from numlearn.learned.layers._hyena_recurrent import _head_contract, _head_outer
 from numlearn.learned.layers.base import _check_budget
 from numlearn.learned.layers.conv import causal_conv
 
@@ -323,9 +324,7 @@ def head_mix(q: Tensor, k: Tensor, v: Tensor, heads: int, conv: LongConv | Tenso
         raise TypeError(f"`conv` must be a taps tensor (heads, L) or callable, got "
                         f"{type(conv).__name__}.")
     else:
-        z = (k.reshape(B, heads, N, 1, L) * v.reshape(B, heads, 1, N, L))
-        z = z.permute(0, 2, 3, 1, 4).reshape(B * N * N, heads, L)
-        hz = conv(z).reshape(B, N, N, heads, L).permute(0, 3, 1, 2, 4)
+        return _head_contract(q, conv(_head_outer(k, v, heads)), heads)
     y = (q.reshape(B, heads, N, 1, L) * hz).sum(dim=2)                  # (B, M, N, L)
     return y.reshape(B, D, L)
 
@@ -378,18 +377,21 @@ class HyenaModel(nn.Module):
         """The constructor's configuration as a plain dict (:meth:`HyenaConfig.as_dict`)."""
         return self.hyena_config.as_dict()
 
-    def forward(self, tokens: Tensor) -> Tensor:
+    def _check_tokens(self, tokens: Any, name: str = "tokens") -> None:
         c = self.hyena_config
         if not isinstance(tokens, Tensor) or tokens.dtype != torch.int64 or tokens.ndim != 2:
-            raise TypeError(f"`tokens` must be an int64 tensor of shape (batch, L), got "
+            raise TypeError(f"`{name}` must be an int64 tensor of shape (batch, L), got "
                             f"{type(tokens).__name__} {getattr(tokens, 'dtype', '')} "
                             f"{tuple(getattr(tokens, 'shape', ()))}.")
         if not 1 <= tokens.shape[1] <= c.l_max or tokens.shape[0] < 1:
-            raise ValueError(f"`tokens` must have 1 to l_max = {c.l_max} positions and a "
+            raise ValueError(f"`{name}` must have 1 to l_max = {c.l_max} positions and a "
                              f"batch >= 1, got shape {tuple(tokens.shape)}.")
         if tokens.numel() and (int(tokens.min()) < 0 or int(tokens.max()) >= c.vocab):
-            raise ValueError(f"`tokens` must lie in [0, vocab = {c.vocab}), got entries in "
+            raise ValueError(f"`{name}` must lie in [0, vocab = {c.vocab}), got entries in "
                              f"[{int(tokens.min())}, {int(tokens.max())}].")
+
+    def forward(self, tokens: Tensor) -> Tensor:
+        self._check_tokens(tokens)
         u = self.embed(tokens)
         for block in self.blocks:
             u = block(u)
@@ -421,6 +423,27 @@ class HyenaModel(nn.Module):
         # a plain attribute, never a registered submodule: a replacement (even an
         # nn.Module such as DistilledConv) is not part of the model's state_dict
         object.__setattr__(self.blocks[layer].mixer, "long_conv", fn)
+
+    def generate(self, prompt: Tensor, steps: int, *, prefill: str = "fft"
+                 ) -> tuple[Tensor, Tensor, dict[str, Any]]:
+        r"""Greedy continuation of ``prompt`` by recurrence, once every layer's long
+        convolution is a :class:`~numlearn.learned.layers.recurrent.DistilledConv`
+        (``distill_long_convs(model, d, backend="torch")``).
+
+        The prompt ``(B, T)``, ``T <= l_max``, runs once in convolution mode; its modal
+        states come from :meth:`DistilledConv.prefill` (``prefill``: ``"fft"``,
+        ``"direct"`` or ``"companion"``); each further token costs one position of the
+        projections and MLPs and one step of every recurrence: :math:`O(d)` work and
+        memory per channel and token (plain), :math:`O(N^2 d)` per head (MultiHyena,
+        state ``(B N^2, M, d)`` per layer), whatever the position (beyond ``l_max`` the
+        distilled filters simply continue).  Returns ``(tokens (B, steps), logits (B,
+        steps, vocab), info)`` with ``logits[:, s]`` those of position ``T - 1 + s``
+        (equal to ``model(cat(prompt, tokens))[:, T - 1 + s]`` to rounding) and ``info``
+        the state and short-convolution window bytes per sequence.
+        """
+        from numlearn.learned.layers import _hyena_recurrent
+
+        return _hyena_recurrent.generate(self, prompt, steps, prefill=prefill)
 
     def reset_long_conv(self) -> None:
         """Restore every layer's own FFT long convolution."""
