@@ -48,6 +48,9 @@ def main() -> None:
                     help="filter length (the model's l_max; sequences stay seq_len)")
     ap.add_argument("--heads", type=int, default=None,
                     help="MultiHyena with this many heads (filter-tied; default: plain)")
+    ap.add_argument("--generate", type=int, default=0, metavar="D",
+                    help="also time greedy generation by the order-D recurrences (ERA, "
+                         "torch DistilledConv) against recomputing the FFT model per token")
     ap.add_argument("--no-bounds", action="store_true",
                     help="skip the Hankel bounds (a dense eigenproblem of size l_max - 1 "
                          "per filter): the h/sig columns print nan")
@@ -125,6 +128,35 @@ def main() -> None:
     for method, d in smallest.items():
         print(f"smallest d with unchanged accuracy ({method}): {d}; with every query "
               f"prediction unchanged: {same.get(method)}")
+    if args.generate:
+        _generation(model, tokens, args.generate, task.seq_len, config.l_max)
+
+
+def _generation(model, tokens, d: int, T: int, l_max: int) -> None:
+    """Greedy generation from 8 prompts of ``T`` tokens to ``l_max``: per-token time of
+    the recurrence (``model.generate``) and of recomputing the convolution-mode model
+    on the whole prefix, and the largest logit difference between the two."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ht.distill_long_convs(model, d, method="era", bounds=False, backend="torch")
+    prompt, steps = tokens[:8, :T], l_max - T
+    t0 = time.perf_counter()
+    new, logits, info = model.generate(prompt, steps)
+    t_rec = (time.perf_counter() - t0) / steps
+    seq = torch.cat([prompt, new], dim=1)
+    t0 = time.perf_counter()
+    worst = 0.0
+    with torch.no_grad():
+        for s in range(steps):
+            z = model(seq[:, :T + s])[:, -1]
+            worst = max(worst, float((z - logits[:, s]).abs().max() / z.abs().max()))
+    t_fft = (time.perf_counter() - t0) / steps
+    model.reset_long_conv()
+    print(f"\ngeneration, d = {d}: 8 prompts of {T} tokens + {steps} greedy tokens; "
+          f"recurrence {1e3 * t_rec:.2f} ms/token, recomputing the FFT model "
+          f"{1e3 * t_fft:.2f} ms/token (ratio {t_fft / t_rec:.1f}); max relative logit "
+          f"difference {worst:.2e}; state per sequence {info['state_bytes']} B (+ short "
+          f"windows {info['window_bytes']} B)")
 
 
 if __name__ == "__main__":

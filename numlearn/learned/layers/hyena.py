@@ -66,6 +66,7 @@ from torch import Tensor, nn
 
 from numlearn._core.validation import check_choice, check_int, check_positive
 from numlearn.learned.layers._hyena_recurrent import _head_contract, _head_outer
+from numlearn.learned.layers._hyena_recurrent import generate as _generate
 from numlearn.learned.layers.base import _check_budget
 from numlearn.learned.layers.conv import causal_conv
 
@@ -157,6 +158,7 @@ class HyenaConfig:
                  + self.emb_dim * F + F + 2 * (F * F + F) + 3 * F + F * C + C
                  + D * D + D + mlp)
         return 2 * self.vocab * D + self.vocab + 2 * D + self.layers * layer
+
     @property
     def torch_dtype(self) -> torch.dtype:
         return _DTYPES[self.dtype]
@@ -304,29 +306,27 @@ def head_mix(q: Tensor, k: Tensor, v: Tensor, heads: int, conv: LongConv | Tenso
     if D % heads:
         raise ValueError(f"`heads` = {heads} must divide the width D = {D}.")
     N = D // heads
-    if isinstance(conv, Tensor):
-        method = check_choice(method, "method", ("auto", "fft", "toeplitz"))
-        if conv.ndim != 2 or conv.shape[0] != heads or conv.shape[1] < L:
-            raise ValueError(f"`conv` taps must have shape (heads, >= L) = ({heads}, >= {L}),"
-                             f" got {tuple(conv.shape)}.")
-        h = conv[:, :L]
-        if method == "toeplitz" or (method == "auto" and L <= 4 * N * math.log2(2 * L)):
-            t = torch.arange(L, device=h.device)
-            lag = t[:, None] - t[None, :]
-            toeplitz = h[:, lag.clamp(min=0)] * (lag >= 0).to(h.dtype)     # (M, L, L)
-            scores = q.reshape(B, heads, N, L).transpose(-1, -2) @ k.reshape(B, heads, N, L)
-            y = (scores * toeplitz) @ v.reshape(B, heads, N, L).transpose(-1, -2)
-            return y.transpose(-1, -2).reshape(B, D, L)
-        z = k.reshape(B, heads, N, 1, L) * v.reshape(B, heads, 1, N, L)
-        hf = torch.fft.rfft(h, n=2 * L)[:, None, None]
-        hz = torch.fft.irfft(torch.fft.rfft(z, n=2 * L) * hf, n=2 * L)[..., :L]
-    elif not callable(conv):
-        raise TypeError(f"`conv` must be a taps tensor (heads, L) or callable, got "
-                        f"{type(conv).__name__}.")
-    else:
+    if not isinstance(conv, Tensor):
+        if not callable(conv):
+            raise TypeError(f"`conv` must be a taps tensor (heads, L) or callable, got "
+                            f"{type(conv).__name__}.")
         return _head_contract(q, conv(_head_outer(k, v, heads)), heads)
-    y = (q.reshape(B, heads, N, 1, L) * hz).sum(dim=2)                  # (B, M, N, L)
-    return y.reshape(B, D, L)
+    method = check_choice(method, "method", ("auto", "fft", "toeplitz"))
+    if conv.ndim != 2 or conv.shape[0] != heads or conv.shape[1] < L:
+        raise ValueError(f"`conv` taps must have shape (heads, >= L) = ({heads}, >= {L}), "
+                         f"got {tuple(conv.shape)}.")
+    h = conv[:, :L]
+    if method == "toeplitz" or (method == "auto" and L <= 4 * N * math.log2(2 * L)):
+        t = torch.arange(L, device=h.device)
+        lag = t[:, None] - t[None, :]
+        toeplitz = h[:, lag.clamp(min=0)] * (lag >= 0).to(h.dtype)         # (M, L, L)
+        scores = q.reshape(B, heads, N, L).transpose(-1, -2) @ k.reshape(B, heads, N, L)
+        y = (scores * toeplitz) @ v.reshape(B, heads, N, L).transpose(-1, -2)
+        return y.transpose(-1, -2).reshape(B, D, L)
+    z = k.reshape(B, heads, N, 1, L) * v.reshape(B, heads, 1, N, L)         # (B, M, N, N, L)
+    hf = torch.fft.rfft(h, n=2 * L)[:, None, None]
+    hz = torch.fft.irfft(torch.fft.rfft(z, n=2 * L) * hf, n=2 * L)[..., :L]
+    return (q.reshape(B, heads, N, 1, L) * hz).sum(dim=2).reshape(B, D, L)
 
 
 class _Block(nn.Module):
@@ -441,9 +441,7 @@ class HyenaModel(nn.Module):
         (equal to ``model(cat(prompt, tokens))[:, T - 1 + s]`` to rounding) and ``info``
         the state and short-convolution window bytes per sequence.
         """
-        from numlearn.learned.layers import _hyena_recurrent
-
-        return _hyena_recurrent.generate(self, prompt, steps, prefill=prefill)
+        return _generate(self, prompt, steps, prefill=prefill)
 
     def reset_long_conv(self) -> None:
         """Restore every layer's own FFT long convolution."""
