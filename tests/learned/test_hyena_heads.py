@@ -1,8 +1,9 @@
 """MultiHyena (``HyenaConfig(heads=M)``): the filter-tied head mixing against a direct
-O(L^2) loop over the defining sums (an independent oracle), the hook layout against the
-taps path, ``heads = width`` against the plain operator, exact low-order filters
-distilled and swapped in (logits unchanged to rounding), the parameter count against
-torch's, checkpoints (plain ones keep their stored form and cache name)."""
+O(L^2) loop over the defining sums (an independent oracle), ``heads = width`` against
+the plain operator, exact low-order filters distilled and swapped in (logits unchanged
+to rounding), the parameter count against torch's, checkpoints (plain ones keep their
+stored form and cache name), generation by recurrence against convolution mode.  The
+model-level hook / swap tests of both operators are parametrized in test_hyena.py."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ from numlearn.learned.layers.hyena import HyenaConfig, HyenaModel, head_mix  # n
 from numlearn.learned.layers.recurrent import DistilledConv  # noqa: E402
 from numlearn.learned.reduction import hyena_task as ht  # noqa: E402
 
-EPS = np.finfo(np.float64).eps
+from .test_hyena import EPS, _direct, _tokens  # noqa: E402
+
 TINY = HyenaConfig(vocab=8, width=8, layers=2, l_max=16, filter_order=8, mlp_ratio=1,
                    heads=2)
 TASK = ht.MQARConfig(seq_len=16, pairs=2, keys=4, steps=40, batch=32, lr=1e-2,
@@ -50,25 +52,6 @@ def _loop(q, k, v, h, heads):
     return y
 
 
-def _direct(h: np.ndarray):
-    """A long convolution hook by ``np.convolve`` per row and channel (filter ``h[c]``)."""
-
-    def conv(z):
-        x = z.detach().numpy()
-        L = x.shape[-1]
-        y = np.empty_like(x)
-        for r in range(x.shape[0]):
-            for c in range(x.shape[1]):
-                y[r, c] = np.convolve(h[c, :L], x[r, c])[:L]
-        return torch.from_numpy(y)
-
-    return conv
-
-
-def _tokens(cfg, B=3, L=16, seed=1):
-    return torch.from_numpy(np.random.default_rng(seed).integers(0, cfg.vocab, (B, L)))
-
-
 @pytest.mark.parametrize("method", ["fft", "toeplitz", "auto"])
 @pytest.mark.parametrize(("heads", "N"), [(3, 2), (2, 4), (4, 1)])
 def test_head_mix_equals_the_defining_loop(method, heads, N):
@@ -85,24 +68,6 @@ def test_head_mix_equals_the_defining_loop(method, heads, N):
     assert np.abs(got - want).max() <= 16 * EPS * scale  # measured <= 1.3 eps
     hook = head_mix(*(torch.from_numpy(a) for a in (q, k, v)), heads, _direct(h)).numpy()
     assert np.abs(hook - want).max() <= 16 * EPS * scale
-
-
-def test_model_taps_path_equals_hook_layout_and_filters_are_per_head():
-    model = HyenaModel(TINY)
-    h = model.filters()
-    assert h.shape == (2, 2, 16) and h.dtype == np.float64
-    tok = _tokens(TINY)
-    with torch.no_grad():
-        z0 = model(tok)
-    for layer in range(2):
-        model.set_long_conv(layer, _direct(h[layer]))
-    with torch.no_grad():
-        z1 = model(tok)
-    # FFT / Toeplitz against np.convolve through two layers: measured 1.7 eps
-    assert float((z1 - z0).abs().max()) <= 64 * EPS * float(z0.abs().max())
-    model.reset_long_conv()
-    with torch.no_grad():
-        assert torch.equal(model(tok), z0)
 
 
 def test_heads_equal_width_is_the_plain_operator():
@@ -160,23 +125,6 @@ def test_distilling_exact_low_order_head_filters_leaves_logits_unchanged(backend
         z1 = model(tok)
     # measured 11 eps (both backends)
     assert float((z1 - z0).abs().max()) <= 256 * EPS * float(z0.abs().max())
-
-
-def test_distill_long_convs_on_heads_swaps_and_resets():
-    model = HyenaModel(TINY)
-    tok = _tokens(TINY)
-    with torch.no_grad():
-        z0 = model(tok)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        res = ht.distill_long_convs(model, 2, method="era", bounds=False)
-    assert [r.value.channels for r in res] == [2, 2]
-    with torch.no_grad():
-        z1 = model(tok)
-    assert z1.shape == z0.shape and bool(torch.isfinite(z1).all())
-    model.reset_long_conv()
-    with torch.no_grad():
-        assert torch.equal(model(tok), z0)
 
 
 def test_plain_config_keeps_its_stored_form_and_cache_name(tmp_path):
