@@ -194,8 +194,9 @@ def test_hyena_checkpoint_caches(tmp_path):
         assert torch.equal(first.value(tok), second.value(tok))
 
 
-def test_float32_model_runs():
-    cfg = dataclasses.replace(TINY, dtype="float32")
+@pytest.mark.parametrize("heads", [None, 2])
+def test_float32_model_runs(heads):
+    cfg = dataclasses.replace(TINY, dtype="float32", heads=heads)
     model = HyenaModel(cfg)
     assert next(model.parameters()).dtype == torch.float32
     assert model(_tokens(cfg)).dtype == torch.float32
