@@ -4,7 +4,7 @@ replaced by its order-d distillation: accuracy and logits change per d.
 Run::
 
     OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 python bench/bench_hyena_distill.py \
-        [--steps 1500] [--methods era bt_modal] [--retrain]
+        [--steps 1500] [--methods era bt_modal] [--retrain] [--heads M]
 
 Trains the model (float64, about 4 minutes on one core) or loads it from the cache
 (``$NUMLEARN_CACHE/learned`` or ``~/.cache/numlearn/learned``), prints its accuracy on
@@ -16,7 +16,9 @@ l2 over the ``l_max`` taps and ``hinf / sigma_{2d+1}``, median and max over the 
 channels; the max relative l2 over the ``seq_len`` taps the model uses); finally the
 smallest d at which the accuracy is unchanged (and at which no query prediction
 changes).  Controls first: the accuracy with each long convolution cut to its first
-1 (``h_0`` only), 8, 16, 32 taps.
+1 (``h_0`` only), 8, 16, 32 taps.  ``--heads M`` runs the same for a MultiHyena
+(``HyenaConfig(heads=M)``: ``M`` filters per layer, each on the ``N x N`` elements of
+its head, ``N = width / M``).
 """
 
 from __future__ import annotations
@@ -44,6 +46,11 @@ def main() -> None:
     ap.add_argument("--retrain", action="store_true")
     ap.add_argument("--l-max", type=int, default=HyenaConfig.l_max,
                     help="filter length (the model's l_max; sequences stay seq_len)")
+    ap.add_argument("--heads", type=int, default=None,
+                    help="MultiHyena with this many heads (filter-tied; default: plain)")
+    ap.add_argument("--generate", type=int, default=0, metavar="D",
+                    help="also time greedy generation by the order-D recurrences (ERA, "
+                         "torch DistilledConv) against recomputing the FFT model per token")
     ap.add_argument("--no-bounds", action="store_true",
                     help="skip the Hankel bounds (a dense eigenproblem of size l_max - 1 "
                          "per filter): the h/sig columns print nan")
@@ -51,7 +58,7 @@ def main() -> None:
     torch.set_num_threads(1)
     print(f"load: {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()}")
     print(f"threads: OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}, torch 1")
-    config = HyenaConfig(l_max=args.l_max)
+    config = HyenaConfig(l_max=args.l_max, heads=args.heads)
     task = ht.MQARConfig(steps=args.steps)
     print(f"model: {config}\ntask:  {task}")
     t0 = time.perf_counter()
@@ -100,8 +107,8 @@ def main() -> None:
             dz = z - z0
             acc = ht.mqar_accuracy(z, labels)
             rel = np.concatenate([r.stats["rel_l2"] for r in results])
-            ratio = np.concatenate([r.stats.get("hinf_over_sigma", np.full(config.width,
-                                                                           np.nan))
+            ratio = np.concatenate([r.stats.get("hinf_over_sigma",
+                                                np.full(config.filters_per_layer, np.nan))
                                     for r in results])
             h = model.filters(task.seq_len)
             used = np.concatenate([
@@ -121,6 +128,35 @@ def main() -> None:
     for method, d in smallest.items():
         print(f"smallest d with unchanged accuracy ({method}): {d}; with every query "
               f"prediction unchanged: {same.get(method)}")
+    if args.generate:
+        _generation(model, tokens, args.generate, task.seq_len, config.l_max)
+
+
+def _generation(model, tokens, d: int, T: int, l_max: int) -> None:
+    """Greedy generation from 8 prompts of ``T`` tokens to ``l_max``: per-token time of
+    the recurrence (``model.generate``) and of recomputing the convolution-mode model
+    on the whole prefix, and the largest logit difference between the two."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        ht.distill_long_convs(model, d, method="era", bounds=False, backend="torch")
+    prompt, steps = tokens[:8, :T], l_max - T
+    t0 = time.perf_counter()
+    new, logits, info = model.generate(prompt, steps)
+    t_rec = (time.perf_counter() - t0) / steps
+    seq = torch.cat([prompt, new], dim=1)
+    t0 = time.perf_counter()
+    worst = 0.0
+    with torch.no_grad():
+        for s in range(steps):
+            z = model(seq[:, :T + s])[:, -1]
+            worst = max(worst, float((z - logits[:, s]).abs().max() / z.abs().max()))
+    t_fft = (time.perf_counter() - t0) / steps
+    model.reset_long_conv()
+    print(f"\ngeneration, d = {d}: 8 prompts of {T} tokens + {steps} greedy tokens; "
+          f"recurrence {1e3 * t_rec:.2f} ms/token, recomputing the FFT model "
+          f"{1e3 * t_fft:.2f} ms/token (ratio {t_fft / t_rec:.1f}); max relative logit "
+          f"difference {worst:.2e}; state per sequence {info['state_bytes']} B (+ short "
+          f"windows {info['window_bytes']} B)")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
+import warnings
 
 import numpy as np
 import pytest
@@ -26,6 +27,10 @@ TASK = ht.MQARConfig(seq_len=16, pairs=2, keys=4, steps=2, batch=4, eval_batch=4
     ("dtype", "float16", ValueError, "dtype"),
     ("w", 0.0, ValueError, "w"),
     ("width", 10**6, ValueError, "parameters"),
+    ("heads", 3, ValueError, "`heads` = 3 must divide `width` = 4"),
+    ("heads", 0, ValueError, "heads"),
+    ("heads", 2.0, TypeError, "heads"),
+    ("heads", True, TypeError, "heads"),
 ])
 def test_config_refused(field, value, exc, match):
     with pytest.raises(exc, match=match):
@@ -132,3 +137,51 @@ def test_distillation_swap_refused():
         ht.distill_long_convs(model, 2, backend="jax")
     with pytest.raises(TypeError, match="`ssm`"):
         ht.modal_long_conv(np.zeros(3))
+
+
+def test_multihyena_hooks_and_stored_heads_refused(tmp_path):
+    from numlearn.learned.layers.hyena import head_mix
+
+    cfg = dataclasses.replace(TINY, heads=2)
+    model = HyenaModel(cfg)
+    model.set_long_conv(0, lambda z: z[:1])  # must keep (B N^2, M, L)
+    with pytest.raises(ValueError, match="replacement long convolution"):
+        model(torch.zeros(1, 4, dtype=torch.int64))
+    q = torch.zeros(1, 4, 5, dtype=torch.float64)
+    with pytest.raises(ValueError, match="`method`"):
+        head_mix(q, q, q, 2, torch.zeros(2, 5, dtype=torch.float64), method="direct")
+    with pytest.raises(ValueError, match="`heads`"):
+        head_mix(q, q, q, 3, torch.zeros(3, 5, dtype=torch.float64))
+    with pytest.raises(ValueError, match="`conv`"):
+        head_mix(q, q, q, 2, torch.zeros(2, 4, dtype=torch.float64))
+    with pytest.raises(TypeError, match="`conv`"):
+        head_mix(q, q, q, 2, "fft")
+    with pytest.raises(TypeError, match="`v`"):
+        head_mix(q, q, q[..., :4], 2, torch.zeros(2, 5, dtype=torch.float64))
+    path = tmp_path / "mh.pt"
+    ht.save_hyena(path, HyenaModel(cfg), TASK)
+    ckpt = torch.load(path, weights_only=True)
+    ckpt["config"]["heads"] = 3  # forged, digest recomputed: does not divide width
+    from numlearn.learned import _checkpoint_format as fmt
+    ckpt["digest"] = fmt.digest(ckpt)
+    torch.save(ckpt, path)
+    with pytest.raises(ValueError, match=r"stored `config` is invalid.*heads"):
+        ht.load_hyena(path)
+
+
+def test_generation_refused_without_recurrences():
+    model = HyenaModel(dataclasses.replace(TINY, heads=2))
+    prompt = torch.zeros(1, 4, dtype=torch.int64)
+    with pytest.raises(TypeError, match="DistilledConv"):
+        model.generate(prompt, 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # ERA's notes on random filters
+        ht.distill_long_convs(model, 2, method="era", bounds=False, backend="torch")
+    with pytest.raises(ValueError, match="`steps`"):
+        model.generate(prompt, 0)
+    with pytest.raises(ValueError, match="`prefill`"):
+        model.generate(prompt, 2, prefill="cheb")
+    with pytest.raises(TypeError, match="`prompt`"):
+        model.generate(prompt.double(), 2)
+    with pytest.raises(ValueError, match="`prompt`"):
+        model.generate(torch.full((1, 4), 9, dtype=torch.int64), 2)

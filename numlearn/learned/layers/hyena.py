@@ -23,9 +23,23 @@ is folded into tap 0.  A sequence of length ``L <= l_max`` uses the first ``L`` 
 as the reference code truncates its positional encoding.  The convolution runs by FFT
 (:func:`numlearn.learned.layers.conv.causal_conv`, :math:`O(BDL\log L)`).
 
+**MultiHyena** (``HyenaConfig(heads=M)``; Massaroli et al. 2023, section 4, the
+multi-head filter-tied variant, mad-lab ``fftconv_heads``): the streams
+``q = x_2, k = x_1, v`` are split into ``M`` heads of size ``N = D / M`` and
+
+.. math::
+    z^m_t = k^m_t (v^m_t)^\top \in \mathbb{R}^{N\times N},\qquad
+    y^m_t = \sum_i q^m_{t,i}\,(h^m * z^m)_{t,i,:} \in \mathbb{R}^N,
+
+one implicit filter ``h^m`` (with its skip term) per head applied to all ``N^2``
+elements of ``z^m`` -- ``M`` filters per layer instead of ``D``; ``y`` is the
+concatenation of the heads (:func:`head_mix`, :math:`O(BDNL\log L)`).  ``N = 1`` is the
+plain operator.  A distilled recurrence of order ``d`` then keeps ``N^2 d`` complex
+states per head, ``D N d`` per layer.
+
 :meth:`HyenaModel.filters` returns every layer's taps (the targets of distillation) and
 :meth:`HyenaModel.set_long_conv` replaces a layer's long convolution by any function
-``(B, D, L) -> (B, D, L)`` (e.g. a distilled recurrence,
+``(B, C, L) -> (B, C, L)``, ``C`` the filters per layer (e.g. a distilled recurrence,
 :func:`numlearn.learned.reduction.hyena_task.modal_long_conv`);
 :meth:`HyenaModel.reset_long_conv` restores the FFT convolutions.
 
@@ -35,6 +49,8 @@ M. Poli et al., "Hyena Hierarchy: Towards Larger Convolutional Language Models",
 ICML 2023, arXiv 2302.10866 (HazyResearch/safari, ``hyena.py``).
 S. Arora et al., "Zoology: Measuring and Improving Recall in Efficient Language
 Models", arXiv 2312.04927 (the Hyena baseline on associative recall).
+S. Massaroli et al., "Laughing Hyena Distillery: Extracting Compact Recurrences From
+Convolutions", NeurIPS 2023, arXiv 2310.18780 (MultiHyena, section 4).
 """
 
 from __future__ import annotations
@@ -49,12 +65,15 @@ import torch
 from torch import Tensor, nn
 
 from numlearn._core.validation import check_choice, check_int, check_positive
+from numlearn.learned.layers._hyena_recurrent import _head_contract, _head_outer
+from numlearn.learned.layers._hyena_recurrent import generate as _generate
 from numlearn.learned.layers.base import _check_budget
 from numlearn.learned.layers.conv import causal_conv
 
-__all__ = ["HyenaConfig", "HyenaFilter", "HyenaModel", "HyenaOperator", "LongConv"]
+__all__ = ["HyenaConfig", "HyenaFilter", "HyenaModel", "HyenaOperator", "LongConv", "head_mix"]
 
-#: A replacement long convolution: ``(B, D, L)`` tensor in, same shape and dtype out.
+#: A replacement long convolution: ``(B, C, L)`` tensor in, same shape and dtype out
+#: (``C = width``; with ``heads = M``: ``(B N^2, M, L)``, see :func:`head_mix`).
 LongConv = Callable[[Tensor], Tensor]
 
 _DTYPES = {"float64": torch.float64, "float32": torch.float32}
@@ -87,6 +106,13 @@ class HyenaConfig:
     dtype : {"float64", "float32"}
     seed : int
         Seed of the initial weights.
+    heads : int or None, default None
+        ``None``: the plain Hyena operator (one filter per channel, ``width`` filters per
+        layer).  ``M``: the multi-head, filter-tied operator (MultiHyena, Massaroli et
+        al. 2023, section 4): ``M`` heads of size ``N = width / M``, one filter per head
+        (``M`` filters per layer); ``width`` must be divisible by ``M``.  Left out of
+        :meth:`as_dict` when ``None``, so plain models store the configuration they
+        stored before the option existed.
     """
 
     vocab: int = 32
@@ -100,6 +126,7 @@ class HyenaConfig:
     mlp_ratio: int = 2
     dtype: str = "float64"
     seed: int = 0
+    heads: int | None = None
 
     def validate(self) -> HyenaConfig:
         """Check every field (TypeError/ValueError naming it); returns ``self``."""
@@ -113,17 +140,46 @@ class HyenaConfig:
                              f"{self.emb_dim}.")
         check_positive(self.w, "w")
         check_choice(self.dtype, "dtype", tuple(_DTYPES))
-        D, F = self.width, self.filter_order
-        count = self.vocab * D * 2 + self.layers * (
-            3 * D * D + 3 * D + 3 * D * self.short_kernel + D * D + D
-            + self.emb_dim * F + F * F * 2 + 3 * F + F * D + 2 * D
-            + 2 * self.mlp_ratio * D * D + 6 * D)
-        _check_budget(count, {"vocab": self.vocab, "width": D, "layers": self.layers})
+        if self.heads is not None:
+            check_int(self.heads, "heads", minimum=1)
+            if self.width % self.heads:
+                raise ValueError(f"`heads` = {self.heads} must divide `width` = {self.width} "
+                                 "(heads of equal size width / heads); choose a divisor or "
+                                 "heads=None for the plain operator.")
+        _check_budget(self.parameter_count(),
+                      {"vocab": self.vocab, "width": self.width, "layers": self.layers})
         return self
+
+    def parameter_count(self) -> int:
+        """Trainable parameters of the model this config describes (exact)."""
+        D, F, C, r = self.width, self.filter_order, self.filters_per_layer, self.mlp_ratio
+        mlp = 2 * D + 2 * r * D * D + r * D + D if r else 0
+        layer = (2 * D + 3 * D * D + 3 * D + 3 * D * self.short_kernel + 3 * D
+                 + self.emb_dim * F + F + 2 * (F * F + F) + 3 * F + F * C + C
+                 + D * D + D + mlp)
+        return 2 * self.vocab * D + self.vocab + 2 * D + self.layers * layer
 
     @property
     def torch_dtype(self) -> torch.dtype:
         return _DTYPES[self.dtype]
+
+    @property
+    def filters_per_layer(self) -> int:
+        """Long-convolution filters per layer: ``width`` (plain) or ``heads``."""
+        return self.width if self.heads is None else self.heads
+
+    @property
+    def head_size(self) -> int:
+        """``N = width / heads`` (1 for the plain operator: every channel its own head)."""
+        return 1 if self.heads is None else self.width // self.heads
+
+    def as_dict(self) -> dict[str, Any]:
+        """Every field as a plain dict, ``heads`` left out when ``None`` (the stored form,
+        unchanged for plain models since before the option existed)."""
+        out = asdict(self)
+        if out["heads"] is None:
+            del out["heads"]
+        return out
 
 
 class _Sin(nn.Module):
@@ -136,7 +192,8 @@ class _Sin(nn.Module):
 
 
 class HyenaFilter(nn.Module):
-    """The implicit filter of one layer: ``taps(L) -> (D, L)`` (bias in tap 0)."""
+    """The implicit filters of one layer: ``taps(L) -> (C, L)`` (bias in tap 0), ``C`` the
+    channels (plain) or heads (MultiHyena)."""
 
     def __init__(self, width: int, l_max: int, order: int, emb_dim: int, w: float) -> None:
         super().__init__()
@@ -165,33 +222,111 @@ class HyenaFilter(nn.Module):
 
 class HyenaOperator(nn.Module):
     r"""``y = W_out(x_2 \odot (h * (x_1 \odot v)))`` with ``(x_2, x_1, v)`` the short-conv'd
-    projections of the input (safari ``HyenaOperator``, order 2)."""
+    projections of the input (safari ``HyenaOperator``, order 2); with ``heads = M``
+    the filter-tied multi-head form (module notes, :func:`head_mix`)."""
 
     def __init__(self, config: HyenaConfig) -> None:
         super().__init__()
         D, K = config.width, config.short_kernel
+        self.heads = config.heads
         self.in_proj = nn.Linear(D, 3 * D)
         self.short = nn.Conv1d(3 * D, 3 * D, K, groups=3 * D, padding=K - 1)
-        self.filter = HyenaFilter(D, config.l_max, config.filter_order, config.emb_dim,
-                                  config.w)
+        self.filter = HyenaFilter(config.filters_per_layer, config.l_max,
+                                  config.filter_order, config.emb_dim, config.w)
         self.out_proj = nn.Linear(D, D)
         self.long_conv: LongConv | None = None
+
+    def _long(self, v: Tensor) -> Tensor:
+        """The long convolution of ``v`` (B', C, L): FFT with the filter's taps, or the
+        replacement (checked: same shape and dtype)."""
+        if self.long_conv is None:
+            taps = self.filter.taps(v.shape[-1])
+            return causal_conv(v.transpose(1, 2), taps, "fft").transpose(1, 2)
+        out = self.long_conv(v)
+        if not isinstance(out, Tensor) or out.shape != v.shape or out.dtype != v.dtype:
+            raise ValueError(f"the replacement long convolution must return a tensor of "
+                             f"shape {tuple(v.shape)} and dtype {v.dtype}, got "
+                             f"{type(out).__name__} {tuple(getattr(out, 'shape', ()))}.")
+        return out
 
     def forward(self, u: Tensor) -> Tensor:
         _, L, D = u.shape
         x = self.short(self.in_proj(u).transpose(1, 2))[..., :L]  # (B, 3D, L), causal
         x2, x1, v = x.split(D, dim=1)
-        v = x1 * v
-        if self.long_conv is None:
-            v = causal_conv(v.transpose(1, 2), self.filter.taps(L), "fft").transpose(1, 2)
+        if self.heads is None:
+            y = x2 * self._long(x1 * v)
+        elif self.long_conv is None:
+            y = head_mix(x2, x1, v, self.heads, self.filter.taps(L))
         else:
-            out = self.long_conv(v)
-            if not isinstance(out, Tensor) or out.shape != v.shape or out.dtype != v.dtype:
-                raise ValueError(f"the replacement long convolution must return a tensor of "
-                                 f"shape {tuple(v.shape)} and dtype {v.dtype}, got "
-                                 f"{type(out).__name__} {tuple(getattr(out, 'shape', ()))}.")
-            v = out
-        return self.out_proj((x2 * v).transpose(1, 2))
+            y = head_mix(x2, x1, v, self.heads, self._long)
+        return self.out_proj(y.transpose(1, 2))
+
+
+def head_mix(q: Tensor, k: Tensor, v: Tensor, heads: int, conv: LongConv | Tensor, *,
+             method: str = "auto") -> Tensor:
+    r"""The filter-tied multi-head long convolution (MultiHyena; mad-lab ``fftconv_heads``).
+
+    With ``q, k, v`` of shape ``(B, D, L)``, channel ``c = m N + i`` the ``i``-th of head
+    ``m`` (``N = D / M``, ``M = heads``):
+
+    .. math::
+        z^m_{t,ij} = k^m_{t,i}\, v^m_{t,j},\qquad
+        y^m_{t,j} = \sum_{i<N} q^m_{t,i}\,(h^m * z^m)_{t,ij},
+
+    one filter ``h^m`` (its skip term in tap 0) for all ``N^2`` elements of ``z^m``.
+
+    Parameters
+    ----------
+    q, k, v : Tensor, shape (B, D, L)
+    heads : int
+        ``M``, dividing ``D``.
+    conv : Tensor or callable
+        The taps ``(M, K)``, ``K >= L``; or a long convolution that receives ``z`` as
+        ``(B N^2, M, L)`` (row ``(b, i, j)``, channel = head) and returns that shape.
+    method : {"auto", "fft", "toeplitz"}
+        For taps: ``"fft"`` forms ``z`` and convolves by a zero-padded real FFT of
+        length ``2L``, :math:`O(BDNL\log L)`; ``"toeplitz"`` the same numbers in the
+        quadratic form :math:`y^m_t = \sum_{s\le t} h^m_{t-s}\,(q^m_t\cdot k^m_s)\,
+        v^m_s` (batched matrix products, :math:`O(BDL^2)`, no ``N x N`` tensor), the
+        faster one on a CPU for short sequences; ``"auto"`` takes ``"toeplitz"`` when
+        ``L <= 4 N log2(2L)`` (measured: 7x faster than the FFT at ``L = 64, N = 8``).
+
+    Returns
+    -------
+    Tensor, shape (B, D, L)
+        ``y``, channel ``m N + j``.
+    """
+    for name, t in (("q", q), ("k", k), ("v", v)):
+        if not isinstance(t, Tensor) or not t.is_floating_point() or t.ndim != 3 \
+                or t.shape != k.shape:
+            raise TypeError(f"`{name}` must be a real floating tensor (B, D, L) like `k`, got "
+                            f"{type(t).__name__} {tuple(getattr(t, 'shape', ()))}.")
+    B, D, L = k.shape
+    heads = check_int(heads, "heads", minimum=1)
+    if D % heads:
+        raise ValueError(f"`heads` = {heads} must divide the width D = {D}.")
+    N = D // heads
+    if not isinstance(conv, Tensor):
+        if not callable(conv):
+            raise TypeError(f"`conv` must be a taps tensor (heads, L) or callable, got "
+                            f"{type(conv).__name__}.")
+        return _head_contract(q, conv(_head_outer(k, v, heads)), heads)
+    method = check_choice(method, "method", ("auto", "fft", "toeplitz"))
+    if conv.ndim != 2 or conv.shape[0] != heads or conv.shape[1] < L:
+        raise ValueError(f"`conv` taps must have shape (heads, >= L) = ({heads}, >= {L}), "
+                         f"got {tuple(conv.shape)}.")
+    h = conv[:, :L]
+    if method == "toeplitz" or (method == "auto" and L <= 4 * N * math.log2(2 * L)):
+        t = torch.arange(L, device=h.device)
+        lag = t[:, None] - t[None, :]
+        toeplitz = h[:, lag.clamp(min=0)] * (lag >= 0).to(h.dtype)         # (M, L, L)
+        scores = q.reshape(B, heads, N, L).transpose(-1, -2) @ k.reshape(B, heads, N, L)
+        y = (scores * toeplitz) @ v.reshape(B, heads, N, L).transpose(-1, -2)
+        return y.transpose(-1, -2).reshape(B, D, L)
+    z = k.reshape(B, heads, N, 1, L) * v.reshape(B, heads, 1, N, L)         # (B, M, N, N, L)
+    hf = torch.fft.rfft(h, n=2 * L)[:, None, None]
+    hz = torch.fft.irfft(torch.fft.rfft(z, n=2 * L) * hf, n=2 * L)[..., :L]
+    return (q.reshape(B, heads, N, 1, L) * hz).sum(dim=2).reshape(B, D, L)
 
 
 class _Block(nn.Module):
@@ -239,29 +374,33 @@ class HyenaModel(nn.Module):
         self.to(config.torch_dtype)
 
     def config(self) -> dict[str, Any]:
-        """The constructor's configuration as a plain dict."""
-        return asdict(self.hyena_config)
+        """The constructor's configuration as a plain dict (:meth:`HyenaConfig.as_dict`)."""
+        return self.hyena_config.as_dict()
 
-    def forward(self, tokens: Tensor) -> Tensor:
+    def _check_tokens(self, tokens: Any, name: str = "tokens") -> None:
         c = self.hyena_config
         if not isinstance(tokens, Tensor) or tokens.dtype != torch.int64 or tokens.ndim != 2:
-            raise TypeError(f"`tokens` must be an int64 tensor of shape (batch, L), got "
+            raise TypeError(f"`{name}` must be an int64 tensor of shape (batch, L), got "
                             f"{type(tokens).__name__} {getattr(tokens, 'dtype', '')} "
                             f"{tuple(getattr(tokens, 'shape', ()))}.")
         if not 1 <= tokens.shape[1] <= c.l_max or tokens.shape[0] < 1:
-            raise ValueError(f"`tokens` must have 1 to l_max = {c.l_max} positions and a "
+            raise ValueError(f"`{name}` must have 1 to l_max = {c.l_max} positions and a "
                              f"batch >= 1, got shape {tuple(tokens.shape)}.")
         if tokens.numel() and (int(tokens.min()) < 0 or int(tokens.max()) >= c.vocab):
-            raise ValueError(f"`tokens` must lie in [0, vocab = {c.vocab}), got entries in "
+            raise ValueError(f"`{name}` must lie in [0, vocab = {c.vocab}), got entries in "
                              f"[{int(tokens.min())}, {int(tokens.max())}].")
+
+    def forward(self, tokens: Tensor) -> Tensor:
+        self._check_tokens(tokens)
         u = self.embed(tokens)
         for block in self.blocks:
             u = block(u)
         return self.head(self.norm(u))
 
     def filters(self, L: int | None = None) -> np.ndarray:
-        """Every layer's long-convolution taps, ``(layers, width, L)`` float64 NumPy
-        (``L`` default ``l_max``; the first ``L`` taps of the ``l_max`` filters)."""
+        """Every layer's long-convolution taps, ``(layers, C, L)`` float64 NumPy, ``C =
+        width`` (plain) or ``heads`` (``L`` default ``l_max``; the first ``L`` taps of
+        the ``l_max`` filters)."""
         L = self.hyena_config.l_max if L is None else check_int(
             L, "L", minimum=1, maximum=self.hyena_config.l_max)
         with torch.no_grad():
@@ -269,19 +408,40 @@ class HyenaModel(nn.Module):
                              for b in self.blocks])
 
     def set_long_conv(self, layer: int, fn: LongConv | None) -> None:
-        """Replace layer ``layer``'s long convolution by ``fn`` (a callable ``(B, D, L)
-        -> (B, D, L)`` tensor of the model's dtype); ``None`` restores the FFT one.
+        """Replace layer ``layer``'s long convolution by ``fn`` (a callable ``(B, C, L)
+        -> (B, C, L)`` tensor of the model's dtype, ``C = width``; with ``heads = M`` it
+        receives ``(B N^2, M, L)``, channel = head, as :func:`head_mix`); ``None``
+        restores the FFT one.
 
         ``fn`` is held as a plain attribute: an ``nn.Module`` given here is not registered
         (not in ``state_dict``, not moved by ``model.to``), so checkpoints stay those of
         the model's own configuration."""
         layer = check_int(layer, "layer", minimum=0, maximum=len(self.blocks) - 1)
         if fn is not None and not callable(fn):
-            raise TypeError(f"`fn` must be callable (B, D, L) -> (B, D, L) or None, got "
+            raise TypeError(f"`fn` must be callable (B, C, L) -> (B, C, L) or None, got "
                             f"{type(fn).__name__}.")
         # a plain attribute, never a registered submodule: a replacement (even an
         # nn.Module such as DistilledConv) is not part of the model's state_dict
         object.__setattr__(self.blocks[layer].mixer, "long_conv", fn)
+
+    def generate(self, prompt: Tensor, steps: int, *, prefill: str = "fft"
+                 ) -> tuple[Tensor, Tensor, dict[str, Any]]:
+        r"""Greedy continuation of ``prompt`` by recurrence, once every layer's long
+        convolution is a :class:`~numlearn.learned.layers.recurrent.DistilledConv`
+        (``distill_long_convs(model, d, backend="torch")``).
+
+        The prompt ``(B, T)``, ``T <= l_max``, runs once in convolution mode; its modal
+        states come from :meth:`DistilledConv.prefill` (``prefill``: ``"fft"``,
+        ``"direct"`` or ``"companion"``); each further token costs one position of the
+        projections and MLPs and one step of every recurrence: :math:`O(d)` work and
+        memory per channel and token (plain), :math:`O(N^2 d)` per head (MultiHyena,
+        state ``(B N^2, M, d)`` per layer), whatever the position (beyond ``l_max`` the
+        distilled filters simply continue).  Returns ``(tokens (B, steps), logits (B,
+        steps, vocab), info)`` with ``logits[:, s]`` those of position ``T - 1 + s``
+        (equal to ``model(cat(prompt, tokens))[:, T - 1 + s]`` to rounding) and ``info``
+        the state and short-convolution window bytes per sequence.
+        """
+        return _generate(self, prompt, steps, prefill=prefill)
 
     def reset_long_conv(self) -> None:
         """Restore every layer's own FFT long convolution."""

@@ -159,7 +159,8 @@ def train_hyena(config: HyenaConfig, task: MQARConfig, *, progress: bool = True)
     model = HyenaModel(config)
     opt = torch.optim.AdamW(model.parameters(), lr=task.lr, weight_decay=task.weight_decay)
     history: dict[str, list[Any]] = {"step": [], "loss": []}
-    bar = tqdm(range(task.steps), desc=f"hyena {config.layers}x{config.width} mqar train "
+    name = "hyena" if config.heads is None else f"multihyena h{config.heads}"
+    bar = tqdm(range(task.steps), desc=f"{name} {config.layers}x{config.width} mqar train "
                f"(seed {task.seed})", disable=not progress, mininterval=1.0)
     for step in bar:
         for group in opt.param_groups:
@@ -253,7 +254,7 @@ def load_hyena(path: str | os.PathLike[str], config: HyenaConfig | None = None,
     if ckpt["digest"] != fmt.digest(ckpt):
         raise ValueError(f"{where} does not match its digest: modified after it was "
                          "written; retrain or restore it.")
-    stored_c = _stored(HyenaConfig, ckpt["config"], where, "config")
+    stored_c = _stored(HyenaConfig, ckpt["config"], where, "config", optional=("heads",))
     stored_t = _stored(MQARConfig, ckpt["task"], where, "task")
     for name, want, have in (("config", config, stored_c), ("task", task, stored_t)):
         if want is not None:
@@ -282,9 +283,14 @@ def load_hyena(path: str | os.PathLike[str], config: HyenaConfig | None = None,
     return model, stored_t, dict(ckpt["stats"])
 
 
-def _stored(cls: Any, values: Any, where: str, name: str) -> Any:
+def _stored(cls: Any, values: Any, where: str, name: str,
+            optional: tuple[str, ...] = ()) -> Any:
+    """The ``cls`` of a stored dict holding every field (the ``optional`` ones may be
+    absent: their default, as :meth:`HyenaConfig.as_dict` leaves out ``heads=None``)."""
     known = [f.name for f in fields(cls)]
-    if not isinstance(values, dict) or sorted(values) != sorted(known):
+    required = [k for k in known if k not in optional]
+    if not isinstance(values, dict) or not (
+            sorted(values) == sorted(known) or sorted(values) == sorted(required)):
         raise ValueError(f"{where}: its `{name}` does not hold exactly the {cls.__name__} "
                          f"fields {known}; retrain.")
     try:
@@ -308,7 +314,7 @@ def hyena_checkpoint(config: HyenaConfig, task: MQARConfig, *,
                                   or isinstance(cache_dir, bytes)):
         raise TypeError(f"`cache_dir` must be a str, os.PathLike or None, got "
                         f"{type(cache_dir).__name__}.")
-    key = hashlib.sha256(json.dumps([asdict(config), asdict(task)], sort_keys=True)
+    key = hashlib.sha256(json.dumps([config.as_dict(), asdict(task)], sort_keys=True)
                          .encode()).hexdigest()[:16]
     directory = Path(cache_dir) if cache_dir is not None else cache_directory()
     path = directory / f"hyena-{key}.pt"
@@ -326,8 +332,12 @@ def hyena_checkpoint(config: HyenaConfig, task: MQARConfig, *,
 
 
 def modal_long_conv(ssm: ModalSSM) -> LongConv:
-    """A long convolution ``(B, D, L) -> (B, D, L)`` by ``ssm.convolve`` (float64 NumPy
-    at the boundary, result in the input's dtype and device; no gradient)."""
+    """A long convolution ``(B, C, L) -> (B, C, L)`` by ``ssm.convolve`` (float64 NumPy
+    at the boundary, result in the input's dtype and device; no gradient).  ``C`` is
+    the model's filters per layer: ``width``, or ``heads`` for a MultiHyena, whose
+    operator passes the ``N^2`` elements of each head's ``z`` as batch rows
+    (:func:`~numlearn.learned.layers.hyena.head_mix`), so one distilled filter per head
+    serves all of them."""
     if not isinstance(ssm, ModalSSM) or not ssm.batched:
         raise TypeError("`ssm` must be a batched ModalSSM (one channel per model channel).")
 
@@ -342,8 +352,10 @@ def distill_long_convs(model: HyenaModel, d: int, *, method: str = "era",
                        bounds: bool = True, backend: str = "numpy",
                        **options: Any) -> list[Result]:
     """Replace every layer's long convolution by the ``d``-mode distillation of its
-    ``l_max``-tap filters (:func:`distill`); returns the per-layer Results (errors and
-    Hankel bounds per filter).  Undo with ``model.reset_long_conv()``.
+    ``l_max``-tap filters (:func:`distill`; ``width`` filters per layer, or ``heads``
+    for a MultiHyena, each then applied to the ``N x N`` elements of its head); returns
+    the per-layer Results (errors and Hankel bounds per filter).  Undo with
+    ``model.reset_long_conv()``.
 
     ``backend="numpy"`` runs :meth:`ModalSSM.convolve` (:func:`modal_long_conv`);
     ``"torch"`` installs a :class:`~numlearn.learned.layers.recurrent.DistilledConv` of
