@@ -83,7 +83,7 @@ def test_paper_suite_is_distill_at_the_published_steps():
     suite = SUITES["distill-paper"]
     assert suite.build is ds.build_distill_paper_suite and suite.report is ds.distill_report
     assert suite.needs == ("torch",) and suite.repeat == 1
-    assert suite.typical_seconds > 5 * SUITES["distill"].typical_seconds
+    assert suite.typical_seconds > 4 * SUITES["distill"].typical_seconds
     problems, methods, _ = suite.build()
     fast_problems, fast_methods, _ = SUITES["distill"].build()
     assert problems == fast_problems
