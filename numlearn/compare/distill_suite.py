@@ -479,7 +479,8 @@ def distill_report(rows: Sequence[Any]) -> str:
                 "the AAK floor of every model of real order k = 2d; bt = 2 sum_(j>k) "
                 "sigma_j; (a)/row = (a)'s median rel l2 over the row's; seconds: the row's "
                 "wall time, (c) including its classical start)"]
-        goal, steps, prev = "", 0, {}
+        goal, steps = "", 0
+        prev: dict[str, str] = {}
         for d in sorted(by[fam]):
             lines, g = _order_block(d, by[fam][d], prev)
             out += lines

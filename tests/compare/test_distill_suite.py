@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import pickle
+import re
 
 import numpy as np
 import pytest
@@ -256,11 +257,10 @@ def test_goal_line_at_order_16():
     assert "capped at 5 of the published 30000" in text and "distill-paper" in text
 
 
-class _ExactProblem:
-    """A stand-in problem: one exact order-2 filter (h_t = 0.5^(t-1) cos(0.3 (t-1))),
-    whose Hankel singular values past the second are at rounding level."""
-
-    d, C, L, k = 2, 1, 80, 4
+class _Exact(ds.DistillProblem):
+    """One exact order-2 filter (h_0 = 0.5, h_t = 0.5^(t-1) cos(0.3 (t-1))): its Hankel
+    matrix has rank 2, so at d = 2 (k = 4) sigma_(k+1) is at rounding level and every
+    classical route realises order 2 < k."""
 
     def filters(self):
         t = np.arange(1, self.L)
@@ -272,25 +272,49 @@ class _ExactProblem:
         return np.atleast_2d(hankel_singular_values(self.filters(), method="dense").value)
 
 
-def test_sigma_at_rounding_level_is_said_not_divided():
-    from numlearn.classical.reduction.distill import distill
+@pytest.fixture(scope="module")
+def exact_rows():
+    p = _Exact(2, C=1, L=80)
+    methods = ds.distill_methods(authors_steps=3, lm_steps=3, inits=("aaa", "era"))
+    return run_comparison([p], methods, extra=ds._extra)
 
-    p = _ExactProblem()
-    s = p.sigma()[0]
-    # oracle: numpy's SVD sees the rank 2: the rest at rounding
+
+def test_exact_filter_rows_say_rank_and_rounding(exact_rows):
+    """Rank-limited routes and sigma at rounding level, through the suite's own path:
+    ERA is rank_deficient, AAA's fewer terms are noted with its status kept, and
+    H-infinity / sigma is NaN with the note (never a silent inf)."""
+    p = _Exact(2, C=1, L=80)
+    # oracle: numpy's SVD sees rank 2, the rest at rounding
     sv = _hankel_svd(p.filters()[0, 1:], p.L - 1, p.L - 1)
-    assert sv[2] < 64 * EPS * sv[0] and s[p.k] <= s[0] * (p.L - 1) * EPS
-    res = distill(p.filters(), p.d, method="era", bounds=False)
-    out = ds._result(p, res.value, res, 0, "classical", "distill.era")
-    st = out.stats
-    assert st["sigma_at_rounding"] == 1
-    assert np.isnan(st["hinf_over_sigma_median"]) and np.isnan(st["hinf_over_sigma_max"])
-    assert "sigma_(k+1) at rounding level on 1 of 1 filters: hinf/sigma undefined" \
-        in st["note"]
-    assert st["rel_l2_median"] < 1e-12  # the exact filter is recovered
+    assert sv[2] < 64 * EPS * sv[0]
+    by = {r.method: r for r in exact_rows}
+    for name, status, why in (("distill.era", "rank_deficient", "ERA stops at the numerical"),
+                              ("distill.aaa", "success", "AAA converged with fewer terms")):
+        st = by[name].extra["solver_stats"]
+        assert by[name].extra["status"] == status
+        assert st["orders"] == "2" and st["rank_limited"] == 1 and why in st["note"]
+        assert st["rel_l2_median"] < 1e3 * EPS  # the exact filter is recovered
+    for name in ("distill.era", "distill.aaa", "varpro-lm(era)", "authors.adamw"):
+        st = by[name].extra["solver_stats"]
+        assert st["sigma_at_rounding"] == 1
+        assert np.isnan(st["hinf_over_sigma_median"]) and np.isnan(st["hinf_over_sigma_max"])
+        assert "sigma_(k+1) at rounding level on 1 of 1 filters: hinf/sigma undefined" \
+            in st["note"]
+    c = by["varpro-lm(era)"].extra["solver_stats"]
+    assert np.isnan(c["dec_hinf_total_over_sigma"]) and c["start_rank_limited"] == 1
     ratio, resolved = ds._over_sigma(np.array([1.0, 1.0]),
                                      np.array([[1.0, 0.5, 1e-20], [1.0, 0.5, 0.25]]), 2)
     assert resolved.tolist() == [False, True] and np.isnan(ratio[0]) and ratio[1] == 4.0
+
+
+def test_report_prints_undefined_ratios_as_dashes(exact_rows):
+    text = ds.distill_report(exact_rows)
+    era = next(ln for ln in text.splitlines() if ln.startswith("  distill.era "))
+    cols = era.split()
+    assert cols[-1] == "rank_deficient" and cols[3] == "2*"
+    assert cols[7] == "-" and cols[8] == "-"  # hinf/sigma median and max
+    assert "note distill.era:" in text and "hinf/sigma undefined" in text
+    assert not re.search(r"\b(nan|inf)\b", text)
 
 
 def test_other_problems_are_not_applicable():
