@@ -23,8 +23,8 @@ def test_reference_build_then_tamper(tmp_path, capsys):
 
 def test_unknown_suite_is_a_clean_error(capsys):
     assert main(["compare", "--suite", "nope"]) == 1
-    known = ("known suites: distill, least-squares, pdes, pdes-classical, pdes-paper, quick, "
-             "rational")
+    known = ("known suites: distill, distill-paper, least-squares, pdes, pdes-classical, "
+             "pdes-paper, quick, rational")
     assert known in capsys.readouterr().err
 
 
