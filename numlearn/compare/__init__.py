@@ -4,7 +4,7 @@
 """
 
 from numlearn.compare import (
-    distill_suite,  # noqa: F401  (registers "distill")
+    distill_suite,  # noqa: F401  (registers "distill" and "distill-paper")
     ls_suite,  # noqa: F401  (registers "least-squares")
     pde_learned_suite,  # noqa: F401  (registers "pdes" and "pdes-paper")
     pde_suites,  # noqa: F401  (registers "pdes-classical")
@@ -12,14 +12,19 @@ from numlearn.compare import (
 )
 from numlearn.compare.distill_suite import (
     AUTHORS_STEPS,
+    DISTILL_FAMILIES,
     DISTILL_INITS,
     DISTILL_ORDERS,
     LM_STEPS,
+    PAPER_STEPS,
+    TRAINED_C,
     DistillProblem,
+    build_distill_paper_suite,
     build_distill_suite,
     distill_methods,
     distill_problems,
     distill_report,
+    select_trained_filters,
 )
 from numlearn.compare.harness import Method, Row, format_table, run_comparison, write_json
 from numlearn.compare.ls_suite import LEARNED_ARCHS, LeastSquaresSuite
@@ -86,6 +91,7 @@ from numlearn.compare.suites import (
 
 __all__ = [
     "AUTHORS_STEPS",
+    "DISTILL_FAMILIES",
     "DISTILL_INITS",
     "DISTILL_ORDERS",
     "ENVELOPE_KEYS",
@@ -98,6 +104,7 @@ __all__ = [
     "MACHINE_KEYS",
     "MLP_CEILING_TARGETS",
     "PAPER_NUMBERS",
+    "PAPER_STEPS",
     "PDE_SOLVERS",
     "RATIONAL_TARGETS",
     "ROW_KEYS",
@@ -105,6 +112,7 @@ __all__ = [
     "STUDY_ORDERS",
     "SUITES",
     "TRADEOFF_OPTIMIZERS",
+    "TRAINED_C",
     "DistillProblem",
     "JsonReport",
     "LeastSquaresSuite",
@@ -116,6 +124,7 @@ __all__ = [
     "UnknownSuiteError",
     "add_parallel_arguments",
     "atomic_write_text",
+    "build_distill_paper_suite",
     "build_distill_suite",
     "build_rational_suite",
     "bwler_tradeoff",
@@ -148,6 +157,7 @@ __all__ = [
     "register_suite",
     "resolution_study",
     "run_comparison",
+    "select_trained_filters",
     "task_threads",
     "tradeoff_phases",
     "write_json",

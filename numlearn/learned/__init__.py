@@ -40,7 +40,7 @@ _HOMES = {
         "SoftmaxTransformer", "causal_conv", "num_parameters",
         "BWLerLayer", "ChebyshevAxis", "FourierAxis", "MLP", "FlatParameters",
         "ModalFilter", "R_MAX", "hinf_errors", "window_sq_errors", "DistilledConv",
-        "HyenaConfig", "HyenaFilter", "HyenaModel", "HyenaOperator", "LongConv",
+        "HyenaConfig", "HyenaFilter", "HyenaModel", "HyenaOperator", "LongConv", "head_mix",
     ),
     "numlearn.learned.reduction": (
         "FIT_METHODS", "INITS", "fit_modal", "varpro_residues", "MQARConfig", "chance",

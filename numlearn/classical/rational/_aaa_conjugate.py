@@ -34,6 +34,8 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 
+from numlearn.classical.rational._aaa_factor import _weights_direct
+
 __all__ = ["conjugate_loop", "conjugate_partners", "conjugate_weights"]
 
 
@@ -87,8 +89,6 @@ def conjugate_weights(Z: NDArray[Any], F: NDArray[Any], units: list[tuple[int, i
                       scaled: bool) -> tuple[NDArray[np.complex128], bool]:
     """Weights ``w`` (complex, one per support point in the order of ``units``,
     partner after its point) from the structured least-squares problem."""
-    from numlearn.classical.rational.aaa import _weights_direct
-
     A = _columns(Z, F, units, rows)
     N = F.shape[1]
     wt = np.tile(np.repeat(rowweight, N), 2)[:, None]

@@ -28,7 +28,9 @@ import numpy as np
 import scipy.linalg
 from numpy.typing import NDArray
 
-__all__ = ["GramQR", "HouseholderQR"]
+from numlearn._core.validation import EPS
+
+__all__ = ["GramQR", "HouseholderQR"]  # and the weight solvers used by .aaa
 
 
 class _Factor:
@@ -259,3 +261,40 @@ class HouseholderQR(_Factor):
         self.K[:] = 0.0
         self.K[:m, :m] = Rm
         self.m = m
+
+
+#: Condition number of the Loewner matrix above which columns are normalised.
+_ILL = 1.0 / (3.0 * EPS)
+
+
+def _weights_from_r(Rm: NDArray[Any], scaled: bool) -> tuple[NDArray[Any], bool]:
+    """Weights from the triangular factor of A_J (SciPy/Chebfun conventions).
+
+    Switches to column scaling (permanently, via the returned flag) when
+    ``s_max / s_min > 1/(3 eps)``; averages the right singular vectors over a
+    repeated smallest singular value ("aim for a non-sparse weight vector").
+    """
+    if not scaled:
+        _, s, Vh = scipy.linalg.svd(Rm, full_matrices=False, check_finite=False)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if s[0] > _ILL * s[-1]:
+                scaled = True
+    if scaled:
+        cn = np.linalg.norm(Rm, axis=0)
+        cn[cn == 0] = 1.0
+        _, s, Vh = scipy.linalg.svd(Rm / cn, full_matrices=False, check_finite=False)
+    mm = s == s.min()
+    w = Vh.conj()[mm].sum(axis=0) / np.sqrt(mm.sum())
+    if scaled:
+        w = w / cn
+    return w, scaled
+
+
+def _weights_direct(A: NDArray[Any], scaled: bool) -> tuple[NDArray[Any], bool]:
+    """Weights from a masked (stacked) Loewner matrix ``A`` (rows x m)."""
+    rows, m = A.shape
+    if rows >= m:
+        Rm = np.linalg.qr(A, mode="r")
+        return _weights_from_r(Rm, scaled)
+    V = scipy.linalg.null_space(A, check_finite=False)
+    return V.sum(axis=-1) / np.sqrt(V.shape[-1]), scaled

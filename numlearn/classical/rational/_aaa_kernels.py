@@ -41,7 +41,7 @@ def _noise(seed, k, r):
 def _weights(Km, scaled, ill):
     """Right singular vector of the smallest singular value of ``Km`` (m x m).
 
-    As :func:`~numlearn.classical.rational.aaa._weights_from_r`: column scaling when
+    As ``_aaa_factor._weights_from_r``: column scaling when
     ``s_max > ill * s_min`` (then for good), and the average of the right singular
     vectors of a repeated smallest singular value.
     """

@@ -45,8 +45,8 @@ formed and the one with the smaller time-domain least-squares residual kept:
 (Keeping one of each "pair" of an asymmetric type-``(2d, 2d)`` fit would spend real
 order up to ``4d``.)  ``stats["aaa_terms"]`` gives the winner's support points
 (``2d`` or ``2d + 1`` for the type-``(2d, 2d)`` candidates -- a conjugate pair may not
-fit the last slot -- ``d + 1`` for the folded one; fewer when AAA met its tolerance).  For complex filters
-(``real=False``) AAA runs to type ``(d, d)``.
+fit the last slot -- ``d + 1`` for the folded one; fewer when AAA met its
+tolerance).  For complex filters (``real=False``) AAA runs to type ``(d, d)``.
 
 Stability
 ---------

@@ -22,6 +22,7 @@ from numlearn.learned.layers.hyena import (
     HyenaModel,
     HyenaOperator,
     LongConv,
+    head_mix,
 )
 from numlearn.learned.layers.mlp import MLP
 from numlearn.learned.layers.modal import R_MAX, ModalFilter, hinf_errors, window_sq_errors
@@ -47,6 +48,7 @@ __all__ = [
     "ModalFilter",
     "SoftmaxTransformer",
     "causal_conv",
+    "head_mix",
     "hinf_errors",
     "num_parameters",
     "window_sq_errors",
