@@ -133,9 +133,18 @@ def _rank_one(Qb, M, mq, z, th):
 
 
 @njit(cache=True, error_model="numpy")
-def _delete_row(Qb, K, M, mq, i):
-    """Zero row ``i`` of A_J = Q K by one Householder reflector on [Q u]
-    (``HouseholderQR.delete_row``); returns False if ``u`` is numerically zero."""
+def _delete_row(Qb, K, M, mq, i, a):
+    r"""Zero row ``i`` of A_J = Q K by one Householder reflector on [Q u]
+    (``HouseholderQR.delete_row``).
+
+    Returns ``(code, rho)``: code 0 if ``u`` is numerically zero (refactor); 1 if
+    deleted; 2 if deleted *and* the first Gram-Schmidt pass of the new column ``a``
+    done on the way (the usual case): with :math:`Q' = Q - z\theta^T` the deleted
+    factor, :math:`Q'^*a = p - \bar\theta\,(v^*p)` from :math:`p = Q^*a`, and
+    :math:`a - Q'c_1 = a - Q(c_1 - v s)` off row ``i`` (:math:`s = \theta^T c_1`),
+    so one GEMM with the old Q gives both ``z`` and the projection: five passes over
+    Q per step instead of six.  Then ``K[:mq, mq]`` holds ``c_1``, ``a`` the
+    projected column and ``rho`` its squared norm."""
     dt = Qb.dtype
     Qm = _cols(Qb, M, mq)
     q = np.empty(mq, dtype=dt)
@@ -164,7 +173,7 @@ def _delete_row(Qb, K, M, mq, i):
             _, g = _gs_pass(Qm, u)
         gamma = math.sqrt(g)
         if gamma < 1e-8:
-            return False
+            return 0, 0.0
         for r in range(M):
             u[r] = u[r] / gamma
         for j in range(mq + 1):
@@ -183,18 +192,51 @@ def _delete_row(Qb, K, M, mq, i):
     for j in range(mq + 1):
         hh += abs(h[j]) ** 2
     tau = 2.0 / hh
-    if safe:
-        # z = Q (h_:mq - (h_mq / gamma) conj(q)) + (h_mq / gamma) e_i
-        v = np.empty(mq, dtype=dt)
-        for j in range(mq):
-            v[j] = h[j] - (h[mq] / gamma) * np.conj(q[j])
-        z = np.dot(Qm, v)
-        z[i] += h[mq] / gamma
-    else:
-        z = np.dot(_cols(Qb, M, mq + 1), h)
     th = np.empty(mq, dtype=dt)
     for j in range(mq):
         th[j] = tau * np.conj(h[j])
+    code = 1
+    rho = 0.0
+    if safe:
+        # z = Q v + (h_mq / gamma) e_i, v = h_:mq - (h_mq / gamma) conj(q); and the
+        # first projection of a through the old Q (docstring)
+        v = np.empty(mq, dtype=dt)
+        for j in range(mq):
+            v[j] = h[j] - (h[mq] / gamma) * np.conj(q[j])
+        if np.iscomplexobj(a):
+            p = np.conj(np.dot(np.conj(a), Qm))
+        else:
+            p = np.dot(a, Qm)
+        vp = p[0] * 0.0
+        for j in range(mq):
+            vp += np.conj(v[j]) * p[j]
+        c1 = np.empty(mq, dtype=dt)
+        sc = vp * 0.0
+        for j in range(mq):
+            c1[j] = p[j] - tau * h[j] * vp
+            sc += th[j] * c1[j]
+        VV = np.empty((mq, 2), dtype=dt)
+        for j in range(mq):
+            VV[j, 0] = v[j]
+            VV[j, 1] = c1[j] - v[j] * sc
+        ZT = np.dot(Qm, VV)
+        z = ZT[:, 0].copy()
+        z[i] += h[mq] / gamma
+        # row i: the formula leaves -(h_mq / gamma) s there, which the e_i term of z
+        # cancels; the exact value is 0 (row i of Q' is zero), and it stays out of
+        # the norm (subtracting its square afterwards would cancel catastrophically:
+        # |a_1| can be 1e-10 |a| next to an O(|a|) entry)
+        for r in range(M):
+            t = a[r] - ZT[r, 1]
+            a[r] = t
+            if r != i:
+                rho += abs(t) ** 2
+        a[i] = 0.0
+        for j in range(mq):
+            K[j, mq] = c1[j]
+        code = 2
+    else:
+        z = np.dot(_cols(Qb, M, mq + 1), h)
     _rank_one(Qb, M, mq, z, th)
     # K <- (H [K; 0])[:mq]
     for j in range(mq):
@@ -205,28 +247,27 @@ def _delete_row(Qb, K, M, mq, i):
             s += np.conj(h[k]) * K[k, j]
         for k in range(mq + 1):
             K[k, j] -= tau * h[k] * s
-    for r in range(M):
-        Qb[mq * M + r] = 0.0
+    # (column mq, the scratch u of the unsafe branch, is overwritten by _append)
     for j in range(mq):
         Qb[j * M + i] = 0.0
-    return True
+    return code, rho
 
 
 @njit(cache=True, error_model="numpy")
-def _append(Qb, K, M, mq, a, nrm0, sup, m, seed):
-    """Append column ``a`` (zero on the support rows) to A_J = Q K by CGS2; a column
-    in the numerical span gets a fresh pseudo-random orthogonal direction
+def _append(Qb, K, M, mq, a, nrm0, sup, m, seed, passes, rho):
+    """Append column ``a`` (zero on the support rows) to A_J = Q K by CGS2 (``passes``
+    of the two already done, leaving ``a`` with squared norm ``rho``); a column in
+    the numerical span gets a fresh pseudo-random orthogonal direction
     (``_Factor.add_column``)."""
     tiny = (1e-14 * nrm0) ** 2
-    rho = nrm0 ** 2
     if mq > 0:
         Qm = _cols(Qb, M, mq)
-        for _ in range(2):
+        # a second pass unless the first left only noise (in the span already)
+        while passes < 2 and not (passes == 1 and rho <= tiny):
             c, rho = _gs_pass(Qm, a)
             for j in range(mq):
                 K[j, mq] += c[j]
-            if rho <= tiny:
-                break  # in the span already: the second pass would only refine noise
+            passes += 1
     rho = math.sqrt(rho)
     col = Qb[mq * M: (mq + 1) * M]
     if rho <= 1e-14 * nrm0 or rho == 0.0:
@@ -321,6 +362,7 @@ def aaa_steps(Z, F, cap, atol, ill, seed, Qb, Cb, K, a, w, mask, sup, errors,
     for m in range(start, cap + 1):
         mq = m - 1  # columns of Q before this step
         ints[0] = m
+        passes, rho0 = 0, nrm0[0] ** 2
         if ints[2] == 1:
             ints[2] = 0  # resuming after a reset: the column a is built
         else:
@@ -338,6 +380,7 @@ def aaa_steps(Z, F, cap, atol, ill, seed, Qb, Cb, K, a, w, mask, sup, errors,
             zi = Z[i]
             fi = F[i]
             o = mq * M
+            t = 0.0
             for r in range(M):
                 if r == i:
                     Cb[o + r] = 0.0
@@ -345,16 +388,21 @@ def aaa_steps(Z, F, cap, atol, ill, seed, Qb, Cb, K, a, w, mask, sup, errors,
                 else:
                     c = 1.0 / (Z[r] - zi)
                     Cb[o + r] = c
-                    a[r] = (F[r] - fi) * c
-            for j in range(m):
-                a[sup[j]] = 0.0
-            t = 0.0
-            for r in range(M):
-                t += abs(a[r]) ** 2
+                    if mask[r]:
+                        u = (F[r] - fi) * c
+                        a[r] = u
+                        t += abs(u) ** 2
+                    else:
+                        a[r] = 0.0
             nrm0[0] = math.sqrt(t)
-            if mq > 0 and not _delete_row(Qb, K, M, mq, i):
-                return 2
-        _append(Qb, K, M, mq, a, nrm0[0], sup, m, seed)
+            rho0 = t
+            if mq > 0:
+                code, rho1 = _delete_row(Qb, K, M, mq, i, a)
+                if code == 0:
+                    return 2
+                if code == 2:
+                    passes, rho0 = 1, rho1
+        _append(Qb, K, M, mq, a, nrm0[0], sup, m, seed, passes, rho0)
         wm, scaled = _weights(np.ascontiguousarray(K[:m, :m]), scaled, ill)
         ints[1] = 1 if scaled else 0
         # N and D at every sample in one GEMM, then the error and its arg-max
@@ -363,12 +411,12 @@ def aaa_steps(Z, F, cap, atol, ill, seed, Qb, Cb, K, a, w, mask, sup, errors,
             W2[j, 0] = wm[j] * F[sup[j]]
             W2[j, 1] = wm[j]
         nd = np.dot(_cols(Cb, M, m), W2[:m])
-        err = 0.0
         for r in range(M):
             err_rows[r] = _abs_error(F[r], nd[r, 0], nd[r, 1], cplx)
         for j in range(m):
             if wm[j] != 0:
                 err_rows[sup[j]] = 0.0
+        err = 0.0
         for r in range(M):
             if err_rows[r] > err:
                 err = err_rows[r]
