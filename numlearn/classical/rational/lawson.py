@@ -333,12 +333,23 @@ def aaa_lawson(
         wt = wt * ((1.0 - damp) + damp * absErr / maxerr)
         wt /= wt.max()
     err, a, w, kbest = best
-    keep = w != 0
-    with np.errstate(divide="ignore", invalid="ignore"):
-        fj = -a[keep] / w[keep]
-    value = BarycentricRational(zj[keep], fj, w[keep])
-    E = F - value(Z)  # the returned function's error (equal to the iterate's to rounding)
-    err = float(np.max(np.abs(E))) if np.all(np.isfinite(E)) else np.inf
+    # the returned function's error, evaluated as the user will (barycentric_eval);
+    # it equals the iterate's to rounding, so a Lawson iterate that is not better
+    # than the start by this measure gives way to the start itself
+    E0 = F - r0(Z)
+    err_aaa = float(np.max(np.abs(E0))) if np.all(np.isfinite(E0)) else np.inf
+    value, E, err = r0, E0, err_aaa
+    if kbest > 0:
+        keep = w != 0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            fj = -a[keep] / w[keep]
+        cand = BarycentricRational(zj[keep], fj, w[keep])
+        Ec = F - cand(Z)
+        errc = float(np.max(np.abs(Ec))) if np.all(np.isfinite(Ec)) else np.inf
+        if errc <= err_aaa:
+            value, E, err = cand, Ec, errc
+        else:
+            kbest = 0
     stats: dict[str, Any] = {
         "iterations": k, "best_step": kbest, "max_error": err, "aaa_max_error": err_aaa,
         "degree": n, "reverted_to_aaa": kbest == 0 and k > 0,
