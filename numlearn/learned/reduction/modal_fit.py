@@ -82,6 +82,7 @@ from numlearn.learned.layers.modal import (
     _rfft_weights,
 )
 from numlearn.learned.optim import AdamCosine
+from numlearn.learned.reduction._modal_start import classical_init, clean, free_mask, to_order
 
 __all__ = ["FIT_METHODS", "INITS", "fit_modal", "varpro_residues"]
 
@@ -120,12 +121,26 @@ def _solve(A: Tensor, y: Tensor) -> tuple[Tensor, Tensor, Tensor]:
     return x, U * keep[:, None, :], pinv_t
 
 
-def _projected(a: Tensor, b: Tensor, y: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+def _columns(a: Tensor, b: Tensor, T: int, mask: Tensor | None) -> tuple[Tensor, ...]:
+    """The real Vandermonde ``A = [Re V, -Im V]`` (C, T, 2d) with the columns of fixed
+    residue parts (``mask`` False: ``Im R`` of a real pole, both of a padding mode) set
+    to exactly zero (``_solve`` then gives them zero coefficients), and ``mag, cos,
+    sin``."""
+    mag, cos, sin = _basis(a, b, T)
+    A = torch.cat([mag * cos, -mag * sin], dim=1)
+    if mask is not None:
+        A = A * mask[..., None]
+    return A.transpose(1, 2), mag, cos, sin
+
+
+def _projected(a: Tensor, b: Tensor, y: Tensor,
+               mask: Tensor | None = None) -> tuple[Tensor, Tensor, Tensor]:
     """Residues (C, 2d) ``[Re R, Im R]``, fitted taps (C, T) and the range basis, for the
     target taps ``y = h_1..h_(L-1)`` (no autograd through the solve)."""
-    mag, cos, sin = _basis(a, b, y.shape[1])
-    A = torch.cat([mag * cos, -mag * sin], dim=1).transpose(1, 2)          # (C, T, 2d)
+    A = _columns(a, b, y.shape[1], mask)[0]                                 # (C, T, 2d)
     x, U, _ = _solve(A.detach(), y)
+    if mask is not None:
+        x = x * mask
     return x, (A @ x[..., None])[..., 0], U
 
 
@@ -146,13 +161,19 @@ class _PoleView:
     """Pole parameters ``p = [radius parameter, theta]`` (C, 2d) of a ModalFilter and
     the map to ``(log r, angle)`` with its derivative (chain rule for the Jacobian)."""
 
-    def __init__(self, filt: ModalFilter) -> None:
+    def __init__(self, filt: ModalFilter, free: Tensor | None = None) -> None:
         self.filt = filt
         rad = filt.rho if filt.constrain else filt.r
         self.p0 = torch.cat([rad.detach(), filt.theta.detach()], dim=1).clone()
+        # free (C, 2d) bool: which of [radius, angle] move (and which residue columns
+        # [Re, Im] exist); None: all (d conjugate pairs)
+        self.free = free
+        self.mask = None if free is None else free.to(self.p0.dtype)
 
     def log_poles(self, p: Tensor) -> tuple[Tensor, Tensor, Tensor]:
         d = self.filt.order
+        if self.free is not None:
+            p = torch.where(self.free, p, self.p0)
         rad, theta = p[:, :d], p[:, d:]
         if self.filt.constrain:
             a = math.log(self.filt.r_max) + torch.nn.functional.logsigmoid(rad)
@@ -175,9 +196,10 @@ def _lm_step(view: _PoleView, p: Tensor, y: Tensor, hn2: Tensor, mu: Tensor,
     returns the new ``p``, ``mu`` and per-filter squared errors."""
     d = p.shape[1] // 2
     a, b, da = view.log_poles(p)
-    mag, cos, sin = _basis(a, b, y.shape[1])
-    A = torch.cat([mag * cos, -mag * sin], dim=1).transpose(1, 2)
+    A, mag, cos, sin = _columns(a, b, y.shape[1], view.mask)
     x, U, pinv_t = _solve(A, y)
+    if view.mask is not None:
+        x = x * view.mask
     xr, xi = x[:, :d, None], x[:, d:, None]
     t = torch.arange(y.shape[1], dtype=y.dtype, device=y.device)
     wave = mag * t
@@ -195,7 +217,11 @@ def _lm_step(view: _PoleView, p: Tensor, y: Tensor, hn2: Tensor, mu: Tensor,
     E[:, idx, idx + d] = -sr
     E[:, idx + d, idx + d] = -cr
     D = D.transpose(1, 2)                                                   # (C, T, 2d)
+    if view.mask is not None:                  # fixed columns have no derivative
+        E = E * view.mask[:, :, None]
     PD = D - U @ (U.transpose(1, 2) @ D) + pinv_t @ E                       # = -J
+    if view.mask is not None:                  # fixed parameters do not move
+        PD = PD * view.mask[:, None, :]
     JTJ = PD.transpose(1, 2) @ PD
     g = (PD.transpose(1, 2) @ r[..., None])[..., 0]                         # = -J^T r
     diag = JTJ.diagonal(dim1=1, dim2=2)
@@ -207,7 +233,7 @@ def _lm_step(view: _PoleView, p: Tensor, y: Tensor, hn2: Tensor, mu: Tensor,
     delta = torch.cholesky_solve(g[..., None], Lc)[..., 0]
     trial = p + torch.where(ok[:, None], delta, torch.zeros_like(delta))
     ta, tb, _ = view.log_poles(trial)
-    _, fit, _ = _projected(ta, tb, y)
+    _, fit, _ = _projected(ta, tb, y, view.mask)
     sq_new = ((y - fit) ** 2).sum(dim=1) / hn2
     good = ok & torch.isfinite(sq_new) & (sq_new < sq)
     p = torch.where(good[:, None], trial, p)
@@ -244,49 +270,6 @@ def _as_target(h: Any, d: Any, dtype: torch.dtype, device: torch.device) -> Tens
     return h
 
 
-def _classical_init(init: Any, h: np.ndarray, d: int) -> tuple[ModalSSM, float]:
-    t0 = time.perf_counter()
-    if isinstance(init, ModalSSM):
-        return init, 0.0
-    from numlearn.classical.reduction.distill import distill
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        model = distill(h, d, method=init, bounds=False).value
-    return model, time.perf_counter() - t0
-
-
-def _to_order(model: ModalSSM, h: np.ndarray, d: int, ring: ModalFilter,
-              r_max: float, constrain: bool) -> tuple[ModalSSM, int]:
-    """``model`` as ``(C, d)`` modes: most energetic ``d`` kept, missing/zero modes
-    taken from the random ring, radii above ``r_max`` pulled just inside it."""
-    C, L = h.shape
-    if not model.real:
-        raise ValueError("`init` must be a real ModalSSM (real=True).")
-    if model.channels not in (1, C):
-        raise ValueError(f"`init` has {model.channels} channels but `h` has {C} filters; "
-                         "give one channel per filter (or one shared).")
-    lam = np.broadcast_to(np.asarray(model.poles).reshape(-1, model.order), (C, model.order))
-    res = np.broadcast_to(np.asarray(model.residues).reshape(-1, model.order), (C, model.order))
-    r = np.abs(lam)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        tail = np.where(r < 1, (1 - r ** (2 * (L - 1))) / (1 - r ** 2), L - 1.0)
-    energy = np.abs(res) * np.sqrt(tail) * (r > 0)
-    order = np.argsort(-energy, axis=1, kind="stable")[:, :d]
-    ring_lam = ring.poles().detach().cpu().numpy()
-    lam_d = np.array(ring_lam)
-    res_d = np.zeros((C, d), dtype=np.complex128)
-    take = np.take_along_axis(energy, order, 1) > 0
-    k = order.shape[1]
-    lam_d[:, :k] = np.where(take, np.take_along_axis(lam, order, 1), ring_lam[:, :k])
-    res_d[:, :k] = np.where(take, np.take_along_axis(res, order, 1), 0)
-    cap = r_max * (1 - 1e-9) if constrain else 1 - 1e-9
-    rr = np.abs(lam_d)
-    clipped = int((rr > cap).sum())
-    lam_d = np.where(rr > cap, lam_d / rr * cap, lam_d)
-    return ModalSSM(lam_d, res_d, h[:, 0], real=True), clipped
-
-
 def fit_modal(
     h: Any,
     d: int,
@@ -319,8 +302,15 @@ def fit_modal(
         ``"ring"``: the authors' random ring (:class:`ModalFilter`, seeded);
         ``"aaa"``, ``"era"``, ``"bt"``, ``"bt_modal"``: the classical
         :func:`~numlearn.classical.reduction.distill.distill` poles and residues; or a
-        real ModalSSM.  Modes beyond ``d`` (the least
-        energetic) are dropped, missing ones come from the ring with zero residues.
+        real ModalSSM.  The budget is the real order ``2 d`` (a pair costs 2, a real
+        pole 1): the start is kept whole when it fits (every ``distill`` route; ERA
+        at ``d = 2`` may give a pair and two real poles, three modes), else its least
+        energetic modes are dropped; budget left over is filled from the ring with
+        zero residues.  Real poles stay real during the fit (angle fixed, residue
+        real), so the fitted model has real order ``<= 2 d`` but may hold up to ``2 d``
+        modes (``(0, 0)`` padding for ragged batches).  VarPro-LM with ``tail=0`` and
+        VarPro-Adam (best iterate) never end above the start's window error
+        (``stats["rel_l2_init"]``), residues re-solved at the start.
     method : {"adamw", "varpro-adam", "varpro-lm"}
     steps : int, optional
         Optimiser steps (default 30000, 1000, 200 by method).
@@ -358,6 +348,7 @@ def fit_modal(
         ``history``: ``loss`` (the objective) and ``rel_l2`` (root mean square over the
         filters of the relative window error) before each step and at the end;
         ``stats``: ``seconds``, ``seconds_init``, ``iterations``, ``rel_l2``,
+        ``rel_l2_init`` (the start's relative window error, as loaded),
         ``hinf``, ``hinf_model`` (per filter, from
         :func:`~numlearn.classical.reduction.modal.filter_errors`), ``max_radius``,
         ``poles_clipped``, ``unstable_poles``.  Status ``DIVERGED`` (with the last
@@ -399,14 +390,23 @@ def fit_modal(
     filt = ModalFilter(C, d, constrain=constrain, r_max=r_max, seed=seed,
                        train_feedthrough=train_feedthrough and method == "adamw",
                        dtype=dtype, device=device)
-    clipped, seconds_init = 0, 0.0
+    clipped, seconds_init, kind = 0, 0.0, None
     with torch.no_grad():
         filt.feedthrough.copy_(hh[:, 0])
     if not (isinstance(init, str) and init == "ring"):
-        model0, seconds_init = _classical_init(init, h_np, d)
-        model0, clipped = _to_order(model0, h_np, d, filt, r_max, constrain)
+        model0, seconds_init = classical_init(init, h_np, d)
+        model0, kind, clipped = to_order(model0, h_np, d, filt, r_max, constrain)
+        if kind.shape[1] != d:
+            filt = ModalFilter(C, kind.shape[1], constrain=constrain, r_max=r_max,
+                               seed=seed, train_feedthrough=filt.train_feedthrough,
+                               dtype=dtype, device=device)
         filt.load_modal_ssm(model0)
+        if bool((kind == 0).all()):           # d conjugate pairs: nothing fixed
+            kind = None
+    free = None if kind is None else free_mask(kind, hh)
     hn2 = (hh ** 2).sum(dim=1).clamp(min=torch.finfo(dtype).tiny)
+    with torch.no_grad():
+        rel_init = torch.sqrt(((hh - filt.impulse_response(L)) ** 2).sum(dim=1) / hn2)
     rows: dict[str, list[float]] = {"loss": [], "rel_l2": []}
     status, message = Status.SUCCESS, ""
     from tqdm.auto import tqdm
@@ -417,15 +417,17 @@ def fit_modal(
     done = 0
     if method == "adamw":
         done, status, message = _run_adam(filt, hh, hn2, steps, lr, loss, rows, bar,
-                                          hinf_weight)
+                                          hinf_weight, free)
     elif method == "varpro-adam":
-        done, status, message = _run_varpro_adam(filt, hh, hn2, steps, lr, rows, bar)
+        done, status, message = _run_varpro_adam(filt, hh, hn2, steps, lr, rows, bar, free)
     else:
-        done = _run_varpro_lm(filt, hh, hn2, steps, rows, bar, tail=tail)
+        done = _run_varpro_lm(filt, hh, hn2, steps, rows, bar, tail=tail, free=free)
     bar.close()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         model = filt.to_modal_ssm()
+    if kind is not None:
+        model = clean(model, kind)
     unstable = int((np.abs(model.poles) >= 1).sum())
     if unstable:
         message = (message + "; " if message else "") + \
@@ -434,7 +436,8 @@ def fit_modal(
                       stacklevel=2)
     errors = filter_errors(h_np, model)
     stats = {"seconds": time.perf_counter() - t_start, "seconds_init": seconds_init,
-             "iterations": done, "rel_l2": errors["rel_l2"], "hinf": errors["hinf"],
+             "iterations": done, "rel_l2": errors["rel_l2"],
+             "rel_l2_init": rel_init.cpu().numpy(), "hinf": errors["hinf"],
              "hinf_model": errors["hinf_model"], "max_radius": np.abs(model.poles).max(axis=1),
              "poles_clipped": clipped, "unstable_poles": unstable}
     if single:
@@ -459,10 +462,17 @@ def _record(rows: dict[str, list[float]], loss: float, sq: Tensor, hn2: Tensor, 
 
 
 def _run_adam(filt: ModalFilter, h: Tensor, hn2: Tensor, steps: int, lr: float, loss: str,
-              rows: dict[str, list[float]], bar: Any,
-              hinf_weight: float = 0.0) -> tuple[int, Status, str]:
+              rows: dict[str, list[float]], bar: Any, hinf_weight: float = 0.0,
+              free: Tensor | None = None) -> tuple[int, Status, str]:
     C, L = h.shape
     flat = FlatParameters(filt)
+    fixed: dict[str, tuple[Tensor, Tensor]] = {}
+    if free is not None:                   # fixed entries: zero gradient, Adam holds them
+        d = filt.order
+        rad = "rho" if filt.constrain else "r"
+        for name, cols in ((rad, free[:, :d]), ("residue_re", free[:, :d]),
+                           ("theta", free[:, d:]), ("residue_im", free[:, d:])):
+            fixed[name] = (cols, getattr(filt, name).detach().clone())
     opt = AdamCosine(steps, lr_max=lr, lr_min=min(1e-6, lr), betas=(0.9, 0.99))
     last: dict[str, Tensor] = {}
     count = C * (L - 1)
@@ -470,7 +480,9 @@ def _run_adam(filt: ModalFilter, h: Tensor, hn2: Tensor, steps: int, lr: float, 
     H = torch.fft.rfft(h, dim=1)
 
     def loss_fn(theta: Tensor) -> Tensor:
-        params = flat.unflatten(theta)
+        params = dict(flat.unflatten(theta))
+        for name, (cols, value) in fixed.items():
+            params[name] = torch.where(cols, params[name], value)
         if loss == "time":
             out = torch.func.functional_call(filt, params, (L,))
             sq = ((h - out) ** 2).sum(dim=1)
@@ -503,8 +515,9 @@ def _run_adam(filt: ModalFilter, h: Tensor, hn2: Tensor, steps: int, lr: float, 
 
 
 def _run_varpro_adam(filt: ModalFilter, h: Tensor, hn2: Tensor, steps: int, lr: float,
-                     rows: dict[str, list[float]], bar: Any) -> tuple[int, Status, str]:
-    view = _PoleView(filt)
+                     rows: dict[str, list[float]], bar: Any,
+                     free: Tensor | None = None) -> tuple[int, Status, str]:
+    view = _PoleView(filt, free)
     C, d = filt.channels, filt.order
     y = h[:, 1:]
     opt = AdamCosine(steps, lr_max=lr, lr_min=min(1e-6, lr), betas=(0.9, 0.99))
@@ -512,7 +525,7 @@ def _run_varpro_adam(filt: ModalFilter, h: Tensor, hn2: Tensor, steps: int, lr: 
 
     def loss_fn(theta: Tensor) -> Tensor:
         a, b, _ = view.log_poles(theta.view(C, 2 * d))
-        _, fit, _ = _projected(a, b, y)
+        _, fit, _ = _projected(a, b, y, view.mask)
         sq = ((y - fit) ** 2).sum(dim=1)
         last["sq"] = sq.detach()
         return (sq / hn2).sum()
@@ -538,12 +551,13 @@ def _target(h: Tensor, tail: int) -> Tensor:
 
 
 def _run_varpro_lm(filt: ModalFilter, h: Tensor, hn2: Tensor, steps: int,
-                   rows: dict[str, list[float]], bar: Any, tail: int = 0) -> int:
-    view = _PoleView(filt)
+                   rows: dict[str, list[float]], bar: Any, tail: int = 0,
+                   free: Tensor | None = None) -> int:
+    view = _PoleView(filt, free)
     y = _target(h, tail)
     p = view.p0
     a, b, _ = view.log_poles(p)
-    _, fit, _ = _projected(a, b, y)
+    _, fit, _ = _projected(a, b, y, view.mask)
     sq = ((y - fit) ** 2).sum(dim=1) / hn2
     mu = torch.full((h.shape[0],), 1e-2, dtype=h.dtype, device=h.device)
     with torch.no_grad():
@@ -560,8 +574,10 @@ def _finish_varpro(view: _PoleView, p: Tensor, h: Tensor, hn2: Tensor,
                    tail: int = 0) -> int:
     y = _target(h, tail)
     with torch.no_grad():
+        if view.free is not None:
+            p = torch.where(view.free, p, view.p0)
         a, b, _ = view.log_poles(p)
-        x, fit, _ = _projected(a, b, y)
+        x, fit, _ = _projected(a, b, y, view.mask)
         d = p.shape[1] // 2
         view.store(p, torch.complex(x[:, :d], x[:, d:]))
         sq = ((y - fit) ** 2).sum(dim=1)
