@@ -52,8 +52,8 @@ def to_order(model: ModalSSM, h: np.ndarray, d: int, ring: ModalFilter,
     ``<= 2 d`` (every :func:`distill` route) is therefore kept whole, e.g. ERA's
     ``1 pair + 2 real poles`` at ``d = 2`` as three modes.  A real pole's residue is
     taken real (an imaginary part multiplies only the rounding of ``lambda^t``).
-    Filters with fewer modes are padded with frozen modes (``OFF``).  Returns the model (``(C, d')`` modes,
-    ``d <= d' <= 2 d``), the kinds (C, d') (``PAIR``, ``REAL``, ``OFF``) and the number
+    Filters with fewer modes are padded with frozen modes (``OFF``).  Returns the model
+    (``(C, d')`` modes, ``d <= d' <= 2 d``), the kinds (C, d') (``PAIR``, ``REAL``, ``OFF``) and the number
     of radii above ``r_max`` pulled just inside it.
     """
     C, L = h.shape
