@@ -53,8 +53,8 @@ def to_order(model: ModalSSM, h: np.ndarray, d: int, ring: ModalFilter,
     ``1 pair + 2 real poles`` at ``d = 2`` as three modes.  A real pole's residue is
     taken real (an imaginary part multiplies only the rounding of ``lambda^t``).
     Filters with fewer modes are padded with frozen modes (``OFF``).  Returns the model
-    (``(C, d')`` modes, ``d <= d' <= 2 d``), the kinds (C, d') (``PAIR``, ``REAL``, ``OFF``) and the number
-    of radii above ``r_max`` pulled just inside it.
+    (``(C, d')`` modes, ``d <= d' <= 2 d``), the kinds (C, d') (``PAIR``, ``REAL``,
+    ``OFF``) and the number of radii above ``r_max`` pulled just inside it.
     """
     C, L = h.shape
     if not model.real:
