@@ -16,6 +16,17 @@ of (a)'s median rel l2 to (c)'s; the AAK bound sigma_{2d+1} (real order 2d) besi
 H-infinity errors.  Run::
 
     OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 PYTHONPATH=. python bench/bench_modal_fit.py
+
+``--grid`` instead runs (b) and (c) for every order of ``--orders`` and every ``tail``
+of ``--tails`` (``L`` and ``L/2`` allowed), and prints for each the median and max over
+the filters of ``hinf_model / sigma_{2d+1}`` (the model's full transfer function
+against the FIR on ``2 L`` points, over the AAK lower bound at real order ``2 d``),
+the relative l2 window error, the largest pole radius and the seconds (same run,
+same load: compare seconds as ratios).  ``--polish N`` adds the same rows with ``N``
+Lawson iterations of H-infinity polishing::
+
+    OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 PYTHONPATH=. python bench/bench_modal_fit.py \
+        --grid --orders 2,4,8,16,32 --tails 0,L/2,L
 """
 
 from __future__ import annotations
@@ -29,6 +40,7 @@ import numpy as np
 import torch
 
 from numlearn.classical.reduction.distill import distill
+from numlearn.classical.reduction.hankel import hankel_singular_values
 from numlearn.learned.reduction.modal_fit import fit_modal
 from numlearn.problems.filters import HYENA_LM, hyena_filters
 
@@ -50,12 +62,22 @@ def main() -> None:
     ap.add_argument("--lm-steps", type=int, default=200)
     ap.add_argument("--adam-steps", type=int, default=0)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--grid", action="store_true",
+                    help="(b) and (c) over --orders x --tails, H-infinity/sigma per row")
+    ap.add_argument("--orders", default="16", help="comma-separated d (grid)")
+    ap.add_argument("--tails", default="0,L", help="comma-separated tails: ints, L, L/2")
+    ap.add_argument("--inits", default="aaa,era,bt_modal")
+    ap.add_argument("--polish", type=int, default=0,
+                    help="grid: also rows with this many Lawson H-infinity iterations")
     args = ap.parse_args()
     torch.set_num_threads(1)
     warnings.simplefilter("ignore")
     print(f"uptime: {os.popen('uptime').read().strip()}; torch threads 1, "
           f"OMP_NUM_THREADS={os.environ.get('OMP_NUM_THREADS')}")
     h = hyena_filters(args.C, args.L, seed=args.seed, **HYENA_LM).h
+    if args.grid:
+        _grid(h, args)
+        return
     d = args.d
     print(f"filters: hyena_filters(C={args.C}, L={args.L}, emb_dim=33, order=64, "
           f"seed={args.seed}); d = {d} complex modes (real order {2 * d})")
@@ -96,6 +118,56 @@ def main() -> None:
                            seed=args.seed, progress=False)
             _row(f"(c) varpro-adam from {init}", args.adam_steps, c2.stats["seconds"],
                  c2.stats["rel_l2"], c2.stats["hinf"], sigma)
+
+
+def _tails(spec: str, L: int) -> list[int]:
+    out = []
+    for item in spec.split(","):
+        item = item.strip()
+        out.append(L if item == "L" else L // 2 if item == "L/2" else int(item))
+    return out
+
+
+def _grid(h: np.ndarray, args: argparse.Namespace) -> None:
+    """(b) and (c) for every order and tail: H-infinity over sigma_{2d+1} per row."""
+    C, L = h.shape
+    orders = [int(x) for x in args.orders.split(",")]
+    tails = _tails(args.tails, L)
+    inits = args.inits.split(",")
+    polish = [0] + ([args.polish] if args.polish else [])
+    t0 = time.perf_counter()
+    hsv = hankel_singular_values(h, 2 * max(orders) + 1).value
+    print(f"filters: hyena_filters(C={C}, L={L}, emb_dim=33, order=64, seed={args.seed}); "
+          f"{args.lm_steps} LM steps; Hankel SVs {time.perf_counter() - t0:.1f} s; "
+          f"hinf = max over 2L points of |FFT(h) - H_model| (full transfer function)")
+    print(f"{'d':>3s} {'start':9s} {'tail':>5s} {'pol':>3s} {'steps':>5s} {'s':>7s}  "
+          f"{'med rel':>9s} {'max rel':>9s}  {'med hinf/s':>10s} {'max hinf/s':>10s}  "
+          f"{'max r':>9s}")
+    for d in orders:
+        sigma = hsv[:, 2 * d]
+        for init in inits:
+            t1 = time.perf_counter()
+            start = distill(h, d, method=init, bounds=False)
+            sec = time.perf_counter() - t1
+            _grid_row(d, init, "-", 0, 0, sec, start.stats, sigma, start.value)
+            for tail in tails:
+                for n in polish:
+                    kw = {"hinf_polish": n} if n else {}
+                    c = fit_modal(h, d, init=start.value, method="varpro-lm",
+                                  steps=args.lm_steps, tail=tail, progress=False, **kw)
+                    _grid_row(d, init, str(tail), n, c.stats["iterations"],
+                              c.stats["seconds"], c.stats, sigma, c.value)
+        print(flush=True)
+
+
+def _grid_row(d: int, init: str, tail: str, polish: int, steps: int, sec: float,
+              stats: dict, sigma: np.ndarray, model: object) -> None:
+    ratio = np.asarray(stats["hinf_model"]) / sigma
+    rel = np.asarray(stats["rel_l2"])
+    rmax = float(np.max(np.abs(model.poles)))  # type: ignore[attr-defined]
+    print(f"{d:3d} {init:9s} {tail:>5s} {polish:3d} {steps:5d} {sec:7.1f}  "
+          f"{np.median(rel):9.2e} {np.max(rel):9.2e}  {np.median(ratio):10.3g} "
+          f"{np.max(ratio):10.3g}  {rmax:9.6f}", flush=True)
 
 
 if __name__ == "__main__":
