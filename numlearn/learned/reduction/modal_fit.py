@@ -82,6 +82,7 @@ from numlearn.learned.layers.modal import (
     _rfft_weights,
 )
 from numlearn.learned.optim import AdamCosine
+from numlearn.learned.reduction._modal_polish import lawson_residues
 from numlearn.learned.reduction._modal_start import classical_init, clean, free_mask, to_order
 
 __all__ = ["FIT_METHODS", "INITS", "fit_modal", "varpro_residues"]
@@ -284,6 +285,8 @@ def fit_modal(
     train_feedthrough: bool = False,
     hinf_weight: float = 0.0,
     tail: int = 0,
+    hinf_polish: int = 0,
+    polish_l2_factor: float = 2.0,
     seed: int = 0,
     progress: bool = True,
     dtype: torch.dtype = torch.float64,
@@ -334,6 +337,18 @@ def fit_modal(
         window error never sees, is held down; poles then cannot drift to the unit
         circle unpunished (``tail = L`` doubles the cost of a step).  The objective in
         ``history["loss"]`` includes the tail; ``stats["rel_l2"]`` is the window's.
+    hinf_polish : int, default 0
+        VarPro methods: after the fit, this many Lawson iterations (iteratively
+        reweighted least squares on the transfer function at ``z_k = e^{2 pi i k/(2L)}``,
+        weights ``w_k <- w_k |E_k|``) re-solve the residues, poles fixed, towards the
+        minimax (H-infinity) error of the full transfer function against the FIR's
+        (``hinf_model``); per filter the iterate with the smallest max error whose
+        window error is at most ``polish_l2_factor`` times the fit's is kept (the fit
+        itself included).  Cost per iteration one SVD of a ``(2L + 2) x 2 d`` system
+        per filter.  (Lawson 1961; Rice & Usow, Math. Comp. 22 (1968) 118.)
+    polish_l2_factor : float, default 2
+        The largest growth of the relative window error that polishing may accept
+        (``>= 1``).
     seed : int
         Seeds the ring (and so the whole run: CPU runs are bit-reproducible).
     progress : bool
@@ -382,6 +397,14 @@ def fit_modal(
     if tail and method != "varpro-lm":
         raise ValueError("`tail` applies to method='varpro-lm' only; pass "
                          "method='varpro-lm' or tail=0.")
+    hinf_polish = check_int(hinf_polish, "hinf_polish", minimum=0)
+    polish_l2_factor = check_positive(polish_l2_factor, "polish_l2_factor")
+    if polish_l2_factor < 1:
+        raise ValueError(f"`polish_l2_factor` must be >= 1 (the window error may only "
+                         f"grow by that factor), got {polish_l2_factor!r}.")
+    if hinf_polish and method == "adamw":
+        raise ValueError("`hinf_polish` applies to the VarPro methods (their residues are "
+                         "solved exactly); pass method='varpro-lm' or hinf_polish=0.")
     if hinf_weight and method != "adamw":
         raise ValueError("`hinf_weight` applies to method='adamw' only (the VarPro methods "
                          "fit the l2 window error); pass method='adamw' or hinf_weight=0.")
@@ -423,6 +446,7 @@ def fit_modal(
     else:
         done = _run_varpro_lm(filt, hh, hn2, steps, rows, bar, tail=tail, free=free)
     bar.close()
+    polish_stats = _polish(filt, hh, free, hinf_polish, polish_l2_factor) if hinf_polish else {}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         model = filt.to_modal_ssm()
@@ -439,7 +463,7 @@ def fit_modal(
              "iterations": done, "rel_l2": errors["rel_l2"],
              "rel_l2_init": rel_init.cpu().numpy(), "hinf": errors["hinf"],
              "hinf_model": errors["hinf_model"], "max_radius": np.abs(model.poles).max(axis=1),
-             "poles_clipped": clipped, "unstable_poles": unstable}
+             "poles_clipped": clipped, "unstable_poles": unstable, **polish_stats}
     if single:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -450,6 +474,23 @@ def fit_modal(
     return Result(model, side="learned", status=status, message=message, stats=stats,
                   history={k: np.asarray(v) for k, v in rows.items()},
                   method=f"fit_modal/{method}/{name}")
+
+
+def _polish(filt: ModalFilter, h: Tensor, free: Tensor | None, iterations: int,
+            l2_factor: float) -> dict[str, np.ndarray]:
+    """Lawson H-infinity polishing of the residues, poles fixed (``hinf_polish``)."""
+    with torch.no_grad():
+        a, b = filt.log_poles()
+        mask = None if free is None else free.to(h.dtype)
+        cols = _columns(a, b, h.shape[1] - 1, mask)[0]
+        x0 = torch.cat([filt.residue_re, filt.residue_im], dim=1).detach()
+        x, chosen, before, _ = lawson_residues(a, b, mask, h, x0, cols, iterations,
+                                               l2_factor, _solve)
+        d = filt.order
+        filt.residue_re.copy_(x[:, :d])
+        filt.residue_im.copy_(x[:, d:])
+    return {"polish_iteration": chosen.cpu().numpy(),
+            "hinf_model_unpolished": before.cpu().numpy()}
 
 
 def _record(rows: dict[str, list[float]], loss: float, sq: Tensor, hn2: Tensor, bar: Any,
