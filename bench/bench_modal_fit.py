@@ -69,6 +69,8 @@ def main() -> None:
     ap.add_argument("--inits", default="aaa,era,bt_modal")
     ap.add_argument("--polish", type=int, default=0,
                     help="grid: also rows with this many Lawson H-infinity iterations")
+    ap.add_argument("--polish-only", action="store_true",
+                    help="grid: only the polished rows (with --polish)")
     args = ap.parse_args()
     torch.set_num_threads(1)
     warnings.simplefilter("ignore")
@@ -134,7 +136,8 @@ def _grid(h: np.ndarray, args: argparse.Namespace) -> None:
     orders = [int(x) for x in args.orders.split(",")]
     tails = _tails(args.tails, L)
     inits = args.inits.split(",")
-    polish = [0] + ([args.polish] if args.polish else [])
+    polish = ([] if args.polish_only and args.polish else [0]) + \
+        ([args.polish] if args.polish else [])
     t0 = time.perf_counter()
     hsv = hankel_singular_values(h, 2 * max(orders) + 1).value
     print(f"filters: hyena_filters(C={C}, L={L}, emb_dim=33, order=64, seed={args.seed}); "

@@ -34,6 +34,15 @@ Methods
     diagonal scaling, ``mu`` divided by 5 on success, multiplied by 5 on failure; one
     trial per step).  Cost per step ``O(C L d^2)``.
 
+Classical starts keep every mode within the real-order budget ``2 d`` (a real pole is
+one state, a mode of its own with real residue; it stays real during the fit), so a
+VarPro fit never ends above its start (``_modal_start``).  H-infinity: the window
+error never sees the model beyond tap ``L - 1``; ``tail`` adds zero taps after the
+window to the VarPro-LM objective, ``hinf_polish`` re-solves the residues (poles
+fixed) by Lawson's iteratively reweighted least squares towards the minimax error of
+the full transfer function (``_modal_polish``); the measurements are in the
+``modal_fit`` notes of the documentation.
+
 Losses (:func:`numlearn.learned.layers.modal.window_sq_errors`): ``"time"`` (the
 taps), ``"fft"`` (Parseval with the closed-form DFT of the truncated modal filter,
 ``rfft``-weighted; stable: absolute error about ``eps ||h||``) and ``"gram"``
