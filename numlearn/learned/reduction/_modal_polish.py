@@ -6,16 +6,19 @@ With the poles fixed the transfer function is linear in the residues,
           + \frac{\bar R_n}{z - \bar\lambda_n}\Big)
 
 (the ``ModalSSM`` convention ``h_t = Re sum R lambda^(t-1)``; a real pole has a real
-residue), so the best residues in the max norm over the grid ``z_k = e^{2 pi i k/M}``
-(``M = 2 L``, ``k = 0..M/2``: the FIR is real) are a linear Chebyshev problem.  Lawson's
+residue), so the best residues in the max norm over the grid ``z_k = e^{2 pi i k/M}`` (``M = 2 L``,
+``k = 0..M/2``: the FIR is real) and the points ``e^{i arg lambda_n}`` (a pole at
+distance ``1 - r`` from the circle peaks there, in a width ``1 - r`` that the grid
+misses when ``1 - r`` is below its spacing ``pi / L``) are a linear Chebyshev problem.  Lawson's
 algorithm solves it by iteratively reweighted least squares: weighted least squares
 with weights ``w_k``, then ``w_k <- w_k |E_k| / sum_j w_j |E_j|`` on the error ``E_k``;
 the weighted solutions converge to the minimax one (linearly).  Cost per iteration: one
 column-scaled SVD of the ``(2 K) x 2 d`` real system per filter, ``K = L + 1``.
 
-The target is the FIR's transfer function ``sum_{t<L} h_t z^-t`` on the grid, the
-quantity of ``filter_errors(...)["hinf_model"]`` and of the AAK bound; the feedthrough
-stays ``h_0``.  Every iterate is a candidate: per filter the one with the smallest
+The target is the FIR's transfer function ``sum_{t<L} h_t z^-t`` at those points
+(``rfft`` on the grid, direct sums at the poles' angles): the quantity of
+``filter_errors(...)["hinf_model"]`` (the grid alone) and of the AAK bound; the
+feedthrough stays ``h_0``.  Every iterate is a candidate: per filter the one with the smallest
 max error whose relative window (time-domain) error is at most ``l2_factor`` times that
 of the start is kept, the start itself included, so polishing never raises the sampled
 H-infinity error and never raises the window error by more than ``l2_factor``.
@@ -37,15 +40,31 @@ from torch import Tensor
 __all__ = ["lawson_residues"]
 
 
-def _frequency_columns(a: Tensor, b: Tensor, M: int) -> Tensor:
-    """``[Re R, Im R]`` columns of ``H - D`` at ``z_k``, ``k = 0..M/2``: (C, K, 2 d)."""
+def _points(a: Tensor, b: Tensor, M: int) -> Tensor:
+    """Per filter the ``M/2 + 1`` grid points ``e^{2 pi i k/M}`` and the points
+    ``e^{i arg lambda_n}`` next to each pole, where a pole close to the circle peaks
+    between grid points: (C, K) complex."""
     k = torch.arange(M // 2 + 1, device=a.device, dtype=a.dtype)
-    ang = (2 * math.pi / M) * k
-    z = torch.polar(torch.ones_like(ang), ang)[None, :, None]              # (1, K, 1)
+    ang = torch.cat([((2 * math.pi / M) * k).expand(b.shape[0], -1), b.abs()], dim=1)
+    return torch.polar(torch.ones_like(ang), ang)
+
+
+def _frequency_columns(a: Tensor, b: Tensor, z: Tensor) -> Tensor:
+    """``[Re R, Im R]`` columns of ``H - D`` at ``z`` (C, K): (C, K, 2 d)."""
     lam = torch.polar(torch.exp(a), b)[:, None, :]                         # (C, 1, d)
-    g1 = 1.0 / (z - lam)
-    g2 = 1.0 / (z - lam.conj())
+    g1 = 1.0 / (z[..., None] - lam)
+    g2 = 1.0 / (z[..., None] - lam.conj())
     return torch.cat([0.5 * (g1 + g2), 0.5j * (g1 - g2)], dim=2)
+
+
+def _fir_at(h: Tensor, z: Tensor) -> Tensor:
+    """``sum_t h_t z^-t`` at ``z = e^{i phi}`` (C, K), by direct sums with
+    ``z^-t = e^{-i t phi}`` formed exactly per ``t``, ``O(C K L)``."""
+    t = torch.arange(h.shape[1], dtype=h.dtype, device=h.device)
+    phi = torch.angle(z)
+    ang = -phi[..., None] * t                                               # (C, K, L)
+    basis = torch.polar(torch.ones_like(ang), ang)
+    return (basis * h[:, None, :]).sum(dim=2)
 
 
 def lawson_residues(a: Tensor, b: Tensor, mask: Tensor | None, h: Tensor, x0: Tensor,
@@ -58,14 +77,16 @@ def lawson_residues(a: Tensor, b: Tensor, mask: Tensor | None, h: Tensor, x0: Te
     ``time_columns`` (C, L - 1, 2 d) the window's real Vandermonde (for the window
     error); ``solve`` the weighted least-squares solver ``(A, y) -> (x, ...)``.
     Returns the residues (C, 2 d), the chosen iteration per filter (0: the start), and
-    the grid H-infinity error before and after, (C,) each.
+    the max error over the grid and the poles' angles before and after, (C,) each.
     """
     L = h.shape[1]
     M = 2 * L
-    cols = _frequency_columns(a, b, M)
+    z = _points(a, b, M)
+    cols = _frequency_columns(a, b, z)
     if mask is not None:
         cols = cols * mask[:, None, :]
-    F = torch.fft.rfft(h, M, dim=1) - h[:, :1]                             # target H - D
+    K = M // 2 + 1
+    F = torch.cat([torch.fft.rfft(h, M, dim=1), _fir_at(h, z[:, K:])], dim=1) - h[:, :1]
     A = torch.cat([cols.real, cols.imag], dim=1)                           # (C, 2K, 2d)
     y = torch.cat([F.real, F.imag], dim=1)
     y_win = h[:, 1:]

@@ -348,10 +348,12 @@ def fit_modal(
         ``history["loss"]`` includes the tail; ``stats["rel_l2"]`` is the window's.
     hinf_polish : int, default 0
         VarPro methods: after the fit, this many Lawson iterations (iteratively
-        reweighted least squares on the transfer function at ``z_k = e^{2 pi i k/(2L)}``,
-        weights ``w_k <- w_k |E_k|``) re-solve the residues, poles fixed, towards the
-        minimax (H-infinity) error of the full transfer function against the FIR's
-        (``hinf_model``); per filter the iterate with the smallest max error whose
+        reweighted least squares on the transfer function at ``z_k = e^{2 pi i k/(2L)}``
+        and at the poles' angles ``e^{i arg lambda_n}``, where a pole near the circle
+        peaks between grid points; weights ``w_k <- w_k |E_k|``) re-solve the
+        residues, poles fixed, towards the minimax (H-infinity) error of the full
+        transfer function against the FIR's; per filter the iterate with the smallest
+        max error (``stats["hinf_peak"]``, before: ``"hinf_peak_unpolished"``) whose
         window error is at most ``polish_l2_factor`` times the fit's is kept (the fit
         itself included).  Cost per iteration one SVD of a ``(2L + 2) x 2 d`` system
         per filter.  (Lawson 1961; Rice & Usow, Math. Comp. 22 (1968) 118.)
@@ -493,13 +495,13 @@ def _polish(filt: ModalFilter, h: Tensor, free: Tensor | None, iterations: int,
         mask = None if free is None else free.to(h.dtype)
         cols = _columns(a, b, h.shape[1] - 1, mask)[0]
         x0 = torch.cat([filt.residue_re, filt.residue_im], dim=1).detach()
-        x, chosen, before, _ = lawson_residues(a, b, mask, h, x0, cols, iterations,
-                                               l2_factor, _solve)
+        x, chosen, before, after = lawson_residues(a, b, mask, h, x0, cols, iterations,
+                                                   l2_factor, _solve)
         d = filt.order
         filt.residue_re.copy_(x[:, :d])
         filt.residue_im.copy_(x[:, d:])
-    return {"polish_iteration": chosen.cpu().numpy(),
-            "hinf_model_unpolished": before.cpu().numpy()}
+    return {"polish_iteration": chosen.cpu().numpy(), "hinf_peak": after.cpu().numpy(),
+            "hinf_peak_unpolished": before.cpu().numpy()}
 
 
 def _record(rows: dict[str, list[float]], loss: float, sq: Tensor, hn2: Tensor, bar: Any,
