@@ -377,7 +377,10 @@ def fit_modal(
         ``rel_l2_init`` (the start's relative window error, as loaded),
         ``hinf``, ``hinf_model`` (per filter, from
         :func:`~numlearn.classical.reduction.modal.filter_errors`), ``max_radius``,
-        ``poles_clipped``, ``unstable_poles``.  Status ``DIVERGED`` (with the last
+        ``poles_clipped``, ``unstable_poles``; with ``hinf_polish``: ``hinf_peak``,
+        ``hinf_peak_unpolished`` (max error over the ``2 L`` grid and the poles'
+        angles, after and before) and ``polish_iteration`` (the Lawson iterate kept,
+        0 = the unpolished fit).  Status ``DIVERGED`` (with the last
         finite parameters) if the loss became non-finite.
 
     Examples
