@@ -47,7 +47,7 @@ from numlearn.problems.filters import HYENA_LM, hyena_filters
 
 def _row(name: str, steps: int, seconds: float, rel: np.ndarray, hinf: np.ndarray,
          sigma: np.ndarray) -> None:
-    print(f"{name:34s} {steps:6d} {seconds:8.1f}  {np.median(rel):9.2e} {np.max(rel):9.2e}  "
+    print(f"{name:40s} {steps:6d} {seconds:8.1f}  {np.median(rel):9.2e} {np.max(rel):9.2e}  "
           f"{np.median(hinf):9.2e}  {np.median(hinf / sigma):8.3g} {np.max(hinf / sigma):8.3g}")
 
 
@@ -90,7 +90,7 @@ def main() -> None:
           f"{np.median(sigma):.2e}\n")
     print("hinf = hinf_model: max over 2L points of |FFT(h) - H_model| (full transfer "
           "function, the AAK quantity); hinf/sig median and max over the filters")
-    print(f"{'method':34s} {'steps':>6s} {'seconds':>8s}  {'med rel':>9s} {'max rel':>9s}  "
+    print(f"{'method':40s} {'steps':>6s} {'seconds':>8s}  {'med rel':>9s} {'max rel':>9s}  "
           f"{'med hinf':>9s}  {'hinf/sig':>8s} {'max':>8s}")
     # (a) the authors' recipe: per-step time from a short run, then the budget
     fit_modal(h, d, init="ring", method="adamw", steps=2, progress=False)   # warm-up
