@@ -16,6 +16,7 @@ G. H. Golub and V. Pereyra, SIAM J. Numer. Anal. 10 (1973) 413, doi:10.1137/0710
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import torch
 from torch import Tensor
@@ -109,38 +110,57 @@ class _PoleView:
             self.filt.residue_im.copy_(residues.imag)
 
 
+def time_system(T: int):
+    """The window's real Vandermonde ``A`` (C, T, 2d) and its derivatives with respect
+    to each column's own ``log r`` and angle, ``t Re/Im lambda^t`` forms."""
+
+    def system(a: Tensor, b: Tensor, deriv: bool = True) -> tuple[Tensor, Any, Any]:
+        mag, cos, sin = _basis(a, b, T)
+        A = torch.cat([mag * cos, -mag * sin], dim=1).transpose(1, 2)
+        if not deriv:
+            return A, None, None
+        wave = mag * torch.arange(T, dtype=a.dtype, device=a.device)
+        tc, ts = wave * cos, wave * sin
+        return (A, torch.cat([tc, -ts], dim=1).transpose(1, 2),
+                torch.cat([-ts, -tc], dim=1).transpose(1, 2))
+
+    return system
+
+
 def _lm_step(view: _PoleView, p: Tensor, y: Tensor, hn2: Tensor, mu: Tensor,
-             sq: Tensor) -> tuple[Tensor, Tensor, Tensor]:
+             sq: Tensor, system: Any = None) -> tuple[Tensor, Tensor, Tensor]:
     """One batched Levenberg-Marquardt step on the projected residual (module notes);
-    returns the new ``p``, ``mu`` and per-filter squared errors."""
+    returns the new ``p``, ``mu`` and per-filter squared errors.  ``system(a, b)``
+    gives ``A`` and ``dA/d log r``, ``dA/d angle`` column by column (each column depends
+    on its own mode only); default the window's taps (:func:`time_system`)."""
     d = p.shape[1] // 2
+    system = time_system(y.shape[1]) if system is None else system
+    mask = view.mask
     a, b, da = view.log_poles(p)
-    A, mag, cos, sin = _columns(a, b, y.shape[1], view.mask)
+    A, Aa, Ab = system(a, b)
+    if mask is not None:
+        A, Aa, Ab = (M * mask[:, None, :] for M in (A, Aa, Ab))
     x, U, pinv_t = _solve(A, y)
-    if view.mask is not None:
-        x = x * view.mask
-    xr, xi = x[:, :d, None], x[:, d:, None]
-    t = torch.arange(y.shape[1], dtype=y.dtype, device=y.device)
-    wave = mag * t
-    tc, ts = wave * cos, wave * sin                                         # t Re/Im lambda^t
-    D = torch.cat([(tc * xr - ts * xi) * da[..., None], -ts * xr - tc * xi], dim=1)
+    if mask is not None:
+        x = x * mask
     r = y - (A @ x[..., None])[..., 0]
+    # dA/dp_j x: the mode's two columns (Re, Im) times their coefficients
+    Dx_a, Dx_b = Aa * x[:, None, :], Ab * x[:, None, :]
+    D = torch.cat([(Dx_a[..., :d] + Dx_a[..., d:]) * da[:, None, :],
+                   Dx_b[..., :d] + Dx_b[..., d:]], dim=2)                   # (C, T, 2d)
     # Golub-Pereyra: dr/dp_j = -P (dA/dp_j) x - (A^+)^T (dA/dp_j)^T r; (dA/dp_j)^T r has
-    # two entries (the mode's Re and Im columns): (t c, -t s) . r for d/da, (-t s, -t c) . r
-    cr = (tc * r[:, None, :]).sum(dim=2)
-    sr = (ts * r[:, None, :]).sum(dim=2)
+    # two entries, the mode's Re and Im columns
+    ca = (Aa * r[..., None]).sum(dim=1)
+    cb = (Ab * r[..., None]).sum(dim=1)
     E = torch.zeros(p.shape[0], 2 * d, 2 * d, dtype=p.dtype, device=p.device)
     idx = torch.arange(d, device=p.device)
-    E[:, idx, idx] = cr * da
-    E[:, idx + d, idx] = -sr * da
-    E[:, idx, idx + d] = -sr
-    E[:, idx + d, idx + d] = -cr
-    D = D.transpose(1, 2)                                                   # (C, T, 2d)
-    if view.mask is not None:                  # fixed columns have no derivative
-        E = E * view.mask[:, :, None]
+    E[:, idx, idx] = ca[:, :d] * da
+    E[:, idx + d, idx] = ca[:, d:] * da
+    E[:, idx, idx + d] = cb[:, :d]
+    E[:, idx + d, idx + d] = cb[:, d:]
     PD = D - U @ (U.transpose(1, 2) @ D) + pinv_t @ E                       # = -J
-    if view.mask is not None:                  # fixed parameters do not move
-        PD = PD * view.mask[:, None, :]
+    if mask is not None:                       # fixed parameters do not move
+        PD = PD * mask[:, None, :]
     JTJ = PD.transpose(1, 2) @ PD
     g = (PD.transpose(1, 2) @ r[..., None])[..., 0]                         # = -J^T r
     diag = JTJ.diagonal(dim1=1, dim2=2)
@@ -152,8 +172,13 @@ def _lm_step(view: _PoleView, p: Tensor, y: Tensor, hn2: Tensor, mu: Tensor,
     delta = torch.cholesky_solve(g[..., None], Lc)[..., 0]
     trial = p + torch.where(ok[:, None], delta, torch.zeros_like(delta))
     ta, tb, _ = view.log_poles(trial)
-    _, fit, _ = _projected(ta, tb, y, view.mask)
-    sq_new = ((y - fit) ** 2).sum(dim=1) / hn2
+    At = system(ta, tb, False)[0]
+    if mask is not None:
+        At = At * mask[:, None, :]
+    xt = _solve(At, y)[0]
+    if mask is not None:
+        xt = xt * mask
+    sq_new = ((y - (At @ xt[..., None])[..., 0]) ** 2).sum(dim=1) / hn2
     good = ok & torch.isfinite(sq_new) & (sq_new < sq)
     p = torch.where(good[:, None], trial, p)
     sq = torch.where(good, sq_new, sq)
