@@ -90,7 +90,7 @@ from numlearn.learned.layers.modal import (
     _rfft_weights,
 )
 from numlearn.learned.optim import AdamCosine
-from numlearn.learned.reduction._modal_polish import lawson_residues
+from numlearn.learned.reduction._modal_polish import lawson_poles, lawson_residues
 from numlearn.learned.reduction._modal_start import classical_init, clean, free_mask, to_order
 from numlearn.learned.reduction._varpro import (
     _basis,
@@ -99,6 +99,7 @@ from numlearn.learned.reduction._varpro import (
     _PoleView,
     _projected,
     _solve,
+    time_system,
 )
 
 __all__ = ["FIT_METHODS", "INITS", "fit_modal", "varpro_residues"]
@@ -166,6 +167,7 @@ def fit_modal(
     tail: int = 0,
     hinf_polish: int = 0,
     polish_l2_factor: float = 2.0,
+    polish_poles: int = 0,
     seed: int = 0,
     progress: bool = True,
     dtype: torch.dtype = torch.float64,
@@ -242,6 +244,11 @@ def fit_modal(
     polish_l2_factor : float, default 2
         The largest growth of the relative window error that polishing may accept
         (``>= 1``).
+    polish_poles : int, default 0
+        With ``hinf_polish``: Levenberg-Marquardt steps per Lawson iteration that also
+        move the poles (variable projection on the weighted transfer-function error on
+        the ``2 L`` grid, the same Golub-Pereyra step with columns ``1/(z_k -
+        lambda)``); 0: residues only.  Candidates and their acceptance as above.
     seed : int
         Seeds the ring (and so the whole run: CPU runs are bit-reproducible).
     progress : bool
@@ -298,6 +305,10 @@ def fit_modal(
     if polish_l2_factor < 1:
         raise ValueError(f"`polish_l2_factor` must be >= 1 (the window error may only "
                          f"grow by that factor), got {polish_l2_factor!r}.")
+    polish_poles = check_int(polish_poles, "polish_poles", minimum=0)
+    if polish_poles and not hinf_polish:
+        raise ValueError("`polish_poles` sets the LM steps of each `hinf_polish` "
+                         "iteration; pass hinf_polish > 0 or polish_poles=0.")
     if hinf_polish and method == "adamw":
         raise ValueError("`hinf_polish` applies to the VarPro methods (their residues are "
                          "solved exactly); pass method='varpro-lm' or hinf_polish=0.")
@@ -342,7 +353,8 @@ def fit_modal(
     else:
         done = _run_varpro_lm(filt, hh, hn2, steps, rows, bar, tail=tail, free=free)
     bar.close()
-    polish_stats = _polish(filt, hh, free, hinf_polish, polish_l2_factor) if hinf_polish else {}
+    polish_stats = (_polish(filt, hh, free, hinf_polish, polish_l2_factor, polish_poles)
+                    if hinf_polish else {})
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         model = filt.to_modal_ssm()
@@ -373,8 +385,21 @@ def fit_modal(
 
 
 def _polish(filt: ModalFilter, h: Tensor, free: Tensor | None, iterations: int,
-            l2_factor: float) -> dict[str, np.ndarray]:
-    """Lawson H-infinity polishing of the residues, poles fixed (``hinf_polish``)."""
+            l2_factor: float, pole_steps: int = 0) -> dict[str, np.ndarray]:
+    """Lawson H-infinity polishing of the residues, poles fixed (``hinf_polish``), or
+    with ``pole_steps`` LM steps on the poles per iteration."""
+    if pole_steps:
+        with torch.no_grad():
+            view = _PoleView(filt, free)
+            p, x, chosen, before, after = lawson_poles(
+                view, h, time_system(h.shape[1] - 1), iterations, pole_steps, l2_factor,
+                _lm_step, _solve)
+            if free is not None:
+                p = torch.where(free, p, view.p0)
+            d = filt.order
+            view.store(p, torch.complex(x[:, :d], x[:, d:]))
+        return {"polish_iteration": chosen.cpu().numpy(), "hinf_peak": after.cpu().numpy(),
+                "hinf_peak_unpolished": before.cpu().numpy()}
     with torch.no_grad():
         a, b = filt.log_poles()
         mask = None if free is None else free.to(h.dtype)
