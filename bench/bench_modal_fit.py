@@ -23,7 +23,8 @@ the filters of ``hinf_model / sigma_{2d+1}`` (the model's full transfer function
 against the FIR on ``2 L`` points, over the AAK lower bound at real order ``2 d``),
 the relative l2 window error, the largest pole radius and the seconds (same run,
 same load: compare seconds as ratios).  ``--polish N`` adds the same rows with ``N``
-Lawson iterations of H-infinity polishing::
+Lawson iterations of H-infinity polishing (``--polish-poles k``: ``k`` LM steps on the
+poles per iteration)::
 
     OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 PYTHONPATH=. python bench/bench_modal_fit.py \
         --grid --orders 2,4,8,16,32 --tails 0,L/2,L
@@ -69,6 +70,8 @@ def main() -> None:
     ap.add_argument("--inits", default="aaa,era,bt_modal")
     ap.add_argument("--polish", type=int, default=0,
                     help="Lawson H-infinity iterations (grid: extra rows; else every (c))")
+    ap.add_argument("--polish-poles", type=int, default=0,
+                    help="LM steps on the poles per Lawson iteration (0: residues only)")
     ap.add_argument("--polish-only", action="store_true",
                     help="grid: only the polished rows (with --polish)")
     args = ap.parse_args()
@@ -110,7 +113,9 @@ def main() -> None:
              b.stats["hinf_model"], sigma)
         for tail in _tails(args.tails, args.L):
             c = fit_modal(h, d, init=b.value, method="varpro-lm", steps=args.lm_steps,
-                          tail=tail, hinf_polish=args.polish, seed=args.seed, progress=False)
+                          tail=tail, hinf_polish=args.polish,
+                          polish_poles=args.polish_poles if args.polish else 0,
+                          seed=args.seed, progress=False)
             _row(f"(c) varpro-lm from {init} tail={tail}", c.stats["iterations"],
                  c.stats["seconds"], c.stats["rel_l2"], c.stats["hinf_model"], sigma)
         ratio = a.stats["rel_l2"] / c.stats["rel_l2"]
@@ -158,7 +163,7 @@ def _grid(h: np.ndarray, args: argparse.Namespace) -> None:
             _grid_row(d, init, "-", 0, 0, sec, start.stats, sigma, start.value)
             for tail in tails:
                 for n in polish:
-                    kw = {"hinf_polish": n} if n else {}
+                    kw = {"hinf_polish": n, "polish_poles": args.polish_poles} if n else {}
                     c = fit_modal(h, d, init=start.value, method="varpro-lm",
                                   steps=args.lm_steps, tail=tail, progress=False, **kw)
                     _grid_row(d, init, str(tail), n, c.stats["iterations"],
