@@ -238,9 +238,9 @@ def fit_modal(
         system per filter (20 iterations: about 2 % of a 200-step fit at d = 16).
         Lowers the median ``hinf_model / sigma_{2d+1}`` where the poles allow it
         (ERA start, ``tail = 0``: d = 8, 1.8 -> 1.6; d = 16, 3.9 -> 2.2) at 1.0-1.5x
-        the median window error; it cannot move a pole, so a pole at the radius limit
-        that the window fit needs stays.  (Lawson 1961; Rice & Usow, Math. Comp. 22
-        (1968) 118.)
+        the median window error; residues alone cannot move a pole, so a pole at the
+        radius limit that the window fit needs stays (``polish_poles``).  (Lawson
+        1961; Rice & Usow, Math. Comp. 22 (1968) 118.)
     polish_l2_factor : float, default 2
         The largest growth of the relative window error that polishing may accept
         (``>= 1``).
