@@ -47,6 +47,13 @@ def _fit(h=H, d=1, **kw):
     (H, 1, {"hinf_weight": 1.0, "method": "varpro-lm"}, ValueError, "`hinf_weight`"),
     (H, 1, {"tail": -1}, ValueError, "`tail`"),
     (H, 1, {"tail": 8, "method": "adamw"}, ValueError, "`tail`"),
+    (H, 1, {"hinf_polish": -1}, ValueError, "`hinf_polish`"),
+    (H, 1, {"hinf_polish": 2.5}, TypeError, "`hinf_polish`"),
+    (H, 1, {"hinf_polish": 3, "method": "adamw"}, ValueError, "`hinf_polish`"),
+    (H, 1, {"hinf_polish": 3, "polish_l2_factor": 0.5}, ValueError, "`polish_l2_factor`"),
+    (H, 1, {"hinf_polish": 3, "polish_l2_factor": np.nan}, ValueError, "`polish_l2_factor`"),
+    (H, 1, {"polish_poles": 2}, ValueError, "`polish_poles`"),
+    (H, 1, {"hinf_polish": 2, "polish_poles": -1}, ValueError, "`polish_poles`"),
 ])
 def test_fit_modal_refuses(h, d, kw, exc, match):
     with pytest.raises(exc, match=match):
