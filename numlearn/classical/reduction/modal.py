@@ -435,6 +435,10 @@ def fit_residues(h: ArrayLike, poles: ArrayLike, *, real: bool = True,
     # the stability check (and its one warning) before any work
     ModalSSM(lam, np.ones_like(lam), 0.0, real=real, allow_unstable=allow_unstable)
     v = _powers(lam, np.arange(L - 1, dtype=np.float64))          # (C, L-1, d)
+    # a real pole's powers are real: a negative one's come out of the complex power
+    # with rounding noise in the imaginary part, which the column scaling below would
+    # turn into a basis function (residue 0.7 + 3.7e12 i on a constructed filter)
+    v = np.where((lam.imag == 0)[:, None, :], v.real + 0j, v)
     if real:
         a = np.concatenate([v.real, -v.imag], axis=2)
         b = hh[:, 1:].real
@@ -473,6 +477,29 @@ def fit_residues(h: ArrayLike, poles: ArrayLike, *, real: bool = True,
     return model, stats
 
 
+def _peaks_at_pole_angles(hh: NDArray[Any], model: ModalSSM) -> NDArray[np.float64]:
+    """``max |H_fir(z) - Hhat(z)|`` over ``z = lambda/|lambda|`` (and the conjugates for
+    real models), per channel: the FIR by Horner's rule over all channels at once, the
+    model in closed form.  (Zero padding modes give ``z = 1``, a grid point anyway.)"""
+    C, L = hh.shape
+    lam = model.poles.reshape(C, -1)
+    res = model.residues.reshape(C, -1)
+    dd = np.asarray(model.feedthrough, dtype=np.complex128).reshape(C, 1)
+    ang = np.angle(lam)
+    z = np.exp(1j * (np.concatenate([ang, -ang], axis=1) if model.real else ang))  # (C, P)
+    w = 1.0 / z                                       # H_fir(z) = sum_t h_t w^t
+    fir = np.zeros(z.shape, dtype=np.complex128)
+    for t in range(L - 1, -1, -1):
+        fir = fir * w + hh[:, t:t + 1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        acc = (res[:, None, :] / (z[:, :, None] - lam[:, None, :])).sum(axis=2)
+        if model.real:
+            acc = 0.5 * (acc + (res.conj()[:, None, :]
+                                / (z[:, :, None] - lam.conj()[:, None, :])).sum(axis=2))
+    diff = np.abs(fir - (acc + dd))
+    return np.where(np.isnan(diff), np.inf, diff).max(axis=1)
+
+
 def filter_errors(h: ArrayLike, model: ModalSSM, *, M: int | None = None) -> dict[str, Any]:
     """Per-filter errors of a modal model against target taps ``h`` on ``[0, L)``.
 
@@ -488,7 +515,10 @@ def filter_errors(h: ArrayLike, model: ModalSSM, *, M: int | None = None) -> dic
         underestimates the supremum slightly).
     ``hinf_model``
         ``max_k |FFT_M(h)_k - Hhat(z_k)|``: the model's full (untruncated) transfer
-        function against the FIR's, ``z_k = exp(2 pi i k / M)``.
+        function against the FIR's, ``z_k = exp(2 pi i k / M)``, and also at the
+        angles of the model's poles, ``z = lambda / |lambda|``: a pole closer to the
+        circle than ``pi / L`` peaks between the grid points (on fitted models at
+        ``d = 32`` the grid alone understated the error 22x in the median).
 
     Cost ``O(C (d L + M log M))``.
     """
@@ -509,6 +539,7 @@ def filter_errors(h: ArrayLike, model: ModalSSM, *, M: int | None = None) -> dic
     hinf = np.abs(np.fft.fft(diff, M, axis=1)).max(axis=1)
     full = model.frequency_response(M).reshape(C, M)
     hinf_model = np.abs(np.fft.fft(hh, M, axis=1) - full).max(axis=1)
+    hinf_model = np.maximum(hinf_model, _peaks_at_pole_angles(hh, model))
     out = {"rel_l2": rel, "l2": l2, "hinf": hinf, "hinf_model": hinf_model}
     if single:
         out = {k: float(v[0]) for k, v in out.items()}

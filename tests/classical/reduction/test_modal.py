@@ -318,3 +318,38 @@ def test_real_order_does_not_count_padding_modes() -> None:
     assert m.real_order == 3
     assert ModalSSM(P[1:], R[1:], np.zeros(1)).real_order == 2
     assert ModalSSM(P, R, np.zeros(2), real=False).real_order == 2
+
+
+def test_fit_residues_negative_real_pole():
+    # h_t = Re sum R lambda^(t-1) with a negative real pole (its complex powers carry
+    # imaginary rounding noise, which must not become a basis function) and a pair;
+    # closed form taps, residues recovered exactly, the real pole's residue real.
+    lam = np.array([-0.8, 0.5 + 0.6j])
+    R = np.array([0.7, 1.0 - 0.5j])
+    t = np.arange(1, 64)
+    h = np.concatenate([[0.25], (R[None, :] * lam[None, :] ** (t[:, None] - 1)).sum(1).real])
+    m = fit_residues(h, lam, real=True)
+    np.testing.assert_allclose(m.residues, R, rtol=1e-12, atol=1e-12)
+    assert abs(m.residues[0].imag) <= 1e-12
+    np.testing.assert_allclose(m.impulse_response(64), h, rtol=0, atol=1e-14)
+
+
+def test_filter_errors_sees_peaks_between_grid_points():
+    # A pole 1e-5 inside the circle at an angle halfway between the 2L grid points:
+    # the model's transfer function peaks there.  Oracle: a 64x finer grid plus the
+    # pole's angles, evaluated independently (the FIR by direct sums, the model by
+    # ModalSSM.transfer_function).
+    L = 64
+    theta = 2 * np.pi * (5.5 / (2 * L))
+    lam = np.array([(1 - 1e-5) * np.exp(1j * theta)])
+    model = ModalSSM(lam, np.array([1e-3 + 0j]), 0.0, real=True)
+    h = np.zeros(L)
+    h[1] = 0.5
+    e = filter_errors(h, model)
+    z = np.exp(1j * np.concatenate([2 * np.pi * np.arange(128 * L) / (128 * L),
+                                    [theta, -theta]]))
+    fir = (h[None, :] * z[:, None] ** -np.arange(L)[None, :]).sum(axis=1)
+    truth = np.abs(fir - model.transfer_function(z)).max()
+    grid_only = np.abs(np.fft.fft(h, 2 * L) - model.frequency_response(2 * L)).max()
+    assert grid_only < 0.05 * truth          # the grid alone misses the peak
+    np.testing.assert_allclose(e["hinf_model"], truth, rtol=1e-10)
