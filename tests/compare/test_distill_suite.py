@@ -73,7 +73,9 @@ def test_registered_with_its_defaults():
     assert trained.model == HyenaConfig(l_max=2048) and trained.task == MQARConfig()
     assert [m.name for m in methods] == [
         "authors.adamw", "distill.aaa", "distill.era", "distill.bt_modal",
-        "varpro-lm(aaa)", "varpro-lm(era)", "varpro-lm(bt_modal)"]
+        "varpro-lm(aaa)", "varpro-lm(era)", "varpro-lm(bt_modal)",
+        "varpro-lm+hinf(bt_modal)"]
+    assert methods[-1].run.keywords["hinf"] is True
     assert all(m.max_repeat == 1 for m in methods)
     assert methods[0].run.keywords["steps"] == ds.AUTHORS_STEPS == 3000
     assert methods[-1].run.keywords["steps"] == ds.LM_STEPS <= 1000
@@ -140,7 +142,7 @@ def test_trained_problem_truth_and_sigma(tiny_bank):
 
 
 def test_tiny_configuration_of_both_families_end_to_end(tiny_rows):
-    assert len(tiny_rows) == 2 * 2 * 7
+    assert len(tiny_rows) == 2 * 2 * 8
     by = {(r.extra["family"], r.extra["d"], r.method): r for r in tiny_rows}
     for fam in ("hyena", "trained"):
         for d in (2, 8):
@@ -165,6 +167,10 @@ def test_tiny_configuration_of_both_families_end_to_end(tiny_rows):
                 assert st_c["hinf_over_sigma_median"] >= 0.99
                 assert st_c["sigma_next_median"] <= st_c["bt_bound_median"]
                 assert st_c["start_order_min"] == st_b["order_min"]
+            # the H-infinity variant: AAK holds for it too, its decomposition telescopes
+            hv = by[(fam, d, "varpro-lm+hinf(bt_modal)")].extra["solver_stats"]
+            assert hv["hinf_over_sigma_median"] >= 0.99
+            assert hv["telescopes"] is True
     trained = by[("trained", 2, "authors.adamw")]
     assert trained.extra["filters"].count("l") == 3 and trained.extra["C"] == 3
 
