@@ -286,3 +286,19 @@ def test_companion_prefill_warns_when_its_estimate_is_large():
         warnings.simplefilter("error")  # a well-conditioned case stays silent
         conv1 = DistilledConv.from_modal_ssm(_model(C=2, d=1, seed=32, rmax=0.9))
         conv1.prefill(torch.from_numpy(u), method="companion")
+
+
+def test_companion_prefill_channels_of_different_real_order():
+    # one channel with two real poles (real order 4 in 3 stored modes), one with three
+    # pairs (6): the batched companion form pads the first with poles at 0; the state
+    # equals the modal recurrence's (ERA on trained filters gives such mixtures)
+    lam = np.array([[0.5 + 0.4j, 0.7 + 0j, -0.3 + 0j],
+                    [0.6 + 0.2j, -0.4 + 0.5j, 0.2 - 0.6j]])
+    res = np.array([[1.0 - 0.5j, 0.8 + 0j, 0.4 + 0j],
+                    [0.3 + 0.1j, -0.7 + 0.2j, 0.5j]])
+    m = ModalSSM(lam, res, np.array([0.2, -0.1]), real=True)
+    conv = DistilledConv.from_modal_ssm(m)
+    u = _signal(2, 2, 500, seed=31)
+    _, s_ref = m.recurrence(u, return_state=True)
+    s = conv.prefill(torch.from_numpy(u), method="companion")
+    assert _rel(s, s_ref) <= 1e-12

@@ -91,17 +91,20 @@ def to_companion(model: ModalSSM) -> tuple[NDArray[Any], NDArray[Any], NDArray[A
     ``a = prod (z - mu)`` monic over all ``N`` poles (conjugates included for real
     models, so ``a``, ``b`` real), ``b`` of degree ``< N``; see the module notes for
     the algorithm (DFT interpolation on the unit circle, ``O(N^2)`` per channel).
-    Channels of a real model must share the real order ``N`` (the same number of real
-    poles); otherwise convert them one at a time.
+    Channels of a real model with different real orders (numbers of real poles) are
+    brought to the largest, ``N``, by poles at 0 with zero residues (``b`` and ``a``
+    both gain a factor ``z^k``: the same ``H``; ``a`` then has ``k`` trailing zeros,
+    and :func:`from_companion` refuses its multiple root at 0, so convert such channels
+    back one at a time after trimming them).
     """
     if not isinstance(model, ModalSSM):
         raise TypeError(f"`model` must be a ModalSSM, got {type(model).__name__}.")
-    rows = [_coefficients(*_full_modes(model, c)[:2]) for c in range(model.channels)]
-    sizes = {r[1].size for r in rows}
-    if len(sizes) > 1:
-        raise ValueError("`model` channels have different real orders (numbers of real "
-                         "poles), so their companion forms have different lengths; "
-                         "convert the channels one at a time.")
+    full = [_full_modes(model, c)[:2] for c in range(model.channels)]
+    N = max(mu.size for mu, _ in full)
+    # channels of lower real order get k = N - N_c poles at 0 with zero residues: b and
+    # a both gain the factor z^k (k trailing zero coefficients), H is unchanged
+    rows = [tuple(np.pad(v, (0, N - mu.size)) for v in _coefficients(mu, rho))
+            for mu, rho in full]
     b = np.stack([r[0] for r in rows])
     a = np.stack([r[1] for r in rows])
     d0 = model._feedthrough

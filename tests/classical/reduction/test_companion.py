@@ -146,3 +146,21 @@ def test_prefill_companion_refuses_hopeless_denominator():
     m = ModalSSM(lam, np.ones(12), 0.0)
     with pytest.raises(FloatingPointError, match="companion"):
         prefill_companion(m, np.ones(100))
+
+
+def test_to_companion_channels_of_different_real_order():
+    # channel 0: one pair and two real poles (real order 4, stored as 3 modes);
+    # channel 1: three pairs (real order 6).  Channel 0 is padded with poles at 0 and
+    # zero residues; both transfer functions must be unchanged (closed form).
+    lam = np.array([[0.5 + 0.4j, 0.7 + 0j, -0.3 + 0j],
+                    [0.6 + 0.2j, -0.4 + 0.5j, 0.2 - 0.6j]])
+    res = np.array([[1.0 - 0.5j, 0.8 + 0j, 0.4 + 0j],
+                    [0.3 + 0.1j, -0.7 + 0.2j, 0.5j]])
+    m = ModalSSM(lam, res, np.array([0.2, -0.1]), real=True)
+    b, a, h0 = to_companion(m)
+    assert a.shape == (2, 7) and b.shape == (2, 6)
+    np.testing.assert_array_equal(a[0, -2:], 0.0)   # the two poles at 0
+    z = 1.3 * np.exp(2j * np.pi * np.arange(16) / 16)
+    H = m.transfer_function(z)
+    Hc = h0[:, None] + np.array([np.polyval(b[c], z) / np.polyval(a[c], z) for c in (0, 1)])
+    assert np.abs(H - Hc).max() <= 1e3 * EPS * np.abs(H).max()
