@@ -247,6 +247,12 @@ def aaa(
     update = M * N >= _UPDATE_MIN_ROWS * cap
     conj = check_flag(conjugate, "conjugate")
     partner = conjugate_partners(Z, F) if conj else None
+    if partner is not None and cap < 2 and not np.any(partner == np.arange(M)):
+        raise ValueError(
+            "`conjugate=True` takes support points in conjugate pairs, and the points "
+            "have no real sample to stand alone: allow at least 2 support points "
+            "(max_terms >= 2, degree >= 1)."
+        )
     if partner is not None:
         sup, w, errors, m, scaled, converged = conjugate_loop(Z, F, cap, atol, partner)
         resets = reorth = 0

@@ -141,3 +141,10 @@ def test_bad_input_not_symmetric(case):
     else:
         with pytest.raises(ValueError, match=r"f\(conj z\) = conj\(f\(z\)\)"):
             aaa(z, f * 1j, conjugate=True)
+
+
+def test_bad_input_one_support_point_and_no_real_sample():
+    z = np.exp(2j * np.pi * (np.arange(100) + 0.5) / 100)   # no real point
+    with pytest.raises(ValueError, match="at least 2 support points"):
+        aaa(z, np.exp(z), conjugate=True, degree=0)
+    assert aaa(z, np.exp(z), conjugate=True, degree=1).value.nodes.size == 2
