@@ -106,13 +106,18 @@ def _cols(buf, M, n):
     return buf[: M * n].reshape((n, M)).T
 
 
+@njit(cache=True, inline="always")
+def _qh(Qm, a):
+    """``Q^H a`` (one BLAS pass; no conjugate copies for real data)."""
+    if np.iscomplexobj(a):
+        return np.conj(np.dot(np.conj(a), Qm))
+    return np.dot(a, Qm)
+
+
 @njit(cache=True, error_model="numpy")
 def _gs_pass(Qm, a):
     """One Gram-Schmidt pass ``a -= Q (Q^H a)`` in place; returns ``(Q^H a, |a|^2)``."""
-    if np.iscomplexobj(a):
-        c = np.conj(np.dot(np.conj(a), Qm))
-    else:
-        c = np.dot(a, Qm)
+    c = _qh(Qm, a)
     p = np.dot(Qm, c)
     rho = 0.0
     for r in range(a.shape[0]):
@@ -203,10 +208,7 @@ def _delete_row(Qb, K, M, mq, i, a):
         v = np.empty(mq, dtype=dt)
         for j in range(mq):
             v[j] = h[j] - (h[mq] / gamma) * np.conj(q[j])
-        if np.iscomplexobj(a):
-            p = np.conj(np.dot(np.conj(a), Qm))
-        else:
-            p = np.dot(a, Qm)
+        p = _qh(Qm, a)
         vp = p[0] * 0.0
         for j in range(mq):
             vp += np.conj(v[j]) * p[j]
