@@ -36,7 +36,8 @@ from scipy.spatial import cKDTree
 
 from numlearn.classical.rational._aaa_factor import _weights_direct
 
-__all__ = ["conjugate_loop", "conjugate_partners", "conjugate_weights"]
+__all__ = ["conjugate_loop", "conjugate_partners", "conjugate_weights",
+           "representatives", "row_weights"]
 
 
 def conjugate_partners(Z: NDArray[Any], F: NDArray[Any]) -> NDArray[np.intp]:
@@ -61,6 +62,18 @@ def conjugate_partners(Z: NDArray[Any], F: NDArray[Any]) -> NDArray[np.intp]:
             "symmetry (complex filters, non-real functions)."
         )
     return partner
+
+
+def representatives(Z: NDArray[Any], partner: NDArray[np.intp]) -> NDArray[np.bool_]:
+    """One sample of each conjugate pair (the one with ``Im z > 0``; for a pair on the
+    real axis to rounding, the lower index) and every real sample."""
+    idx = np.arange(Z.size)
+    return (partner == idx) | (Z.imag > 0) | ((Z.imag == 0) & (idx < partner))
+
+
+def row_weights(rows: NDArray[np.intp], partner: NDArray[np.intp]) -> NDArray[np.float64]:
+    """sqrt(2) for a representative of a pair (it stands for two samples), else 1."""
+    return np.where(partner[rows] != rows, np.sqrt(2.0), 1.0)
 
 
 def _columns(Z: NDArray[Any], F: NDArray[Any], units: list[tuple[int, int]],
@@ -126,7 +139,7 @@ def conjugate_loop(Z: NDArray[Any], F: NDArray[Any], cap: int, atol: float,
     M = Z.shape[0]
     idx = np.arange(M)
     # one representative of each pair (the one with Im z >= 0), real samples once
-    rep = (partner == idx) | (Z.imag > 0) | ((Z.imag == 0) & (idx < partner))
+    rep = representatives(Z, partner)
     is_pair = partner != idx
     units: list[tuple[int, int]] = []
     used = np.zeros(M, dtype=bool)
@@ -153,8 +166,8 @@ def conjugate_loop(Z: NDArray[Any], F: NDArray[Any], cap: int, atol: float,
             converged = True
             w, scaled = conjugate_weights(Z, F, units, rows, np.ones(0), scaled)
             break
-        rowweight = np.where(is_pair[rows], np.sqrt(2.0), 1.0)
-        w, scaled = conjugate_weights(Z, F, units, rows, rowweight, scaled)
+        w, scaled = conjugate_weights(Z, F, units, rows, row_weights(rows, partner),
+                                      scaled)
         sup = _support(units)
         with np.errstate(divide="ignore", invalid="ignore"):
             C = 1.0 / (Z[:, None] - Z[sup][None, :])

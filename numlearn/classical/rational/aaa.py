@@ -79,6 +79,8 @@ from numlearn.classical.rational._aaa_conjugate import (
     conjugate_loop,
     conjugate_partners,
     conjugate_weights,
+    representatives,
+    row_weights,
 )
 from numlearn.classical.rational._aaa_factor import (
     _ILL,
@@ -438,19 +440,15 @@ def _cleanup_conjugate(r: BarycentricRational, Z: NDArray[Any], F: NDArray[Any],
     where = {complex(z): k for k, z in enumerate(Z)}
     sup = np.array([where[complex(z)] for z in r.nodes], dtype=np.intp)
     gone = set(sup[drop].tolist()) | set(partner[sup[drop]].tolist())
-    idx = np.arange(Z.size)
-    units = [(int(j), int(partner[j])) for j in sup
-             if j not in gone and (partner[j] == j or Z[j].imag > 0
-                                   or (Z[j].imag == 0 and j < partner[j]))]
+    rep = representatives(Z, partner)
+    units = [(int(j), int(partner[j])) for j in sup if j not in gone and rep[j]]
     if not units:
         return r
     used = np.zeros(Z.size, dtype=bool)
     for j, p in units:
         used[j] = used[p] = True
-    rep = (partner == idx) | (Z.imag > 0) | ((Z.imag == 0) & (idx < partner))
-    rows = idx[rep & ~used]
-    w, _ = conjugate_weights(Z, F, units, rows,
-                             np.where(partner[rows] != rows, np.sqrt(2.0), 1.0), scaled)
+    rows = np.flatnonzero(rep & ~used)
+    w, _ = conjugate_weights(Z, F, units, rows, row_weights(rows, partner), scaled)
     keep = np.array([k for j, p in units for k in ((j,) if p == j else (j, p))])
     nz = w != 0
     vals = F[keep][nz, 0] if single else F[keep][nz]
