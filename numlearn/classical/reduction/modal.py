@@ -241,11 +241,8 @@ class ModalSSM:
         step = max(1, _BLOCK_ENTRIES // max(1, self._poles.size))
         with np.errstate(divide="ignore", invalid="ignore"):
             for s in range(0, flat.size, step):
-                w = flat[s:s + step, None, None]
-                lam, res = self._poles[None], self._residues[None]
-                acc = (res / (w - lam)).sum(axis=-1)
-                if self.real:
-                    acc = 0.5 * (acc + (res.conj() / (w - lam.conj())).sum(axis=-1))
+                acc = _partial_fractions(flat[s:s + step, None, None], self._poles[None],
+                                         self._residues[None], self.real)
                 out[:, s:s + step] = acc.T + self._feedthrough[:, None]
         return self._out(out.reshape((self.channels, *zz.shape)))
 
@@ -477,6 +474,17 @@ def fit_residues(h: ArrayLike, poles: ArrayLike, *, real: bool = True,
     return model, stats
 
 
+def _partial_fractions(w: NDArray[Any], lam: NDArray[Any], res: NDArray[Any],
+                       real: bool) -> NDArray[np.complex128]:
+    """``sum_n R_n / (w - lambda_n)`` over the last axis (arrays broadcast), plus the
+    conjugate modes with the factor 1/2 when ``real``: the transfer function less
+    the feedthrough."""
+    acc = (res / (w - lam)).sum(axis=-1)
+    if real:
+        acc = 0.5 * (acc + (res.conj() / (w - lam.conj())).sum(axis=-1))
+    return acc
+
+
 def _peaks_at_pole_angles(hh: NDArray[Any], model: ModalSSM) -> NDArray[np.float64]:
     """``max |H_fir(z) - Hhat(z)|`` over ``z = lambda/|lambda|`` (and the conjugates for
     real models), per channel: the FIR by Horner's rule over all channels at once, the
@@ -492,10 +500,8 @@ def _peaks_at_pole_angles(hh: NDArray[Any], model: ModalSSM) -> NDArray[np.float
     for t in range(L - 1, -1, -1):
         fir = fir * w + hh[:, t:t + 1]
     with np.errstate(divide="ignore", invalid="ignore"):
-        acc = (res[:, None, :] / (z[:, :, None] - lam[:, None, :])).sum(axis=2)
-        if model.real:
-            acc = 0.5 * (acc + (res.conj()[:, None, :]
-                                / (z[:, :, None] - lam.conj()[:, None, :])).sum(axis=2))
+        acc = _partial_fractions(z[:, :, None], lam[:, None, :], res[:, None, :],
+                                 model.real)
     diff = np.abs(fir - (acc + dd))
     return np.where(np.isnan(diff), np.inf, diff).max(axis=1)
 
