@@ -74,7 +74,7 @@ def test_registered_with_its_defaults():
     assert [m.name for m in methods] == [
         "authors.adamw", "distill.aaa", "distill.era", "distill.bt_modal",
         "varpro-lm(aaa)", "varpro-lm(era)", "varpro-lm(bt_modal)",
-        "varpro-lm+hinf(bt_modal)"]
+        "varpro-lm+hinf(bt)"]
     assert methods[-1].run.keywords["hinf"] is True
     assert all(m.max_repeat == 1 for m in methods)
     assert methods[0].run.keywords["steps"] == ds.AUTHORS_STEPS == 3000
@@ -168,7 +168,7 @@ def test_tiny_configuration_of_both_families_end_to_end(tiny_rows):
                 assert st_c["sigma_next_median"] <= st_c["bt_bound_median"]
                 assert st_c["start_order_min"] == st_b["order_min"]
             # the H-infinity variant: AAK holds for it too, its decomposition telescopes
-            hv = by[(fam, d, "varpro-lm+hinf(bt_modal)")].extra["solver_stats"]
+            hv = by[(fam, d, "varpro-lm+hinf(bt)")].extra["solver_stats"]
             assert hv["hinf_over_sigma_median"] >= 0.99
             assert hv["telescopes"] is True
     trained = by[("trained", 2, "authors.adamw")]

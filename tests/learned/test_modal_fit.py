@@ -505,3 +505,37 @@ def test_pole_polish_never_raises_hinf_and_bounds_the_window_error():
     plain, pol = _check_polish(h, hinf_polish=6, polish_poles=3)
     assert pol.value.real_order <= 4
     assert np.sum(pol.value.poles[0].imag == 0) == np.sum(plain.value.poles[0].imag == 0)
+
+
+def _truncated_filters(L=150, seed=3):
+    """Two filters cut at L before they decay (poles at radius 0.995-0.999)."""
+    t = np.arange(L - 1)
+    rng = np.random.default_rng(seed)
+    a = 0.999 ** t * np.cos(0.05 * t) + 0.5 * 0.97 ** t * np.cos(0.8 * t)
+    b = 0.9 ** t * np.cos(0.3 * t) + 0.3 * 0.995 ** t * np.cos(1.5 * t)
+    return np.stack([np.r_[0.2, a + 1e-3 * rng.normal(size=L - 1)], np.r_[0.1, b]])
+
+
+@pytest.mark.parametrize(("d", "tail"), [(1, 0), (2, 0), (2, 150)])
+def test_hinf_setting_never_ends_above_its_classical_start(d, tail):
+    """With hinf_polish from a classical start (balanced truncation of the FIR), the
+    returned model's max error over the 2L grid and its poles' angles (ModalSSM.
+    transfer_function, FIR by direct sums) is at most the start's (the same evaluation
+    of distill's model): on truncated filters the window fit (tail 0) raises it (up to
+    tens of times), and the start is kept there, unchanged (its taps to 1e-12)."""
+    from numlearn.classical.reduction.distill import distill
+
+    h = _truncated_filters()
+    start = distill(h, d, method="bt", bounds=False).value
+    res = fit_modal(h, d, init="bt", steps=20, hinf_polish=3, tail=tail, progress=False)
+    got = np.array([e.max() for e in _peak_errors(h, res.value, res.value.poles)])
+    ref = np.array([e.max() for e in _peak_errors(h, start, start.poles)])
+    np.testing.assert_allclose(res.stats["hinf_peak_start"], ref, rtol=1e-9)
+    np.testing.assert_allclose(res.stats["hinf_peak"], got, rtol=1e-9)
+    assert np.all(got <= ref * (1 + 1e-12))
+    kept = res.stats["polish_iteration"] == -1
+    if tail == 0:  # the window fit alone cannot see the response past L
+        unpolished = res.stats["hinf_peak_unpolished"]
+        assert kept.all() and np.all(unpolished > ref) and np.any(unpolished > 10 * ref)
+    taps = _numpy_taps(res.value, 400)[kept]
+    np.testing.assert_allclose(taps, _numpy_taps(start, 400)[kept], rtol=0, atol=1e-12)

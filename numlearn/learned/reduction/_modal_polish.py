@@ -45,7 +45,7 @@ from typing import Any
 import torch
 from torch import Tensor
 
-__all__ = ["lawson_poles", "lawson_residues"]
+__all__ = ["lawson_poles", "lawson_residues", "peak_errors"]
 
 
 def _points(a: Tensor, b: Tensor, M: int) -> Tensor:
@@ -73,6 +73,18 @@ def _fir_at(h: Tensor, z: Tensor) -> Tensor:
     ang = -phi[..., None] * t                                               # (C, K, L)
     basis = torch.polar(torch.ones_like(ang), ang)
     return (basis * h[:, None, :]).sum(dim=2)
+
+
+def peak_errors(a: Tensor, b: Tensor, x: Tensor, h: Tensor) -> Tensor:
+    """The max error ``|H_fir(z) - H(z)|`` over the grid ``e^{2 pi i k/(2L)}`` and the
+    poles' angles (the measure of the polishing, module notes) of the modes ``a, b``
+    (C, d) with residues ``x = [Re R, Im R]`` (C, 2 d) and feedthrough ``h_0``: (C,)."""
+    z = _points(a, b, 2 * h.shape[1])
+    K = h.shape[1] + 1
+    F = torch.cat([torch.fft.rfft(h, 2 * h.shape[1], dim=1), _fir_at(h, z[:, K:])],
+                  dim=1) - h[:, :1]
+    cols = _frequency_columns(a, b, z)
+    return (F - (cols @ x.to(cols.dtype)[..., None])[..., 0]).abs().amax(dim=1)
 
 
 def lawson_residues(a: Tensor, b: Tensor, mask: Tensor | None, h: Tensor, x0: Tensor,
