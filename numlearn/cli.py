@@ -148,6 +148,7 @@ def _run_suite(suite: Any, args: argparse.Namespace) -> int:
     # resuming a file rewrites it only if rows are added or every pair is in (finish)
     all_in = pairs is not None and len(kept) == len(pairs)
     if doc is not None and (n_run or (all_in and not doc["complete"])):
+        assert pairs is not None  # with --resume, suite_pairs raised on a repeated pair
         report = JsonReport.resume(args.json, doc, settings, pairs=pairs)
     elif args.json and doc is None:
         report = JsonReport(args.json, suite.name, settings, pairs=pairs)
@@ -198,15 +199,17 @@ def _in_order(rows: list[Any], pairs: Sequence[tuple[str, str]] | None) -> list[
 def _say_plan(args: argparse.Namespace, total: int, kept: int, remain: int, run: int,
               rows: Sequence[Any], methods: Sequence[Any]) -> None:
     """The line before the table: rows kept from the file, pairs left, pairs run now."""
-    head = f"resuming {args.json}: {kept} rows kept, " if args.resume else ""
+    head = (f"resuming {args.json}: {kept} row{'' if kept == 1 else 's'} kept, "
+            if args.resume else "")
     now = f"running {run} now" + (" (the pairs selected by --problems/--methods)"
                                    if run != remain else "")
     print(f"{head}{remain} of the suite's {total} (problem, method) pairs remain; {now}")
     stateful = sorted({m.name for m in methods if m.in_process}
                       & {r.method for r in rows})
     if stateful:
-        print(f"note: {', '.join(stateful)} keep state in the process that runs them; "
-              "the suite's report may not cover their kept rows")
+        print(f"note: the suite's report may not cover the kept rows of "
+              f"{', '.join(map(repr, stateful))}, whose state (models, studies) stayed "
+              "in the process that ran them")
 
 
 def _print_row(row: Any) -> None:

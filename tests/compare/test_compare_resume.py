@@ -235,6 +235,22 @@ def test_resume_reads_the_file_of_a_writer_without_pairs(tmp_path, capsys):
     capsys.readouterr()
 
 
+def test_resume_says_when_the_report_may_miss_kept_rows_of_stateful_methods(
+        monkeypatch, tmp_path, capsys):
+    """A method marked in_process keeps state (models, studies) that the suite's report
+    reads; its kept rows' state is gone after a restart, and the run says so."""
+    stateful = (METHODS[0], Method("state", "learned", METHODS[1].run, in_process=True))
+    monkeypatch.setitem(SUITES, "toy", suites.Suite(
+        "toy", lambda: (_build()[0], stateful, None), "toy", repeat=1))
+    path = tmp_path / "runs.json"
+    assert _compare("--json", str(path), "--problems", "a") == 0
+    assert "note:" not in capsys.readouterr().out
+    assert _compare("--json", str(path), "--resume") == 0
+    out = capsys.readouterr().out
+    assert "2 rows kept, 4 of the suite's 6" in out
+    assert "note: the suite's report may not cover the kept rows of 'state'" in out
+
+
 # ------------------------------------------------------------------ refusals
 
 
