@@ -251,6 +251,27 @@ def test_resume_says_when_the_report_may_miss_kept_rows_of_stateful_methods(
     assert "note: the suite's report may not cover the kept rows of 'state'" in out
 
 
+def _plain(p):  # module level: a process pool pickles it
+    return p.truth()
+
+
+def test_resume_on_worker_processes(monkeypatch, tmp_path, capsys):
+    """--workers 2: the skipped pairs are not sent, the file ends in the suite's order."""
+    methods = (Method("exact", "classical", _plain), Method("noisy", "classical", _noisy))
+    monkeypatch.setitem(SUITES, "toy", suites.Suite(
+        "toy", lambda: (_build()[0], methods, None), "toy", repeat=1))
+    path = tmp_path / "runs.json"
+    assert _compare("--json", str(path), "--workers", "2", "--problems", "c") == 0
+    first = _doc(path)
+    assert _pairs(first) == [("c", "exact"), ("c", "noisy")]
+    assert _compare("--json", str(path), "--workers", "2", "--resume") == 0
+    doc = _doc(path)
+    want = [(p, m.name) for p in PROBLEMS for m in methods]
+    assert doc["complete"] and _pairs(doc) == want and doc["rows"][4:] == first["rows"]
+    assert doc["resumed"][0]["settings"]["workers"] == 2
+    assert "2 rows kept, 4 of the suite's 6" in capsys.readouterr().out
+
+
 # ------------------------------------------------------------------ refusals
 
 
