@@ -353,7 +353,7 @@ def build_parser(*, list_suites: bool = False) -> argparse.ArgumentParser:
     cmp_.add_argument("--plot", metavar="DIR", help="write plots (needs matplotlib)")
     cmp_.add_argument("--repeat", type=_int_in(1, MAX_REPEAT), default=None,
                       help=f"runs per method (best time), 1 to {MAX_REPEAT}; default: the "
-                           "suite's (3 for quick, 2 for the others)")
+                           "suite's (3 for quick, 2 for the others); with --resume the file's")
     cmp_.add_argument("--verbose", "-v", action="store_true",
                       help="accepted for compatibility: rows always print as they finish")
     from numlearn.compare.parallel import add_parallel_arguments

@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numlearn
-from numlearn.compare.harness import Method, Row
+from numlearn.compare.harness import MAX_REPEAT, Method, Row
 from numlearn.compare.report import read_report, row_from_json
 
 __all__ = [
@@ -162,12 +162,17 @@ def load_for_resume(path: str | os.PathLike[str], suite: str, repeat: int | None
             f"two versions; finish it with numlearn {doc['numlearn']}, or start a new "
             "--json path without --resume")
     done = doc["settings"].get("repeat")
-    if repeat is not None and isinstance(done, int) and done != repeat:
+    if done is not None and (isinstance(done, bool) or not isinstance(done, int)
+                             or not 1 <= done <= MAX_REPEAT):
+        raise CompareArgumentError(
+            f"argument --resume: {where} has settings.repeat = {done!r}, not a number of "
+            "runs; give the file an earlier run wrote, or a new --json path")
+    if repeat is not None and done is not None and done != repeat:
         raise CompareArgumentError(
             f"argument --repeat: the rows in {where} are the best of {done} run(s) per "
             f"method, not {repeat}; resume with --repeat {done} (or without --repeat), or "
             "start a new --json path")
-    return doc, (done if repeat is None and isinstance(done, int) else repeat)
+    return doc, (done if repeat is None else repeat)
 
 
 def kept_rows(doc: dict[str, Any], pairs: Sequence[Pair], where: str) -> list[Row]:

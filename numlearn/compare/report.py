@@ -211,6 +211,8 @@ class JsonReport:
                 raise ValueError(f"`doc` has two rows of the pair {pair}.")
             seen.add(pair)
         report.doc = copy.deepcopy(dict(doc))
+        if report.pending:  # (a file marked complete by a suite with fewer pairs)
+            report.doc.update(complete=False, finished=None)
         report.doc.setdefault("resumed", []).append(
             {"started": _now(), "settings": _settings(settings), "machine": machine_info()})
         report._sort_and_write()

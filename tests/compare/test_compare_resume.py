@@ -292,6 +292,7 @@ def _unfinished(tmp_path):
      r"the row \('a', 'gone'\) that the suite does not have"),
     (lambda d: d.update(rows=[*d["rows"], d["rows"][0]]), (), r"\('a', 'exact'\) twice"),
     (lambda d: d.pop("machine"), (), "not a numlearn compare --json file .*'machine'"),
+    (lambda d: d["settings"].update(repeat=True), (), "settings.repeat = True, not a"),
 ])
 def test_resume_refuses_a_file_it_cannot_continue(tmp_path, capsys, edit, argv, match):
     path = _unfinished(tmp_path)
