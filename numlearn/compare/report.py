@@ -372,6 +372,11 @@ def check_report(doc: Any, *, row_check: Callable[[dict[str, Any]], None] | None
     _check_keys(doc, ENVELOPE_KEYS, "the report")
     _check_keys(doc, _OPTIONAL_ENVELOPE_KEYS, "the report", required=False)
     _check_keys(doc["machine"], MACHINE_KEYS, "the report's `machine`")
+    for pair in doc.get("pending", ()):
+        if not (isinstance(pair, list) and len(pair) == 2
+                and all(isinstance(s, str) for s in pair)):
+            raise ValueError(f"the report's `pending` must hold [problem, method] pairs, "
+                             f"got {pair!r:.60}.")
     if doc["complete"] != (doc["finished"] is not None):
         raise ValueError("the report's `finished` must be set exactly when `complete`.")
     for i, row in enumerate(doc["rows"]):

@@ -216,6 +216,34 @@ def test_resume_with_nothing_left_prints_the_summaries(tmp_path, capsys):
     assert path.read_text() == text
 
 
+def test_resume_of_a_file_with_every_row_but_not_marked_complete(tmp_path, capsys):
+    """Interrupted after the last row was written, before the file was marked
+    complete: --resume runs nothing and marks it complete."""
+    path = tmp_path / "runs.json"
+    assert _compare("--json", str(path)) == 0
+    doc = _doc(path)
+    doc.update(complete=False, finished=None)
+    path.write_text(json.dumps(doc))
+    CALLS.clear()
+    assert _compare("--json", str(path), "--resume") == 0
+    after = _doc(path)
+    assert sum(CALLS.values()) == 0 and after["complete"] is True
+    assert after["rows"] == doc["rows"] and "(complete)" in capsys.readouterr().out
+
+
+def test_check_report_checks_the_pending_pairs():
+    good = {"numlearn": "0", "suite": "s", "settings": {}, "started": "t",
+            "finished": None, "complete": False, "rows": [], "pending": [["p", "m"]],
+            "machine": {"platform": "p", "machine": "m", "python": "3", "cpu_count": 2,
+                        "numba_num_threads": None, "numpy": None, "scipy": None,
+                        "numba": None, "mpmath": None, "torch": None}}
+    check_report(good)
+    for bad in ({"pending": "p"}, {"pending": [["p"]]}, {"pending": [["p", 1]]},
+                {"resumed": {}}):
+        with pytest.raises(ValueError, match=r"pending|resumed"):
+            check_report({**good, **bad})
+
+
 def test_resume_reads_the_file_of_a_writer_without_pairs(tmp_path, capsys):
     """The file of the writer before --resume existed (no "pending", rows in the
     finishing order): what a run started from an older checkout leaves."""
