@@ -35,7 +35,11 @@ def _int_in(low: int, high: int) -> Any:
 
 
 def _check_compare_paths(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
-    """Refuse an unusable --json / --plot before the suite runs (exit status 2)."""
+    """Refuse an unusable --json / --plot / --resume before the suite runs (exit
+    status 2)."""
+    if args.resume and not args.json:
+        parser.error("argument --resume: continues the file of --json PATH; give "
+                     "--json PATH (the file of the run to continue)")
     if args.json:
         p = Path(args.json)
         if p.is_dir():
@@ -67,9 +71,8 @@ def _suites_text() -> str:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from numlearn.compare import get_suite, run_comparison
-    from numlearn.compare.parallel import executor_from_args
-    from numlearn.compare.report import JsonReport, format_footer, format_header, stream_to
+    from numlearn.compare import get_suite
+    from numlearn.compare._resume import CompareArgumentError
     from numlearn.compare.suites import SUITES
 
     if args.list:
@@ -81,39 +84,132 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         return 1
     suite = get_suite(args.suite)
     suite.check_prerequisites(plot=bool(args.plot))  # before any computing
+    try:
+        return _run_suite(suite, args)
+    except CompareArgumentError as exc:  # raised before any computing
+        print(f"numlearn: error: {exc}", file=sys.stderr)
+        return 1
+
+
+def _run_suite(suite: Any, args: argparse.Namespace) -> int:
+    """Build the suite, select its pairs (--problems, --methods, --resume), run them
+    and print the table and the summaries of every row (kept and new)."""
+    from numlearn.compare import run_comparison
+    from numlearn.compare._resume import (
+        CompareArgumentError,
+        kept_rows,
+        load_for_resume,
+        refuse_unfinished,
+        select_pairs,
+        split_names,
+        suite_pairs,
+    )
+    from numlearn.compare.parallel import executor_from_args
+    from numlearn.compare.report import JsonReport, format_footer, format_header, stream_to
+
+    doc = None
+    if args.resume:
+        doc, args.repeat = load_for_resume(args.json, suite.name, args.repeat)
+    elif args.json:
+        refuse_unfinished(args.json)
     if args.repeat is None:
         args.repeat = suite.repeat
     print(f"numlearn compare --suite {suite.name}: {suite.description}")
     print(f"typically {suite.time_text()}")
     t0 = time.perf_counter()
     problems, methods, extra = suite.build()
+    selection = args.problems is not None or args.methods is not None
+    try:
+        pairs: list[tuple[str, str]] | None = suite_pairs(problems, methods)
+    except CompareArgumentError:  # two rows of one name: only the whole suite runs
+        if selection or doc is not None:
+            raise
+        pairs = None
+    kept: list[Any] = []
+    todo: list[tuple[str, str]] = [] if pairs is None else list(pairs)
+    if pairs is not None and (selection or doc is not None):
+        chosen = select_pairs(
+            pairs, split_names(args.problems, [p.name for p in problems], "--problems"),
+            split_names(args.methods, [m.name for m in methods], "--methods"))
+        kept = [] if doc is None else kept_rows(doc, pairs, args.json)
+        done = {(r.problem, r.method) for r in kept}
+        todo = [p for p in chosen if p not in done]
+        _say_plan(args, len(pairs), len(kept), len(pairs) - len(done), len(todo), kept,
+                  methods)
+    skip = None if pairs is None else set(pairs) - set(todo)
+    n_run = len(problems) * len(methods) if pairs is None else len(todo)
     print(f"{len(problems)} problems x {len(methods)} methods; times are best of "
           f"{args.repeat} runs; rows as they finish:\n")
-    report = (JsonReport(args.json, suite.name, {"repeat": args.repeat,
-                                                  "workers": args.workers,
-                                                  "scheduler": args.scheduler})
-              if args.json else None)
+    settings: dict[str, Any] = {"repeat": args.repeat, "workers": args.workers,
+                                "scheduler": args.scheduler}
+    settings.update({k: getattr(args, k) for k in ("problems", "methods")
+                     if getattr(args, k) is not None})
+    report = None
+    # resuming a file rewrites it only if rows are added or every pair is in (finish)
+    all_in = pairs is not None and len(kept) == len(pairs)
+    if doc is not None and (n_run or (all_in and not doc["complete"])):
+        assert pairs is not None  # with --resume, suite_pairs raised on a repeated pair
+        report = JsonReport.resume(args.json, doc, settings, pairs=pairs)
+    elif args.json and doc is None:
+        report = JsonReport(args.json, suite.name, settings, pairs=pairs)
     print(format_header(), flush=True)
+    for row in kept:
+        _print_row(row)
+    new: list[Any] = []
     try:
-        with executor_from_args(args) as executor:
-            rows = run_comparison(problems, methods, repeat=args.repeat, extra=extra,
-                                  on_row=stream_to(report, _print_row), executor=executor)
+        if n_run:
+            with executor_from_args(args) as executor:
+                new = run_comparison(problems, methods, repeat=args.repeat, extra=extra,
+                                     on_row=stream_to(report, _print_row),
+                                     executor=executor, skip=skip)
     except KeyboardInterrupt:
-        kept = "" if report is None else (
+        kept_text = "" if report is None else (
             f"; {args.json} keeps the {len(report.doc['rows'])} finished rows "
-            '("complete": false)')
-        print(f"numlearn: interrupted (Ctrl-C){kept}", file=sys.stderr)
+            '("complete": false): continue with the same command and --resume')
+        print(f"numlearn: interrupted (Ctrl-C){kept_text}", file=sys.stderr)
         return 130
-    print(format_footer(rows))
+    rows = new if not kept else _in_order(kept + new, pairs)
+    if rows:
+        print(format_footer(rows))
     _print_summaries(suite, rows)
     if report is not None:
-        report.finish(rows)
-        print(f"wrote {len(rows)} rows to {args.json}")
+        report.finish(None if pairs is not None else rows)  # with pairs: in order
+        left = report.pending
+        state = "complete" if not left else (
+            f'"complete": false, {len(left)} pairs pending: continue with --resume')
+        print(f"wrote {len(report.doc['rows'])} rows to {args.json} ({state})")
+    elif doc is not None:
+        print(f"nothing to run: {args.json} is left as it was ("
+              + ("complete" if doc["complete"] else '"complete": false') + ")")
     if args.plot:
         for path in _plot(rows, Path(args.plot)):
             print(f"wrote {path}")
     print(f"done in {time.perf_counter() - t0:.1f} s")
     return 0
+
+
+def _in_order(rows: list[Any], pairs: Sequence[tuple[str, str]] | None) -> list[Any]:
+    """``rows`` in the suite's order of ``pairs``."""
+    if pairs is None:
+        return rows
+    order = {p: i for i, p in enumerate(pairs)}
+    return sorted(rows, key=lambda r: order[(r.problem, r.method)])
+
+
+def _say_plan(args: argparse.Namespace, total: int, kept: int, remain: int, run: int,
+              rows: Sequence[Any], methods: Sequence[Any]) -> None:
+    """The line before the table: rows kept from the file, pairs left, pairs run now."""
+    head = (f"resuming {args.json}: {kept} row{'' if kept == 1 else 's'} kept, "
+            if args.resume else "")
+    now = f"running {run} now" + (" (the pairs selected by --problems/--methods)"
+                                   if run != remain else "")
+    print(f"{head}{remain} of the suite's {total} (problem, method) pairs remain; {now}")
+    stateful = sorted({m.name for m in methods if m.in_process}
+                      & {r.method for r in rows})
+    if stateful:
+        print(f"note: the suite's report may not cover the kept rows of "
+              f"{', '.join(map(repr, stateful))}, whose state (models, studies) stayed "
+              "in the process that ran them")
 
 
 def _print_row(row: Any) -> None:
@@ -241,11 +337,23 @@ def build_parser(*, list_suites: bool = False) -> argparse.ArgumentParser:
                       help="list the suites, what each needs and how long it takes")
     cmp_.add_argument("--json", metavar="PATH",
                       help="write the rows as JSON (an envelope; rewritten as each row "
-                           "finishes)")
+                           "finishes); refuses to overwrite an unfinished run's file "
+                           "(continue it with --resume)")
+    cmp_.add_argument("--resume", action="store_true",
+                      help="continue the run whose --json file is PATH: its rows (any "
+                           "status) are kept, only the pairs without a row run; the "
+                           "suite, the numlearn version and --repeat must be the file's")
+    cmp_.add_argument("--problems", metavar="NAME[,NAME...]", action="append",
+                      help="run only these problems (the table's problem column; "
+                           "repeatable); with --json the file is complete once every "
+                           "pair of the suite is in, e.g. after --resume runs")
+    cmp_.add_argument("--methods", metavar="NAME[,NAME...]", action="append",
+                      help="run only these methods (the table's method column; "
+                           "repeatable)")
     cmp_.add_argument("--plot", metavar="DIR", help="write plots (needs matplotlib)")
     cmp_.add_argument("--repeat", type=_int_in(1, MAX_REPEAT), default=None,
                       help=f"runs per method (best time), 1 to {MAX_REPEAT}; default: the "
-                           "suite's (3 for quick, 2 for the others)")
+                           "suite's (3 for quick, 2 for the others); with --resume the file's")
     cmp_.add_argument("--verbose", "-v", action="store_true",
                       help="accepted for compatibility: rows always print as they finish")
     from numlearn.compare.parallel import add_parallel_arguments

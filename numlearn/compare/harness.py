@@ -16,7 +16,7 @@ import math
 import os
 import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import Executor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -140,6 +140,7 @@ def run_comparison(
     progress: Callable[[str], None] | None = None,
     executor: Executor | None = None,
     on_row: Callable[[Row], None] | None = None,
+    skip: Collection[tuple[str, str]] | None = None,
 ) -> list[Row]:
     """Run every method on every problem and score it on the problem's grid.
 
@@ -179,10 +180,18 @@ def run_comparison(
         ``on_row(row)``, called here with each :class:`Row` as it finishes (after
         ``progress``; the CLI streams the rows to the table and the ``--json``
         file); with an executor, in the order the problems finish.
+    skip : collection of (str, str), optional
+        ``(problem name, method name)`` pairs not to run (a set, list or tuple of
+        pairs; ``numlearn compare --resume`` passes the rows already in its file, and
+        ``--problems`` / ``--methods`` the pairs not selected).  A problem whose
+        methods are all skipped is not solved at all (no truth, no task).  Every pair
+        must name a problem and a method of this comparison.
 
     Returns
     -------
     list of Row
+        The rows of the pairs not skipped, in the serial order (problems, then
+        methods within a problem).
         Metrics: relative L2 (``||u - v|| / ||u||``), RMSE, max abs error on the
         problem's evaluation grid (named in ``grid``); inf when the method returned
         non-finite values (diverged), NaN when it returned a Result whose ``status``
@@ -196,11 +205,13 @@ def run_comparison(
     TypeError
         If ``problems`` or ``methods`` is not a sequence of problems / of
         :class:`Method`, ``extra`` / ``progress`` / ``on_row`` is not callable,
+        ``skip`` is not a collection of pairs of strings,
         ``executor`` is not a ``concurrent.futures.Executor``, or (with a process
         pool) a problem, method or ``extra`` cannot be pickled.
     ValueError
-        If ``problems`` or ``methods`` is empty, ``repeat`` is out of range, or a
-        method returns values of another shape than the problem's truth.
+        If ``problems`` or ``methods`` is empty, ``repeat`` is out of range, a pair of
+        ``skip`` names no problem or method of the comparison, or a method returns
+        values of another shape than the problem's truth.
 
     Notes
     -----
@@ -225,12 +236,18 @@ def run_comparison(
         if on_row is not None:
             on_row(row)
 
+    skipped = _check_skip(skip, problems, methods)
+    # todo[k]: the indices of the methods to run on problems[k]
+    todo = [[j for j, m in enumerate(methods) if (p.name, m.name) not in skipped]
+            for p in problems]
     if executor is None:
         rows: list[Row] = []
-        for prob in problems:
+        for prob, js in zip(problems, todo, strict=True):
+            if not js:
+                continue
             truth = np.asarray(prob.truth())
-            for meth in methods:
-                row = _run_method(prob, truth, meth, repeat, extra)
+            for j in js:
+                row = _run_method(prob, truth, methods[j], repeat, extra)
                 rows.append(row)
                 finished(row)
         return rows
@@ -238,25 +255,60 @@ def run_comparison(
         raise TypeError("`executor` must be None or a concurrent.futures.Executor (a "
                         "ProcessPoolExecutor, a dask Client.get_executor()), got "
                         f"{type(executor).__name__} {executor!r:.80}.")
-    away = [j for j, m in enumerate(methods) if not m.in_process]
-    here = [j for j, m in enumerate(methods) if m.in_process]
+    # away[t]: (problem index, method indices) of parallel task t; here: the rest
+    away = [(k, [j for j in js if not methods[j].in_process]) for k, js in enumerate(todo)]
+    away = [(k, js) for k, js in away if js]
+    here = [[j for j in js if methods[j].in_process] for js in todo]
     table: list[list[Row | None]] = [[None] * len(methods) for _ in problems]
 
-    def done(k: int, part: list[Row]) -> None:
-        for j, row in zip(away, part, strict=True):
+    def done(t: int, part: list[Row]) -> None:
+        k, js = away[t]
+        for j, row in zip(js, part, strict=True):
             table[k][j] = row
             finished(row)
 
     if away:
-        sent = [methods[j] for j in away]
-        run_tasks(executor, _run_problem, [(p, sent, repeat, extra) for p in problems],
-                  done, named=_named(problems, sent, extra))
-    for k, prob in enumerate(problems if here else ()):  # methods keeping state here
-        truth = np.asarray(prob.truth())
-        for j in here:
-            table[k][j] = row = _run_method(prob, truth, methods[j], repeat, extra)
+        sent = {j: methods[j] for _, js in away for j in js}
+        run_tasks(executor, _run_problem,
+                  [(problems[k], [methods[j] for j in js], repeat, extra) for k, js in away],
+                  done, named=_named([problems[k] for k, _ in away],
+                                     [sent[j] for j in sorted(sent)], extra))
+    for k, js in enumerate(here):  # methods keeping state here
+        if not js:
+            continue
+        truth = np.asarray(problems[k].truth())
+        for j in js:
+            table[k][j] = row = _run_method(problems[k], truth, methods[j], repeat, extra)
             finished(row)
     return [row for line in table for row in line if row is not None]
+
+
+def _check_skip(skip: Any, problems: Sequence[Any], methods: Sequence[Method]
+                ) -> frozenset[tuple[str, str]]:
+    """``skip`` as a set of (problem name, method name) pairs of this comparison."""
+    if skip is None:
+        return frozenset()
+    want = "a collection (set, list, tuple) of (problem name, method name) pairs"
+    if isinstance(skip, str | bytes | dict) or not isinstance(skip, Collection):
+        raise TypeError(f"`skip` must be {want}, got {type(skip).__name__} {skip!r:.80}.")
+    pairs = set()
+    for item in skip:
+        if isinstance(item, str | bytes) or not isinstance(item, Sequence) \
+                or len(item) != 2 or not all(isinstance(s, str) for s in item):
+            raise TypeError(f"`skip` must be {want}; it holds {type(item).__name__} "
+                            f"{item!r:.80}.")
+        pairs.add((item[0], item[1]))
+    known_p = {p.name for p in problems}
+    known_m = {m.name for m in methods}
+    for prob, meth in sorted(pairs):
+        if prob not in known_p or meth not in known_m:
+            which, name, known = (("problem", prob, known_p) if prob not in known_p
+                                  else ("method", meth, known_m))
+            raise ValueError(
+                f"`skip` holds the pair ({prob!r}, {meth!r}), but no {which} of this "
+                f"comparison is named {name!r}; the {which}s are: "
+                f"{', '.join(map(repr, sorted(known)))[:400]}.")
+    return frozenset(pairs)
 
 
 def _run_problem(prob: Any, methods: Sequence[Method], repeat: int,

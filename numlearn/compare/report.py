@@ -11,16 +11,25 @@ valid document: a run that crashes or is interrupted leaves the rows that finish
 with ``"complete": false``.  :data:`ENVELOPE_KEYS` and :data:`ROW_KEYS` are the
 schema (documented in the CLI page of the docs); :func:`check_report` validates a
 document against it.
+
+A report that knows the suite's ``(problem, method)`` pairs (``pairs=``) keeps its
+rows in the suite's order, lists the pairs not yet in the file under ``"pending"``
+while it is incomplete, and is complete only when every pair is in: ``numlearn
+compare --resume`` continues such a file (:meth:`JsonReport.resume`, rows read back
+by :func:`read_report` and :func:`row_from_json`).
 """
 
 from __future__ import annotations
 
+import copy
 import datetime
 import json
+import math
 import os
 import platform
 from collections.abc import Callable, Mapping, Sequence
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 import numlearn
@@ -36,6 +45,8 @@ __all__ = [
     "atomic_write_text",
     "check_report",
     "machine_info",
+    "read_report",
+    "row_from_json",
 ]
 
 _NUM = (int, float, type(None))  # a metric: a number, or null when not finite
@@ -51,6 +62,15 @@ ENVELOPE_KEYS: dict[str, tuple[type, ...]] = {
     "complete": (bool,),  # true once every row is in
     "machine": (dict,),  # see MACHINE_KEYS
     "rows": (list,),  # see ROW_KEYS
+}
+
+#: Envelope keys written only in some files: ``pending`` (the suite's pairs not yet in
+#: the file, each ``[problem, method]``; present while an incomplete report knows the
+#: suite's pairs) and ``resumed`` (one ``{"started", "settings", "machine"}`` per
+#: ``--resume`` that continued the file).
+_OPTIONAL_ENVELOPE_KEYS: dict[str, tuple[type, ...]] = {
+    "pending": (list,),
+    "resumed": (list,),
 }
 
 #: The ``machine`` object's keys (a version is ``null`` where the package is missing).
@@ -134,6 +154,12 @@ class JsonReport:
         The suite's name.
     settings : mapping
         The run's settings (e.g. ``{"repeat": 2}``), JSON-able.
+    pairs : sequence of (str, str), optional
+        Every ``(problem, method)`` pair of the suite, in the suite's order.  Given,
+        the rows are kept in that order, the pairs not yet in the file are listed
+        under ``"pending"``, and :meth:`finish` marks the file complete only when
+        every pair is in (a run of some of the problems leaves it incomplete, to be
+        continued with ``--resume``).
 
     Notes
     -----
@@ -149,27 +175,79 @@ class JsonReport:
     """
 
     def __init__(self, path: str | os.PathLike[str], suite: str,
-                 settings: Mapping[str, Any]) -> None:
+                 settings: Mapping[str, Any], *,
+                 pairs: Sequence[tuple[str, str]] | None = None) -> None:
         self.path = check_output_path(path)
         if not isinstance(suite, str) or not suite:
             raise TypeError(f"`suite` must be a non-empty string, got {suite!r}.")
-        if not isinstance(settings, Mapping):
-            raise TypeError(f"`settings` must be a mapping, got {type(settings).__name__}.")
+        self._order = _check_pairs(pairs)
         self.doc: dict[str, Any] = {
             "numlearn": numlearn.__version__, "suite": suite,
-            "settings": jsonable(dict(settings)), "started": _now(), "finished": None,
+            "settings": _settings(settings), "started": _now(), "finished": None,
             "complete": False, "machine": machine_info(), "rows": [],
         }
-        self._write()
+        self._sort_and_write()
+
+    @classmethod
+    def resume(cls, path: str | os.PathLike[str], doc: Mapping[str, Any],
+               settings: Mapping[str, Any], *,
+               pairs: Sequence[tuple[str, str]]) -> JsonReport:
+        """Continue the report ``doc`` (read by :func:`read_report` from ``path``):
+        its rows and fields are kept as they are, ``{"started", "settings",
+        "machine"}`` of this run is appended to ``"resumed"``, and the file is
+        rewritten with its rows in the order of ``pairs`` (every pair of the suite).
+        Rows of pairs not in ``pairs``, or two rows of one pair, raise `ValueError`.
+        """
+        report = cls.__new__(cls)
+        report.path = check_output_path(path)
+        check_report(doc)
+        report._order = _check_pairs(pairs)
+        seen: set[tuple[str, str]] = set()
+        for row in doc["rows"]:
+            pair = (row["problem"], row["method"])
+            if report._order is not None and pair not in report._order:
+                raise ValueError(f"`doc` has a row {pair} that is not a pair of `pairs`.")
+            if pair in seen:
+                raise ValueError(f"`doc` has two rows of the pair {pair}.")
+            seen.add(pair)
+        report.doc = copy.deepcopy(dict(doc))
+        if report.pending:  # (a file marked complete by a suite with fewer pairs)
+            report.doc.update(complete=False, finished=None)
+        report.doc.setdefault("resumed", []).append(
+            {"started": _now(), "settings": _settings(settings), "machine": machine_info()})
+        report._sort_and_write()
+        return report
 
     def add(self, row: Row) -> None:
         """Append one finished row and rewrite the file."""
         (row,) = check_rows([row])
+        if self._order is not None and (row.problem, row.method) not in self._order:
+            raise ValueError(f"`row` ({row.problem!r}, {row.method!r}) is not one of the "
+                             "report's `pairs`.")
         self.doc["rows"].append(jsonable(row.as_dict()))
+        self._sort_and_write()
+
+    @property
+    def pending(self) -> list[tuple[str, str]]:
+        """The pairs of ``pairs`` not in the file yet (in order; empty without
+        ``pairs``)."""
+        if self._order is None:
+            return []
+        have = {(r["problem"], r["method"]) for r in self.doc["rows"]}
+        return [p for p in self._order if p not in have]
+
+    def _sort_and_write(self) -> None:
+        if self._order is not None:
+            order = self._order
+            self.doc["rows"].sort(key=lambda r: order.get((r["problem"], r["method"]), -1))
+            if not self.doc["complete"]:
+                self.doc["pending"] = [list(p) for p in self.pending]
         self._write()
 
     def finish(self, rows: Sequence[Row] | None = None) -> None:
-        """Mark the run complete (``"complete": true`` and the ``finished`` time).
+        """Mark the run complete (``"complete": true`` and the ``finished`` time), or,
+        for a report with ``pairs`` some of which are not in yet, write it with its
+        ``"pending"`` pairs and leave it incomplete.
 
         ``rows`` (optional): the run's rows in their final order (what
         :func:`~numlearn.compare.harness.run_comparison` returns: the serial order
@@ -182,11 +260,75 @@ class JsonReport:
                 raise ValueError("`rows` must be the rows added to this report, in any "
                                  "order (got a different set).")
             self.doc["rows"] = final
+        if self.pending:  # a run of some of the suite's pairs: still incomplete
+            self._sort_and_write()
+            return
+        self.doc.pop("pending", None)
         self.doc.update(finished=_now(), complete=True)
-        self._write()
+        self._sort_and_write()
 
     def _write(self) -> None:
         atomic_write_text(self.path, json.dumps(self.doc, indent=2, allow_nan=False))
+
+
+def _settings(settings: Any) -> dict[str, Any]:
+    if not isinstance(settings, Mapping):
+        raise TypeError(f"`settings` must be a mapping, got {type(settings).__name__}.")
+    return jsonable(dict(settings))
+
+
+def _check_pairs(pairs: Any) -> dict[tuple[str, str], int] | None:
+    """``pairs`` as {pair: position}, refusing non-pairs and repeated pairs."""
+    if pairs is None:
+        return None
+    if isinstance(pairs, str | bytes) or not isinstance(pairs, Sequence):
+        raise TypeError(f"`pairs` must be a sequence of (problem, method) name pairs, got "
+                        f"{type(pairs).__name__} {pairs!r:.80}.")
+    order: dict[tuple[str, str], int] = {}
+    for i, p in enumerate(pairs):
+        if isinstance(p, str | bytes) or not isinstance(p, Sequence) or len(p) != 2 \
+                or not all(isinstance(s, str) for s in p):
+            raise TypeError(f"`pairs[{i}]` must be a (problem, method) pair of names, got "
+                            f"{p!r:.80}.")
+        key = (p[0], p[1])
+        if key in order:
+            raise ValueError(f"`pairs` names {key} twice; rows are told apart by their "
+                             "problem and method names, which must be unique pairs.")
+        order[key] = i
+    return order
+
+
+def read_report(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The ``--json`` document at ``path``, validated by :func:`check_report`.
+
+    Raises `FileNotFoundError` if there is no file, `OSError` if it cannot be read,
+    `ValueError` if it is not JSON or not a report (the message says which key).
+    """
+    text = Path(path).read_text(encoding="utf-8")
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not JSON ({exc})") from None
+    check_report(doc)
+    return doc
+
+
+def row_from_json(row: Mapping[str, Any]) -> Row:
+    """The :class:`Row` of a row of a ``--json`` file (the inverse of the writer).
+
+    The file writes a non-finite metric as ``null``; it is read back as NaN in a row
+    whose ``status`` is ``not_applicable`` and as inf otherwise (the harness's
+    convention: NaN where the method does not apply, inf where it diverged).  The keys
+    beyond :data:`ROW_KEYS` are the row's suite keys (``extra``).  A row written from
+    a :class:`Row` and read back writes the same JSON.
+    """
+    _check_keys(row, ROW_KEYS, "`row`")
+    missing = math.nan if row.get("status") == "not_applicable" else math.inf
+    base = {k: row[k] for k in ROW_KEYS}
+    for k in ("rel_l2", "rmse", "max_abs"):
+        if base[k] is None:
+            base[k] = missing
+    return Row(**base, extra={k: v for k, v in row.items() if k not in ROW_KEYS})
 
 
 def format_header() -> str:
@@ -228,7 +370,13 @@ def check_report(doc: Any, *, row_check: Callable[[dict[str, Any]], None] | None
     :data:`MACHINE_KEYS` and :data:`ROW_KEYS`; `ValueError` naming the first key that
     is missing or of the wrong type.  ``row_check(row)`` may check suite keys too."""
     _check_keys(doc, ENVELOPE_KEYS, "the report")
+    _check_keys(doc, _OPTIONAL_ENVELOPE_KEYS, "the report", required=False)
     _check_keys(doc["machine"], MACHINE_KEYS, "the report's `machine`")
+    for pair in doc.get("pending", ()):
+        if not (isinstance(pair, list) and len(pair) == 2
+                and all(isinstance(s, str) for s in pair)):
+            raise ValueError(f"the report's `pending` must hold [problem, method] pairs, "
+                             f"got {pair!r:.60}.")
     if doc["complete"] != (doc["finished"] is not None):
         raise ValueError("the report's `finished` must be set exactly when `complete`.")
     for i, row in enumerate(doc["rows"]):
