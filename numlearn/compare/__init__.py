@@ -59,6 +59,8 @@ from numlearn.compare.report import (
     atomic_write_text,
     check_report,
     machine_info,
+    read_report,
+    row_from_json,
 )
 from numlearn.compare.studies import (
     MLP_CEILING_TARGETS,
@@ -158,8 +160,10 @@ __all__ = [
     "plot_tradeoff",
     "rational_methods",
     "rational_problems",
+    "read_report",
     "register_suite",
     "resolution_study",
+    "row_from_json",
     "run_comparison",
     "select_trained_filters",
     "task_threads",
