@@ -9,7 +9,8 @@ reference code).
     or ``--steps-a`` steps (30000 as published);
 (b) the classical initialisers (unit-circle AAA, ERA, ERA + modal balanced truncation);
 (c) variable projection (Levenberg-Marquardt on the poles, Golub-Pereyra Jacobian)
-    from (b), at most ``--lm-steps`` steps; optionally Adam-VarPro (``--adam-steps``).
+    from (b), at most ``--lm-steps`` steps; optionally Adam-VarPro (``--adam-steps``) and
+    L-BFGS-VarPro (``--lbfgs-steps``).
 
 Prints per method: steps, seconds, median/max relative l2, median hinf, and the ratio
 of (a)'s median rel l2 to (c)'s; the AAK bound sigma_{2d+1} (real order 2d) beside the
@@ -63,6 +64,8 @@ def main() -> None:
                     help="fixed steps for (a) instead of the budget (30000 = as published)")
     ap.add_argument("--lm-steps", type=int, default=200)
     ap.add_argument("--adam-steps", type=int, default=0)
+    ap.add_argument("--lbfgs-steps", type=int, default=0,
+                    help="also VarPro by L-BFGS (one iteration per step) from each start")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--grid", action="store_true",
                     help="(b) and (c) over --orders x --tails, H-infinity/sigma per row")
@@ -129,6 +132,11 @@ def main() -> None:
                            seed=args.seed, progress=False)
             _row(f"(c) varpro-adam from {init}", args.adam_steps, c2.stats["seconds"],
                  c2.stats["rel_l2"], c2.stats["hinf_model"], sigma)
+        if args.lbfgs_steps:
+            c3 = fit_modal(h, d, init=b.value, method="varpro-lbfgs",
+                           steps=args.lbfgs_steps, seed=args.seed, progress=False)
+            _row(f"(c) varpro-lbfgs from {init}", args.lbfgs_steps, c3.stats["seconds"],
+                 c3.stats["rel_l2"], c3.stats["hinf_model"], sigma)
 
 
 def _tails(spec: str, L: int) -> list[int]:

@@ -67,6 +67,7 @@ def test_adam_settings(kwargs, name):
 @pytest.mark.parametrize(("kwargs", "name"), [
     ({"history_size": 0}, "history_size"), ({"history_size": 1001}, "history_size"),
     ({"max_iter": 0}, "max_iter"), ({"tolerance_grad": -1.0}, "tolerance_grad"),
+    ({"max_iter": 1, "max_eval": 1}, "max_eval"),
 ])
 def test_lbfgs_settings(kwargs, name):
     with pytest.raises(ValueError, match=f"`{name}`"):

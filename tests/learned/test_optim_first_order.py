@@ -90,6 +90,28 @@ def test_lbfgs_defaults_and_a_quadratic_to_rounding():
     assert group["line_search_fn"] == "strong_wolfe" and group["history_size"] == 1000
 
 
+def test_lbfgs_one_iteration_per_step_moves():
+    """LBFGS(max_iter=1), one iteration per step as the training loops use it: each step
+    lowers f = ||x - c||^2 (torch's own default max_eval = 1.25 max_iter = 1 would leave
+    the strong Wolfe search no evaluation, a zero step); on this quadratic the second
+    step (history one pair, the exact curvature) lands on c to rounding."""
+    opt = LBFGS(max_iter=1)
+    assert opt.max_eval == 25
+    c = torch.tensor([0.5, -0.25, 2.0], dtype=F64)
+
+    def f(x):
+        return ((x - c) ** 2).sum()
+
+    x = torch.zeros(3, dtype=F64)
+    losses = []
+    for _ in range(3):
+        s = opt.step(x, f)
+        losses.append(s.loss)
+        x = s.theta
+    assert losses[1] < losses[0]
+    assert float((x - c).abs().max()) <= 10 * EPS
+
+
 def test_optimisers_are_deterministic():
     def f(x):
         return 100 * (x[1] - x[0] ** 2) ** 2 + (1 - x[0]) ** 2

@@ -169,7 +169,9 @@ class LBFGS(_TorchWrapper):
     max_iter : int, default 20
         Inner iterations per :meth:`step` (``torch``'s default).
     max_eval : int, optional
-        Loss evaluations per step (default ``1.25 * max_iter``, as ``torch``).
+        Loss evaluations per step, at least 2 (default ``max(25, 1.25 * max_iter)``;
+        ``torch``'s ``1.25 * max_iter`` leaves the strong Wolfe search of a one-iteration
+        step no evaluation, and it returns a zero step).
     tolerance_grad, tolerance_change : float, default 0
         ``torch``'s stopping tests on :math:`\\|g\\|_\\infty` and on the change of the
         loss and of the parameters.  At 0 a step stops only at an exactly zero gradient
@@ -196,8 +198,8 @@ class LBFGS(_TorchWrapper):
                                       maximum=1000)
         self.lr_value = check_positive(lr, "lr")
         self.max_iter = check_int(max_iter, "max_iter", minimum=1)
-        self.max_eval = (self.max_iter * 5 // 4 if max_eval is None
-                         else check_int(max_eval, "max_eval", minimum=1))
+        self.max_eval = (max(25, self.max_iter * 5 // 4) if max_eval is None
+                         else check_int(max_eval, "max_eval", minimum=2))
         self.tolerance_grad = check_positive(tolerance_grad, "tolerance_grad",
                                              allow_zero=True)
         self.tolerance_change = check_positive(tolerance_change, "tolerance_change",

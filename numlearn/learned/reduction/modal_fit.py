@@ -17,7 +17,7 @@ Methods
     batch, loss the mean over ``C (L-1)`` taps.  With ``init="ring"`` and
     ``constrain=False`` it is their routine (raw radius, poles free to leave the
     disk); numlearn's default constrains the radius.
-``"varpro-adam"``, ``"varpro-lm"``
+``"varpro-adam"``, ``"varpro-lbfgs"``, ``"varpro-lm"``
     Variable projection (Golub & Pereyra 1973): given the poles the residues are linear,
     so at every step they are the least-squares solution (column-scaled batched SVD of
     the real Vandermonde ``[Re V, -Im V]``, ``V_tn = lambda_n^(t-1)``) and only the
@@ -25,7 +25,11 @@ Methods
     :math:`\|P^\perp(\lambda) h\|^2 / \|h\|^2` per filter.  Adam differentiates it with
     the residues held at their optimum (the gradient of the projected functional, by the
     envelope theorem), and returns the best iterate (Adam with a decaying rate is not a
-    polisher: from an optimal start it wanders off).  Levenberg-Marquardt uses the
+    polisher: from an optimal start it wanders off).  L-BFGS
+    (:class:`~numlearn.learned.optim.LBFGS`: strong Wolfe line search, history 100, one
+    iteration per step) minimises the same functional summed over the filters, so its
+    line search and curvature pairs are shared by the batch (best iterate returned).
+    Levenberg-Marquardt uses the
     full Golub-Pereyra Jacobian :math:`J = -P^\perp (\partial_p A) x -
     (A^+)^T(\partial_p A)^T r` (Kaufman's simplification, the first term only, stalled
     far from the solution), block diagonal over the filters: one damped Gauss-Newton
@@ -63,7 +67,6 @@ problems", BIT 15 (1975) 49, doi:10.1007/BF01932995.
 
 from __future__ import annotations
 
-import math
 import time
 import warnings
 from typing import Any
@@ -82,31 +85,32 @@ from numlearn._core.validation import (
 )
 from numlearn.classical.reduction.modal import ModalSSM, filter_errors
 from numlearn.learned.layers.base import _check_device, _check_dtype, check_tensor
-from numlearn.learned.layers.flat import FlatParameters
 from numlearn.learned.layers.modal import (
     LOSSES,
     R_MAX,
     ModalFilter,
-    _rfft_weights,
 )
-from numlearn.learned.optim import AdamCosine
 from numlearn.learned.reduction._modal_polish import lawson_poles, lawson_residues, peak_errors
+from numlearn.learned.reduction._modal_runs import (
+    run_adam,
+    run_varpro_first_order,
+    run_varpro_lm,
+)
 from numlearn.learned.reduction._modal_start import classical_init, clean, free_mask, to_order
 from numlearn.learned.reduction._varpro import (
     _basis,
     _columns,
     _lm_step,
     _PoleView,
-    _projected,
     _solve,
     time_system,
 )
 
 __all__ = ["FIT_METHODS", "INITS", "fit_modal", "varpro_residues"]
 
-FIT_METHODS = ("adamw", "varpro-adam", "varpro-lm")
+FIT_METHODS = ("adamw", "varpro-adam", "varpro-lbfgs", "varpro-lm")
 INITS = ("ring", "aaa", "era", "bt", "bt_modal")
-_DEFAULT_STEPS = {"adamw": 30000, "varpro-adam": 1000, "varpro-lm": 200}
+_DEFAULT_STEPS = {"adamw": 30000, "varpro-adam": 1000, "varpro-lbfgs": 1000, "varpro-lm": 200}
 _DEFAULT_LR = {"adamw": 6e-4, "varpro-adam": 1e-3}
 
 
@@ -193,11 +197,12 @@ def fit_modal(
         zero residues.  Real poles stay real during the fit (angle fixed, residue
         real), so the fitted model has real order ``<= 2 d`` but may hold up to ``2 d``
         modes (``(0, 0)`` padding for ragged batches).  VarPro-LM with ``tail=0`` and
-        VarPro-Adam (best iterate) never end above the start's window error
+        VarPro-Adam / L-BFGS (best iterate) never end above the start's window error
         (``stats["rel_l2_init"]``), residues re-solved at the start.
-    method : {"adamw", "varpro-adam", "varpro-lm"}
+    method : {"adamw", "varpro-adam", "varpro-lbfgs", "varpro-lm"}
     steps : int, optional
-        Optimiser steps (default 30000, 1000, 200 by method).
+        Optimiser steps (default 30000, 1000, 1000, 200 by method; an L-BFGS step is
+        one iteration with its line search, several evaluations).
     lr : float, optional
         Peak learning rate of the Adam methods (default ``6e-4`` adamw, ``1e-3`` varpro).
     loss : {"time", "fft"}
@@ -354,12 +359,13 @@ def fit_modal(
                disable=not progress, leave=False)
     done = 0
     if method == "adamw":
-        done, status, message = _run_adam(filt, hh, hn2, steps, lr, loss, rows, bar,
-                                          hinf_weight, free)
-    elif method == "varpro-adam":
-        done, status, message = _run_varpro_adam(filt, hh, hn2, steps, lr, rows, bar, free)
+        done, status, message = run_adam(filt, hh, hn2, steps, lr, loss, rows, bar,
+                                         hinf_weight, free)
+    elif method in ("varpro-adam", "varpro-lbfgs"):
+        done, status, message = run_varpro_first_order(
+            filt, hh, hn2, steps, lr, rows, bar, free, optimizer=method[7:])
     else:
-        done = _run_varpro_lm(filt, hh, hn2, steps, rows, bar, tail=tail, free=free)
+        done = run_varpro_lm(filt, hh, hn2, steps, rows, bar, tail=tail, free=free)
     bar.close()
     polish_stats = (_polish(filt, hh, free, hinf_polish, polish_l2_factor, polish_poles)
                     if hinf_polish else {})
@@ -449,136 +455,3 @@ def _keep_start(filt: ModalFilter, h: Tensor, start: dict[str, Tensor],
     out["hinf_peak"] = np.where(back, peak0, stats["hinf_peak"])
     out["polish_iteration"] = np.where(back, -1, stats["polish_iteration"])
     return out
-
-
-def _record(rows: dict[str, list[float]], loss: float, sq: Tensor, hn2: Tensor, bar: Any,
-            k: int) -> None:
-    rel = math.sqrt(float((sq / hn2).mean()))
-    rows["loss"].append(loss)
-    rows["rel_l2"].append(rel)
-    if k % 50 == 0:
-        bar.set_postfix(loss=f"{loss:.3e}", rel_l2=f"{rel:.3e}")
-
-
-def _run_adam(filt: ModalFilter, h: Tensor, hn2: Tensor, steps: int, lr: float, loss: str,
-              rows: dict[str, list[float]], bar: Any, hinf_weight: float = 0.0,
-              free: Tensor | None = None) -> tuple[int, Status, str]:
-    C, L = h.shape
-    flat = FlatParameters(filt)
-    fixed: dict[str, tuple[Tensor, Tensor]] = {}
-    if free is not None:                   # fixed entries: zero gradient, Adam holds them
-        d = filt.order
-        rad = "rho" if filt.constrain else "r"
-        for name, cols in ((rad, free[:, :d]), ("residue_re", free[:, :d]),
-                           ("theta", free[:, d:]), ("residue_im", free[:, d:])):
-            fixed[name] = (cols, getattr(filt, name).detach().clone())
-    opt = AdamCosine(steps, lr_max=lr, lr_min=min(1e-6, lr), betas=(0.9, 0.99))
-    last: dict[str, Tensor] = {}
-    count = C * (L - 1)
-    w = _rfft_weights(L, L, h)
-    H = torch.fft.rfft(h, dim=1)
-
-    def loss_fn(theta: Tensor) -> Tensor:
-        params = dict(flat.unflatten(theta))
-        for name, (cols, value) in fixed.items():
-            params[name] = torch.where(cols, params[name], value)
-        if loss == "time":
-            out = torch.func.functional_call(filt, params, (L,))
-            sq = ((h - out) ** 2).sum(dim=1)
-        else:
-            out = torch.func.functional_call(filt, params, (L,), {"domain": "frequency"})
-            sq = ((H - out).abs() ** 2 * w).sum(dim=1) / L
-        last["sq"] = sq.detach()
-        total = sq.sum()
-        if hinf_weight:
-            spec = torch.func.functional_call(filt, params, (L, 2 * L), {"domain": "frequency"})
-            total = total + hinf_weight * ((H2 - spec).abs().amax(dim=1) ** 2).sum()
-        return total / count
-
-    H2 = torch.fft.rfft(h, 2 * L, dim=1)
-    theta = flat.get()
-    for k in bar:
-        try:
-            s = opt.step(theta, loss_fn)
-        except ValueError as exc:
-            if str(exc).startswith("the loss is "):
-                return k, Status.DIVERGED, f"non-finite loss at step {k}; last finite kept"
-            raise
-        _record(rows, s.loss, last["sq"], hn2, bar, k)
-        theta = s.theta
-        flat.set(theta)
-    with torch.no_grad():
-        final = loss_fn(theta)
-    _record(rows, float(final), last["sq"], hn2, bar, 0)
-    return steps, Status.SUCCESS, ""
-
-
-def _run_varpro_adam(filt: ModalFilter, h: Tensor, hn2: Tensor, steps: int, lr: float,
-                     rows: dict[str, list[float]], bar: Any,
-                     free: Tensor | None = None) -> tuple[int, Status, str]:
-    view = _PoleView(filt, free)
-    C, d = filt.channels, filt.order
-    y = h[:, 1:]
-    opt = AdamCosine(steps, lr_max=lr, lr_min=min(1e-6, lr), betas=(0.9, 0.99))
-    last: dict[str, Tensor] = {}
-
-    def loss_fn(theta: Tensor) -> Tensor:
-        a, b, _ = view.log_poles(theta.view(C, 2 * d))
-        _, fit, _ = _projected(a, b, y, view.mask)
-        sq = ((y - fit) ** 2).sum(dim=1)
-        last["sq"] = sq.detach()
-        return (sq / hn2).sum()
-
-    theta = view.p0.reshape(-1)
-    best, best_loss = theta, math.inf
-    for k in bar:
-        s = opt.step(theta, loss_fn)
-        _record(rows, s.loss, last["sq"], hn2, bar, k)
-        if s.loss < best_loss:          # s.loss is the loss at theta, before the step
-            best, best_loss = theta, s.loss
-        theta = s.theta
-    with torch.no_grad():
-        if float(loss_fn(theta)) < best_loss:
-            best = theta
-    return _finish_varpro(view, best.view(C, 2 * d), h, hn2, rows, bar), Status.SUCCESS, ""
-
-
-def _target(h: Tensor, tail: int) -> Tensor:
-    """Taps ``h_1..h_(L-1)``, then ``tail`` zeros (the response asked to vanish there)."""
-    y = h[:, 1:]
-    return y if tail == 0 else torch.cat([y, y.new_zeros(y.shape[0], tail)], dim=1)
-
-
-def _run_varpro_lm(filt: ModalFilter, h: Tensor, hn2: Tensor, steps: int,
-                   rows: dict[str, list[float]], bar: Any, tail: int = 0,
-                   free: Tensor | None = None) -> int:
-    view = _PoleView(filt, free)
-    y = _target(h, tail)
-    p = view.p0
-    a, b, _ = view.log_poles(p)
-    _, fit, _ = _projected(a, b, y, view.mask)
-    sq = ((y - fit) ** 2).sum(dim=1) / hn2
-    mu = torch.full((h.shape[0],), 1e-2, dtype=h.dtype, device=h.device)
-    with torch.no_grad():
-        for k in bar:
-            _record(rows, float(sq.sum()), sq * hn2, hn2, bar, k)
-            p, mu, sq = _lm_step(view, p, y, hn2, mu, sq)
-            if bool((mu >= 1e12).all()):
-                break
-    return _finish_varpro(view, p, h, hn2, rows, bar, steps_done=k + 1, tail=tail)
-
-
-def _finish_varpro(view: _PoleView, p: Tensor, h: Tensor, hn2: Tensor,
-                   rows: dict[str, list[float]], bar: Any, steps_done: int | None = None,
-                   tail: int = 0) -> int:
-    y = _target(h, tail)
-    with torch.no_grad():
-        if view.free is not None:
-            p = torch.where(view.free, p, view.p0)
-        a, b, _ = view.log_poles(p)
-        x, fit, _ = _projected(a, b, y, view.mask)
-        d = p.shape[1] // 2
-        view.store(p, torch.complex(x[:, :d], x[:, d:]))
-        sq = ((y - fit) ** 2).sum(dim=1)
-    _record(rows, float((sq / hn2).sum()), sq, hn2, bar, 0)
-    return len(rows["loss"]) - 1 if steps_done is None else steps_done

@@ -81,10 +81,8 @@ def _make_optimizer(phase: Phase, seed: int) -> Any:
             opts.setdefault("total_steps", phase.steps)
             return AdamCosine(**opts)
         if phase.optimizer == "lbfgs":
-            opts.setdefault("max_iter", 1)
-            # room for the line search when an iteration is a step (torch's 1.25 * max_iter
-            # would allow one evaluation, and the search would stop where it started)
-            opts.setdefault("max_eval", max(25, opts["max_iter"] * 5 // 4))
+            opts.setdefault("max_iter", 1)      # an iteration is a step (LBFGS leaves
+            # the line search room: max_eval defaults to max(25, 1.25 max_iter))
             return LBFGS(**opts)
         if phase.optimizer == "nncg":
             opts.setdefault("seed", seed)
