@@ -128,6 +128,19 @@ def _git_commit() -> str | None:
     return out.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
 
 
+def source_digest(root: Path | None = None) -> str:
+    """SHA-256 over the paths and bytes of ``numlearn/**/*.py`` and ``bench/*.py``: names
+    the code that ran where the copy has no git history (compare with the same
+    function on a checkout)."""
+    import hashlib
+
+    root = Path(__file__).resolve().parent.parent if root is None else root
+    h = hashlib.sha256()
+    for f in sorted([*root.glob("numlearn/**/*.py"), *root.glob("bench/*.py")]):
+        h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 def environment(dev: Any, threads: int) -> dict[str, Any]:
     import numpy as np
     import torch
@@ -137,7 +150,7 @@ def environment(dev: Any, threads: int) -> dict[str, Any]:
         "torch": torch.__version__, "numpy": np.__version__,
         "cpu_cores": _cores(), "torch_threads_cpu_side": threads,
         "cuda_available": torch.cuda.is_available(), "torch_cuda": torch.version.cuda,
-        "git_commit": _git_commit(),
+        "git_commit": _git_commit(), "source_sha256": source_digest(),
         "load_average": list(os.getloadavg()) if hasattr(os, "getloadavg") else None,
         "env": {k: os.environ.get(k) for k in ("OMP_NUM_THREADS", "MKL_NUM_THREADS",
                                                "CUDA_VISIBLE_DEVICES")},

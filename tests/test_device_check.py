@@ -49,8 +49,9 @@ def test_quick_cpu_run_structure(quick_report):
     assert r["dtype"] == "float64"
     env = r["environment"]
     for key in ("torch", "numpy", "cpu_cores", "torch_threads_cpu_side", "git_commit",
-                "cuda_available"):
+                "cuda_available", "source_sha256"):
         assert key in env
+    assert len(env["source_sha256"]) == 64
     assert env["torch"] == torch.__version__ and env["torch_threads_cpu_side"] == 1
     assert tuple(r["items"]) == ITEMS
     assert _finite_positive(r["elapsed_s"]) and r["elapsed_s"] <= r["budget_s"]
