@@ -196,11 +196,18 @@ def run_side(name: str, dev: Any, sizes: dict[str, Any], deadline: float) -> dic
     return out
 
 
+#: Numbers printed beside the time in the progress line, where an item has them.
+_SHOWN = ("final_rel_l2", "lbfgs_iteration_s", "first_step_s",
+          "max_rel_diff_recurrence_vs_fft")
+
+
 def _summary(entry: dict[str, Any]) -> str:
     parts = []
     for r in entry["sides"].values():
         if r["status"] == "ok":
-            parts.append(f"{r['device']} {r['time_per_iteration_s']:.3g} s/it")
+            extra = "".join(f" {k} {r[k]:.2e}" for k in _SHOWN if isinstance(
+                r.get(k), float))
+            parts.append(f"{r['device']} {r['time_per_iteration_s']:.3g} s/it{extra}")
         else:
             parts.append(f"{r['device']} {r['status']}: {r.get('message', '')[:90]}")
     if "cpu_over_device" in entry:
