@@ -26,37 +26,34 @@ F64 = torch.float64
 # Per profile and side ("device": the device asked for, "cpu": the CPU side of the same
 # run).  The problem sizes are the same on both sides of a profile (so the times per
 # iteration compare); only the step counts differ.
+_FULL: dict[str, Any] = {
+    "bwler_nodes": (81, 80), "beta": 40.0, "gn_steps": 4, "jacfwd_steps": 2,
+    "hat_nodes": (81, 80), "hat_hidden": (256, 256, 256), "adam_steps": 200,
+    "pinn_adam": 200, "pinn_lbfgs": 50, "pinn": "rathore",
+    "nncg_steps": 4, "nncg_rank": 60, "nncg_cg": 50,
+    "modal_C": (108, 1024), "modal_L": 2048, "modal_d": 16,
+    "adamw_steps": (20, 60), "lm_steps": (3, 9),
+    "gen_L": 8192, "gen_shapes": ((1, 256), (8, 256)), "gen_d": 16,
+    "gen_tokens": 256, "fft_tokens": 16, "warmup": 3}
+_QUICK: dict[str, Any] = {
+    "bwler_nodes": (41, 4), "beta": 10.0, "gn_steps": 3, "jacfwd_steps": 1,
+    "hat_nodes": (21, 8), "hat_hidden": (16, 16), "adam_steps": 5,
+    "pinn_adam": 5, "pinn_lbfgs": 3, "pinn": "small",
+    "nncg_steps": 2, "nncg_rank": 8, "nncg_cg": 5,
+    "modal_C": (4, 8), "modal_L": 128, "modal_d": 4,
+    "adamw_steps": (3, 6), "lm_steps": (1, 2),
+    "gen_L": 512, "gen_shapes": ((1, 8),), "gen_d": 4,
+    "gen_tokens": 8, "fft_tokens": 2, "warmup": 1}
 SIZES: dict[str, dict[str, dict[str, Any]]] = {
-    "full": {
-        "device": {"bwler_nodes": (81, 80), "beta": 40.0, "gn_steps": 4, "jacfwd_steps": 2,
-                   "hat_nodes": (81, 80), "hat_hidden": (256, 256, 256), "adam_steps": 200,
-                   "pinn_adam": 200, "pinn_lbfgs": 50, "pinn": "rathore",
-                   "nncg_steps": 4, "nncg_rank": 60, "nncg_cg": 50,
-                   "modal_C": (108, 1024), "modal_L": 2048, "modal_d": 16,
-                   "adamw_steps": (20, 60), "lm_steps": (3, 9),
-                   "gen_L": 8192, "gen_shapes": ((1, 256), (8, 256)), "gen_d": 16,
-                   "gen_tokens": 256, "fft_tokens": 16, "warmup": 3},
-        "cpu": {"bwler_nodes": (81, 80), "beta": 40.0, "gn_steps": 3, "jacfwd_steps": 1,
-                "hat_nodes": (81, 80), "hat_hidden": (256, 256, 256), "adam_steps": 20,
-                "pinn_adam": 20, "pinn_lbfgs": 5, "pinn": "rathore",
-                "nncg_steps": 2, "nncg_rank": 60, "nncg_cg": 50,
-                "modal_C": (108, 1024), "modal_L": 2048, "modal_d": 16,
-                "adamw_steps": (5, 15), "lm_steps": (1, 3),
-                "gen_L": 8192, "gen_shapes": ((1, 256), (8, 256)), "gen_d": 16,
-                "gen_tokens": 64, "fft_tokens": 4, "warmup": 1},
-    },
-    "quick": {
-        "cpu": {"bwler_nodes": (41, 4), "beta": 10.0, "gn_steps": 3, "jacfwd_steps": 1,
-                "hat_nodes": (21, 8), "hat_hidden": (16, 16), "adam_steps": 5,
-                "pinn_adam": 5, "pinn_lbfgs": 3, "pinn": "small",
-                "nncg_steps": 2, "nncg_rank": 8, "nncg_cg": 5,
-                "modal_C": (4, 8), "modal_L": 128, "modal_d": 4,
-                "adamw_steps": (3, 6), "lm_steps": (1, 2),
-                "gen_L": 512, "gen_shapes": ((1, 8),), "gen_d": 4,
-                "gen_tokens": 8, "fft_tokens": 2, "warmup": 1},
-    },
+    "full": {"device": _FULL,
+             # the CPU side: the same sizes, fewer steps (one thread of this 2-core
+             # machine took 528 s for these; see docs/notes/device_check.md)
+             "cpu": {**_FULL, "gn_steps": 3, "jacfwd_steps": 1, "adam_steps": 20,
+                     "pinn_adam": 20, "pinn_lbfgs": 5, "nncg_steps": 2,
+                     "adamw_steps": (5, 15), "lm_steps": (1, 3), "gen_tokens": 64,
+                     "fft_tokens": 4, "warmup": 1}},
+    "quick": {"device": _QUICK, "cpu": _QUICK},
 }
-SIZES["quick"]["device"] = SIZES["quick"]["cpu"]
 
 #: What each item measures (printed and stored in the JSON).
 ITEMS: dict[str, str] = {
@@ -174,25 +171,32 @@ def explicit_bwler(device: torch.device, s: dict[str, Any], deadline: float) -> 
     return out
 
 
-# ------------------------------------------------------------------- 2. BWLer-hat
-
-def bwler_hat(device: torch.device, s: dict[str, Any], deadline: float) -> dict:
-    """Adam (cosine 1e-3 -> 1e-6) on the BWLer-hat's loss: s per step, loss and error
-    after the steps (a short run: the error is not a converged one)."""
+def _adam_timed(obj: Any, n: int, warmup: int, device: torch.device,
+                deadline: float) -> tuple[dict[str, Any], list[torch.Tensor]]:
+    """``warmup`` + up to ``n`` timed AdamCosine steps (cosine over all of them) on
+    ``obj.loss`` from its seed-0 start: the timings and ``[theta]`` at the end."""
     from numlearn.learned.optim import AdamCosine
-    from numlearn.learned.spectral import BWLerHat
 
-    nt, nx = s["hat_nodes"]
-    obj = BWLerHat(_convection(s["beta"]), nt, nx, hidden=s["hat_hidden"], init="torch",
-                   dtype=F64, device=device)
-    n = s["adam_steps"]
-    opt = AdamCosine(n + s["warmup"])
+    opt = AdamCosine(n + warmup)
     box = [obj.initial_parameters(0)]
 
     def step() -> None:
         box[0] = opt.step(box[0], obj.loss).theta
 
-    t = timed_steps(step, device, warmup=s["warmup"], repeats=n, deadline=deadline)
+    return timed_steps(step, device, warmup=warmup, repeats=n, deadline=deadline), box
+
+
+# ------------------------------------------------------------------- 2. BWLer-hat
+
+def bwler_hat(device: torch.device, s: dict[str, Any], deadline: float) -> dict:
+    """Adam (cosine 1e-3 -> 1e-6) on the BWLer-hat's loss: s per step, loss and error
+    after the steps (a short run: the error is not a converged one)."""
+    from numlearn.learned.spectral import BWLerHat
+
+    nt, nx = s["hat_nodes"]
+    obj = BWLerHat(_convection(s["beta"]), nt, nx, hidden=s["hat_hidden"], init="torch",
+                   dtype=F64, device=device)
+    t, box = _adam_timed(obj, s["adam_steps"], s["warmup"], device, deadline)
     return {"nodes": [nt, nx], "hidden": list(s["hat_hidden"]),
             "parameters": int(box[0].numel()), **t, "steps": len(t["times_s"]),
             "loss": _loss(obj, box[0]), "rel_l2_after_steps": obj.error(box[0])}
@@ -212,17 +216,10 @@ def _pinn(device: torch.device, s: dict[str, Any]) -> Any:
 def mlp_pinn(device: torch.device, s: dict[str, Any], deadline: float) -> dict:
     """Adam then L-BFGS (strong Wolfe, history 100, one iteration per step, at most 25
     evaluations) on the PINN loss: s per Adam step and per L-BFGS iteration."""
-    from numlearn.learned.optim import LBFGS, AdamCosine
+    from numlearn.learned.optim import LBFGS
 
     obj, kw = _pinn(device, s)
-    n = s["pinn_adam"]
-    adam = AdamCosine(n + s["warmup"])
-    box = [obj.initial_parameters(0)]
-
-    def adam_step() -> None:
-        box[0] = adam.step(box[0], obj.loss).theta
-
-    ta = timed_steps(adam_step, device, warmup=s["warmup"], repeats=n, deadline=deadline)
+    ta, box = _adam_timed(obj, s["pinn_adam"], s["warmup"], device, deadline)
     lbfgs = LBFGS(max_iter=1, max_eval=25, history_size=100)
     evals: list[int] = []
 
