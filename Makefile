@@ -10,13 +10,14 @@ PIP    := $(BIN)/python -m pip
 # install, add --index-url https://download.pytorch.org/whl/cpu to that one step.
 INSTALL = $(PIP) install --quiet -c constraints.txt
 
-.PHONY: help venv demo test test-slow bench docs lint clean
+.PHONY: help venv demo test test-slow bench device-check docs lint clean
 
 help:
 	@echo "make demo       numlearn compare --suite quick (the main job)"
 	@echo "make test       fast test suite (minutes)"
 	@echo "make test-slow  long tests (training runs, large oracles)"
 	@echo "make bench      benchmarks: ratios against scipy/numpy in the same run"
+	@echo "make device-check  learned solvers timed on CUDA beside the CPU (needs a GPU)"
 	@echo "make docs       Sphinx docs, warnings are errors"
 	@echo "make lint       ruff"
 
@@ -54,6 +55,12 @@ test-slow: $(VENV)/.test
 
 bench: $(VENV)/.test
 	$(BIN)/python bench/run.py
+
+# One call on a machine with a GPU (a few minutes): the learned solvers in float64 on
+# CUDA and on the CPU, time per iteration of each (docs/notes/device_check.md).
+DEVICE_CHECK_OUT ?= device_check.json
+device-check: $(VENV)/.torch
+	$(BIN)/python bench/device_check.py --device cuda --out $(DEVICE_CHECK_OUT) --budget 420
 
 docs: $(VENV)/.docs
 	$(BIN)/python -m sphinx -W --keep-going -b html docs docs/_build/html

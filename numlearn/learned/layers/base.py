@@ -57,15 +57,32 @@ def _check_dtype(dtype: Any, name: str = "dtype") -> torch.dtype:
 
 
 def _check_device(device: Any) -> torch.device:
+    """``device`` as the ``_canonical_device`` of a str or torch.device."""
     if isinstance(device, torch.device):
-        return device
+        return _canonical_device(device)
     if not isinstance(device, str):
         raise TypeError(f"`device` must be a str or torch.device, got {type(device).__name__}.")
     try:
-        return torch.device(device)
+        return _canonical_device(torch.device(device))
     except RuntimeError:
         raise ValueError(f"`device` must name a torch device ('cpu', 'cuda', 'cuda:0'), got "
                          f"{device!r}.") from None
+
+
+def _canonical_device(device: torch.device) -> torch.device:
+    """The device that tensors created on ``device`` report: ``cpu`` for ``cpu:N``, and
+    ``cuda:i`` (the current CUDA device) for ``cuda`` where CUDA is available.
+
+    torch compares devices by type and index (``torch.device("cuda") !=
+    torch.device("cuda:0")``), while a tensor made on ``"cuda"`` reports ``cuda:0``; a
+    model holding the unindexed name would refuse its own tensors in
+    :func:`check_tensor`.  Without CUDA ``cuda`` is returned as given (the models
+    refuse it with their own message)."""
+    if device.type == "cpu":
+        return torch.device("cpu")
+    if device.index is None and device.type == "cuda" and torch.cuda.is_available():
+        return torch.device("cuda", torch.cuda.current_device())
+    return device
 
 
 def check_tensor(x: Any, name: str, *, dtype: torch.dtype, device: torch.device,
@@ -80,7 +97,7 @@ def check_tensor(x: Any, name: str, *, dtype: torch.dtype, device: torch.device,
         raise TypeError(f"`{name}` has dtype {x.dtype}, {owner}'s is {dtype}; convert one "
                         f"of them (e.g. .to({dtype})): numlearn never mixes float32 and "
                         "float64 silently.")
-    if x.device != device:
+    if x.device != _canonical_device(device):
         raise ValueError(f"`{name}` is on {x.device}, {owner} on {device}; move one of "
                          "them (no silent transfers).")
     if size is not None and (x.ndim != 1 or x.numel() != size):
