@@ -99,6 +99,8 @@ from numlearn.learned.reduction._varpro import (
     _PoleView,
     _projected,
     _solve,
+    lm_step_blocked,
+    projected_blocked,
     time_system,
 )
 
@@ -519,13 +521,13 @@ def _run_varpro_lm(filt: ModalFilter, h: Tensor, hn2: Tensor, steps: int,
     y = _target(h, tail)
     p = view.p0
     a, b, _ = view.log_poles(p)
-    _, fit, _ = _projected(a, b, y, view.mask)
+    _, fit = projected_blocked(a, b, y, view.mask)
     sq = ((y - fit) ** 2).sum(dim=1) / hn2
     mu = torch.full((h.shape[0],), 1e-2, dtype=h.dtype, device=h.device)
     with torch.no_grad():
         for k in bar:
             _record(rows, float(sq.sum()), sq * hn2, hn2, bar, k)
-            p, mu, sq = _lm_step(view, p, y, hn2, mu, sq)
+            p, mu, sq = lm_step_blocked(view, p, y, hn2, mu, sq)  # blocks of filters
             if bool((mu >= 1e12).all()):
                 break
     return _finish_varpro(view, p, h, hn2, rows, bar, steps_done=k + 1, tail=tail)
@@ -539,7 +541,7 @@ def _finish_varpro(view: _PoleView, p: Tensor, h: Tensor, hn2: Tensor,
         if view.free is not None:
             p = torch.where(view.free, p, view.p0)
         a, b, _ = view.log_poles(p)
-        x, fit, _ = _projected(a, b, y, view.mask)
+        x, fit = projected_blocked(a, b, y, view.mask)
         d = p.shape[1] // 2
         view.store(p, torch.complex(x[:, :d], x[:, d:]))
         sq = ((y - fit) ** 2).sum(dim=1)
