@@ -1,7 +1,9 @@
 """fit_modal over a batch of filters against the same filters fitted one at a time.
 
-VarPro-LM is block diagonal over the filters, so a filter's fit must not depend on the
-batch it is in (nor on the blocks the steps are split into) beyond rounding: batched
+Both objectives are sums over the filters, so the steps may be computed over blocks of
+filters with the same result (tested against the whole batch at once).  VarPro-LM is
+block diagonal over the filters, so a filter's fit must not depend on the batch it is
+in beyond rounding: batched
 kernels of different batch sizes round differently (1e-15), which changes nothing until
 an accept test compares two values equal to rounding (at the minimum).  AdamW (the authors'
 recipe) minimises the mean over all ``C (L - 1)`` taps: its gradients scale as
@@ -21,7 +23,7 @@ torch = pytest.importorskip("torch")
 
 from numlearn.classical.reduction.modal import ModalSSM  # noqa: E402
 from numlearn.learned.optim import AdamCosine  # noqa: E402
-from numlearn.learned.reduction import _varpro  # noqa: E402
+from numlearn.learned.reduction import _blocks  # noqa: E402
 from numlearn.learned.reduction import modal_fit as mf  # noqa: E402
 from numlearn.learned.reduction.modal_fit import fit_modal  # noqa: E402
 
@@ -94,21 +96,30 @@ def test_varpro_lm_batch_same_window_error_at_convergence(seed):
     np.testing.assert_allclose(batch.stats["rel_l2"], rel, rtol=1e-10, atol=0)
 
 
-def test_varpro_lm_blocks_of_filters_change_nothing(monkeypatch):
-    """The blocked step (memory O(block L d)) against the whole batch at once."""
+@pytest.mark.parametrize("method, kw", [
+    ("varpro-lm", {}),
+    ("adamw", {}),
+    ("adamw", {"loss": "fft", "hinf_weight": 0.1, "train_feedthrough": True}),
+])
+def test_blocks_of_filters_change_nothing(monkeypatch, method, kw):
+    """The fit over blocks of filters (memory O(block L d)) against the whole batch at
+    once: the same steps, the same models."""
     h = _filters(seed=11)
     start = _start(h, seed=11)
     lam = start.poles.copy()
     lam[:, -1] = np.abs(lam[:, -1])        # a real pole: fixed angles, masked columns
     start = ModalSSM(lam, start.residues, start.feedthrough)
-    monkeypatch.setitem(_varpro.BLOCK_ELEMENTS, "cpu", 10 ** 9)
-    assert len(_varpro.filter_blocks(C, L - 1, 2 * D, torch.device("cpu"))) == 1
-    whole = fit_modal(h, D, init=start, method="varpro-lm", steps=6, progress=False)
-    monkeypatch.setitem(_varpro.BLOCK_ELEMENTS, "cpu", 3 * (L - 1) * 2 * D)
-    assert len(_varpro.filter_blocks(C, L - 1, 2 * D, torch.device("cpu"))) == 3
-    blocked = fit_modal(h, D, init=start, method="varpro-lm", steps=6, progress=False)
+    per = (L - 1) * 2 * (D + 1)             # the LM step's widest array, per filter
+    monkeypatch.setitem(_blocks.BLOCK_ELEMENTS, "cpu", 10 ** 9)
+    assert len(_blocks.filter_blocks(C, per, "cpu")) == 1
+    whole = fit_modal(h, D, init=start, method=method, steps=6, progress=False, **kw)
+    monkeypatch.setitem(_blocks.BLOCK_ELEMENTS, "cpu", 3 * per)
+    assert len(_blocks.filter_blocks(C, per, "cpu")) == 3
+    blocked = fit_modal(h, D, init=start, method=method, steps=6, progress=False, **kw)
     assert _max_differences(blocked.value, [_row(whole.value, c) for c in range(C)]) <= 1e-12
     np.testing.assert_allclose(blocked.history["loss"], whole.history["loss"],
+                               rtol=1e-12, atol=0)
+    np.testing.assert_allclose(blocked.stats["rel_l2_init"], whole.stats["rel_l2_init"],
                                rtol=1e-12, atol=0)
 
 

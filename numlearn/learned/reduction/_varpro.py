@@ -22,6 +22,7 @@ import torch
 from torch import Tensor
 
 from numlearn.learned.layers.modal import LOG_TINY, ModalFilter
+from numlearn.learned.reduction._blocks import filter_blocks
 
 __all__: list[str] = []
 
@@ -195,31 +196,14 @@ def _lm_step(view: _PoleView, p: Tensor, y: Tensor, hn2: Tensor, mu: Tensor,
     return p, mu, sq
 
 
-#: Elements of one ``(filters, taps, 2 d)`` array of a block of filters
-#: (:func:`filter_blocks`).  On the CPU (one thread, L = 2048, d = 16) a
-#: Levenberg-Marquardt step cost 5 ms per filter in blocks of 1-4 filters and 17 ms per
-#: filter for 512 at once (the step's dozen such arrays fall out of cache, and at
-#: C = 2048 they need about 1 GB each): blocks of about 2**17 elements (1 MiB).  On a
-#: GPU, blocks of 2**26 elements (512 MiB per array) keep the batch large.
-BLOCK_ELEMENTS = {"cpu": 2 ** 17, "cuda": 2 ** 26}
-
-
-def filter_blocks(C: int, T: int, k: int, device: torch.device,
-                  elements: int | None = None) -> list[slice]:
-    """Consecutive slices of the ``C`` filters with about ``elements`` entries of a
-    ``(block, T, k)`` array each (default :data:`BLOCK_ELEMENTS` by device type)."""
-    if elements is None:
-        elements = BLOCK_ELEMENTS.get(torch.device(device).type, BLOCK_ELEMENTS["cuda"])
-    B = max(1, elements // max(1, T * k))
-    return [slice(s, min(s + B, C)) for s in range(0, C, B)]
-
 
 def lm_step_blocked(view: _PoleView, p: Tensor, y: Tensor, hn2: Tensor, mu: Tensor,
                     sq: Tensor, elements: int | None = None) -> tuple[Tensor, Tensor, Tensor]:
     """:func:`_lm_step` (the window's taps) over blocks of filters
-    (:func:`filter_blocks`): the step is block diagonal over the filters, so the
-    result is the same, with memory ``O(block T d)`` instead of ``O(C T d)``."""
-    blocks = filter_blocks(p.shape[0], y.shape[1], p.shape[1], p.device, elements)
+    (:func:`~numlearn.learned.reduction._blocks.filter_blocks`): the step is block
+    diagonal over the filters, so the result is the same, with memory ``O(block T d)``
+    instead of ``O(C T d)``."""
+    blocks = filter_blocks(p.shape[0], y.shape[1] * p.shape[1], p.device, elements)
     if len(blocks) == 1:
         return _lm_step(view, p, y, hn2, mu, sq)
     system = time_system(y.shape[1])
@@ -231,7 +215,7 @@ def lm_step_blocked(view: _PoleView, p: Tensor, y: Tensor, hn2: Tensor, mu: Tens
 def projected_blocked(a: Tensor, b: Tensor, y: Tensor, mask: Tensor | None = None,
                       elements: int | None = None) -> tuple[Tensor, Tensor]:
     """Residues and fitted taps of :func:`_projected`, over blocks of filters."""
-    blocks = filter_blocks(a.shape[0], y.shape[1], 2 * a.shape[1], a.device, elements)
+    blocks = filter_blocks(a.shape[0], y.shape[1] * 2 * a.shape[1], a.device, elements)
     parts = [_projected(a[sl], b[sl], y[sl], None if mask is None else mask[sl])[:2]
              for sl in blocks]
     return torch.cat([x for x, _ in parts]), torch.cat([f for _, f in parts])

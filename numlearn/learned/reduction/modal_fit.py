@@ -90,6 +90,7 @@ from numlearn.learned.layers.modal import (
     _rfft_weights,
 )
 from numlearn.learned.optim import AdamCosine
+from numlearn.learned.reduction._blocks import blocked_sum, filter_blocks
 from numlearn.learned.reduction._modal_polish import lawson_poles, lawson_residues
 from numlearn.learned.reduction._modal_start import classical_init, clean, free_mask, to_order
 from numlearn.learned.reduction._varpro import (
@@ -338,7 +339,7 @@ def fit_modal(
     free = None if kind is None else free_mask(kind, hh)
     hn2 = (hh ** 2).sum(dim=1).clamp(min=torch.finfo(dtype).tiny)
     with torch.no_grad():
-        rel_init = torch.sqrt(((hh - filt.impulse_response(L)) ** 2).sum(dim=1) / hn2)
+        rel_init = torch.sqrt(_window_sq(filt, hh) / hn2)
     rows: dict[str, list[float]] = {"loss": [], "rel_l2": []}
     status, message = Status.SUCCESS, ""
     from tqdm.auto import tqdm
@@ -384,6 +385,15 @@ def fit_modal(
     return Result(model, side="learned", status=status, message=message, stats=stats,
                   history={k: np.asarray(v) for k, v in rows.items()},
                   method=f"fit_modal/{method}/{name}")
+
+
+def _window_sq(filt: ModalFilter, h: Tensor) -> Tensor:
+    """``sum_t (h_t - hhat_t)^2`` per filter, over blocks of filters (``_blocks``)."""
+    state = dict(filt.named_parameters()) | dict(filt.named_buffers())
+    return torch.cat([
+        ((h[sl] - torch.func.functional_call(filt, {k: v[sl] for k, v in state.items()},
+                                             (h.shape[1],))) ** 2).sum(dim=1)
+        for sl in filter_blocks(h.shape[0], filt.order * h.shape[1], h.device)])
 
 
 def _polish(filt: ModalFilter, h: Tensor, free: Tensor | None, iterations: int,
@@ -438,29 +448,41 @@ def _run_adam(filt: ModalFilter, h: Tensor, hn2: Tensor, steps: int, lr: float, 
                            ("theta", free[:, d:]), ("residue_im", free[:, d:])):
             fixed[name] = (cols, getattr(filt, name).detach().clone())
     opt = AdamCosine(steps, lr_max=lr, lr_min=min(1e-6, lr), betas=(0.9, 0.99))
-    last: dict[str, Tensor] = {}
+    last: dict[str, list[Tensor]] = {"sq": []}
     count = C * (L - 1)
     w = _rfft_weights(L, L, h)
     H = torch.fft.rfft(h, dim=1)
+    H2 = torch.fft.rfft(h, 2 * L, dim=1) if hinf_weight else H
+    feed = None if filt.train_feedthrough else filt.feedthrough
+    # blocks of filters (the loss is a sum over filters): the (C, d, L) arrays and
+    # their graph stay in cache, and memory is one block's (``_blocks``)
+    blocks = filter_blocks(C, filt.order * L * (2 if hinf_weight else 1), h.device)
 
-    def loss_fn(theta: Tensor) -> Tensor:
-        params = dict(flat.unflatten(theta))
+    def block_loss(theta: Tensor, sl: slice) -> Tensor:
+        params = {k: v[sl] for k, v in flat.unflatten(theta).items()}
+        if feed is not None:
+            params["feedthrough"] = feed[sl]
         for name, (cols, value) in fixed.items():
-            params[name] = torch.where(cols, params[name], value)
+            params[name] = torch.where(cols[sl], params[name], value[sl])
         if loss == "time":
             out = torch.func.functional_call(filt, params, (L,))
-            sq = ((h - out) ** 2).sum(dim=1)
+            sq = ((h[sl] - out) ** 2).sum(dim=1)
         else:
             out = torch.func.functional_call(filt, params, (L,), {"domain": "frequency"})
-            sq = ((H - out).abs() ** 2 * w).sum(dim=1) / L
-        last["sq"] = sq.detach()
+            sq = ((H[sl] - out).abs() ** 2 * w).sum(dim=1) / L
+        last["sq"].append(sq.detach())
         total = sq.sum()
         if hinf_weight:
             spec = torch.func.functional_call(filt, params, (L, 2 * L), {"domain": "frequency"})
-            total = total + hinf_weight * ((H2 - spec).abs().amax(dim=1) ** 2).sum()
+            total = total + hinf_weight * ((H2[sl] - spec).abs().amax(dim=1) ** 2).sum()
         return total / count
 
-    H2 = torch.fft.rfft(h, 2 * L, dim=1)
+    def loss_fn(theta: Tensor) -> Tensor:
+        last["sq"] = []
+        total = blocked_sum(block_loss, theta, blocks)
+        last["sq"] = [torch.cat(last["sq"])]
+        return total
+
     theta = flat.get()
     for k in bar:
         try:
@@ -469,12 +491,12 @@ def _run_adam(filt: ModalFilter, h: Tensor, hn2: Tensor, steps: int, lr: float, 
             if str(exc).startswith("the loss is "):
                 return k, Status.DIVERGED, f"non-finite loss at step {k}; last finite kept"
             raise
-        _record(rows, s.loss, last["sq"], hn2, bar, k)
+        _record(rows, s.loss, last["sq"][0], hn2, bar, k)
         theta = s.theta
         flat.set(theta)
     with torch.no_grad():
         final = loss_fn(theta)
-    _record(rows, float(final), last["sq"], hn2, bar, 0)
+    _record(rows, float(final), last["sq"][0], hn2, bar, 0)
     return steps, Status.SUCCESS, ""
 
 
