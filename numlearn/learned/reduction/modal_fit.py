@@ -34,6 +34,13 @@ Methods
     diagonal scaling, ``mu`` divided by 5 on success, multiplied by 5 on failure; one
     trial per step).  Cost per step ``O(C L d^2)``.
 
+Both objectives are sums over the filters: the steps run over blocks of a few filters
+(``_blocks``; large blocks on a GPU), with the same result and memory ``O(block L d)``,
+so the time per filter stays flat as ``C`` grows into the thousands.  A VarPro fit of
+a filter does not depend on its batch (to rounding); AdamW's mean over all ``C (L-1)``
+taps scales each filter's gradient by ``1 / C``, which Adam feels only through its
+``eps``: a batch of ``C`` is the single-filter fit with ``eps`` times ``C``.
+
 Classical starts keep every mode within the real-order budget ``2 d`` (a real pole is
 one state, a mode of its own with real residue; it stays real during the fit), so a
 VarPro fit never ends above its start (``_modal_start``).  H-infinity: the window
