@@ -29,12 +29,18 @@ poles per iteration)::
 
     OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 PYTHONPATH=. python bench/bench_modal_fit.py \
         --grid --orders 2,4,8,16,32 --tails 0,L/2,L
+
+``--scaling`` runs ``bench/bench_modal_scaling.py`` (the other arguments go to it:
+``--Cs``, ``--scaling-steps``, ``--device`` ...): (a) and (c) batched over thousands of
+filters, seconds per step per filter, peak memory, and each filter's fit alone against
+its fit in the batch.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 import warnings
 
@@ -55,6 +61,11 @@ def _row(name: str, steps: int, seconds: float, rel: np.ndarray, hinf: np.ndarra
 
 
 def main() -> None:
+    if "--scaling" in sys.argv[1:]:
+        from bench_modal_scaling import main as scaling  # this directory
+
+        scaling([a for a in sys.argv[1:] if a != "--scaling"])
+        return
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--C", type=int, default=8)
     ap.add_argument("--L", type=int, default=2048)

@@ -18,7 +18,13 @@ from numlearn._core.result import Status
 from numlearn.learned.layers.flat import FlatParameters
 from numlearn.learned.layers.modal import ModalFilter, _rfft_weights
 from numlearn.learned.optim import LBFGS, AdamCosine
-from numlearn.learned.reduction._varpro import _lm_step, _PoleView, _projected
+from numlearn.learned.reduction._blocks import blocked_sum, filter_blocks
+from numlearn.learned.reduction._varpro import (
+    _PoleView,
+    _projected,
+    lm_step_blocked,
+    projected_blocked,
+)
 
 __all__ = ["run_adam", "run_varpro_first_order", "run_varpro_lm"]
 
@@ -45,29 +51,41 @@ def run_adam(filt: ModalFilter, h: Tensor, hn2: Tensor, steps: int, lr: float, l
                            ("theta", free[:, d:]), ("residue_im", free[:, d:])):
             fixed[name] = (cols, getattr(filt, name).detach().clone())
     opt = AdamCosine(steps, lr_max=lr, lr_min=min(1e-6, lr), betas=(0.9, 0.99))
-    last: dict[str, Tensor] = {}
+    last: dict[str, list[Tensor]] = {"sq": []}
     count = C * (L - 1)
     w = _rfft_weights(L, L, h)
     H = torch.fft.rfft(h, dim=1)
+    H2 = torch.fft.rfft(h, 2 * L, dim=1) if hinf_weight else H
+    feed = None if filt.train_feedthrough else filt.feedthrough
+    # blocks of filters (the loss is a sum over filters): the (C, d, L) arrays and
+    # their graph stay in cache, and memory is one block's (``_blocks``)
+    blocks = filter_blocks(C, filt.order * L * (2 if hinf_weight else 1), h.device)
 
-    def loss_fn(theta: Tensor) -> Tensor:
-        params = dict(flat.unflatten(theta))
+    def block_loss(theta: Tensor, sl: slice) -> Tensor:
+        params = {k: v[sl] for k, v in flat.unflatten(theta).items()}
+        if feed is not None:
+            params["feedthrough"] = feed[sl]
         for name, (cols, value) in fixed.items():
-            params[name] = torch.where(cols, params[name], value)
+            params[name] = torch.where(cols[sl], params[name], value[sl])
         if loss == "time":
             out = torch.func.functional_call(filt, params, (L,))
-            sq = ((h - out) ** 2).sum(dim=1)
+            sq = ((h[sl] - out) ** 2).sum(dim=1)
         else:
             out = torch.func.functional_call(filt, params, (L,), {"domain": "frequency"})
-            sq = ((H - out).abs() ** 2 * w).sum(dim=1) / L
-        last["sq"] = sq.detach()
+            sq = ((H[sl] - out).abs() ** 2 * w).sum(dim=1) / L
+        last["sq"].append(sq.detach())
         total = sq.sum()
         if hinf_weight:
             spec = torch.func.functional_call(filt, params, (L, 2 * L), {"domain": "frequency"})
-            total = total + hinf_weight * ((H2 - spec).abs().amax(dim=1) ** 2).sum()
+            total = total + hinf_weight * ((H2[sl] - spec).abs().amax(dim=1) ** 2).sum()
         return total / count
 
-    H2 = torch.fft.rfft(h, 2 * L, dim=1)
+    def loss_fn(theta: Tensor) -> Tensor:
+        last["sq"] = []
+        total = blocked_sum(block_loss, theta, blocks)
+        last["sq"] = [torch.cat(last["sq"])]
+        return total
+
     theta = flat.get()
     for k in bar:
         try:
@@ -76,12 +94,12 @@ def run_adam(filt: ModalFilter, h: Tensor, hn2: Tensor, steps: int, lr: float, l
             if str(exc).startswith("the loss is "):
                 return k, Status.DIVERGED, f"non-finite loss at step {k}; last finite kept"
             raise
-        _record(rows, s.loss, last["sq"], hn2, bar, k)
+        _record(rows, s.loss, last["sq"][0], hn2, bar, k)
         theta = s.theta
         flat.set(theta)
     with torch.no_grad():
         final = loss_fn(theta)
-    _record(rows, float(final), last["sq"], hn2, bar, 0)
+    _record(rows, float(final), last["sq"][0], hn2, bar, 0)
     return steps, Status.SUCCESS, ""
 
 
@@ -99,12 +117,22 @@ def run_varpro_first_order(filt: ModalFilter, h: Tensor, hn2: Tensor, steps: int
                 if optimizer == "adam" else LBFGS(history_size=100, max_iter=1))
     last: dict[str, Tensor] = {}
 
-    def loss_fn(theta: Tensor) -> Tensor:
-        a, b, _ = view.log_poles(theta.view(C, 2 * d))
-        _, fit, _ = _projected(a, b, y, view.mask)
-        sq = ((y - fit) ** 2).sum(dim=1)
-        last["sq"] = sq.detach()
-        return (sq / hn2).sum()
+    blocks = filter_blocks(C, y.shape[1] * 2 * d, h.device)
+    parts: list[Tensor] = []
+
+    def block_loss(theta: Tensor, sl: slice) -> Tensor:
+        sub = view.rows(sl)
+        a, b, _ = sub.log_poles(theta.view(C, 2 * d)[sl])
+        _, fit, _ = _projected(a, b, y[sl], sub.mask)
+        sq = ((y[sl] - fit) ** 2).sum(dim=1)
+        parts.append(sq.detach())
+        return (sq / hn2[sl]).sum()
+
+    def loss_fn(theta: Tensor) -> Tensor:   # blocks of filters (``_blocks``)
+        parts.clear()
+        total = blocked_sum(block_loss, theta, blocks)
+        last["sq"] = torch.cat(parts)
+        return total
 
     theta = view.p0.reshape(-1)
     best, best_loss = theta, math.inf
@@ -145,13 +173,13 @@ def run_varpro_lm(filt: ModalFilter, h: Tensor, hn2: Tensor, steps: int,
     y = _target(h, tail)
     p = view.p0
     a, b, _ = view.log_poles(p)
-    _, fit, _ = _projected(a, b, y, view.mask)
+    _, fit = projected_blocked(a, b, y, view.mask)
     sq = ((y - fit) ** 2).sum(dim=1) / hn2
     mu = torch.full((h.shape[0],), 1e-2, dtype=h.dtype, device=h.device)
     with torch.no_grad():
         for k in bar:
             _record(rows, float(sq.sum()), sq * hn2, hn2, bar, k)
-            p, mu, sq = _lm_step(view, p, y, hn2, mu, sq)
+            p, mu, sq = lm_step_blocked(view, p, y, hn2, mu, sq)  # blocks of filters
             if bool((mu >= 1e12).all()):
                 break
     return _finish_varpro(view, p, h, hn2, rows, bar, steps_done=k + 1, tail=tail)
@@ -165,7 +193,7 @@ def _finish_varpro(view: _PoleView, p: Tensor, h: Tensor, hn2: Tensor,
         if view.free is not None:
             p = torch.where(view.free, p, view.p0)
         a, b, _ = view.log_poles(p)
-        x, fit, _ = _projected(a, b, y, view.mask)
+        x, fit = projected_blocked(a, b, y, view.mask)
         d = p.shape[1] // 2
         view.store(p, torch.complex(x[:, :d], x[:, d:]))
         sq = ((y - fit) ** 2).sum(dim=1)

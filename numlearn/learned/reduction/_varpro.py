@@ -22,6 +22,7 @@ import torch
 from torch import Tensor
 
 from numlearn.learned.layers.modal import LOG_TINY, ModalFilter
+from numlearn.learned.reduction._blocks import filter_blocks
 
 __all__: list[str] = []
 
@@ -100,6 +101,14 @@ class _PoleView:
             return a, theta, torch.sigmoid(-rad)
         a = torch.log(rad.abs())
         return a, theta + math.pi * (rad < 0).to(rad.dtype), 1.0 / rad
+
+    def rows(self, sl: slice) -> _PoleView:
+        """The view of the filters ``sl`` (the same ``ModalFilter``; for blocks)."""
+        out = _PoleView.__new__(_PoleView)
+        out.filt, out.p0 = self.filt, self.p0[sl]
+        out.free = None if self.free is None else self.free[sl]
+        out.mask = None if self.mask is None else self.mask[sl]
+        return out
 
     def store(self, p: Tensor, residues: Tensor) -> None:
         d = self.filt.order
@@ -185,3 +194,28 @@ def _lm_step(view: _PoleView, p: Tensor, y: Tensor, hn2: Tensor, mu: Tensor,
     mu = torch.where(good, torch.clamp(mu / 5, min=1e-15),
                      torch.where(ok, mu * 5, mu * 10)).clamp(max=1e12)
     return p, mu, sq
+
+
+
+def lm_step_blocked(view: _PoleView, p: Tensor, y: Tensor, hn2: Tensor, mu: Tensor,
+                    sq: Tensor, elements: int | None = None) -> tuple[Tensor, Tensor, Tensor]:
+    """:func:`_lm_step` (the window's taps) over blocks of filters
+    (:func:`~numlearn.learned.reduction._blocks.filter_blocks`): the step is block
+    diagonal over the filters, so the result is the same, with memory ``O(block T d)``
+    instead of ``O(C T d)``."""
+    blocks = filter_blocks(p.shape[0], y.shape[1] * p.shape[1], p.device, elements)
+    if len(blocks) == 1:
+        return _lm_step(view, p, y, hn2, mu, sq)
+    system = time_system(y.shape[1])
+    parts = [_lm_step(view.rows(sl), p[sl], y[sl], hn2[sl], mu[sl], sq[sl], system)
+             for sl in blocks]
+    return tuple(torch.cat(z) for z in zip(*parts, strict=True))  # type: ignore[return-value]
+
+
+def projected_blocked(a: Tensor, b: Tensor, y: Tensor, mask: Tensor | None = None,
+                      elements: int | None = None) -> tuple[Tensor, Tensor]:
+    """Residues and fitted taps of :func:`_projected`, over blocks of filters."""
+    blocks = filter_blocks(a.shape[0], y.shape[1] * 2 * a.shape[1], a.device, elements)
+    parts = [_projected(a[sl], b[sl], y[sl], None if mask is None else mask[sl])[:2]
+             for sl in blocks]
+    return torch.cat([x for x, _ in parts]), torch.cat([f for _, f in parts])

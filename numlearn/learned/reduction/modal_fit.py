@@ -38,6 +38,13 @@ Methods
     diagonal scaling, ``mu`` divided by 5 on success, multiplied by 5 on failure; one
     trial per step).  Cost per step ``O(C L d^2)``.
 
+Both objectives are sums over the filters: the steps run over blocks of a few filters
+(``_blocks``; large blocks on a GPU), with the same result and memory ``O(block L d)``,
+so the time per filter stays flat as ``C`` grows into the thousands.  A VarPro fit of
+a filter does not depend on its batch (to rounding); AdamW's mean over all ``C (L-1)``
+taps scales each filter's gradient by ``1 / C``, which Adam feels only through its
+``eps``: a batch of ``C`` is the single-filter fit with ``eps`` times ``C``.
+
 Classical starts keep every mode within the real-order budget ``2 d`` (a real pole is
 one state, a mode of its own with real residue; it stays real during the fit), so a
 VarPro fit never ends above its start (``_modal_start``).  H-infinity: the window
@@ -90,6 +97,7 @@ from numlearn.learned.layers.modal import (
     R_MAX,
     ModalFilter,
 )
+from numlearn.learned.reduction._blocks import filter_blocks
 from numlearn.learned.reduction._modal_polish import lawson_poles, lawson_residues, peak_errors
 from numlearn.learned.reduction._modal_runs import (
     run_adam,
@@ -349,7 +357,7 @@ def fit_modal(
              else _snapshot(filt))
     hn2 = (hh ** 2).sum(dim=1).clamp(min=torch.finfo(dtype).tiny)
     with torch.no_grad():
-        rel_init = torch.sqrt(((hh - filt.impulse_response(L)) ** 2).sum(dim=1) / hn2)
+        rel_init = torch.sqrt(_window_sq(filt, hh) / hn2)
     rows: dict[str, list[float]] = {"loss": [], "rel_l2": []}
     status, message = Status.SUCCESS, ""
     from tqdm.auto import tqdm
@@ -398,6 +406,15 @@ def fit_modal(
     return Result(model, side="learned", status=status, message=message, stats=stats,
                   history={k: np.asarray(v) for k, v in rows.items()},
                   method=f"fit_modal/{method}/{name}")
+
+
+def _window_sq(filt: ModalFilter, h: Tensor) -> Tensor:
+    """``sum_t (h_t - hhat_t)^2`` per filter, over blocks of filters (``_blocks``)."""
+    state = dict(filt.named_parameters()) | dict(filt.named_buffers())
+    return torch.cat([
+        ((h[sl] - torch.func.functional_call(filt, {k: v[sl] for k, v in state.items()},
+                                             (h.shape[1],))) ** 2).sum(dim=1)
+        for sl in filter_blocks(h.shape[0], filt.order * h.shape[1], h.device)])
 
 
 def _polish(filt: ModalFilter, h: Tensor, free: Tensor | None, iterations: int,
