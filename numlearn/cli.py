@@ -37,6 +37,9 @@ def _int_in(low: int, high: int) -> Any:
 def _check_compare_paths(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
     """Refuse an unusable --json / --plot / --resume before the suite runs (exit
     status 2)."""
+    if args.merge and not args.resume:
+        parser.error("argument --merge: adds rows to the run that --json PATH --resume "
+                     "continues; give --json PATH --resume too")
     if args.resume and not args.json:
         parser.error("argument --resume: continues the file of --json PATH; give "
                      "--json PATH (the file of the run to continue)")
@@ -99,6 +102,7 @@ def _run_suite(suite: Any, args: argparse.Namespace) -> int:
         CompareArgumentError,
         kept_rows,
         load_for_resume,
+        merge_into,
         refuse_unfinished,
         select_pairs,
         split_names,
@@ -107,9 +111,10 @@ def _run_suite(suite: Any, args: argparse.Namespace) -> int:
     from numlearn.compare.parallel import executor_from_args
     from numlearn.compare.report import JsonReport, format_footer, format_header, stream_to
 
-    doc = None
+    doc, merged = None, 0
     if args.resume:
         doc, args.repeat = load_for_resume(args.json, suite.name, args.repeat)
+        merged = merge_into(doc, args.merge or [], suite.name, args.repeat, args.json)
     elif args.json:
         refuse_unfinished(args.json)
     if args.repeat is None:
@@ -147,7 +152,7 @@ def _run_suite(suite: Any, args: argparse.Namespace) -> int:
     report = None
     # resuming a file rewrites it only if rows are added or every pair is in (finish)
     all_in = pairs is not None and len(kept) == len(pairs)
-    if doc is not None and (n_run or (all_in and not doc["complete"])):
+    if doc is not None and (n_run or merged or (all_in and not doc["complete"])):
         assert pairs is not None  # with --resume, suite_pairs raised on a repeated pair
         report = JsonReport.resume(args.json, doc, settings, pairs=pairs)
     elif args.json and doc is None:
@@ -339,6 +344,10 @@ def build_parser(*, list_suites: bool = False) -> argparse.ArgumentParser:
                       help="write the rows as JSON (an envelope; rewritten as each row "
                            "finishes); refuses to overwrite an unfinished run's file "
                            "(continue it with --resume)")
+    cmp_.add_argument("--merge", metavar="PATH", action="append",
+                      help="with --resume: first add the rows of PATH, a piece of the same "
+                           "suite run into its own --json file (repeatable; a pair in two "
+                           "files is refused)")
     cmp_.add_argument("--resume", action="store_true",
                       help="continue the run whose --json file is PATH: its rows (any "
                            "status) are kept, only the pairs without a row run; the "

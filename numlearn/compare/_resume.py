@@ -196,3 +196,34 @@ def kept_rows(doc: dict[str, Any], pairs: Sequence[Pair], where: str) -> list[Ro
             raise CompareArgumentError(f"argument --resume: row {i} of {where}: {exc}; "
                                        "start a new --json path") from None
     return rows
+
+
+def merge_into(doc: dict[str, Any], paths: Sequence[str], suite: str, repeat: int | None,
+               target: str) -> int:
+    """Add to ``doc`` (the ``--resume`` file's report) the rows of the reports at
+    ``paths`` (``--merge``: pieces of the same suite run beside it, each into its own
+    file), each checked as :func:`load_for_resume` checks ``doc``; returns the number of
+    rows added.  A pair present in two files is refused (`CompareArgumentError`), since
+    one table cannot hold two runs of a pair."""
+    have = {(d["problem"], d["method"]): target for d in doc["rows"]}
+    added = 0
+    for path in paths:
+        if not os.path.isfile(path):
+            raise CompareArgumentError(f"argument --merge: {path} does not exist; give "
+                                       "the --json file of a piece of this suite")
+        try:
+            other, _ = load_for_resume(path, suite, repeat)
+        except CompareArgumentError as exc:
+            raise CompareArgumentError(
+                str(exc).replace("argument --resume:", "argument --merge:", 1)) from None
+        for d in other["rows"]:
+            pair = (d["problem"], d["method"])
+            if pair in have:
+                raise CompareArgumentError(
+                    f"argument --merge: {path} and {have[pair]} both have a row for "
+                    f"{pair}; keep one (edit a copy of one file, or merge the other "
+                    "files only)")
+            have[pair] = path
+        doc["rows"] = [*doc["rows"], *other["rows"]]
+        added += len(other["rows"])
+    return added

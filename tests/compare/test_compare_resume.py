@@ -453,3 +453,59 @@ def test_row_from_json_is_the_inverse_of_the_writer():
         for k in ("rel_l2", "rmse", "max_abs"):
             v, w = getattr(r, k), getattr(b, k)
             assert (math.isnan(v) and math.isnan(w)) or v == w
+
+
+def test_pieces_run_side_by_side_are_merged(tmp_path, capsys):
+    """Three pieces, each its own --json file (as two processes would run them); the
+    first is resumed with the other two merged: nothing runs again, the file holds
+    every row in the suite's order, each row as its piece wrote it, and is complete."""
+    files = [tmp_path / f"piece{i}.json" for i in range(3)]
+    for f, prob in zip(files, PROBLEMS, strict=True):
+        assert _compare("--json", str(f), "--problems", prob) == 0
+    pieces = {(r["problem"], r["method"]): r for f in files for r in _doc(f)["rows"]}
+    CALLS.clear()
+    assert _compare("--json", str(files[0]), "--resume", "--merge", str(files[1]),
+                    "--merge", str(files[2])) == 0
+    assert _runs() == {}
+    doc = _doc(files[0])
+    assert doc["complete"] is True and _pairs(doc) == PAIRS
+    assert all(r == pieces[(r["problem"], r["method"])] for r in doc["rows"])
+    assert STATE["reported"] is not None and len(STATE["reported"]) == len(PAIRS)
+    capsys.readouterr()
+
+
+def test_merge_runs_what_no_piece_has(tmp_path, capsys):
+    a, c = tmp_path / "a.json", tmp_path / "c.json"
+    assert _compare("--json", str(a), "--problems", "a") == 0
+    assert _compare("--json", str(c), "--problems", "c") == 0
+    CALLS.clear()
+    assert _compare("--json", str(a), "--resume", "--merge", str(c)) == 0
+    assert set(_runs()) == {p for p in PAIRS if p[0] == "b [0,1]"}
+    assert _doc(a)["complete"] is True and _pairs(_doc(a)) == PAIRS
+    capsys.readouterr()
+
+
+@pytest.mark.parametrize("case", ["same pair", "other suite", "missing"])
+def test_merge_refuses_what_one_table_cannot_hold(tmp_path, capsys, case):
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    assert _compare("--json", str(a), "--problems", "a") == 0
+    if case == "same pair":
+        assert _compare("--json", str(b), "--problems", "a,c") == 0
+    elif case == "other suite":
+        assert main(["compare", "--suite", "toy2", "--json", str(b), "--problems", "c"]) == 0
+    before, n = a.read_text(), len(_runs())
+    capsys.readouterr()
+    assert _compare("--json", str(a), "--resume", "--merge", str(b)) == 1
+    line = _error_line(capsys)
+    want = {"same pair": "both have a row for ('a', 'exact')",
+            "other suite": "holds a run of suite 'toy2'",
+            "missing": "does not exist"}[case]
+    assert "argument --merge" in line and want in line, line
+    assert a.read_text() == before and len(_runs()) == n
+
+
+def test_merge_needs_resume(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        _compare("--json", str(tmp_path / "a.json"), "--merge", str(tmp_path / "b.json"))
+    assert exc.value.code == 2
+    assert "argument --merge" in capsys.readouterr().err and sum(CALLS.values()) == 0
