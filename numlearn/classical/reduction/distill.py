@@ -97,9 +97,9 @@ DISTILL_METHODS = ("aaa", "era", "bt", "bt_modal")
 #: The options each route accepts (passed on to ``aaa_filter`` or ``era``).
 _OPTIONS = {
     "aaa": ("M", "rho", "stability", "shared_poles", "rtol", "tail"),
-    "era": ("method", "unstable", "refit", "seed", "rows", "cols"),
-    "bt": ("method", "unstable", "refit", "seed"),
-    "bt_modal": ("method", "unstable", "refit", "seed", "n_high"),
+    "era": ("svd", "unstable", "refit", "seed", "rows", "cols"),
+    "bt": ("svd", "unstable", "refit", "seed"),
+    "bt_modal": ("svd", "unstable", "refit", "seed", "n_high"),
 }
 
 #: Largest ``L - 1`` for which the bounds use all Hankel singular values (dense);
@@ -206,8 +206,9 @@ def distill(
         eigenvalue problem per filter up to ``L - 1 = 4096``).
     **options
         Passed to the method: ``aaa_filter`` (``M``, ``rho``, ``stability``,
-        ``shared_poles``, ``rtol``, ``tail``) or ``era`` (``method``
-        ``"dense"|"lanczos"|"randomized"``, ``unstable``, ``refit``, ``seed``);
+        ``shared_poles``, ``rtol``, ``tail``) or ``era`` (``svd``, which is
+        ``era``'s ``method``: ``"dense"|"lanczos"|"randomized"``; ``unstable``,
+        ``refit``, ``seed``);
         ``"bt_modal"`` also takes ``n_high`` (the intermediate real order, between
         ``2d`` and ``(L-1)//2``; default ``min((L-1)//2, max(4d, 2d + 32))``: measured
         at L = 2048, ``8d`` gave intermediate models whose balanced truncation was
@@ -224,9 +225,8 @@ def distill(
     -----
     Cost per filter: AAA ``O(M d^3)`` with ``M = 2L``; ERA a dense SVD of the
     ``(L/2)``-square Hankel matrix, BT of the ``(L-1)``-square one (8 times more),
-    ``O(L^3)`` (``method="lanczos"`` or ``"randomized"`` in ``options`` for long
-    filters); the bounds a dense symmetric eigenvalue problem of size ``L - 1``,
-    ``O(L^3)``.
+    ``O(L^3)`` (``svd="lanczos"`` or ``"randomized"`` for long filters); the bounds a
+    dense symmetric eigenvalue problem of size ``L - 1``, ``O(L^3)``.
     """
     t0 = time.perf_counter()
     method = check_choice(method, "method", DISTILL_METHODS)
@@ -239,6 +239,8 @@ def distill(
     if unknown:
         raise TypeError(f"`options` {unknown} are not options of method={method!r}; it "
                         f"accepts {', '.join(_OPTIONS[method])}.")
+    if "svd" in options:                      # era's own `method`
+        options["method"] = options.pop("svd")
     hh, d, single = check_filters(h, d, real=real)
     C, L = hh.shape
     k = 2 * d if real else d
