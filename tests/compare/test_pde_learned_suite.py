@@ -64,3 +64,25 @@ def test_report_puts_the_papers_numbers_beside_ours():
     assert f"vs paper {PAPER_NUMBERS['convection']['explicit BWLer']:.2e}" in text
     assert "PINN/hat ratio 2" in text
     assert "poisson2d_c: no learned row" in text
+
+
+@pytest.mark.parametrize(("preset", "bar"), [("fast", False), ("paper", True)])
+def test_paper_rows_show_the_training_progress(monkeypatch, preset, bar):
+    """The paper presets' rows train for minutes to an hour each: their solvers get a
+    progress bar (stderr); the fast rows do not."""
+    pytest.importorskip("torch")
+    import numlearn.learned.spectral as spectral
+
+    seen = []
+
+    def fake(problem, model, **kw):
+        seen.append((model, kw["preset"], kw["progress"]))
+        return object()
+
+    monkeypatch.setattr(spectral, "solve_pde", fake)
+    from numlearn.compare import pde_learned_suite as suite
+
+    problem = get_pde("reaction")
+    for fn in (suite._explicit, suite._hat, suite._pinn):
+        fn(problem, preset)
+    assert seen == [(m, preset, bar) for m in ("explicit", "hat", "pinn")]
