@@ -75,14 +75,21 @@ def _fir_at(h: Tensor, z: Tensor) -> Tensor:
     return (basis * h[:, None, :]).sum(dim=2)
 
 
+def _target_at(h: Tensor, z: Tensor) -> Tensor:
+    """``sum_t h_t z^-t - h_0`` (the FIR less the feedthrough) at the points of
+    :func:`_points` with ``M = 2 L``: ``rfft`` on the grid, direct sums at the poles'
+    angles; (C, K)."""
+    K = h.shape[1] + 1
+    return torch.cat([torch.fft.rfft(h, 2 * h.shape[1], dim=1), _fir_at(h, z[:, K:])],
+                     dim=1) - h[:, :1]
+
+
 def peak_errors(a: Tensor, b: Tensor, x: Tensor, h: Tensor) -> Tensor:
     """The max error ``|H_fir(z) - H(z)|`` over the grid ``e^{2 pi i k/(2L)}`` and the
     poles' angles (the measure of the polishing, module notes) of the modes ``a, b``
     (C, d) with residues ``x = [Re R, Im R]`` (C, 2 d) and feedthrough ``h_0``: (C,)."""
     z = _points(a, b, 2 * h.shape[1])
-    K = h.shape[1] + 1
-    F = torch.cat([torch.fft.rfft(h, 2 * h.shape[1], dim=1), _fir_at(h, z[:, K:])],
-                  dim=1) - h[:, :1]
+    F = _target_at(h, z)
     cols = _frequency_columns(a, b, z)
     return (F - (cols @ x.to(cols.dtype)[..., None])[..., 0]).abs().amax(dim=1)
 
@@ -105,8 +112,7 @@ def lawson_residues(a: Tensor, b: Tensor, mask: Tensor | None, h: Tensor, x0: Te
     cols = _frequency_columns(a, b, z)
     if mask is not None:
         cols = cols * mask[:, None, :]
-    K = M // 2 + 1
-    F = torch.cat([torch.fft.rfft(h, M, dim=1), _fir_at(h, z[:, K:])], dim=1) - h[:, :1]
+    F = _target_at(h, z)
     A = torch.cat([cols.real, cols.imag], dim=1)                           # (C, 2K, 2d)
     y = torch.cat([F.real, F.imag], dim=1)
     y_win = h[:, 1:]
@@ -189,7 +195,7 @@ def lawson_poles(view: Any, h: Tensor, time_system: Any, iterations: int, lm_ste
         cols = _frequency_columns(a, b, z)
         if mask is not None:
             cols = cols * mask[:, None, :]
-        F = torch.cat([torch.fft.rfft(h, 2 * L, dim=1), _fir_at(h, z[:, K:])], dim=1) - h[:, :1]
+        F = _target_at(h, z)
         E = (F - (cols @ x.to(cols.dtype)[..., None])[..., 0]).abs()
         A = time_system(a, b, False)[0]
         if mask is not None:
