@@ -131,13 +131,15 @@ def run_varpro_first_order(filt: ModalFilter, h: Tensor, hn2: Tensor, steps: int
     def loss_fn(theta: Tensor) -> Tensor:   # blocks of filters (``_blocks``)
         parts.clear()
         total = blocked_sum(block_loss, theta, blocks)
-        last["sq"] = torch.cat(parts)
+        # a step's first evaluation is at theta (L-BFGS then searches along its line)
+        last.setdefault("sq", torch.cat(parts))
         return total
 
     theta = view.p0.reshape(-1)
     best, best_loss = theta, math.inf
     status, message, done = Status.SUCCESS, "", steps
     for k in bar:
+        last.clear()
         try:
             s = opt.step(theta, loss_fn)
         except ValueError as exc:
@@ -146,9 +148,6 @@ def run_varpro_first_order(filt: ModalFilter, h: Tensor, hn2: Tensor, steps: int
                                          f"non-finite loss at step {k}; best iterate kept", k)
                 break
             raise
-        if optimizer != "adam":       # L-BFGS evaluates along its line search: re-measure
-            with torch.no_grad():
-                loss_fn(theta)
         _record(rows, s.loss, last["sq"], hn2, bar, k)
         if s.loss < best_loss:          # s.loss is the loss at theta, before the step
             best, best_loss = theta, s.loss
