@@ -56,6 +56,8 @@ def test_rank_above_the_number_of_parameters():
     ({"total_steps": 10, "lr_min": 1e-2, "lr_max": 1e-3}, "lr_min"),
     ({"total_steps": 10, "betas": (0.9, 1.0)}, r"betas\[1\]"),
     ({"total_steps": 10, "eps": 0.0}, "eps"),
+    ({"total_steps": 10, "max_grad_norm": 0.0}, "max_grad_norm"),
+    ({"total_steps": 10, "max_grad_norm": float("nan")}, "max_grad_norm"),
 ])
 def test_adam_settings(kwargs, name):
     with pytest.raises(ValueError, match=f"`{name}`"):

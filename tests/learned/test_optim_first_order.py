@@ -57,6 +57,46 @@ def test_adam_cosine_uses_the_schedule_and_takes_adams_first_step():
     assert steps[-1].loss < s.loss
 
 
+def _adam_numpy(x, grad, steps, lr, clip, b1=0.9, b2=0.999, eps=1e-8):
+    """Kingma and Ba's algorithm 1 with the gradient clipped to norm ``clip`` first,
+    written out in numpy (the oracle of the clip test)."""
+    m, v = np.zeros_like(x), np.zeros_like(x)
+    norms = []
+    for k in range(1, steps + 1):
+        g = grad(x)
+        n = float(np.sqrt(np.sum(g * g)))
+        norms.append(n)
+        if n > clip:
+            g = g * (clip / n)
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        x = x - lr * (m / (1 - b1**k)) / (np.sqrt(v / (1 - b2**k)) + eps)
+    return x, norms
+
+
+def test_adam_gradient_clip_against_a_numpy_adam():
+    """``max_grad_norm`` = the BWLer code's clip: on f = sum(x^4)/4 + |x|^2/2 from far
+    out the gradient norm starts above the clip and falls below it, so both branches
+    run; 40 steps at a constant rate agree with a numpy Adam to rounding, and differ
+    from the unclipped run (the clip changes the iterates)."""
+    x0 = np.array([3.0, -2.0, 1.5])
+
+    def f(x):
+        return (x**4).sum() / 4 + (x**2).sum() / 2
+
+    def grad(x):
+        return x**3 + x
+
+    want, norms = _adam_numpy(x0.copy(), grad, 40, 1e-1, 1.0)
+    assert norms[0] > 10 and norms[-1] < 1.0
+    opt = AdamCosine(total_steps=40, lr_max=1e-1, lr_min=1e-1, max_grad_norm=1.0)
+    theta, steps = opt.minimize(torch.tensor(x0, dtype=F64), f, max_iter=40)
+    np.testing.assert_allclose(theta.numpy(), want, rtol=1e3 * EPS, atol=1e3 * EPS)
+    np.testing.assert_allclose([s.grad_norm for s in steps], norms, rtol=1e3 * EPS)
+    free, _ = _adam_numpy(x0.copy(), grad, 40, 1e-1, np.inf)
+    assert np.abs(free - want).max() > 1e-3
+
+
 def test_adam_cosine_minimises_a_quadratic():
     opt = AdamCosine(total_steps=3000, lr_max=5e-2, lr_min=1e-6)
     c = torch.tensor([0.5, -0.25], dtype=F64)

@@ -110,6 +110,11 @@ class AdamCosine(_TorchWrapper):
     eps : float, default 1e-8
         Adam's denominator floor (``torch``'s default; lower it for float64 runs that
         must go below about ``1e-8`` in gradient scale).
+    max_grad_norm : float or None, default None
+        Clip the gradient to this Euclidean norm before the step,
+        :math:`g \\leftarrow g \\min(1, c / \\lVert g\\rVert_2)` (the BWLer code clips at
+        ``1.0``; ``torch.nn.utils.clip_grad_norm_`` without its ``1e-6`` guard).  The
+        step's recorded ``grad_norm`` is the norm before clipping.  ``None``: no clip.
 
     Examples
     --------
@@ -122,7 +127,8 @@ class AdamCosine(_TorchWrapper):
     """
 
     def __init__(self, total_steps: int, *, lr_max: float = 1e-3, lr_min: float = 1e-6,
-                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8) -> None:
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 max_grad_norm: float | None = None) -> None:
         super().__init__()
         self.total_steps = check_int(total_steps, "total_steps", minimum=1)
         self.lr_max, self.lr_min = _check_lrs(lr_max, lr_min)
@@ -131,6 +137,8 @@ class AdamCosine(_TorchWrapper):
         self.betas = (check_fraction(betas[0], "betas[0]", allow_zero=True, allow_one=False),
                       check_fraction(betas[1], "betas[1]", allow_zero=True, allow_one=False))
         self.eps = check_positive(eps, "eps")
+        self.max_grad_norm = (None if max_grad_norm is None
+                              else check_positive(max_grad_norm, "max_grad_norm"))
 
     def _make(self, param: Tensor) -> torch.optim.Optimizer:
         return torch.optim.Adam([param], lr=self.lr_max, betas=self.betas, eps=self.eps)
@@ -153,6 +161,8 @@ class AdamCosine(_TorchWrapper):
             loss_t.backward()
         assert p.grad is not None
         gnorm = float(p.grad.norm())
+        if self.max_grad_norm is not None and gnorm > self.max_grad_norm:
+            p.grad.mul_(self.max_grad_norm / gnorm)
         opt.step()
         self.iteration += 1
         return OptimStep(p.detach().clone(), loss, gnorm, lr, 1)
