@@ -100,6 +100,8 @@ def _run_suite(suite: Any, args: argparse.Namespace) -> int:
     from numlearn.compare import run_comparison
     from numlearn.compare._resume import (
         CompareArgumentError,
+        checkpoint_dir,
+        drop_checkpoint_dir,
         kept_rows,
         load_for_resume,
         merge_into,
@@ -119,10 +121,17 @@ def _run_suite(suite: Any, args: argparse.Namespace) -> int:
         refuse_unfinished(args.json)
     if args.repeat is None:
         args.repeat = suite.repeat
+    ckpt, removed = None, 0
+    if suite.checkpoints and args.json:
+        ckpt, removed = checkpoint_dir(args.json, resume=args.resume)
     print(f"numlearn compare --suite {suite.name}: {suite.description}")
     print(f"typically {suite.time_text()}")
     t0 = time.perf_counter()
-    problems, methods, extra = suite.build()
+    if removed:
+        print(f"removed {removed} training checkpoint(s) that an earlier run of "
+              f"{args.json} left in {ckpt}")
+    problems, methods, extra = (suite.build() if ckpt is None
+                                else suite.build(checkpoint_dir=ckpt))
     selection = args.problems is not None or args.methods is not None
     try:
         pairs: list[tuple[str, str]] | None = suite_pairs(problems, methods)
@@ -170,7 +179,9 @@ def _run_suite(suite: Any, args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         kept_text = "" if report is None else (
             f"; {args.json} keeps the {len(report.doc['rows'])} finished rows "
-            '("complete": false): continue with the same command and --resume')
+            '("complete": false): continue with the same command and --resume'
+            + ("" if ckpt is None else
+               f" (a training row continues from its checkpoint in {ckpt})"))
         print(f"numlearn: interrupted (Ctrl-C){kept_text}", file=sys.stderr)
         return 130
     rows = new if not kept else _in_order(kept + new, pairs)
@@ -183,6 +194,8 @@ def _run_suite(suite: Any, args: argparse.Namespace) -> int:
         state = "complete" if not left else (
             f'"complete": false, {len(left)} pairs pending: continue with --resume')
         print(f"wrote {len(report.doc['rows'])} rows to {args.json} ({state})")
+        if ckpt is not None and not left:
+            drop_checkpoint_dir(ckpt)
     elif doc is not None:
         print(f"nothing to run: {args.json} is left as it was ("
               + ("complete" if doc["complete"] else '"complete": false') + ")")

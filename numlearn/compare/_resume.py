@@ -16,12 +16,21 @@ runs per method (``--repeat``; without it the file's is used), since a table tha
 mixes them compares unlike numbers.  The worker count and the scheduler may differ:
 they change how long a run takes, not its rows; each resumption is recorded in the
 file's ``"resumed"`` list with its settings and machine.
+
+A row that trains for longer than one sitting (the ``pdes-paper`` suite's PINN rows
+take hours each on two cores) need not start over: a suite registered with
+``checkpoints=True`` keeps its training checkpoints in ``F.ckpt/`` beside the
+``--json F`` file (:func:`checkpoint_dir`), and under ``--resume`` an unfinished row
+continues from its checkpoint.  A resumed L-BFGS phase rebuilds its history, so such
+a row's numbers differ slightly from an uninterrupted run's; the row's
+``solver_stats["resumed_at"]`` lists the steps it was resumed at.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numlearn
@@ -30,6 +39,7 @@ from numlearn.compare.report import read_report, row_from_json
 
 __all__ = [
     "CompareArgumentError",
+    "checkpoint_dir",
     "kept_rows",
     "load_for_resume",
     "refuse_unfinished",
@@ -227,3 +237,37 @@ def merge_into(doc: dict[str, Any], paths: Sequence[str], suite: str, repeat: in
         doc["rows"] = [*doc["rows"], *other["rows"]]
         added += len(other["rows"])
     return added
+
+
+def checkpoint_dir(json_path: str | os.PathLike[str], resume: bool) -> tuple[Path, int]:
+    """The directory ``<json_path>.ckpt`` where a checkpointing suite's training rows
+    keep their checkpoints, created if needed, and the number of stale checkpoints
+    removed: a new run (``resume`` false) first deletes the ``*.pt`` files that an
+    earlier run of the same ``--json`` path left, so that no row continues a run it
+    does not belong to."""
+    path = Path(os.fspath(json_path) + ".ckpt")
+    if path.exists() and not path.is_dir():
+        raise CompareArgumentError(
+            f"argument --json: {path} is a file, but the training checkpoints of "
+            f"{os.fspath(json_path)} go in a directory of that name; move the file")
+    removed = 0
+    if not resume and path.is_dir():
+        for old in sorted(path.glob("*.pt")):
+            old.unlink()
+            removed += 1
+    try:
+        path.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise CompareArgumentError(
+            f"argument --json: cannot create the checkpoint directory {path} "
+            f"({exc.strerror}); give a --json path in a writable directory") from None
+    return path, removed
+
+
+def drop_checkpoint_dir(path: Path) -> None:
+    """Remove ``path`` (a :func:`checkpoint_dir`) if it is empty: the run is complete
+    and every row removed its checkpoint."""
+    try:
+        path.rmdir()
+    except OSError:
+        pass

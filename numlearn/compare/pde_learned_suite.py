@@ -22,6 +22,8 @@ minutes).  The report prints the papers' numbers beside ours.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -65,41 +67,84 @@ def _bar(preset: str) -> bool:
     return preset == "paper"
 
 
-def _explicit(problem: Problem, preset: str) -> Result:
+def _resuming(checkpoint: Path | None) -> dict[str, Any]:
+    return {} if checkpoint is None else {"checkpoint": checkpoint, "resume": True}
+
+
+def _explicit(problem: Problem, preset: str, checkpoint: Path | None) -> Result:
     from numlearn.learned.spectral import solve_pde
 
+    # minutes at most: the Gauss-Newton rows are not checkpointed
     return solve_pde(problem, "explicit", preset=preset, progress=_bar(preset))
 
 
-def _hat(problem: Problem, preset: str) -> Result:
+def _hat(problem: Problem, preset: str, checkpoint: Path | None) -> Result:
     from numlearn.learned.spectral import solve_pde
 
     if not isinstance(problem, EvolutionProblem) or isinstance(problem, Burgers):
         return _not_applicable(problem, "BWLer-hat", "the BWLer-hat rows are run on "
                                "convection, reaction and wave (the paper's comparison)")
-    return solve_pde(problem, "hat", preset=preset, progress=_bar(preset))
+    return solve_pde(problem, "hat", preset=preset, progress=_bar(preset),
+                     **_resuming(checkpoint))
 
 
-def _pinn(problem: Problem, preset: str) -> Result:
+def _pinn(problem: Problem, preset: str, checkpoint: Path | None) -> Result:
     from numlearn.learned.spectral import solve_pde
 
-    return solve_pde(problem, "pinn", preset=preset, progress=_bar(preset))
+    # the Poisson PINN is minutes long and has no checkpoint; the others take hours
+    resume = _resuming(checkpoint) if isinstance(problem, EvolutionProblem) else {}
+    return solve_pde(problem, "pinn", preset=preset, progress=_bar(preset), **resume)
 
 
-def learned_pde_methods(preset: str = "fast") -> tuple[Method, ...]:
+@dataclass(frozen=True)
+class _Learned:
+    """One learned row: ``fn(problem, preset, checkpoint)`` put on the evaluation grid.
+
+    With ``checkpoint_dir`` the training writes ``<dir>/<problem>-<model>-<preset>.pt``
+    (:func:`~numlearn.learned.spectral.fit`'s checkpoint) and resumes from it when it is
+    there, so a row that outlasts one sitting continues where it stopped; the file is
+    removed once the row is done.  A module-level class, so that a process pool can
+    pickle the method.
+    """
+
+    fn: Callable[[Problem, str, Path | None], Result]
+    model: str
+    preset: str
+    checkpoint_dir: str | None = None
+
+    def __call__(self, problem: Problem) -> Result:
+        path = (None if self.checkpoint_dir is None
+                else Path(self.checkpoint_dir) / f"{problem.name}-{self.model}-{self.preset}.pt")
+        result = _on_grid(problem, self.fn(problem, self.preset, path))
+        if path is not None:
+            path.unlink(missing_ok=True)
+        return result
+
+
+def learned_pde_methods(preset: str = "fast", checkpoint_dir: str | Path | None = None
+                        ) -> tuple[Method, ...]:
     """The suite's methods: the classical whole-domain solve, then the three learned
-    models trained with ``preset`` (``"fast"`` or ``"paper"``)."""
-    def bind(fn: Callable[[Problem, str], Result]) -> Callable[[Problem], Result]:
-        def run(problem: Problem) -> Result:
-            return _on_grid(problem, fn(problem, preset))
-        return run
+    models trained with ``preset`` (``"fast"`` or ``"paper"``).
+
+    ``checkpoint_dir`` (an existing directory, or None): the BWLer-hat and MLP-PINN
+    rows checkpoint their training there and resume from it (``numlearn compare
+    --json F --resume`` passes ``F.ckpt``).
+    """
+    if checkpoint_dir is not None:
+        if not isinstance(checkpoint_dir, str | Path) or not Path(checkpoint_dir).is_dir():
+            raise ValueError(f"`checkpoint_dir` must be an existing directory, got "
+                             f"{checkpoint_dir!r}.")
+        checkpoint_dir = str(checkpoint_dir)
+
+    def bind(fn: Callable[[Problem, str, Path | None], Result], model: str) -> _Learned:
+        return _Learned(fn, model, preset, checkpoint_dir)
 
     classical = PDE_SOLVERS["spectral whole-domain"]
     return (
         Method("classical solve", "classical", classical),
-        Method("explicit BWLer (GN)", "learned", bind(_explicit), max_repeat=1),
-        Method("BWLer-hat (Adam)", "learned", bind(_hat), max_repeat=1),
-        Method("MLP PINN", "learned", bind(_pinn), max_repeat=1),
+        Method("explicit BWLer (GN)", "learned", bind(_explicit, "explicit"), max_repeat=1),
+        Method("BWLer-hat (Adam)", "learned", bind(_hat, "hat"), max_repeat=1),
+        Method("MLP PINN", "learned", bind(_pinn, "pinn"), max_repeat=1),
     )
 
 
@@ -151,11 +196,12 @@ def _report(rows: Sequence[Any]) -> str:
     return "\n".join(lines)
 
 
-def _builder(preset: str) -> Callable[[], tuple[list[Any], tuple[Method, ...], Callable]]:
+def _builder(preset: str) -> Callable[..., tuple[list[Any], tuple[Method, ...], Callable]]:
     from numlearn.compare.pde_suites import _extra
 
-    def build() -> tuple[list[Any], tuple[Method, ...], Callable[[Any], dict[str, Any]]]:
-        return _problems_for(preset), learned_pde_methods(preset), _extra
+    def build(checkpoint_dir: str | Path | None = None
+              ) -> tuple[list[Any], tuple[Method, ...], Callable[[Any], dict[str, Any]]]:
+        return _problems_for(preset), learned_pde_methods(preset, checkpoint_dir), _extra
     return build
 
 
@@ -171,6 +217,7 @@ register_suite(
     typical_seconds=600,
     time_note="training: every learned row is trained from scratch",
     repeat=1,
+    checkpoints=True,
 )
 
 register_suite(
@@ -187,4 +234,5 @@ register_suite(
               "took 77 s, the BWLer-hat 1140 s and the PINN over 13 min (load 2); the "
               "five problems take several hours",
     repeat=1,
+    checkpoints=True,
 )

@@ -83,6 +83,11 @@ class Suite:
         Runs per method when the command line gives no ``--repeat`` (the time is the
         best run; the first call of a method also warms caches, so timing suites use
         at least 3).
+    checkpoints : bool
+        Whether the suite's training rows can checkpoint: its builder then takes
+        ``build(checkpoint_dir=...)`` (a directory, or None), and a row longer than
+        one sitting continues under ``numlearn compare --json F --resume`` from the
+        training's checkpoint in ``F``'s ``.ckpt`` directory.
     """
 
     name: str
@@ -96,6 +101,7 @@ class Suite:
     typical_seconds: float | None = None
     time_note: str = ""
     repeat: int = 2
+    checkpoints: bool = False
 
     def check_prerequisites(self, *, plot: bool = False) -> None:
         """Raise :class:`PrerequisiteError` (one line naming the fix) if the suite
@@ -156,13 +162,15 @@ def register_suite(
     typical_seconds: float | None = None,
     time_note: str = "",
     repeat: int = 2,
+    checkpoints: bool = False,
 ) -> None:
     """Register a suite under ``name``.
 
     ``build`` and ``report`` (if given) must be callables, ``description`` a string,
     ``replace`` a bool.  ``needs``, ``check``, ``data``, ``can_plot``,
-    ``typical_seconds``, ``time_note`` and ``repeat`` are the prerequisites, the
-    typical time and the default runs per method (see :class:`Suite`); ``needs``
+    ``typical_seconds``, ``time_note``, ``repeat`` and ``checkpoints`` are the
+    prerequisites, the typical time, the default runs per method and whether the
+    builder takes ``checkpoint_dir`` (see :class:`Suite`); ``needs``
     must name keys of :data:`EXTRAS`.  A name that is already registered raises
     `ValueError` unless ``replace=True`` (so that a new suite cannot silently take
     the place of ``quick`` or another track's suite).
@@ -194,11 +202,12 @@ def register_suite(
     if typical_seconds is not None:
         typical_seconds = check_positive(typical_seconds, "typical_seconds")
     repeat = check_int(repeat, "repeat", minimum=1, maximum=MAX_REPEAT)
+    checkpoints = check_flag(checkpoints, "checkpoints")
     if name in SUITES and not replace:
         raise ValueError(f"a suite named {name!r} is already registered; choose another "
                          "name, or pass replace=True to replace it.")
     SUITES[name] = Suite(name, build, description, report, needs, check, data,
-                         can_plot, typical_seconds, time_note, repeat)
+                         can_plot, typical_seconds, time_note, repeat, checkpoints)
 
 
 def get_suite(name: str) -> Suite:

@@ -84,5 +84,5 @@ def test_paper_rows_show_the_training_progress(monkeypatch, preset, bar):
 
     problem = get_pde("reaction")
     for fn in (suite._explicit, suite._hat, suite._pinn):
-        fn(problem, preset)
+        fn(problem, preset, None)
     assert seen == [(m, preset, bar) for m in ("explicit", "hat", "pinn")]

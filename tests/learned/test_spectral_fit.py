@@ -176,9 +176,11 @@ def test_checkpoint_round_trip_and_resume_bit_identical(tmp_path):
     assert rest.stats["iterations"] == 32
     assert torch.equal(rest.stats["theta"], whole.stats["theta"])
     assert rest.history["step"][0] == 0  # the history carries on from the checkpoint
+    assert whole.stats["resumed_at"] == [] and rest.stats["resumed_at"] == [1]
     # resuming a finished run does nothing more
     again = fit(BVP(), phases, seed=1, progress=False, checkpoint=path, resume=True)
     assert torch.equal(again.stats["theta"], whole.stats["theta"])
+    assert again.stats["resumed_at"] == [1]  # a finished run is not resumed again
 
 
 def test_resume_refuses_another_configuration(tmp_path):

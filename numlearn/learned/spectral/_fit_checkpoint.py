@@ -59,6 +59,7 @@ def save(path: Path, run: Any) -> None:
         "seconds": run.elapsed(),
         "history": {k: list(v) for k, v in run.rows.items()},
         "optimizer_state": _to_cpu(run.opt_state),
+        "resumed_at": list(run.resumed_at),
     }
     buf = io.BytesIO()
     torch.save(data, buf)
@@ -99,6 +100,7 @@ def restore(run: Any, data: dict[str, Any]) -> None:
     run.seconds0 = float(data["seconds"])
     run.rows = {k: list(v) for k, v in data["history"].items()}
     run.opt_state = data.get("optimizer_state")
+    run.resumed_at = [int(k) for k in data.get("resumed_at", [])]
 
 
 def optimizer_state(opt: Any, phase: Any) -> dict[str, Any] | None:

@@ -53,9 +53,12 @@ class Run:
         self.phase_step = 0      # steps done in that phase
         self.seconds0 = 0.0      # seconds of earlier (checkpointed) runs
         self.opt_state: dict[str, Any] | None = None
+        self.resumed_at: list[int] = []  # the steps runs were resumed at
         self.last_save = _now()
         if self.path is not None and resume and self.path.exists():
             ckpt.restore(self, ckpt.load(self.path))
+            if self.step < self.total:
+                self.resumed_at.append(self.step)
 
     # ------------------------------------------------------------------ history
 
@@ -105,8 +108,10 @@ class Run:
         if stopped_by == "steps" and getattr(self, "stalled", False):
             stopped_by = "stalled"
         self.save(force=True)
-        return _finish(self.objective, self.theta, self.rows, self.phases, self.step,
-                       self.elapsed(), stopped_by, self.target, self.time_budget)
+        result = _finish(self.objective, self.theta, self.rows, self.phases, self.step,
+                         self.elapsed(), stopped_by, self.target, self.time_budget)
+        result.stats["resumed_at"] = list(self.resumed_at)
+        return result
 
     def run_phase(self, i: int, phase: Any, tqdm: Any) -> str | None:
         obj = self.objective

@@ -125,7 +125,10 @@ def fit(
         (detached), ``stopped_by`` (``"steps"``, ``"target"``, ``"time_budget"``, or
         ``"stalled"``: the last phase ended early because its step found no decrease,
         NNCG's line search or Levenberg-Marquardt at ``mu_max``),
-        ``num_parameters``; ``history`` as in the module notes.
+        ``num_parameters``, ``resumed_at`` (the steps at which this run was resumed
+        from ``checkpoint``: empty for a run in one go; a resumed L-BFGS phase starts
+        with an empty history, so its iterates differ from an uninterrupted run's);
+        ``history`` as in the module notes.
 
     Raises
     ------

@@ -225,6 +225,8 @@ def solve_bwler_hat(
     target: float | None = None,
     failure_threshold: float = 0.5,
     eval_every: int | None = None,
+    checkpoint: Any = None,
+    resume: bool = False,
     dtype: torch.dtype = torch.float64,
     device: str | torch.device | None = None,
     **options: Any,
@@ -249,4 +251,5 @@ def solve_bwler_hat(
     phases = default_phases(preset, "hat") if phases is None else phases
     return train_objective(objective, phases, seed=seed, progress=progress,
                            time_budget=time_budget, target=target, method="bwler_hat",
-                           failure_threshold=failure_threshold, eval_every=eval_every)
+                           failure_threshold=failure_threshold, eval_every=eval_every,
+                           checkpoint=checkpoint, resume=resume)

@@ -438,7 +438,8 @@ def default_phases(preset: str, model: str) -> list[Any]:
 
 def train_objective(objective: PDEObjective, phases: Any, *, seed: int, progress: Any,
                     time_budget: float | None, target: float | None, method: str,
-                    failure_threshold: float, eval_every: int | None = None) -> Any:
+                    failure_threshold: float, eval_every: int | None = None,
+                    checkpoint: Any = None, resume: bool = False) -> Any:
     """:func:`~numlearn.learned.spectral.fit` of ``objective``, the result's method
     named, and ``Status.UNRESOLVED`` with a `RuntimeWarning` when the relative error is
     at least ``failure_threshold`` (the network has not learned the solution)."""
@@ -450,7 +451,7 @@ def train_objective(objective: PDEObjective, phases: Any, *, seed: int, progress
 
     failure_threshold = check_positive(failure_threshold, "failure_threshold")
     res = fit(objective, phases, seed=seed, progress=progress, time_budget=time_budget,
-              target=target, eval_every=eval_every)
+              target=target, eval_every=eval_every, checkpoint=checkpoint, resume=resume)
     label = f"{method}: {objective.name}, {res.method}"
     err = float(res.stats.get("error", math.nan))
     if res.status is Status.SUCCESS and not err < failure_threshold:
@@ -474,6 +475,8 @@ def solve_mlp_pinn(
     target: float | None = None,
     failure_threshold: float = 0.5,
     eval_every: int | None = None,
+    checkpoint: Any = None,
+    resume: bool = False,
     dtype: torch.dtype = torch.float64,
     device: str | torch.device | None = None,
     **options: Any,
@@ -490,8 +493,9 @@ def solve_mlp_pinn(
         ``time_budget``).
     phases : list of Phase, optional
         Replace the preset's optimiser phases.
-    seed, progress, time_budget, target, eval_every
-        As :func:`~numlearn.learned.spectral.fit`.
+    seed, progress, time_budget, target, eval_every, checkpoint, resume
+        As :func:`~numlearn.learned.spectral.fit` (a ``checkpoint`` file lets a run
+        longer than one sitting continue with ``resume=True``).
     failure_threshold : float, default 0.5
         A run whose relative error is at least this gets status ``UNRESOLVED`` and a
         warning.
@@ -516,4 +520,5 @@ def solve_mlp_pinn(
     phases = default_phases(preset, "pinn") if phases is None else phases
     return train_objective(objective, phases, seed=seed, progress=progress,
                            time_budget=time_budget, target=target, method="mlp_pinn",
-                           failure_threshold=failure_threshold, eval_every=eval_every)
+                           failure_threshold=failure_threshold, eval_every=eval_every,
+                           checkpoint=checkpoint, resume=resume)
