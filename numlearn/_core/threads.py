@@ -25,10 +25,22 @@ cores); ``NUMBA_NUM_THREADS=1`` never wakes a pool at all.  Within a process,
 ``numba.set_num_threads(k)`` lowers it (``k <= NUMBA_NUM_THREADS``) for the calling
 thread.  The kernels' results do not depend on the thread count (each point is
 computed by one thread, in the same order of operations).
+
+torch's thread count
+--------------------
+Where Numba runs on its OpenMP layer (the default when TBB is not installed) it
+shares the OpenMP runtime with torch: a parallel launch, and
+``numba.set_num_threads``, set the process's OpenMP thread count, which is torch's
+intra-op pool.  A classical kernel run before a training would so raise a
+``torch.set_num_threads(1)`` to ``NUMBA_NUM_THREADS``; on a shared two-core machine
+that made a BWLer-hat's Adam steps 3-9x slower.  :func:`keep_torch_threads` puts
+torch's count back after each kernel (every kernel runs inside it, through
+:func:`threads_for`).
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -50,8 +62,25 @@ def parallel_worth(work: float) -> bool:
 
 
 @contextmanager
+def keep_torch_threads() -> Iterator[None]:
+    """Leave torch's intra-op thread count as it was before the block (module notes:
+    Numba's OpenMP layer sets it); nothing to do if torch is not imported."""
+    torch = sys.modules.get("torch")
+    if torch is None:
+        yield
+        return
+    before = torch.get_num_threads()
+    try:
+        yield
+    finally:
+        if torch.get_num_threads() != before:
+            torch.set_num_threads(before)
+
+
+@contextmanager
 def threads_for(work: float) -> Iterator[None]:
-    """Limit Numba to one thread inside the block unless ``work`` is worth the pool.
+    """Limit Numba to one thread inside the block unless ``work`` is worth the pool,
+    and leave torch's thread count as it was (:func:`keep_torch_threads`).
 
     Parameters
     ----------
@@ -59,15 +88,13 @@ def threads_for(work: float) -> Iterator[None]:
         The kernel's work in barycentric pairs: ``n * m * PAIR_COST[kernel]`` times
         the number of value columns, for ``n`` nodes or coefficients and ``m`` points.
     """
-    if parallel_worth(work):
-        yield
-        return
-    old = numba.get_num_threads()
-    if old == 1:
-        yield
-        return
-    numba.set_num_threads(1)
-    try:
-        yield
-    finally:
-        numba.set_num_threads(old)
+    with keep_torch_threads():
+        old = numba.get_num_threads()
+        if parallel_worth(work) or old == 1:
+            yield
+            return
+        numba.set_num_threads(1)
+        try:
+            yield
+        finally:
+            numba.set_num_threads(old)

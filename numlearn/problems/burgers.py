@@ -127,6 +127,7 @@ from numlearn._core.store import (
     parse_hex_float,
     reference_path,
 )
+from numlearn._core.threads import keep_torch_threads
 from numlearn._core.validation import as_float_array
 from numlearn.problems._burgers_rule import (
     MAX_NODES,
@@ -363,7 +364,9 @@ def burgers_solution(
     t_unique, first = np.unique(t_sorted, return_index=True)
     starts = np.append(first, t_sorted.size).astype(np.int64)
     out = np.empty(tf.size, dtype=np.float64)
-    _cole_hopf_kernel(t_unique, starts, order.astype(np.int64), xf, nu_f, res, win, out)
+    with keep_torch_threads():  # Numba's OpenMP launch would reset torch's count
+        _cole_hopf_kernel(t_unique, starts, order.astype(np.int64), xf, nu_f, res, win,
+                          out)
     return out.reshape(tb.shape)[()]
 
 
