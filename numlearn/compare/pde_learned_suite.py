@@ -15,8 +15,10 @@ Poisson2d-C scored against the Nyström truth as in ``pdes-classical``).  Method
 * ``MLP PINN (Adam+L-BFGS)``: the baseline of Rathore et al. (2024) at our budget.
 
 ``pdes`` uses each solver's ``preset="fast"`` (minutes in total on 2 cores);
-``pdes-paper`` the ``"paper"`` presets that reach the issue's targets (tens of
-minutes).  The report prints the papers' numbers beside ours.
+``pdes-paper`` the ``"paper"`` presets that reach the issue's targets (about 11 hours
+in one process; its BWLer-hat and MLP-PINN rows checkpoint their training under
+``--json`` and continue under ``--resume``).  The report prints the papers' numbers
+beside ours.
 """
 
 from __future__ import annotations
@@ -190,8 +192,12 @@ def _report(rows: Sequence[Any]) -> str:
                             if "MLP PINN" in paper else ""))
         if hat is not None and pinn is not None and np.isfinite(hat.rel_l2) \
                 and np.isfinite(pinn.rel_l2) and hat.rel_l2 > 0:
-            parts.append(f"PINN/hat ratio {pinn.rel_l2 / hat.rel_l2:.2g} (paper, Adam 1e6 "
-                         "steps: up to 30 / 10 / 1800 on convection / reaction / wave)")
+            steps = [r.extra.get("solver_stats", {}).get("iterations") for r in (pinn, hat)]
+            budget = (f" at {steps[0]} PINN / {steps[1]} hat steps"
+                      if all(isinstance(k, int) for k in steps) else "")
+            parts.append(f"PINN/hat ratio {pinn.rel_l2 / hat.rel_l2:.2g}{budget} (paper, "
+                         "Adam 1e6 steps each: up to 30 / 10 / 1800 on convection / "
+                         "reaction / wave)")
         lines.append(f"  {p}: " + ("; ".join(parts) if parts else "no learned row"))
     return "\n".join(lines)
 
@@ -229,10 +235,12 @@ register_suite(
     needs=("torch",),
     check=check_reference_data,
     data="the PDE reference data (Burgers, Poisson2d-C; installed with numlearn)",
-    typical_seconds=18000,
-    time_note="an estimate from a partial run: on convection alone the explicit BWLer "
-              "took 77 s, the BWLer-hat 1140 s and the PINN over 13 min (load 2); the "
-              "five problems take several hours",
+    typical_seconds=41000,
+    time_note="measured row by row on a shared 2-core machine: the classical and "
+              "explicit rows take minutes, the BWLer-hat rows 11-19 min, the MLP PINN's "
+              "41,000 steps 1.5-2 h on convection and reaction and over 3.5 h on the "
+              "wave and Burgers; with --json those rows checkpoint, so an interrupted "
+              "run continues them under --resume",
     repeat=1,
     checkpoints=True,
 )
