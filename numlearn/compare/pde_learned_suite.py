@@ -112,11 +112,11 @@ class _Learned:
     fn: Callable[[Problem, str, Path | None], Result]
     model: str
     preset: str
-    checkpoint_dir: str | None = None
+    checkpoint_dir: Path | None = None
 
     def __call__(self, problem: Problem) -> Result:
         path = (None if self.checkpoint_dir is None
-                else Path(self.checkpoint_dir) / f"{problem.name}-{self.model}-{self.preset}.pt")
+                else self.checkpoint_dir / f"{problem.name}-{self.model}-{self.preset}.pt")
         result = _on_grid(problem, self.fn(problem, self.preset, path))
         if path is not None:
             path.unlink(missing_ok=True)
@@ -132,14 +132,14 @@ def learned_pde_methods(preset: str = "fast", checkpoint_dir: str | Path | None 
     rows checkpoint their training there and resume from it (``numlearn compare
     --json F --resume`` passes ``F.ckpt``).
     """
-    if checkpoint_dir is not None:
-        if not isinstance(checkpoint_dir, str | Path) or not Path(checkpoint_dir).is_dir():
-            raise ValueError(f"`checkpoint_dir` must be an existing directory, got "
-                             f"{checkpoint_dir!r}.")
-        checkpoint_dir = str(checkpoint_dir)
+    if checkpoint_dir is not None and (not isinstance(checkpoint_dir, str | Path)
+                                       or not Path(checkpoint_dir).is_dir()):
+        raise ValueError(f"`checkpoint_dir` must be an existing directory, got "
+                         f"{checkpoint_dir!r}.")
+    where = None if checkpoint_dir is None else Path(checkpoint_dir)
 
     def bind(fn: Callable[[Problem, str, Path | None], Result], model: str) -> _Learned:
-        return _Learned(fn, model, preset, checkpoint_dir)
+        return _Learned(fn, model, preset, where)
 
     classical = PDE_SOLVERS["spectral whole-domain"]
     return (

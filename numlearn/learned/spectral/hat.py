@@ -46,6 +46,7 @@ nodal interpolant; DeepXDE has no equivalent.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -225,7 +226,7 @@ def solve_bwler_hat(
     target: float | None = None,
     failure_threshold: float = 0.5,
     eval_every: int | None = None,
-    checkpoint: Any = None,
+    checkpoint: str | Path | None = None,
     resume: bool = False,
     dtype: torch.dtype = torch.float64,
     device: str | torch.device | None = None,

@@ -68,6 +68,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -439,7 +440,7 @@ def default_phases(preset: str, model: str) -> list[Any]:
 def train_objective(objective: PDEObjective, phases: Any, *, seed: int, progress: Any,
                     time_budget: float | None, target: float | None, method: str,
                     failure_threshold: float, eval_every: int | None = None,
-                    checkpoint: Any = None, resume: bool = False) -> Any:
+                    checkpoint: str | Path | None = None, resume: bool = False) -> Any:
     """:func:`~numlearn.learned.spectral.fit` of ``objective``, the result's method
     named, and ``Status.UNRESOLVED`` with a `RuntimeWarning` when the relative error is
     at least ``failure_threshold`` (the network has not learned the solution)."""
@@ -475,7 +476,7 @@ def solve_mlp_pinn(
     target: float | None = None,
     failure_threshold: float = 0.5,
     eval_every: int | None = None,
-    checkpoint: Any = None,
+    checkpoint: str | Path | None = None,
     resume: bool = False,
     dtype: torch.dtype = torch.float64,
     device: str | torch.device | None = None,
