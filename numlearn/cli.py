@@ -167,7 +167,7 @@ def _run_suite(suite: Any, args: argparse.Namespace) -> int:
     elif args.json and doc is None:
         report = JsonReport(args.json, suite.name, settings, pairs=pairs)
     print(format_header(), flush=True)
-    for row in kept:
+    for row in _in_order(kept, pairs):  # merged pieces: their rows in the suite's order
         _print_row(row)
     new: list[Any] = []
     try:

@@ -474,6 +474,24 @@ def test_pieces_run_side_by_side_are_merged(tmp_path, capsys):
     capsys.readouterr()
 
 
+def test_merged_rows_print_in_the_suites_order(tmp_path, capsys):
+    """The table printed on resuming lists the kept rows in the suite's order, not in
+    the order of the files they came from (here the last problem's piece is resumed
+    with the first two merged into it)."""
+    files = [tmp_path / f"piece{i}.json" for i in range(3)]
+    for f, prob in zip(files, PROBLEMS, strict=True):
+        assert _compare("--json", str(f), "--problems", prob) == 0
+    capsys.readouterr()
+    assert _compare("--json", str(files[2]), "--resume", "--merge", str(files[0]),
+                    "--merge", str(files[1])) == 0
+    printed = []
+    for line in capsys.readouterr().out.splitlines():
+        prob = next((p for p in PROBLEMS if line.startswith(p + " ")), None)
+        if prob is not None:
+            printed.append((prob, line[len(prob):].split()[0]))
+    assert printed[:len(PAIRS)] == PAIRS
+
+
 def test_merge_runs_what_no_piece_has(tmp_path, capsys):
     a, c = tmp_path / "a.json", tmp_path / "c.json"
     assert _compare("--json", str(a), "--problems", "a") == 0
