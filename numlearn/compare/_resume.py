@@ -22,8 +22,9 @@ take hours each on two cores) need not start over: a suite registered with
 ``checkpoints=True`` keeps its training checkpoints in ``F.ckpt/`` beside the
 ``--json F`` file (:func:`checkpoint_dir`), and under ``--resume`` an unfinished row
 continues from its checkpoint.  A resumed L-BFGS phase rebuilds its history, so such
-a row's numbers differ slightly from an uninterrupted run's; the row's
-``solver_stats["resumed_at"]`` lists the steps it was resumed at.
+a row's numbers differ slightly from an uninterrupted run's (``fit``'s
+``stats["resumed_at"]`` lists the steps it was resumed at; the row keeps scalar
+statistics only).
 """
 
 from __future__ import annotations
